@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one summary line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+log=$(mktemp)
+dotnet test Forecast.sln -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# dotnet test prints one "Passed!/Failed! - Failed: a, Passed: b, Skipped: c, Total: d" line per test assembly.
+awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { failed += $3; passed += $5; skipped += $7 }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+rm -f "$log"
+exit "$status"
