@@ -3,11 +3,12 @@ using System.Globalization;
 using Forecast.Bench.DataLoading;
 using Forecast.Core.Cleaning;
 using Forecast.Core.Data;
+using Forecast.Core.Eda;
 
 // Data-loading benchmark (issue 2: 10 million rows load in under 30 s and under 3 GB).
 // Parent: writes a 10M-row CSV and Parquet to a temp folder, then loads each in a fresh child process so that
 // peak RSS is the loader's alone, and times pandas.read_csv on the same CSV as the reference when it is installed.
-// Child (--load FILE): loads, cleans, prints one result line.
+// Child (--load FILE): loads, cleans, explores (EDA with 10 plots), prints one result line.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 2 && args[0] == "--load")
 {
@@ -19,8 +20,11 @@ if (args.Length == 2 && args[0] == "--load")
     watch.Restart();
     var cleaned = SeriesCleaner.Clean(data.Series, new CleaningOptions());
     double cleanSeconds = watch.Elapsed.TotalSeconds;
+    watch.Restart();
+    var eda = SeriesExplorer.Explore(cleaned.Series, new EdaOptions());
+    double edaSeconds = watch.Elapsed.TotalSeconds;
     Console.WriteLine(string.Create(inv,
-        $"RESULT rows={data.Fingerprint.Rows} series={data.Fingerprint.Series} load_s={loadSeconds:F2} load_peak_mib={loadPeak:F0} clean_s={cleanSeconds:F2} peak_mib={PeakMemory.MiB():F0} kept={cleaned.Series.Count}"));
+        $"RESULT rows={data.Fingerprint.Rows} series={data.Fingerprint.Series} load_s={loadSeconds:F2} load_peak_mib={loadPeak:F0} clean_s={cleanSeconds:F2} eda_s={edaSeconds:F2} peak_mib={PeakMemory.MiB():F0} kept={cleaned.Series.Count} plots={eda.Plots.Count}"));
     GC.KeepAlive(before);
     return 0;
 }
