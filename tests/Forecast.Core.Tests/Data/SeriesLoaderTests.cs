@@ -149,4 +149,15 @@ public class SeriesLoaderTests
         data.Series.Select(s => s.Id.Length).Should().Equal(2, 9, longId.Length);
         data.Series[1].Id.Should().Be("two\nlines");
     }
+
+    [Fact]
+    public async Task Loading_stops_when_cancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var act = () => SeriesLoader.LoadAsync(new DataOptions { Path = Fixtures.Path("rdatasets_monthly.csv") }, cancelled.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
 }
