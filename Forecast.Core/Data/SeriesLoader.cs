@@ -21,8 +21,17 @@ public static class SeriesLoader
                 $"the file does not exist (looked for {fullPath}); fix data.path (relative paths resolve against {Directory.GetCurrentDirectory()}).",
                 options.Path, field: "data.path");
 
-        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"the file cannot be opened ({e.Message}); check its permissions or fix data.path.", options.Path, field: "data.path", inner: e);
+        }
+        await using (stream.ConfigureAwait(false))
+            return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ public static class EdaPlotter
 {
     public static byte[] SeriesWithTrend(TimeSeries series, double[] trend, int width, int height)
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         var x = series.Timestamps.Select(t => t.ToOADate()).ToArray();
         var observed = plot.Add.ScatterLine(x, series.Values);
         observed.LegendText = "y";
@@ -26,7 +26,7 @@ public static class EdaPlotter
 
     public static byte[] Acf(string id, double[] acf, int n, int width, int height)
     {
-        var plot = new Plot();
+        using var plot = new Plot();
         var lags = Enumerable.Range(0, acf.Length).Select(k => (double)k).ToArray();
         var bars = plot.Add.Bars(lags, acf.Select(v => double.IsNaN(v) ? 0 : v).ToArray());
         bars.Color = Colors.SteelBlue;
