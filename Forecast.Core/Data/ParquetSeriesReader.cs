@@ -84,6 +84,7 @@ internal static class ParquetSeriesReader
                 throw new DataException("the file has columns but no rows; add rows or point data.path at the right file.", file);
 
             var series = builder.Build();
+            if (idField is null && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, columnNames);
             return new LoadedData(series, new DataFingerprint(sha256, builder.RowCount, series.Count));
         }
     }

@@ -132,4 +132,14 @@ public class SeriesLoaderBadInputTests
 
         (await act.Should().ThrowAsync<DataException>()).Which.Field.Should().Be("data.format");
     }
+
+    [Fact]
+    public async Task A_misnamed_id_column_is_caught_when_the_single_series_repeats_timestamps()
+    {
+        var act = () => CsvText.LoadAsync("store,ds,y\na,2024-01-01,1\nb,2024-01-01,2\n", fileName: "stores.csv");
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Field.Should().Be("data.id_column");
+        e.Message.Should().Contain("no 'unique_id' column").And.Contain("2024-01-01 repeats").And.Contain("the columns are: store, ds, y");
+    }
 }
