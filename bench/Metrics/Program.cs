@@ -34,6 +34,8 @@ Report("metrics (all 8, per series + dataset)", metricTimes, points);
 Console.WriteLine($"dataset MASE {score.Dataset.Metrics[MetricNames.Mase]:F4}, WQL {score.Dataset.Metrics[MetricNames.Wql]:F4}, coverage_80 {score.Dataset.Metrics["coverage_80"]:F4}");
 Console.WriteLine($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB");
 
+NumpyReference.Run(window, forecasts, request.Quantiles, season, repetitions, metricTimes.Milliseconds, score.Dataset.Metrics);
+
 static (double[] Milliseconds, double AllocatedMiB) Measure(int repetitions, Action action)
 {
     action(); // warm-up: JIT and caches
@@ -55,6 +57,66 @@ static void Report(string what, (double[] Milliseconds, double AllocatedMiB) m, 
     double median = m.Milliseconds[m.Milliseconds.Length / 2];
     Console.WriteLine(FormattableString.Invariant(
         $"{what}: median {median:F1} ms, min {m.Milliseconds[0]:F1} ms, {points / (median / 1000) / 1e6:F1} M points/s, {m.AllocatedMiB:F1} MiB allocated per run"));
+}
+
+/// <summary>
+/// The reference in the same run: bench/Metrics/reference_metrics.py (numpy, GluonTS-style formulas) on the very same
+/// arrays, written as little-endian float64 files. Prints its time, our time as a ratio of it, and the largest
+/// relative difference of the dataset metrics. Python is $PYTHON or /usr/bin/python3 (Debian python3-numpy).
+/// </summary>
+internal static class NumpyReference
+{
+    public static void Run(EvaluationWindow window, IReadOnlyList<SeriesForecast> forecasts, IReadOnlyList<double> levels, int season,
+        int repetitions, double[] ourMilliseconds, IReadOnlyDictionary<string, double> ours)
+    {
+        string folder = Directory.CreateTempSubdirectory("forecast-bench-metrics").FullName;
+        try
+        {
+            int n = window.Histories.Count, history = window.Histories[0].Length, horizon = window.Actuals[0].Length;
+            if (window.Histories.Any(h => h.Length != history)) throw new InvalidOperationException("The reference needs equal-length series.");
+            Write(folder, "train", window.Histories.SelectMany(h => h.Values));
+            Write(folder, "actual", window.Actuals.SelectMany(a => a));
+            Write(folder, "mean", forecasts.SelectMany(f => f.Mean));
+            Write(folder, "quantiles", Enumerable.Range(0, levels.Count).SelectMany(q => forecasts.SelectMany(f => f.Quantiles[q])));
+            Write(folder, "levels", levels);
+
+            string python = Environment.GetEnvironmentVariable("PYTHON") ?? "/usr/bin/python3";
+            string script = Path.Combine(AppContext.BaseDirectory, "reference_metrics.py");
+            var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { script, folder, $"{n}", $"{history}", $"{horizon}", $"{season}", $"{repetitions}" }) start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd(), errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                Console.WriteLine($"numpy reference skipped ({python} failed: {errors.Trim().Split('\n').LastOrDefault()})");
+                return;
+            }
+            using var json = System.Text.Json.JsonDocument.Parse(output);
+            var times = json.RootElement.GetProperty("milliseconds").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            double reference = times[times.Length / 2], ourMedian = ourMilliseconds[ourMilliseconds.Length / 2];
+            double worst = 0;
+            string worstMetric = "";
+            foreach (var metric in json.RootElement.GetProperty("metrics").EnumerateObject())
+            {
+                double theirs = metric.Value.GetDouble(), difference = Math.Abs(ours[metric.Name] - theirs) / Math.Max(1e-300, Math.Abs(theirs));
+                if (difference >= worst) (worst, worstMetric) = (difference, metric.Name);
+            }
+            Console.WriteLine(FormattableString.Invariant(
+                $"numpy {json.RootElement.GetProperty("numpy").GetString()} reference (same arrays): median {reference:F1} ms; ours / reference = {ourMedian / reference:F2}; largest relative difference of dataset metrics {worst:E1} ({worstMetric})"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Write(string folder, string name, IEnumerable<double> values)
+    {
+        using var stream = File.Create(Path.Combine(folder, name + ".bin"));
+        using var writer = new BinaryWriter(stream);
+        foreach (double v in values) writer.Write(v);
+    }
 }
 
 /// <summary>Deterministic hourly series: a level, a daily cycle, a slow trend and Gaussian noise (Box-Muller).</summary>
