@@ -272,6 +272,9 @@ public sealed partial class Prophet
         return this;
     }
 
+    /// <summary>Replaces the fitted parameters (tests compare predictions at R's parameters, as Python's m.params = ...).</summary>
+    internal void OverrideParameters(ProphetParameters parameters) => Params = parameters;
+
     /// <summary>
     /// Runs the optimiser chosen by prophet's rule with its Newton fallback (spec §10), then finishes at the exact
     /// mode with OWL-QN (see <see cref="OrthantWiseLbfgs"/>): Stan's optimisers treat |delta| as smooth and stop
@@ -281,7 +284,7 @@ public sealed partial class Prophet
     {
         var algorithm = FitOptions.Algorithm;
         var x0 = init.ToUnconstrained();
-        if (algorithm == OptimizerAlgorithm.Auto && LinearGaussianModel.IsApplicable(objective.Data))
+        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto && LinearGaussianModel.IsApplicable(objective.Data))
         {
             // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
             // path to the same mode). Its value is recomputed with the reference objective.
@@ -311,6 +314,11 @@ public sealed partial class Prophet
                     Algorithm = "LBFGS->Newton",
                 };
             }
+        }
+
+        if (!FitOptions.ExactMode)
+        {
+            return stan;
         }
 
         var s = objective.Data.S;

@@ -13,6 +13,12 @@ public sealed record ProphetFitOptions
 
     public int Iterations { get; init; } = 10000;
 
+    /// <summary>
+    /// Finish Stan's optimiser at the exact mode (OWL-QN) and use the exact solver for linear additive models
+    /// (default). False runs only Stan's algorithm, which stops slightly short of the mode as rstan does.
+    /// </summary>
+    public bool ExactMode { get; init; } = true;
+
     /// <summary>Retry with Newton when L-BFGS fails (prophet does this by default).</summary>
     public bool NewtonFallback { get; init; } = true;
 }
