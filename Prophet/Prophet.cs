@@ -28,7 +28,7 @@ public sealed partial class Prophet
         }
     }
 
-    public ProphetOptions Options { get; }
+    public ProphetOptions Options { get; private set; }
 
     /// <summary>ISO code passed to <see cref="AddCountryHolidays"/>, or null.</summary>
     public string? CountryHolidays { get; private set; }
