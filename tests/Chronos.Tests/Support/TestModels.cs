@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Forecast.Chronos.ChronosT5;
+using Forecast.Chronos.T5;
+
+namespace Forecast.Chronos.Tests.Support;
+
+/// <summary>Builds models from fixture checkpoints.</summary>
+internal static class TestModels
+{
+    public static T5Config ReadT5Config(string configPath)
+    {
+        var json = JsonDocument.Parse(File.ReadAllText(configPath)).RootElement;
+        int Int(string name, int fallback) => json.TryGetProperty(name, out var v) ? v.GetInt32() : fallback;
+        return new T5Config
+        {
+            VocabSize = Int("vocab_size", 32128),
+            DModel = Int("d_model", 512),
+            DKv = Int("d_kv", 64),
+            DFf = Int("d_ff", 2048),
+            NumLayers = Int("num_layers", 6),
+            NumDecoderLayers = Int("num_decoder_layers", Int("num_layers", 6)),
+            NumHeads = Int("num_heads", 8),
+            RelativeAttentionNumBuckets = Int("relative_attention_num_buckets", 32),
+            RelativeAttentionMaxDistance = Int("relative_attention_max_distance", 128),
+            LayerNormEpsilon = json.TryGetProperty("layer_norm_epsilon", out var eps) ? eps.GetDouble() : 1e-6,
+            FeedForwardProj = json.TryGetProperty("feed_forward_proj", out var ff) ? ff.GetString()! : "relu",
+            TieWordEmbeddings = !json.TryGetProperty("tie_word_embeddings", out var tie) || tie.GetBoolean(),
+            DecoderStartTokenId = Int("decoder_start_token_id", 0),
+            PadTokenId = Int("pad_token_id", 0),
+            EosTokenId = Int("eos_token_id", 1),
+        };
+    }
+
+    public static ChronosT5Model LoadT5(string modelDirectory)
+    {
+        TorchRuntime.SetThreads(2);
+        var model = new ChronosT5Model(ReadT5Config(Path.Combine(modelDirectory, "config.json")));
+        var weightsPath = Path.Combine(modelDirectory, "model.safetensors");
+        model.LoadWeights(SafeTensorsFixture.Read(weightsPath), weightsPath);
+        model.eval();
+        return model;
+    }
+}
