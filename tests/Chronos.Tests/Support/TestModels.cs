@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Forecast.Chronos.Bolt;
 using Forecast.Chronos.ChronosT5;
 using Forecast.Chronos.T5;
 
@@ -29,6 +30,27 @@ internal static class TestModels
             PadTokenId = Int("pad_token_id", 0),
             EosTokenId = Int("eos_token_id", 1),
         };
+    }
+
+    public static ChronosBoltModel LoadBolt(string modelDirectory)
+    {
+        TorchRuntime.SetThreads(2);
+        var configPath = Path.Combine(modelDirectory, "config.json");
+        var chronos = JsonDocument.Parse(File.ReadAllText(configPath)).RootElement.GetProperty("chronos_config");
+        var boltConfig = new ChronosBoltConfig
+        {
+            ContextLength = chronos.GetProperty("context_length").GetInt32(),
+            PredictionLength = chronos.GetProperty("prediction_length").GetInt32(),
+            InputPatchSize = chronos.GetProperty("input_patch_size").GetInt32(),
+            InputPatchStride = chronos.GetProperty("input_patch_stride").GetInt32(),
+            Quantiles = chronos.GetProperty("quantiles").EnumerateArray().Select(q => (float)q.GetDouble()).ToArray(),
+            UseRegToken = chronos.TryGetProperty("use_reg_token", out var reg) && reg.GetBoolean(),
+        };
+        var model = new ChronosBoltModel(ReadT5Config(configPath), boltConfig);
+        var weightsPath = Path.Combine(modelDirectory, "model.safetensors");
+        model.LoadWeights(SafeTensorsFixture.Read(weightsPath), weightsPath);
+        model.eval();
+        return model;
     }
 
     public static ChronosT5Model LoadT5(string modelDirectory)
