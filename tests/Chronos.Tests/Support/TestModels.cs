@@ -53,6 +53,33 @@ internal static class TestModels
         return model;
     }
 
+    public static ChronosConfig ReadChronosConfig(string configPath)
+    {
+        var chronos = JsonDocument.Parse(File.ReadAllText(configPath)).RootElement.GetProperty("chronos_config");
+        var kwargs = chronos.GetProperty("tokenizer_kwargs");
+        return new ChronosConfig
+        {
+            TokenizerClass = chronos.GetProperty("tokenizer_class").GetString()!,
+            LowLimit = kwargs.GetProperty("low_limit").GetDouble(),
+            HighLimit = kwargs.GetProperty("high_limit").GetDouble(),
+            NTokens = chronos.GetProperty("n_tokens").GetInt32(),
+            NSpecialTokens = chronos.GetProperty("n_special_tokens").GetInt32(),
+            PadTokenId = chronos.GetProperty("pad_token_id").GetInt32(),
+            EosTokenId = chronos.GetProperty("eos_token_id").GetInt32(),
+            UseEosToken = chronos.GetProperty("use_eos_token").GetBoolean(),
+            ModelType = chronos.GetProperty("model_type").GetString()!,
+            ContextLength = chronos.GetProperty("context_length").GetInt32(),
+            PredictionLength = chronos.GetProperty("prediction_length").GetInt32(),
+            NumSamples = chronos.GetProperty("num_samples").GetInt32(),
+            Temperature = chronos.GetProperty("temperature").GetDouble(),
+            TopK = chronos.GetProperty("top_k").GetInt32(),
+            TopP = chronos.GetProperty("top_p").GetDouble(),
+        };
+    }
+
+    public static ChronosT5Pipeline LoadT5Pipeline(string modelDirectory) =>
+        new(LoadT5(modelDirectory), ReadChronosConfig(Path.Combine(modelDirectory, "config.json")));
+
     public static ChronosT5Model LoadT5(string modelDirectory)
     {
         TorchRuntime.SetThreads(2);
