@@ -30,14 +30,24 @@ public sealed class T5Stack : nn.Module
 
     /// <summary>
     /// The additive mask HF builds from a 0/1 attention mask (modeling_utils.py: get_extended_attention_mask):
-    /// <c>(1 − mask)[:, None, None, :] · finfo(float32).min</c>, shape (B, 1, 1, L).
+    /// <c>(1 − mask)[:, None, None, :] · finfo(dtype).min</c> in the model's dtype, shape (B, 1, 1, L).
     /// </summary>
-    public static Tensor ExtendedMask(Tensor attentionMask)
+    public static Tensor ExtendedMask(Tensor attentionMask, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var inverted = 1.0f - attentionMask.to_type(ScalarType.Float32);
-        return (inverted * float.MinValue).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
+        var inverted = 1.0 - attentionMask.to_type(dtype);
+        return (inverted * MinValue(dtype)).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>torch.finfo(dtype).min, the "minus infinity" HF masks with.</summary>
+    public static double MinValue(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => float.MinValue,
+        ScalarType.BFloat16 => -3.3895313892515355e38,
+        ScalarType.Float16 => -65504.0,
+        ScalarType.Float64 => double.MinValue,
+        _ => throw new ArgumentException($"{dtype} is not a floating-point model dtype.", nameof(dtype)),
+    };
 
     /// <summary>Encoder: (B, L, d) embeddings and (B, L) mask → last hidden state (B, L, d).</summary>
     public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask)
@@ -45,7 +55,8 @@ public sealed class T5Stack : nn.Module
         RequireRole(decoder: false);
         using var scope = NewDisposeScope();
         var length = inputsEmbeds.shape[1];
-        var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: true) + ExtendedMask(attentionMask);
+        var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: true)
+            + ExtendedMask(attentionMask, inputsEmbeds.dtype);
         var hidden = dropout.forward(inputsEmbeds);
         foreach (var layer in block)
             hidden = layer.forward(hidden, bias);
@@ -62,9 +73,10 @@ public sealed class T5Stack : nn.Module
         using var scope = NewDisposeScope();
         var length = inputsEmbeds.shape[1];
         var causal = ones(length, length, dtype: ScalarType.Bool, device: inputsEmbeds.device).tril();
-        var causalBias = where(causal, 0.0f, float.MinValue).unsqueeze(0).unsqueeze(0);
+        var causalBias = zeros(length, length, dtype: inputsEmbeds.dtype, device: inputsEmbeds.device)
+            .masked_fill(causal.logical_not(), MinValue(inputsEmbeds.dtype)).unsqueeze(0).unsqueeze(0);
         var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: false) + causalBias;
-        var crossMask = ExtendedMask(encoderMask);
+        var crossMask = ExtendedMask(encoderMask, inputsEmbeds.dtype);
         var hidden = dropout.forward(inputsEmbeds);
         foreach (var layer in block)
         {
@@ -93,7 +105,7 @@ public sealed class T5Stack : nn.Module
                 cross.ProjectKeys(encoderHidden).DetachFromDisposeScope(),
                 cross.ProjectValues(encoderHidden).DetachFromDisposeScope()));
         }
-        return new T5DecoderCache(layers, ExtendedMask(encoderMask).DetachFromDisposeScope());
+        return new T5DecoderCache(layers, ExtendedMask(encoderMask, encoderHidden.dtype).DetachFromDisposeScope());
     }
 
     /// <summary>One decoder step: (N, 1, d) embeddings of the newest tokens → (N, 1, d) hidden state.</summary>
