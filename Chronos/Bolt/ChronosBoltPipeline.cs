@@ -23,6 +23,13 @@ public sealed class ChronosBoltPipeline : IDisposable
 
     public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
 
+    /// <summary>
+    /// Most series run through the network at once; larger batches are processed in chunks of this size. The
+    /// activations of a chunk (dominated by rows × d_ff feed-forward buffers, rows = series × patches) are what peak
+    /// memory adds to the weights, while matrix products keep their efficiency from about 32 series × 33 patches on.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 32;
+
     /// <summary>Receives the reference's warnings (long horizons, levels outside the trained range).</summary>
     public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
 
@@ -50,7 +57,23 @@ public sealed class ChronosBoltPipeline : IDisposable
         context = context.to_type(ScalarType.Float32);
         if (context.shape[^1] > config.ContextLength)
             context = context[TensorIndex.Ellipsis, TensorIndex.Slice(-config.ContextLength)];
+        var rows = context.shape[0];
+        if (rows <= MaxBatchSize)
+            return PredictChunk(context, horizon).MoveToOuterDisposeScope();
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < rows; start += MaxBatchSize)
+        {
+            using var chunkScope = NewDisposeScope();
+            var chunk = context[TensorIndex.Slice(start, Math.Min(rows, start + MaxBatchSize))];
+            chunks.Add(PredictChunk(chunk, horizon).MoveToOuterDisposeScope());
+        }
+        return cat(chunks, 0).MoveToOuterDisposeScope();
+    }
 
+    private Tensor PredictChunk(Tensor context, int horizon)
+    {
+        var config = Model.ChronosConfig;
+        using var scope = NewDisposeScope();
         var (batch, quantileCount) = (context.shape[0], (long)Quantiles.Count);
         var prediction = Model.forward(context).QuantilePreds;
         var predictions = new List<Tensor> { prediction };

@@ -22,7 +22,8 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hidden)
     {
-        using var activated = nn.functional.relu(wi.forward(hidden));
+        // In place: the (rows × d_ff) buffer is the largest activation of a block; relu_ keeps one copy of it.
+        using var activated = wi.forward(hidden).relu_();
         using var dropped = dropout.forward(activated);
         return wo.forward(dropped);
     }

@@ -59,7 +59,7 @@ public sealed class T5Stack : nn.Module
             + ExtendedMask(attentionMask, inputsEmbeds.dtype);
         var hidden = dropout.forward(inputsEmbeds);
         foreach (var layer in block)
-            hidden = layer.forward(hidden, bias);
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias), inputsEmbeds);
         return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
     }
 
@@ -81,7 +81,9 @@ public sealed class T5Stack : nn.Module
         foreach (var layer in block)
         {
             var cross = layer.CrossAttention;
-            hidden = layer.forward(hidden, bias, (cross.ProjectKeys(encoderHidden), cross.ProjectValues(encoderHidden), crossMask));
+            using var keys = cross.ProjectKeys(encoderHidden);
+            using var values = cross.ProjectValues(encoderHidden);
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, (keys, values, crossMask)), inputsEmbeds);
         }
         return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
     }
@@ -118,8 +120,19 @@ public sealed class T5Stack : nn.Module
         var bias = block[0].SelfAttention.ComputeBias(1, position + 1, bidirectional: false, queryOffset: position);
         var hidden = dropout.forward(inputsEmbeds);
         for (var i = 0; i < block.Count; i++)
-            hidden = block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias);
+            hidden = ReplaceHidden(hidden, block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias), inputsEmbeds);
         return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Frees a block's input as soon as its output exists (unless it is the caller's tensor or autograd needs it), so
+    /// a stack holds one hidden state at a time instead of one per block until the scope ends.
+    /// </summary>
+    private static Tensor ReplaceHidden(Tensor previous, Tensor next, Tensor callerInput)
+    {
+        if (!ReferenceEquals(previous, callerInput) && !is_grad_enabled())
+            previous.Dispose();
+        return next;
     }
 
     private void RequireRole(bool decoder)
