@@ -89,6 +89,22 @@ public class ParquetLoadingTests
     }
 
     [Fact]
+    public async Task An_infinite_value_names_its_row_and_column()
+    {
+        using var file = new MemoryStream();
+        await WriteAsync(file, rowGroupSize: 2,
+            (new DataField<DateTime>("ds"), new[] { new DateTime(2024, 1, 1), new DateTime(2024, 1, 2), new DateTime(2024, 1, 3) }),
+            (new DataField<double>("y"), new[] { 1.0, 2.0, double.PositiveInfinity }));
+        file.Position = 0;
+
+        var act = () => SeriesLoader.LoadAsync(file, "inf.parquet", new DataOptions());
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Field.Should().Be("y");
+        e.Message.Should().Contain("row 3: Infinity is not a value");
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_Parquet_says_so()
     {
         using var file = new MemoryStream("unique_id,ds,y\na,2024-01-01,1\n"u8.ToArray());

@@ -160,4 +160,25 @@ public class SeriesLoaderTests
 
         await act.Should().ThrowAsync<OperationCanceledException>();
     }
+
+    [Fact]
+    public async Task Gzipped_CSV_loads_like_the_CSV_with_the_fingerprint_of_the_compressed_bytes()
+    {
+        string path = Fixtures.Path("rdatasets_monthly.csv");
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            await gzip.WriteAsync(await File.ReadAllBytesAsync(path));
+        byte[] bytes = compressed.ToArray();
+
+        var plain = await SeriesLoader.LoadAsync(new DataOptions { Path = path });
+        var gz = await SeriesLoader.LoadAsync(new MemoryStream(bytes), "s3://bucket/rdatasets_monthly.csv.gz", new DataOptions());
+
+        gz.Series.Select(s => s.Id).Should().Equal(plain.Series.Select(s => s.Id));
+        gz.Series[8].Values.Should().Equal(plain.Series[8].Values);
+        gz.Fingerprint.Rows.Should().Be(4509);
+        gz.Fingerprint.Sha256.Should().Be(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+
+        var notGzip = () => SeriesLoader.LoadAsync(new MemoryStream("unique_id,ds,y\n"u8.ToArray()), "x.csv.gz", new DataOptions());
+        (await notGzip.Should().ThrowAsync<DataException>()).Which.Message.Should().Contain("not valid gzip");
+    }
 }
