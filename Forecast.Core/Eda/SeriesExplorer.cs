@@ -55,7 +55,9 @@ public static class SeriesExplorer
         MissingValueFiller.Fill(filled, FillPolicy.Linear);
 
         int season = options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
-        int maxLag = options.MaxLag ?? Math.Min(s.Length / 2, Math.Max(3 * season, MinDefaultLag));
+        // Three seasons by default; eight days for sub-daily data, so a weekly season (168 h) shows beside the daily one.
+        bool subDaily = s.Frequency?.Unit is FrequencyUnit.Minute or FrequencyUnit.Hour;
+        int maxLag = options.MaxLag ?? Math.Min(s.Length / 2, Math.Max((subDaily ? 8 : 3) * season, MinDefaultLag));
         maxLag = Math.Clamp(maxLag, 1, Math.Max(1, s.Length - 1));
 
         bool enough = observed.Length >= 3;

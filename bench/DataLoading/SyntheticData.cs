@@ -13,19 +13,24 @@ internal static class SyntheticData
 {
     private static readonly DateTime Start = new(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    public static void WriteCsv(string path, int series, int length)
+    /// <param name="timeMajor">
+    /// Rows ordered by time then id (as a database export by date), so consecutive rows never share an id and the
+    /// loader must look every id up; otherwise ordered by id then time.
+    /// </param>
+    public static void WriteCsv(string path, int series, int length, bool timeMajor = false)
     {
         var random = new Random(42);
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         writer.Write("unique_id,ds,y\n");
         var line = new StringBuilder(64);
-        for (int s = 0; s < series; s++)
+        var ids = Enumerable.Range(0, series).Select(Id).ToArray();
+        for (int outer = 0; outer < (timeMajor ? length : series); outer++)
         {
-            string id = Id(s);
-            for (int t = 0; t < length; t++)
+            for (int inner = 0; inner < (timeMajor ? series : length); inner++)
             {
+                int s = timeMajor ? inner : outer, t = timeMajor ? outer : inner;
                 line.Clear();
-                line.Append(id).Append(',');
+                line.Append(ids[s]).Append(',');
                 line.Append(Start.AddHours(t).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(',');
                 line.Append(Value(random, s, t).ToString("0.00", CultureInfo.InvariantCulture)).Append('\n');
                 writer.Write(line);

@@ -84,6 +84,20 @@ public class SeriesLoaderBadInputTests
         e.Message.Should().Contain("'1,5' is not a number").And.Contain("'.' as decimal separator");
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("Infinity")]
+    [InlineData("1e400")]
+    [InlineData("12.5.1")]
+    public async Task Text_and_infinite_numbers_are_not_values(string text)
+    {
+        var act = () => CsvText.LoadAsync($"unique_id,ds,y\na,2024-01-01,{text}\n");
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Line.Should().Be(2);
+        e.Message.Should().Contain($"'{text}' is not a number");
+    }
+
     [Fact]
     public async Task An_empty_file_says_what_it_needs()
     {
