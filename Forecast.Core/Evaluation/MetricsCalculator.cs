@@ -1,6 +1,6 @@
 using Forecast.Core.Models;
-using Forecast.Core.Threading;
 using Forecast.Core.Series;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Evaluation;
 
@@ -27,8 +27,11 @@ public static class MetricsCalculator
         int seriesCount = windows[0].Histories.Count;
         var levels = forecasts[0].Count > 0 ? forecasts[0][0].QuantileLevels : [];
 
-        // Series are scored in parallel (each on its own sums); the dataset reduction then runs in series order, so
-        // results do not depend on the number of threads.
+        for (int w = 0; w < windows.Count; w++)
+        {
+            if (windows[w].Histories.Count != seriesCount || forecasts[w].Count != seriesCount)
+                throw new ArgumentException($"Window {w} has {windows[w].Histories.Count} series and {forecasts[w].Count} forecasts; every window needs one forecast for each of the {seriesCount} series.", nameof(forecasts));
+        }
         foreach (string metric in metrics)
         {
             if (Array.IndexOf(PerForecast, metric) < 0 && metric is not (MetricNames.Wape or MetricNames.Wql or MetricNames.Coverage))
@@ -39,6 +42,8 @@ public static class MetricsCalculator
         var perSeries = new SeriesScore[seriesCount];
         var seriesSums = new ErrorSums[seriesCount];
         var forecastValues = new double[seriesCount][];
+        // Series are scored in parallel (each on its own sums); the dataset reduction below runs in series order, so
+        // results do not depend on the number of threads.
         ParallelLoop.For(seriesCount,
             () => new ErrorSums(template),
             (i, _, sums) =>
