@@ -31,8 +31,8 @@ if (caseIndex >= 0)
 }
 
 var only = arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
-Console.WriteLine("| case | model | batch | precision | median s | series/s | vs Python | peak RSS MiB | vs Python |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| case | model | batch | precision | median s | series/s | vs Python | peak RSS MiB | vs Python | sgemm GFLOP/s now | vs Python, per available GFLOP/s |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
 foreach (var benchCase in cases.Where(c => only.Count == 0 || only.Contains(c.Name)))
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
@@ -87,6 +87,7 @@ static void RunCase(BenchCase benchCase)
     }
 
     using (forecast()) { }                              // warm-up
+    var gflops = MatmulGflops();
     var times = new List<double>();
     for (var run = 0; run < 3; run++)
     {
@@ -101,7 +102,26 @@ static void RunCase(BenchCase benchCase)
     var peak = PeakRssMiB();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {benchCase.Name} | {benchCase.Model} | {benchCase.Batch} | {benchCase.Precision} | {median:F3} | {seriesPerSecond:G4} | "
-        + $"{Ratio(seriesPerSecond, benchCase.ReferenceSeriesPerSecond)} | {peak:F0} | {Ratio(peak, benchCase.ReferencePeakMiB)} |"));
+        + $"{Ratio(seriesPerSecond, benchCase.ReferenceSeriesPerSecond)} | {peak:F0} | {Ratio(peak, benchCase.ReferencePeakMiB)} | "
+        + $"{gflops:F0} | {Ratio(seriesPerSecond * ReferenceMachine.MatmulGflops / gflops, benchCase.ReferenceSeriesPerSecond)} |"));
+}
+
+// speed.md: "This machine's fp32 matrix-multiply peak through OpenBLAS is about 134 GFLOP/s (2048×2048, 2 threads)".
+// The machine is shared with other agents' builds, so the same product is timed next to every case: the last
+// column scales our throughput to the reference machine's 134 GFLOP/s (what the unloaded machine gives).
+static double MatmulGflops()
+{
+    using var a = randn(2048, 2048);
+    using var b = randn(2048, 2048);
+    using (a.matmul(b)) { }
+    var best = double.MaxValue;
+    for (var i = 0; i < 3; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        using (a.matmul(b)) { }
+        best = Math.Min(best, watch.Elapsed.TotalSeconds);
+    }
+    return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
 }
 
 // 1000 batches of 8 series through Bolt-small: RSS after 100 batches vs after 1000 (no per-batch growth).
