@@ -31,6 +31,10 @@ public sealed partial class HuggingFaceCacheLayout
     /// <summary>Where a blob is downloaded to before it is complete and verified (resumed from its length).</summary>
     public string IncompleteBlob(string etag) => Blob(etag) + ".incomplete";
 
+    /// <summary>huggingface_hub's lock file of a blob: <c>{cache}/.locks/models--{owner}--{name}/{etag}.lock</c>.</summary>
+    public string BlobLock(string etag) =>
+        Path.Combine(Path.GetDirectoryName(RepoFolder)!, ".locks", Path.GetFileName(RepoFolder), etag + ".lock");
+
     public string Ref(string revision) => Path.Combine(RepoFolder, "refs", revision);
 
     public string SnapshotFolder(string commit) => Path.Combine(RepoFolder, "snapshots", commit);

@@ -80,7 +80,12 @@ public sealed class HuggingFaceHubClient : IDisposable
         var snapshot = layout.SnapshotFile(metadata.Commit, file);
         var blob = layout.Blob(metadata.ETag);
         if (!File.Exists(blob) || new FileInfo(blob).Length != metadata.Size)
-            await DownloadBlobAsync(layout, metadata, url, cancellationToken).ConfigureAwait(false);
+        {
+            // One writer per blob across processes (jobs sharing a cache volume), as huggingface_hub's FileLock.
+            using var blobLock = await CacheFileLock.AcquireAsync(layout.BlobLock(metadata.ETag), cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(blob) || new FileInfo(blob).Length != metadata.Size)
+                await DownloadBlobAsync(layout, metadata, url, cancellationToken).ConfigureAwait(false);
+        }
         LinkSnapshot(snapshot, blob);
         await WriteRefAsync(layout, revision, metadata.Commit, cancellationToken).ConfigureAwait(false);
         return snapshot;
@@ -90,8 +95,11 @@ public sealed class HuggingFaceHubClient : IDisposable
     {
         if (revision == commit)
             return;
-        Directory.CreateDirectory(Path.GetDirectoryName(layout.Ref(revision))!);
-        await File.WriteAllTextAsync(layout.Ref(revision), commit, cancellationToken).ConfigureAwait(false);
+        var reference = layout.Ref(revision);
+        Directory.CreateDirectory(Path.GetDirectoryName(reference)!);
+        var temporary = reference + ".tmp-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(temporary, commit, cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, reference, overwrite: true);
     }
 
     /// <summary>The cached snapshot file of <paramref name="revision"/>, or null / an offline error.</summary>
@@ -234,17 +242,18 @@ public sealed class HuggingFaceHubClient : IDisposable
     private static void LinkSnapshot(string snapshot, string blob)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
-        if (File.Exists(snapshot) || new FileInfo(snapshot).LinkTarget is not null)
-            File.Delete(snapshot);
+        var temporary = snapshot + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
-            // Relative, as huggingface_hub _create_symlink: the cache folder can be moved.
-            File.CreateSymbolicLink(snapshot, Path.GetRelativePath(Path.GetDirectoryName(snapshot)!, blob));
+            // Relative, as huggingface_hub _create_symlink (the cache folder can be moved); created aside and renamed
+            // over the snapshot entry so concurrent resolvers never see a half-made link.
+            File.CreateSymbolicLink(temporary, Path.GetRelativePath(Path.GetDirectoryName(snapshot)!, blob));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            File.Copy(blob, snapshot, overwrite: true);
+            File.Copy(blob, temporary, overwrite: true);
         }
+        File.Move(temporary, snapshot, overwrite: true);
     }
 
     private HttpRequestMessage NewRequest(HttpMethod method, Uri url, bool withToken)

@@ -245,4 +245,16 @@ public class HubDownloadTests : IDisposable
         foreach (var name in original.Names)
             checkpoint.GetBytes(name).SequenceEqual(original.GetBytes(name)).Should().BeTrue(name);
     }
+
+    [Fact]
+    public async Task Concurrent_downloads_of_the_same_checkpoint_fetch_each_blob_once()
+    {
+        var downloads = Enumerable.Range(0, 4).Select(_ => Task.Run(() => Download(BoltRepo))).ToArray();
+
+        var snapshots = await Task.WhenAll(downloads);
+
+        snapshots.Distinct().Should().ContainSingle();
+        server.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Should().Be(1);
+        File.ReadAllBytes(Path.Combine(snapshots[0], "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
+    }
 }
