@@ -20,7 +20,8 @@ public static class SafetensorsTorch
         var tensor = empty(info.Shape.ToArray(), stored);
         try
         {
-            file.GetBytes(info).CopyTo(tensor.bytes);
+            if (info.ByteLength > 0)
+                file.GetBytes(info).CopyTo(tensor.bytes);
             if (floatingDType is not { } target || !tensor.is_floating_point() || stored == target)
                 return tensor;
             if (!IsFloating(target))
@@ -49,7 +50,7 @@ public static class SafetensorsTorch
         try
         {
             foreach (var info in file.Header.Tensors)
-                result[info.Name] = ToTensor(file, info, floatingDType);
+                result[info.Name] = ToTensor(file, info, floatingDType).DetachFromDisposeScope(); // owned by the caller
             return result;
         }
         catch
@@ -76,7 +77,7 @@ public static class SafetensorsTorch
             foreach (var name in checkpoint.Names)
             {
                 var (file, info) = checkpoint.Get(name);
-                result[name] = ToTensor(file, info, floatingDType);
+                result[name] = ToTensor(file, info, floatingDType).DetachFromDisposeScope(); // owned by the caller
             }
             return result;
         }

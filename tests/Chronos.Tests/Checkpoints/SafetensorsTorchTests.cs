@@ -128,4 +128,24 @@ public class SafetensorsTorchTests : IDisposable
         FluentActions.Invoking(() => SafetensorsTorch.ToTensor(file, "encoder.block.7.layer.1.DenseReluDense.wi.weight", [256, 64]))
             .Should().Throw<MissingTensorException>().WithMessage("*encoder.block.7.layer.1.DenseReluDense.wi.weight*");
     }
+
+    [Fact]
+    public void Empty_and_scalar_tensors_round_trip()
+    {
+        var path = folder.File("edge.safetensors");
+        SafetensorsWriter.Write(path,
+        [
+            (new SafetensorsTensorSpec("empty", SafetensorsDType.Float32, [0, 3]), Array.Empty<byte>()),
+            (new SafetensorsTensorSpec("scalar", SafetensorsDType.Float32, []), BitConverter.GetBytes(2.5f)),
+        ]);
+
+        using var scope = NewDisposeScope();
+        var tensors = SafetensorsTorch.ReadAll(path);
+        scope.Dispose();
+
+        tensors["empty"].shape.Should().Equal(0, 3);
+        tensors["scalar"].item<float>().Should().Be(2.5f, "ReadAll's tensors belong to the caller, not to the scope");
+        foreach (var tensor in tensors.Values)
+            tensor.Dispose();
+    }
 }
