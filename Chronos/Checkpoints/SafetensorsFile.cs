@@ -37,16 +37,19 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>Opens and validates <paramref name="path"/>; throws <see cref="SafetensorsFormatException"/> when malformed.</summary>
     public static SafetensorsFile Open(string path)
     {
-        var length = new FileInfo(path).Exists
-            ? new FileInfo(path).Length
-            : throw new FileNotFoundException($"{path}: safetensors file not found.", path);
-        if (length < 8)
-            SafetensorsHeader.ReadHeaderLength(ReadOnlySpan<byte>.Empty, length, path);
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: safetensors file not found.", path);
+        // Through a stream: its length is the target's when the path is a symlink (hub cache snapshots are).
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         var acquired = false;
         try
         {
+            var length = stream.Length;
+            if (length < 8)
+                SafetensorsHeader.ReadHeaderLength(ReadOnlySpan<byte>.Empty, length, path);
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
@@ -58,7 +61,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
             if (acquired)
                 view!.SafeMemoryMappedViewHandle.ReleasePointer();
             view?.Dispose();
-            map.Dispose();
+            map?.Dispose();
+            stream.Dispose();
             throw;
         }
     }
