@@ -75,9 +75,10 @@ public static class TrainerCli
             RunResult result;
             if (interactive)
             {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes });
+                var barLog = new ConsoleRunLog(line => console.WriteLine(line), line => { errors.WriteLine(line); errors.Flush(); }, logger: platform.Logger);
                 result = await console.Progress().AutoClear(false)
-                    .StartAsync(context => new TrainingPipeline(config, log, new SpectreProgress(context), store, locations: platform.Locations).RunAsync(cancellationToken));
+                    .StartAsync(context => new TrainingPipeline(config, barLog, new SpectreProgress(context), store, locations: platform.Locations).RunAsync(cancellationToken));
             }
             else
             {

@@ -35,11 +35,12 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             await WriteConfigAsync(writer, cancellationToken);
             var series = await LoadAndCleanAsync(writer, cancellationToken);
             await ExploreAsync(series, writer, cancellationToken);
-            var model = TrainerTelemetry.Instrument(config.Model.Create(new ModelContext(config.Run.Seed)));
+            var created = config.Model.Create(new ModelContext(config.Run.Seed));
+            var model = TrainerTelemetry.Instrument(created);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
-            if (model is IHasModelState stateful)
+            if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);
 
@@ -141,6 +142,10 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         var (forecasts, score) = await ForecastEvaluator.EvaluateAsync(dataset, model, windows, options, SeasonLength, progress, cancellationToken);
         var (_, baseline) = await ForecastEvaluator.EvaluateAsync(dataset, new SeasonalNaiveForecaster(options.SeasonLength), windows, options, SeasonLength, null, cancellationToken);
         log.Info("Metrics: " + string.Join(", ", score.Dataset.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:G4}"))));
+        var relative = RelativeScores.Ratios(score.Dataset.Metrics, baseline.Dataset.Metrics)
+            .Where(r => r.Key is MetricNames.Mase or MetricNames.Wql)
+            .Select(r => FormattableString.Invariant($"{r.Key} {r.Value:F3}")).ToList();
+        if (relative.Count > 0) log.Info($"Relative to seasonal naive (lower is better): {string.Join(", ", relative)}");
 
         await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline)), cancellationToken);
         var table = windows.Select((w, i) => ((int?)w.Index, forecasts[i], (IReadOnlyList<double[]>?)w.Actuals)).ToList();
