@@ -14,12 +14,13 @@ Console.WriteLine($"Storage: {storageMode} ({why})");
 string bucket = builder.Configuration["Storage:Bucket"] ?? "forecast";
 string repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 
-var s3 = builder.AddS3Emulator("s3", storageMode)
-    .WithBucket(builder, bucket, new Dictionary<string, string>
-    {
-        ["config/default-config.yaml"] = Path.Combine(repository, "config", "default-config.yaml"),
-        ["data/rdatasets_monthly.csv"] = Path.Combine(repository, "sample-data", "rdatasets_monthly.csv"),
-    });
+var s3 = builder.AddS3Emulator("s3", storageMode);
+
+var forecastBucket = builder.AddS3Bucket("bucket", s3, bucket, new Dictionary<string, string>
+{
+    ["config/default-config.yaml"] = Path.Combine(repository, "config", "default-config.yaml"),
+    ["data/rdatasets_monthly.csv"] = Path.Combine(repository, "sample-data", "rdatasets_monthly.csv"),
+});
 
 var trainer = builder.AddProject<Projects.Trainer>("trainer")
     .WithArgs(
@@ -28,7 +29,7 @@ var trainer = builder.AddProject<Projects.Trainer>("trainer")
         "--set", $"run.output=s3://{bucket}")
     .WithS3(s3)
     .WithFeatureFlags(builder.Configuration.GetSection("Trainer"))
-    .WaitFor(s3.Resource);
+    .WaitFor(forecastBucket);
 
 if (!builder.Configuration.GetValue("Trainer:StartOnLaunch", true))
     trainer.WithExplicitStart(); // the dashboard's Start button runs it

@@ -1,14 +1,11 @@
 using Forecast.Core.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Forecast.AppHost.Storage;
 
 /// <summary>
-/// The S3 emulator resources (LocalStack container or s3rver executable) and the bucket they must hold before the
-/// Trainer starts. The bucket is a health check of the emulator: it creates the bucket and seeds the shipped config and
-/// sample data, so WaitFor(s3) means "S3 answers and the bucket is ready".
+/// The S3 emulator resource: the LocalStack container or the s3rver executable, each with an HTTP health check, so
+/// that "healthy" means "S3 answers" (LocalStack: /_localstack/health; s3rver: an anonymous ListBuckets on /).
 /// </summary>
 public static class S3EmulatorExtensions
 {
@@ -24,7 +21,8 @@ public static class S3EmulatorExtensions
             var localstack = builder.AddContainer(name, LocalStackImage, LocalStackTag)
                 .WithEnvironment("SERVICES", "s3")
                 .WithEnvironment("LOCALSTACK_AUTH_TOKEN", token)
-                .WithHttpEndpoint(targetPort: 4566, name: "http");
+                .WithHttpEndpoint(targetPort: 4566, name: "http")
+                .WithHttpHealthCheck("/_localstack/health");
             return new S3Emulator(localstack, localstack.GetEndpoint("http"), mode, EmulatorMode: false, "test", "test");
         }
 
@@ -37,20 +35,9 @@ public static class S3EmulatorExtensions
         var s3rver = builder.AddExecutable(name, "node", Path.GetDirectoryName(script)!,
                 // s3rver's ListObjectsV2 continuation tokens use DES, which Node 17+ only has in OpenSSL's legacy provider.
                 "--openssl-legacy-provider", script, "--silent", "--directory", data, "--address", "127.0.0.1", "--port", port.ToString())
-            .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false);
+            .WithHttpEndpoint(port: port, targetPort: port, name: "http", isProxied: false)
+            .WithHttpHealthCheck("/");
         return new S3Emulator(s3rver, s3rver.GetEndpoint("http"), StorageMode.S3rver, EmulatorMode: true, "S3RVER", "S3RVER");
-    }
-
-    /// <summary>
-    /// Makes <paramref name="emulator"/> healthy only once <paramref name="bucket"/> exists, holding the shipped
-    /// config and sample data the Trainer reads (uploaded once; a user's own objects are left alone).
-    /// </summary>
-    public static S3Emulator WithBucket(this S3Emulator emulator, IDistributedApplicationBuilder builder, string bucket, IReadOnlyDictionary<string, string> seedFiles)
-    {
-        string check = $"{emulator.Resource.Resource.Name}-bucket-{bucket}";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(check, _ => new BucketHealthCheck(emulator, bucket, seedFiles), null, null));
-        emulator.Resource.WithHealthCheck(check);
-        return emulator;
     }
 
     public static S3StorageOptions ClientOptions(this S3Emulator emulator) => new()
@@ -79,33 +66,5 @@ public static class S3EmulatorExtensions
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class BucketHealthCheck(S3Emulator emulator, string bucket, IReadOnlyDictionary<string, string> seedFiles) : IHealthCheck
-    {
-        private bool _ready;
-
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            if (_ready) return HealthCheckResult.Healthy($"s3://{bucket} is ready");
-            try
-            {
-                using var storage = S3ObjectStorage.Create(emulator.ClientOptions(),
-                    new Amazon.Runtime.BasicAWSCredentials(emulator.AccessKeyId, emulator.SecretAccessKey));
-                var root = new S3Uri(bucket, "");
-                await storage.EnsureBucketAsync(root, cancellationToken);
-                foreach (var (key, file) in seedFiles)
-                {
-                    if (await storage.TryReadAllBytesAsync(root.Append(key), cancellationToken) is null)
-                        await storage.UploadAsync(root.Append(key), await File.ReadAllBytesAsync(file, cancellationToken), cancellationToken);
-                }
-                _ready = true;
-                return HealthCheckResult.Healthy($"s3://{bucket} is ready");
-            }
-            catch (S3StorageException e)
-            {
-                return HealthCheckResult.Unhealthy(e.Message, e);
-            }
-        }
     }
 }
