@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Chronos2;
+
+/// <summary>
+/// Chronos-2 forecasting (chronos2/pipeline.py: Chronos2Pipeline): <see cref="Predict"/> gives per task
+/// (n_targets, Q, H) quantiles for univariate, multivariate and covariate-informed tasks, <see cref="PredictQuantiles"/>
+/// any levels, <see cref="Embed"/> the encoder states. Horizons beyond one forward pass are rolled out along
+/// quantile paths as the reference does.
+/// </summary>
+public sealed class Chronos2Pipeline : IDisposable
+{
+    public Chronos2Pipeline(Chronos2Model model)
+    {
+        Model = model;
+        Model.eval();
+    }
+
+    public Chronos2Model Model { get; }
+
+    public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
+
+    /// <summary>Steps one forward pass predicts: max_output_patches × output_patch_size.</summary>
+    public int ModelPredictionLength => Model.ChronosConfig.PredictionLength;
+
+    /// <summary>Receives the reference's warnings (long horizons, levels outside the trained range, context length).</summary>
+    public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
+
+    /// <summary>Forecasts univariate series, one task each: (1, Q, H) per series.</summary>
+    public IReadOnlyList<Tensor> Predict(IReadOnlyList<float[]> series, int? predictionLength = null, Chronos2PredictOptions? options = null) =>
+        Predict(series.Select(Chronos2Input.Univariate).ToList(), predictionLength, options);
+
+    /// <summary>
+    /// pipeline.py: predict — one (n_targets, Q, H) float32 tensor per task, in input order.
+    /// </summary>
+    public IReadOnlyList<Tensor> Predict(IReadOnlyList<Chronos2Input> inputs, int? predictionLength = null, Chronos2PredictOptions? options = null)
+    {
+        options ??= new Chronos2PredictOptions();
+        var horizon = predictionLength ?? ModelPredictionLength;
+        CheckPredictionLength(horizon, options.LimitPredictionLength);
+        var maxOutputPatches = options.MaxOutputPatches ?? Model.ChronosConfig.MaxOutputPatches;
+        if (maxOutputPatches < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), maxOutputPatches, "MaxOutputPatches must be at least 1.");
+        var unrolled = options.UnrolledQuantiles;
+        if (unrolled.Count == 0 || unrolled.Any(q => !Quantiles.Contains(q)))
+            throw new ArgumentException(
+                $"UnrolledQuantiles ({string.Join(", ", unrolled)}) must be a non-empty subset of the model's quantiles ({string.Join(", ", Quantiles)}).",
+                nameof(options));
+        var contextLength = EffectiveContextLength(options.ContextLength);
+
+        var results = new List<Tensor>();
+        using var noGrad = no_grad();
+        foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize))
+        {
+            using (batch)
+            using (var scope = NewDisposeScope())
+            {
+                var groupIds = options.CrossLearning ? zeros_like(batch.GroupIds) : batch.GroupIds;
+                var prediction = PredictBatch(batch.Context, groupIds, batch.FutureCovariates, horizon, maxOutputPatches, unrolled);
+                foreach (var (start, end) in batch.TargetRanges)
+                    results.Add(prediction[TensorIndex.Slice(start, end)].contiguous().MoveToOuterDisposeScope());
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// pipeline.py: predict_quantiles → per task (quantiles (n_targets, H, len(levels)), mean (n_targets, H)); the
+    /// mean is the 0.5 quantile. Levels the model was not trained on are interpolated (utils.py:
+    /// interpolate_quantiles), and clamped to the outermost trained levels outside their range (with a warning).
+    /// </summary>
+    public (IReadOnlyList<Tensor> Quantiles, IReadOnlyList<Tensor> Mean) PredictQuantiles(IReadOnlyList<Chronos2Input> inputs,
+        int? predictionLength = null, IReadOnlyList<float>? quantileLevels = null, Chronos2PredictOptions? options = null)
+    {
+        quantileLevels ??= [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f];
+        if (quantileLevels.Count == 0 || quantileLevels.Any(q => q is < 0 or > 1))
+            throw new ArgumentException("Quantile levels must be a non-empty list of values in [0, 1].", nameof(quantileLevels));
+        var trained = Quantiles;
+        var median = IndexOf(trained, 0.5f);
+        if (median < 0)
+            throw new InvalidOperationException("The model's quantiles do not include 0.5, which the reference returns as the mean.");
+        var subset = quantileLevels.All(level => IndexOf(trained, level) >= 0);
+        if (!subset && (quantileLevels.Min() < trained[0] || quantileLevels.Max() > trained[^1]))
+            Warn($"Quantiles to be predicted ({string.Join(", ", quantileLevels)}) are not within the range of quantiles that Chronos-2 "
+                + $"was trained on ({string.Join(", ", trained)}). Quantile predictions will be set to the minimum/maximum levels at "
+                + "which Chronos-2 was trained on. This may significantly affect the quality of the predictions.");
+
+        var predictions = Predict(inputs, predictionLength, options);
+        var quantiles = new List<Tensor>();
+        var means = new List<Tensor>();
+        using var trainedLevels = tensor(trained.ToArray());
+        foreach (var prediction in predictions)
+        {
+            using (prediction)
+            using (var scope = NewDisposeScope())
+            {
+                var swapped = prediction.swapaxes(-1, -2);     // (V, H, Q)
+                var selected = subset
+                    ? swapped.index_select(-1, tensor(quantileLevels.Select(l => (long)IndexOf(trained, l)).ToArray()))
+                    : QuantileInterpolation.Interpolate(quantileLevels, trainedLevels, swapped);
+                quantiles.Add(selected.contiguous().MoveToOuterDisposeScope());
+                means.Add(swapped.select(-1, median).contiguous().MoveToOuterDisposeScope());
+            }
+        }
+        return (quantiles, means);
+    }
+
+    /// <summary>
+    /// pipeline.py: embed → per task the encoder states (n_variates, N + 2, d) — N context patches, REG and one
+    /// masked output patch — and (loc, scale) (n_variates, 1) of its rows.
+    /// </summary>
+    public (IReadOnlyList<Tensor> Embeddings, IReadOnlyList<(Tensor Loc, Tensor Scale)> LocScale) Embed(
+        IReadOnlyList<Chronos2Input> inputs, int batchSize = 256, int? contextLength = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Any(i => i is { FutureCovariates.Count: > 0 }))
+            throw new ArgumentException("Embed takes histories only; remove FutureCovariates.", nameof(inputs));
+        var length = EffectiveContextLength(contextLength);
+        var embeddings = new List<Tensor>();
+        var locScales = new List<(Tensor, Tensor)>();
+        using var noGrad = no_grad();
+        foreach (var batch in Chronos2Batcher.Batches(inputs, 0, length, batchSize))
+        {
+            using (batch)
+            using (var scope = NewDisposeScope())
+            {
+                var encoding = Model.Encode(batch.Context, groupIds: batch.GroupIds);
+                foreach (var (start, end) in batch.TargetRanges)
+                {
+                    var rows = TensorIndex.Slice(start, end);
+                    embeddings.Add(encoding.Hidden[rows].contiguous().MoveToOuterDisposeScope());
+                    locScales.Add((encoding.Loc[rows].contiguous().MoveToOuterDisposeScope(),
+                        encoding.Scale[rows].contiguous().MoveToOuterDisposeScope()));
+                }
+            }
+        }
+        return (embeddings, locScales);
+    }
+
+    public void Dispose() => Model.Dispose();
+
+    /// <summary>
+    /// pipeline.py: _predict_batch — a first pass of min(⌈H/P⌉, max_output_patches) patches; if more steps are
+    /// needed, every row is expanded into one path per unrolled quantile (group ids shifted so that paths do not
+    /// mix), the paths' quantiles are appended to their contexts and the (paths × quantiles) outputs are reduced to
+    /// the model's quantiles with trapezoid masses (weighted_quantile).
+    /// </summary>
+    private Tensor PredictBatch(Tensor context, Tensor groupIds, Tensor futureCovariates, int horizon, int maxOutputPatches,
+        IReadOnlyList<float> unrolledQuantiles)
+    {
+        using var scope = NewDisposeScope();
+        var patchSize = Model.PatchSize;
+        int OutputPatches(int remaining) => Math.Min((remaining + patchSize - 1) / patchSize, maxOutputPatches);
+
+        var prediction = PredictStep(context, groupIds, futureCovariates, OutputPatches(horizon));
+        var predictions = new List<Tensor> { prediction };
+        var remaining = horizon - (int)prediction.shape[^1];
+        if (remaining > 0)
+        {
+            var (batch, paths) = (context.shape[0], (long)unrolledQuantiles.Count);
+            var pathContext = context.unsqueeze(1).expand(batch, paths, context.shape[^1]).contiguous();
+            var pathFuture = futureCovariates.unsqueeze(1).expand(batch, paths, futureCovariates.shape[^1]).contiguous();
+            var pathGroups = (groupIds.unsqueeze(1) * paths + arange(paths, dtype: ScalarType.Int64).unsqueeze(0)).reshape(-1);
+            var weights = outer(QuantileInterpolation.ProbabilityMass(unrolledQuantiles), QuantileInterpolation.ProbabilityMass(Quantiles))
+                .reshape(-1);
+            using var trainedLevels = tensor(Quantiles.ToArray());
+            while (remaining > 0)
+            {
+                // The unrolled quantiles of the last prediction extend each path's context.
+                var appended = QuantileInterpolation.Interpolate(unrolledQuantiles, trainedLevels, prediction.swapaxes(1, 2))
+                    .swapaxes(1, 2);                                                    // (B, paths, h)
+                pathContext = cat([pathContext, appended], -1);
+                if (pathContext.shape[^1] > Model.ChronosConfig.ContextLength)
+                    pathContext = pathContext[TensorIndex.Ellipsis, TensorIndex.Slice(-Model.ChronosConfig.ContextLength)];
+                var slide = prediction.shape[^1];
+                (pathContext, pathFuture) = SlideKnownCovariates(pathContext, pathFuture, slide);
+                var step = PredictStep(pathContext.reshape(batch * paths, -1), pathGroups,
+                    pathFuture.reshape(batch * paths, -1), OutputPatches(remaining));       // (B·paths, Q, h)
+                var h = step.shape[^1];
+                var samples = step.view(batch, paths * Quantiles.Count, h).swapaxes(1, 2); // (B, h, paths·Q)
+                prediction = QuantileInterpolation.WeightedQuantile(Quantiles, weights, samples).swapaxes(1, 2);
+                predictions.Add(prediction);
+                remaining -= (int)h;
+            }
+        }
+        var result = cat(predictions, -1)[TensorIndex.Ellipsis, TensorIndex.Slice(0, horizon)];
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>pipeline.py: _predict_step — future covariates NaN-padded or cut to the pass's output length.</summary>
+    private Tensor PredictStep(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches)
+    {
+        using var scope = NewDisposeScope();
+        var outputSize = outputPatches * Model.PatchSize;
+        var available = futureCovariates.shape[1];
+        futureCovariates = outputSize > available
+            ? cat([futureCovariates, full(futureCovariates.shape[0], outputSize - available, float.NaN)], 1)
+            : futureCovariates[.., TensorIndex.Slice(0, outputSize)];
+        var (preds, _) = Model.forward(context, groupIds: groupIds, futureCovariates: futureCovariates, numOutputPatches: outputPatches);
+        return preds.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// pipeline.py: _slide_context_and_future_covariates — where a future covariate is known, its true value
+    /// replaces the predicted one just appended to the context; the future covariates move on by the same steps.
+    /// </summary>
+    private static (Tensor Context, Tensor Future) SlideKnownCovariates(Tensor context, Tensor future, long slide)
+    {
+        var available = Math.Min(slide, future.shape[^1]);
+        var known = future[TensorIndex.Ellipsis, TensorIndex.Slice(0, available)];
+        if (available < slide)
+            known = cat([known, full([.. known.shape[..^1], slide - available], float.NaN)], -1);
+        var tail = context[TensorIndex.Ellipsis, TensorIndex.Slice(-slide)];
+        var replaced = where(known.isnan(), tail, known);
+        var head = context[TensorIndex.Ellipsis, TensorIndex.Slice(0, context.shape[^1] - slide)];
+        return (cat([head, replaced], -1), future[TensorIndex.Ellipsis, TensorIndex.Slice(available)]);
+    }
+
+    private int EffectiveContextLength(int? requested)
+    {
+        var limit = Model.ChronosConfig.ContextLength;
+        if (requested is null)
+            return limit;
+        if (requested < 1)
+            throw new ArgumentOutOfRangeException(nameof(requested), requested, "The context length must be at least 1.");
+        if (requested > limit)
+        {
+            Warn($"The specified context_length {requested} is greater than the model's default context length {limit}. "
+                + $"Resetting context_length to {limit}.");
+            return limit;
+        }
+        return requested.Value;
+    }
+
+    private void CheckPredictionLength(int horizon, bool limitPredictionLength)
+    {
+        if (horizon < 1)
+            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "prediction_length must be at least 1.");
+        var limit = ModelPredictionLength;
+        if (horizon <= limit)
+            return;
+        var message = $"We recommend keeping prediction length <= {limit}. "
+            + "The quality of longer predictions may degrade since the model is not optimized for it. ";
+        if (limitPredictionLength)
+            throw new ArgumentException(message + "You can turn off this check by setting LimitPredictionLength = false.");
+        Warn(message);
+    }
+
+    private static int IndexOf(IReadOnlyList<float> levels, float level)
+    {
+        for (var i = 0; i < levels.Count; i++)
+            if (levels[i] == level)
+                return i;
+        return -1;
+    }
+}
