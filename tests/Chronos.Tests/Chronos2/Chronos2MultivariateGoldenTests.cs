@@ -1,0 +1,71 @@
+using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Tests.Chronos2;
+
+/// <summary>
+/// set-a multivariate.safetensors: one group of 3 variates (row 1 starts with 20 NaN), the same rows as independent
+/// tasks, cross-learning, a known future covariate at model level, and a dict task with a past + future covariate.
+/// </summary>
+public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2ModelGoldenTests.Shared>
+{
+    private const int Horizon = 64;
+    private readonly Chronos2Pipeline pipeline;
+    private readonly Dictionary<string, Tensor> golden = Chronos2Fixtures.Golden("multivariate.safetensors");
+
+    public Chronos2MultivariateGoldenTests(Chronos2ModelGoldenTests.Shared shared) => pipeline = shared.Pipeline;
+
+    private float[][] Rows => Chronos2Fixtures.Rows(golden["context"]);
+
+    [Fact]
+    public void Variates_of_one_task_are_forecast_jointly()
+    {
+        var forecast = pipeline.Predict([Chronos2Input.Multivariate(Rows)], Horizon);
+        forecast.Should().ContainSingle();
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate"], "forecast_multivariate");
+    }
+
+    [Fact]
+    public void Multivariate_long_horizon_matches_the_reference()
+    {
+        var forecast = pipeline.Predict([Chronos2Input.Multivariate(Rows)], 1100);
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate_long"], "forecast_multivariate_long");
+    }
+
+    [Fact]
+    public void Rows_as_separate_tasks_are_independent()
+    {
+        var forecast = pipeline.Predict(Rows, Horizon);
+        forecast.Should().HaveCount(3);
+        TensorAssert.Close(cat(forecast.ToArray(), 0), golden["forecast_independent"], "forecast_independent");
+    }
+
+    [Fact]
+    public void Cross_learning_puts_every_task_in_one_group()
+    {
+        var forecast = pipeline.Predict(Rows, Horizon, new Chronos2PredictOptions { CrossLearning = true });
+        TensorAssert.Close(cat(forecast.ToArray(), 0), golden["forecast_cross_learning"], "forecast_cross_learning");
+    }
+
+    [Fact]
+    public void Known_future_covariate_enters_the_model()
+    {
+        using var noGrad = no_grad();
+        var (preds, _) = pipeline.Model.forward(golden["context"], groupIds: tensor(new long[] { 0, 0, 0 }),
+            futureCovariates: golden["future_covariates"], numOutputPatches: (Horizon + 15) / 16);
+        TensorAssert.Close(preds, golden["model_quantile_preds_with_covariate"], "model_quantile_preds_with_covariate");
+    }
+
+    [Fact]
+    public void Dict_task_with_past_and_future_covariate_matches_the_reference()
+    {
+        var rows = Rows;
+        var future = golden["future_covariates"][2].data<float>().ToArray();
+        var input = new Chronos2Input([rows[0]],
+            new Dictionary<string, float[]> { ["x"] = rows[2] },
+            new Dictionary<string, float[]> { ["x"] = future });
+        var forecast = pipeline.Predict([input], Horizon);
+        TensorAssert.Close(forecast[0], golden["forecast_dict_target0_cov2"], "forecast_dict_target0_cov2");
+    }
+}
