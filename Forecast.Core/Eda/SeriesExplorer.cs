@@ -1,0 +1,128 @@
+using System.Text;
+using Forecast.Core.Cleaning;
+using Forecast.Core.Data;
+using Forecast.Core.Series;
+
+namespace Forecast.Core.Eda;
+
+/// <summary>
+/// Exploratory analysis of cleaned series: summary statistics, trend and seasonal strength (Hyndman's F_T, F_S)
+/// from a real STL decomposition (<see cref="Stl"/>, loess inner and outer loops; a loess trend alone for series
+/// without a season), season lengths from ACF peaks, and PNG plots of the first series. Writes no files: the plots
+/// come back as bytes for the pipeline's artifact store.
+/// </summary>
+public static class SeriesExplorer
+{
+    /// <summary>The ACF is computed up to at least this lag (two days of hourly data), unless the series is shorter.</summary>
+    private const int MinDefaultLag = 48;
+
+    public static EdaResult Explore(IReadOnlyList<TimeSeries> series, EdaOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.Enabled) return new EdaResult(new EdaReport(), []);
+        if (options.MaxPlottedSeries < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxPlottedSeries, "eda.max_plotted_series must be 0 or more.");
+        if (options.SeasonLength is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.SeasonLength, "eda.season_length must be at least 1.");
+
+        // Series are independent: analyse them on every core. Only the plotted ones keep their trend and ACF.
+        var analyses = new Analysis[series.Count];
+        Parallel.For(0, series.Count, new ParallelOptions { CancellationToken = cancellationToken },
+            i => analyses[i] = Analyse(series[i], options, keepForPlots: i < options.MaxPlottedSeries));
+
+        var plots = new List<EdaPlot>();
+        var usedNames = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Math.Min(options.MaxPlottedSeries, series.Count); i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var a = analyses[i];
+            string name = UniqueFileName(series[i].Id, usedNames);
+            plots.Add(new EdaPlot($"{name}.series.png", EdaPlotter.SeriesWithTrend(series[i], a.Trend!, options.PlotWidth, options.PlotHeight)));
+            plots.Add(new EdaPlot($"{name}.acf.png", EdaPlotter.Acf(series[i].Id, a.Acf!, series[i].Length, options.PlotWidth, options.PlotHeight)));
+        }
+
+        var report = new EdaReport { Overall = Overall(series, analyses), Series = [.. analyses.Select(a => a.Report)] };
+        return new EdaResult(report, plots);
+    }
+
+    /// <summary>The statistics of one series, and its trend and ACF when it is plotted.</summary>
+    private sealed record Analysis(SeriesEda Report, double[]? Trend, double[]? Acf);
+
+    private static Analysis Analyse(TimeSeries s, EdaOptions options, bool keepForPlots)
+    {
+        var observed = s.Values.Where(v => !double.IsNaN(v)).ToArray();
+        // STL and the ACF need a gap-free series: missing values left by cleaning (fill_missing: none) are interpolated here only.
+        var filled = (double[])s.Values.Clone();
+        MissingValueFiller.Fill(filled, FillPolicy.Linear);
+
+        int season = options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
+        // Three seasons by default; eight days for sub-daily data, so a weekly season (168 h) shows beside the daily one.
+        bool subDaily = s.Frequency?.Unit is FrequencyUnit.Minute or FrequencyUnit.Hour;
+        int maxLag = options.MaxLag ?? Math.Min(s.Length / 2, Math.Max((subDaily ? 8 : 3) * season, MinDefaultLag));
+        maxLag = Math.Clamp(maxLag, 1, Math.Max(1, s.Length - 1));
+
+        bool enough = observed.Length >= 3;
+        bool seasonal = enough && season >= 2 && s.Length >= 2 * season;
+        var decomposition = !enough ? new StlDecomposition((double[])filled.Clone(), new double[s.Length], new double[s.Length])
+            : seasonal ? Stl.Decompose(filled, season)
+            : NonSeasonalTrend.Decompose(filled);
+        var acf = keepForPlots && enough ? Autocorrelation.Compute(filled, maxLag) : [];
+
+        double mean = observed.Length > 0 ? observed.Average() : double.NaN;
+        var report = new SeriesEda
+        {
+            Id = s.Id,
+            Length = s.Length,
+            Start = s.Length > 0 ? TimestampParser.Format(s.Timestamps[0]) : "",
+            End = s.Length > 0 ? TimestampParser.Format(s.Timestamps[^1]) : "",
+            Frequency = s.Frequency?.ToString() ?? "",
+            MissingShare = s.Length > 0 ? 1.0 - (double)observed.Length / s.Length : 0,
+            Mean = observed.Length > 0 ? mean : null,
+            Std = observed.Length > 1 ? Math.Sqrt(observed.Sum(v => (v - mean) * (v - mean)) / (observed.Length - 1)) : null,
+            Min = observed.Length > 0 ? observed.Min() : null,
+            Max = observed.Length > 0 ? observed.Max() : null,
+            TrendStrength = enough ? TrendSeasonalStrength.Trend(decomposition) : null,
+            SeasonalStrength = seasonal ? TrendSeasonalStrength.Seasonal(decomposition) : null,
+            SeasonLength = seasonal ? season : 1,
+            DetectedSeasonLengths = enough ? SeasonDetector.Detect(filled, maxLag) : [],
+        };
+        return keepForPlots ? new Analysis(report, decomposition.Trend, acf) : new Analysis(report, null, null);
+    }
+
+    private static OverallEda Overall(IReadOnlyList<TimeSeries> series, Analysis[] analyses)
+    {
+        if (series.Count == 0) return new OverallEda();
+        long total = series.Sum(s => (long)s.Length);
+        long missing = series.Sum(s => (long)s.Values.Count(double.IsNaN));
+        var nonEmpty = series.Where(s => s.Length > 0).ToArray();
+        var trend = analyses.Select(a => a.Report.TrendStrength).OfType<double>().ToArray();
+        var seasonal = analyses.Select(a => a.Report.SeasonalStrength).OfType<double>().ToArray();
+        return new OverallEda
+        {
+            SeriesCount = series.Count,
+            TotalLength = total,
+            MinLength = series.Min(s => s.Length),
+            MaxLength = series.Max(s => s.Length),
+            MeanLength = (double)total / series.Count,
+            Start = nonEmpty.Length > 0 ? TimestampParser.Format(nonEmpty.Min(s => s.Timestamps[0])) : "",
+            End = nonEmpty.Length > 0 ? TimestampParser.Format(nonEmpty.Max(s => s.Timestamps[^1])) : "",
+            Frequencies = analyses.GroupBy(a => a.Report.Frequency).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count()),
+            MissingShare = total > 0 ? (double)missing / total : 0,
+            MeanTrendStrength = trend.Length > 0 ? trend.Average() : null,
+            MeanSeasonalStrength = seasonal.Length > 0 ? seasonal.Average() : null,
+            DetectedSeasonLengths = analyses.SelectMany(a => a.Report.DetectedSeasonLengths).GroupBy(l => l)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+        };
+    }
+
+    /// <summary>A file name from a series id: characters other than letters, digits, '.', '-' and '_' become '_'; clashes get a suffix.</summary>
+    private static string UniqueFileName(string id, HashSet<string> used)
+    {
+        var sb = new StringBuilder(id.Length);
+        foreach (char c in id) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
+        string name = sb.Length == 0 ? "series" : sb.ToString();
+        string candidate = name;
+        for (int k = 2; !used.Add(candidate); k++) candidate = $"{name}-{k}";
+        return candidate;
+    }
+}

@@ -1,0 +1,134 @@
+using Forecast.Core.Models;
+using Forecast.Core.Threading;
+using Forecast.Core.Series;
+
+namespace Forecast.Core.Evaluation;
+
+/// <summary>
+/// Scores forecasts against the actuals of their evaluation windows: per forecast, per series (over windows) and per
+/// dataset. Definitions follow the baselines' summarize.R (M4 MASE and sMAPE) and GluonTS (WAPE, mean weighted
+/// quantile loss), documented in docs/configuration.md.
+/// </summary>
+public static class MetricsCalculator
+{
+    /// <param name="windows">The evaluation windows (histories and actuals).</param>
+    /// <param name="forecasts">Per window, the forecast of every series in window order.</param>
+    /// <param name="seasonLength">The MASE season length m of a series (called from several threads).</param>
+    public static ModelScore Score(
+        string dataset,
+        string model,
+        IReadOnlyList<EvaluationWindow> windows,
+        IReadOnlyList<IReadOnlyList<SeriesForecast>> forecasts,
+        Func<TimeSeries, int> seasonLength,
+        IReadOnlyList<string> metrics)
+    {
+        if (windows.Count == 0) throw new ArgumentException("At least one evaluation window is needed.", nameof(windows));
+        if (forecasts.Count != windows.Count) throw new ArgumentException($"{forecasts.Count} forecast sets for {windows.Count} windows.", nameof(forecasts));
+        int seriesCount = windows[0].Histories.Count;
+        var levels = forecasts[0].Count > 0 ? forecasts[0][0].QuantileLevels : [];
+
+        // Series are scored in parallel (each on its own sums); the dataset reduction then runs in series order, so
+        // results do not depend on the number of threads.
+        foreach (string metric in metrics)
+        {
+            if (Array.IndexOf(PerForecast, metric) < 0 && metric is not (MetricNames.Wape or MetricNames.Wql or MetricNames.Coverage))
+                throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
+        }
+        var perSeries = new SeriesScore[seriesCount];
+        var seriesSums = new ErrorSums[seriesCount];
+        var forecastValues = new double[seriesCount][];
+        ParallelLoop.For(seriesCount,
+            () => new ErrorSums(levels),
+            (i, _, sums) =>
+            {
+                var own = new ErrorSums(levels);
+                var means = new MeanOfFinite[PerForecast.Length];
+                for (int k = 0; k < means.Length; k++) means[k] = new MeanOfFinite();
+                var values = new double[windows.Count * PerForecast.Length];
+                for (int w = 0; w < windows.Count; w++)
+                {
+                    var history = windows[w].Histories[i];
+                    var forecast = forecasts[w][i];
+                    var actual = windows[w].Actuals[i];
+                    if (forecast.Id != history.Id)
+                        throw new ArgumentException($"Forecast {i} of window {w} is for series '{forecast.Id}' but the window's series is '{history.Id}'.", nameof(forecasts));
+                    if (forecast.Mean.Length != actual.Length)
+                        throw new ArgumentException($"Forecast of series '{history.Id}' has {forecast.Mean.Length} steps, the window has {actual.Length}.", nameof(forecasts));
+                    sums.Reset();
+                    sums.Add(actual, forecast.Mean, forecast.Quantiles);
+                    double scale = SeasonalScale.Of(history.Values, seasonLength(history));
+                    var slice = values.AsSpan(w * PerForecast.Length, PerForecast.Length);
+                    PerForecastValues(sums, scale, slice);
+                    for (int k = 0; k < slice.Length; k++) means[k].Add(slice[k]);
+                    own.Add(sums);
+                }
+                seriesSums[i] = own;
+                forecastValues[i] = values;
+                perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, means, own));
+                return sums;
+            });
+
+        var datasetSums = new ErrorSums(levels);
+        var datasetMeans = new MeanOfFinite[PerForecast.Length];
+        for (int k = 0; k < datasetMeans.Length; k++) datasetMeans[k] = new MeanOfFinite();
+        for (int i = 0; i < seriesCount; i++)
+        {
+            datasetSums.Add(seriesSums[i]);
+            for (int j = 0; j < forecastValues[i].Length; j++) datasetMeans[j % PerForecast.Length].Add(forecastValues[i][j]);
+        }
+        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums));
+        return new ModelScore(datasetScore, perSeries);
+    }
+
+    /// <summary>Metrics averaged over forecasts (the rest are pooled), in this order.</summary>
+    private static readonly string[] PerForecast = [MetricNames.Mae, MetricNames.Rmse, MetricNames.Mape, MetricNames.Smape, MetricNames.Mase];
+
+    private static void PerForecastValues(ErrorSums sums, double scale, Span<double> values)
+    {
+        double mae = sums.MeanAbsoluteError;
+        values[0] = mae;
+        values[1] = sums.RootMeanSquaredError;
+        values[2] = sums.MeanAbsolutePercentageError;
+        values[3] = sums.SymmetricMeanAbsolutePercentageError;
+        values[4] = scale > 0 ? mae / scale : double.NaN; // README: MASE over series with a finite (non-zero) scale
+    }
+
+    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled)
+    {
+        var result = new Dictionary<string, double>();
+        foreach (string metric in metrics)
+        {
+            int k = Array.IndexOf(PerForecast, metric);
+            if (k >= 0) { result[metric] = means[k].Value; continue; }
+            switch (metric)
+            {
+                case MetricNames.Wape: result[metric] = pooled.WeightedAbsolutePercentageError; break;
+                case MetricNames.Wql: result[metric] = pooled.WeightedQuantileLoss; break;
+                case MetricNames.Coverage:
+                    for (int c = 0; c < pooled.CentralIntervals.Count; c++)
+                        result[MetricNames.CoverageOf(pooled.QuantileLevels[pooled.CentralIntervals[c].Lower])] = pooled.CoverageOf(c);
+                    break;
+                default: throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Mean of the finite values added; NaN when there are none.</summary>
+    private sealed class MeanOfFinite
+    {
+        private double _sum;
+        private int _count;
+
+        public void Add(double value)
+        {
+            if (!double.IsFinite(value)) return;
+            _sum += value;
+            _count++;
+        }
+
+        public double Value => _count == 0 ? double.NaN : _sum / _count;
+
+        public void Reset() => (_sum, _count) = (0, 0);
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using Forecast.Core.Data;
+using Forecast.Core.Evaluation;
+using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Pipeline;
+using Spectre.Console;
+
+namespace Forecast.Trainer.Cli;
+
+/// <summary>
+/// The Trainer command line (System.CommandLine): <c>--config</c>, <c>--set key=value</c>, <c>--help</c>. Runs the
+/// pipeline with a progress bar on a terminal (plain lines otherwise) and maps failures to the documented exit codes.
+/// </summary>
+public static class TrainerCli
+{
+    private const string Description = """
+        Forecast Trainer: loads long-format series, cleans and explores them, evaluates a model (holdout or rolling
+        backtest, scored against seasonal naive), forecasts beyond the data and commits a run folder
+        <run.output>/runs/<run-id>/ (config, data fingerprint, cleaning, EDA, metrics, forecasts CSV/Parquet, plots,
+        manifest.json written last).
+
+        Exit codes: 0 ok, 1 other failure (including Ctrl+C), 2 configuration error (also unknown options and an
+        unwritable run.output), 3 data error (missing or malformed data, series too short for the horizon).
+        """;
+
+    /// <param name="interactive">Whether to draw a progress bar; null decides from whether stdout is a terminal.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, bool? interactive = null, CancellationToken cancellationToken = default)
+    {
+        var configOption = new Option<string?>("--config", "-c")
+        {
+            Description = $"The YAML configuration (default: the {ConfigLoader.EnvironmentVariable} environment variable).",
+        };
+        var setOption = new Option<string[]>("--set")
+        {
+            Description = "Overrides one key, e.g. --set evaluation.horizon=24 --set model.name=naive (repeatable).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var root = new RootCommand(Description) { configOption, setOption };
+        int exitCode = ExitCodes.Ok;
+        root.SetAction(async (parse, ct) =>
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellationToken);
+            exitCode = await RunPipelineAsync(parse.GetValue(configOption), parse.GetValue(setOption) ?? [], output, errors,
+                interactive ?? !Console.IsOutputRedirected, linked.Token);
+            return exitCode;
+        });
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors) await errors.WriteLineAsync($"error: {error.Message}");
+            await errors.WriteLineAsync("Run with --help for the options.");
+            return ExitCodes.ConfigError;
+        }
+        var invocation = new InvocationConfiguration { Output = output, Error = errors };
+        return await parseResult.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static async Task<int> RunPipelineAsync(string? configFlag, string[] overrides, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancellationToken)
+    {
+        var log = new ConsoleRunLog(output, errors);
+        try
+        {
+            string path = ConfigLoader.ResolvePath(configFlag);
+            log.Info($"Configuration {path}{(overrides.Length > 0 ? " with " + string.Join(" ", overrides.Select(o => "--set " + o)) : "")}");
+            var config = ConfigLoader.Load(path, overrides);
+            RunResult result;
+            if (interactive)
+            {
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes });
+                var barLog = new ConsoleRunLog(line => console.WriteLine(line), line => { errors.WriteLine(line); errors.Flush(); });
+                result = await console.Progress().AutoClear(false)
+                    .StartAsync(context => new TrainingPipeline(config, barLog, new SpectreProgress(context)).RunAsync(cancellationToken));
+            }
+            else
+            {
+                result = await new TrainingPipeline(config, log, new PlainProgress(log)).RunAsync(cancellationToken);
+            }
+            log.Info($"Done: {result.Location}");
+            return ExitCodes.Ok;
+        }
+        catch (ConfigException e)
+        {
+            log.Error(e.Message);
+            return ExitCodes.ConfigError;
+        }
+        catch (Exception e) when (e is DataException or SeriesTooShortException)
+        {
+            log.Error(e.Message);
+            return ExitCodes.DataError;
+        }
+        catch (OperationCanceledException)
+        {
+            log.Error("Cancelled; no run was committed.");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e)
+        {
+            log.Error($"{e.GetType().Name}: {e.Message}{Environment.NewLine}{e.StackTrace}");
+            return ExitCodes.Failure;
+        }
+    }
+}

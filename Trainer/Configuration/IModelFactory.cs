@@ -1,0 +1,19 @@
+using Forecast.Core.Models;
+
+namespace Forecast.Trainer.Configuration;
+
+/// <summary>
+/// Makes one kind of model from its config section <c>model.&lt;Name&gt;</c>. Register an implementation in
+/// <see cref="ModelRegistry"/> to make <c>model: { name: &lt;Name&gt; }</c> valid; Prophet and Chronos plug in this way.
+/// </summary>
+public interface IModelFactory
+{
+    /// <summary>The value of model.name that selects this model, e.g. "seasonal_naive".</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Reads and validates the model's options from <paramref name="options"/> (problems are recorded there, with
+    /// line:column; do not throw) and returns how to build the model.
+    /// </summary>
+    Func<ModelContext, IForecaster> Configure(ConfigSection options);
+}

@@ -1,0 +1,26 @@
+namespace Forecast.Trainer.Configuration;
+
+/// <summary>
+/// The models a config may name, keyed by <see cref="IModelFactory.Name"/>. An unknown model.name is a config error
+/// that lists these names. Add Prophet and Chronos factories to <see cref="Default"/> when they land.
+/// </summary>
+public sealed class ModelRegistry
+{
+    private readonly Dictionary<string, IModelFactory> _factories;
+
+    public ModelRegistry(IEnumerable<IModelFactory> factories)
+    {
+        _factories = new Dictionary<string, IModelFactory>(StringComparer.Ordinal);
+        foreach (var factory in factories)
+        {
+            if (!_factories.TryAdd(factory.Name, factory))
+                throw new ArgumentException($"Two model factories are named '{factory.Name}'.", nameof(factories));
+        }
+    }
+
+    public static ModelRegistry Default { get; } = new([new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory()]);
+
+    public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
+
+    public bool TryGet(string name, out IModelFactory factory) => _factories.TryGetValue(name, out factory!);
+}

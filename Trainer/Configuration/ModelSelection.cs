@@ -1,0 +1,9 @@
+using Forecast.Core.Models;
+
+namespace Forecast.Trainer.Configuration;
+
+/// <summary>The model the config names (config section <c>model:</c>) and how to build it once the run starts.</summary>
+public sealed record ModelSelection(string Name, Func<ModelContext, IForecaster> Create);
+
+/// <summary>What a model factory may need at build time besides its options.</summary>
+public sealed record ModelContext(int Seed);

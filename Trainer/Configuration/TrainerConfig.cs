@@ -1,0 +1,21 @@
+using Forecast.Core.Cleaning;
+using Forecast.Core.Data;
+using Forecast.Core.Eda;
+using Forecast.Core.Evaluation;
+
+namespace Forecast.Trainer.Configuration;
+
+/// <summary>
+/// The validated configuration of one Trainer run (every key with its default in docs/configuration.md).
+/// <see cref="Resolved"/> is the effective configuration (defaults and overrides applied) written to the run.
+/// </summary>
+public sealed record TrainerConfig(
+    string Source,
+    RunOptions Run,
+    DataOptions Data,
+    CleaningOptions Cleaning,
+    EdaOptions Eda,
+    ModelSelection Model,
+    EvaluationOptions Evaluation,
+    PlotOptions Plots,
+    IReadOnlyDictionary<string, object?> Resolved);

@@ -1,0 +1,140 @@
+using Forecast.Core.Artifacts;
+using Forecast.Core.Cleaning;
+using Forecast.Core.Data;
+using Forecast.Core.Eda;
+using Forecast.Core.Evaluation;
+using Forecast.Core.Models;
+using Forecast.Core.Models.Baselines;
+using Forecast.Core.Plots;
+using Forecast.Core.Series;
+using Forecast.Trainer.Configuration;
+
+namespace Forecast.Trainer.Pipeline;
+
+/// <summary>
+/// One Trainer run, in the order of the seed's pipeline.py: load → clean → EDA → evaluate (holdout or backtest, with
+/// seasonal naive on the same windows for relative scores) → forecast beyond the data → plots → commit. Everything
+/// goes through a <see cref="RunWriter"/>; any failure aborts the run, so no partial run is ever committed.
+/// </summary>
+public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgress<ForecastProgress>? progress = null, IArtifactStore? store = null, TimeProvider? clock = null)
+{
+    private readonly IArtifactStore _store = store ?? new LocalFolderArtifactStore(config.Run.Output);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var writer = new RunWriter(_store, RunIds.New(config.Run.Name, _clock.GetUtcNow().UtcDateTime), _clock);
+        try
+        {
+            await WriteConfigAsync(writer, cancellationToken);
+            var series = await LoadAndCleanAsync(writer, cancellationToken);
+            await ExploreAsync(series, writer, cancellationToken);
+            var model = config.Model.Create(new ModelContext(config.Run.Seed));
+            var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
+            var future = await ForecastAsync(model, series, writer, cancellationToken);
+            await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
+            if (model is IHasModelState stateful)
+                foreach (var (name, content) in stateful.ExportState())
+                    await writer.PutAsync($"model/{name}", content, cancellationToken);
+
+            var manifest = await writer.CommitAsync(cancellationToken);
+            log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
+            return new RunResult(writer.RunId, writer.Location, manifest, score.Dataset, baseline.Dataset);
+        }
+        catch
+        {
+            await writer.AbortAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The resolved config goes first: it is also the check that run.output is writable, before any work.</summary>
+    private async Task WriteConfigAsync(RunWriter writer, CancellationToken cancellationToken)
+    {
+        log.Info($"Run {writer.RunId}: model {config.Model.Name}, writing to {writer.Location}");
+        try
+        {
+            await writer.PutTextAsync("config.yaml", YamlText.Serialize(config.Resolved), cancellationToken);
+        }
+        catch (ArtifactStoreException e)
+        {
+            throw new ConfigException(config.Source, "run.output",
+                $"the output folder is not writable ({e.Message}); set run.output to a folder you can write to.");
+        }
+    }
+
+    private async Task<IReadOnlyList<TimeSeries>> LoadAndCleanAsync(RunWriter writer, CancellationToken cancellationToken)
+    {
+        log.Info($"Loading {config.Data.Path}");
+        var loaded = await SeriesLoader.LoadAsync(config.Data, cancellationToken);
+        log.Info($"Loaded {loaded.Fingerprint.Rows} rows, {loaded.Fingerprint.Series} series (sha256 {loaded.Fingerprint.Sha256[..12]}…)");
+        await writer.PutTextAsync("data_fingerprint.yaml", YamlText.Serialize(new Dictionary<string, object>
+        {
+            ["path"] = config.Data.Path,
+            ["sha256"] = loaded.Fingerprint.Sha256,
+            ["rows"] = loaded.Fingerprint.Rows,
+            ["series"] = loaded.Fingerprint.Series,
+        }), cancellationToken);
+
+        var cleaned = SeriesCleaner.Clean(loaded.Series, config.Cleaning, config.Data.Path);
+        foreach (string warning in cleaned.Report.Warnings) log.Warn(warning);
+        log.Info($"Cleaned: {cleaned.Report.SeriesOut} series, {cleaned.Report.RowsOut} rows");
+        await writer.PutTextAsync("cleaning.yaml", YamlText.Serialize(cleaned.Report), cancellationToken);
+        if (cleaned.Series.Count == 0)
+            throw new DataException($"no series is left after cleaning (cleaning.min_length = {config.Cleaning.MinLength} dropped all {cleaned.Report.SeriesIn}); lower cleaning.min_length or check the data.", config.Data.Path, field: "cleaning.min_length");
+        return cleaned.Series;
+    }
+
+    private async Task ExploreAsync(IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+    {
+        if (!config.Eda.Enabled) return;
+        log.Info("Exploring the series (EDA)");
+        var eda = SeriesExplorer.Explore(series, config.Eda, cancellationToken);
+        await writer.PutTextAsync("eda/eda.yaml", YamlText.Serialize(eda.Report), cancellationToken);
+        foreach (var plot in eda.Plots) await writer.PutAsync($"eda/{plot.Name}", plot.Png, cancellationToken);
+    }
+
+    private async Task<(IReadOnlyList<IReadOnlyList<SeriesForecast>> Forecasts, ModelScore Score, ModelScore Baseline)> EvaluateAsync(
+        IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+    {
+        var options = config.Evaluation;
+        var windows = EvaluationSplitter.Split(series, options);
+        string dataset = Path.GetFileNameWithoutExtension(config.Data.Path);
+        int SeasonLength(TimeSeries s) => options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
+
+        log.Info($"Evaluating {model.Name}: {options.Mode.ToString().ToLowerInvariant()}, horizon {options.Horizon}, {windows.Count} window(s), {series.Count} series");
+        var (forecasts, score) = await ForecastEvaluator.EvaluateAsync(dataset, model, windows, options, SeasonLength, progress, cancellationToken);
+        var (_, baseline) = await ForecastEvaluator.EvaluateAsync(dataset, new SeasonalNaiveForecaster(options.SeasonLength), windows, options, SeasonLength, null, cancellationToken);
+        log.Info("Metrics: " + string.Join(", ", score.Dataset.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:G4}"))));
+
+        await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline)), cancellationToken);
+        var table = windows.Select((w, i) => ((int?)w.Index, forecasts[i], (IReadOnlyList<double[]>?)w.Actuals)).ToList();
+        await writer.PutAsync("evaluation/forecasts.csv", ForecastCsvWriter.Write(table, options.Quantiles), cancellationToken);
+        return (forecasts, score, baseline);
+    }
+
+    private async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+    {
+        log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {model.Name}");
+        var request = new ForecastRequest(config.Evaluation.Horizon, config.Evaluation.Quantiles);
+        var future = await model.ForecastAsync(series, request, progress, cancellationToken);
+        await writer.PutAsync("forecasts.csv", ForecastCsvWriter.Write(future, request.Quantiles), cancellationToken);
+        await writer.PutAsync("forecasts.parquet", await ForecastParquetWriter.WriteAsync(future, request.Quantiles, cancellationToken), cancellationToken);
+        return future;
+    }
+
+    private async Task PlotAsync(IReadOnlyList<TimeSeries> series, IReadOnlyList<SeriesForecast> evaluation,
+        IReadOnlyList<SeriesForecast> future, RunWriter writer, CancellationToken cancellationToken)
+    {
+        if (!config.Plots.Enabled || config.Plots.MaxSeries == 0) return;
+        int count = Math.Min(config.Plots.MaxSeries, series.Count);
+        log.Info($"Plotting {count} of {series.Count} series");
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var png = ForecastPlotter.Render(series[i], evaluation[i], future[i], config.Plots.Render);
+            await writer.PutAsync($"plots/{FileNames.For(series[i].Id, used)}.png", png, cancellationToken);
+        }
+    }
+}

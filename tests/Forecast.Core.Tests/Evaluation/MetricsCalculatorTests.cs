@@ -1,0 +1,79 @@
+using Forecast.Core.Evaluation;
+using Forecast.Core.Models;
+using Forecast.Core.Series;
+
+namespace Forecast.Core.Tests.Evaluation;
+
+public class MetricsCalculatorTests
+{
+    private static readonly DateTime Start = new(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    private static TimeSeries Series(string id, params double[] values) =>
+        new(id, Enumerable.Range(0, values.Length).Select(i => Start.AddDays(i)).ToArray(), values) { Frequency = Frequency.Daily };
+
+    private static SeriesForecast Forecast(string id, double[] mean, double[] q10, double[] q90) =>
+        new(id, Enumerable.Range(0, mean.Length).Select(i => Start.AddDays(100 + i)).ToArray(), mean, [0.1, 0.9], [q10, q90]);
+
+    [Fact]
+    public void ComputesEveryMetricByHand()
+    {
+        // History 1,2,4 (m = 1: scale mean(|1|,|2|) = 1.5); actuals 4, 8; forecast 5, 6; interval [4.5, 5.5], [5, 9].
+        var window = new EvaluationWindow(0, [Series("a", 1, 2, 4)], [[4.0, 8.0]]);
+        var forecast = Forecast("a", [5, 6], [4.5, 5], [5.5, 9]);
+
+        var m = MetricsCalculator.Score("d", "x", [window], [[forecast]], _ => 1, MetricNames.All).Dataset.Metrics;
+
+        m[MetricNames.Mae].Should().BeApproximately(1.5, 1e-12);
+        m[MetricNames.Rmse].Should().BeApproximately(Math.Sqrt(2.5), 1e-12);
+        m[MetricNames.Mape].Should().BeApproximately((25 + 25) / 2.0, 1e-12);
+        m[MetricNames.Smape].Should().BeApproximately((200.0 / 9 + 400.0 / 14) / 2, 1e-12);
+        m[MetricNames.Mase].Should().BeApproximately(1.0, 1e-12);
+        m[MetricNames.Wape].Should().BeApproximately(3.0 / 12, 1e-12);
+        // q0.1: y=4 <= 4.5 → 2·0.5·0.9 = 0.9; y=8 > 5 → 2·3·0.1 = 0.6.  q0.9: y=4 <= 5.5 → 2·1.5·0.1 = 0.3; y=8 <= 9 → 2·1·0.1 = 0.2.
+        m[MetricNames.Wql].Should().BeApproximately((1.5 / 12 + 0.5 / 12) / 2, 1e-12);
+        m["coverage_80"].Should().BeApproximately(0.5, 1e-12);
+    }
+
+    [Fact]
+    public void DatasetAveragesPerForecastMetricsAndPoolsWeightedOnes()
+    {
+        var window = new EvaluationWindow(0, [Series("small", 1, 2), Series("big", 100, 200)], [[2.0], [100.0]]);
+        var forecasts = new[] { Forecast("small", [1], [1], [1]), Forecast("big", [110], [110], [110]) };
+
+        var score = MetricsCalculator.Score("d", "x", [window], [forecasts], _ => 1, [MetricNames.Mae, MetricNames.Wape]);
+
+        score.Dataset.Metrics[MetricNames.Mae].Should().BeApproximately(5.5, 1e-12);
+        score.Dataset.Metrics[MetricNames.Wape].Should().BeApproximately(11.0 / 102, 1e-12);
+        score.PerSeries.Select(s => s.Metrics[MetricNames.Wape]).Should().Equal(0.5, 0.1);
+    }
+
+    [Fact]
+    public void MissingActualsAreSkippedAndZeroScaleSeriesLeaveMaseOut()
+    {
+        var window = new EvaluationWindow(0, [Series("flat", 3, 3, 3), Series("b", 1, 2)], [[3.0, double.NaN], [4.0, 5.0]]);
+        var forecasts = new[] { Forecast("flat", [4, 4], [4, 4], [4, 4]), Forecast("b", [2, 2], [2, 2], [2, 2]) };
+
+        var score = MetricsCalculator.Score("d", "x", [window], [forecasts], _ => 1, [MetricNames.Mae, MetricNames.Mase]);
+
+        score.PerSeries[0].Metrics[MetricNames.Mae].Should().Be(1);
+        double.IsNaN(score.PerSeries[0].Metrics[MetricNames.Mase]).Should().BeTrue();
+        score.Dataset.Metrics[MetricNames.Mase].Should().BeApproximately(2.5, 1e-12, "only the series with a finite scale counts");
+    }
+
+    [Fact]
+    public void RelativeScoresAreGeometricMeansOfRatios()
+    {
+        var ratios = RelativeScores.Ratios(new Dictionary<string, double> { ["mase"] = 0.5, ["wql"] = 2 }, new Dictionary<string, double> { ["mase"] = 1, ["wql"] = 1 });
+        ratios.Should().BeEquivalentTo(new Dictionary<string, double> { ["mase"] = 0.5, ["wql"] = 2 });
+        RelativeScores.GeometricMean([0.5, 2, 4]).Should().BeApproximately(Math.Pow(4, 1.0 / 3), 1e-12);
+        RelativeScores.GeometricMean([double.NaN]).Should().Be(double.NaN);
+    }
+
+    [Fact]
+    public void UnknownMetricIsRejectedWithTheKnownNames()
+    {
+        var window = new EvaluationWindow(0, [Series("a", 1, 2)], [[2.0]]);
+        var act = () => MetricsCalculator.Score("d", "x", [window], [[Forecast("a", [1], [1], [1])]], _ => 1, ["mse"]);
+        act.Should().Throw<ArgumentException>().WithMessage("*'mse'*mae, rmse*");
+    }
+}

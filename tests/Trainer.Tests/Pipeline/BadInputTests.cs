@@ -1,0 +1,197 @@
+using Forecast.Trainer.Cli;
+
+namespace Forecast.Trainer.Tests.Pipeline;
+
+/// <summary>
+/// The bad-input list of issue 2: each input gives a message naming the file, line or field, the documented exit
+/// code, and leaves no committed run (nor any file under runs/).
+/// </summary>
+public class BadInputTests
+{
+    private static async Task<string> ExpectFailure(TrainerRun run, int exitCode, string? dataPath, params string[] overrides)
+    {
+        var (code, output, errors) = await run.RunDefaultAsync(dataPath, overrides);
+        code.Should().Be(exitCode, $"stdout:\n{output}\nstderr:\n{errors}");
+        (await run.CommittedRunsAsync()).Should().BeEmpty();
+        run.FilesUnderRuns().Should().BeEmpty("a failed run removes what it wrote");
+        errors.Should().Contain(" ERROR ");
+        return errors;
+    }
+
+    [Fact]
+    public async Task RaggedRowNamesFileAndLine()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("ragged.csv", "unique_id,ds,y\na,2020-01-01,1\na,2020-02-01,2,7\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("ragged.csv").And.Contain("line 3");
+    }
+
+    [Fact]
+    public async Task BadQuotingNamesFileAndLine()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("quoting.csv", "unique_id,ds,y\na,2020-01-01,1\n\"a,2020-02-01,2\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("quoting.csv").And.Contain("line 3");
+    }
+
+    [Fact]
+    public async Task MissingColumnNamesTheColumn()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("nocol.csv", "unique_id,ds,value\na,2020-01-01,1\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("nocol.csv").And.Contain("'y'");
+    }
+
+    [Fact]
+    public async Task UnparsableTimestampNamesLineAndField()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("time.csv", "unique_id,ds,y\na,2020-01-01,1\na,yesterday,2\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("time.csv").And.Contain("line 3").And.Contain("ds");
+    }
+
+    [Fact]
+    public async Task UnparsableValueNamesLineAndField()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("value.csv", "unique_id,ds,y\na,2020-01-01,1\na,2020-02-01,lots\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("value.csv").And.Contain("line 3").And.Contain("'y'");
+    }
+
+    [Fact]
+    public async Task EmptyFileNamesTheFile()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("empty.csv", "");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("empty.csv").And.Contain("empty");
+    }
+
+    [Fact]
+    public async Task AllMissingSeriesNamesTheSeries()
+    {
+        using var run = new TrainerRun();
+        string rows = string.Concat(Enumerable.Range(0, 48).Select(i => $"good,{new DateTime(2020, 1, 1).AddMonths(i):yyyy-MM-dd},{i}\nvoid,{new DateTime(2020, 1, 1).AddMonths(i):yyyy-MM-dd},NaN\n"));
+        string data = run.Write("nan.csv", "unique_id,ds,y\n" + rows);
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("nan.csv").And.Contain("'void'");
+    }
+
+    [Fact]
+    public async Task DuplicateTimestampsNameTheSeries()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("dup.csv", "unique_id,ds,y\na,2020-01-01,1\na,2020-01-01,2\na,2020-02-01,3\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("dup.csv").And.Contain("'a'").And.Contain("2020-01-01");
+    }
+
+    [Fact]
+    public async Task IrregularTimestampsNameTheSeries()
+    {
+        using var run = new TrainerRun();
+        string data = run.Write("irregular.csv", "unique_id,ds,y\na,2020-01-01,1\na,2020-01-04,2\na,2020-01-09,3\na,2020-01-10 07:13:00,4\n");
+        var errors = await ExpectFailure(run, ExitCodes.DataError, data);
+        errors.Should().Contain("irregular.csv").And.Contain("'a'").And.Contain("frequency");
+    }
+
+    [Fact]
+    public async Task HorizonLongerThanTheSeriesNamesSeriesAndField()
+    {
+        using var run = new TrainerRun();
+        var errors = await ExpectFailure(run, ExitCodes.DataError, null, "evaluation.horizon=500");
+        errors.Should().Contain("evaluation.horizon = 500").And.Contain("'AirPassengers' (144 points)");
+    }
+
+    [Fact]
+    public async Task DataFileThatDoesNotExistNamesThePath()
+    {
+        using var run = new TrainerRun();
+        var errors = await ExpectFailure(run, ExitCodes.DataError, Path.Combine(run.Folder, "absent.csv"));
+        errors.Should().Contain("absent.csv").And.Contain("data.path");
+    }
+
+    [Fact]
+    public async Task ConfigFileThatDoesNotExistIsAConfigError()
+    {
+        using var run = new TrainerRun();
+        var (code, _, errors) = await TrainerRun.RunAsync("--config", Path.Combine(run.Folder, "nope.yaml"));
+        code.Should().Be(ExitCodes.ConfigError);
+        errors.Should().Contain("nope.yaml").And.Contain("does not exist");
+        run.FilesUnderRuns().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task UnknownModelNameListsTheKnownModels()
+    {
+        using var run = new TrainerRun();
+        var errors = await ExpectFailure(run, ExitCodes.ConfigError, null, "model.name=arima");
+        errors.Should().Contain("--set model.name=arima").And.Contain("unknown model 'arima'").And.Contain("mean, naive, seasonal_naive");
+    }
+
+    [Fact]
+    public async Task UnknownConfigKeyNamesLineAndColumn()
+    {
+        using var run = new TrainerRun();
+        string config = run.Write("typo.yaml", $"""
+            data:
+              path: {TrainerRun.SampleData}
+            model:
+              name: naive
+            evaluation:
+              horizon: 12
+              horizn: 12
+            run:
+              output: {run.Output}
+            """);
+        var (code, _, errors) = await TrainerRun.RunAsync("--config", config);
+        code.Should().Be(ExitCodes.ConfigError);
+        errors.Should().Contain("typo.yaml:7:3: evaluation.horizn: unknown key");
+        run.FilesUnderRuns().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task OutputFolderThatIsNotWritableIsAConfigError()
+    {
+        using var run = new TrainerRun();
+        // A regular file where the output folder should be: no folder can be created under it (this holds even for
+        // root, for whom permission bits do not stop writes).
+        string blocked = run.Write("blocked", "not a folder");
+        var (code, _, errors) = await TrainerRun.RunAsync("--config", TrainerRun.DefaultConfig,
+            "--set", $"data.path={TrainerRun.SampleData}", "--set", $"run.output={blocked}");
+        code.Should().Be(ExitCodes.ConfigError, errors);
+        errors.Should().Contain("run.output").And.Contain("not writable").And.Contain("blocked");
+        File.ReadAllText(blocked).Should().Be("not a folder");
+    }
+
+    [Fact]
+    public async Task ReadOnlyOutputFolderIsAConfigErrorWhenPermissionsApply()
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName == "root") return; // root ignores permission bits
+        using var run = new TrainerRun();
+        Directory.CreateDirectory(run.Output);
+        File.SetUnixFileMode(run.Output, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            var errors = await ExpectFailure(run, ExitCodes.ConfigError, null);
+            errors.Should().Contain("run.output");
+        }
+        finally
+        {
+            File.SetUnixFileMode(run.Output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownCommandLineOptionIsAConfigError()
+    {
+        var (code, _, errors) = await TrainerRun.RunAsync("--confg", "x.yaml");
+        code.Should().Be(ExitCodes.ConfigError);
+        errors.Should().Contain("--confg");
+    }
+}
