@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Forecast.Chronos.Common;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Chronos2;
@@ -104,6 +105,67 @@ public sealed class Chronos2Pipeline : IDisposable
             }
         }
         return (quantiles, means);
+    }
+
+    /// <summary>
+    /// Quantile forecasts of many univariate series as arrays (each series its own task), with progress (series
+    /// done) and cancellation between batches — what a pipeline adapter calls, as ChronosBoltPipeline.ForecastSeries.
+    /// </summary>
+    public IReadOnlyList<QuantileForecast> ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int batchSize = 256, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ForecastTasks(series.Select(Chronos2Input.Univariate).ToList(), predictionLength, quantileLevels, batchSize,
+            progress, cancellationToken).Select(task => task[0]).ToList();
+
+    /// <summary>
+    /// Quantile forecasts of many tasks (with variates and covariates) as arrays: per task one
+    /// <see cref="QuantileForecast"/> per target variate. Tasks are run about <paramref name="batchSize"/> rows at a
+    /// time (never split), each batch in its own dispose scope; progress reports tasks done.
+    /// </summary>
+    public IReadOnlyList<QuantileForecast[]> ForecastTasks(IReadOnlyList<Chronos2Input> tasks, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int batchSize = 256, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var results = new List<QuantileForecast[]>(tasks.Count);
+        var options = new Chronos2PredictOptions { BatchSize = batchSize };
+        var next = 0;
+        while (next < tasks.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = new List<Chronos2Input>();
+            for (var rows = 0; next < tasks.Count && rows < batchSize; next++)
+            {
+                chunk.Add(tasks[next]);
+                rows += tasks[next].Target.Count + tasks[next].PastCovariates.Count;
+            }
+            using (var scope = NewDisposeScope())
+            {
+                var (quantiles, means) = PredictQuantiles(chunk, predictionLength, quantileLevels, options);
+                for (var t = 0; t < chunk.Count; t++)
+                {
+                    var q = quantiles[t].contiguous().data<float>().ToArray();     // (V, H, L)
+                    var m = means[t].contiguous().data<float>().ToArray();         // (V, H)
+                    var variates = (int)quantiles[t].shape[0];
+                    var forecasts = new QuantileForecast[variates];
+                    for (var v = 0; v < variates; v++)
+                    {
+                        var perLevel = new float[quantileLevels.Count][];
+                        for (var level = 0; level < quantileLevels.Count; level++)
+                        {
+                            perLevel[level] = new float[predictionLength];
+                            for (var step = 0; step < predictionLength; step++)
+                                perLevel[level][step] = q[((v * predictionLength) + step) * quantileLevels.Count + level];
+                        }
+                        forecasts[v] = new QuantileForecast(quantileLevels, perLevel, m.AsSpan(v * predictionLength, predictionLength).ToArray());
+                    }
+                    results.Add(forecasts);
+                }
+            }
+            progress?.Report(results.Count);
+        }
+        return results;
     }
 
     /// <summary>

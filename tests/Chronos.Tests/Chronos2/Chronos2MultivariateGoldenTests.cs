@@ -68,4 +68,27 @@ public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2Mode
         var forecast = pipeline.Predict([input], Horizon);
         TensorAssert.Close(forecast[0], golden["forecast_dict_target0_cov2"], "forecast_dict_target0_cov2");
     }
+
+    [Fact]
+    public void ForecastTasks_returns_arrays_per_target_with_progress()
+    {
+        var done = new List<int>();
+        var tasks = new[] { Chronos2Input.Multivariate(Rows), Chronos2Input.Univariate(Rows[0]) };
+        var forecasts = pipeline.ForecastTasks(tasks, Horizon, [0.1f, 0.5f, 0.9f], batchSize: 3,
+            progress: new SynchronousProgress<int>(done.Add));
+        done.Should().Equal(1, 2);
+        forecasts.Should().HaveCount(2);
+        forecasts[0].Should().HaveCount(3);
+        forecasts[1].Should().ContainSingle();
+        var expected = golden["forecast_multivariate"];
+        for (var v = 0; v < 3; v++)
+        {
+            // Levels 0.1, 0.5, 0.9 are quantiles 2, 10, 18 of the 21; the mean is the median.
+            var median = expected[v, 10].data<float>().ToArray();
+            forecasts[0][v].Quantiles[1].Zip(median, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-3f);
+            forecasts[0][v].Mean.Should().Equal(forecasts[0][v].Quantiles[1]);
+        }
+        var independent = golden["forecast_independent"][0, 18].data<float>().ToArray();
+        forecasts[1][0].Quantiles[2].Zip(independent, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-3f);
+    }
 }
