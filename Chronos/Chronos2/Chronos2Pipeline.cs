@@ -33,6 +33,24 @@ public sealed class Chronos2Pipeline : IDisposable
         Predict(series.Select(Chronos2Input.Univariate).ToList(), predictionLength, options);
 
     /// <summary>
+    /// A 3-D input (series, variates, time) as the reference's tensor input (preprocess.py: from_tensor): the variates
+    /// of each series form one task and are forecast jointly → (variates, Q, H) per series.
+    /// </summary>
+    public IReadOnlyList<Tensor> Predict(Tensor inputs, int? predictionLength = null, Chronos2PredictOptions? options = null)
+    {
+        if (inputs.dim() != 3)
+            throw new ArgumentException(
+                $"A tensor input must be 3-D (series, variates, time), found shape [{string.Join(", ", inputs.shape)}]; "
+                + "pass a list of series for 1-D/2-D inputs.", nameof(inputs));
+        using var values = inputs.to_type(ScalarType.Float32).cpu().contiguous();
+        var (count, variates, length) = ((int)values.shape[0], (int)values.shape[1], (int)values.shape[2]);
+        var data = values.data<float>().ToArray();
+        var tasks = Enumerable.Range(0, count).Select(i => new Chronos2Input(Enumerable.Range(0, variates)
+            .Select(v => data.AsSpan((i * variates + v) * length, length).ToArray()).ToArray())).ToList();
+        return Predict(tasks, predictionLength, options);
+    }
+
+    /// <summary>
     /// pipeline.py: predict — one (n_targets, Q, H) float32 tensor per task, in input order.
     /// </summary>
     public IReadOnlyList<Tensor> Predict(IReadOnlyList<Chronos2Input> inputs, int? predictionLength = null, Chronos2PredictOptions? options = null)

@@ -9,10 +9,10 @@ internal static class Chronos2Fixtures
 {
     public static string SetAModel => Fixtures.SetA("chronos-2", "model");
 
-    public static Chronos2Pipeline LoadSetA()
+    public static Chronos2Pipeline LoadSetA(ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.SetThreads(2);
-        var pipeline = Chronos2Pretrained.Load(SetAModel, SafeTensorsFixture.Read);
+        var pipeline = Chronos2Pretrained.Load(SetAModel, SafeTensorsFixture.Read, dtype);
         pipeline.Warn = _ => { };
         return pipeline;
     }

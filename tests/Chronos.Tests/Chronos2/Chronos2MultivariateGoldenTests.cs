@@ -91,4 +91,32 @@ public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2Mode
         var independent = golden["forecast_independent"][0, 18].data<float>().ToArray();
         forecasts[1][0].Quantiles[2].Zip(independent, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-3f);
     }
+
+    [Fact]
+    public void A_three_dimensional_tensor_is_one_multivariate_task_per_series()
+    {
+        using var inputs = golden["context"].unsqueeze(0);            // (1 series, 3 variates, 150)
+        var forecast = pipeline.Predict(inputs, Horizon);
+        forecast.Should().ContainSingle();
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate"], "forecast_multivariate (3-D input)");
+        var flat = () => pipeline.Predict(golden["context"], Horizon);
+        flat.Should().Throw<ArgumentException>().WithMessage("*must be 3-D (series, variates, time)*");
+    }
+
+    [Fact]
+    public void Bfloat16_encoder_states_stay_close_to_float32()
+    {
+        // The set-a model (initializer_factor 1.0, perturbed norms) amplifies rounding: quantiles pass through sinh,
+        // so the comparison is on the encoder states, relative to their magnitude.
+        using var bf16 = Chronos2Fixtures.LoadSetA(ScalarType.BFloat16);
+        using var noGrad = no_grad();
+        var groups = tensor(new long[] { 0, 0, 0 });
+        using var expected = pipeline.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
+        using var actual = bf16.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
+        actual.Hidden.dtype.Should().Be(ScalarType.BFloat16);
+        var error = (actual.Hidden.to_type(ScalarType.Float32) - expected.Hidden).abs().max().item<float>();
+        var magnitude = expected.Hidden.abs().max().item<float>();
+        Console.WriteLine($"bf16 encoder max |diff| {error} of max |h| {magnitude}");
+        (error / magnitude).Should().BeLessThan(0.05f);
+    }
 }
