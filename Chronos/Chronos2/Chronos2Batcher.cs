@@ -75,13 +75,16 @@ public static class Chronos2Batcher
             yield return (task.PastCovariates[name], task.FutureCovariates[name]);
     }
 
-    /// <summary>preprocess.py: _validate_list_of_dicts, plus the finite-value checks the reference leaves out.</summary>
+    /// <summary>
+    /// preprocess.py: _validate_list_of_dicts, plus the finite-value checks the reference leaves out. Unlike the
+    /// reference's dict input, tasks of one call may differ in variates and covariates (its list-of-tensors input
+    /// already mixes 1-D and 2-D items): each task is its own group, so nothing requires a shared schema here.
+    /// </summary>
     private static void Validate(IReadOnlyList<Chronos2Input> inputs, int predictionLength)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0)
             throw new ArgumentException("inputs is empty; give at least one series.", nameof(inputs));
-        var first = inputs[0];
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i] ?? throw new ArgumentException($"inputs[{i}] is null.", nameof(inputs));
@@ -103,15 +106,6 @@ public static class Chronos2Batcher
                         $"inputs[{i}].Target[{v}] has no observed value (all {history} values are NaN); drop it or give it at least one value.",
                         nameof(inputs));
             }
-            if (input.Target.Count != first.Target.Count)
-                throw new ArgumentException(
-                    $"inputs[{i}] has {input.Target.Count} target variates but inputs[0] has {first.Target.Count}; call the pipeline once per schema.",
-                    nameof(inputs));
-            if (!input.PastCovariates.Keys.Order(StringComparer.Ordinal).SequenceEqual(first.PastCovariates.Keys.Order(StringComparer.Ordinal))
-                || !input.FutureCovariates.Keys.Order(StringComparer.Ordinal).SequenceEqual(first.FutureCovariates.Keys.Order(StringComparer.Ordinal)))
-                throw new ArgumentException(
-                    $"inputs[{i}] has other covariate names than inputs[0]; all tasks of a call share the same past/future covariates.",
-                    nameof(inputs));
             foreach (var (name, values) in input.PastCovariates)
             {
                 if (values is null || values.Length != history)

@@ -25,6 +25,13 @@ public sealed class Chronos2Pipeline : IDisposable
     /// <summary>Steps one forward pass predicts: max_output_patches × output_patch_size.</summary>
     public int ModelPredictionLength => Model.ChronosConfig.PredictionLength;
 
+    /// <summary>
+    /// Most rows one forward pass takes; larger batches run in chunks of whole groups (a group larger than this, e.g.
+    /// with cross-learning, runs at once). Bounds the activations (rows × 133 positions × d_ff for 2048-step
+    /// histories) without changing results.
+    /// </summary>
+    public int MaxRowsPerForward { get; set; } = 32;
+
     /// <summary>Receives the reference's warnings (long horizons, levels outside the trained range, context length).</summary>
     public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
 
@@ -268,7 +275,11 @@ public sealed class Chronos2Pipeline : IDisposable
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>pipeline.py: _predict_step — future covariates NaN-padded or cut to the pass's output length.</summary>
+    /// <summary>
+    /// pipeline.py: _predict_step — future covariates NaN-padded or cut to the pass's output length. Rows run through
+    /// the network in chunks of whole groups (about <see cref="MaxRowsPerForward"/> rows): groups never attend to
+    /// each other, so the result is the reference's, while activations stay small enough for the caches.
+    /// </summary>
     private Tensor PredictStep(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches)
     {
         using var scope = NewDisposeScope();
@@ -277,8 +288,51 @@ public sealed class Chronos2Pipeline : IDisposable
         futureCovariates = outputSize > available
             ? cat([futureCovariates, full(futureCovariates.shape[0], outputSize - available, float.NaN)], 1)
             : futureCovariates[.., TensorIndex.Slice(0, outputSize)];
-        var (preds, _) = Model.forward(context, groupIds: groupIds, futureCovariates: futureCovariates, numOutputPatches: outputPatches);
-        return preds.MoveToOuterDisposeScope();
+        var rows = context.shape[0];
+        if (rows <= MaxRowsPerForward)
+            return Forward(context, groupIds, futureCovariates, outputPatches).MoveToOuterDisposeScope();
+
+        var output = empty(rows, Quantiles.Count, outputSize);
+        foreach (var chunk in GroupChunks(groupIds.data<long>().ToArray(), MaxRowsPerForward))
+        {
+            using var chunkScope = NewDisposeScope();
+            var index = tensor(chunk);
+            var preds = Forward(context.index_select(0, index), groupIds.index_select(0, index),
+                futureCovariates.index_select(0, index), outputPatches);
+            output.index_copy_(0, index, preds);
+        }
+        return output.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Forward(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches) =>
+        Model.forward(context, groupIds: groupIds, futureCovariates: futureCovariates, numOutputPatches: outputPatches).QuantilePreds;
+
+    /// <summary>Row indices of whole groups, in order of first appearance, about <paramref name="limit"/> rows per chunk.</summary>
+    private static IEnumerable<long[]> GroupChunks(long[] groupIds, int limit)
+    {
+        var rowsByGroup = new Dictionary<long, List<long>>();
+        var order = new List<long>();
+        for (var row = 0; row < groupIds.Length; row++)
+        {
+            if (!rowsByGroup.TryGetValue(groupIds[row], out var list))
+            {
+                rowsByGroup[groupIds[row]] = list = [];
+                order.Add(groupIds[row]);
+            }
+            list.Add(row);
+        }
+        var chunk = new List<long>();
+        foreach (var group in order)
+        {
+            if (chunk.Count > 0 && chunk.Count + rowsByGroup[group].Count > limit)
+            {
+                yield return chunk.ToArray();
+                chunk.Clear();
+            }
+            chunk.AddRange(rowsByGroup[group]);
+        }
+        if (chunk.Count > 0)
+            yield return chunk.ToArray();
     }
 
     /// <summary>

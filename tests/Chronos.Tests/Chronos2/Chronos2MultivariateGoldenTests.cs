@@ -119,4 +119,25 @@ public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2Mode
         Console.WriteLine($"bf16 encoder max |diff| {error} of max |h| {magnitude}");
         (error / magnitude).Should().BeLessThan(0.05f);
     }
+
+    [Fact]
+    public void Chunking_rows_by_whole_groups_does_not_change_forecasts()
+    {
+        var rows = Rows;
+        Chronos2Input[] tasks = [Chronos2Input.Multivariate(rows), Chronos2Input.Univariate(rows[0]), Chronos2Input.Univariate(rows[1]),
+            Chronos2Input.Multivariate(rows[2], rows[0])];
+        var unrolling = new Chronos2PredictOptions { MaxOutputPatches = 4 };   // 80 > 4 × 16: one unrolled step, 9 paths per row
+        var whole = pipeline.Predict(tasks, 80, unrolling);
+        pipeline.MaxRowsPerForward = 2;
+        try
+        {
+            var chunked = pipeline.Predict(tasks, 80, unrolling);
+            for (var i = 0; i < tasks.Length; i++)
+                TensorAssert.Close(chunked[i], whole[i], $"task {i}", rtol: 1e-5, atol: 1e-5);
+        }
+        finally
+        {
+            pipeline.MaxRowsPerForward = 32;
+        }
+    }
 }
