@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>Prediction, uncertainty intervals and future frames (forecaster.py, in pipeline order).</summary>
@@ -101,6 +103,7 @@ public sealed partial class Prophet
     /// Every component X·(beta ∘ indicator), additive ones times y_scale (forecaster.py:
     /// <c>predict_seasonal_components</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Dictionary<string, double[]> PredictSeasonalComponents(FeatureMatrix features)
     {
         var beta = Params!.Beta;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -99,6 +101,7 @@ public sealed class ProphetObjective
     }
 
     /// <summary>f = -L at the unconstrained point <paramref name="x"/>; writes df/dx into <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
     {
         Evaluations++;
@@ -139,6 +142,8 @@ public sealed class ProphetObjective
             squaredError += residual * residual;
             _weight[i] = residual / sigma2;
         }
+
+        LastSquaredError = squaredError;
 
         // Priors (prophet.stan model block): k, m ~ normal(0, 5); delta ~ double_exponential(0, tau);
         // sigma_obs ~ normal(0, 0.5); beta ~ normal(0, sigmas). Constants dropped as Stan's `~` does.
@@ -196,6 +201,7 @@ public sealed class ProphetObjective
         return -logPosterior;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeTrend(double k, double m, ReadOnlySpan<double> delta)
     {
         var d = _data;
@@ -273,6 +279,7 @@ public sealed class ProphetObjective
     }
 
     /// <summary>Subtracts dL/d(k, m, delta) through the trend from <paramref name="gradient"/> (which holds -dL).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TrendGradient(double k, ReadOnlySpan<double> delta, Span<double> gradient)
     {
         var d = _data;
@@ -364,6 +371,22 @@ public sealed class ProphetObjective
 
         gradient[0] -= gK;
         gradient[1] -= gM;
+    }
+
+    /// <summary>Σ residual² of the last <see cref="Evaluate"/> call.</summary>
+    internal double LastSquaredError { get; private set; }
+
+    /// <summary>The scaled trend of the last <see cref="Evaluate"/> (or <see cref="TrendOnly"/>) call.</summary>
+    internal ReadOnlySpan<double> LastTrend => _trend;
+
+    /// <summary>1 + X·(beta ∘ s_m) of the last <see cref="Evaluate"/> call.</summary>
+    internal ReadOnlySpan<double> LastMultiplier => _multiplier;
+
+    /// <summary>Only the trend at the unconstrained point (for finite-difference Jacobians of the trend).</summary>
+    internal void TrendOnly(ReadOnlySpan<double> x, Span<double> destination)
+    {
+        ComputeTrend(x[0], x[1], x.Slice(2, _data.S));
+        _trend.CopyTo(destination);
     }
 
     internal static double InverseLogit(double z) => 1.0 / (1.0 + Math.Exp(-z));

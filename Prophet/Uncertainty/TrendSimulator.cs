@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal sealed class TrendSimulator
     private readonly double[] _seasonalMultiplicative; // X·(beta ∘ s_m)
     private readonly Path[] _paths;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrendSimulator(Prophet model, PreparedFrame df, FeatureMatrix features)
     {
         _df = df;
@@ -114,6 +117,7 @@ internal sealed class TrendSimulator
         Parallel.For(0, _samples, options, s => SimulatePath(_paths[s], s, start, rows, yhat, trend));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SimulatePath(Path path, int s, int start, int rows, double[] yhat, double[] trend)
     {
         var t = _df.T;

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using Forecast.Prophet;
+using Forecast.Prophet.Bench;
+
+// Benchmark of the Prophet port: fit and fit + predict (1000 interval samples) per golden case against R prophet
+// 1.0's timings in each case's timing.json, and the memory of fitting yosemite_subdaily.
+// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N | --memory <case>]
+var root = FindRepositoryRoot();
+var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
+var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+
+if (args.Length > 1 && args[0] == "--memory")
+{
+    // Separate process mode: load one case, fit it once, report the process peak and the managed allocations.
+    var golden = new GoldenCaseLoader(Path.Combine(casesDirectory, args[1]));
+    GC.Collect();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    var baseline = Process.GetCurrentProcess().PeakWorkingSet64;
+    golden.CreateModel().Fit(golden.Input);
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+    var process = Process.GetCurrentProcess();
+    process.Refresh();
+    Console.WriteLine(FormattableString.Invariant(
+        $"{args[1]}: fit allocated {allocated / 1048576.0:F1} MB managed; process peak working set {process.PeakWorkingSet64 / 1048576.0:F1} MB (after loading the data: {baseline / 1048576.0:F1} MB)"));
+    return;
+}
+
+if (args.Length > 1 && args[0] == "--profile")
+{
+    // Stage timings of one case (median of 5 after a warm-up).
+    var golden = new GoldenCaseLoader(Path.Combine(casesDirectory, args[1]));
+    Console.WriteLine(FormattableString.Invariant($"preprocess {Measure(5, () => golden.CreateModel().Preprocess(golden.Input)) * 1000:F2} ms"));
+    Console.WriteLine(FormattableString.Invariant($"fit {Measure(5, () => golden.CreateModel().Fit(golden.Input)) * 1000:F2} ms"));
+    var fitted = golden.CreateModel().Fit(golden.Input);
+    Console.WriteLine(FormattableString.Invariant($"predict {Measure(5, () => fitted.Predict(golden.Future)) * 1000:F2} ms"));
+    return;
+}
+
+Console.WriteLine($"Prophet benchmark, {runs} timed runs per case after one warm-up (median), {Environment.ProcessorCount} cores");
+Console.WriteLine("| case | T | predict rows | ours fit ms | R fit s | fit speed-up | ours fit+predict ms | R fit+predict s | fit+predict speed-up | optimiser |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+foreach (var directory in Directory.GetDirectories(casesDirectory).Order(StringComparer.Ordinal))
+{
+    var golden = new GoldenCaseLoader(directory);
+    string algorithm = "";
+    var fit = Measure(runs, () => algorithm = golden.CreateModel().Fit(golden.Input).Optimization?.Algorithm ?? "none");
+    var fitPredict = Measure(runs, () =>
+    {
+        var model = golden.CreateModel().Fit(golden.Input);
+        model.Predict(golden.Future);
+    });
+    Console.WriteLine(FormattableString.Invariant(
+        $"| {golden.Name} | {golden.Input.RowCount} | {golden.Future.RowCount} | {fit * 1000:F1} | {golden.RFitSeconds:F3} | {golden.RFitSeconds / fit:F0}x | {fitPredict * 1000:F1} | {golden.RFitPredictSeconds:F3} | {golden.RFitPredictSeconds / fitPredict:F0}x | {algorithm} |"));
+}
+
+static double Measure(int runs, Action action)
+{
+    action(); // warm-up (JIT), as R's warm-up fit
+    var times = new double[runs];
+    for (var i = 0; i < runs; i++)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        action();
+        times[i] = stopwatch.Elapsed.TotalSeconds;
+    }
+
+    Array.Sort(times);
+    return times[runs / 2];
+}
+
+static string FindRepositoryRoot()
+{
+    var directory = new DirectoryInfo(AppContext.BaseDirectory);
+    while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Forecast.sln")))
+    {
+        directory = directory.Parent;
+    }
+
+    return directory?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository (Forecast.sln not found above the binary).");
+}
