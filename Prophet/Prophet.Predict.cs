@@ -166,22 +166,26 @@ public sealed partial class Prophet
         var upperQ = (1 + Options.IntervalWidth) / 2;
         var result = new UncertaintyIntervals(new double[n], new double[n], new double[n], new double[n]);
         var simulator = new TrendSimulator(this, prepared, features);
-        const int block = 256;
+        // Blocks of rows keep the path × row buffers in cache; paths run in parallel inside the simulator and the
+        // per-row percentiles run in parallel here.
+        const int block = 64;
         var yhat = new double[block * samples];
         var trend = new double[block * samples];
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
         for (var start = 0; start < n; start += block)
         {
             var rows = Math.Min(block, n - start);
             simulator.Simulate(start, rows, yhat, trend, cancellationToken);
-            for (var r = 0; r < rows; r++)
+            var blockStart = start;
+            Parallel.For(0, rows, options, r =>
             {
                 var y = yhat.AsSpan(r * samples, samples);
                 var tr = trend.AsSpan(r * samples, samples);
-                result.YhatLower[start + r] = Percentile.Linear(y, lowerQ);
-                result.YhatUpper[start + r] = Percentile.Linear(y, upperQ);
-                result.TrendLower[start + r] = Percentile.Linear(tr, lowerQ);
-                result.TrendUpper[start + r] = Percentile.Linear(tr, upperQ);
-            }
+                result.YhatLower[blockStart + r] = Percentile.Linear(y, lowerQ);
+                result.YhatUpper[blockStart + r] = Percentile.Linear(y, upperQ);
+                result.TrendLower[blockStart + r] = Percentile.Linear(tr, lowerQ);
+                result.TrendUpper[blockStart + r] = Percentile.Linear(tr, upperQ);
+            });
         }
 
         return result;
