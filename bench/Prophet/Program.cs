@@ -26,6 +26,15 @@ if (args.Length > 1 && args[0] == "--memory")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--m4")
+{
+    // The 414 M4-hourly series (long CSV), default path: the project's shared data folder.
+    var data = args.Length > 1 ? args[1] : "/work/shared/data/m4_hourly/data.csv";
+    var baseline = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(data)!)!, "baselines", "m4_hourly.csv");
+    M4HourlyBenchmark.Run(data, baseline);
+    return;
+}
+
 if (args.Length > 1 && args[0] == "--profile")
 {
     // Stage timings of one case (median of 5 after a warm-up).
