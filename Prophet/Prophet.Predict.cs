@@ -166,13 +166,32 @@ public sealed partial class Prophet
         var upperQ = (1 + Options.IntervalWidth) / 2;
         var result = new UncertaintyIntervals(new double[n], new double[n], new double[n], new double[n]);
         var simulator = new TrendSimulator(this, prepared, features);
+
+        // Rows up to the end of the history (t <= 1) see no simulated changepoint: yhat is the point forecast plus
+        // N(0, (sigma_obs·y_scale)²), whose percentiles are exact; only later rows are simulated (unless asked).
+        var first = 0;
+        if (!Options.SimulateHistoryIntervals)
+        {
+            var lowerZ = NormalQuantile.Of(lowerQ) * simulator.NoiseScale;
+            var upperZ = NormalQuantile.Of(upperQ) * simulator.NoiseScale;
+            while (first < n && prepared.T[first] <= 1.0)
+            {
+                var (trendValue, yhatValue) = simulator.DeterministicRow(first);
+                result.YhatLower[first] = yhatValue + lowerZ;
+                result.YhatUpper[first] = yhatValue + upperZ;
+                result.TrendLower[first] = trendValue;
+                result.TrendUpper[first] = trendValue;
+                first++;
+            }
+        }
+
         // Blocks of rows keep the path × row buffers in cache; paths run in parallel inside the simulator and the
         // per-row percentiles run in parallel here.
         const int block = 64;
         var yhat = new double[block * samples];
         var trend = new double[block * samples];
         var options = new ParallelOptions { CancellationToken = cancellationToken };
-        for (var start = 0; start < n; start += block)
+        for (var start = first; start < n; start += block)
         {
             var rows = Math.Min(block, n - start);
             simulator.Simulate(start, rows, yhat, trend, cancellationToken);
