@@ -39,17 +39,13 @@ if (args.Length > 1 && args[0] == "--profile")
 {
     // Stage timings of one case (median of 5 after a warm-up).
     var golden = new GoldenCaseLoader(Path.Combine(casesDirectory, args[1]));
-    Console.WriteLine(FormattableString.Invariant($"preprocess {Measure(5, () => golden.CreateModel().Preprocess(golden.Input)) * 1000:F2} ms"));
-    Console.WriteLine(FormattableString.Invariant($"fit {Measure(5, () => golden.CreateModel().Fit(golden.Input)) * 1000:F2} ms"));
+    var (preprocessWall, preprocessCpu) = MeasureWithCpu(9, () => golden.CreateModel().Preprocess(golden.Input));
+    var (fitWall, fitCpu) = MeasureWithCpu(9, () => golden.CreateModel().Fit(golden.Input));
     var fitted = golden.CreateModel().Fit(golden.Input);
-    Console.WriteLine(FormattableString.Invariant($"predict {Measure(5, () => fitted.Predict(golden.Future)) * 1000:F2} ms"));
-    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-    for (var i = 0; i < 5; i++)
-    {
-        fitted.Predict(golden.Future);
-    }
-
-    Console.WriteLine(FormattableString.Invariant($"predict CPU time {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / 5:F2} ms per call (all threads)"));
+    var (predictWall, predictCpu) = MeasureWithCpu(9, () => fitted.Predict(golden.Future));
+    Console.WriteLine(FormattableString.Invariant($"preprocess {preprocessWall * 1000:F2} ms wall, {preprocessCpu * 1000:F2} ms CPU"));
+    Console.WriteLine(FormattableString.Invariant($"fit {fitWall * 1000:F2} ms wall, {fitCpu * 1000:F2} ms CPU ({fitted.Optimization?.Algorithm}, {fitted.Optimization?.Iterations} iterations)"));
+    Console.WriteLine(FormattableString.Invariant($"predict {predictWall * 1000:F2} ms wall, {predictCpu * 1000:F2} ms CPU"));
     return;
 }
 
@@ -70,9 +66,12 @@ foreach (var directory in Directory.GetDirectories(casesDirectory).Order(StringC
         $"| {golden.Name} | {golden.Input.RowCount} | {golden.Future.RowCount} | {fit * 1000:F1} ({fitCpu * 1000:F1}) | {golden.RFitSeconds:F3} | {golden.RFitSeconds / fit:F0}x | {fitPredict * 1000:F1} ({fitPredictCpu * 1000:F1}) | {golden.RFitPredictSeconds:F3} | {golden.RFitPredictSeconds / fitPredict:F0}x | {algorithm} |"));
 }
 
-static double Measure(int runs, Action action)
+// Median wall time and mean process CPU time (all threads) per call: the machine is shared, so CPU time shows
+// the work done even when other processes slow the wall clock.
+static (double Wall, double Cpu) MeasureWithCpu(int runs, Action action)
 {
     action(); // warm-up (JIT), as R's warm-up fit
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var times = new double[runs];
     for (var i = 0; i < runs; i++)
     {
@@ -81,18 +80,9 @@ static double Measure(int runs, Action action)
         times[i] = stopwatch.Elapsed.TotalSeconds;
     }
 
+    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs;
     Array.Sort(times);
-    return times[runs / 2];
-}
-
-// Median wall time and mean process CPU time (all threads) per call: the machine is shared, so CPU time shows
-// the work done even when other processes slow the wall clock.
-static (double Wall, double Cpu) MeasureWithCpu(int runs, Action action)
-{
-    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-    var wall = Measure(runs, action);
-    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / (runs + 1);
-    return (wall, cpu);
+    return (times[runs / 2], cpu);
 }
 
 static string FindRepositoryRoot()
