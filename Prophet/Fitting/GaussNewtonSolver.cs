@@ -5,7 +5,7 @@ namespace Forecast.Prophet;
 /// <summary>
 /// MAP for the models whose mean is not linear in the parameters (logistic growth, multiplicative components): a
 /// proximal Gauss–Newton method. Each iteration linearises the mean around θ = [k, m, delta, beta]
-/// (Jacobian: analytic for beta, central differences of the trend for k, m, delta), solves the resulting
+/// (analytic Jacobian), solves the resulting
 /// L1-penalised quadratic exactly (<see cref="L1QuadraticSolver"/>, the Laplace prior on delta), backtracks on the
 /// true log posterior, then sets sigma_obs to its exact conditional optimum. Every accepted step raises the log
 /// posterior of prophet.stan, so the result is at least as good as the start point.
@@ -26,9 +26,6 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var gradient = new double[dim];
         var trend = new double[n];
         var multiplier = new double[n];
-        var plus = new double[n];
-        var minus = new double[n];
-        var probe = new double[dim];
         var jacobian = new double[n * p];
         var hessian = new double[p * p];
         var c = new double[p];
@@ -57,28 +54,24 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             objective.LastMultiplier.CopyTo(multiplier);
             var sigma2 = Math.Exp(2 * x[2 + s]);
 
-            // Jacobian of the mean: trend parameters by central differences of the trend, beta analytically.
-            Array.Clear(jacobian);
-            var trendParameters = data.TrendIndicator == 2 ? new[] { 1 } : Enumerable.Range(0, 2 + s).ToArray();
-            foreach (var a in trendParameters)
-            {
-                Array.Copy(x, probe, dim);
-                var h = 1e-6 * Math.Max(1.0, Math.Abs(x[a]));
-                probe[a] = x[a] + h;
-                objective.TrendOnly(probe, plus);
-                probe[a] = x[a] - h;
-                objective.TrendOnly(probe, minus);
-                for (var i = 0; i < n; i++)
-                {
-                    jacobian[(i * p) + a] = (plus[i] - minus[i]) / (2 * h) * multiplier[i];
-                }
-            }
-
+            // Jacobian of the mean: d trend (analytic, at x: the last Evaluate was at x) times 1 + X·(beta ∘ s_m),
+            // and X_ij (s_a_j + s_m_j trend_i) for beta.
+            objective.TrendJacobian(jacobian, p);
             for (var i = 0; i < n; i++)
             {
+                var row = jacobian.AsSpan(i * p, p);
+                var scale = multiplier[i];
+                if (scale != 1.0)
+                {
+                    for (var a = 0; a < 2 + s; a++)
+                    {
+                        row[a] *= scale;
+                    }
+                }
+
                 for (var j = 0; j < k; j++)
                 {
-                    jacobian[(i * p) + 2 + s + j] = data.X[(i * k) + j] * (data.SA[j] + (data.SM[j] * trend[i]));
+                    row[2 + s + j] = data.X[(i * k) + j] * (data.SA[j] + (data.SM[j] * trend[i]));
                 }
             }
 
@@ -95,11 +88,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                         continue;
                     }
 
-                    var offset = a * p;
-                    for (var b = a; b < p; b++)
-                    {
-                        hessian[offset + b] += ra * row[b];
-                    }
+                    VectorMath.Axpy(ra, row[a..], hessian.AsSpan((a * p) + a, p - a));
                 }
             }
 

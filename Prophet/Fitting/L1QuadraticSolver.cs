@@ -26,13 +26,7 @@ internal static class L1QuadraticSolver
             // gradient of the smooth part: Hθ - c
             for (var a = 0; a < p; a++)
             {
-                var sum = -c[a];
-                for (var b = 0; b < p; b++)
-                {
-                    sum += h[(a * p) + b] * theta[b];
-                }
-
-                gradient[a] = sum;
+                gradient[a] = VectorMath.Dot(h.AsSpan(a * p, p), theta) - c[a];
             }
 
             // Feature-sign search: first make the non-zero coordinates optimal; only then activate the one zero
@@ -169,11 +163,7 @@ internal static class L1QuadraticSolver
         var value = 0.0;
         for (var a = 0; a < p; a++)
         {
-            var ht = 0.0;
-            for (var b = 0; b < p; b++)
-            {
-                ht += h[(a * p) + b] * theta[b];
-            }
+            var ht = VectorMath.Dot(h.AsSpan(a * p, p), theta);
 
             value += (0.5 * theta[a] * ht) - (c[a] * theta[a]);
         }

@@ -73,11 +73,7 @@ public sealed class LinearGaussianModel
                 }
 
                 _zy[a] += ra * y;
-                var offset = a * _p;
-                for (var b = a; b < _p; b++)
-                {
-                    _gram[offset + b] += ra * row[b];
-                }
+                VectorMath.Axpy(ra, row.AsSpan(a), _gram.AsSpan((a * _p) + a, _p - a));
             }
         }
 
@@ -163,12 +159,7 @@ public sealed class LinearGaussianModel
         var ss = _yy;
         for (var a = 0; a < _p; a++)
         {
-            var gt = 0.0;
-            var offset = a * _p;
-            for (var b = 0; b < _p; b++)
-            {
-                gt += _gram[offset + b] * theta[b];
-            }
+            var gt = VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta);
 
             _gTheta[a] = gt;
             ss += (theta[a] * gt) - (2.0 * _zy[a] * theta[a]);
