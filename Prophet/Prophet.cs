@@ -241,7 +241,8 @@ public sealed partial class Prophet
 
     /// <summary>
     /// Fits the model to <paramref name="df"/> (columns ds, y and any cap/floor/regressor/condition columns): the MAP
-    /// of prophet.stan by L-BFGS (T ≥ 100) or Newton (T &lt; 100) with prophet's fallback (forecaster.py: <c>fit</c>).
+    /// of prophet.stan from prophet's initial values (forecaster.py: <c>fit</c>). See <see cref="Optimize"/> for the
+    /// optimisers; the result is deterministic.
     /// </summary>
     public Prophet Fit(ProphetFrame df, ProphetFitOptions? fitOptions = null, CancellationToken cancellationToken = default)
     {
@@ -276,9 +277,12 @@ public sealed partial class Prophet
     internal void OverrideParameters(ProphetParameters parameters) => Params = parameters;
 
     /// <summary>
-    /// Runs the optimiser chosen by prophet's rule with its Newton fallback (spec §10), then finishes at the exact
-    /// mode with OWL-QN (see <see cref="OrthantWiseLbfgs"/>): Stan's optimisers treat |delta| as smooth and stop
-    /// at slightly lower log posteriors on the non-convex cases (logistic, multiplicative).
+    /// Maximises the log posterior. Default (ExactMode, Algorithm Auto): the exact mode — <see cref="LinearGaussianModel"/>
+    /// when the mean is linear in the parameters (linear/flat growth, additive components), else
+    /// <see cref="GaussNewtonSolver"/>. Otherwise Stan's optimisers as prophet runs them (spec §10): Newton when
+    /// T &lt; 100, else L-BFGS, falling back to Newton when L-BFGS fails; with ExactMode the Stan result is then
+    /// finished by OWL-QN (<see cref="OrthantWiseLbfgs"/>), because Stan treats |delta| as smooth and stops short of
+    /// the mode at its kinks.
     /// </summary>
     private OptimizationResult Optimize(ProphetObjective objective, ProphetParameters init, CancellationToken cancellationToken)
     {

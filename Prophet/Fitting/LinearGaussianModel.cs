@@ -117,7 +117,8 @@ public sealed class LinearGaussianModel
                     hessian[(a * _p) + b] = _gram[(a * _p) + b] / sigma2;
                 }
 
-                hessian[(a * _p) + a] += _prior[a];
+                // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
+                hessian[(a * _p) + a] += _prior[a] + (1e-12 * (1 + hessian[(a * _p) + a]));
                 rhs[a] = _zy[a] / sigma2;
             }
 
