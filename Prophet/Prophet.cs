@@ -281,7 +281,7 @@ public sealed partial class Prophet
     /// when the mean is linear in the parameters (linear/flat growth, additive components), else
     /// <see cref="GaussNewtonSolver"/>. Otherwise Stan's optimisers as prophet runs them (spec §10): Newton when
     /// T &lt; 100, else L-BFGS, falling back to Newton when L-BFGS fails; with ExactMode the Stan result is then
-    /// finished by OWL-QN (<see cref="OrthantWiseLbfgs"/>), because Stan treats |delta| as smooth and stops short of
+    /// finished by the exact solver started at Stan's point, because Stan treats |delta| as smooth and stops short of
     /// the mode at its kinks.
     /// </summary>
     private OptimizationResult Optimize(ProphetObjective objective, ProphetParameters init, CancellationToken cancellationToken)
@@ -331,30 +331,14 @@ public sealed partial class Prophet
             return stan;
         }
 
-        var s = objective.Data.S;
-        var l1 = new double[objective.Dimension];
-        for (var j = 0; j < s; j++)
-        {
-            l1[2 + j] = 1.0 / objective.Data.Tau;
-        }
-
-        // The smooth part of -L: the objective minus its Laplace term (value and gradient).
-        double Smooth(ReadOnlySpan<double> x, Span<double> gradient)
-        {
-            var value = objective.Evaluate(x, gradient);
-            for (var j = 0; j < s; j++)
-            {
-                var delta = x[2 + j];
-                value -= Math.Abs(delta) * l1[2 + j];
-                gradient[2 + j] -= Math.Sign(delta) * l1[2 + j];
-            }
-
-            return value;
-        }
-
-        var polished = new OrthantWiseLbfgs { MaxIterations = FitOptions.Iterations }.Minimize(Smooth, l1, stan.X, cancellationToken);
-        return polished.Value <= stan.Value
-            ? stan with { X = polished.X, Value = polished.Value, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+OWLQN" }
+        // Finish Stan's run at the exact mode from where it stopped (it treats |delta| as smooth and stalls at the
+        // kinks): the same exact solvers as the default path, started at Stan's point.
+        var polished = LinearGaussianModel.IsApplicable(objective.Data)
+            ? new LinearGaussianModel(objective.Data).Solve(stan.X, cancellationToken)
+            : new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(stan.X, cancellationToken);
+        var polishedValue = objective.Evaluate(polished.X, new double[polished.X.Length]);
+        return polishedValue <= stan.Value
+            ? stan with { X = polished.X, Value = polishedValue, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+" + polished.Algorithm }
             : stan;
     }
 

@@ -20,6 +20,23 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         ours.Should().BeGreaterThanOrEqualTo(rstan - (1e-6 * Math.Abs(rstan)));
     }
 
+    /// <summary>prophet's own path — Newton if T &lt; 100 else L-BFGS, Newton fallback — finished exactly, also reaches rstan.</summary>
+    [Theory]
+    [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
+    public void Stan_path_finished_exactly_reaches_rstan_log_posterior(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var model = golden.CreateModel();
+        var algorithm = golden.Input.Y!.Count(v => !double.IsNaN(v)) < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
+
+        model.Fit(golden.Input, new ProphetFitOptions { Algorithm = algorithm });
+
+        var ours = -model.Optimization!.Value;
+        output.WriteLine($"{name}: {model.Optimization.Algorithm} ours {ours:R} rstan {golden.LogPosteriorValue:R}");
+        model.Optimization.Algorithm.Should().StartWith(algorithm == OptimizerAlgorithm.Newton ? "Newton" : "LBFGS");
+        ours.Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
     [Theory]
     [InlineData(96, "Newton")]
     [InlineData(144, "LBFGS")]

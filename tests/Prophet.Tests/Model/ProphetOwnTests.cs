@@ -39,7 +39,7 @@ public sealed class ProphetOwnTests
 
     /// <summary>
     /// test_fit_predict_large_numbers (values around 6.2e8, T = 40 with 25 changepoints on 32 points: a flat
-    /// posterior). minmax: our three optimisers (exact, Stan L-BFGS + OWL-QN, Stan Newton + OWL-QN) agree on the mode
+    /// posterior). minmax: our optimisers (exact, and Stan L-BFGS or Newton finished exactly) agree on the mode
     /// (log posterior 166.9036) and give RMSE 95.7, 2.4% above prophet's 93.45 (CmdStan Newton, sig_figs=6; prophet's
     /// own tolerance is 1%), so the bound here is 3%. absmax: the scaled y varies only in its 7th digit and prophet's
     /// 127.01 is where CmdStan stops on that degenerate problem; our mode forecasts better (RMSE 110.9), so that case
