@@ -192,6 +192,20 @@ public sealed partial class Prophet
     /// </summary>
     public ProphetStanData Preprocess(ProphetFrame df)
     {
+        var snapshot = SaveConfiguration();
+        try
+        {
+            return PreprocessCore(df);
+        }
+        catch
+        {
+            RestoreConfiguration(snapshot);
+            throw;
+        }
+    }
+
+    private ProphetStanData PreprocessCore(ProphetFrame df)
+    {
         ArgumentNullException.ThrowIfNull(df);
         if (IsFitted || StanData is not null)
         {
@@ -246,8 +260,30 @@ public sealed partial class Prophet
     /// </summary>
     public Prophet Fit(ProphetFrame df, ProphetFitOptions? fitOptions = null, CancellationToken cancellationToken = default)
     {
+        if (IsFitted || StanData is not null)
+        {
+            throw new InvalidOperationException("Prophet object can only be fit once. Instantiate a new object.");
+        }
+
+        var snapshot = SaveConfiguration();
+        try
+        {
+            FitCore(df, fitOptions, cancellationToken);
+        }
+        catch
+        {
+            // A failed or cancelled fit leaves the model as it was before, so it can be fitted again.
+            RestoreConfiguration(snapshot);
+            throw;
+        }
+
+        return this;
+    }
+
+    private void FitCore(ProphetFrame df, ProphetFitOptions? fitOptions, CancellationToken cancellationToken)
+    {
         FitOptions = fitOptions ?? new ProphetFitOptions();
-        Preprocess(df);
+        PreprocessCore(df);
         var history = PreparedHistory!;
         var init = FitOptions.Init ?? InitialParameters(history, StanData!);
         var yScaled = history.YScaled!;
@@ -269,8 +305,41 @@ public sealed partial class Prophet
             // No changepoints: the dummy changepoint's delta is folded into k (forecaster.py: fit).
             Params = Params with { K = Params.K + Params.Delta[0], Delta = [0.0] };
         }
+    }
 
-        return this;
+    private (List<string> Order, Dictionary<string, Seasonality> Seasonalities, Dictionary<string, ExtraRegressor> Regressors, int NChangepoints) SaveConfiguration() =>
+        (_seasonalityOrder.ToList(), new Dictionary<string, Seasonality>(_seasonalities), new Dictionary<string, ExtraRegressor>(_extraRegressors), NChangepoints);
+
+    private void RestoreConfiguration((List<string> Order, Dictionary<string, Seasonality> Seasonalities, Dictionary<string, ExtraRegressor> Regressors, int NChangepoints) snapshot)
+    {
+        _seasonalityOrder.Clear();
+        _seasonalityOrder.AddRange(snapshot.Order);
+        _seasonalities.Clear();
+        foreach (var (name, seasonality) in snapshot.Seasonalities)
+        {
+            _seasonalities[name] = seasonality;
+        }
+
+        _extraRegressors.Clear();
+        foreach (var (name, regressor) in snapshot.Regressors)
+        {
+            _extraRegressors[name] = regressor;
+        }
+
+        NChangepoints = snapshot.NChangepoints;
+        History = null;
+        PreparedHistory = null;
+        HistoryDates = [];
+        Changepoints = [];
+        ChangepointsT = [];
+        TrainHolidayNames = [];
+        TrainComponentColumns = [];
+        FeatureNames = [];
+        ComponentModes = new Dictionary<SeasonalityMode, IReadOnlyList<string>>();
+        LogisticFloor = false;
+        StanData = null;
+        Params = null;
+        Optimization = null;
     }
 
     /// <summary>Replaces the fitted parameters (tests compare predictions at R's parameters, as Python's m.params = ...).</summary>
