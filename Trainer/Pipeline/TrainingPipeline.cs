@@ -134,7 +134,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
     {
         var options = config.Evaluation;
         var windows = EvaluationSplitter.Split(series, options);
-        string dataset = Path.GetFileNameWithoutExtension(config.Data.Path);
+        string dataset = DatasetName(config.Data.Path);
         int SeasonLength(TimeSeries s) => options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
 
         using var activity = TrainerTelemetry.Source.StartActivity("evaluate");
@@ -177,5 +177,13 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             var png = ForecastPlotter.Render(series[i], evaluation[i], future[i], config.Plots.Render);
             await writer.PutAsync($"plots/{FileNames.For(series[i].Id, used)}.png", png, cancellationToken);
         }
+    }
+
+    /// <summary>The data file's name without its extensions: sales.csv, sales.csv.gz and sales.parquet are all "sales".</summary>
+    private static string DatasetName(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        return Path.GetFileNameWithoutExtension(name);
     }
 }

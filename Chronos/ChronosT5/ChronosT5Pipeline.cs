@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using Forecast.Chronos.Common;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.ChronosT5;
+
+/// <summary>
+/// Chronos-T5 forecasting (chronos.py: ChronosPipeline): mean-scale tokenisation, sampled autoregressive decoding of
+/// all samples of all series in one batch with a key/value cache, and de-tokenisation. <see cref="Predict(Tensor,int?,SamplingSettings?,bool)"/>
+/// gives sample paths (B, S, H), <see cref="PredictQuantiles"/> quantiles and mean, <see cref="Embed"/> encoder states.
+/// Each call is one batch; adapters batch many series themselves (<see cref="ContextBatch"/>).
+/// </summary>
+public sealed class ChronosT5Pipeline : IDisposable
+{
+    /// <summary>Wraps a loaded model (switched to inference mode) and its chronos_config.</summary>
+    public ChronosT5Pipeline(ChronosT5Model model, ChronosConfig config)
+    {
+        config.Validate();
+        if (model.Config.VocabSize < config.NTokens)
+            throw new ArgumentException(
+                $"config.json: vocab_size {model.Config.VocabSize} is smaller than chronos_config.n_tokens {config.NTokens}.");
+        Model = model;
+        Config = config;
+        Tokenizer = new MeanScaleUniformBins(config);
+        Model.eval();
+    }
+
+    public ChronosT5Model Model { get; }
+    public ChronosConfig Config { get; }
+    public MeanScaleUniformBins Tokenizer { get; }
+
+    /// <summary>Receives the reference's warnings (horizons beyond prediction_length).</summary>
+    public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
+
+    /// <summary>Sample paths (B, S, H) for left-padded series.</summary>
+    public Tensor Predict(IReadOnlyList<float[]> series, int? predictionLength = null, SamplingSettings? sampling = null,
+        bool limitPredictionLength = false)
+    {
+        using var context = ContextBatch.LeftPadAndStack(series);
+        return Predict(context, predictionLength, sampling, limitPredictionLength);
+    }
+
+    /// <summary>
+    /// chronos.py: ChronosPipeline.predict → samples (B, S, H) float32. Beyond prediction_length the forecast is
+    /// extended in blocks: each block re-tokenises the context (new scale) extended by the previous block's
+    /// per-step median (torch.median: the lower middle value).
+    /// </summary>
+    public Tensor Predict(Tensor context, int? predictionLength = null, SamplingSettings? sampling = null,
+        bool limitPredictionLength = false)
+    {
+        ContextBatch.Validate(context);
+        var horizon = predictionLength ?? Config.PredictionLength;
+        CheckPredictionLength(horizon, limitPredictionLength);
+        sampling ??= new SamplingSettings();
+        var numSamples = sampling.NumSamples ?? Config.NumSamples;
+        if (numSamples < 1)
+            throw new ArgumentOutOfRangeException(nameof(sampling), numSamples, "num_samples must be at least 1.");
+        var sampler = new TokenSampler(Config.EosTokenId, sampling.Temperature ?? Config.Temperature,
+            sampling.TopK ?? Config.TopK, sampling.TopP ?? Config.TopP);
+        using var generator = sampling.Seed is { } seed ? new Generator((ulong)seed) : null;
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        context = context.to_type(ScalarType.Float32);
+        var predictions = new List<Tensor>();
+        var remaining = horizon;
+        while (remaining > 0)
+        {
+            var (ids, mask, scale) = Tokenizer.ContextInputTransform(context);
+            var steps = Math.Min(remaining, Config.PredictionLength);
+            var tokens = GenerateTokens(ids, mask, steps, numSamples, sampler, generator);
+            var prediction = Tokenizer.OutputTransform(tokens, scale);
+            predictions.Add(prediction);
+            remaining -= steps;
+            if (remaining > 0)
+                context = cat([context, QuantileMath.LowerMedian(prediction, 1)], -1);
+        }
+        return cat(predictions, -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// chronos.py: predict_quantiles → (quantiles (B, H, len(levels)) by torch.quantile over the samples, mean (B, H)).
+    /// </summary>
+    public (Tensor Quantiles, Tensor Mean) PredictQuantiles(Tensor context, int? predictionLength = null,
+        IReadOnlyList<float>? quantileLevels = null, SamplingSettings? sampling = null, bool limitPredictionLength = false)
+    {
+        quantileLevels ??= [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f];
+        using var scope = NewDisposeScope();
+        var samples = Predict(context, predictionLength, sampling, limitPredictionLength);
+        var quantiles = QuantileMath.Quantile(samples.swapaxes(1, 2), quantileLevels, -1).permute(1, 2, 0).contiguous();
+        var mean = samples.mean([1L]);
+        return (quantiles.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Quantile forecasts of many series as arrays, <paramref name="batchSize"/> series per generation batch (each
+    /// with num_samples decoder rows), with progress (series done) and cancellation between batches.
+    /// </summary>
+    public IReadOnlyList<QuantileForecast> ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, SamplingSettings? sampling = null, int batchSize = 16,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        SeriesBatches.Forecast(series, batchSize, quantileLevels,
+            batch => PredictQuantiles(ContextBatch.LeftPadAndStack(batch), predictionLength, quantileLevels, sampling),
+            progress, cancellationToken);
+
+    /// <summary>chronos.py: embed → (encoder states (B, T'+1, d) including the EOS position, scale (B)).</summary>
+    public (Tensor Embeddings, Tensor Scale) Embed(Tensor context)
+    {
+        ContextBatch.Validate(context);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (ids, mask, scale) = Tokenizer.ContextInputTransform(context);
+        var hidden = Model.Encode(ids, mask);
+        return (hidden.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// chronos.py: ChronosModel.forward → HF generate with min = max = <paramref name="steps"/> new tokens:
+    /// encoder once per series, num_samples decoder rows per series (row b·S + s, as repeat_interleave), one cached
+    /// decoder step per token. Returns token ids (B, S, steps).
+    /// </summary>
+    public Tensor GenerateTokens(Tensor tokenIds, Tensor attentionMask, int steps, int numSamples, TokenSampler sampler,
+        Generator? generator = null)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var batch = tokenIds.shape[0];
+        var rows = batch * numSamples;
+        var encoded = Model.Encode(tokenIds, attentionMask);
+        using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
+        var output = empty(rows, steps, dtype: ScalarType.Int64);
+        var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
+        for (var step = 0; step < steps; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            var hidden = Model.Decoder.Step(Model.Embed(tokens), cache);
+            var logits = Model.Logits(hidden).select(1, 0);
+            var next = sampler.Sample(logits, generator);
+            output[TensorIndex.Colon, TensorIndex.Slice(step, step + 1)] = next;
+            tokens = next.MoveToOuterDisposeScope();
+        }
+        return output.view(batch, numSamples, steps).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        Tokenizer.Dispose();
+        Model.Dispose();
+    }
+
+    private void CheckPredictionLength(int horizon, bool limitPredictionLength)
+    {
+        if (horizon < 1)
+            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "prediction_length must be at least 1.");
+        if (horizon <= Config.PredictionLength)
+            return;
+        var message = $"We recommend keeping prediction length <= {Config.PredictionLength}. "
+            + "The quality of longer predictions may degrade since the model is not optimized for it. ";
+        if (limitPredictionLength)
+            throw new ArgumentException(message + "You can turn off this check by setting limitPredictionLength: false.");
+        Warn(message);
+    }
+}

@@ -1,0 +1,102 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>
+/// Multi-head attention as T5 computes it (modeling_t5.py: T5Attention): no 1/√d_kv scaling of the scores, an
+/// additive position bias (relative bias of block 0 plus the mask) and softmax in float32. Only block 0 of a stack
+/// owns <c>relative_attention_bias</c>; the stack computes the bias once and every block reuses it.
+/// </summary>
+public sealed class T5Attention : nn.Module
+{
+    private readonly Linear q;
+    private readonly Linear k;
+    private readonly Linear v;
+    private readonly Linear o;
+    private readonly Embedding? relative_attention_bias;
+    private readonly Dropout dropout;
+    private readonly T5Config config;
+
+    public T5Attention(T5Config config, bool hasRelativeAttentionBias) : base(nameof(T5Attention))
+    {
+        this.config = config;
+        q = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        k = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        v = nn.Linear(config.DModel, config.InnerDim, hasBias: false);
+        o = nn.Linear(config.InnerDim, config.DModel, hasBias: false);
+        if (hasRelativeAttentionBias)
+            relative_attention_bias = nn.Embedding(config.RelativeAttentionNumBuckets, config.NumHeads);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    public int HeadCount => config.NumHeads;
+    public int HeadSize => config.DKv;
+
+    /// <summary>
+    /// Relative position bias (1, heads, queryLength, keyLength) for queries at positions
+    /// <c>queryOffset … queryOffset+queryLength−1</c> (modeling_t5.py: T5Attention.compute_bias).
+    /// </summary>
+    public Tensor ComputeBias(long queryLength, long keyLength, bool bidirectional, long queryOffset = 0)
+    {
+        if (relative_attention_bias is null)
+            throw new InvalidOperationException("Only block 0 of a T5 stack has relative_attention_bias.");
+        using var scope = NewDisposeScope();
+        var device = relative_attention_bias.weight!.device;
+        var context = arange(queryOffset, queryOffset + queryLength, dtype: ScalarType.Int64, device: device)[.., TensorIndex.None];
+        var memory = arange(keyLength, dtype: ScalarType.Int64, device: device)[TensorIndex.None, ..];
+        var buckets = RelativePositionBuckets.Compute(memory - context, bidirectional,
+            config.RelativeAttentionNumBuckets, config.RelativeAttentionMaxDistance);
+        var values = relative_attention_bias.forward(buckets);          // (Lq, Lk, h)
+        return values.permute(2, 0, 1).unsqueeze(0).MoveToOuterDisposeScope(); // (1, h, Lq, Lk)
+    }
+
+    /// <summary>Projects (B, L, d) to keys or values (B, h, L, d_kv).</summary>
+    public Tensor ProjectKeys(Tensor hidden) => SplitHeads(k.forward(hidden));
+
+    /// <inheritdoc cref="ProjectKeys"/>
+    public Tensor ProjectValues(Tensor hidden) => SplitHeads(v.forward(hidden));
+
+    /// <summary>Projects (B, L, d) to queries (B, h, L, d_kv).</summary>
+    public Tensor ProjectQueries(Tensor hidden) => SplitHeads(q.forward(hidden));
+
+    /// <summary>
+    /// Attention of queries (B, h, Lq, k) over keys/values (B, h, Lk, k) with an additive bias broadcastable to
+    /// (B, h, Lq, Lk); returns the output projection (B, Lq, d).
+    /// </summary>
+    public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
+        var scores = queries.matmul(keys.transpose(-1, -2));     // no 1/sqrt(d_kv): T5 folds it into the init
+        if (bias is not null)
+            scores = scores + bias;
+        var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
+        weights = dropout.forward(weights);
+        var context = weights.matmul(values);                     // (B, h, Lq, k)
+        return o.forward(MergeHeads(context)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>
+    public Tensor SelfAttend(Tensor hidden, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
+        var result = Attend(ProjectQueries(hidden), ProjectKeys(hidden), ProjectValues(hidden), bias);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private Tensor SplitHeads(Tensor projected)
+    {
+        using var _ = projected;
+        var batch = projected.shape[0];
+        var length = projected.shape[1];
+        return projected.view(batch, length, config.NumHeads, config.DKv).transpose(1, 2);
+    }
+
+    private Tensor MergeHeads(Tensor context)
+    {
+        var batch = context.shape[0];
+        var length = context.shape[2];
+        return context.transpose(1, 2).reshape(batch, length, config.InnerDim);
+    }
+}

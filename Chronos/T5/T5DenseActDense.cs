@@ -1,0 +1,30 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>
+/// The relu feed-forward (modeling_t5.py: T5DenseActDense): <c>wo(dropout(relu(wi(x))))</c>, no biases.
+/// </summary>
+public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear wi;
+    private readonly Linear wo;
+    private readonly Dropout dropout;
+
+    public T5DenseActDense(T5Config config) : base(nameof(T5DenseActDense))
+    {
+        wi = nn.Linear(config.DModel, config.DFf, hasBias: false);
+        wo = nn.Linear(config.DFf, config.DModel, hasBias: false);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden)
+    {
+        // In place: the (rows × d_ff) buffer is the largest activation of a block; relu_ keeps one copy of it.
+        using var activated = wi.forward(hidden).relu_();
+        using var dropped = dropout.forward(activated);
+        return wo.forward(dropped);
+    }
+}

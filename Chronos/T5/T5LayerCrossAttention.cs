@@ -1,0 +1,43 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>
+/// Pre-norm residual cross-attention sub-layer (modeling_t5.py: T5LayerCrossAttention). Cross-attention has no
+/// relative bias, only the encoder padding mask.
+/// </summary>
+public sealed class T5LayerCrossAttention : nn.Module
+{
+    private readonly T5Attention EncDecAttention;
+    private readonly T5LayerNorm layer_norm;
+    private readonly Dropout dropout;
+
+    public T5LayerCrossAttention(T5Config config) : base(nameof(T5LayerCrossAttention))
+    {
+        EncDecAttention = new T5Attention(config, hasRelativeAttentionBias: false);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    public T5Attention Attention => EncDecAttention;
+
+    /// <summary>
+    /// <c>x + dropout(attn(norm(x), enc))</c>. <paramref name="hidden"/> is (B·G, L, d) where G ≥ 1 decoder rows share
+    /// one encoder row (the num_samples of generation): since cross-attention has neither position bias nor causal
+    /// mask, those rows are attended as G·L queries of their encoder row, so encoder keys/values are never repeated.
+    /// </summary>
+    /// <param name="keys">Encoder keys (B, h, Le, k) from <see cref="T5Attention.ProjectKeys"/>.</param>
+    /// <param name="values">Encoder values (B, h, Le, k).</param>
+    /// <param name="maskBias">Additive encoder mask (B, 1, 1, Le).</param>
+    public Tensor forward(Tensor hidden, Tensor keys, Tensor values, Tensor maskBias)
+    {
+        using var scope = NewDisposeScope();
+        var encoderRows = keys.shape[0];
+        var (rows, length, width) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
+        var grouped = layer_norm.forward(hidden).reshape(encoderRows, rows / encoderRows * length, width);
+        var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped), keys, values, maskBias);
+        return (hidden + dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,42 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>Pre-norm residual self-attention sub-layer (modeling_t5.py: T5LayerSelfAttention).</summary>
+public sealed class T5LayerSelfAttention : nn.Module
+{
+    private readonly T5Attention SelfAttention;
+    private readonly T5LayerNorm layer_norm;
+    private readonly Dropout dropout;
+
+    public T5LayerSelfAttention(T5Config config, bool hasRelativeAttentionBias) : base(nameof(T5LayerSelfAttention))
+    {
+        SelfAttention = new T5Attention(config, hasRelativeAttentionBias);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    public T5Attention Attention => SelfAttention;
+
+    /// <summary><c>x + dropout(attn(norm(x)))</c> over the whole sequence.</summary>
+    public Tensor forward(Tensor hidden, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
+        var attended = SelfAttention.SelfAttend(layer_norm.forward(hidden), bias);
+        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One decoding step (N, 1, d): appends this position's key/value to the cache and attends over positions 0…step.
+    /// </summary>
+    public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor bias)
+    {
+        using var scope = NewDisposeScope();
+        var normed = layer_norm.forward(hidden);
+        var (keys, values) = cache.AppendSelf(SelfAttention.ProjectKeys(normed), SelfAttention.ProjectValues(normed));
+        var attended = SelfAttention.Attend(SelfAttention.ProjectQueries(normed), keys, values, bias);
+        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+    }
+}

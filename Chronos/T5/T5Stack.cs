@@ -1,0 +1,143 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>
+/// A T5 encoder or decoder stack (modeling_t5.py: T5Stack) working on input embeddings: the embedding table
+/// (<c>shared</c>) belongs to the model, as Chronos-Bolt feeds patch embeddings instead of token ids. The relative
+/// position bias is computed once by block 0 and, with the mask added, reused by every block.
+/// </summary>
+public sealed class T5Stack : nn.Module
+{
+    private readonly ModuleList<T5Block> block;
+    private readonly T5LayerNorm final_layer_norm;
+    private readonly Dropout dropout;
+    private readonly bool isDecoder;
+
+    public T5Stack(T5Config config, bool isDecoder) : base(isDecoder ? "decoder" : "encoder")
+    {
+        this.isDecoder = isDecoder;
+        var layers = isDecoder ? config.NumDecoderLayers : config.NumLayers;
+        block = new ModuleList<T5Block>(
+            Enumerable.Range(0, layers).Select(i => new T5Block(config, isDecoder, hasRelativeAttentionBias: i == 0)).ToArray());
+        final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    public int BlockCount => block.Count;
+
+    /// <summary>
+    /// The additive mask HF builds from a 0/1 attention mask (modeling_utils.py: get_extended_attention_mask):
+    /// <c>(1 − mask)[:, None, None, :] · finfo(dtype).min</c> in the model's dtype, shape (B, 1, 1, L).
+    /// </summary>
+    public static Tensor ExtendedMask(Tensor attentionMask, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var inverted = 1.0 - attentionMask.to_type(dtype);
+        return (inverted * MinValue(dtype)).unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>torch.finfo(dtype).min, the "minus infinity" HF masks with.</summary>
+    public static double MinValue(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => float.MinValue,
+        ScalarType.BFloat16 => -3.3895313892515355e38,
+        ScalarType.Float16 => -65504.0,
+        ScalarType.Float64 => double.MinValue,
+        _ => throw new ArgumentException($"{dtype} is not a floating-point model dtype.", nameof(dtype)),
+    };
+
+    /// <summary>Encoder: (B, L, d) embeddings and (B, L) mask → last hidden state (B, L, d).</summary>
+    public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask)
+    {
+        RequireRole(decoder: false);
+        using var scope = NewDisposeScope();
+        var length = inputsEmbeds.shape[1];
+        var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: true)
+            + ExtendedMask(attentionMask, inputsEmbeds.dtype);
+        var hidden = dropout.forward(inputsEmbeds);
+        foreach (var layer in block)
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias), inputsEmbeds);
+        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Decoder over a whole target sequence (teacher forcing, training): (B·G, L, d) embeddings, causal
+    /// self-attention, cross-attention to (B, Le, d) encoder states with the (B, Le) encoder mask.
+    /// </summary>
+    public Tensor Decode(Tensor inputsEmbeds, Tensor encoderHidden, Tensor encoderMask)
+    {
+        RequireRole(decoder: true);
+        using var scope = NewDisposeScope();
+        var length = inputsEmbeds.shape[1];
+        var causal = ones(length, length, dtype: ScalarType.Bool, device: inputsEmbeds.device).tril();
+        var causalBias = zeros(length, length, dtype: inputsEmbeds.dtype, device: inputsEmbeds.device)
+            .masked_fill(causal.logical_not(), MinValue(inputsEmbeds.dtype)).unsqueeze(0).unsqueeze(0);
+        var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: false) + causalBias;
+        var crossMask = ExtendedMask(encoderMask, inputsEmbeds.dtype);
+        var hidden = dropout.forward(inputsEmbeds);
+        foreach (var layer in block)
+        {
+            var cross = layer.CrossAttention;
+            using var keys = cross.ProjectKeys(encoderHidden);
+            using var values = cross.ProjectValues(encoderHidden);
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, (keys, values, crossMask)), inputsEmbeds);
+        }
+        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Prepares incremental decoding of <paramref name="rowsPerSeries"/> decoder rows per encoder row for up to
+    /// <paramref name="maxSteps"/> positions: projects the encoder states once per block.
+    /// </summary>
+    public T5DecoderCache StartDecoding(Tensor encoderHidden, Tensor encoderMask, long rowsPerSeries, long maxSteps)
+    {
+        RequireRole(decoder: true);
+        var layers = new List<T5LayerCache>(block.Count);
+        var rows = encoderHidden.shape[0] * rowsPerSeries;
+        foreach (var layer in block)
+        {
+            var cross = layer.CrossAttention;
+            var shape = new long[] { rows, cross.HeadCount, maxSteps, cross.HeadSize };
+            layers.Add(new T5LayerCache(
+                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
+                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
+                cross.ProjectKeys(encoderHidden).DetachFromDisposeScope(),
+                cross.ProjectValues(encoderHidden).DetachFromDisposeScope()));
+        }
+        return new T5DecoderCache(layers, ExtendedMask(encoderMask, encoderHidden.dtype).DetachFromDisposeScope());
+    }
+
+    /// <summary>One decoder step: (N, 1, d) embeddings of the newest tokens → (N, 1, d) hidden state.</summary>
+    public Tensor Step(Tensor inputsEmbeds, T5DecoderCache cache)
+    {
+        RequireRole(decoder: true);
+        using var scope = NewDisposeScope();
+        var position = cache.Layers[0].Length;
+        // Query at absolute position `position`, keys 0…position (modeling_t5.py: compute_bias with cache_position).
+        var bias = block[0].SelfAttention.ComputeBias(1, position + 1, bidirectional: false, queryOffset: position);
+        var hidden = dropout.forward(inputsEmbeds);
+        for (var i = 0; i < block.Count; i++)
+            hidden = ReplaceHidden(hidden, block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias), inputsEmbeds);
+        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Frees a block's input as soon as its output exists (unless it is the caller's tensor or autograd needs it), so
+    /// a stack holds one hidden state at a time instead of one per block until the scope ends.
+    /// </summary>
+    private static Tensor ReplaceHidden(Tensor previous, Tensor next, Tensor callerInput)
+    {
+        if (!ReferenceEquals(previous, callerInput) && !is_grad_enabled())
+            previous.Dispose();
+        return next;
+    }
+
+    private void RequireRole(bool decoder)
+    {
+        if (decoder != isDecoder)
+            throw new InvalidOperationException($"This is the {(isDecoder ? "decoder" : "encoder")} stack.");
+    }
+}

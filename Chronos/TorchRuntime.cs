@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace Forecast.Chronos;
+
+/// <summary>
+/// Loads libtorch once, with a message that names the fix when the native library cannot be loaded, and sets the
+/// number of CPU threads explicitly (libtorch otherwise picks one per core of the machine, not of the container).
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly Lock Gate = new();
+    private static bool loaded;
+
+    /// <summary>Loads the native TorchSharp backend (idempotent); throws <see cref="TorchNativeLoadException"/>.</summary>
+    public static void EnsureLoaded()
+    {
+        if (loaded)
+            return;
+        lock (Gate)
+        {
+            if (loaded)
+                return;
+            ConfigureNativeAllocator();
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception error) when (error is NotSupportedException or DllNotFoundException or TypeInitializationException)
+            {
+                throw new TorchNativeLoadException(DescribeLoadFailure(error), error);
+            }
+            loaded = true;
+        }
+    }
+
+    /// <summary>
+    /// glibc's malloc raises its mmap threshold after large blocks are freed (up to 32 MiB), after which libtorch's
+    /// per-batch activation buffers come from the heap, fragment it and are never returned: RSS then grows batch after
+    /// batch although every tensor is disposed. A fixed 256 KiB threshold (which also disables that adjustment) keeps
+    /// large buffers in their own mappings, returned on free, so memory stays flat; two arenas bound per-thread heaps.
+    /// Set FORECAST_CHRONOS_KEEP_MALLOC=1 to leave the process's malloc settings alone.
+    /// </summary>
+    private static void ConfigureNativeAllocator()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("FORECAST_CHRONOS_KEEP_MALLOC") == "1")
+            return;
+        try
+        {
+            const int M_MMAP_THRESHOLD = -3, M_ARENA_MAX = -8;
+            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+            mallopt(M_ARENA_MAX, 2);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // Not glibc (e.g. musl): nothing to tune.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int mallopt(int parameter, int value);
+
+    /// <summary>Sets libtorch's intra-op thread count (torch.set_num_threads). Call before the first forward pass.</summary>
+    public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        EnsureLoaded();
+        torch.set_num_threads(threads);
+    }
+
+    /// <summary>Where the build puts libLibTorchSharp.so: next to libtorch in a portable app, else beside the app.</summary>
+    internal static string NativeLibraryPath
+    {
+        get
+        {
+            var portable = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+            return File.Exists(portable) ? portable : Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
+        }
+    }
+
+    private static string DescribeLoadFailure(Exception error)
+    {
+        var library = NativeLibraryPath;
+        string loaderMessage;
+        if (!File.Exists(library))
+        {
+            loaderMessage = $"{library} does not exist";
+        }
+        else
+        {
+            try
+            {
+                NativeLibrary.Free(NativeLibrary.Load(library));
+                loaderMessage = error.Message;
+            }
+            catch (DllNotFoundException loadError)
+            {
+                loaderMessage = loadError.Message;
+            }
+        }
+        return "The native TorchSharp library could not be loaded: " + loaderMessage + Environment.NewLine
+            + "Forecast.Chronos ships libLibTorchSharp.so through its build (Chronos/build/Forecast.Chronos.Native.targets): "
+            + "on hosts whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build patches the copy in the output folder "
+            + "with a shim for std::ios_base_library_init(). Fix: install the build tools (apt-get install -y g++ patchelf), "
+            + "reference the Chronos project (not TorchSharp's native package directly) and rebuild; "
+            + "see docs/chronos.md#native-library.";
+    }
+}

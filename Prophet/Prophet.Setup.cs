@@ -1,0 +1,572 @@
+using System.Runtime.CompilerServices;
+
+namespace Forecast.Prophet;
+
+/// <summary>Data preparation, changepoints and the regression features (forecaster.py, in pipeline order).</summary>
+public sealed partial class Prophet
+{
+    /// <summary>
+    /// Validates and prepares a frame (forecaster.py: <c>setup_dataframe</c>; spec §2): sorts by ds, checks
+    /// y/cap/floor/regressor/condition columns, and adds scaled t, y, cap and standardised regressors. Scales are
+    /// computed from this frame only when <paramref name="initializeScales"/> (during fit).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal PreparedFrame SetupDataFrame(ProphetFrame df, bool initializeScales = false)
+    {
+        var y = df.Y;
+        if (y is not null)
+        {
+            for (var i = 0; i < y.Length; i++)
+            {
+                if (double.IsInfinity(y[i]))
+                {
+                    throw new ArgumentException($"Found infinity in column y (row {i}, ds {df.Ds[i]:yyyy-MM-dd HH:mm:ss}).", nameof(df));
+                }
+            }
+        }
+
+        foreach (var name in _regressorOrder)
+        {
+            var values = df.TryGetNumeric(name) ?? throw new ArgumentException(
+                $"Regressor '{name}' missing from dataframe; add a column '{name}' with a value for every row (history and future).", nameof(df));
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (double.IsNaN(values[i]))
+                {
+                    throw new ArgumentException(
+                        $"Found NaN in column '{name}' (row {i}, ds {df.Ds[i]:yyyy-MM-dd HH:mm:ss}); regressor values must be known for every row, including future rows.", nameof(df));
+                }
+            }
+        }
+
+        foreach (var seasonality in _seasonalityOrder.Select(n => _seasonalities[n]))
+        {
+            if (seasonality.ConditionName is { } condition && ConditionColumn(df, condition) is null)
+            {
+                throw new ArgumentException(
+                    $"Condition '{condition}' missing from dataframe (needed by seasonality '{seasonality.Name}'); add a boolean column '{condition}'.", nameof(df));
+            }
+        }
+
+        var sorted = df.Select(SortedOrder(df.Ds));
+        if (initializeScales)
+        {
+            InitializeScales(sorted);
+        }
+
+        var n = sorted.RowCount;
+        double[] floor;
+        if (LogisticFloor)
+        {
+            floor = sorted.TryGetNumeric("floor") ?? throw new ArgumentException(
+                "Expected column \"floor\": the model was fitted with a floor, so every frame needs one.", nameof(df));
+        }
+        else
+        {
+            floor = new double[n];
+            if (Options.Scaling == Scaling.MinMax)
+            {
+                Array.Fill(floor, YMin);
+            }
+        }
+
+        double[]? cap = null, capScaled = null;
+        if (Options.Growth == Growth.Logistic)
+        {
+            cap = sorted.TryGetNumeric("cap") ?? throw new ArgumentException(
+                "Capacities must be supplied for logistic growth in column \"cap\".", nameof(df));
+            capScaled = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                if (!(cap[i] > floor[i]))
+                {
+                    throw new ArgumentException(
+                        $"Capacity must be greater than floor: row with ds {sorted.Ds[i]:yyyy-MM-dd HH:mm:ss} has cap {cap[i]} and floor {floor[i]}.", nameof(df));
+                }
+
+                capScaled[i] = (cap[i] - floor[i]) / YScale;
+            }
+        }
+
+        var t = new double[n];
+        var tScaleSeconds = TScale.Ticks / (double)TimeSpan.TicksPerSecond;
+        for (var i = 0; i < n; i++)
+        {
+            t[i] = (sorted.Ds[i] - Start).Ticks / (double)TimeSpan.TicksPerSecond / tScaleSeconds;
+        }
+
+        double[]? ySorted = sorted.Y, yScaled = null;
+        if (ySorted is not null)
+        {
+            yScaled = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                yScaled[i] = (ySorted[i] - floor[i]) / YScale;
+            }
+        }
+
+        var regressors = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var name in _regressorOrder)
+        {
+            var props = _extraRegressors[name];
+            var raw = sorted.GetNumeric(name);
+            var standardised = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                standardised[i] = (raw[i] - props.Mu) / props.Std;
+            }
+
+            regressors[name] = standardised;
+        }
+
+        var conditions = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        foreach (var seasonality in _seasonalities.Values)
+        {
+            if (seasonality.ConditionName is { } condition)
+            {
+                conditions[condition] = ConditionColumn(sorted, condition)!;
+            }
+        }
+
+        return new PreparedFrame
+        {
+            Source = sorted,
+            Ds = sorted.Ds,
+            T = t,
+            Floor = floor,
+            Cap = cap,
+            CapScaled = capScaled,
+            Y = ySorted,
+            YScaled = yScaled,
+            Regressors = regressors,
+            Conditions = conditions,
+        };
+    }
+
+    /// <summary>A condition column as booleans: a boolean column, or a numeric one holding only 0/1.</summary>
+    private static bool[]? ConditionColumn(ProphetFrame df, string name)
+    {
+        if (df.TryGetBoolean(name) is { } flags)
+        {
+            return flags;
+        }
+
+        if (df.TryGetNumeric(name) is not { } numeric)
+        {
+            return null;
+        }
+
+        var result = new bool[numeric.Length];
+        for (var i = 0; i < numeric.Length; i++)
+        {
+            result[i] = numeric[i] switch
+            {
+                1.0 => true,
+                0.0 => false,
+                _ => throw new ArgumentException($"Found non-boolean in column '{name}' (row {i}: {numeric[i]}); condition columns must be true/false."),
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>forecaster.py: <c>initialize_scales</c> (spec §2 step 6 and §6).</summary>
+    private void InitializeScales(ProphetFrame history)
+    {
+        var y = history.Y!;
+        var n = history.RowCount;
+        var floorColumn = history.TryGetNumeric("floor");
+        if (Options.Growth == Growth.Logistic && floorColumn is not null)
+        {
+            LogisticFloor = true;
+            if (Options.Scaling == Scaling.AbsMax)
+            {
+                YMin = Enumerable.Range(0, n).Min(i => Math.Abs(y[i] - floorColumn[i]));
+                YScale = Enumerable.Range(0, n).Max(i => Math.Abs(y[i] - floorColumn[i]));
+            }
+            else
+            {
+                var cap = history.TryGetNumeric("cap") ?? throw new ArgumentException("Capacities must be supplied for logistic growth in column \"cap\".");
+                YMin = floorColumn.Min();
+                YScale = cap.Max() - YMin;
+            }
+        }
+        else if (Options.Scaling == Scaling.AbsMax)
+        {
+            YMin = 0;
+            YScale = y.Max(Math.Abs);
+        }
+        else
+        {
+            YMin = y.Min();
+            YScale = y.Max() - YMin;
+        }
+
+        if (YScale == 0)
+        {
+            YScale = 1;
+        }
+
+        Start = history.Ds[0];
+        TScale = history.Ds[^1] - Start;
+        if (TScale <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"All history rows have the same ds ({Start:yyyy-MM-dd HH:mm:ss}); prophet needs at least two distinct dates.");
+        }
+
+        foreach (var name in _regressorOrder)
+        {
+            var props = _extraRegressors[name];
+            var values = history.GetNumeric(name);
+            var unique = values.Distinct().ToArray();
+            var standardize = props.Standardize;
+            var doStandardize = standardize switch
+            {
+                RegressorStandardize.No => false,
+                RegressorStandardize.Yes => true,
+                // 'auto': binary {0, 1} regressors are left as they are.
+                _ => !(unique.Length == 2 && unique.Contains(0.0) && unique.Contains(1.0)),
+            };
+            if (unique.Length < 2)
+            {
+                doStandardize = false;
+            }
+
+            if (doStandardize)
+            {
+                var mu = values.Average();
+                var variance = values.Sum(v => (v - mu) * (v - mu)) / (values.Length - 1);
+                _extraRegressors[name] = props with { Mu = mu, Std = Math.Sqrt(variance) };
+            }
+            else
+            {
+                _extraRegressors[name] = props with { Mu = 0, Std = 1 };
+            }
+        }
+    }
+
+    /// <summary>forecaster.py: <c>set_changepoints</c> (spec §3).</summary>
+    internal void SetChangepoints()
+    {
+        var history = PreparedHistory!;
+        if (Options.Changepoints is { } explicitChangepoints)
+        {
+            if (explicitChangepoints.Count > 0 &&
+                (explicitChangepoints.Min() < history.Ds[0] || explicitChangepoints.Max() > history.Ds[^1]))
+            {
+                throw new ArgumentException(
+                    $"Changepoints must fall within training data ({history.Ds[0]:yyyy-MM-dd HH:mm:ss} to {history.Ds[^1]:yyyy-MM-dd HH:mm:ss}).");
+            }
+
+            Changepoints = explicitChangepoints.ToArray();
+        }
+        else
+        {
+            var histSize = (int)Math.Floor(history.RowCount * Options.ChangepointRange);
+            if (NChangepoints + 1 > histSize)
+            {
+                NChangepoints = Math.Max(histSize - 1, 0);
+            }
+
+            if (NChangepoints > 0)
+            {
+                // np.linspace(0, hist_size - 1, n + 1).round() (half to even), dropping the first index.
+                var step = (histSize - 1) / (double)NChangepoints;
+                Changepoints = Enumerable.Range(1, NChangepoints)
+                    .Select(i => history.Ds[(int)Math.Round(i * step, MidpointRounding.ToEven)])
+                    .ToArray();
+            }
+            else
+            {
+                Changepoints = [];
+            }
+        }
+
+        var tScaleSeconds = TScale.Ticks / (double)TimeSpan.TicksPerSecond;
+        ChangepointsT = Changepoints.Length > 0
+            ? Changepoints.Select(c => (c - Start).Ticks / (double)TimeSpan.TicksPerSecond / tScaleSeconds).Order().ToArray()
+            : [0.0];
+    }
+
+    /// <summary>forecaster.py: <c>set_auto_seasonalities</c> and <c>parse_seasonality_args</c> (spec §4.2).</summary>
+    private void SetAutoSeasonalities()
+    {
+        var ds = PreparedHistory!.Ds;
+        var first = ds[0];
+        var last = ds[^1];
+        var minDt = TimeSpan.MaxValue;
+        for (var i = 1; i < ds.Length; i++)
+        {
+            var dt = ds[i] - ds[i - 1];
+            if (dt > TimeSpan.Zero && dt < minDt)
+            {
+                minDt = dt;
+            }
+        }
+
+        var span = last - first;
+        AddBuiltInSeasonality("yearly", Options.YearlySeasonality, span < TimeSpan.FromDays(730), 365.25, 10);
+        AddBuiltInSeasonality("weekly", Options.WeeklySeasonality, span < TimeSpan.FromDays(14) || minDt >= TimeSpan.FromDays(7), 7, 3);
+        AddBuiltInSeasonality("daily", Options.DailySeasonality, span < TimeSpan.FromDays(2) || minDt >= TimeSpan.FromDays(1), 1, 4);
+    }
+
+    private void AddBuiltInSeasonality(string name, SeasonalitySetting setting, bool autoDisable, double period, int defaultOrder)
+    {
+        var order = setting.Kind switch
+        {
+            "auto" => _seasonalities.ContainsKey(name) || autoDisable ? 0 : defaultOrder,
+            "true" => defaultOrder,
+            "false" => 0,
+            _ => setting.Order,
+        };
+        if (order <= 0)
+        {
+            return;
+        }
+
+        if (!_seasonalities.ContainsKey(name))
+        {
+            _seasonalityOrder.Add(name);
+        }
+
+        _seasonalities[name] = new Seasonality(name, period, order, Options.SeasonalityPriorScale, Options.SeasonalityMode, null);
+    }
+
+    /// <summary>
+    /// The holidays table for <paramref name="dates"/> (forecaster.py: <c>construct_holiday_dataframe</c>; spec §5.1):
+    /// user holidays plus country holidays of the years present; after fit, restricted to the training holiday names.
+    /// </summary>
+    internal List<HolidayEvent> ConstructHolidayDataFrame(IReadOnlyList<DateTime> dates)
+    {
+        var all = new List<HolidayEvent>();
+        if (Options.Holidays is { } user)
+        {
+            all.AddRange(user);
+        }
+
+        if (CountryHolidays is { } country)
+        {
+            var years = dates.Select(d => d.Year).Distinct().Order();
+            all.AddRange(CountryHolidayCalendar.Holidays(country, years));
+        }
+
+        if (IsFitted || TrainHolidayNames.Count > 0)
+        {
+            var train = new HashSet<string>(TrainHolidayNames, StringComparer.Ordinal);
+            all = all.Where(h => train.Contains(h.Name)).ToList();
+            var present = new HashSet<string>(all.Select(h => h.Name), StringComparer.Ordinal);
+            foreach (var name in TrainHolidayNames.Where(n => !present.Contains(n)))
+            {
+                all.Add(new HolidayEvent(name, default));
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Builds X with its prior scales and component bookkeeping for a prepared frame (forecaster.py:
+    /// <c>make_all_seasonality_features</c>, <c>regressor_column_matrix</c>; spec §4, §5, §6, §7). During fit this
+    /// fixes the feature names, the training holiday names, component modes and component columns; afterwards the
+    /// columns are aligned to the training ones.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df)
+    {
+        var fitting = !IsFitted && FeatureNames.Count == 0;
+        var n = df.RowCount;
+        var names = new List<string>();
+        var components = new List<string>();
+        var priorScales = new List<double>();
+        var columns = new List<Func<int, double>>();
+        var modes = new Dictionary<SeasonalityMode, List<string>> { [SeasonalityMode.Additive] = [], [SeasonalityMode.Multiplicative] = [] };
+
+        foreach (var seasonality in _seasonalityOrder.Select(s => _seasonalities[s]))
+        {
+            var width = 2 * seasonality.FourierOrder;
+            var block = new double[n * width];
+            for (var i = 0; i < n; i++)
+            {
+                FourierSeries.Fill(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
+            }
+
+            if (seasonality.ConditionName is { } condition)
+            {
+                var on = df.Conditions[condition];
+                for (var i = 0; i < n; i++)
+                {
+                    if (!on[i])
+                    {
+                        block.AsSpan(i * width, width).Clear();
+                    }
+                }
+            }
+
+            for (var j = 0; j < width; j++)
+            {
+                var column = j;
+                names.Add($"{seasonality.Name}{HolidayFeatures.Delimiter}{j + 1}");
+                components.Add(seasonality.Name);
+                priorScales.Add(seasonality.PriorScale);
+                columns.Add(i => block[(i * width) + column]);
+            }
+
+            modes[seasonality.Mode].Add(seasonality.Name);
+        }
+
+        var holidays = ConstructHolidayDataFrame(df.Ds);
+        if (holidays.Count > 0)
+        {
+            if (fitting)
+            {
+                TrainHolidayNames = holidays.Select(h => h.Name).Distinct().ToList();
+            }
+
+            var holidayColumns = HolidayFeatures.Make(df.Ds, holidays, Options.HolidaysPriorScale, Options.HolidayColumnOrder);
+            foreach (var column in holidayColumns)
+            {
+                var values = column.Values;
+                names.Add(column.Name);
+                components.Add(column.Holiday);
+                priorScales.Add(column.PriorScale);
+                columns.Add(i => values[i] ? 1.0 : 0.0);
+            }
+
+            modes[Options.EffectiveHolidaysMode].AddRange(holidays.Select(h => h.Name).Distinct());
+        }
+
+        foreach (var name in _regressorOrder)
+        {
+            var values = df.Regressors[name];
+            names.Add(name);
+            components.Add(name);
+            priorScales.Add(_extraRegressors[name].PriorScale);
+            columns.Add(i => values[i]);
+            modes[_extraRegressors[name].Mode].Add(name);
+        }
+
+        if (names.Count == 0)
+        {
+            names.Add("zeros");
+            components.Add("zeros");
+            priorScales.Add(1.0);
+            columns.Add(_ => 0.0);
+        }
+
+        if (fitting)
+        {
+            FeatureNames = names.ToList();
+            BuildComponentColumns(components, modes);
+        }
+        else
+        {
+            // Align to the training columns (a holiday window absent from these dates gives a zero column).
+            var index = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            var aligned = new List<Func<int, double>>(FeatureNames.Count);
+            foreach (var name in FeatureNames)
+            {
+                aligned.Add(index.TryGetValue(name, out var i) ? columns[i] : _ => 0.0);
+            }
+
+            columns = aligned;
+            names = FeatureNames.ToList();
+            priorScales = StanData!.Sigmas.ToList();
+            components = FeatureNames.Select(ComponentOfFeature).ToList();
+        }
+
+        var k = names.Count;
+        var x = new double[n * k];
+        for (var j = 0; j < k; j++)
+        {
+            var column = columns[j];
+            for (var i = 0; i < n; i++)
+            {
+                x[(i * k) + j] = column(i);
+            }
+        }
+
+        var sA = new double[k];
+        var sM = new double[k];
+        var additive = ComponentColumnsOf("additive_terms");
+        var multiplicative = ComponentColumnsOf("multiplicative_terms");
+        foreach (var j in additive)
+        {
+            sA[j] = 1;
+        }
+
+        foreach (var j in multiplicative)
+        {
+            sM[j] = 1;
+        }
+
+        return new FeatureMatrix(n, names, x, priorScales.ToArray(), components, sA, sM);
+    }
+
+    private string ComponentOfFeature(string featureName)
+    {
+        var at = featureName.IndexOf(HolidayFeatures.Delimiter, StringComparison.Ordinal);
+        return at >= 0 ? featureName[..at] : featureName;
+    }
+
+    private int[] ComponentColumnsOf(string component) =>
+        TrainComponentColumns.FirstOrDefault(p => p.Key == component).Value ?? [];
+
+    /// <summary>forecaster.py: <c>regressor_column_matrix</c> and <c>add_group_component</c>.</summary>
+    private void BuildComponentColumns(List<string> componentOfColumn, Dictionary<SeasonalityMode, List<string>> modes)
+    {
+        var table = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        void Add(string component, int column)
+        {
+            if (!table.TryGetValue(component, out var list))
+            {
+                table[component] = list = [];
+            }
+
+            if (!list.Contains(column))
+            {
+                list.Add(column);
+            }
+        }
+
+        void AddGroup(string group, IEnumerable<string> members)
+        {
+            var set = new HashSet<string>(members, StringComparer.Ordinal);
+            for (var j = 0; j < componentOfColumn.Count; j++)
+            {
+                if (set.Contains(componentOfColumn[j]))
+                {
+                    Add(group, j);
+                }
+            }
+        }
+
+        for (var j = 0; j < componentOfColumn.Count; j++)
+        {
+            Add(componentOfColumn[j], j);
+        }
+
+        if (TrainHolidayNames.Count > 0)
+        {
+            AddGroup("holidays", TrainHolidayNames);
+        }
+
+        foreach (var mode in new[] { SeasonalityMode.Additive, SeasonalityMode.Multiplicative })
+        {
+            var label = mode == SeasonalityMode.Additive ? "additive" : "multiplicative";
+            AddGroup($"{label}_terms", modes[mode]);
+            AddGroup($"extra_regressors_{label}", _regressorOrder.Where(r => _extraRegressors[r].Mode == mode));
+            modes[mode].Add($"{label}_terms");
+            modes[mode].Add($"extra_regressors_{label}");
+        }
+
+        modes[Options.EffectiveHolidaysMode].Add("holidays");
+        table.TryAdd("additive_terms", []);
+        table.TryAdd("multiplicative_terms", []);
+        table.Remove("zeros");
+
+        var ordered = table.Keys.ToList();
+        ordered.Sort((a, b) => HolidayFeatures.CompareNames(a, b, Options.HolidayColumnOrder));
+        TrainComponentColumns = ordered.Select(name => new KeyValuePair<string, int[]>(name, table[name].Order().ToArray())).ToList();
+        ComponentModes = modes.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value);
+    }
+}

@@ -1,0 +1,524 @@
+namespace Forecast.Prophet;
+
+/// <summary>
+/// A native port of facebook/prophet's <c>Prophet</c> model (python/prophet/forecaster.py, R/R/prophet.R;
+/// /work/shared/specs/prophet.md). Methods follow prophet's fit pipeline: <see cref="SetupDataFrame"/>,
+/// <see cref="SetChangepoints"/>, <see cref="MakeAllSeasonalityFeatures"/>, <see cref="Fit"/>,
+/// <see cref="Predict"/>, <see cref="PredictUncertainty"/>, <see cref="MakeFutureDataFrame"/>.
+/// A model is fitted once; instances are independent, so many series can be fitted in parallel.
+/// </summary>
+public sealed partial class Prophet
+{
+    /// <summary>Component and column names prophet reserves (forecaster.py: <c>validate_column_name</c>).</summary>
+    private static readonly HashSet<string> ReservedNames = BuildReservedNames();
+
+    private readonly Dictionary<string, Seasonality> _seasonalities = new(StringComparer.Ordinal);
+    private readonly List<string> _seasonalityOrder = [];
+    private readonly Dictionary<string, ExtraRegressor> _extraRegressors = new(StringComparer.Ordinal);
+    private readonly List<string> _regressorOrder = [];
+
+    public Prophet(ProphetOptions? options = null)
+    {
+        Options = options ?? new ProphetOptions();
+        ValidateInputs();
+        NChangepoints = Options.NChangepoints;
+        if (Options.Changepoints is { } changepoints)
+        {
+            NChangepoints = changepoints.Count;
+        }
+    }
+
+    public ProphetOptions Options { get; private set; }
+
+    /// <summary>ISO code passed to <see cref="AddCountryHolidays"/>, or null.</summary>
+    public string? CountryHolidays { get; private set; }
+
+    /// <summary>Number of changepoints actually used (reduced when the history is short, spec §3).</summary>
+    public int NChangepoints { get; private set; }
+
+    /// <summary>Seasonalities in column order (user additions first, then yearly, weekly, daily).</summary>
+    public IReadOnlyList<Seasonality> Seasonalities => _seasonalityOrder.Select(n => _seasonalities[n]).ToList();
+
+    public IReadOnlyList<ExtraRegressor> ExtraRegressors => _regressorOrder.Select(n => _extraRegressors[n]).ToList();
+
+    // ---- state set by Fit (forecaster.py attributes of the same names) ----
+
+    public bool IsFitted => Params is not null;
+
+    public ProphetFrame? History { get; private set; }
+
+    internal PreparedFrame? PreparedHistory { get; private set; }
+
+    /// <summary>Sorted unique ds of the whole fit input, including rows with missing y.</summary>
+    public DateTime[] HistoryDates { get; private set; } = [];
+
+    public DateTime Start { get; private set; }
+
+    public TimeSpan TScale { get; private set; }
+
+    public double YScale { get; private set; } = 1.0;
+
+    public double YMin { get; private set; }
+
+    public bool LogisticFloor { get; private set; }
+
+    public DateTime[] Changepoints { get; private set; } = [];
+
+    public double[] ChangepointsT { get; private set; } = [];
+
+    public IReadOnlyList<string> TrainHolidayNames { get; private set; } = [];
+
+    /// <summary>Component names by mode (prophet's <c>component_modes</c>).</summary>
+    public IReadOnlyDictionary<SeasonalityMode, IReadOnlyList<string>> ComponentModes { get; private set; } =
+        new Dictionary<SeasonalityMode, IReadOnlyList<string>>();
+
+    /// <summary>Columns of X that make up each component (prophet's <c>train_component_cols</c>), in output order.</summary>
+    public IReadOnlyList<KeyValuePair<string, int[]>> TrainComponentColumns { get; private set; } = [];
+
+    public IReadOnlyList<string> FeatureNames { get; private set; } = [];
+
+    public ProphetStanData? StanData { get; private set; }
+
+    public ProphetParameters? Params { get; private set; }
+
+    /// <summary>The optimiser run that produced <see cref="Params"/> (null for the constant-y shortcut).</summary>
+    public OptimizationResult? Optimization { get; private set; }
+
+    public ProphetFitOptions FitOptions { get; private set; } = new();
+
+    /// <summary>
+    /// Adds a seasonality (forecaster.py: <c>add_seasonality</c>). <paramref name="conditionName"/> names a boolean
+    /// column that switches it on (conditional seasonality).
+    /// </summary>
+    public Prophet AddSeasonality(string name, double period, int fourierOrder, double? priorScale = null,
+        SeasonalityMode? mode = null, string? conditionName = null)
+    {
+        if (IsFitted)
+        {
+            throw new InvalidOperationException("Seasonality must be added prior to model fitting.");
+        }
+
+        if (name is not ("daily" or "weekly" or "yearly"))
+        {
+            ValidateColumnName(name, checkSeasonalities: true, checkRegressors: true, checkHolidays: true);
+        }
+
+        var scale = priorScale ?? Options.SeasonalityPriorScale;
+        if (!(scale > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(priorScale), scale, $"Prior scale of seasonality '{name}' must be > 0.");
+        }
+
+        if (fourierOrder <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fourierOrder), fourierOrder, $"Fourier order of seasonality '{name}' must be > 0.");
+        }
+
+        if (!(period > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, $"Period of seasonality '{name}' must be > 0 days.");
+        }
+
+        if (conditionName is not null)
+        {
+            ValidateColumnName(conditionName, checkSeasonalities: false, checkRegressors: true, checkHolidays: true);
+        }
+
+        if (!_seasonalities.ContainsKey(name))
+        {
+            _seasonalityOrder.Add(name);
+        }
+
+        _seasonalities[name] = new Seasonality(name, period, fourierOrder, scale, mode ?? Options.SeasonalityMode, conditionName);
+        return this;
+    }
+
+    /// <summary>Adds an extra regressor column (forecaster.py: <c>add_regressor</c>).</summary>
+    public Prophet AddRegressor(string name, double? priorScale = null, RegressorStandardize standardize = RegressorStandardize.Auto,
+        SeasonalityMode? mode = null)
+    {
+        if (IsFitted)
+        {
+            throw new InvalidOperationException("Regressors must be added prior to model fitting.");
+        }
+
+        ValidateColumnName(name, checkSeasonalities: true, checkRegressors: false, checkHolidays: true);
+        if (_extraRegressors.ContainsKey(name))
+        {
+            throw new ArgumentException($"Name '{name}' already used for an added regressor.", nameof(name));
+        }
+
+        var scale = priorScale ?? Options.HolidaysPriorScale;
+        if (!(scale > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(priorScale), scale, $"Prior scale of regressor '{name}' must be > 0.");
+        }
+
+        _regressorOrder.Add(name);
+        _extraRegressors[name] = new ExtraRegressor(name, scale, standardize, mode ?? Options.SeasonalityMode);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the built-in holidays of a country (forecaster.py: <c>add_country_holidays</c>); see
+    /// <see cref="CountryHolidayCalendar.SupportedCountries"/> for the codes.
+    /// </summary>
+    public Prophet AddCountryHolidays(string countryName)
+    {
+        if (IsFitted)
+        {
+            throw new InvalidOperationException("Country holidays must be added prior to model fitting.");
+        }
+
+        if (!CountryHolidayCalendar.IsSupported(countryName))
+        {
+            throw new ArgumentException(
+                $"Holidays in '{countryName}' are not supported. Supported codes: {string.Join(", ", CountryHolidayCalendar.SupportedCountries)}.",
+                nameof(countryName));
+        }
+
+        if (CountryHolidays is not null)
+        {
+            throw new InvalidOperationException($"Country holidays for '{CountryHolidays}' were already added; only one country is allowed.");
+        }
+
+        CountryHolidays = countryName;
+        return this;
+    }
+
+    /// <summary>
+    /// Prepares the history and builds prophet.stan's data (forecaster.py: <c>preprocess</c>): scales,
+    /// seasonalities, X, changepoints. <see cref="Fit"/> calls it; call it alone to inspect the Stan data.
+    /// </summary>
+    public ProphetStanData Preprocess(ProphetFrame df)
+    {
+        ArgumentNullException.ThrowIfNull(df);
+        if (IsFitted || StanData is not null)
+        {
+            throw new InvalidOperationException("Prophet object can only be fit once. Instantiate a new object.");
+        }
+
+        var y = df.Y ?? throw new ArgumentException("Dataframe must have columns \"ds\" and \"y\" with the dates and values respectively.", nameof(df));
+        var keep = new List<int>(df.RowCount);
+        for (var i = 0; i < df.RowCount; i++)
+        {
+            if (!double.IsNaN(y[i]))
+            {
+                keep.Add(i);
+            }
+        }
+
+        if (keep.Count < 2)
+        {
+            throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {keep.Count}); prophet needs at least two observed y values.", nameof(df));
+        }
+
+        HistoryDates = df.Ds.Distinct().Order().ToArray();
+        var historySource = df.Select(keep);
+        var history = SetupDataFrame(historySource, initializeScales: true);
+        PreparedHistory = history;
+        History = history.Source;
+        SetAutoSeasonalities();
+        var features = MakeAllSeasonalityFeatures(history);
+        SetChangepoints();
+
+        StanData = new ProphetStanData(
+            T: history.RowCount,
+            K: features.Columns,
+            S: ChangepointsT.Length,
+            Y: history.YScaled!,
+            TimeScaled: history.T,
+            Cap: history.CapScaled ?? new double[history.RowCount],
+            TChange: ChangepointsT,
+            X: features.Values,
+            Sigmas: features.PriorScales,
+            Tau: Options.ChangepointPriorScale,
+            TrendIndicator: Options.Growth switch { Growth.Linear => 0, Growth.Logistic => 1, _ => 2 },
+            SA: features.SA,
+            SM: features.SM);
+        return StanData;
+    }
+
+    /// <summary>
+    /// Fits the model to <paramref name="df"/> (columns ds, y and any cap/floor/regressor/condition columns): the MAP
+    /// of prophet.stan by L-BFGS (T ≥ 100) or Newton (T &lt; 100) with prophet's fallback (forecaster.py: <c>fit</c>).
+    /// </summary>
+    public Prophet Fit(ProphetFrame df, ProphetFitOptions? fitOptions = null, CancellationToken cancellationToken = default)
+    {
+        FitOptions = fitOptions ?? new ProphetFitOptions();
+        Preprocess(df);
+        var history = PreparedHistory!;
+        var init = FitOptions.Init ?? InitialParameters(history, StanData!);
+        var yScaled = history.YScaled!;
+        if (yScaled.Min() == yScaled.Max() && Options.Growth != Growth.Logistic)
+        {
+            // Constant y: prophet skips the optimiser (Python sets sigma_obs = 1e-9, R 0; we follow Python).
+            Params = init with { SigmaObs = 1e-9 };
+        }
+        else
+        {
+            var objective = new ProphetObjective(StanData!);
+            var result = Optimize(objective, init, cancellationToken);
+            Optimization = result;
+            Params = ProphetParameters.FromUnconstrained(result.X, StanData!.S, StanData.K);
+        }
+
+        if (Changepoints.Length == 0)
+        {
+            // No changepoints: the dummy changepoint's delta is folded into k (forecaster.py: fit).
+            Params = Params with { K = Params.K + Params.Delta[0], Delta = [0.0] };
+        }
+
+        return this;
+    }
+
+    /// <summary>Replaces the fitted parameters (tests compare predictions at R's parameters, as Python's m.params = ...).</summary>
+    internal void OverrideParameters(ProphetParameters parameters) => Params = parameters;
+
+    /// <summary>
+    /// Runs the optimiser chosen by prophet's rule with its Newton fallback (spec §10), then finishes at the exact
+    /// mode with OWL-QN (see <see cref="OrthantWiseLbfgs"/>): Stan's optimisers treat |delta| as smooth and stop
+    /// at slightly lower log posteriors on the non-convex cases (logistic, multiplicative).
+    /// </summary>
+    private OptimizationResult Optimize(ProphetObjective objective, ProphetParameters init, CancellationToken cancellationToken)
+    {
+        var algorithm = FitOptions.Algorithm;
+        var x0 = init.ToUnconstrained();
+        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto && LinearGaussianModel.IsApplicable(objective.Data))
+        {
+            // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
+            // path to the same mode). Its value is recomputed with the reference objective.
+            var exact = new LinearGaussianModel(objective.Data).Solve(x0, cancellationToken);
+            return exact with { Value = objective.Evaluate(exact.X, new double[exact.X.Length]) };
+        }
+
+        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto)
+        {
+            // Logistic growth or multiplicative components: proximal Gauss-Newton on the exact objective.
+            return new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(x0, cancellationToken);
+        }
+
+        if (algorithm == OptimizerAlgorithm.Auto)
+        {
+            algorithm = objective.Data.T < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
+        }
+
+        GradientFunction function = objective.Evaluate;
+        OptimizationResult stan;
+        if (algorithm == OptimizerAlgorithm.Newton)
+        {
+            stan = new StanNewton { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken);
+        }
+        else
+        {
+            stan = new StanLbfgs { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken);
+            if (!stan.Succeeded && FitOptions.NewtonFallback)
+            {
+                // prophet: "Optimization terminated abnormally. Falling back to Newton." (R: return_code != 0)
+                stan = new StanNewton { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken) with
+                {
+                    Algorithm = "LBFGS->Newton",
+                };
+            }
+        }
+
+        if (!FitOptions.ExactMode)
+        {
+            return stan;
+        }
+
+        var s = objective.Data.S;
+        var l1 = new double[objective.Dimension];
+        for (var j = 0; j < s; j++)
+        {
+            l1[2 + j] = 1.0 / objective.Data.Tau;
+        }
+
+        // The smooth part of -L: the objective minus its Laplace term (value and gradient).
+        double Smooth(ReadOnlySpan<double> x, Span<double> gradient)
+        {
+            var value = objective.Evaluate(x, gradient);
+            for (var j = 0; j < s; j++)
+            {
+                var delta = x[2 + j];
+                value -= Math.Abs(delta) * l1[2 + j];
+                gradient[2 + j] -= Math.Sign(delta) * l1[2 + j];
+            }
+
+            return value;
+        }
+
+        var polished = new OrthantWiseLbfgs { MaxIterations = FitOptions.Iterations }.Minimize(Smooth, l1, stan.X, cancellationToken);
+        return polished.Value <= stan.Value
+            ? stan with { X = polished.X, Value = polished.Value, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+OWLQN" }
+            : stan;
+    }
+
+    /// <summary>prophet's initial values (forecaster.py: linear_growth_init, logistic_growth_init, flat_growth_init).</summary>
+    internal ProphetParameters InitialParameters(PreparedFrame history, ProphetStanData data)
+    {
+        double k, m;
+        var t = history.T;
+        var y = history.YScaled!;
+        int i0 = 0, i1 = history.RowCount - 1;
+        switch (Options.Growth)
+        {
+            case Growth.Linear:
+                k = (y[i1] - y[i0]) / (t[i1] - t[i0]);
+                m = y[i0] - (k * t[i0]);
+                break;
+            case Growth.Logistic:
+            {
+                var c0 = history.CapScaled![i0];
+                var c1 = history.CapScaled[i1];
+                var y0 = Math.Max(0.01 * c0, Math.Min(0.99 * c0, y[i0]));
+                var y1 = Math.Max(0.01 * c1, Math.Min(0.99 * c1, y[i1]));
+                var r0 = c0 / y0;
+                var r1 = c1 / y1;
+                if (Math.Abs(r0 - r1) <= 0.01)
+                {
+                    r0 = 1.05 * r0;
+                }
+
+                var l0 = Math.Log(r0 - 1);
+                var l1 = Math.Log(r1 - 1);
+                var span = t[i1] - t[i0];
+                m = l0 * span / (l0 - l1);
+                k = (l0 - l1) / span;
+                break;
+            }
+
+            default:
+                k = 0;
+                m = y.Average();
+                break;
+        }
+
+        return new ProphetParameters(k, m, new double[data.S], 1.0, new double[data.K]);
+    }
+
+    /// <summary>Stable sort order of dates (prophet sorts by ds and resets the index).</summary>
+    private static int[] SortedOrder(DateTime[] ds)
+    {
+        var order = Enumerable.Range(0, ds.Length).ToArray();
+        var keys = (DateTime[])ds.Clone();
+        // Array.Sort is unstable; sort on (ds, original index) to keep prophet's stable order for equal dates.
+        Array.Sort(order, (a, b) =>
+        {
+            var c = keys[a].CompareTo(keys[b]);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        return order;
+    }
+
+    private void ValidateInputs()
+    {
+        var o = Options;
+        if (o.ChangepointRange is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProphetOptions.ChangepointRange), o.ChangepointRange, "Parameter \"changepoint_range\" must be in [0, 1].");
+        }
+
+        if (o.NChangepoints < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProphetOptions.NChangepoints), o.NChangepoints, "n_changepoints must be >= 0.");
+        }
+
+        if (!(o.ChangepointPriorScale > 0) || !(o.SeasonalityPriorScale > 0) || !(o.HolidaysPriorScale > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options), "Prior scales (changepoint, seasonality, holidays) must be > 0.");
+        }
+
+        if (o.IntervalWidth is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProphetOptions.IntervalWidth), o.IntervalWidth, "interval_width must be in (0, 1).");
+        }
+
+        if (o.UncertaintySamples < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProphetOptions.UncertaintySamples), o.UncertaintySamples, "uncertainty_samples must be >= 0 (0 turns intervals off).");
+        }
+
+        if (o.Holidays is { } holidays)
+        {
+            for (var i = 0; i < holidays.Count; i++)
+            {
+                var h = holidays[i];
+                if (string.IsNullOrWhiteSpace(h.Name))
+                {
+                    throw new ArgumentException($"Holidays row {i}: the holiday name is empty.", nameof(Options));
+                }
+
+                if (h.LowerWindow > 0)
+                {
+                    throw new ArgumentException($"Holidays row {i} ('{h.Name}' on {h.Date:yyyy-MM-dd}): lower_window is {h.LowerWindow}; holiday lower_window should be <= 0.", nameof(Options));
+                }
+
+                if (h.UpperWindow < 0)
+                {
+                    throw new ArgumentException($"Holidays row {i} ('{h.Name}' on {h.Date:yyyy-MM-dd}): upper_window is {h.UpperWindow}; holiday upper_window should be >= 0.", nameof(Options));
+                }
+
+                if (h.PriorScale is { } ps && !double.IsNaN(ps) && !(ps > 0))
+                {
+                    throw new ArgumentException($"Holidays row {i} ('{h.Name}'): prior_scale is {ps}; it must be > 0.", nameof(Options));
+                }
+
+                ValidateColumnName(h.Name, checkSeasonalities: false, checkRegressors: false, checkHolidays: false);
+            }
+        }
+    }
+
+    /// <summary>forecaster.py: <c>validate_column_name</c>.</summary>
+    private void ValidateColumnName(string name, bool checkSeasonalities, bool checkRegressors, bool checkHolidays)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Contains(HolidayFeatures.Delimiter, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Name '{name}' cannot contain \"_delim_\".", nameof(name));
+        }
+
+        if (ReservedNames.Contains(name))
+        {
+            throw new ArgumentException($"Name '{name}' is reserved.", nameof(name));
+        }
+
+        if (checkHolidays && Options.Holidays is { } holidays && holidays.Any(h => h.Name == name))
+        {
+            throw new ArgumentException($"Name '{name}' already used for a holiday.", nameof(name));
+        }
+
+        if (checkSeasonalities && _seasonalities.ContainsKey(name))
+        {
+            throw new ArgumentException($"Name '{name}' already used for a seasonality.", nameof(name));
+        }
+
+        if (checkRegressors && _extraRegressors.ContainsKey(name))
+        {
+            throw new ArgumentException($"Name '{name}' already used for an added regressor.", nameof(name));
+        }
+    }
+
+    private static HashSet<string> BuildReservedNames()
+    {
+        string[] baseNames =
+        [
+            "trend", "additive_terms", "daily", "weekly", "yearly", "holidays", "zeros", "extra_regressors_additive", "yhat",
+            "extra_regressors_multiplicative", "multiplicative_terms",
+        ];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in baseNames)
+        {
+            names.Add(n);
+            names.Add(n + "_lower");
+            names.Add(n + "_upper");
+        }
+
+        foreach (var n in new[] { "ds", "y", "cap", "floor", "y_scaled", "cap_scaled" })
+        {
+            names.Add(n);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,72 @@
+using Xunit.Abstractions;
+
+namespace Forecast.Prophet.Tests.Golden;
+
+/// <summary>Priority 3: from prophet's init our optimiser reaches at least rstan's optimum on every golden case.</summary>
+public sealed class OptimizerGoldenTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
+    public void Fit_reaches_rstan_log_posterior(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var model = golden.CreateModel();
+
+        model.Fit(golden.Input);
+
+        var ours = -model.Optimization!.Value;
+        var rstan = golden.LogPosteriorValue;
+        output.WriteLine($"{name}: ours {ours:R} rstan {rstan:R} diff {ours - rstan:E3} algorithm {model.Optimization.Algorithm} code {model.Optimization.ReturnCode} iterations {model.Optimization.Iterations}");
+        ours.Should().BeGreaterThanOrEqualTo(rstan - (1e-6 * Math.Abs(rstan)));
+    }
+
+    [Theory]
+    [InlineData(96, "Newton")]
+    [InlineData(144, "LBFGS")]
+    public void Stan_path_uses_prophets_T_below_100_rule(int rows, string algorithm)
+    {
+        // ExactMode off runs Stan's optimisers only, chosen as prophet does (spec §10).
+        var golden = GoldenCase.Load("air_passengers_multiplicative");
+        var model = golden.CreateModel();
+
+        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), new ProphetFitOptions { ExactMode = false });
+
+        model.Optimization!.Algorithm.Should().StartWith(algorithm);
+    }
+
+    [Fact]
+    public void Linear_additive_models_get_the_exact_solver_unless_an_algorithm_is_forced()
+    {
+        var golden = GoldenCase.Load("retail_default");
+
+        golden.CreateModel().Fit(golden.Input).Optimization!.Algorithm.Should().Be("ExactL1Newton");
+        var forced = golden.CreateModel().Fit(golden.Input, new ProphetFitOptions { Algorithm = OptimizerAlgorithm.Lbfgs });
+        forced.Optimization!.Algorithm.Should().StartWith("LBFGS");
+        (-forced.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
+    [Fact]
+    public void Lbfgs_failure_falls_back_to_newton_as_in_R()
+    {
+        // retail_no_changepoints: rstan's L-BFGS returned a non-zero code and prophet fell back to Newton; ours too.
+        var golden = GoldenCase.Load("retail_no_changepoints");
+        var model = golden.CreateModel();
+
+        model.Fit(golden.Input, new ProphetFitOptions { ExactMode = false });
+
+        model.Optimization!.Algorithm.Should().Be("LBFGS->Newton");
+        (-model.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
+    [Fact]
+    public void Fit_is_deterministic()
+    {
+        var golden = GoldenCase.Load("retail_default");
+        var first = golden.CreateModel().Fit(golden.Input).Params!;
+        var second = golden.CreateModel().Fit(golden.Input).Params!;
+
+        second.K.Should().Be(first.K);
+        second.Delta.Should().Equal(first.Delta);
+        second.Beta.Should().Equal(first.Beta);
+    }
+}
