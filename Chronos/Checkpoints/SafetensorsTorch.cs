@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.Checkpoints;
 
 /// <summary>
-/// Turns safetensors entries into TorchSharp tensors: one copy from the mapped file into the tensor's storage, then
+/// Turns safetensors entries into TorchSharp tensors: one read from the file into the tensor's storage, then
 /// (for floating tensors) a conversion to the requested dtype — float32 by default, as HF from_pretrained without
 /// torch_dtype; bfloat16/float16 kept when asked. BF16 → F32 and F16 → F32 are exact. Integer and bool tensors keep
 /// their type. This is the only file of Checkpoints/ that needs the native library.
@@ -21,7 +21,7 @@ public static class SafetensorsTorch
         try
         {
             if (info.ByteLength > 0)
-                file.GetBytes(info).CopyTo(tensor.bytes);
+                file.CopyTo(info, tensor.bytes);
             if (floatingDType is not { } target || !tensor.is_floating_point() || stored == target)
                 return tensor;
             if (!IsFloating(target))
