@@ -108,21 +108,30 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// </summary>
     public void CopyTo(SafetensorsTensorInfo info, Span<byte> destination)
     {
-        ObjectDisposedException.ThrowIf(start == null, this);
-        if (!Header.TryGet(info.Name, out var own) || own != info)
-            throw new ArgumentException($"tensor '{info.Name}' is not an entry of {Path}.", nameof(info));
         if (destination.Length != info.ByteLength)
             throw new ArgumentException(
                 $"{Path}: tensor '{info.Name}' has {info.ByteLength} bytes but the destination holds {destination.Length}.", nameof(destination));
-        var offset = Header.DataStart + info.Begin;
+        ReadRange(info, 0, destination);
+    }
+
+    /// <summary>Reads <paramref name="destination"/>.Length bytes of <paramref name="info"/> from byte <paramref name="offset"/> of the tensor.</summary>
+    public void ReadRange(SafetensorsTensorInfo info, long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(start == null, this);
+        if (!Header.TryGet(info.Name, out var own) || own != info)
+            throw new ArgumentException($"tensor '{info.Name}' is not an entry of {Path}.", nameof(info));
+        if (offset < 0 || offset + destination.Length > info.ByteLength)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"{Path}: bytes {offset}..{offset + destination.Length} are outside tensor '{info.Name}' ({info.ByteLength} bytes).");
+        var position = Header.DataStart + info.Begin + offset;
         while (destination.Length > 0)
         {
-            var read = RandomAccess.Read(handle, destination, offset);
+            var read = RandomAccess.Read(handle, destination, position);
             if (read == 0)
                 throw new SafetensorsFormatException(Path, SafetensorsProblem.Truncated,
                     $"the file ended while reading tensor '{info.Name}'; it was truncated after it was opened.", info.Name);
             destination = destination[read..];
-            offset += read;
+            position += read;
         }
     }
 
