@@ -44,6 +44,10 @@ public sealed class HuggingFaceHubClient : IDisposable
     /// <summary>As <see cref="DownloadFileAsync"/>, but null when the repository has no such file (404 EntryNotFound, or absent from an offline cache).</summary>
     public async Task<string?> TryDownloadFileAsync(string repoId, string file, string revision = "main", CancellationToken cancellationToken = default)
     {
+        if (file.Length == 0 || Path.IsPathRooted(file) || file.Split('/').Any(part => part is "" or "." or ".." || part.Contains('\\')))
+            throw new ArgumentException($"'{file}' is not a relative file path inside a repository.", nameof(file));
+        if (revision.Length == 0 || revision.Split('/').Any(part => part is "" or "." or ".."))
+            throw new ArgumentException($"'{revision}' is not a branch, tag or commit.", nameof(revision));
         var layout = Layout(repoId);
         var url = FileUrl(repoId, file, revision);
         if (HuggingFaceCacheLayout.IsCommitHash(revision) && File.Exists(layout.SnapshotFile(revision, file)))

@@ -257,4 +257,16 @@ public class HubDownloadTests : IDisposable
         server.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Should().Be(1);
         File.ReadAllBytes(Path.Combine(snapshots[0], "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
     }
+
+    [Theory]
+    [InlineData("../../outside.json", "main")]
+    [InlineData("/etc/passwd", "main")]
+    [InlineData("config.json", "../x")]
+    public async Task Paths_that_would_leave_the_cache_are_refused(string file, string revision)
+    {
+        using var client = new HuggingFaceHubClient(Options());
+
+        await FluentActions.Awaiting(() => client.DownloadFileAsync(BoltRepo, file, revision)).Should().ThrowAsync<ArgumentException>();
+        server.Requests.Should().BeEmpty();
+    }
 }
