@@ -88,7 +88,7 @@ public sealed class HuggingFaceHubClient : IDisposable
             // One writer per blob across processes (jobs sharing a cache volume), as huggingface_hub's FileLock.
             using var blobLock = await CacheFileLock.AcquireAsync(layout.BlobLock(metadata.ETag), cancellationToken).ConfigureAwait(false);
             if (!File.Exists(blob) || new FileInfo(blob).Length != metadata.Size)
-                await DownloadBlobAsync(layout, metadata, url, cancellationToken).ConfigureAwait(false);
+                await DownloadBlobAsync(layout, metadata, url, file, cancellationToken).ConfigureAwait(false);
         }
         LinkSnapshot(snapshot, blob);
         await WriteRefAsync(layout, revision, metadata.Commit, cancellationToken).ConfigureAwait(false);
@@ -157,7 +157,8 @@ public sealed class HuggingFaceHubClient : IDisposable
         }
     }
 
-    private async Task DownloadBlobAsync(HuggingFaceCacheLayout layout, HubFileMetadata metadata, Uri url, CancellationToken cancellationToken)
+    private async Task DownloadBlobAsync(HuggingFaceCacheLayout layout, HubFileMetadata metadata, Uri url, string file,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.BlobsFolder);
         var incomplete = layout.IncompleteBlob(metadata.ETag);
@@ -174,7 +175,10 @@ public sealed class HuggingFaceHubClient : IDisposable
                 break;
             try
             {
-                await GetRangeAsync(metadata.Location, incomplete, have, url, cancellationToken).ConfigureAwait(false);
+                var progress = Options.Progress is { } sink
+                    ? new Action<long>(bytes => sink.Report(new HubDownloadProgress(layout.RepoId, file, bytes, metadata.Size)))
+                    : null;
+                await GetRangeAsync(metadata.Location, incomplete, have, url, progress, cancellationToken).ConfigureAwait(false);
                 lastError = null;
                 break; // the server ended the response normally: whatever arrived is checked below
             }
@@ -193,7 +197,8 @@ public sealed class HuggingFaceHubClient : IDisposable
     }
 
     /// <summary>One GET from byte <paramref name="offset"/> (Range) appended to <paramref name="path"/>; redirects followed.</summary>
-    private async Task GetRangeAsync(Uri location, string path, long offset, Uri url, CancellationToken cancellationToken)
+    private async Task GetRangeAsync(Uri location, string path, long offset, Uri url, Action<long>? progress,
+        CancellationToken cancellationToken)
     {
         var current = location;
         for (var hop = 0; ; hop++)
@@ -220,7 +225,22 @@ public sealed class HuggingFaceHubClient : IDisposable
             var append = status == 206 && response.Content.Headers.ContentRange?.From == offset;
             await using var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var target = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            await source.CopyToAsync(target, 1 << 20, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[1 << 20];
+            var written = append ? offset : 0;
+            var reported = written;
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                written += read;
+                if (progress is not null && written - reported >= 4 << 20)
+                {
+                    await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    progress(reported = written);
+                }
+            }
+            await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(written);
             return;
         }
     }

@@ -269,4 +269,27 @@ public class HubDownloadTests : IDisposable
         await FluentActions.Awaiting(() => client.DownloadFileAsync(BoltRepo, file, revision)).Should().ThrowAsync<ArgumentException>();
         server.Requests.Should().BeEmpty();
     }
+
+    private sealed class Recorder : IProgress<HubDownloadProgress>
+    {
+        public List<HubDownloadProgress> Reports { get; } = [];
+
+        public void Report(HubDownloadProgress value)
+        {
+            lock (Reports)
+                Reports.Add(value);
+        }
+    }
+
+    [Fact]
+    public async Task Progress_is_reported_per_file_and_ends_at_the_total()
+    {
+        var recorder = new Recorder();
+
+        await Download(BoltRepo, Options() with { Progress = recorder });
+
+        recorder.Reports.Select(r => r.File).Distinct().Should().BeEquivalentTo(["config.json", "model.safetensors"]);
+        recorder.Reports.Where(r => r.File == "model.safetensors").Last().Should().Be(
+            new HubDownloadProgress(BoltRepo, "model.safetensors", 85408, 85408));
+    }
 }
