@@ -184,13 +184,16 @@ public sealed class HuggingFaceHubClient : IDisposable
             }
             catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                // A dropped connection: the next attempt resumes from what reached the disk.
+                // A dropped connection or a transient server error: the next attempt resumes from what reached the
+                // disk, after a short back-off (0.5 s, 1 s, 1.5 s, ...).
                 lastError = error;
+                if (attempt < Options.MaxResumeAttempts)
+                    await Task.Delay(TimeSpan.FromMilliseconds(500 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
             }
         }
         if (lastError is not null)
             throw new HubDownloadException(url.AbsoluteUri, HubProblem.Transfer,
-                $"the download broke off {Options.MaxResumeAttempts + 1} times; the partial file {incomplete} is kept and resumed next time.",
+                $"the download failed {Options.MaxResumeAttempts + 1} times (connection dropped or server busy: {lastError.Message}); the partial file {incomplete} is kept and resumed next time.",
                 inner: lastError);
         Verify(incomplete, metadata, url);
         File.Move(incomplete, layout.Blob(metadata.ETag), overwrite: true);
@@ -220,6 +223,8 @@ public sealed class HuggingFaceHubClient : IDisposable
                 File.Delete(path);
                 throw new IOException("range not satisfiable; restarting the download");
             }
+            if (status is 429 or 500 or 502 or 503 or 504)
+                throw new IOException($"HTTP {status} from {current.Host}; retrying"); // transient: resumed by the caller's loop
             if (status >= 400)
                 throw Failure(url, response);
             var append = status == 206 && response.Content.Headers.ContentRange?.From == offset;

@@ -292,4 +292,40 @@ public class HubDownloadTests : IDisposable
         recorder.Reports.Where(r => r.File == "model.safetensors").Last().Should().Be(
             new HubDownloadProgress(BoltRepo, "model.safetensors", 85408, 85408));
     }
+
+    [Fact]
+    public async Task A_transient_503_is_retried()
+    {
+        server.UnavailableTimes["model.safetensors"] = 2;
+
+        var snapshot = await Download(BoltRepo);
+
+        File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
+        server.Requests.Count(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_server_that_keeps_failing_is_a_transfer_error_after_the_retries()
+    {
+        server.UnavailableTimes["model.safetensors"] = 100;
+
+        var error = (await FluentActions.Awaiting(() => Download(BoltRepo, Options() with { MaxResumeAttempts = 1 }))
+            .Should().ThrowAsync<HubDownloadException>()).Which;
+
+        error.Problem.Should().Be(HubProblem.Transfer);
+        error.Message.Should().Contain("failed 2 times").And.Contain("HTTP 503");
+    }
+
+    [Fact]
+    public async Task A_cancelled_download_stops_and_leaves_the_cache_resumable()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        using var client = new HuggingFaceHubClient(Options());
+
+        await FluentActions.Awaiting(() => new HuggingFaceHubCheckpointSource(client).DownloadSnapshotAsync(BoltRepo, "main", cancellation.Token))
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        (await Download(BoltRepo)).Should().EndWith(boltCommit);
+    }
 }
