@@ -328,4 +328,22 @@ public class HubDownloadTests : IDisposable
 
         (await Download(BoltRepo)).Should().EndWith(boltCommit);
     }
+
+    [Fact]
+    public async Task Offline_mode_reads_a_sharded_snapshot_without_the_markers_of_files_never_asked_for()
+    {
+        using var source = new TempFolder();
+        File.Copy(Path.Combine(boltFolder, "config.json"), source.File("config.json"));
+        using (var file = SafetensorsFile.Open(Path.Combine(boltFolder, "model.safetensors")))
+            SafetensorsShardWriter.Write(source.Path, file.Header.Tensors.Select(t => new SafetensorsTensorSpec(t.Name, t.DType, t.Shape)).ToList(),
+                (spec, stream) => stream.Write(file.GetBytes(spec.Name)), maxShardBytes: 30_000);
+        server.AddRepo("acme/sharded-bolt", source.Path);
+        var online = await Download("acme/sharded-bolt");
+        // As a cache filled by Python's snapshot_download: no record of the files that do not exist.
+        Directory.Delete(cache.File("models--acme--sharded-bolt", ".no_exist"), recursive: true);
+
+        var offline = await Download("acme/sharded-bolt", Options(offline: true));
+
+        offline.Should().Be(online);
+    }
 }
