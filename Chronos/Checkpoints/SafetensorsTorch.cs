@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Checkpoints;
 /// Turns safetensors entries into TorchSharp tensors: one read from the file into the tensor's storage, then
 /// (for floating tensors) a conversion to the requested dtype — float32 by default, as HF from_pretrained without
 /// torch_dtype; bfloat16/float16 kept when asked. BF16 → F32 and F16 → F32 are exact. Integer and bool tensors keep
-/// their type. This is the only file of Checkpoints/ that needs the native library.
+/// their type. With ChronosCheckpointSaver, the only code of Checkpoints/ that needs the native library.
 /// </summary>
 public static class SafetensorsTorch
 {
