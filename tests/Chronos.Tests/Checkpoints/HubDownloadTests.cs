@@ -115,8 +115,12 @@ public class HubDownloadTests : IDisposable
         var snapshot = await Download(BoltRepo);
 
         File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
-        server.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Select(r => r.Range)
-            .Should().Equal(null, "bytes=30000-");
+        var ranges = server.Requests.Where(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Select(r => r.Range).ToList();
+        ranges.Should().HaveCount(2);
+        ranges[0].Should().BeNull();
+        // The server aborts after writing 30 000 bytes; a reset connection may lose some of them in flight.
+        ranges[1].Should().MatchRegex("^bytes=[0-9]+-$");
+        long.Parse(ranges[1]![6..^1], System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(1, 30_000);
     }
 
     [Fact]

@@ -204,6 +204,7 @@ internal sealed class LocalHubServer : IDisposable
         {
             response.OutputStream.Write(bytes, (int)offset, (int)Math.Min(dropAfter, bytes.Length - offset));
             response.OutputStream.Flush();
+            Thread.Sleep(100); // let the bytes reach the client before the reset
             response.Abort();
             return;
         }
