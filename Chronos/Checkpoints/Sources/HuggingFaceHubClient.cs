@@ -75,7 +75,14 @@ public sealed class HuggingFaceHubClient : IDisposable
             {
                 var marker = layout.NoExistMarker(missingAt, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-                await File.WriteAllBytesAsync(marker, [], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await File.WriteAllBytesAsync(marker, [], cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Another resolver is writing the same (empty) marker.
+                }
                 await WriteRefAsync(layout, revision, missingAt, cancellationToken).ConfigureAwait(false);
             }
             return null;
