@@ -350,4 +350,16 @@ public class HubDownloadTests : IDisposable
 
         offline.Should().Be(online);
     }
+
+    [Fact]
+    public async Task A_renamed_repository_is_followed_through_its_relative_redirect()
+    {
+        server.AddRepo("acme/private-bolt", boltFolder, requiredToken: "hf_secret");
+        server.Renamed["amazon/old-bolt-name"] = "acme/private-bolt";
+
+        var snapshot = await Download("amazon/old-bolt-name", Options(token: "hf_secret"));
+
+        File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
+        snapshot.Should().Contain("models--amazon--old-bolt-name", "the cache is keyed by the id asked for, as huggingface_hub does");
+    }
 }
