@@ -210,8 +210,8 @@ public sealed class ChronosCheckpointConfig
             throw fields.Invalid("feed_forward_proj", "must be 'gated-{ACT_FN}' or '{ACT_FN}', e.g. 'relu' or 'gated-gelu' (T5Config).");
         if (LayerNormEpsilon <= 0)
             throw fields.Invalid("layer_norm_epsilon", "must be positive.");
-        if (ChronosT5 is { } t5 && t5.NTokens != VocabSize)
-            throw fields.Invalid("vocab_size", $"differs from chronos_config.n_tokens ({t5.NTokens}); the token embedding must cover every token.");
+        if (ChronosT5 is { } t5 && VocabSize < t5.NTokens)
+            throw fields.Invalid("vocab_size", $"is below chronos_config.n_tokens ({t5.NTokens}); the token embedding must cover every token id.");
     }
 
     /// <summary>config.json as transformers writes it: every key read plus the typed values, sorted, indent 2.</summary>

@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Checkpoints;
 /// Turns safetensors entries into TorchSharp tensors: one read from the file into the tensor's storage, then
 /// (for floating tensors) a conversion to the requested dtype — float32 by default, as HF from_pretrained without
 /// torch_dtype; bfloat16/float16 kept when asked. BF16 → F32 and F16 → F32 are exact. Integer and bool tensors keep
-/// their type. This is the only file of Checkpoints/ that needs the native library.
+/// their type. With ChronosCheckpointSaver, the only code of Checkpoints/ that needs the native library.
 /// </summary>
 public static class SafetensorsTorch
 {
@@ -62,6 +62,42 @@ public static class SafetensorsTorch
                 tensor.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads checkpoint tensor <paramref name="name"/> (tied copies resolved) straight into an existing tensor, e.g.
+    /// a model parameter: no intermediate tensor when the dtypes match (or are f32/bf16/f16), so loading a model
+    /// needs the model's memory only. The shapes must agree (<see cref="TensorShapeMismatchException"/>).
+    /// </summary>
+    public static void CopyInto(SafetensorsCheckpoint checkpoint, string name, Tensor destination)
+    {
+        var (file, info) = checkpoint.Get(name, destination.shape);
+        CopyInto(file, info, destination);
+    }
+
+    /// <summary>Reads <paramref name="info"/> of <paramref name="file"/> into <paramref name="destination"/> (same shape).</summary>
+    public static void CopyInto(SafetensorsFile file, SafetensorsTensorInfo info, Tensor destination)
+    {
+        if (!info.Shape.SequenceEqual(destination.shape))
+            throw new TensorShapeMismatchException(file.Path, info.Name, destination.shape, info.Shape);
+        var stored = StoredType(info, file.Path);
+        using var noGrad = torch.no_grad();
+        if (destination.device_type == DeviceType.CPU && destination.is_contiguous())
+        {
+            if (stored == destination.dtype)
+            {
+                if (info.ByteLength > 0)
+                    file.CopyTo(info, destination.bytes);
+                return;
+            }
+            if (IsFloating(stored) && IsFloating(destination.dtype) && FloatConversions.Supports(info.DType, DTypeOf(destination.dtype)))
+            {
+                ConvertInto(file, info, destination);
+                return;
+            }
+        }
+        using var staged = ToTensor(file, info, floatingDType: null);
+        destination.copy_(staged);
     }
 
     /// <summary>Every tensor of a single file as float32 (the <c>Loading.TensorFileReader</c> shape).</summary>
@@ -184,13 +220,28 @@ public static class SafetensorsTorch
     /// </summary>
     private static Tensor ConvertWhileReading(SafetensorsFile file, SafetensorsTensorInfo info, ScalarType target)
     {
-        const int ChunkElements = 1 << 18;
-        var targetDType = DTypeOf(target);
         var tensor = empty(info.Shape.ToArray(), target);
+        try
+        {
+            ConvertInto(file, info, tensor);
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads in 1 MiB chunks, converting each into <paramref name="destination"/>'s (contiguous CPU) storage.</summary>
+    private static void ConvertInto(SafetensorsFile file, SafetensorsTensorInfo info, Tensor destination)
+    {
+        const int ChunkElements = 1 << 18;
+        var targetDType = DTypeOf(destination.dtype);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkElements * info.DType.SizeInBytes());
         try
         {
-            var destination = tensor.bytes;
+            var target = destination.bytes;
             var sourceSize = info.DType.SizeInBytes();
             var targetSize = targetDType.SizeInBytes();
             for (long element = 0; element < info.ElementCount; element += ChunkElements)
@@ -198,14 +249,8 @@ public static class SafetensorsTorch
                 var count = (int)Math.Min(ChunkElements, info.ElementCount - element);
                 var chunk = buffer.AsSpan(0, count * sourceSize);
                 file.ReadRange(info, element * sourceSize, chunk);
-                FloatConversions.Convert(info.DType, targetDType, chunk, destination.Slice((int)(element * targetSize), count * targetSize));
+                FloatConversions.Convert(info.DType, targetDType, chunk, target.Slice((int)(element * targetSize), count * targetSize));
             }
-            return tensor;
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
         }
         finally
         {

@@ -22,7 +22,7 @@ if (caseIndex >= 0)
     return;
 }
 
-string[] all = ["save", "read-f32", "read-bf16", "convert-bf16", "naive-read", "load-bolt", "open-header"];
+string[] all = ["save", "read-f32", "read-bf16", "convert-bf16", "naive-read", "load-bolt", "load-into", "open-header"];
 var only = arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
 var cases = all.Where(c => only.Count == 0 ? true : only.Contains(c) || (c == "save" && !File.Exists(Path.Combine(folder, "model.safetensors")))).ToArray();
 Console.WriteLine("| case | what | median s (3 runs) | MB/s | peak RSS MiB |");
@@ -109,6 +109,17 @@ static void RunCase(string name, string folder)
             using var pipeline = ChronosPretrained.LoadBolt(folder);
             watch.Stop();
             what = "ChronosPretrained.LoadBolt(folder): model built + weights copied from the mapped file";
+            break;
+        }
+        case "load-into":
+        {
+            var config = ChronosModelConfig.Read(Path.Combine(folder, "config.json"));
+            using var model = new ChronosBoltModel(config.T5, config.Bolt!);
+            using var checkpoint = SafetensorsCheckpoint.Open(folder);
+            foreach (var (parameterName, parameter) in model.state_dict())
+                SafetensorsTorch.CopyInto(checkpoint, parameterName, parameter);
+            watch.Stop();
+            what = "model built + SafetensorsTorch.CopyInto each parameter (what LoadBolt could do)";
             break;
         }
         case "convert-bf16":

@@ -29,19 +29,37 @@ public sealed partial class HuggingFaceHubCheckpointSource(HuggingFaceHubClient 
         var config = await client.DownloadFileAsync(repoId, ChronosCheckpointConfig.FileName, revision, cancellationToken).ConfigureAwait(false);
         var snapshot = Path.GetDirectoryName(config)!;
         var commit = Path.GetFileName(snapshot);
-        var weights = await client.TryDownloadFileAsync(repoId, SafetensorsCheckpoint.SingleFileName, commit, cancellationToken).ConfigureAwait(false);
+        var weights = await TryFileAsync(repoId, SafetensorsCheckpoint.SingleFileName, commit, cancellationToken).ConfigureAwait(false);
         if (weights is null)
         {
-            var index = await client.TryDownloadFileAsync(repoId, SafetensorsIndex.FileName, commit, cancellationToken).ConfigureAwait(false)
+            var index = await TryFileAsync(repoId, SafetensorsIndex.FileName, commit, cancellationToken).ConfigureAwait(false)
                 ?? throw new HubDownloadException(client.FileUrl(repoId, SafetensorsCheckpoint.SingleFileName, commit).AbsoluteUri,
-                    HubProblem.EntryNotFound,
-                    $"{repoId}@{revision} has neither {SafetensorsCheckpoint.SingleFileName} nor {SafetensorsIndex.FileName}; "
-                    + "only safetensors checkpoints are read.", 404);
+                    client.Options.Offline ? HubProblem.NotInOfflineCache : HubProblem.EntryNotFound,
+                    client.Options.Offline
+                        ? $"HF_HUB_OFFLINE is set and neither {SafetensorsCheckpoint.SingleFileName} nor {SafetensorsIndex.FileName} of {repoId}@{revision} is in the cache."
+                        : $"{repoId}@{revision} has neither {SafetensorsCheckpoint.SingleFileName} nor {SafetensorsIndex.FileName}; only safetensors checkpoints are read.",
+                    client.Options.Offline ? null : 404);
             foreach (var shard in SafetensorsIndex.Read(index).Shards)
                 await client.DownloadFileAsync(repoId, shard, commit, cancellationToken).ConfigureAwait(false);
         }
-        await client.TryDownloadFileAsync(repoId, "generation_config.json", commit, cancellationToken).ConfigureAwait(false);
+        await TryFileAsync(repoId, "generation_config.json", commit, cancellationToken).ConfigureAwait(false);
         return snapshot;
+    }
+
+    /// <summary>
+    /// A file that may be absent: null when the repository has none, and, offline, when the cache lacks it (a cache
+    /// filled by Python's snapshot_download has no .no_exist markers for files it never asked for).
+    /// </summary>
+    private async Task<string?> TryFileAsync(string repoId, string file, string commit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.TryDownloadFileAsync(repoId, file, commit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubDownloadException error) when (error.Problem == HubProblem.NotInOfflineCache)
+        {
+            return null;
+        }
     }
 
     [GeneratedRegex("^(hf://)?(?<repo>[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*)(@(?<revision>[A-Za-z0-9_./-]+))?$")]

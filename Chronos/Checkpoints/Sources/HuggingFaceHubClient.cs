@@ -75,7 +75,14 @@ public sealed class HuggingFaceHubClient : IDisposable
             {
                 var marker = layout.NoExistMarker(missingAt, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-                await File.WriteAllBytesAsync(marker, [], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await File.WriteAllBytesAsync(marker, [], cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Another resolver is writing the same (empty) marker.
+                }
                 await WriteRefAsync(layout, revision, missingAt, cancellationToken).ConfigureAwait(false);
             }
             return null;
@@ -206,8 +213,8 @@ public sealed class HuggingFaceHubClient : IDisposable
         var current = location;
         for (var hop = 0; ; hop++)
         {
-            // The token goes to the resolve URL only, never to a redirect target (the LFS CDN).
-            using var request = NewRequest(HttpMethod.Get, current, withToken: hop == 0 && current == url);
+            // The token goes to the hub's resolve URLs only, never to a redirect target elsewhere (the LFS CDN).
+            using var request = NewRequest(HttpMethod.Get, current, withToken: IsResolveUrl(current));
             if (offset > 0)
                 request.Headers.Range = new RangeHeaderValue(offset, null);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -294,6 +301,10 @@ public sealed class HuggingFaceHubClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return request;
     }
+
+    private bool IsResolveUrl(Uri url) =>
+        string.Equals(url.Host, Options.Endpoint.Host, StringComparison.OrdinalIgnoreCase) && url.Port == Options.Endpoint.Port
+        && url.AbsolutePath.Contains("/resolve/", StringComparison.Ordinal);
 
     private HubDownloadException Failure(Uri url, HttpResponseMessage response)
     {

@@ -1,6 +1,7 @@
 using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Loading;
 using Forecast.Chronos.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Checkpoints;
@@ -103,5 +104,38 @@ public class CheckpointRoundTripTests : IDisposable
         if (relative.StartsWith("set-a", StringComparison.Ordinal))
             foreach (var name in expectedFiles)
                 File.ReadAllBytes(folder.File(name!)).Should().Equal(File.ReadAllBytes(Path.Combine(original, name!)), name);
+    }
+
+    [Fact]
+    public void Reading_into_the_parameters_of_a_model_loads_it_exactly_in_float32_and_bfloat16()
+    {
+        var original = Fixtures.SetA("chronos-bolt", "model");
+        var config = ChronosModelConfig.Read(Path.Combine(original, "config.json"));
+        using var reference = ChronosPretrained.LoadBolt(original);
+        using var checkpoint = SafetensorsCheckpoint.Open(original);
+
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            using var model = new Forecast.Chronos.Bolt.ChronosBoltModel(config.T5, config.Bolt!);
+            model.to(dtype);
+            foreach (var (name, parameter) in model.state_dict())
+                SafetensorsTorch.CopyInto(checkpoint, name, parameter);
+
+            foreach (var (name, expected) in reference.Model.state_dict())
+            {
+                using var wanted = expected.to_type(dtype);
+                model.state_dict()[name].bytes.ToArray().Should().Equal(wanted.bytes.ToArray(), $"{dtype} {name}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Reading_into_a_tensor_of_another_shape_names_both_shapes()
+    {
+        using var checkpoint = SafetensorsCheckpoint.Open(Fixtures.SetA("chronos-bolt", "model"));
+        using var wrong = zeros(3, 64);
+
+        FluentActions.Invoking(() => SafetensorsTorch.CopyInto(checkpoint, "shared.weight", wrong))
+            .Should().Throw<TensorShapeMismatchException>().WithMessage("*'shared.weight' has shape [2, 64] but [3, 64]*");
     }
 }

@@ -105,7 +105,7 @@ public class ChronosCheckpointConfigTests : IDisposable
     [InlineData("\"n_tokens\": 4096,", "", "chronos_config.n_tokens = null: is missing")]
     [InlineData("\"d_model\": 64", "\"d_model\": 64.5", "d_model is 64.5, expected an integer")]
     [InlineData("\"feed_forward_proj\": \"relu\"", "\"feed_forward_proj\": \"gatedgelu-x-y\"", "feed_forward_proj")]
-    [InlineData("\"vocab_size\": 4096", "\"vocab_size\": 4000", "vocab_size = 4000: differs from chronos_config.n_tokens")]
+    [InlineData("\"vocab_size\": 4096", "\"vocab_size\": 4000", "vocab_size = 4000: is below chronos_config.n_tokens")]
     public void A_bad_field_is_named(string find, string replace, string message)
     {
         var text = File.ReadAllText(Config("set-a/chronos-t5/model"));

@@ -44,6 +44,9 @@ internal sealed class LocalHubServer : IDisposable
     /// <summary>File name → how many of its next GETs answer 503 Service Unavailable.</summary>
     public ConcurrentDictionary<string, int> UnavailableTimes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Old repo id → new one: resolve URLs of the old id answer 307 with a relative Location (a renamed repository).</summary>
+    public ConcurrentDictionary<string, string> Renamed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Files served with one byte flipped (same length, wrong hash).</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new(StringComparer.Ordinal);
 
@@ -110,6 +113,14 @@ internal sealed class LocalHubServer : IDisposable
             var repoId = parts[0] + "/" + parts[1];
             var revision = parts[3];
             var file = string.Join('/', parts[4..]);
+            if (Renamed.TryGetValue(repoId, out var newId))
+            {
+                response.StatusCode = 307;
+                response.RedirectLocation = "/" + newId + path[(repoId.Length + 1)..];
+                response.ContentLength64 = 0;
+                response.Close();
+                return;
+            }
             if (!repos.TryGetValue(repoId, out var repo))
             {
                 Error(response, 404, "RepoNotFound", "Repository not found");
@@ -204,6 +215,7 @@ internal sealed class LocalHubServer : IDisposable
         {
             response.OutputStream.Write(bytes, (int)offset, (int)Math.Min(dropAfter, bytes.Length - offset));
             response.OutputStream.Flush();
+            Thread.Sleep(100); // let the bytes reach the client before the reset
             response.Abort();
             return;
         }
