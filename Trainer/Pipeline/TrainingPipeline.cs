@@ -40,6 +40,8 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
+            if (created is Features.ModelRouter router) // the Model feature flag chose the model per series
+                await writer.PutTextAsync("model_assignments.yaml", YamlText.Serialize(router.AssignmentsByModel()), cancellationToken);
             if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);
