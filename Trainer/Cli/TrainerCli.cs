@@ -22,7 +22,7 @@ public static class TrainerCli
         <run.output>/runs/<run-id>/ (config, data fingerprint, cleaning, EDA, metrics, forecasts CSV/Parquet, plots,
         manifest.json written last).
 
-        Exit codes: 0 ok, 1 other failure (including Ctrl+C), 2 configuration error (also unknown options and an
+        Exit codes: 0 ok, 1 other failure (including Ctrl+C and SIGTERM), 2 configuration error (also unknown options and an
         unwritable run.output), 3 data error (missing or malformed data, series too short for the horizon).
         """;
 
