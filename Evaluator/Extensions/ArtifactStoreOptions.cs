@@ -10,7 +10,7 @@ public sealed class ArtifactStoreOptions
 {
     public const string SectionName = "ArtifactStore";
 
-    /// <summary>The folder the Trainer writes runs under (its run.output); relative paths resolve against the working directory.</summary>
+    /// <summary>The folder the Trainer writes runs under (its run.output); relative paths resolve against the content root (Evaluator/ under dotnet run and the AppHost).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Set ArtifactStore:Root to the Trainer's run.output folder (e.g. output).")]
-    public string Root { get; set; } = "output";
+    public string Root { get; set; } = "../output";
 }

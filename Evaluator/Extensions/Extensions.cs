@@ -16,7 +16,8 @@ public static class Extensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<IArtifactStore>(sp =>
-            new LocalFolderArtifactStore(sp.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root));
+            new LocalFolderArtifactStore(Path.GetFullPath(sp.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root,
+                sp.GetRequiredService<IHostEnvironment>().ContentRootPath)));
         builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<IArtifactStore>()));
         builder.Services.AddSingleton<BacktestComparer>();
 

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using Forecast.Dashboard.Apis;
+using Forecast.Dashboard.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddApplicationServices();
+builder.Services.AddRazorPages();
+builder.Services.AddProblemDetails();
+// Chart columns may hold NaN quantile levels; JSON has no NaN, so they travel as "NaN".
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+
+var app = builder.Build();
+
+app.UseExceptionHandler("/error");
+app.UseStatusCodePages();
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.MapRazorPages();
+app.MapDashboardData();
+
+app.Run();
+
+/// <summary>The entry point, public so tests can host the real app.</summary>
+public partial class Program;
