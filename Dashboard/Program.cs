@@ -7,8 +7,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddApplicationServices();
 builder.Services.AddRazorPages();
 builder.Services.AddProblemDetails();
-// Chart columns may hold NaN quantile levels; JSON has no NaN, so they travel as "NaN".
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
+// Chart columns may hold NaN quantile levels (JSON has no NaN, so they travel as "NaN"); job states travel as names.
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+});
 
 var app = builder.Build();
 

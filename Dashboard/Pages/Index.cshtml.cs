@@ -12,7 +12,7 @@ public sealed class IndexModel(RunReader reader, IOptions<DashboardOptions> opti
     [BindProperty(SupportsGet = true, Name = "dataset")] public string? Dataset { get; set; }
     [BindProperty(SupportsGet = true, Name = "model")] public string? ModelName { get; set; }
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public IReadOnlyList<string> Datasets { get; private set; } = [];
     public IReadOnlyList<string> Models { get; private set; } = [];
@@ -30,7 +30,7 @@ public sealed class IndexModel(RunReader reader, IOptions<DashboardOptions> opti
             .Where(r => string.IsNullOrEmpty(Search) || r.RunId.Contains(Search, StringComparison.OrdinalIgnoreCase) || r.RunName.Contains(Search, StringComparison.OrdinalIgnoreCase))
             .ToList();
         Pager = new Pager(matching.Count, PageNumber, options.Value.RunsPerPage, "runs",
-            page => Url.Page("/Index", new { dataset = Dataset, model = ModelName, q = Search, page })!);
+            page => Url.Page("/Index", new { dataset = Dataset, model = ModelName, q = Search, p = page })!);
         Runs = [.. Pager.Slice(matching)];
     }
 }

@@ -2,7 +2,7 @@ namespace Forecast.Dashboard.Pages;
 
 /// <summary>
 /// One page of a long list (runs, series) and the links to its neighbours. Pages never render a whole list, so a run
-/// with thousands of series stays a small page.
+/// with thousands of series stays a small page. The query parameter is "p": "page" is a reserved route value of Razor Pages.
 /// </summary>
 public sealed class Pager
 {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Forecast.Core.Eda;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -96,8 +95,8 @@ public sealed class RunReader(IArtifactStore store)
         ReadYamlAsync<RunConfigSummary>(runId, ConfigFile, cancellationToken);
 
     /// <summary>eda/eda.yaml, or null when the run was made with EDA switched off.</summary>
-    public Task<EdaReport?> ReadEdaAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadYamlAsync<EdaReport>(runId, EdaFile, cancellationToken);
+    public Task<RunEda?> ReadEdaAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadYamlAsync<RunEda>(runId, EdaFile, cancellationToken);
 
     /// <summary>forecasts.csv (beyond the data) or, with <paramref name="evaluation"/>, evaluation/forecasts.csv (windows with actuals).</summary>
     public async Task<ForecastTable?> ReadForecastsAsync(string runId, bool evaluation, CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using Forecast.Core.Artifacts;
-using Forecast.Core.Eda;
 using Forecast.Dashboard.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,11 +15,11 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
     [BindProperty(SupportsGet = true)] public string RunId { get; set; } = "";
     [BindProperty(SupportsGet = true, Name = "series")] public string? SelectedSeries { get; set; }
     [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     public RunSummary Summary { get; private set; } = null!;
     public RunMetrics Metrics { get; private set; } = new();
-    public EdaReport? Eda { get; private set; }
+    public RunEda? Eda { get; private set; }
     public RunManifest Manifest { get; private set; } = null!;
     public IReadOnlyList<RunSeriesMetrics> Series { get; private set; } = [];
     public Pager Pager { get; private set; } = null!;
@@ -43,14 +42,14 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
             .Where(s => string.IsNullOrEmpty(Search) || s.Id.Contains(Search, StringComparison.OrdinalIgnoreCase))
             .ToList();
         Pager = new Pager(matching.Count, PageNumber, options.Value.SeriesPerPage, "series",
-            page => Url.Page("/Runs/Detail", new { runId = RunId, q = Search, page, series = SelectedSeries })!);
+            page => Url.Page("/Runs/Detail", new { runId = RunId, q = Search, p = page, series = SelectedSeries })!);
         Series = [.. Pager.Slice(matching)];
         if (string.IsNullOrEmpty(SelectedSeries) || !Metrics.PerSeries.Any(s => s.Id == SelectedSeries))
             SelectedSeries = Series.FirstOrDefault()?.Id;
         return Page();
     }
 
-    public string SeriesUrl(string id) => Url.Page("/Runs/Detail", null, new { runId = RunId, q = Search, page = Pager.Page, series = id }, null, null, "chart")!;
+    public string SeriesUrl(string id) => Url.Page("/Runs/Detail", null, new { runId = RunId, q = Search, p = Pager.Page, series = id }, null, null, "chart")!;
 
     public string ChartUrl => $"/data/runs/{Uri.EscapeDataString(RunId)}/chart?series={Uri.EscapeDataString(SelectedSeries ?? "")}";
 }

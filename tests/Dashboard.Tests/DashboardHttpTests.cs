@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Forecast.Dashboard.Tests;
+
+/// <summary>The Dashboard's security rules over plain HTTP against the real app on 127.0.0.1.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed partial class DashboardHttpTests : IDisposable
+{
+    private readonly DashboardRuns _runs;
+    private readonly DashboardApp _app;
+    private readonly HttpClient _client;
+
+    public DashboardHttpTests(DashboardRuns runs)
+    {
+        _runs = runs;
+        _app = new DashboardApp(runs);
+        _client = new HttpClient { BaseAddress = _app.BaseAddress };
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _app.Dispose();
+    }
+
+    [Fact]
+    public void It_binds_to_the_loopback_address_by_default()
+    {
+        _app.BaseAddress.Host.Should().Be("127.0.0.1");
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "Dashboard", "appsettings.json")));
+        new Uri(settings.RootElement.GetProperty("Urls").GetString()!).Host.Should().Be("127.0.0.1");
+    }
+
+    [Theory]
+    [InlineData("/runs/..%2F..%2Fetc%2Fpasswd")]
+    [InlineData("/runs/.hidden")]
+    [InlineData("/data/runs/..%2Foutput/chart?series=AirPassengers")]
+    public async Task Run_ids_that_could_leave_the_runs_folder_are_refused(string url)
+    {
+        var response = await _client.GetAsync(url);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().NotContain("root:");
+    }
+
+    [Fact]
+    public async Task Unknown_runs_jobs_and_series_are_not_found()
+    {
+        (await _client.GetAsync("/runs/20990101T000000Z-none-abcdef")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _client.GetAsync("/jobs/nosuchjob")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await _client.GetAsync($"/data/runs/{_runs.SeasonalNaiveHoldout}/chart?series=..%2F..%2Fmanifest.json")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Series_names_are_HTML_encoded_and_pages_forbid_inline_script()
+    {
+        var response = await _client.GetAsync($"/runs/{_runs.ScriptRun}?series={Uri.EscapeDataString(DashboardRuns.ScriptId)}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        string html = await response.Content.ReadAsStringAsync();
+        html.Should().NotContain("<script>alert");
+        html.Should().Contain("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;");
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("script-src 'self'");
+    }
+
+    [Fact]
+    public async Task Starting_a_run_needs_the_forms_antiforgery_token_and_a_known_model_and_config()
+    {
+        var withoutToken = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string> { ["Config"] = "default-config.yaml", ["Model"] = "mean" }));
+        withoutToken.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        string form = await _client.GetStringAsync("/runs/new");
+        string token = TokenField().Match(form).Groups[1].Value;
+        token.Should().NotBeEmpty();
+        var bad = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["Config"] = "../../etc/passwd", ["Model"] = "rm -rf /", ["Horizon"] = "0",
+        }));
+        bad.StatusCode.Should().Be(HttpStatusCode.OK);
+        string page = await bad.Content.ReadAsStringAsync();
+        page.Should().Contain("Choose one of the configs").And.Contain("Choose one of the models").And.Contain("The horizon must be between 1");
+        bad.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/runs/new", "nothing started, so no redirect to a job");
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Forecast.sln"))) folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("Forecast.sln not found above " + AppContext.BaseDirectory);
+    }
+}
