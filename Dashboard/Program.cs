@@ -4,6 +4,7 @@ using Forecast.Dashboard.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.Services.AddRazorPages();
 builder.Services.AddProblemDetails();
@@ -15,6 +16,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 
 var app = builder.Build();
+
+app.MapDefaultEndpoints();
 
 app.UseExceptionHandler("/error");
 app.UseStatusCodePages();

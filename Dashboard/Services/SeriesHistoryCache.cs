@@ -1,6 +1,7 @@
 using Forecast.Core.Artifacts;
 using Forecast.Core.Data;
 using Forecast.Core.Series;
+using Forecast.Core.Storage;
 using Forecast.Dashboard.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +11,10 @@ namespace Forecast.Dashboard.Services;
 /// The input series of a run, for drawing their history: a run stores forecasts, not its data, so the data file its
 /// config.yaml names is loaded with Forecast.Core's <see cref="SeriesLoader"/> (relative paths against
 /// <see cref="DashboardOptions.DataRoot"/>). The few most recent files stay in memory, keyed by path and modification
-/// time, so paging through thousands of series loads a file once. Remote (s3://) data is not read here.
+/// time (or, for s3:// data, by URI and the run's data fingerprint), so paging through thousands of series loads a file
+/// once.
 /// </summary>
-public sealed class SeriesHistoryCache(IOptions<DashboardOptions> options, IHostEnvironment environment, ILogger<SeriesHistoryCache> logger)
+public sealed class SeriesHistoryCache(IOptions<DashboardOptions> options, IHostEnvironment environment, StorageLocations locations, ILogger<SeriesHistoryCache> logger)
 {
     private const int Capacity = 3;
     private readonly Lock _gate = new();
@@ -23,11 +25,20 @@ public sealed class SeriesHistoryCache(IOptions<DashboardOptions> options, IHost
     {
         string path = config.Data.Path;
         if (string.IsNullOrWhiteSpace(path)) return SeriesHistory.Unavailable("the run's config names no data.path");
-        if (path.Contains("://", StringComparison.Ordinal)) return SeriesHistory.Unavailable($"the data is remote ({path}); only local data files are drawn");
-        string fullPath = Path.GetFullPath(path, Path.GetFullPath(options.Value.DataRoot, environment.ContentRootPath));
-        if (!File.Exists(fullPath)) return SeriesHistory.Unavailable("the run's data file is no longer there");
+        string location, version;
+        if (S3Uri.IsS3(path))
+        {
+            (location, version) = (path, expectedSha256 ?? "");
+        }
+        else
+        {
+            location = Path.GetFullPath(path, Path.GetFullPath(options.Value.DataRoot, environment.ContentRootPath));
+            if (!File.Exists(location)) return SeriesHistory.Unavailable("the run's data file is no longer there");
+            version = File.GetLastWriteTimeUtc(location).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
 
-        string key = $"{fullPath}|{File.GetLastWriteTimeUtc(fullPath):O}|{config.Data.IdColumn}|{config.Data.TimeColumn}|{config.Data.TargetColumn}";
+        string key = $"{location}|{version}|{config.Data.IdColumn}|{config.Data.TimeColumn}|{config.Data.TargetColumn}";
+        string fullPath = location;
         Task<SeriesHistory> load;
         lock (_gate)
         {
@@ -50,7 +61,7 @@ public sealed class SeriesHistoryCache(IOptions<DashboardOptions> options, IHost
     {
         try
         {
-            var data = await SeriesLoader.LoadAsync(new DataOptions
+            var dataOptions = new DataOptions
             {
                 Path = fullPath,
                 Format = Enum.TryParse<DataFormat>(config.Data.Format, ignoreCase: true, out var format) ? format : DataFormat.Auto,
@@ -58,12 +69,22 @@ public sealed class SeriesHistoryCache(IOptions<DashboardOptions> options, IHost
                 TimeColumn = config.Data.TimeColumn,
                 TargetColumn = config.Data.TargetColumn,
                 SeriesId = config.Data.SeriesId,
-            });
+            };
+            LoadedData data;
+            if (S3Uri.IsS3(fullPath))
+            {
+                await using var stream = await locations.OpenReadAsync(fullPath);
+                data = await SeriesLoader.LoadAsync(stream, fullPath, dataOptions);
+            }
+            else
+            {
+                data = await SeriesLoader.LoadAsync(dataOptions);
+            }
             var byId = new Dictionary<string, TimeSeries>(StringComparer.Ordinal);
             foreach (var s in data.Series) byId.TryAdd(s.Id, s);
             return new SeriesHistory(byId, data.Fingerprint.Sha256, null);
         }
-        catch (DataException e)
+        catch (Exception e) when (e is DataException or S3StorageException or IOException)
         {
             logger.LogWarning("Cannot load the history of a run from {Path}: {Message}", fullPath, e.Message);
             return SeriesHistory.Unavailable("the run's data file cannot be read: " + e.Message);

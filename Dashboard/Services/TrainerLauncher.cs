@@ -93,7 +93,7 @@ public sealed class TrainerLauncher(IOptions<TrainerOptions> trainerOptions, IOp
         var arguments = new List<string>
         {
             "--config", Path.Combine(FullPath(_options.ConfigFolder), request.Config),
-            "--set", $"run.output={FullPath(dashboardOptions.Value.ArtifactRoot)}",
+            "--set", $"run.output={OutputLocation(dashboardOptions.Value.ArtifactRoot)}",
             "--set", $"model.name={request.Model}",
         };
         if (request.Horizon is { } horizon) arguments.AddRange(["--set", FormattableString.Invariant($"evaluation.horizon={horizon}")]);
@@ -112,6 +112,9 @@ public sealed class TrainerLauncher(IOptions<TrainerOptions> trainerOptions, IOp
     }
 
     private string FullPath(string path) => Path.GetFullPath(path, environment.ContentRootPath);
+
+    /// <summary>The run output the Dashboard reads: an s3:// URI as is, a folder as an absolute path.</summary>
+    private string OutputLocation(string root) => Forecast.Core.Storage.S3Uri.IsS3(root) ? root : FullPath(root);
 
     public void Dispose()
     {

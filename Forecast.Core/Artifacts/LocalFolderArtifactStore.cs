@@ -83,6 +83,10 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
             File.Delete(path);
             DeleteEmptyFolders(Path.GetDirectoryName(path)!);
         }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone with its folder: deleting a missing key is not an error.
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ArtifactStoreException($"Cannot delete {path}: {e.Message}", path, e);

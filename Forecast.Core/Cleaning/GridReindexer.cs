@@ -31,7 +31,7 @@ internal static class GridReindexer
                     source, field: series.Id);
             grid.Add(g);
         }
-        if (grid.Count == observed.Length && grid[^1] == end) return (series, 0);
+        if (grid.Count == observed.Length && observed.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(grid))) return (series, 0);
 
         var values = new double[grid.Count];
         var covariates = series.Covariates.ToDictionary(kv => kv.Key, _ => new double[grid.Count]);

@@ -79,6 +79,7 @@ internal sealed class CsvSeriesReader
             throw new DataException("the file has a header but no data rows; add rows or point data.path at the right file.", file, 1);
 
         var series = reader._builder.Build();
+        if (reader._idColumn < 0 && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, reader._header);
         var fingerprint = new DataFingerprint(Convert.ToHexStringLower(hash.GetHashAndReset()), reader._builder.RowCount, series.Count);
         return new LoadedData(series, fingerprint);
     }

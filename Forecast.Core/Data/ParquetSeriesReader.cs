@@ -68,10 +68,10 @@ internal static class ParquetSeriesReader
                 int n = checked((int)group.RowCount);
                 var ids = idField is null ? null : await ReadSeriesIndicesAsync(group, idField, n, builder, file, firstRow, cancellationToken).ConfigureAwait(false);
                 var ticks = await ReadTicksAsync(group, timeField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
-                var values = await ReadNumbersAsync(group, targetField!, n, file, cancellationToken).ConfigureAwait(false);
+                var values = await ReadValuesAsync(group, targetField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
                 var covariates = new double[covariateFields.Length][];
                 for (int c = 0; c < covariateFields.Length; c++)
-                    covariates[c] = await ReadNumbersAsync(group, covariateFields[c]!, n, file, cancellationToken).ConfigureAwait(false);
+                    covariates[c] = await ReadValuesAsync(group, covariateFields[c]!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
 
                 for (int i = 0; i < n; i++)
                 {
@@ -84,6 +84,7 @@ internal static class ParquetSeriesReader
                 throw new DataException("the file has columns but no rows; add rows or point data.path at the right file.", file);
 
             var series = builder.Build();
+            if (idField is null && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, columnNames);
             return new LoadedData(series, new DataFingerprint(sha256, builder.RowCount, series.Count));
         }
     }
@@ -176,6 +177,16 @@ internal static class ParquetSeriesReader
 
     private static DataException NullTime(string file, DataField field, long row) =>
         new($"row {row + 1} has no timestamp (null); every row needs one.", file, field: field.Name);
+
+    /// <summary>A target or covariate column: numbers, with nulls as NaN; infinities are errors, as in CSV.</summary>
+    private static async Task<double[]> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int n, string file, long firstRow, CancellationToken ct)
+    {
+        var values = await ReadNumbersAsync(group, field, n, file, ct).ConfigureAwait(false);
+        int infinite = Array.FindIndex(values, double.IsInfinity);
+        if (infinite >= 0)
+            throw new DataException($"row {firstRow + infinite + 1}: {values[infinite]} is not a value; {ValueParser.AcceptedForms}.", file, field: field.Name);
+        return values;
+    }
 
     private static async Task<double[]> ReadNumbersAsync(ParquetRowGroupReader group, DataField field, int n, string file, CancellationToken ct)
     {

@@ -21,18 +21,29 @@ public static class SeriesLoader
                 $"the file does not exist (looked for {fullPath}); fix data.path (relative paths resolve against {Directory.GetCurrentDirectory()}).",
                 options.Path, field: "data.path");
 
-        await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"the file cannot be opened ({e.Message}); check its permissions or fix data.path.", options.Path, field: "data.path", inner: e);
+        }
+        await using (stream.ConfigureAwait(false))
+            return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Loads from a stream (a local file, an S3 object, ...); <paramref name="fileName"/> names the source in
-    /// messages and decides the format when <see cref="DataOptions.Format"/> is auto.
+    /// messages and decides the format when <see cref="DataOptions.Format"/> is auto. A name ending in .gz is
+    /// gzip-compressed CSV (<c>data.csv.gz</c>); its fingerprint is still the SHA-256 of the bytes of the file.
     /// </summary>
     public static Task<LoadedData> LoadAsync(Stream stream, string fileName, DataOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
+        if (fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return LoadGzipAsync(stream, fileName, options, cancellationToken);
         return ResolveFormat(fileName, options.Format) switch
         {
             DataFormat.Parquet => ParquetSeriesReader.ReadAsync(stream, fileName, options, cancellationToken),
@@ -40,7 +51,27 @@ public static class SeriesLoader
         };
     }
 
-    /// <summary>Auto means by extension: .parquet/.pq is Parquet, .csv/.tsv/.txt (optionally .gz-less) is CSV.</summary>
+    private static async Task<LoadedData> LoadGzipAsync(Stream stream, string fileName, DataOptions options, CancellationToken cancellationToken)
+    {
+        if (ResolveFormat(fileName[..^3], options.Format) != DataFormat.Csv)
+            throw new DataException("only CSV can be gzip-compressed (Parquet compresses its own columns); load the .parquet file itself.", fileName, field: "data.path");
+        using var hashing = new HashingReadStream(stream);
+        using var text = new System.IO.Compression.GZipStream(hashing, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+        LoadedData loaded;
+        try
+        {
+            loaded = await CsvSeriesReader.ReadAsync(text, fileName, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataException($"the file is not valid gzip ({e.Message}); compress it with gzip or drop the .gz from its name.", fileName, inner: e);
+        }
+        // The fingerprint identifies the file as stored, not its decompressed text (bytes after the gzip data included).
+        await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        return loaded with { Fingerprint = loaded.Fingerprint with { Sha256 = hashing.Sha256() } };
+    }
+
+    /// <summary>Auto means by extension: .parquet/.pq is Parquet, .csv/.tsv/.txt is CSV (a further .gz is handled by the caller).</summary>
     public static DataFormat ResolveFormat(string fileName, DataFormat format)
     {
         if (format != DataFormat.Auto) return format;

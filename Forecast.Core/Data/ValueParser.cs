@@ -9,13 +9,14 @@ namespace Forecast.Core.Data;
 /// </summary>
 public static class ValueParser
 {
-    public const string AcceptedForms = "use a number with '.' as decimal separator, or leave the cell empty (or NA/NaN) for a missing value";
+    public const string AcceptedForms = "use a finite number with '.' as decimal separator, or leave the cell empty (or NA/NaN) for a missing value";
 
     public static bool TryParse(ReadOnlySpan<byte> s, out double value)
     {
         s = s.Trim((byte)' ');
         if (s.Length == 0 || IsMissingMarker(s)) { value = double.NaN; return true; }
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
+        // Infinities ("Infinity", 1e400) would poison every mean and decomposition downstream: not a value.
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value)) return true;
         value = double.NaN;
         return false;
     }

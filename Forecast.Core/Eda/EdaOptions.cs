@@ -8,7 +8,7 @@ public sealed record EdaOptions
     /// <summary>Plots (series with trend, ACF) are rendered for the first this many series; 0 renders none.</summary>
     public int MaxPlottedSeries { get; init; } = 10;
 
-    /// <summary>Lags of the autocorrelation function; null takes min(n/2, max(3 × season length, 48)).</summary>
+    /// <summary>Lags of the autocorrelation function; null takes min(n/2, max(3 × season length, 48)), or 8 × season length for sub-daily data (a week and a day).</summary>
     public int? MaxLag { get; init; }
 
     /// <summary>Season length for the decomposition; null takes the frequency's conventional one (24 for hourly, 12 for monthly, ...).</summary>

@@ -24,9 +24,10 @@ public static class SeriesExplorer
         if (options.MaxPlottedSeries < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MaxPlottedSeries, "eda.max_plotted_series must be 0 or more.");
         if (options.SeasonLength is < 1) throw new ArgumentOutOfRangeException(nameof(options), options.SeasonLength, "eda.season_length must be at least 1.");
 
+        // Series are independent: analyse them on every core. Only the plotted ones keep their trend and ACF.
         var analyses = new Analysis[series.Count];
         Parallel.For(0, series.Count, new ParallelOptions { CancellationToken = cancellationToken },
-            i => analyses[i] = Analyse(series[i], options));
+            i => analyses[i] = Analyse(series[i], options, keepForPlots: i < options.MaxPlottedSeries));
 
         var plots = new List<EdaPlot>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -35,17 +36,18 @@ public static class SeriesExplorer
             cancellationToken.ThrowIfCancellationRequested();
             var a = analyses[i];
             string name = UniqueFileName(series[i].Id, usedNames);
-            plots.Add(new EdaPlot($"{name}.series.png", EdaPlotter.SeriesWithTrend(series[i], a.Decomposition.Trend, options.PlotWidth, options.PlotHeight)));
-            plots.Add(new EdaPlot($"{name}.acf.png", EdaPlotter.Acf(series[i].Id, a.Acf, a.Filled.Length, options.PlotWidth, options.PlotHeight)));
+            plots.Add(new EdaPlot($"{name}.series.png", EdaPlotter.SeriesWithTrend(series[i], a.Trend!, options.PlotWidth, options.PlotHeight)));
+            plots.Add(new EdaPlot($"{name}.acf.png", EdaPlotter.Acf(series[i].Id, a.Acf!, series[i].Length, options.PlotWidth, options.PlotHeight)));
         }
 
         var report = new EdaReport { Overall = Overall(series, analyses), Series = [.. analyses.Select(a => a.Report)] };
         return new EdaResult(report, plots);
     }
 
-    private sealed record Analysis(SeriesEda Report, StlDecomposition Decomposition, double[] Acf, double[] Filled);
+    /// <summary>The statistics of one series, and its trend and ACF when it is plotted.</summary>
+    private sealed record Analysis(SeriesEda Report, double[]? Trend, double[]? Acf);
 
-    private static Analysis Analyse(TimeSeries s, EdaOptions options)
+    private static Analysis Analyse(TimeSeries s, EdaOptions options, bool keepForPlots)
     {
         var observed = s.Values.Where(v => !double.IsNaN(v)).ToArray();
         // STL and the ACF need a gap-free series: missing values left by cleaning (fill_missing: none) are interpolated here only.
@@ -53,7 +55,9 @@ public static class SeriesExplorer
         MissingValueFiller.Fill(filled, FillPolicy.Linear);
 
         int season = options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
-        int maxLag = options.MaxLag ?? Math.Min(s.Length / 2, Math.Max(3 * season, MinDefaultLag));
+        // Three seasons by default; eight days for sub-daily data, so a weekly season (168 h) shows beside the daily one.
+        bool subDaily = s.Frequency?.Unit is FrequencyUnit.Minute or FrequencyUnit.Hour;
+        int maxLag = options.MaxLag ?? Math.Min(s.Length / 2, Math.Max((subDaily ? 8 : 3) * season, MinDefaultLag));
         maxLag = Math.Clamp(maxLag, 1, Math.Max(1, s.Length - 1));
 
         bool enough = observed.Length >= 3;
@@ -61,7 +65,7 @@ public static class SeriesExplorer
         var decomposition = !enough ? new StlDecomposition((double[])filled.Clone(), new double[s.Length], new double[s.Length])
             : seasonal ? Stl.Decompose(filled, season)
             : NonSeasonalTrend.Decompose(filled);
-        var acf = enough ? Autocorrelation.Compute(filled, maxLag) : [];
+        var acf = keepForPlots && enough ? Autocorrelation.Compute(filled, maxLag) : [];
 
         double mean = observed.Length > 0 ? observed.Average() : double.NaN;
         var report = new SeriesEda
@@ -81,7 +85,7 @@ public static class SeriesExplorer
             SeasonLength = seasonal ? season : 1,
             DetectedSeasonLengths = enough ? SeasonDetector.Detect(filled, maxLag) : [],
         };
-        return new Analysis(report, decomposition, acf, filled);
+        return keepForPlots ? new Analysis(report, decomposition.Trend, acf) : new Analysis(report, null, null);
     }
 
     private static OverallEda Overall(IReadOnlyList<TimeSeries> series, Analysis[] analyses)

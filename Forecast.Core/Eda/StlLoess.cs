@@ -26,7 +26,8 @@ internal static class StlLoess
             if (r <= h1) w[j - 1] = 1;
             else
             {
-                double u = 1 - Math.Pow(r / h, 3);
+                double q = r / h;
+                double u = 1 - q * q * q;
                 w[j - 1] = u * u * u;
             }
             if (useRobustnessWeights) w[j - 1] *= rw[j - 1];

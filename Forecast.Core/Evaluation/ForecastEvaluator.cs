@@ -1,4 +1,5 @@
 using Forecast.Core.Models;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Evaluation;
 
@@ -18,7 +19,7 @@ public static class ForecastEvaluator
         var forecasts = new List<IReadOnlyList<SeriesForecast>>(windows.Count);
         foreach (var window in windows)
         {
-            var windowProgress = progress is null ? null : new Progress<ForecastProgress>(p =>
+            var windowProgress = progress is null ? null : new SynchronousProgress(p =>
                 progress.Report(p with { Stage = windows.Count == 1 ? p.Stage : $"{p.Stage} (window {window.Index + 1}/{windows.Count})" }));
             forecasts.Add(await model.ForecastAsync(window.Histories, request, windowProgress, cancellationToken).ConfigureAwait(false));
         }

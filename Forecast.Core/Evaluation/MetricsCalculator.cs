@@ -1,5 +1,6 @@
 using Forecast.Core.Models;
 using Forecast.Core.Series;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Evaluation;
 
@@ -12,7 +13,7 @@ public static class MetricsCalculator
 {
     /// <param name="windows">The evaluation windows (histories and actuals).</param>
     /// <param name="forecasts">Per window, the forecast of every series in window order.</param>
-    /// <param name="seasonLength">The MASE season length m of a series.</param>
+    /// <param name="seasonLength">The MASE season length m of a series (called from several threads).</param>
     public static ModelScore Score(
         string dataset,
         string model,
@@ -26,62 +27,82 @@ public static class MetricsCalculator
         int seriesCount = windows[0].Histories.Count;
         var levels = forecasts[0].Count > 0 ? forecasts[0][0].QuantileLevels : [];
 
-        var datasetSums = new ErrorSums(levels);
+        for (int w = 0; w < windows.Count; w++)
+        {
+            if (windows[w].Histories.Count != seriesCount || forecasts[w].Count != seriesCount)
+                throw new ArgumentException($"Window {w} has {windows[w].Histories.Count} series and {forecasts[w].Count} forecasts; every window needs one forecast for each of the {seriesCount} series.", nameof(forecasts));
+        }
+        foreach (string metric in metrics)
+        {
+            if (Array.IndexOf(PerForecast, metric) < 0 && metric is not (MetricNames.Wape or MetricNames.Wql or MetricNames.Coverage))
+                throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
+        }
+        var template = new ErrorSums(levels);
+        var coverageNames = template.CentralIntervals.Select(c => MetricNames.CoverageOf(levels[c.Lower])).ToArray();
+        var perSeries = new SeriesScore[seriesCount];
+        var seriesSums = new ErrorSums[seriesCount];
+        var forecastValues = new double[seriesCount][];
+        // Series are scored in parallel (each on its own sums); the dataset reduction below runs in series order, so
+        // results do not depend on the number of threads.
+        ParallelLoop.For(seriesCount,
+            () => new ErrorSums(template),
+            (i, _, sums) =>
+            {
+                var own = new ErrorSums(template);
+                var means = new MeanOfFinite[PerForecast.Length];
+                for (int k = 0; k < means.Length; k++) means[k] = new MeanOfFinite();
+                var values = new double[windows.Count * PerForecast.Length];
+                for (int w = 0; w < windows.Count; w++)
+                {
+                    var history = windows[w].Histories[i];
+                    var forecast = forecasts[w][i];
+                    var actual = windows[w].Actuals[i];
+                    if (forecast.Id != history.Id)
+                        throw new ArgumentException($"Forecast {i} of window {w} is for series '{forecast.Id}' but the window's series is '{history.Id}'.", nameof(forecasts));
+                    if (forecast.Mean.Length != actual.Length)
+                        throw new ArgumentException($"Forecast of series '{history.Id}' has {forecast.Mean.Length} steps, the window has {actual.Length}.", nameof(forecasts));
+                    sums.Reset();
+                    sums.Add(actual, forecast.Mean, forecast.Quantiles);
+                    double scale = SeasonalScale.Of(history.Values, seasonLength(history));
+                    var slice = values.AsSpan(w * PerForecast.Length, PerForecast.Length);
+                    PerForecastValues(sums, scale, slice);
+                    for (int k = 0; k < slice.Length; k++) means[k].Add(slice[k]);
+                    own.Add(sums);
+                }
+                seriesSums[i] = own;
+                forecastValues[i] = values;
+                perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, means, own, coverageNames));
+                return sums;
+            });
+
+        var datasetSums = new ErrorSums(template);
         var datasetMeans = new MeanOfFinite[PerForecast.Length];
         for (int k = 0; k < datasetMeans.Length; k++) datasetMeans[k] = new MeanOfFinite();
-        var perSeries = new SeriesScore[seriesCount];
-
         for (int i = 0; i < seriesCount; i++)
         {
-            var seriesSums = new ErrorSums(levels);
-            var seriesMeans = new MeanOfFinite[PerForecast.Length];
-            for (int k = 0; k < seriesMeans.Length; k++) seriesMeans[k] = new MeanOfFinite();
-            for (int w = 0; w < windows.Count; w++)
-            {
-                var history = windows[w].Histories[i];
-                var forecast = forecasts[w][i];
-                var actual = windows[w].Actuals[i];
-                if (forecast.Id != history.Id)
-                    throw new ArgumentException($"Forecast {i} of window {w} is for series '{forecast.Id}' but the window's series is '{history.Id}'.", nameof(forecasts));
-                if (forecast.Mean.Length != actual.Length)
-                    throw new ArgumentException($"Forecast of series '{history.Id}' has {forecast.Mean.Length} steps, the window has {actual.Length}.", nameof(forecasts));
-                var sums = new ErrorSums(levels);
-                sums.Add(actual, forecast.Mean, forecast.Quantiles);
-                double scale = SeasonalScale.Of(history.Values, seasonLength(history));
-                var values = PerForecastValues(sums, scale);
-                for (int k = 0; k < values.Length; k++)
-                {
-                    seriesMeans[k].Add(values[k]);
-                    datasetMeans[k].Add(values[k]);
-                }
-                seriesSums.Add(sums);
-            }
-            datasetSums.Add(seriesSums);
-            perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, seriesMeans, seriesSums));
+            datasetSums.Add(seriesSums[i]);
+            for (int j = 0; j < forecastValues[i].Length; j++) datasetMeans[j % PerForecast.Length].Add(forecastValues[i][j]);
         }
-        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums));
+        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums, coverageNames));
         return new ModelScore(datasetScore, perSeries);
     }
 
     /// <summary>Metrics averaged over forecasts (the rest are pooled), in this order.</summary>
     private static readonly string[] PerForecast = [MetricNames.Mae, MetricNames.Rmse, MetricNames.Mape, MetricNames.Smape, MetricNames.Mase];
 
-    private static double[] PerForecastValues(ErrorSums sums, double scale)
+    private static void PerForecastValues(ErrorSums sums, double scale, Span<double> values)
     {
         double mae = sums.MeanAbsoluteError;
-        return
-        [
-            mae,
-            sums.RootMeanSquaredError,
-            sums.MeanAbsolutePercentageError,
-            sums.SymmetricMeanAbsolutePercentageError,
-            scale > 0 ? mae / scale : double.NaN, // README: MASE over series with a finite (non-zero) scale
-        ];
+        values[0] = mae;
+        values[1] = sums.RootMeanSquaredError;
+        values[2] = sums.MeanAbsolutePercentageError;
+        values[3] = sums.SymmetricMeanAbsolutePercentageError;
+        values[4] = scale > 0 ? mae / scale : double.NaN; // README: MASE over series with a finite (non-zero) scale
     }
 
-    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled)
+    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled, string[] coverageNames)
     {
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, double>(metrics.Count + coverageNames.Length);
         foreach (string metric in metrics)
         {
             int k = Array.IndexOf(PerForecast, metric);
@@ -92,7 +113,7 @@ public static class MetricsCalculator
                 case MetricNames.Wql: result[metric] = pooled.WeightedQuantileLoss; break;
                 case MetricNames.Coverage:
                     for (int c = 0; c < pooled.CentralIntervals.Count; c++)
-                        result[MetricNames.CoverageOf(pooled.QuantileLevels[pooled.CentralIntervals[c].Lower])] = pooled.CoverageOf(c);
+                        result[coverageNames[c]] = pooled.CoverageOf(c);
                     break;
                 default: throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
             }
@@ -114,5 +135,7 @@ public static class MetricsCalculator
         }
 
         public double Value => _count == 0 ? double.NaN : _sum / _count;
+
+        public void Reset() => (_sum, _count) = (0, 0);
     }
 }

@@ -17,7 +17,7 @@ public sealed class SpectreProgress(ProgressContext context) : IProgress<Forecas
                 task = context.AddTask(Markup.Escape(value.Stage), maxValue: Math.Max(1, value.Total));
                 _tasks[value.Stage] = task;
             }
-            task.Value = value.Completed;
+            task.Value = Math.Max(task.Value, value.Completed);
         }
     }
 }

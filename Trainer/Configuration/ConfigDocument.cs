@@ -32,6 +32,12 @@ public static class ConfigDocument
             context.Problems.Add(new ConfigProblem($"{context.Source}:{e.Start.Line}:{e.Start.Column}", "", $"not valid YAML: {e.Message}"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way when the text ends inside a flow collection or quote.
+            context.Problems.Add(new ConfigProblem(context.Source, "", "not valid YAML: the file ends inside an unclosed [ ], { } or quote."));
+            return null;
+        }
         foreach (string assignment in overrides) Apply(root, assignment, context);
         return root;
     }

@@ -1,6 +1,8 @@
+extern alias trainer;
+
 using System.Globalization;
 using System.Text;
-using Forecast.Trainer.Cli;
+using trainer::Forecast.Trainer.Cli;
 
 namespace Forecast.Dashboard.Tests;
 

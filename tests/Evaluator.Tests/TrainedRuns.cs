@@ -1,4 +1,6 @@
-using Forecast.Trainer.Cli;
+extern alias trainer;
+
+using trainer::Forecast.Trainer.Cli;
 
 namespace Forecast.Evaluator.Tests;
 

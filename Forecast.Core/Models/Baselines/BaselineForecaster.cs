@@ -1,12 +1,13 @@
 using Forecast.Core.Series;
 using Forecast.Core.Statistics;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Models.Baselines;
 
 /// <summary>
 /// The batch loop shared by the baselines: each series is fitted on its own (<see cref="Fit"/>), then its quantiles
 /// come from the residuals (<see cref="IntervalMethod"/>). Cheap enough to run inline; checks cancellation and
-/// reports progress about a hundred times per batch.
+/// reports progress about a hundred times per batch. Series run in parallel.
 /// </summary>
 public abstract class BaselineForecaster(IntervalMethod intervals) : IForecaster
 {
@@ -22,15 +23,15 @@ public abstract class BaselineForecaster(IntervalMethod intervals) : IForecaster
     {
         ArgumentNullException.ThrowIfNull(histories);
         ForecastRequestValidation.ThrowIfInvalid(request);
+        // Series are independent: forecast them on all cores; each result lands at its input position.
         var results = new SeriesForecast[histories.Count];
-        int reportEvery = Math.Max(1, histories.Count / 100);
-        for (int i = 0; i < histories.Count; i++)
+        var reporter = new MonotonicProgress(progress, histories.Count, Name);
+        ParallelLoop.For(histories.Count, () => 0, (i, _, scratch) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             results[i] = ForecastOne(histories[i], request);
-            if (progress is not null && ((i + 1) % reportEvery == 0 || i + 1 == histories.Count))
-                progress.Report(new ForecastProgress(i + 1, histories.Count, Name));
-        }
+            reporter.OneMoreDone();
+            return scratch;
+        }, cancellationToken);
         return Task.FromResult<IReadOnlyList<SeriesForecast>>(results);
     }
 

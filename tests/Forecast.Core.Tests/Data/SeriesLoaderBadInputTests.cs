@@ -84,6 +84,20 @@ public class SeriesLoaderBadInputTests
         e.Message.Should().Contain("'1,5' is not a number").And.Contain("'.' as decimal separator");
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("Infinity")]
+    [InlineData("1e400")]
+    [InlineData("12.5.1")]
+    public async Task Text_and_infinite_numbers_are_not_values(string text)
+    {
+        var act = () => CsvText.LoadAsync($"unique_id,ds,y\na,2024-01-01,{text}\n");
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Line.Should().Be(2);
+        e.Message.Should().Contain($"'{text}' is not a number");
+    }
+
     [Fact]
     public async Task An_empty_file_says_what_it_needs()
     {
@@ -131,5 +145,15 @@ public class SeriesLoaderBadInputTests
         var act = () => CsvText.LoadAsync("unique_id,ds,y\n", fileName: "data.xlsx");
 
         (await act.Should().ThrowAsync<DataException>()).Which.Field.Should().Be("data.format");
+    }
+
+    [Fact]
+    public async Task A_misnamed_id_column_is_caught_when_the_single_series_repeats_timestamps()
+    {
+        var act = () => CsvText.LoadAsync("store,ds,y\na,2024-01-01,1\nb,2024-01-01,2\n", fileName: "stores.csv");
+
+        var e = (await act.Should().ThrowAsync<DataException>()).Which;
+        e.Field.Should().Be("data.id_column");
+        e.Message.Should().Contain("no 'unique_id' column").And.Contain("2024-01-01 repeats").And.Contain("the columns are: store, ds, y");
     }
 }

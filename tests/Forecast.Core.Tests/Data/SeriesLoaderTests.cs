@@ -135,4 +135,50 @@ public class SeriesLoaderTests
         data.Series[1].Values[..3].Should().Equal(1, 4, 7);
         data.Series[0].Timestamps[^1].Should().Be(start.AddHours(66_666));
     }
+
+    [Fact]
+    public async Task A_quoted_field_may_span_lines_and_the_read_buffer_and_later_lines_are_still_counted_right()
+    {
+        string longId = new('x', 3 << 20); // 3 MiB: longer than the 1 MiB read buffer, which has to grow
+        string csv = $"unique_id,ds,y\n\"{longId}\",2024-01-01,1\n\"two\nlines\",2024-01-01,2\nok,2024-01-01,oops\n";
+
+        var act = () => CsvText.LoadAsync(csv);
+
+        (await act.Should().ThrowAsync<DataException>()).Which.Line.Should().Be(5, "the id on line 3 ends on line 4");
+        var data = await CsvText.LoadAsync(csv.Replace("oops", "3"));
+        data.Series.Select(s => s.Id.Length).Should().Equal(2, 9, longId.Length);
+        data.Series[1].Id.Should().Be("two\nlines");
+    }
+
+    [Fact]
+    public async Task Loading_stops_when_cancelled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var act = () => SeriesLoader.LoadAsync(new DataOptions { Path = Fixtures.Path("rdatasets_monthly.csv") }, cancelled.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public async Task Gzipped_CSV_loads_like_the_CSV_with_the_fingerprint_of_the_compressed_bytes()
+    {
+        string path = Fixtures.Path("rdatasets_monthly.csv");
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            await gzip.WriteAsync(await File.ReadAllBytesAsync(path));
+        byte[] bytes = compressed.ToArray();
+
+        var plain = await SeriesLoader.LoadAsync(new DataOptions { Path = path });
+        var gz = await SeriesLoader.LoadAsync(new MemoryStream(bytes), "s3://bucket/rdatasets_monthly.csv.gz", new DataOptions());
+
+        gz.Series.Select(s => s.Id).Should().Equal(plain.Series.Select(s => s.Id));
+        gz.Series[8].Values.Should().Equal(plain.Series[8].Values);
+        gz.Fingerprint.Rows.Should().Be(4509);
+        gz.Fingerprint.Sha256.Should().Be(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+
+        var notGzip = () => SeriesLoader.LoadAsync(new MemoryStream("unique_id,ds,y\n"u8.ToArray()), "x.csv.gz", new DataOptions());
+        (await notGzip.Should().ThrowAsync<DataException>()).Which.Message.Should().Contain("not valid gzip");
+    }
 }

@@ -20,6 +20,7 @@ public class TrainingPipelineTests
         [
             "config.yaml", "data_fingerprint.yaml", "cleaning.yaml", "metrics.yaml", "forecasts.csv", "forecasts.parquet",
             "evaluation/forecasts.csv", "plots/AirPassengers.png", "plots/sunspot.month.png",
+            "eda/eda.yaml", "eda/AirPassengers.series.png", "eda/AirPassengers.acf.png",
         ]);
         (await RunCatalog.VerifyAsync(run.Store, manifest)).Should().BeEmpty("every file matches its size and SHA-256");
 
@@ -64,6 +65,17 @@ public class TrainingPipelineTests
             string config = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", manifest.RunId, "config.yaml"));
             config.Should().Contain($"name: {model}").And.Contain("mode: backtest");
         }
+    }
+
+    [Fact]
+    public async Task EdaAndPlotsCanBeSwitchedOff()
+    {
+        using var run = new TrainerRun();
+        var (code, _, errors) = await run.RunDefaultAsync(null, "eda.enabled=false", "plots.enabled=false");
+        code.Should().Be(ExitCodes.Ok, errors);
+        var manifest = (await run.CommittedRunsAsync()).Single();
+        manifest.Files.Should().NotContain(f => f.Path.StartsWith("eda/", StringComparison.Ordinal) || f.Path.StartsWith("plots/", StringComparison.Ordinal));
+        manifest.Files.Select(f => f.Path).Should().Contain(["metrics.yaml", "forecasts.csv", "cleaning.yaml"]);
     }
 
     [Fact]

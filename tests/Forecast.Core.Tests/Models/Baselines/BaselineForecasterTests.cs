@@ -2,6 +2,7 @@ using Forecast.Core.Models;
 using Forecast.Core.Models.Baselines;
 using Forecast.Core.Series;
 using Forecast.Core.Statistics;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Tests.Models.Baselines;
 
@@ -80,6 +81,7 @@ public class BaselineForecasterTests
         var progress = new SynchronousProgress(reports.Add);
         await new NaiveForecaster().ForecastAsync(batch, new ForecastRequest(1, []), progress);
         reports.Should().NotBeEmpty();
+        reports.Select(r => r.Completed).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems("series run in parallel but progress never moves back");
         reports[^1].Should().Be(new ForecastProgress(250, 250, "naive"));
 
         using var cancelled = new CancellationTokenSource();
@@ -96,10 +98,5 @@ public class BaselineForecasterTests
         await new NaiveForecaster().Invoking(m => m.ForecastAsync([series], new ForecastRequest(1, [0.9, 0.1]))).Should().ThrowAsync<ArgumentException>();
         await new NaiveForecaster().Invoking(m => m.ForecastAsync([series with { Frequency = null }], new ForecastRequest(1, [])))
             .Should().ThrowAsync<ArgumentException>().WithMessage("*'a' has no frequency*");
-    }
-
-    private sealed class SynchronousProgress(Action<ForecastProgress> report) : IProgress<ForecastProgress>
-    {
-        public void Report(ForecastProgress value) => report(value);
     }
 }
