@@ -30,6 +30,12 @@ public sealed class RunReader(IArtifactStore store)
     private readonly ConcurrentDictionary<string, RunManifest> _manifests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RunSummary> _summaries = new(StringComparer.Ordinal);
 
+    // Parsed forecast tables and metrics of the last few runs looked at: a chart or a page of series would otherwise
+    // parse the whole forecasts.csv or metrics.yaml of a run with thousands of series on every click.
+    private const int CachedTables = 8;
+    private readonly Lock _tablesGate = new();
+    private readonly LinkedList<(string Key, object Value)> _tables = new();
+
     public IArtifactStore Store => store;
 
     /// <summary>Every committed run, newest first.</summary>
@@ -64,7 +70,7 @@ public sealed class RunReader(IArtifactStore store)
         var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
         if (manifest is null) return null;
         var config = await ReadConfigAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunConfigSummary();
-        var metrics = await ReadMetricsAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunMetrics();
+        var metrics = await ReadMetricsHeadAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunMetrics();
         var summary = new RunSummary(runId, manifest.Status, manifest.StartedUtc, manifest.CommittedUtc, config.Run.Name,
             metrics.Dataset.Name.Length > 0 ? metrics.Dataset.Name : Path.GetFileNameWithoutExtension(config.Data.Path),
             metrics.Dataset.Model.Length > 0 ? metrics.Dataset.Model : config.Model.Name,
@@ -88,8 +94,28 @@ public sealed class RunReader(IArtifactStore store)
     public async Task<string?> ReadTextAsync(string runId, string path, CancellationToken cancellationToken = default) =>
         await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
-    public Task<RunMetrics?> ReadMetricsAsync(string runId, CancellationToken cancellationToken = default) =>
-        ReadYamlAsync<RunMetrics>(runId, MetricsFile, cancellationToken);
+    /// <summary>metrics.yaml with every series (cached for the last few runs: a run page of 10,000 series parses it once).</summary>
+    public async Task<RunMetrics?> ReadMetricsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        string key = RunIds.Prefix(runId) + MetricsFile;
+        if (Cached<RunMetrics>(key) is { } cached) return cached;
+        var metrics = await ReadYamlAsync<RunMetrics>(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
+        if (metrics is not null) Remember(key, metrics);
+        return metrics;
+    }
+
+    /// <summary>
+    /// metrics.yaml without its per_series block, for run summaries: MetricsReport writes per_series last, as a
+    /// top-level key, so the text before the line "per_series:" is a whole YAML document and a list of runs never
+    /// parses thousands of series per run.
+    /// </summary>
+    private async Task<RunMetrics?> ReadMetricsHeadAsync(string runId, CancellationToken cancellationToken)
+    {
+        var text = await ReadTextAsync(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
+        if (text is null) return null;
+        int perSeries = text.StartsWith("per_series:", StringComparison.Ordinal) ? 0 : text.IndexOf("\nper_series:", StringComparison.Ordinal);
+        return Deserialize<RunMetrics>(perSeries < 0 ? text : text[..perSeries], runId, MetricsFile);
+    }
 
     public Task<RunConfigSummary?> ReadConfigAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadYamlAsync<RunConfigSummary>(runId, ConfigFile, cancellationToken);
@@ -102,14 +128,47 @@ public sealed class RunReader(IArtifactStore store)
     public async Task<ForecastTable?> ReadForecastsAsync(string runId, bool evaluation, CancellationToken cancellationToken = default)
     {
         string path = evaluation ? EvaluationForecastsFile : ForecastsFile;
+        string key = RunIds.Prefix(runId) + path;
+        if (Cached<ForecastTable>(key) is { } cached) return cached;
         var bytes = await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false);
-        return bytes is null ? null : ForecastCsvReader.Read(bytes, store.Describe(RunIds.Prefix(runId) + path));
+        if (bytes is null) return null;
+        var table = ForecastCsvReader.Read(bytes, store.Describe(key));
+        Remember(key, table);
+        return table;
+    }
+
+    private T? Cached<T>(string key) where T : class
+    {
+        lock (_tablesGate)
+        {
+            for (var node = _tables.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Key != key) continue;
+                _tables.Remove(node);
+                _tables.AddFirst(node);
+                return node.Value.Value as T;
+            }
+        }
+        return null;
+    }
+
+    private void Remember(string key, object value)
+    {
+        lock (_tablesGate)
+        {
+            _tables.AddFirst((key, value));
+            while (_tables.Count > CachedTables) _tables.RemoveLast();
+        }
     }
 
     private async Task<T?> ReadYamlAsync<T>(string runId, string path, CancellationToken cancellationToken) where T : class
     {
         var text = await ReadTextAsync(runId, path, cancellationToken).ConfigureAwait(false);
-        if (text is null) return null;
+        return text is null ? null : Deserialize<T>(text, runId, path);
+    }
+
+    private T? Deserialize<T>(string text, string runId, string path) where T : class
+    {
         try
         {
             return Yaml.Deserialize<T>(text);

@@ -186,6 +186,13 @@ public sealed class EvaluatorApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Health_endpoints_report_the_artifact_store()
+    {
+        (await _client.GetStringAsync("/health")).Should().Be("Healthy");
+        (await _client.GetStringAsync("/alive")).Should().Be("Healthy");
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_is_served_with_every_named_endpoint()
     {
         using var document = JsonDocument.Parse(await _client.GetStringAsync("/openapi/v1.json"));
