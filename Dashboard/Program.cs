@@ -4,6 +4,7 @@ using Forecast.Dashboard.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.UseLoopbackByDefault();
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.Services.AddRazorPages();

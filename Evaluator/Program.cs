@@ -3,6 +3,7 @@ using Forecast.Evaluator.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.UseLoopbackByDefault();
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.Services.AddProblemDetails();

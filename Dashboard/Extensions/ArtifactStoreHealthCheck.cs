@@ -11,11 +11,11 @@ public sealed class ArtifactStoreHealthCheck(IArtifactStore store) : IHealthChec
         try
         {
             await foreach (var _ in store.ListAsync("runs/", cancellationToken)) break;
-            return HealthCheckResult.Healthy($"{store.Describe("runs/")} answers.");
+            return HealthCheckResult.Healthy($"{store.Describe("runs")} answers.");
         }
         catch (Exception e) when (e is ArtifactStoreException or IOException or UnauthorizedAccessException or Forecast.Core.Storage.S3StorageException)
         {
-            return HealthCheckResult.Unhealthy($"{store.Describe("runs/")} does not answer: {e.Message}");
+            return HealthCheckResult.Unhealthy($"{store.Describe("runs")} does not answer: {e.Message}");
         }
     }
 }

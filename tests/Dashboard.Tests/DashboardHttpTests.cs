@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Forecast.Dashboard.Extensions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 
 namespace Forecast.Dashboard.Tests;
 
@@ -29,8 +32,25 @@ public sealed partial class DashboardHttpTests : IDisposable
     public void It_binds_to_the_loopback_address_by_default()
     {
         _app.BaseAddress.Host.Should().Be("127.0.0.1");
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "Dashboard", "appsettings.json")));
-        new Uri(settings.RootElement.GetProperty("Urls").GetString()!).Host.Should().Be("127.0.0.1");
+
+        // Without ASPNETCORE_URLS / ASPNETCORE_HTTP_PORTS the Dashboard listens on 127.0.0.1 only ...
+        var bare = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        bare.Configuration["urls"] = null;
+        bare.Configuration["http_ports"] = null;
+        bare.Configuration["https_ports"] = null;
+        bare.UseLoopbackByDefault();
+        new Uri(bare.WebHost.GetSetting("urls")!).Host.Should().Be("127.0.0.1");
+
+        // ... and its launch profile (dotnet run, the AppHost) says the same.
+        using var profile = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "Dashboard", "Properties", "launchSettings.json")));
+        new Uri(profile.RootElement.GetProperty("profiles").GetProperty("http").GetProperty("applicationUrl").GetString()!).Host.Should().Be("127.0.0.1");
+    }
+
+    [Fact]
+    public async Task Health_endpoints_report_the_artifact_store()
+    {
+        (await _client.GetStringAsync("/health")).Should().Be("Healthy");
+        (await _client.GetStringAsync("/alive")).Should().Be("Healthy");
     }
 
     [Theory]
