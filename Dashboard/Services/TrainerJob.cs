@@ -82,5 +82,9 @@ public sealed record TrainerJobSnapshot(
     string Id, string Config, string Model, DateTime StartedUtc, DateTime? EndedUtc, TrainerJobState State, int? ExitCode,
     string? RunId, int Percent, string Stage, int DroppedLines, IReadOnlyList<string> Lines);
 
-/// <summary>What the start form asks for: a config file of the config folder, a model, and optional overrides.</summary>
-public sealed record StartRunRequest(string Config, string Model, int? Horizon, string? EvaluationMode, int? Windows);
+/// <summary>
+/// What the start form asks for: a config file of the config folder, a model, optional overrides, and optionally a
+/// challenger model that the Trainer's Model feature flag gives <see cref="ChallengerShare"/> percent of the series.
+/// </summary>
+public sealed record StartRunRequest(string Config, string Model, int? Horizon, string? EvaluationMode, int? Windows,
+    string? Challenger = null, int? ChallengerShare = null);

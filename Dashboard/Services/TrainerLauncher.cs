@@ -52,6 +52,13 @@ public sealed class TrainerLauncher(IOptions<TrainerOptions> trainerOptions, IOp
             errors[nameof(request.EvaluationMode)] = "The evaluation mode is holdout or backtest, or empty for the config's.";
         if (request.Windows is < 1 or > MaxWindows)
             errors[nameof(request.Windows)] = $"Backtest windows must be between 1 and {MaxWindows}, or empty for the config's.";
+        if (request.Challenger is not null)
+        {
+            if (!_options.EffectiveModels.Contains(request.Challenger, StringComparer.Ordinal) || request.Challenger == request.Model)
+                errors[nameof(request.Challenger)] = $"The challenger is another of the models: {string.Join(", ", _options.EffectiveModels)}.";
+            if (request.ChallengerShare is not (>= 1 and <= 99))
+                errors[nameof(request.ChallengerShare)] = "The challenger's share of the series is between 1 and 99 percent.";
+        }
         if (_jobs.Values.Count(e => e.Job.Snapshot().State == TrainerJobState.Running) >= _options.MaxConcurrentRuns)
             errors[string.Empty] = $"{_options.MaxConcurrentRuns} run(s) are already going; wait for one to finish.";
         return errors;
@@ -73,6 +80,13 @@ public sealed class TrainerLauncher(IOptions<TrainerOptions> trainerOptions, IOp
         foreach (string argument in _options.EffectiveArguments) start.ArgumentList.Add(argument);
         foreach (string argument in TrainerArguments(request)) start.ArgumentList.Add(argument);
         start.Environment["DOTNET_NOLOGO"] = "1";
+        if (request.Challenger is not null)
+        {
+            // The form's split replaces any Model flag the Dashboard's own environment would pass on.
+            foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith(ModelFlagPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+                start.Environment.Remove(inherited);
+            foreach (var (key, value) in ModelFlagEnvironment(request)) start.Environment[key] = value;
+        }
 
         var job = new TrainerJob(Guid.NewGuid().ToString("N")[..12], request, clock.GetUtcNow().UtcDateTime, _options.MaxLogLines);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -100,6 +114,32 @@ public sealed class TrainerLauncher(IOptions<TrainerOptions> trainerOptions, IOp
         if (request.EvaluationMode is { } mode) arguments.AddRange(["--set", $"evaluation.mode={mode}"]);
         if (request.Windows is { } windows) arguments.AddRange(["--set", FormattableString.Invariant($"evaluation.windows={windows}")]);
         return arguments;
+    }
+
+    private const string ModelFlagPrefix = "feature_management__feature_flags__";
+
+    /// <summary>
+    /// The Trainer's Model variant flag (docs/platform.md, Feature flags) as environment variables: the model for the
+    /// first 100 − share percentiles of unique_id, the challenger for the rest.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ModelFlagEnvironment(StartRunRequest request)
+    {
+        int split = 100 - (request.ChallengerShare ?? 0);
+        const string flag = ModelFlagPrefix + "0__";
+        return new Dictionary<string, string>
+        {
+            [flag + "id"] = "Model",
+            [flag + "enabled"] = "true",
+            [flag + "variants__0__name"] = request.Model,
+            [flag + "variants__1__name"] = request.Challenger!,
+            [flag + "allocation__seed"] = "forecast-model",
+            [flag + "allocation__percentile__0__variant"] = request.Model,
+            [flag + "allocation__percentile__0__from"] = "0",
+            [flag + "allocation__percentile__0__to"] = split.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [flag + "allocation__percentile__1__variant"] = request.Challenger!,
+            [flag + "allocation__percentile__1__from"] = split.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [flag + "allocation__percentile__1__to"] = "100",
+        };
     }
 
     private async Task WatchAsync(TrainerJob job, Process process)

@@ -102,6 +102,32 @@ public sealed partial class DashboardHttpTests : IDisposable
         bad.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/runs/new", "nothing started, so no redirect to a job");
     }
 
+    [Fact]
+    public async Task A_challenger_gets_its_share_of_the_series_through_the_trainers_model_feature_flag()
+    {
+        string form = await _client.GetStringAsync("/runs/new");
+        var started = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TokenField().Match(form).Groups[1].Value,
+            ["Config"] = "default-config.yaml", ["Model"] = "seasonal_naive", ["Challenger"] = "naive", ["ChallengerShare"] = "30",
+        }));
+        string jobPath = started.RequestMessage!.RequestUri!.AbsolutePath;
+        jobPath.Should().StartWith("/jobs/", await started.Content.ReadAsStringAsync());
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        JsonElement job;
+        do
+        {
+            await Task.Delay(500, deadline.Token);
+            job = JsonDocument.Parse(await _client.GetStringAsync("/data" + jobPath, deadline.Token)).RootElement;
+        }
+        while (job.GetProperty("state").GetString() == "Running");
+
+        string log = string.Join("\n", job.GetProperty("lines").EnumerateArray().Select(l => l.GetString()));
+        job.GetProperty("state").GetString().Should().Be("Succeeded", log);
+        log.Should().Contain("Feature flag Model routes series by unique_id percentile to seasonal_naive, naive");
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
 

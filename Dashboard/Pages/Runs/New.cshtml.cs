@@ -16,6 +16,8 @@ public sealed class NewModel(TrainerLauncher launcher) : PageModel
     [BindProperty] public int? Horizon { get; set; }
     [BindProperty] public string? EvaluationMode { get; set; }
     [BindProperty] public int? Windows { get; set; }
+    [BindProperty] public string? Challenger { get; set; }
+    [BindProperty] public int? ChallengerShare { get; set; }
 
     public IReadOnlyList<string> Configs => launcher.Configs();
     public IReadOnlyList<string> Models => launcher.Models;
@@ -29,7 +31,8 @@ public sealed class NewModel(TrainerLauncher launcher) : PageModel
 
     public IActionResult OnPost()
     {
-        var request = new StartRunRequest(Config, Model, Horizon, string.IsNullOrEmpty(EvaluationMode) ? null : EvaluationMode, Windows);
+        var request = new StartRunRequest(Config, Model, Horizon, string.IsNullOrEmpty(EvaluationMode) ? null : EvaluationMode, Windows,
+            string.IsNullOrEmpty(Challenger) ? null : Challenger, ChallengerShare);
         var errors = launcher.Validate(request);
         foreach (var (field, message) in errors) ModelState.AddModelError(field, message);
         if (!ModelState.IsValid) return Page();
