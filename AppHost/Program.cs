@@ -2,7 +2,7 @@ using Forecast.AppHost;
 using Forecast.AppHost.Storage;
 using Microsoft.Extensions.Configuration;
 
-// The local Forecast stack: S3 emulator -> bucket (created and seeded) -> Trainer, with the Aspire dashboard.
+// The local Forecast stack: S3 emulator -> bucket (created and seeded) -> Trainer, Evaluator and Dashboard, with the Aspire dashboard.
 //   dotnet run --project AppHost                               (Storage:Mode=auto: LocalStack if Docker answers, else s3rver)
 //   dotnet run --project AppHost -- Storage:Mode=s3rver Trainer:StartOnLaunch=false
 var builder = DistributedApplication.CreateBuilder(args);
@@ -33,5 +33,23 @@ var trainer = builder.AddProject<Projects.Trainer>("trainer")
 
 if (!builder.Configuration.GetValue("Trainer:StartOnLaunch", true))
     trainer.WithExplicitStart(); // the dashboard's Start button runs it
+
+// Evaluator and Dashboard read the runs the Trainer commits to the bucket; the Dashboard starts further Trainer runs
+// itself (a process from the repository root, its default Trainer:WorkingDirectory "..", writing to the same bucket).
+var evaluator = builder.AddProject<Projects.Evaluator>("evaluator")
+    .WithEnvironment("ArtifactStore__Root", $"s3://{bucket}")
+    .WithS3(s3)
+    .WithHttpHealthCheck("/health")
+    .WaitFor(forecastBucket);
+evaluator.WithUrlForEndpoint("http", url => url.DisplayText = "Evaluator API")
+    .WithUrl($"{evaluator.GetEndpoint("http")}/openapi/v1.json", "OpenAPI document");
+
+builder.AddProject<Projects.Dashboard>("dashboard")
+    .WithEnvironment("Dashboard__ArtifactRoot", $"s3://{bucket}")
+    .WithS3(s3)
+    .WithReference(evaluator)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Forecast dashboard")
+    .WaitFor(forecastBucket);
 
 builder.Build().Run();

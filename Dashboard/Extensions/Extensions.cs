@@ -1,0 +1,37 @@
+using Forecast.Core.Artifacts;
+using Forecast.Core.Storage;
+using Forecast.Dashboard.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Forecast.Dashboard.Extensions;
+
+/// <summary>The Dashboard's services (as eShop's WebApp Extensions.AddApplicationServices).</summary>
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TrainerOptions>().BindConfiguration(TrainerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // S3 (Storage:S3 options, credentials from the standard AWS chain) when the root is an s3:// URI.
+        builder.Services.AddOptions<S3StorageOptions>().BindConfiguration(S3StorageOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; });
+        builder.Services.AddSingleton(sp => new StorageLocations(sp.GetRequiredService<IOptions<S3StorageOptions>>().Value));
+        builder.Services.AddSingleton(sp =>
+        {
+            string root = sp.GetRequiredService<IOptions<DashboardOptions>>().Value.ArtifactRoot;
+            return S3Uri.IsS3(root) ? sp.GetRequiredService<StorageLocations>().OpenArtifactStore(root) : new LocalFolderArtifactStore(ContentPath(sp, root));
+        });
+        builder.Services.AddHealthChecks().AddCheck<ArtifactStoreHealthCheck>("artifact-store");
+        builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<IArtifactStore>()));
+        builder.Services.AddSingleton<SeriesHistoryCache>();
+        builder.Services.AddSingleton<ChartDataBuilder>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TrainerLauncher>();
+    }
+
+    /// <summary>An absolute path (relative ones resolve against the content root); s3:// URIs stay as they are.</summary>
+    public static string ContentPath(IServiceProvider services, string path) =>
+        S3Uri.IsS3(path) ? path : Path.GetFullPath(path, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+}

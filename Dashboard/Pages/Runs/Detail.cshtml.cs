@@ -1,0 +1,55 @@
+using Forecast.Core.Artifacts;
+using Forecast.Dashboard.Extensions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Forecast.Dashboard.Pages.Runs;
+
+/// <summary>
+/// One run: dataset metrics against seasonal naive, the EDA summary, the series (searched and paged from
+/// metrics.yaml) and the chart of the selected series, which wwwroot/js/chart.js draws from /data/runs/{id}/chart.
+/// </summary>
+public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> options) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string RunId { get; set; } = "";
+    [BindProperty(SupportsGet = true, Name = "series")] public string? SelectedSeries { get; set; }
+    [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    public RunSummary Summary { get; private set; } = null!;
+    public RunMetrics Metrics { get; private set; } = new();
+    public RunEda? Eda { get; private set; }
+    public RunManifest Manifest { get; private set; } = null!;
+    public IReadOnlyList<RunSeriesMetrics> Series { get; private set; } = [];
+    public Pager Pager { get; private set; } = null!;
+
+    /// <summary>Metric keys in the order of the metrics table.</summary>
+    public IReadOnlyList<string> MetricKeys { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!RunIds.IsValid(RunId)) return BadRequest("Not a run id: letters, digits, '-', '_' and '.' only.");
+        var summary = await reader.GetSummaryAsync(RunId, cancellationToken);
+        if (summary is null) return NotFound();
+        Summary = summary;
+        Manifest = (await reader.GetManifestAsync(RunId, cancellationToken))!;
+        Metrics = await reader.ReadMetricsAsync(RunId, cancellationToken) ?? new RunMetrics();
+        Eda = await reader.ReadEdaAsync(RunId, cancellationToken);
+        MetricKeys = [.. Metrics.Dataset.Metrics.Keys];
+
+        var matching = Metrics.PerSeries
+            .Where(s => string.IsNullOrEmpty(Search) || s.Id.Contains(Search, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        Pager = new Pager(matching.Count, PageNumber, options.Value.SeriesPerPage, "series",
+            page => Url.Page("/Runs/Detail", new { runId = RunId, q = Search, p = page, series = SelectedSeries })!);
+        Series = [.. Pager.Slice(matching)];
+        if (string.IsNullOrEmpty(SelectedSeries) || !Metrics.PerSeries.Any(s => s.Id == SelectedSeries))
+            SelectedSeries = Series.FirstOrDefault()?.Id;
+        return Page();
+    }
+
+    public string SeriesUrl(string id) => Url.Page("/Runs/Detail", null, new { runId = RunId, q = Search, p = Pager.Page, series = id }, null, null, "chart")!;
+
+    public string ChartUrl => $"/data/runs/{Uri.EscapeDataString(RunId)}/chart?series={Uri.EscapeDataString(SelectedSeries ?? "")}";
+}

@@ -1,0 +1,163 @@
+using Forecast.Core.Artifacts;
+using Forecast.Evaluator.Model;
+using Forecast.Evaluator.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Forecast.Evaluator.Apis;
+
+/// <summary>
+/// The Evaluator's HTTP API (as eShop's CatalogApi: one group, typed results, named and tagged endpoints). Read-only
+/// over committed runs, plus scoring of posted forecasts; never runs model code. Bad input is a 400 problem-details
+/// response naming the parameter; an unknown run is a 404.
+/// </summary>
+public static class EvaluatorApi
+{
+    public const int MaxPageSize = 500;
+
+    public static IEndpointRouteBuilder MapEvaluatorApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api");
+
+        api.MapGet("/runs", ListRuns)
+            .WithName("ListRuns")
+            .WithSummary("List committed runs")
+            .WithDescription("Committed runs, newest first, one page at a time; filter by dataset and model (exact names).")
+            .WithTags("Runs");
+
+        api.MapGet("/runs/{runId}", GetRun)
+            .WithName("GetRun")
+            .WithSummary("Get a run")
+            .WithDescription("A committed run: summary, evaluation settings, data path, files with sizes and SHA-256, and the resolved config.")
+            .WithTags("Runs");
+
+        api.MapGet("/runs/{runId}/metrics", GetDatasetMetrics)
+            .WithName("GetDatasetMetrics")
+            .WithSummary("Get a run's dataset metrics")
+            .WithDescription("The model's metrics over the dataset, seasonal naive's on the same windows and their ratios.")
+            .WithTags("Metrics");
+
+        api.MapGet("/runs/{runId}/metrics/series", ListSeriesMetrics)
+            .WithName("ListSeriesMetrics")
+            .WithSummary("List a run's per-series metrics")
+            .WithDescription("Per-series metrics, one page at a time; search filters ids by substring (case-insensitive).")
+            .WithTags("Metrics");
+
+        api.MapGet("/leaderboard", GetLeaderboard)
+            .WithName("GetLeaderboard")
+            .WithSummary("Rank models across runs")
+            .WithDescription("Per dataset the newest run of each model with MASE and WQL relative to seasonal naive; per model the geometric mean of those ratios over datasets (Chronos paper aggregate).")
+            .WithTags("Leaderboard");
+
+        api.MapPost("/metrics", ScoreForecasts)
+            .WithName("ScoreForecasts")
+            .WithSummary("Score posted forecasts against actuals")
+            .WithDescription("MAE, RMSE, MAPE, sMAPE, MASE (needs history), WAPE, WQL and coverage (need quantiles), per series and over all series.")
+            .WithTags("Metrics");
+
+        api.MapGet("/backtests/compare", CompareBacktests)
+            .WithName("CompareBacktests")
+            .WithSummary("Compare runs window by window")
+            .WithDescription("Pooled metrics per backtest window of 2 to 10 runs (repeat runId), and whether they scored the same series and timestamps.")
+            .WithTags("Backtests");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<PagedResult<RunSummary>>, ValidationProblem>> ListRuns(
+        [FromServices] RunReader reader, CancellationToken cancellationToken,
+        int page = 1, int pageSize = 20, string? dataset = null, string? model = null)
+    {
+        if (PagingErrors(page, pageSize) is { } errors) return TypedResults.ValidationProblem(errors);
+        var runs = (await reader.ListAsync(cancellationToken))
+            .Where(r => dataset is null || r.Dataset == dataset)
+            .Where(r => model is null || r.Model == model)
+            .ToList();
+        return TypedResults.Ok(Page(runs, page, pageSize));
+    }
+
+    public static async Task<Results<Ok<RunDetail>, NotFound<ProblemDetails>, ValidationProblem>> GetRun(
+        string runId, [FromServices] RunReader reader, CancellationToken cancellationToken)
+    {
+        if (RunIdErrors(runId) is { } errors) return TypedResults.ValidationProblem(errors);
+        var summary = await reader.GetSummaryAsync(runId, cancellationToken);
+        if (summary is null) return RunNotFound(runId);
+        var manifest = (await reader.GetManifestAsync(runId, cancellationToken))!;
+        var metrics = await reader.ReadMetricsAsync(runId, cancellationToken) ?? new RunMetrics();
+        var config = await reader.ReadConfigAsync(runId, cancellationToken) ?? new RunConfigSummary();
+        string configText = await reader.ReadTextAsync(runId, RunReader.ConfigFile, cancellationToken) ?? "";
+        return TypedResults.Ok(new RunDetail(summary, metrics.Evaluation, config.Data.Path, manifest.Files, configText));
+    }
+
+    public static async Task<Results<Ok<DatasetMetrics>, NotFound<ProblemDetails>, ValidationProblem>> GetDatasetMetrics(
+        string runId, [FromServices] RunReader reader, CancellationToken cancellationToken)
+    {
+        if (RunIdErrors(runId) is { } errors) return TypedResults.ValidationProblem(errors);
+        var metrics = await reader.GetManifestAsync(runId, cancellationToken) is null ? null : await reader.ReadMetricsAsync(runId, cancellationToken);
+        if (metrics is null) return RunNotFound(runId);
+        var d = metrics.Dataset;
+        return TypedResults.Ok(new DatasetMetrics(runId, d.Name, d.Model, d.Series, d.Metrics, d.SeasonalNaive, d.RelativeToSeasonalNaive,
+            metrics.Aggregate.SeriesRelativeToSeasonalNaiveGeometricMean));
+    }
+
+    public static async Task<Results<Ok<PagedResult<SeriesMetrics>>, NotFound<ProblemDetails>, ValidationProblem>> ListSeriesMetrics(
+        string runId, [FromServices] RunReader reader, CancellationToken cancellationToken,
+        int page = 1, int pageSize = 50, string? search = null)
+    {
+        if ((RunIdErrors(runId) ?? PagingErrors(page, pageSize)) is { } errors) return TypedResults.ValidationProblem(errors);
+        var metrics = await reader.GetManifestAsync(runId, cancellationToken) is null ? null : await reader.ReadMetricsAsync(runId, cancellationToken);
+        if (metrics is null) return RunNotFound(runId);
+        var series = metrics.PerSeries
+            .Where(s => string.IsNullOrEmpty(search) || s.Id.Contains(search, StringComparison.OrdinalIgnoreCase))
+            .Select(s => new SeriesMetrics(s.Id, s.Metrics, s.SeasonalNaive, s.RelativeToSeasonalNaive))
+            .ToList();
+        return TypedResults.Ok(Page(series, page, pageSize));
+    }
+
+    public static async Task<Ok<Leaderboard>> GetLeaderboard(
+        [FromServices] RunReader reader, CancellationToken cancellationToken, string? dataset = null)
+    {
+        var runs = (await reader.ListAsync(cancellationToken)).Where(r => dataset is null || r.Dataset == dataset);
+        return TypedResults.Ok(RunLeaderboard.Build(runs));
+    }
+
+    public static Results<Ok<ScoreResponse>, ValidationProblem> ScoreForecasts(ScoreRequest request)
+    {
+        var errors = PostedForecastScorer.Validate(request);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The posted forecasts cannot be scored.");
+        return TypedResults.Ok(PostedForecastScorer.Score(request));
+    }
+
+    public static async Task<Results<Ok<BacktestComparison>, NotFound<ProblemDetails>, ValidationProblem>> CompareBacktests(
+        [FromQuery(Name = "runId")] string[] runIds, [FromServices] BacktestComparer comparer, CancellationToken cancellationToken)
+    {
+        if (runIds.Length is < 2 or > 10)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["runId"] = [$"Name 2 to 10 runs to compare (got {runIds.Length}): ?runId=a&runId=b."] });
+        foreach (string id in runIds)
+            if (RunIdErrors(id) is { } errors) return TypedResults.ValidationProblem(errors);
+        var (comparison, missing) = await comparer.CompareAsync(runIds, cancellationToken);
+        if (comparison is null)
+            return TypedResults.NotFound(new ProblemDetails { Title = "Run not found", Status = 404, Detail = $"No committed run (or no evaluation forecasts) for: {string.Join(", ", missing)}." });
+        return TypedResults.Ok(comparison);
+    }
+
+    private static PagedResult<T> Page<T>(IReadOnlyList<T> items, int page, int pageSize) =>
+        new(page, pageSize, items.Count, [.. items.Skip((page - 1) * pageSize).Take(pageSize)]);
+
+    private static Dictionary<string, string[]>? PagingErrors(int page, int pageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (page < 1) errors["page"] = [$"page is 1-based; got {page}."];
+        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}; got {pageSize}."];
+        return errors.Count > 0 ? errors : null;
+    }
+
+    private static Dictionary<string, string[]>? RunIdErrors(string runId) =>
+        RunIds.IsValid(runId) ? null : new Dictionary<string, string[]>
+        {
+            ["runId"] = ["A run id is 1-128 letters, digits, '-', '_' or '.', starting with a letter or digit, e.g. 20261127T061500Z-default-3f9a1c."],
+        };
+
+    private static NotFound<ProblemDetails> RunNotFound(string runId) =>
+        TypedResults.NotFound(new ProblemDetails { Title = "Run not found", Status = 404, Detail = $"No committed run '{runId}' (runs without manifest.json are not visible)." });
+}

@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Forecast.Core.Artifacts;
+
+/// <summary>
+/// Reads committed runs back from an <see cref="IArtifactStore"/> for the Evaluator and the Dashboard: summaries,
+/// metrics.yaml, forecasts, EDA and any file the manifest lists. Only runs with a manifest exist (as
+/// <see cref="RunCatalog"/>), run ids are checked with <see cref="RunIds.IsValid"/> and file names must be listed in
+/// the manifest, so no caller-supplied name can reach outside a run. Committed runs are immutable, so what was read
+/// once is cached.
+/// </summary>
+public sealed class RunReader(IArtifactStore store)
+{
+    public const string MetricsFile = "metrics.yaml";
+    public const string ConfigFile = "config.yaml";
+    public const string ForecastsFile = "forecasts.csv";
+    public const string EvaluationForecastsFile = "evaluation/forecasts.csv";
+    public const string EdaFile = "eda/eda.yaml";
+    public const string CleaningFile = "cleaning.yaml";
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build();
+
+    private readonly ConcurrentDictionary<string, RunManifest> _manifests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RunSummary> _summaries = new(StringComparer.Ordinal);
+
+    // Parsed forecast tables and metrics of the last few runs looked at: a chart or a page of series would otherwise
+    // parse the whole forecasts.csv or metrics.yaml of a run with thousands of series on every click.
+    private const int CachedTables = 8;
+    private readonly Lock _tablesGate = new();
+    private readonly LinkedList<(string Key, object Value)> _tables = new();
+
+    public IArtifactStore Store => store;
+
+    /// <summary>Every committed run, newest first.</summary>
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        await foreach (var info in store.ListAsync("runs/", cancellationToken).ConfigureAwait(false))
+        {
+            var parts = info.Key.Split('/');
+            if (parts.Length == 3 && parts[2] == RunManifest.FileName && RunIds.IsValid(parts[1])) ids.Add(parts[1]);
+        }
+        var summaries = new List<RunSummary>(ids.Count);
+        foreach (string id in ids)
+            if (await GetSummaryAsync(id, cancellationToken).ConfigureAwait(false) is { } summary) summaries.Add(summary);
+        return [.. summaries.OrderByDescending(s => s.StartedUtc).ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The manifest of a committed run; null when the id is not a committed run.</summary>
+    /// <exception cref="ArgumentException">The id is not a valid run id.</exception>
+    public async Task<RunManifest?> GetManifestAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        EnsureValid(runId);
+        if (_manifests.TryGetValue(runId, out var cached)) return cached;
+        var manifest = await RunCatalog.GetAsync(store, runId, cancellationToken).ConfigureAwait(false);
+        if (manifest is not null) _manifests[runId] = manifest;
+        return manifest;
+    }
+
+    public async Task<RunSummary?> GetSummaryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (_summaries.TryGetValue(runId, out var cached)) return cached;
+        var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (manifest is null) return null;
+        var config = await ReadConfigAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunConfigSummary();
+        var metrics = await ReadMetricsHeadAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunMetrics();
+        var summary = new RunSummary(runId, manifest.Status, manifest.StartedUtc, manifest.CommittedUtc, config.Run.Name,
+            metrics.Dataset.Name.Length > 0 ? metrics.Dataset.Name : Path.GetFileNameWithoutExtension(config.Data.Path),
+            metrics.Dataset.Model.Length > 0 ? metrics.Dataset.Model : config.Model.Name,
+            metrics.Dataset.Series, metrics.Evaluation.Mode, metrics.Evaluation.Horizon, metrics.Evaluation.Windows,
+            metrics.Dataset.Metrics, metrics.Dataset.RelativeToSeasonalNaive, manifest.Files.Count);
+        _summaries[runId] = summary;
+        return summary;
+    }
+
+    /// <summary>
+    /// The bytes of <paramref name="path"/> in a committed run, or null when the run is not committed or its manifest
+    /// does not list the path (so "../x" or any name the Trainer did not write never reaches the store).
+    /// </summary>
+    public async Task<byte[]?> ReadFileAsync(string runId, string path, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (manifest is null || !manifest.Files.Any(f => string.Equals(f.Path, path, StringComparison.Ordinal))) return null;
+        return await store.GetAsync(RunIds.Prefix(runId) + path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> ReadTextAsync(string runId, string path, CancellationToken cancellationToken = default) =>
+        await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>metrics.yaml with every series (cached for the last few runs: a run page of 10,000 series parses it once).</summary>
+    public async Task<RunMetrics?> ReadMetricsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        string key = RunIds.Prefix(runId) + MetricsFile;
+        if (Cached<RunMetrics>(key) is { } cached) return cached;
+        var metrics = await ReadYamlAsync<RunMetrics>(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
+        if (metrics is not null) Remember(key, metrics);
+        return metrics;
+    }
+
+    /// <summary>
+    /// metrics.yaml without its per_series block, for run summaries: MetricsReport writes per_series last, as a
+    /// top-level key, so the text before the line "per_series:" is a whole YAML document and a list of runs never
+    /// parses thousands of series per run.
+    /// </summary>
+    private async Task<RunMetrics?> ReadMetricsHeadAsync(string runId, CancellationToken cancellationToken)
+    {
+        var text = await ReadTextAsync(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
+        if (text is null) return null;
+        int perSeries = text.StartsWith("per_series:", StringComparison.Ordinal) ? 0 : text.IndexOf("\nper_series:", StringComparison.Ordinal);
+        return Deserialize<RunMetrics>(perSeries < 0 ? text : text[..perSeries], runId, MetricsFile);
+    }
+
+    public Task<RunConfigSummary?> ReadConfigAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadYamlAsync<RunConfigSummary>(runId, ConfigFile, cancellationToken);
+
+    /// <summary>eda/eda.yaml, or null when the run was made with EDA switched off.</summary>
+    public Task<RunEda?> ReadEdaAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadYamlAsync<RunEda>(runId, EdaFile, cancellationToken);
+
+    /// <summary>forecasts.csv (beyond the data) or, with <paramref name="evaluation"/>, evaluation/forecasts.csv (windows with actuals).</summary>
+    public async Task<ForecastTable?> ReadForecastsAsync(string runId, bool evaluation, CancellationToken cancellationToken = default)
+    {
+        string path = evaluation ? EvaluationForecastsFile : ForecastsFile;
+        string key = RunIds.Prefix(runId) + path;
+        if (Cached<ForecastTable>(key) is { } cached) return cached;
+        var bytes = await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false);
+        if (bytes is null) return null;
+        var table = ForecastCsvReader.Read(bytes, store.Describe(key));
+        Remember(key, table);
+        return table;
+    }
+
+    private T? Cached<T>(string key) where T : class
+    {
+        lock (_tablesGate)
+        {
+            for (var node = _tables.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Key != key) continue;
+                _tables.Remove(node);
+                _tables.AddFirst(node);
+                return node.Value.Value as T;
+            }
+        }
+        return null;
+    }
+
+    private void Remember(string key, object value)
+    {
+        lock (_tablesGate)
+        {
+            _tables.AddFirst((key, value));
+            while (_tables.Count > CachedTables) _tables.RemoveLast();
+        }
+    }
+
+    private async Task<T?> ReadYamlAsync<T>(string runId, string path, CancellationToken cancellationToken) where T : class
+    {
+        var text = await ReadTextAsync(runId, path, cancellationToken).ConfigureAwait(false);
+        return text is null ? null : Deserialize<T>(text, runId, path);
+    }
+
+    private T? Deserialize<T>(string text, string runId, string path) where T : class
+    {
+        try
+        {
+            return Yaml.Deserialize<T>(text);
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException($"{store.Describe(RunIds.Prefix(runId) + path)} line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
+    }
+
+    private static void EnsureValid(string runId)
+    {
+        if (!RunIds.IsValid(runId))
+            throw new ArgumentException($"'{runId}' is not a run id: use the id of a run folder (letters, digits, '-', '_', '.'), e.g. 20261127T061500Z-default-3f9a1c.", nameof(runId));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace Forecast.Dashboard.Tests;
+
+/// <summary>The Dashboard in a real browser (Debian's chromium through Playwright) against the real app on 127.0.0.1.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
+{
+    private DashboardApp _app = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = new DashboardApp(runs);
+        if (File.Exists(Browser.ExecutablePath)) _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [ChromiumFact]
+    public async Task List_then_run_then_chart_then_leaderboard_then_start_a_run_and_see_it_complete()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseAddress);
+
+        // The runs list: every committed run with its status and key metrics.
+        await page.GotoAsync("/");
+        var rows = page.Locator("#runs tbody tr");
+        (await rows.CountAsync()).Should().BeGreaterThanOrEqualTo(4);
+        var row = page.Locator($"#runs tr[data-run-id='{runs.SeasonalNaiveHoldout}']");
+        (await row.Locator(".status").InnerTextAsync()).Should().Be("committed");
+        (await row.InnerTextAsync()).Should().Contain("seasonal_naive").And.Contain("rdatasets_monthly");
+        await Browser.ScreenshotAsync(page, "1-runs");
+
+        // Open the run: metrics table, EDA summary and the chart of the first series.
+        await row.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync($"**/runs/{runs.SeasonalNaiveHoldout}");
+        (await page.Locator("#dataset-metrics tbody tr").CountAsync()).Should().BeGreaterThan(5);
+        (await page.Locator("#eda-summary").InnerTextAsync()).Should().Contain("Series").And.Contain("Detected seasons");
+        var chart = page.Locator("#forecast-chart[data-state='drawn']");
+        await chart.WaitForAsync();
+        (await page.Locator("#chart-series").InnerTextAsync()).Should().Be("AirPassengers");
+        int history = DashboardRuns.FixtureLength("AirPassengers");
+        history.Should().Be(144);
+        (await Attribute(chart, "data-points")).Should().Be(history + 18, "the time axis holds the 144 months of history and the 18 forecast months");
+        (await Attribute(chart, "data-history-points")).Should().Be(history);
+        (await Attribute(chart, "data-forecast-points")).Should().Be(18);
+        (await Attribute(chart, "data-actual-points")).Should().Be(18, "the holdout window's actuals are drawn");
+        (await page.Locator("#forecast-chart canvas").CountAsync()).Should().BeGreaterThan(0);
+        await Browser.ScreenshotAsync(page, "2-run");
+
+        // Zoom: dragging across the plot narrows the time axis.
+        await page.Locator("#forecast-chart .u-over").ScrollIntoViewIfNeededAsync();
+        var box = (await page.Locator("#forecast-chart .u-over").BoundingBoxAsync())!;
+        double before = double.Parse((await chart.GetAttributeAsync("data-x-max"))!, CultureInfo.InvariantCulture) - double.Parse((await chart.GetAttributeAsync("data-x-min"))!, CultureInfo.InvariantCulture);
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.5f, box.Y + box.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.9f, box.Y + box.Height / 2, new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
+        double after = double.Parse((await chart.GetAttributeAsync("data-x-max"))!, CultureInfo.InvariantCulture) - double.Parse((await chart.GetAttributeAsync("data-x-min"))!, CultureInfo.InvariantCulture);
+        after.Should().BeLessThan(before * 0.6);
+        await Browser.ScreenshotAsync(page, "3-zoomed");
+
+        // Another series through the search.
+        await page.FillAsync("#series-filter input[name=q]", "deaths");
+        await page.ClickAsync("#series-filter button");
+        await page.WaitForURLAsync("**q=deaths**");
+        (await page.Locator("#series tbody tr").CountAsync()).Should().Be(5);
+        await page.ClickAsync("#series a.series-link >> text=ldeaths");
+        await page.WaitForURLAsync("**series=ldeaths**");
+        await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
+        (await page.Locator("#chart-series").InnerTextAsync()).Should().Be("ldeaths");
+        (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(DashboardRuns.FixtureLength("ldeaths") + 18);
+
+        // The leaderboard ranks the models that ran on the dataset.
+        await page.ClickAsync("#nav-leaderboard");
+        await page.WaitForURLAsync("**/leaderboard");
+        await page.SelectOptionAsync("select[name=dataset]", "rdatasets_monthly");
+        await page.ClickAsync("form.filters button");
+        await page.WaitForURLAsync("**dataset=rdatasets_monthly**");
+        var models = await page.Locator("#leaderboard-models tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.model)");
+        models.Should().Contain(["seasonal_naive", "naive"]); // other tests of the collection may have started runs too
+        (await page.Locator("#leaderboard-models tr[data-model='seasonal_naive'] td").Nth(3).InnerTextAsync()).Should().Be("1");
+        await Browser.ScreenshotAsync(page, "4-leaderboard");
+
+        // Start a run: the Trainer runs as a process; the page follows it until the run is committed.
+        await page.ClickAsync("#nav-new-run");
+        await page.SelectOptionAsync("#Config", "default-config.yaml");
+        await page.SelectOptionAsync("#Model", "mean");
+        await page.FillAsync("#Horizon", "6");
+        await page.ClickAsync("#start-run-button");
+        await page.WaitForURLAsync("**/jobs/*");
+        await page.Locator("#job:not([data-state='running'])").WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
+        await Browser.ScreenshotAsync(page, "5-run-completed");
+        (await page.Locator("#job").GetAttributeAsync("data-state")).Should().Be("succeeded", await page.Locator("#job-log").InnerTextAsync());
+        (await page.Locator("#job-progress").GetAttributeAsync("value")).Should().Be("100");
+        (await page.Locator("#job-log").InnerTextAsync()).Should().Contain("committed");
+        await page.ClickAsync("#job-run-link");
+        await page.WaitForURLAsync("**/runs/*");
+        (await page.Locator("#run-model").InnerTextAsync()).Should().Be("mean");
+        (await page.Locator("#dataset-metrics").InnerTextAsync()).Should().Contain("mase");
+        await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
+        (await Attribute(page.Locator("#forecast-chart"), "data-forecast-points")).Should().Be(6);
+    }
+
+    [ChromiumFact]
+    public async Task A_series_id_holding_a_script_tag_is_shown_as_text_and_never_runs()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseAddress);
+        bool dialog = false;
+        page.Dialog += (_, d) => { dialog = true; _ = d.DismissAsync(); };
+        await page.GotoAsync($"/runs/{runs.ScriptRun}?series={Uri.EscapeDataString(DashboardRuns.ScriptId)}");
+        await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
+        (await page.Locator("#chart-series").InnerTextAsync()).Should().Be(DashboardRuns.ScriptId);
+        (await page.Locator("#series a.series-link", new PageLocatorOptions { HasText = "alert('x')" }).InnerTextAsync()).Should().Be(DashboardRuns.ScriptId);
+        var inlineScripts = await page.Locator("script").EvaluateAllAsync<int>("s => s.filter(e => e.textContent.includes('alert')).length");
+        inlineScripts.Should().Be(0);
+        (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(DashboardRuns.FixtureLength("nottem") + 18);
+        dialog.Should().BeFalse();
+        await Browser.ScreenshotAsync(page, "6-script-id");
+    }
+
+    [ChromiumFact]
+    public async Task Thousands_of_series_are_paged_and_searched()
+    {
+        var page = await _browser.NewPageAsync(_app.BaseAddress);
+        await page.GotoAsync($"/runs/{runs.ManySeriesRun}");
+        (await page.Locator("#series tbody tr").CountAsync()).Should().Be(50);
+        (await page.Locator(".pager").Last.InnerTextAsync()).Should().Contain($"page 1 of {DashboardRuns.ManySeries / 50}");
+        await page.ClickAsync("a[rel=next]");
+        await page.WaitForURLAsync("**p=2**");
+        (await page.Locator("#series tbody tr").First.InnerTextAsync()).Should().StartWith("s0050");
+        await page.FillAsync("#series-filter input[name=q]", "s119");
+        await page.ClickAsync("#series-filter button");
+        await page.WaitForURLAsync("**q=s119**");
+        (await page.Locator("#series tbody tr").CountAsync()).Should().Be(10);
+        await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
+        (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(48 + 6);
+    }
+
+    private static async Task<int> Attribute(ILocator locator, string name) =>
+        int.Parse((await locator.GetAttributeAsync(name))!, CultureInfo.InvariantCulture);
+}
