@@ -124,24 +124,25 @@ static double MatmulGflops()
     return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
 }
 
-// 1000 batches of 8 series through Bolt-small: RSS after 100 batches vs after 1000 (no per-batch growth).
+// 1000 batches of 8 series through Bolt-small (BENCH_BATCHES to change): RSS after a tenth of them vs at the end.
 static void MemoryFlat()
 {
+    var batches = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BATCHES"), out var b) ? b : 1000;
     using var bolt = Models.Bolt(Models.BoltSmall, ScalarType.Float32);
     using var context = Models.RandomWalks(8);
     double afterWarmup = 0;
     var watch = Stopwatch.StartNew();
-    for (var batch = 1; batch <= 1000; batch++)
+    for (var batch = 1; batch <= batches; batch++)
     {
         using (var scope = NewDisposeScope())
             bolt.Predict(context, 64);
-        if (batch == 100)
+        if (batch == batches / 10)
             afterWarmup = CurrentRssMiB();
     }
     var end = CurrentRssMiB();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| bolt-small-memory | Bolt-small, 1000 batches of 8 | 8 | float32 | {watch.Elapsed.TotalSeconds / 1000:F4} per batch | | | "
-        + $"RSS {afterWarmup:F0} after 100 → {end:F0} after 1000 (peak {PeakRssMiB():F0}) | growth {end - afterWarmup:+0;-0;0} MiB |"));
+        $"| bolt-small-memory | Bolt-small, {batches} batches of 8 | 8 | float32 | {watch.Elapsed.TotalSeconds / batches:F4} per batch | | | "
+        + $"RSS {afterWarmup:F0} after {batches / 10} → {end:F0} after {batches} (peak {PeakRssMiB():F0}) | growth {end - afterWarmup:+0;-0;0} MiB |"));
 }
 
 // bf16 quantiles vs the float32 path on the same weights, relative to each series' scale (mean |context|).
@@ -169,14 +170,15 @@ static void Probe()
         bolt.MaxBatchSize = chunk;
     Console.WriteLine($"model {CurrentRssMiB():F0}");
     using var context = Models.RandomWalks(256);
-    for (var i = 0; i < 3; i++)
+    var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
+    for (var i = 0; i < repeats; i++)
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(context, 64)) { }
         Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount}");
     }
     using var one = Models.RandomWalks(1);
-    for (var i = 0; i < 5; i++)
+    for (var i = 0; i < (repeats > 1 ? 5 : 0); i++)
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(one, 64)) { }
