@@ -165,16 +165,19 @@ static void Probe()
 {
     Console.WriteLine($"start {CurrentRssMiB():F0}");
     using var bolt = Models.Bolt(Models.BoltSmall, ScalarType.Float32);
+    if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
+        bolt.MaxBatchSize = chunk;
     Console.WriteLine($"model {CurrentRssMiB():F0}");
     using var context = Models.RandomWalks(256);
-    for (var i = 0; i < 3; i++)
+    var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
+    for (var i = 0; i < repeats; i++)
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(context, 64)) { }
         Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount}");
     }
     using var one = Models.RandomWalks(1);
-    for (var i = 0; i < 5; i++)
+    for (var i = 0; i < (repeats > 1 ? 5 : 0); i++)
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(one, 64)) { }
