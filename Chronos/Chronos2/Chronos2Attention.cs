@@ -1,3 +1,4 @@
+using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -6,7 +7,8 @@ namespace Forecast.Chronos.Chronos2;
 /// <summary>
 /// Multi-head attention of Chronos-2 (chronos2/layers.py: MHA, "eager" path; "sdpa" computes the same with
 /// scale=1.0): q/k/v/o without biases, no 1/√d_kv scaling of the scores, an additive mask, softmax in float32.
-/// The time attention rotates q and k with RoPE; the group attention does not.
+/// The time attention rotates q and k with RoPE; the group attention does not. The projections may hold bfloat16
+/// weights (the opt-in path, <see cref="MixedPrecision"/>) while scores, softmax and the residual stream stay float32.
 /// </summary>
 public sealed class Chronos2Attention : nn.Module
 {
@@ -37,9 +39,9 @@ public sealed class Chronos2Attention : nn.Module
     public Tensor forward(Tensor hidden, Tensor mask, (Tensor Cos, Tensor Sin)? rope = null)
     {
         using var scope = NewDisposeScope();
-        var queries = SplitHeads(q.forward(hidden));
-        var keys = SplitHeads(k.forward(hidden));
-        var values = SplitHeads(v.forward(hidden));
+        var queries = SplitHeads(MixedPrecision.Dense(q, hidden));
+        var keys = SplitHeads(MixedPrecision.Dense(k, hidden));
+        var values = SplitHeads(MixedPrecision.Dense(v, hidden));
         if (rope is { } tables)
         {
             queries = RotaryEmbedding.Apply(queries, tables.Cos, tables.Sin);
@@ -50,7 +52,7 @@ public sealed class Chronos2Attention : nn.Module
         var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
         weights = dropout.forward(weights);
         var context = weights.matmul(values);
-        return o.forward(MergeHeads(context)).MoveToOuterDisposeScope();
+        return MixedPrecision.Dense(o, MergeHeads(context)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -60,8 +62,8 @@ public sealed class Chronos2Attention : nn.Module
     /// </summary>
     public Tensor AttendToSelf(Tensor hidden)
     {
-        using var values = v.forward(hidden);
-        return o.forward(values);
+        using var values = MixedPrecision.Dense(v, hidden);
+        return MixedPrecision.Dense(o, values);
     }
 
     private Tensor SplitHeads(Tensor projected)

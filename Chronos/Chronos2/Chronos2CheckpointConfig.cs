@@ -81,8 +81,13 @@ public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Co
         public int RequiredInt(string name) =>
             OptionalInt(name) ?? throw new InvalidDataException($"{path}: {prefix}{name} is missing.");
 
+        /// <summary>An integer; a whole float such as 8192.0 is accepted too (Python's json reads it and the model works).</summary>
         public int? OptionalInt(string name) =>
-            Get(name, JsonValueKind.Number) is { } v ? v.TryGetInt32(out var i) ? i : throw Bad(name, v, "an integer") : null;
+            Get(name, JsonValueKind.Number) is { } v
+                ? v.TryGetInt32(out var i) ? i
+                : v.GetDouble() is var d && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue ? (int)d
+                : throw Bad(name, v, "an integer")
+                : null;
 
         public double Double(string name, double fallback) => Get(name, JsonValueKind.Number)?.GetDouble() ?? fallback;
 

@@ -1,5 +1,6 @@
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Weights;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -47,6 +48,22 @@ public sealed class Chronos2Model : nn.Module
     public int QuantileCount => ChronosConfig.Quantiles.Count;
     public int PatchSize => ChronosConfig.OutputPatchSize;
     public ArcsinhInstanceNorm InstanceNorm => instanceNorm;
+
+    /// <summary>dtype of the encoder's linear layers (see <see cref="UseEncoderDType"/>).</summary>
+    public ScalarType EncoderDType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// The opt-in bfloat16 path, as torch.autocast runs it on CPU (and as ChronosBoltModel.UseStackDType): only the
+    /// encoder's linear weights change dtype, so the products run on the AVX512-BF16 units while scaling, patch and
+    /// quantile embeddings, norms, softmax and the residual stream stay float32.
+    /// </summary>
+    public void UseEncoderDType(ScalarType dtype)
+    {
+        foreach (var (_, module) in encoder.named_modules())
+            if (module is Linear linear)
+                linear.to(dtype);
+        EncoderDType = dtype;
+    }
 
     /// <summary>Loads checkpoint tensors by name; a missing tensor or a shape mismatch names the tensor.</summary>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string source) =>

@@ -13,7 +13,10 @@ namespace Forecast.Chronos.Chronos2;
 /// </summary>
 public static class Chronos2Pretrained
 {
-    /// <param name="dtype">float32 (default, as from_pretrained without torch_dtype) or bfloat16/float16.</param>
+    /// <param name="dtype">
+    /// float32 (default, as from_pretrained without torch_dtype), or bfloat16/float16 for the encoder's linear layers
+    /// only (<see cref="Chronos2Model.UseEncoderDType"/>).
+    /// </param>
     public static Chronos2Pipeline Load(string directory, ScalarType dtype = ScalarType.Float32) =>
         Load(directory, dtype, model =>
         {
@@ -55,7 +58,7 @@ public static class Chronos2Pretrained
             throw;
         }
         if (dtype != ScalarType.Float32)
-            model.to(dtype);
+            model.UseEncoderDType(dtype);
         return new Chronos2Pipeline(model);
     }
 }

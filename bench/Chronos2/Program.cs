@@ -118,7 +118,7 @@ static Chronos2Pipeline OfficialSize(ScalarType dtype)
     var model = new Chronos2Model(core, new Chronos2ForecastingConfig());
     // TorchSharp's default init; the speed does not depend on the values.
     if (dtype != ScalarType.Float32)
-        model.to(dtype);
+        model.UseEncoderDType(dtype);   // as Chronos2Pretrained.Load(dir, dtype)
     return new Chronos2Pipeline(model) { Warn = _ => { } };
 }
 

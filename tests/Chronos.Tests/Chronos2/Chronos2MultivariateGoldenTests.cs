@@ -104,20 +104,19 @@ public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2Mode
     }
 
     [Fact]
-    public void Bfloat16_encoder_states_stay_close_to_float32()
+    public void Bfloat16_linear_layers_keep_forecasts_close_to_float32()
     {
-        // The set-a model (initializer_factor 1.0, perturbed norms) amplifies rounding: quantiles pass through sinh,
-        // so the comparison is on the encoder states, relative to their magnitude.
         using var bf16 = Chronos2Fixtures.LoadSetA(ScalarType.BFloat16);
-        using var noGrad = no_grad();
-        var groups = tensor(new long[] { 0, 0, 0 });
-        using var expected = pipeline.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
-        using var actual = bf16.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
-        actual.Hidden.dtype.Should().Be(ScalarType.BFloat16);
-        var error = (actual.Hidden.to_type(ScalarType.Float32) - expected.Hidden).abs().max().item<float>();
-        var magnitude = expected.Hidden.abs().max().item<float>();
-        Console.WriteLine($"bf16 encoder max |diff| {error} of max |h| {magnitude}");
-        (error / magnitude).Should().BeLessThan(0.05f);
+        bf16.Model.EncoderDType.Should().Be(ScalarType.BFloat16);
+        var rows = Rows;
+        var expected = pipeline.Predict([Chronos2Input.Multivariate(rows)], Horizon)[0];
+        var actual = bf16.Predict([Chronos2Input.Multivariate(rows)], Horizon)[0];
+        actual.dtype.Should().Be(ScalarType.Float32);
+        using var scale = golden["context"].nan_to_num().abs().mean([-1L]).view(3, 1, 1);
+        var relative = ((actual - expected).abs() / scale).max().item<float>();
+        // The set-a model (initializer_factor 1.0, perturbed norms) amplifies rounding, and quantiles pass through
+        // sinh: measured 0.30 of scale at worst (0.73 with the whole model in bfloat16), median quantiles far closer.
+        relative.Should().BeLessThan(0.35f);
     }
 
     [Fact]
