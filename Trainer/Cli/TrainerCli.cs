@@ -1,8 +1,11 @@
 using System.CommandLine;
 using Forecast.Core.Data;
 using Forecast.Core.Evaluation;
+using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Features;
 using Forecast.Trainer.Pipeline;
+using Forecast.Trainer.Platform;
 using Spectre.Console;
 
 namespace Forecast.Trainer.Cli;
@@ -24,7 +27,9 @@ public static class TrainerCli
         """;
 
     /// <param name="interactive">Whether to draw a progress bar; null decides from whether stdout is a terminal.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, bool? interactive = null, CancellationToken cancellationToken = default)
+    /// <param name="platform">S3 storage, feature flags and logging from the host; null is <see cref="TrainerPlatform.Local"/>.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, bool? interactive = null, CancellationToken cancellationToken = default,
+        TrainerPlatform? platform = null)
     {
         var configOption = new Option<string?>("--config", "-c")
         {
@@ -41,7 +46,7 @@ public static class TrainerCli
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellationToken);
             exitCode = await RunPipelineAsync(parse.GetValue(configOption), parse.GetValue(setOption) ?? [], output, errors,
-                interactive ?? !Console.IsOutputRedirected, linked.Token);
+                interactive ?? !Console.IsOutputRedirected, platform ?? TrainerPlatform.Local, linked.Token);
             return exitCode;
         });
 
@@ -56,25 +61,28 @@ public static class TrainerCli
         return await parseResult.InvokeAsync(invocation, cancellationToken);
     }
 
-    private static async Task<int> RunPipelineAsync(string? configFlag, string[] overrides, TextWriter output, TextWriter errors, bool interactive, CancellationToken cancellationToken)
+    private static async Task<int> RunPipelineAsync(string? configFlag, string[] overrides, TextWriter output, TextWriter errors, bool interactive,
+        TrainerPlatform platform, CancellationToken cancellationToken)
     {
-        var log = new ConsoleRunLog(output, errors);
+        var log = new ConsoleRunLog(output, errors, logger: platform.Logger);
         try
         {
             string path = ConfigLoader.ResolvePath(configFlag);
             log.Info($"Configuration {path}{(overrides.Length > 0 ? " with " + string.Join(" ", overrides.Select(o => "--set " + o)) : "")}");
-            var config = ConfigLoader.Load(path, overrides);
+            var (config, withModel) = await PlatformConfig.LoadAsync(path, overrides, platform.Locations, cancellationToken);
+            config = await FeatureOverrides.ApplyAsync(config, platform.Features, withModel, log, cancellationToken);
+            var store = platform.Locations.OpenArtifactStore(config.Run.Output);
             RunResult result;
             if (interactive)
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes });
-                var barLog = new ConsoleRunLog(line => console.WriteLine(line), line => { errors.WriteLine(line); errors.Flush(); });
+                var barLog = new ConsoleRunLog(line => console.WriteLine(line), line => { errors.WriteLine(line); errors.Flush(); }, logger: platform.Logger);
                 result = await console.Progress().AutoClear(false)
-                    .StartAsync(context => new TrainingPipeline(config, barLog, new SpectreProgress(context)).RunAsync(cancellationToken));
+                    .StartAsync(context => new TrainingPipeline(config, barLog, new SpectreProgress(context), store, locations: platform.Locations).RunAsync(cancellationToken));
             }
             else
             {
-                result = await new TrainingPipeline(config, log, new PlainProgress(log)).RunAsync(cancellationToken);
+                result = await new TrainingPipeline(config, log, new PlainProgress(log), store, locations: platform.Locations).RunAsync(cancellationToken);
             }
             log.Info($"Done: {result.Location}");
             return ExitCodes.Ok;

@@ -7,7 +7,9 @@ using Forecast.Core.Models;
 using Forecast.Core.Models.Baselines;
 using Forecast.Core.Plots;
 using Forecast.Core.Series;
+using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Telemetry;
 
 namespace Forecast.Trainer.Pipeline;
 
@@ -16,20 +18,24 @@ namespace Forecast.Trainer.Pipeline;
 /// seasonal naive on the same windows for relative scores) → forecast beyond the data → plots → commit. Everything
 /// goes through a <see cref="RunWriter"/>; any failure aborts the run, so no partial run is ever committed.
 /// </summary>
-public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgress<ForecastProgress>? progress = null, IArtifactStore? store = null, TimeProvider? clock = null)
+/// <remarks>Each stage is a span of <see cref="TrainerTelemetry"/>; model calls and uploads are spans of their own.</remarks>
+public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgress<ForecastProgress>? progress = null, IArtifactStore? store = null, TimeProvider? clock = null, StorageLocations? locations = null)
 {
-    private readonly IArtifactStore _store = store ?? new LocalFolderArtifactStore(config.Run.Output);
+    private readonly IArtifactStore _store = new InstrumentedArtifactStore(store ?? new LocalFolderArtifactStore(config.Run.Output));
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var writer = new RunWriter(_store, RunIds.New(config.Run.Name, _clock.GetUtcNow().UtcDateTime), _clock);
+        using var activity = TrainerTelemetry.Source.StartActivity("run");
+        activity?.SetTag(TrainerTelemetry.RunIdTag, writer.RunId);
+        activity?.SetTag(TrainerTelemetry.ModelTag, config.Model.Name);
         try
         {
             await WriteConfigAsync(writer, cancellationToken);
             var series = await LoadAndCleanAsync(writer, cancellationToken);
             await ExploreAsync(series, writer, cancellationToken);
-            var model = config.Model.Create(new ModelContext(config.Run.Seed));
+            var model = TrainerTelemetry.Instrument(config.Model.Create(new ModelContext(config.Run.Seed)));
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
@@ -41,8 +47,9 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
             return new RunResult(writer.RunId, writer.Location, manifest, score.Dataset, baseline.Dataset);
         }
-        catch
+        catch (Exception e)
         {
+            TrainerTelemetry.RecordFailure(activity, "run", e);
             await writer.AbortAsync();
             throw;
         }
@@ -66,7 +73,9 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
     private async Task<IReadOnlyList<TimeSeries>> LoadAndCleanAsync(RunWriter writer, CancellationToken cancellationToken)
     {
         log.Info($"Loading {config.Data.Path}");
-        var loaded = await SeriesLoader.LoadAsync(config.Data, cancellationToken);
+        LoadedData loaded;
+        using (TrainerTelemetry.Source.StartActivity("load"))
+            loaded = await LoadAsync(cancellationToken);
         log.Info($"Loaded {loaded.Fingerprint.Rows} rows, {loaded.Fingerprint.Series} series (sha256 {loaded.Fingerprint.Sha256[..12]}…)");
         await writer.PutTextAsync("data_fingerprint.yaml", YamlText.Serialize(new Dictionary<string, object>
         {
@@ -76,7 +85,9 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             ["series"] = loaded.Fingerprint.Series,
         }), cancellationToken);
 
+        using var cleaning = TrainerTelemetry.Source.StartActivity("clean");
         var cleaned = SeriesCleaner.Clean(loaded.Series, config.Cleaning, config.Data.Path);
+        cleaning?.SetTag(TrainerTelemetry.SeriesCountTag, cleaned.Series.Count);
         foreach (string warning in cleaned.Report.Warnings) log.Warn(warning);
         log.Info($"Cleaned: {cleaned.Report.SeriesOut} series, {cleaned.Report.RowsOut} rows");
         await writer.PutTextAsync("cleaning.yaml", YamlText.Serialize(cleaned.Report), cancellationToken);
@@ -85,10 +96,33 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         return cleaned.Series;
     }
 
+    /// <summary>A local file through the loader's own checks; an s3:// object downloaded first (StorageLocations).</summary>
+    private async Task<LoadedData> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (!S3Uri.IsS3(config.Data.Path)) return await SeriesLoader.LoadAsync(config.Data, cancellationToken);
+        if (locations is null) throw new DataException("s3:// data needs S3 storage, which this pipeline was built without.", config.Data.Path, field: "data.path");
+        Stream stream;
+        try
+        {
+            stream = await locations.OpenReadAsync(config.Data.Path, cancellationToken);
+        }
+        catch (S3StorageException e) when (e.Failure is S3Failure.ObjectNotFound or S3Failure.BucketNotFound)
+        {
+            throw new DataException($"{e.Message} Fix data.path.", config.Data.Path, field: "data.path", inner: e);
+        }
+        catch (FormatException e)
+        {
+            throw new DataException(e.Message, config.Data.Path, field: "data.path", inner: e);
+        }
+        await using (stream)
+            return await SeriesLoader.LoadAsync(stream, config.Data.Path, config.Data, cancellationToken);
+    }
+
     private async Task ExploreAsync(IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
     {
         if (!config.Eda.Enabled) return;
         log.Info("Exploring the series (EDA)");
+        using var activity = TrainerTelemetry.Source.StartActivity("eda");
         var eda = SeriesExplorer.Explore(series, config.Eda, cancellationToken);
         await writer.PutTextAsync("eda/eda.yaml", YamlText.Serialize(eda.Report), cancellationToken);
         foreach (var plot in eda.Plots) await writer.PutAsync($"eda/{plot.Name}", plot.Png, cancellationToken);
@@ -102,6 +136,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         string dataset = Path.GetFileNameWithoutExtension(config.Data.Path);
         int SeasonLength(TimeSeries s) => options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
 
+        using var activity = TrainerTelemetry.Source.StartActivity("evaluate");
         log.Info($"Evaluating {model.Name}: {options.Mode.ToString().ToLowerInvariant()}, horizon {options.Horizon}, {windows.Count} window(s), {series.Count} series");
         var (forecasts, score) = await ForecastEvaluator.EvaluateAsync(dataset, model, windows, options, SeasonLength, progress, cancellationToken);
         var (_, baseline) = await ForecastEvaluator.EvaluateAsync(dataset, new SeasonalNaiveForecaster(options.SeasonLength), windows, options, SeasonLength, null, cancellationToken);
@@ -115,6 +150,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
 
     private async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
     {
+        using var activity = TrainerTelemetry.Source.StartActivity("forecast");
         log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {model.Name}");
         var request = new ForecastRequest(config.Evaluation.Horizon, config.Evaluation.Quantiles);
         var future = await model.ForecastAsync(series, request, progress, cancellationToken);

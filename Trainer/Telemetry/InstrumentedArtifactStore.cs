@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+using Forecast.Core.Artifacts;
+
+namespace Forecast.Trainer.Telemetry;
+
+/// <summary>An <see cref="IArtifactStore"/> whose puts are "upload" spans (key, bytes, destination); reads pass through.</summary>
+public sealed class InstrumentedArtifactStore(IArtifactStore inner) : IArtifactStore
+{
+    public string Describe(string key) => inner.Describe(key);
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        using var activity = TrainerTelemetry.Source.StartActivity("upload");
+        activity?.SetTag("forecast.artifact.key", key);
+        activity?.SetTag("forecast.artifact.bytes", content.Length);
+        activity?.SetTag("forecast.artifact.location", inner.Describe(key));
+        try
+        {
+            await inner.PutAsync(key, content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            TrainerTelemetry.RecordFailure(activity, "upload", e);
+            throw;
+        }
+    }
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+    public async IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in inner.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) yield return item;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
+}
