@@ -1,6 +1,6 @@
 using Forecast.Core.Models;
-using Forecast.Core.Threading;
 using Forecast.Core.Series;
+using Forecast.Core.Threading;
 
 namespace Forecast.Core.Evaluation;
 
@@ -27,21 +27,28 @@ public static class MetricsCalculator
         int seriesCount = windows[0].Histories.Count;
         var levels = forecasts[0].Count > 0 ? forecasts[0][0].QuantileLevels : [];
 
-        // Series are scored in parallel (each on its own sums); the dataset reduction then runs in series order, so
-        // results do not depend on the number of threads.
+        for (int w = 0; w < windows.Count; w++)
+        {
+            if (windows[w].Histories.Count != seriesCount || forecasts[w].Count != seriesCount)
+                throw new ArgumentException($"Window {w} has {windows[w].Histories.Count} series and {forecasts[w].Count} forecasts; every window needs one forecast for each of the {seriesCount} series.", nameof(forecasts));
+        }
         foreach (string metric in metrics)
         {
             if (Array.IndexOf(PerForecast, metric) < 0 && metric is not (MetricNames.Wape or MetricNames.Wql or MetricNames.Coverage))
                 throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
         }
+        var template = new ErrorSums(levels);
+        var coverageNames = template.CentralIntervals.Select(c => MetricNames.CoverageOf(levels[c.Lower])).ToArray();
         var perSeries = new SeriesScore[seriesCount];
         var seriesSums = new ErrorSums[seriesCount];
         var forecastValues = new double[seriesCount][];
+        // Series are scored in parallel (each on its own sums); the dataset reduction below runs in series order, so
+        // results do not depend on the number of threads.
         ParallelLoop.For(seriesCount,
-            () => new ErrorSums(levels),
+            () => new ErrorSums(template),
             (i, _, sums) =>
             {
-                var own = new ErrorSums(levels);
+                var own = new ErrorSums(template);
                 var means = new MeanOfFinite[PerForecast.Length];
                 for (int k = 0; k < means.Length; k++) means[k] = new MeanOfFinite();
                 var values = new double[windows.Count * PerForecast.Length];
@@ -64,11 +71,11 @@ public static class MetricsCalculator
                 }
                 seriesSums[i] = own;
                 forecastValues[i] = values;
-                perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, means, own));
+                perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, means, own, coverageNames));
                 return sums;
             });
 
-        var datasetSums = new ErrorSums(levels);
+        var datasetSums = new ErrorSums(template);
         var datasetMeans = new MeanOfFinite[PerForecast.Length];
         for (int k = 0; k < datasetMeans.Length; k++) datasetMeans[k] = new MeanOfFinite();
         for (int i = 0; i < seriesCount; i++)
@@ -76,7 +83,7 @@ public static class MetricsCalculator
             datasetSums.Add(seriesSums[i]);
             for (int j = 0; j < forecastValues[i].Length; j++) datasetMeans[j % PerForecast.Length].Add(forecastValues[i][j]);
         }
-        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums));
+        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums, coverageNames));
         return new ModelScore(datasetScore, perSeries);
     }
 
@@ -93,9 +100,9 @@ public static class MetricsCalculator
         values[4] = scale > 0 ? mae / scale : double.NaN; // README: MASE over series with a finite (non-zero) scale
     }
 
-    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled)
+    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled, string[] coverageNames)
     {
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, double>(metrics.Count + coverageNames.Length);
         foreach (string metric in metrics)
         {
             int k = Array.IndexOf(PerForecast, metric);
@@ -106,7 +113,7 @@ public static class MetricsCalculator
                 case MetricNames.Wql: result[metric] = pooled.WeightedQuantileLoss; break;
                 case MetricNames.Coverage:
                     for (int c = 0; c < pooled.CentralIntervals.Count; c++)
-                        result[MetricNames.CoverageOf(pooled.QuantileLevels[pooled.CentralIntervals[c].Lower])] = pooled.CoverageOf(c);
+                        result[coverageNames[c]] = pooled.CoverageOf(c);
                     break;
                 default: throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
             }

@@ -141,6 +141,10 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         var (forecasts, score) = await ForecastEvaluator.EvaluateAsync(dataset, model, windows, options, SeasonLength, progress, cancellationToken);
         var (_, baseline) = await ForecastEvaluator.EvaluateAsync(dataset, new SeasonalNaiveForecaster(options.SeasonLength), windows, options, SeasonLength, null, cancellationToken);
         log.Info("Metrics: " + string.Join(", ", score.Dataset.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:G4}"))));
+        var relative = RelativeScores.Ratios(score.Dataset.Metrics, baseline.Dataset.Metrics)
+            .Where(r => r.Key is MetricNames.Mase or MetricNames.Wql)
+            .Select(r => FormattableString.Invariant($"{r.Key} {r.Value:F3}")).ToList();
+        if (relative.Count > 0) log.Info($"Relative to seasonal naive (lower is better): {string.Join(", ", relative)}");
 
         await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline)), cancellationToken);
         var table = windows.Select((w, i) => ((int?)w.Index, forecasts[i], (IReadOnlyList<double[]>?)w.Actuals)).ToList();

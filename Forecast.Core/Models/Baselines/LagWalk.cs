@@ -12,12 +12,14 @@ internal static class LagWalk
     public static BaselineFit Fit(TimeSeries history, int lag, int horizon)
     {
         var y = history.Values;
-        var residuals = new List<double>(Math.Max(0, y.Length - lag));
+        var residuals = new double[Math.Max(0, y.Length - lag)];
+        int count = 0;
         for (int t = lag; t < y.Length; t++)
         {
             double e = y[t] - y[t - lag];
-            if (double.IsFinite(e)) residuals.Add(e);
+            if (double.IsFinite(e)) residuals[count++] = e;
         }
+        if (count < residuals.Length) Array.Resize(ref residuals, count);
         double sigma = BaselineForecaster.RootMeanSquare(residuals);
         var point = new double[horizon];
         var standardError = new double[horizon];
@@ -28,6 +30,6 @@ internal static class LagWalk
             point[h - 1] = y[n - lag + (h - 1) % lag];
             standardError[h - 1] = sigma * Math.Sqrt(seasonsBack);
         }
-        return new BaselineFit(point, standardError, [.. residuals], sigma, DegreesOfFreedom: null);
+        return new BaselineFit(point, standardError, residuals, sigma, DegreesOfFreedom: null);
     }
 }

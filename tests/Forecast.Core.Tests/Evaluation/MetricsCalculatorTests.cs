@@ -60,6 +60,55 @@ public class MetricsCalculatorTests
         score.Dataset.Metrics[MetricNames.Mase].Should().BeApproximately(2.5, 1e-12, "only the series with a finite scale counts");
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(37)]
+    [InlineData(256)]
+    public void SimdSumsEqualTheDefinitionsWithMissingAndZeroActuals(int horizon)
+    {
+        var random = new Random(horizon);
+        double[] levels = [0.1, 0.25, 0.5, 0.75, 0.9];
+        var y = Enumerable.Range(0, horizon).Select(h => h % 7 == 3 ? double.NaN : h % 5 == 1 ? 0 : random.NextDouble() * 10 - 2).ToArray();
+        var point = Enumerable.Range(0, horizon).Select(h => h % 11 == 0 ? 0 : random.NextDouble() * 10 - 2).ToArray();
+        point[0] = 0;
+        if (horizon > 1) y[1] = 0; // 0/0 in sMAPE
+        var quantiles = levels.Select(q => point.Select(p => p + 3 * (q - 0.5) + (random.NextDouble() - 0.5)).ToArray()).ToArray();
+
+        var sums = new ErrorSums(levels);
+        sums.Add(y, point, quantiles);
+
+        var valid = Enumerable.Range(0, horizon).Where(h => !double.IsNaN(y[h])).ToList();
+        double absY = valid.Sum(h => Math.Abs(y[h]));
+        sums.Count.Should().Be(valid.Count);
+        sums.AbsoluteError.Should().BeApproximately(valid.Sum(h => Math.Abs(y[h] - point[h])), 1e-9);
+        sums.SquaredError.Should().BeApproximately(valid.Sum(h => (y[h] - point[h]) * (y[h] - point[h])), 1e-9);
+        sums.AbsoluteActual.Should().BeApproximately(absY, 1e-9);
+        sums.SymmetricPercentageError.Should().BeApproximately(valid.Sum(h =>
+            Math.Abs(y[h]) + Math.Abs(point[h]) == 0 ? 0 : 200 * Math.Abs(y[h] - point[h]) / (Math.Abs(y[h]) + Math.Abs(point[h]))), 1e-9);
+        sums.PercentageCount.Should().Be(valid.Count(h => y[h] != 0));
+        sums.AbsolutePercentageError.Should().BeApproximately(valid.Where(h => y[h] != 0).Sum(h => 100 * Math.Abs(y[h] - point[h]) / Math.Abs(y[h])), 1e-9);
+        for (int q = 0; q < levels.Length; q++)
+        {
+            double expected = valid.Sum(h => 2 * Math.Abs((y[h] - quantiles[q][h]) * ((y[h] <= quantiles[q][h] ? 1 : 0) - levels[q])));
+            sums.QuantileLoss[q].Should().BeApproximately(expected, 1e-9);
+        }
+        sums.CentralIntervals.Should().Equal((0, 4), (1, 3));
+        sums.Inside[0].Should().Be(valid.Count(h => y[h] >= quantiles[0][h] && y[h] <= quantiles[4][h]));
+        sums.Inside[1].Should().Be(valid.Count(h => y[h] >= quantiles[1][h] && y[h] <= quantiles[3][h]));
+    }
+
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(100, 24)]
+    [InlineData(30, 40)]
+    public void SeasonalScaleSkipsMissingPairs(int length, int season)
+    {
+        var x = Enumerable.Range(0, length).Select(t => t % 13 == 4 ? double.NaN : Math.Sin(t) * 5 + t).ToArray();
+        int m = length > season ? season : 1;
+        var pairs = Enumerable.Range(m, length - m).Select(t => Math.Abs(x[t] - x[t - m])).Where(double.IsFinite).ToList();
+        SeasonalScale.Of(x, season).Should().BeApproximately(pairs.Average(), 1e-12);
+    }
+
     [Fact]
     public void RelativeScoresAreGeometricMeansOfRatios()
     {
