@@ -1,0 +1,42 @@
+using Forecast.Core.Artifacts;
+using Forecast.Core.Storage;
+using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Pipeline;
+
+namespace Forecast.Trainer.Sharding;
+
+/// <summary>
+/// What the command line asked for: a plain run, one shard (<c>--shard i/N --batch B</c>) or a merge
+/// (<c>merge --batch B --shards N</c>); <see cref="PlanAsync"/> turns it into the config, store and variant the
+/// pipeline runs with.
+/// </summary>
+public sealed record ShardingRequest(string? Shard, string? Batch, int? MergeShards)
+{
+    public static readonly ShardingRequest None = new(null, null, null);
+
+    public async Task<(TrainerConfig Config, IArtifactStore Store, RunVariant? Variant)> PlanAsync(
+        TrainerConfig config, StorageLocations locations, IRunLog log, CancellationToken cancellationToken)
+    {
+        if (MergeShards is int count)
+        {
+            string batch = ShardSpec.ValidateBatch(Batch, "merge");
+            var shardStore = locations.OpenArtifactStore(ShardRun.StoreLocation(config.Run.Output));
+            var merge = await MergeRun.LoadAsync(shardStore, batch, count, log, cancellationToken);
+            return (merge.Adjust(config), locations.OpenArtifactStore(config.Run.Output), merge);
+        }
+        if (Shard is not null)
+        {
+            var spec = ShardSpec.Parse(Shard);
+            string batch = ShardSpec.ValidateBatch(Batch, "--shard");
+            var store = locations.OpenArtifactStore(ShardRun.StoreLocation(config.Run.Output));
+            string runId = spec.RunId(batch);
+            if (await RunCatalog.GetAsync(store, runId, cancellationToken) is not null)
+                throw new ConfigException("command line", "--batch",
+                    $"shard {spec} of batch '{batch}' is already committed ({ShardRun.Location(store, runId)}); each shard of a batch runs once: merge it, or start a new batch with another --batch.");
+            return (ShardRun.Adjust(config), store, new ShardRun(spec, batch));
+        }
+        if (Batch is not null)
+            throw new ConfigException("command line", "--batch", "--batch only applies with --shard i/N or the merge command; remove it or add --shard.");
+        return (config, locations.OpenArtifactStore(config.Run.Output), null);
+    }
+}
