@@ -46,8 +46,8 @@ public static class TrainerCli
             Arity = ArgumentArity.ZeroOrMore,
             Recursive = true,
         };
-        var shardOption = new Option<string?>("--shard") { Description = "Run shard i of N (0 <= i < N), e.g. --shard 0/4; needs --batch." };
-        var batchOption = new Option<string?>("--batch") { Description = "The id of a sharded job, shared by its shards and its merge.", Recursive = true };
+        var shardOption = new Option<string?>("--shard") { Description = "Run shard i of N (0 <= i < N), e.g. --shard 0/4 (default: FORECAST_SHARD); needs --batch." };
+        var batchOption = new Option<string?>("--batch") { Description = "The id of a sharded job, shared by its shards and its merge (default: FORECAST_BATCH).", Recursive = true };
         var shardsOption = new Option<int>("--shards") { Description = "How many shards the batch has (the N of --shard i/N).", Required = true };
         var merge = new Command("merge", "Combines the committed shard runs of --batch into one committed run over all series (metrics recomputed).") { shardsOption };
         var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, merge };
@@ -59,8 +59,8 @@ public static class TrainerCli
                 interactive ?? !Console.IsOutputRedirected, platform ?? TrainerPlatform.Local, linked.Token);
             return exitCode;
         };
-        root.SetAction((parse, ct) => run(parse, new ShardingRequest(parse.GetValue(shardOption), parse.GetValue(batchOption), null), ct));
-        merge.SetAction((parse, ct) => run(parse, new ShardingRequest(null, parse.GetValue(batchOption), parse.GetValue(shardsOption)), ct));
+        root.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(parse.GetValue(shardOption), parse.GetValue(batchOption), null, Environment.GetEnvironmentVariable), ct));
+        merge.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(null, parse.GetValue(batchOption), parse.GetValue(shardsOption), Environment.GetEnvironmentVariable), ct));
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -14,6 +14,26 @@ public sealed record ShardingRequest(string? Shard, string? Batch, int? MergeSha
 {
     public static readonly ShardingRequest None = new(null, null, null);
 
+    /// <summary>Set by the Step Functions job on each shard task (container environment overrides, docs/deploy.md).</summary>
+    public const string ShardVariable = "FORECAST_SHARD";
+
+    /// <summary>Set by the Step Functions job on shard and merge tasks: the execution's name.</summary>
+    public const string BatchVariable = "FORECAST_BATCH";
+
+    /// <summary>
+    /// The options, with <see cref="ShardVariable"/> and <see cref="BatchVariable"/> filling in what the command line
+    /// leaves out (a task definition's command stays the same for every shard; only its environment is overridden).
+    /// A stray FORECAST_BATCH on a plain run is ignored.
+    /// </summary>
+    public static ShardingRequest FromCommandLine(string? shard, string? batch, int? mergeShards, Func<string, string?> environment)
+    {
+        shard ??= NullIfEmpty(environment(ShardVariable));
+        if (shard is not null || mergeShards is not null) batch ??= NullIfEmpty(environment(BatchVariable));
+        return new ShardingRequest(shard, batch, mergeShards);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     public async Task<(TrainerConfig Config, IArtifactStore Store, RunVariant? Variant)> PlanAsync(
         TrainerConfig config, StorageLocations locations, IRunLog log, CancellationToken cancellationToken)
     {

@@ -37,7 +37,6 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
         ["Storage__S3__EmulatorMode"] = "true",
         ["AWS_ACCESS_KEY_ID"] = S3rverProcess.AccessKey,
         ["AWS_SECRET_ACCESS_KEY"] = S3rverProcess.SecretKey,
-        ["FORECAST_CONFIG"] = TrainerRun.DefaultConfig,
     };
 
     [Fact]
@@ -50,10 +49,15 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
         string[] common = ["--config", TrainerRun.DefaultConfig, "--set", $"data.path={_bucket.Append("input/rdatasets_monthly.csv")}", "--set", $"run.output={output}"];
         const int shards = 3;
 
+        // As the Step Functions job starts them: one command for all shards, the shard and batch in the environment.
         var results = await Task.WhenAll(Enumerable.Range(0, shards).Select(i =>
-            TrainerProcess.RunAsync(Environment(), [.. common, "--shard", $"{i}/{shards}", "--batch", "s3batch"])));
-        foreach (var (code, _, err) in results) code.Should().Be(ExitCodes.Ok, err);
-        var merge = await TrainerProcess.RunAsync(Environment(), ["merge", .. common, "--batch", "s3batch", "--shards", $"{shards}"]);
+            TrainerProcess.RunAsync(new(Environment()) { ["FORECAST_SHARD"] = $"{i}/{shards}", ["FORECAST_BATCH"] = "s3batch" }, common)));
+        foreach (var (code, output, err) in results)
+        {
+            code.Should().Be(ExitCodes.Ok, err);
+            output.Should().Contain($"of 9 series (FNV-1a-64");
+        }
+        var merge = await TrainerProcess.RunAsync(new(Environment()) { ["FORECAST_BATCH"] = "s3batch" }, ["merge", .. common, "--shards", $"{shards}"]);
 
         merge.ExitCode.Should().Be(ExitCodes.Ok, merge.Err);
         var shardStore = new S3ArtifactStore(_storage, S3Uri.Parse(ShardRun.StoreLocation(output)));
