@@ -152,6 +152,11 @@ public class ForecastStackTests(SynthesizedStack stack)
 
         var shard = map["ItemProcessor"]!["States"]!["TrainShard"]!;
         shard["Resource"]!.GetValue<string>().Should().Be("arn:aws:states:::ecs:runTask.sync", "the map waits for each task to stop");
+        shard["ResultSelector"]!.ToJsonString().Should().Be("""{"exitCode.$":"$.Containers[0].ExitCode"}""");
+        shard["Next"]!.GetValue<string>().Should().Be("ShardExitedZero", "a stopped task is not a success by itself: the Trainer's exit code is checked");
+        var check = map["ItemProcessor"]!["States"]!["ShardExitedZero"]!;
+        check["Choices"]![0]!.ToJsonString().Should().Be("""{"Variable":"$.trainer.exitCode","NumericEquals":0,"Next":"ShardSucceeded"}""");
+        check["Default"]!.GetValue<string>().Should().Be("ShardFailed");
         shard["Retry"]![0]!["ErrorEquals"]!.ToJsonString().Should().Contain("States.TaskFailed");
         shard["Parameters"]!["LaunchType"]!.GetValue<string>().Should().Be("FARGATE");
         shard["Parameters"]!["TaskDefinition"]!.GetValue<string>().Should().Be("forecast-trainer");
@@ -166,7 +171,8 @@ public class ForecastStackTests(SynthesizedStack stack)
         command[1..^2].Should().Equal(stack.Result.TaskDefinitions["forecast-trainer"]["containerDefinitions"]![0]!["command"]!.AsArray().Select(c => c!.GetValue<string>()));
         command[^2..].Should().Equal("--shards", "3");
         merge["Environment"]!.ToJsonString().Should().Be("""[{"Name":"FORECAST_BATCH","Value.$":"$$.Execution.Name"}]""");
-        states["MergeShards"]!["End"]!.GetValue<bool>().Should().BeTrue();
+        states["MergeShards"]!["Next"]!.GetValue<string>().Should().Be("MergeExitedZero");
+        states["MergeFailed"]!["Type"]!.GetValue<string>().Should().Be("Fail");
 
         Template.HasResourceProperties("AWS::Events::Rule", new Dictionary<string, object> { ["ScheduleExpression"] = "cron(0 2 * * ? *)", ["State"] = "ENABLED" });
     }

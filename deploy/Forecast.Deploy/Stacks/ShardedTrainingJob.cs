@@ -12,7 +12,8 @@ namespace Forecast.Deploy.Stacks;
 /// <summary>
 /// The Trainer as a sharded job: a Step Functions state machine whose Distributed Map runs one Fargate task per shard
 /// (ecs:runTask.sync, environment overrides FORECAST_SHARD=i/N and FORECAST_BATCH=&lt;execution name&gt;), retries a
-/// failed shard, and once every shard has committed runs one more task with <c>merge --shards N</c>. An optional
+/// task ECS could not run, fails a shard whose Trainer exited non-zero, and once every shard has committed runs one
+/// more task with <c>merge --shards N</c> (whose exit code is checked the same way). An optional
 /// EventBridge rule starts it on a schedule.
 /// </summary>
 /// <remarks>
@@ -45,8 +46,19 @@ public sealed class ShardedTrainingJob : Construct
             Subnets = new SubnetSelection { SubnetType = SubnetType.PUBLIC },
             SecurityGroups = [stack.TaskSecurityGroup],
             ContainerOverrides = [overrides],
-            ResultPath = JsonPath.DISCARD,
+            // The task's result keeps only the Trainer's exit code, checked by the Choice after it: an ECS task that
+            // stops is not by itself a failure for Step Functions, whatever its container returned.
+            ResultSelector = new Dictionary<string, object> { ["exitCode"] = JsonPath.NumberAt("$.Containers[0].ExitCode") },
+            ResultPath = "$.trainer",
         });
+
+        IChainable ExitedZero(string name, string what) => new Choice(this, $"{name}ExitedZero")
+            .When(Condition.NumberEquals("$.trainer.exitCode", 0), new Succeed(this, $"{name}Succeeded"))
+            .Otherwise(new Fail(this, $"{name}Failed", new FailProps
+            {
+                Error = $"{name}Failed",
+                Cause = $"The Trainer ({what}) exited with a non-zero code (2 config, 3 data, 1 other); see the log group /forecast/{trainer.Name}.",
+            }));
 
         var listShards = new Pass(this, "ListShards", new PassProps
         {
@@ -79,7 +91,7 @@ public sealed class ShardedTrainingJob : Construct
             MapExecutionType = StateMachineType.STANDARD,
             ResultPath = JsonPath.DISCARD,
         });
-        map.ItemProcessor(trainShard);
+        map.ItemProcessor(trainShard.Next(ExitedZero("Shard", "a shard")));
 
         var merge = RunTrainer("MergeShards", new ContainerOverride
         {
@@ -92,7 +104,7 @@ public sealed class ShardedTrainingJob : Construct
         {
             StateMachineName = $"{settings.StackName.ToLowerInvariant()}-training",
             StateMachineType = StateMachineType.STANDARD,
-            DefinitionBody = DefinitionBody.FromChainable(listShards.Next(map).Next(merge)),
+            DefinitionBody = DefinitionBody.FromChainable(listShards.Next(map).Next(merge).Next(ExitedZero("Merge", "the merge"))),
             Timeout = Duration.Hours(24),
             Comment = $"Forecast Trainer: {shards} shard task(s) in a Distributed Map, then merge",
         });

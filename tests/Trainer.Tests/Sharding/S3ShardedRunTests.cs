@@ -51,13 +51,13 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
 
         // As the Step Functions job starts them: one command for all shards, the shard and batch in the environment.
         var results = await Task.WhenAll(Enumerable.Range(0, shards).Select(i =>
-            TrainerProcess.RunAsync(new(Environment()) { ["FORECAST_SHARD"] = $"{i}/{shards}", ["FORECAST_BATCH"] = "s3batch" }, common)));
-        foreach (var (code, output, err) in results)
+            TrainerProcess.RunAsync(new Dictionary<string, string>(Environment()) { ["FORECAST_SHARD"] = $"{i}/{shards}", ["FORECAST_BATCH"] = "s3batch" }, common)));
+        foreach (var (code, log, err) in results)
         {
             code.Should().Be(ExitCodes.Ok, err);
-            output.Should().Contain($"of 9 series (FNV-1a-64");
+            log.Should().Contain("of 9 series (FNV-1a-64");
         }
-        var merge = await TrainerProcess.RunAsync(new(Environment()) { ["FORECAST_BATCH"] = "s3batch" }, ["merge", .. common, "--shards", $"{shards}"]);
+        var merge = await TrainerProcess.RunAsync(new Dictionary<string, string>(Environment()) { ["FORECAST_BATCH"] = "s3batch" }, ["merge", .. common, "--shards", $"{shards}"]);
 
         merge.ExitCode.Should().Be(ExitCodes.Ok, merge.Err);
         var shardStore = new S3ArtifactStore(_storage, S3Uri.Parse(ShardRun.StoreLocation(output)));
