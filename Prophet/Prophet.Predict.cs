@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>Prediction, uncertainty intervals and future frames (forecaster.py, in pipeline order).</summary>
@@ -101,6 +103,7 @@ public sealed partial class Prophet
     /// Every component X·(beta ∘ indicator), additive ones times y_scale (forecaster.py:
     /// <c>predict_seasonal_components</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Dictionary<string, double[]> PredictSeasonalComponents(FeatureMatrix features)
     {
         var beta = Params!.Beta;
@@ -163,22 +166,45 @@ public sealed partial class Prophet
         var upperQ = (1 + Options.IntervalWidth) / 2;
         var result = new UncertaintyIntervals(new double[n], new double[n], new double[n], new double[n]);
         var simulator = new TrendSimulator(this, prepared, features);
-        const int block = 256;
+
+        // Rows up to the end of the history (t <= 1) see no simulated changepoint: yhat is the point forecast plus
+        // N(0, (sigma_obs·y_scale)²), whose percentiles are exact; only later rows are simulated (unless asked).
+        var first = 0;
+        if (!Options.SimulateHistoryIntervals)
+        {
+            var lowerZ = NormalQuantile.Of(lowerQ) * simulator.NoiseScale;
+            var upperZ = NormalQuantile.Of(upperQ) * simulator.NoiseScale;
+            while (first < n && prepared.T[first] <= 1.0)
+            {
+                var (trendValue, yhatValue) = simulator.DeterministicRow(first);
+                result.YhatLower[first] = yhatValue + lowerZ;
+                result.YhatUpper[first] = yhatValue + upperZ;
+                result.TrendLower[first] = trendValue;
+                result.TrendUpper[first] = trendValue;
+                first++;
+            }
+        }
+
+        // Blocks of rows keep the path × row buffers in cache; paths run in parallel inside the simulator and the
+        // per-row percentiles run in parallel here.
+        const int block = 64;
         var yhat = new double[block * samples];
         var trend = new double[block * samples];
-        for (var start = 0; start < n; start += block)
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        for (var start = first; start < n; start += block)
         {
             var rows = Math.Min(block, n - start);
             simulator.Simulate(start, rows, yhat, trend, cancellationToken);
-            for (var r = 0; r < rows; r++)
+            var blockStart = start;
+            Parallel.For(0, rows, options, r =>
             {
                 var y = yhat.AsSpan(r * samples, samples);
                 var tr = trend.AsSpan(r * samples, samples);
-                result.YhatLower[start + r] = Percentile.Linear(y, lowerQ);
-                result.YhatUpper[start + r] = Percentile.Linear(y, upperQ);
-                result.TrendLower[start + r] = Percentile.Linear(tr, lowerQ);
-                result.TrendUpper[start + r] = Percentile.Linear(tr, upperQ);
-            }
+                result.YhatLower[blockStart + r] = Percentile.Linear(y, lowerQ);
+                result.YhatUpper[blockStart + r] = Percentile.Linear(y, upperQ);
+                result.TrendLower[blockStart + r] = Percentile.Linear(tr, lowerQ);
+                result.TrendUpper[blockStart + r] = Percentile.Linear(tr, upperQ);
+            });
         }
 
         return result;

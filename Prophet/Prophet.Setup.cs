@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>Data preparation, changepoints and the regression features (forecaster.py, in pipeline order).</summary>
@@ -8,6 +10,7 @@ public sealed partial class Prophet
     /// y/cap/floor/regressor/condition columns, and adds scaled t, y, cap and standardised regressors. Scales are
     /// computed from this frame only when <paramref name="initializeScales"/> (during fit).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PreparedFrame SetupDataFrame(ProphetFrame df, bool initializeScales = false)
     {
         var y = df.Y;
@@ -367,6 +370,7 @@ public sealed partial class Prophet
     /// fixes the feature names, the training holiday names, component modes and component columns; afterwards the
     /// columns are aligned to the training ones.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df)
     {
         var fitting = !IsFitted && FeatureNames.Count == 0;

@@ -292,6 +292,12 @@ public sealed partial class Prophet
             return exact with { Value = objective.Evaluate(exact.X, new double[exact.X.Length]) };
         }
 
+        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto)
+        {
+            // Logistic growth or multiplicative components: proximal Gauss-Newton on the exact objective.
+            return new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(x0, cancellationToken);
+        }
+
         if (algorithm == OptimizerAlgorithm.Auto)
         {
             algorithm = objective.Data.T < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;

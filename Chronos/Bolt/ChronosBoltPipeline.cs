@@ -133,6 +133,17 @@ public sealed class ChronosBoltPipeline : IDisposable
     }
 
     /// <summary>
+    /// Quantile forecasts of many series as arrays, <paramref name="batchSize"/> series per forward batch, with
+    /// progress (series done) and cancellation between batches — what a pipeline adapter calls.
+    /// </summary>
+    public IReadOnlyList<QuantileForecast> ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int batchSize = 256, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        SeriesBatches.Forecast(series, batchSize, quantileLevels,
+            batch => PredictQuantiles(ContextBatch.LeftPadAndStack(batch), predictionLength, quantileLevels),
+            progress, cancellationToken);
+
+    /// <summary>
     /// chronos_bolt.py: embed → (encoder states (B, N(+1 REG), d), loc (B), scale (B)) of the last
     /// context_length values.
     /// </summary>

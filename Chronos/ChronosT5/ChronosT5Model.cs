@@ -37,9 +37,13 @@ public sealed class ChronosT5Model : nn.Module
 
     public T5Stack Decoder => decoder;
 
+    /// <summary>Names in a checkpoint that are not parameters of this model (tied copies; lm_head only when tied).</summary>
+    public IReadOnlyCollection<string> IgnorableTensors =>
+        lm_head is null ? TiedCopies : TiedCopies.Where(n => n != "lm_head.weight").ToArray();
+
     /// <summary>Loads checkpoint tensors by name (tied copies tolerated); errors name the tensor.</summary>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string source) =>
-        StateDictLoader.Load(this, tensors, source, lm_head is null ? TiedCopies : TiedCopies.Where(n => n != "lm_head.weight").ToArray());
+        StateDictLoader.Load(this, tensors, source, IgnorableTensors);
 
     /// <summary>Token embeddings (B, L, d) of int64 ids.</summary>
     public Tensor Embed(Tensor ids) => shared.forward(ids);

@@ -92,6 +92,17 @@ public sealed class ChronosT5Pipeline : IDisposable
         return (quantiles.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// Quantile forecasts of many series as arrays, <paramref name="batchSize"/> series per generation batch (each
+    /// with num_samples decoder rows), with progress (series done) and cancellation between batches.
+    /// </summary>
+    public IReadOnlyList<QuantileForecast> ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, SamplingSettings? sampling = null, int batchSize = 16,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default) =>
+        SeriesBatches.Forecast(series, batchSize, quantileLevels,
+            batch => PredictQuantiles(ContextBatch.LeftPadAndStack(batch), predictionLength, quantileLevels, sampling),
+            progress, cancellationToken);
+
     /// <summary>chronos.py: embed → (encoder states (B, T'+1, d) including the EOS position, scale (B)).</summary>
     public (Tensor Embeddings, Tensor Scale) Embed(Tensor context)
     {

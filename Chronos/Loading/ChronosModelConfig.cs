@@ -43,7 +43,7 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
             && list.GetArrayLength() > 0 ? list[0].GetString() ?? "" : "";
         var pipelineClass = root.TryGetProperty("chronos_pipeline_class", out var cls) ? cls.GetString() : "ChronosPipeline";
         if (architecture == "Chronos2Model" || pipelineClass == "Chronos2Pipeline")
-            throw new NotSupportedException($"{path}: Chronos-2 checkpoints (architectures[0] = {architecture}) are not supported yet; use a Chronos-T5 or Chronos-Bolt checkpoint.");
+            throw new NotSupportedException($"{path}: Chronos-2 checkpoints (architectures[0] = {architecture}) are not supported by ChronosPretrained; load them with Chronos2Pretrained.Load (namespace Forecast.Chronos.Chronos2).");
         if (!Architectures.TryGetValue(architecture, out var kind))
             throw new InvalidDataException(
                 $"{path}: unknown architecture '{architecture}' in architectures[0]; supported: {string.Join(", ", Architectures.Keys)}.");

@@ -1,4 +1,6 @@
 using Forecast.Chronos.Bolt;
+using Forecast.Chronos.Checkpoints;
+using Forecast.Chronos.Weights;
 using Forecast.Chronos.ChronosT5;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +21,28 @@ public static class ChronosPretrained
     /// Compute dtype: float32 by default, as HF from_pretrained without torch_dtype (config.json's torch_dtype is not
     /// applied, it may even disagree with the stored tensors); bfloat16 is the opt-in fast path on CPUs with AVX512-BF16.
     /// </param>
+    public static ChronosBoltPipeline LoadBolt(string directory, ScalarType dtype = ScalarType.Float32)
+    {
+        var config = ReadConfig(directory, ChronosModelKind.Bolt);
+        TorchRuntime.EnsureLoaded();
+        var model = new ChronosBoltModel(config.T5, config.Bolt!);
+        LoadWeights(directory, model, ChronosBoltModel.IgnorableTensors);
+        ConvertTo(model, dtype);
+        return new ChronosBoltPipeline(model);
+    }
+
+    /// <inheritdoc cref="LoadBolt(string, ScalarType)"/>
+    public static ChronosT5Pipeline LoadT5(string directory, ScalarType dtype = ScalarType.Float32)
+    {
+        var config = ReadConfig(directory, ChronosModelKind.T5);
+        TorchRuntime.EnsureLoaded();
+        var model = new ChronosT5Model(config.T5);
+        LoadWeights(directory, model, model.IgnorableTensors);
+        ConvertTo(model, dtype);
+        return new ChronosT5Pipeline(model, config.Chronos!);
+    }
+
+    /// <summary>As <see cref="LoadBolt(string, ScalarType)"/> with the weights from another source (a reader of model.safetensors).</summary>
     public static ChronosBoltPipeline LoadBolt(string directory, TensorFileReader readTensors, ScalarType dtype = ScalarType.Float32)
     {
         var config = ReadConfig(directory, ChronosModelKind.Bolt);
@@ -29,7 +53,7 @@ public static class ChronosPretrained
         return new ChronosBoltPipeline(model);
     }
 
-    /// <inheritdoc cref="LoadBolt"/>
+    /// <summary>As <see cref="LoadT5(string, ScalarType)"/> with the weights from another source.</summary>
     public static ChronosT5Pipeline LoadT5(string directory, TensorFileReader readTensors, ScalarType dtype = ScalarType.Float32)
     {
         var config = ReadConfig(directory, ChronosModelKind.T5);
@@ -55,6 +79,20 @@ public static class ChronosPretrained
             throw new InvalidDataException(
                 $"{config.Path}: architectures[0] '{config.Architecture}' is a Chronos-{config.Kind} model, not Chronos-{expected}.");
         return config;
+    }
+
+    private static void LoadWeights(string directory, nn.Module model, IReadOnlyCollection<string> ignorable)
+    {
+        try
+        {
+            using var file = SafetensorsFile.Open(Path.Combine(directory, WeightsFileName));
+            StateDictLoader.Load(model, file, ignorable);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     private static void LoadWeights(string directory, TensorFileReader readTensors,

@@ -1,3 +1,5 @@
+using Forecast.Chronos.Checkpoints;
+using Forecast.Chronos.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -5,41 +7,57 @@ namespace Forecast.Chronos.Weights;
 
 /// <summary>
 /// Copies checkpoint tensors into a module's parameters by PyTorch state_dict name, with errors that name the
-/// tensor: a missing tensor, a shape mismatch, or an unexpected tensor not on the caller's ignore list (the tied
-/// duplicates HF writes, e.g. <c>encoder.embed_tokens.weight</c>). Tensors of another float dtype (BF16/F16 files)
-/// are converted to the parameter's dtype.
+/// tensor: <see cref="MissingTensorException"/>, <see cref="TensorShapeMismatchException"/>, or
+/// <see cref="InvalidDataException"/> for an unexpected tensor not on the caller's ignore list (the tied duplicates HF
+/// writes, e.g. <c>encoder.embed_tokens.weight</c>). Tensors of another float dtype (BF16/F16 files, or an F32 file
+/// into a bfloat16 model) are converted to the parameter's dtype.
 /// </summary>
 public static class StateDictLoader
 {
+    /// <summary>Loads straight from a safetensors file, one tensor at a time (no second copy of the whole model).</summary>
+    public static void Load(nn.Module module, SafetensorsFile file, IReadOnlyCollection<string>? ignorable = null)
+    {
+        var parameters = module.state_dict();
+        CheckNames(parameters, file.Names.ToHashSet(StringComparer.Ordinal), file.Path, ignorable);
+        using var noGrad = no_grad();
+        foreach (var (name, target) in parameters)
+        {
+            var info = file.GetInfo(name, target.shape);
+            using var value = SafetensorsTensors.ToTensor(file, info);
+            target.copy_(value);
+        }
+    }
+
     /// <param name="source">Where the tensors came from (a file path), for messages.</param>
     /// <param name="ignorable">Extra names that may be present and are not loaded (tied copies).</param>
     public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string source,
         IReadOnlyCollection<string>? ignorable = null)
     {
         var parameters = module.state_dict();
-        var missing = parameters.Keys.Where(name => !tensors.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
-        if (missing.Count > 0)
-            throw new InvalidDataException(
-                $"{source}: missing tensor{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Take(5))}"
-                + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "")
-                + "; the checkpoint does not match this model's architecture/config.json.");
-        var unexpected = tensors.Keys
-            .Where(name => !parameters.ContainsKey(name) && (ignorable is null || !ignorable.Contains(name)))
-            .Order(StringComparer.Ordinal).ToList();
-        if (unexpected.Count > 0)
-            throw new InvalidDataException(
-                $"{source}: unexpected tensor{(unexpected.Count > 1 ? "s" : "")} {string.Join(", ", unexpected.Take(5))}; "
-                + "the checkpoint does not match this model's config.json (layer counts, architecture).");
-
+        CheckNames(parameters, tensors.Keys.ToHashSet(StringComparer.Ordinal), source, ignorable);
         using var noGrad = no_grad();
         foreach (var (name, target) in parameters)
         {
             var value = tensors[name];
             if (!value.shape.SequenceEqual(target.shape))
-                throw new InvalidDataException(
-                    $"{source}: tensor {name} has shape [{string.Join(", ", value.shape)}] but the model expects "
-                    + $"[{string.Join(", ", target.shape)}] (check d_model, d_ff, d_kv, num_heads, vocab_size in config.json).");
+                throw new TensorShapeMismatchException(source, name, target.shape, value.shape);
             target.copy_(value);
         }
+    }
+
+    private static void CheckNames(Dictionary<string, Tensor> parameters, HashSet<string> available, string source,
+        IReadOnlyCollection<string>? ignorable)
+    {
+        var missing = parameters.Keys.Where(name => !available.Contains(name)).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (missing is not null)
+            throw new MissingTensorException(source, missing);
+        var unexpected = available
+            .Where(name => !parameters.ContainsKey(name) && (ignorable is null || !ignorable.Contains(name)))
+            .Order(StringComparer.Ordinal).ToList();
+        if (unexpected.Count > 0)
+            throw new InvalidDataException(
+                $"{source}: unexpected tensor{(unexpected.Count > 1 ? "s" : "")} {string.Join(", ", unexpected.Take(5))}"
+                + (unexpected.Count > 5 ? $" and {unexpected.Count - 5} more" : "")
+                + "; the checkpoint does not match this model's config.json (layer counts, architecture).");
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Forecast.Core.Models;
 
 namespace Forecast.Core.Artifacts;
@@ -18,38 +16,35 @@ public static class ForecastCsvWriter
     {
         bool withWindow = windows.Any(w => w.Window is not null), withActuals = windows.Any(w => w.Actuals is not null);
         string timeFormat = ForecastColumns.TimeFormat(windows.SelectMany(w => w.Forecasts).SelectMany(f => f.Timestamps));
-        var csv = new StringBuilder();
-        csv.Append(ForecastColumns.Id);
-        if (withWindow) csv.Append(",window");
-        csv.Append(',').Append(ForecastColumns.Time);
-        if (withActuals) csv.Append(",y");
-        csv.Append(',').Append(ForecastColumns.Mean);
-        foreach (double level in quantileLevels) csv.Append(',').Append(ForecastColumns.Quantile(level));
-        csv.Append('\n');
+        var csv = new Utf8CsvBuilder(1 << 20);
+        csv.Text(ForecastColumns.Id);
+        if (withWindow) csv.Text("window");
+        csv.Text(ForecastColumns.Time);
+        if (withActuals) csv.Text("y");
+        csv.Text(ForecastColumns.Mean);
+        foreach (double level in quantileLevels) csv.Text(ForecastColumns.Quantile(level));
+        csv.EndLine();
         foreach (var (window, forecasts, actuals) in windows)
         {
             for (int i = 0; i < forecasts.Count; i++)
             {
                 var f = forecasts[i];
-                string id = Quote(f.Id);
                 for (int h = 0; h < f.Mean.Length; h++)
                 {
-                    csv.Append(id);
-                    if (withWindow) csv.Append(',').Append(window?.ToString(CultureInfo.InvariantCulture));
-                    csv.Append(',').Append(f.Timestamps[h].ToString(timeFormat, CultureInfo.InvariantCulture));
-                    if (withActuals) csv.Append(',').Append(Number(actuals![i][h]));
-                    csv.Append(',').Append(Number(f.Mean[h]));
-                    for (int q = 0; q < f.Quantiles.Length; q++) csv.Append(',').Append(Number(f.Quantiles[q][h]));
-                    csv.Append('\n');
+                    csv.Text(f.Id);
+                    if (withWindow)
+                    {
+                        if (window is { } index) csv.Integer(index);
+                        else csv.Text("");
+                    }
+                    csv.Time(f.Timestamps[h], timeFormat);
+                    if (withActuals) csv.Number(actuals![i][h]);
+                    csv.Number(f.Mean[h]);
+                    for (int q = 0; q < f.Quantiles.Length; q++) csv.Number(f.Quantiles[q][h]);
+                    csv.EndLine();
                 }
             }
         }
-        return Encoding.UTF8.GetBytes(csv.ToString());
+        return csv.ToArray();
     }
-
-    private static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 4180: quote a field holding a comma, quote or line break, doubling inner quotes.</summary>
-    private static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

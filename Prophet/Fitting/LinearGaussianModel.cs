@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -21,6 +23,7 @@ public sealed class LinearGaussianModel
     private readonly double _lambda; // 1 / tau on delta entries
     private readonly double[] _gTheta;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LinearGaussianModel(ProphetStanData data)
     {
         if (!IsApplicable(data))
@@ -70,11 +73,7 @@ public sealed class LinearGaussianModel
                 }
 
                 _zy[a] += ra * y;
-                var offset = a * _p;
-                for (var b = a; b < _p; b++)
-                {
-                    _gram[offset + b] += ra * row[b];
-                }
+                VectorMath.Axpy(ra, row.AsSpan(a), _gram.AsSpan((a * _p) + a, _p - a));
             }
         }
 
@@ -122,7 +121,7 @@ public sealed class LinearGaussianModel
                 rhs[a] = _zy[a] / sigma2;
             }
 
-            iterations += SolveL1Quadratic(hessian, rhs, theta);
+            iterations += L1QuadraticSolver.Solve(hessian, rhs, theta, 2, _s, _lambda);
             sigma2 = SigmaSquaredGiven(SumOfSquares(theta));
             var value = Value(theta, sigma2);
             if (previous - value <= 1e-15 * Math.Max(1.0, Math.Abs(value)))
@@ -154,17 +153,13 @@ public sealed class LinearGaussianModel
         return double.IsFinite(stable) && stable > 0 ? stable : Math.Max(root, 1e-300);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double SumOfSquares(double[] theta)
     {
         var ss = _yy;
         for (var a = 0; a < _p; a++)
         {
-            var gt = 0.0;
-            var offset = a * _p;
-            for (var b = 0; b < _p; b++)
-            {
-                gt += _gram[offset + b] * theta[b];
-            }
+            var gt = VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta);
 
             _gTheta[a] = gt;
             ss += (theta[a] * gt) - (2.0 * _zy[a] * theta[a]);
@@ -189,236 +184,5 @@ public sealed class LinearGaussianModel
         }
 
         return value;
-    }
-
-    /// <summary>
-    /// Minimises q(θ) = ½θ'Hθ - c'θ + λ Σ_delta |θ_j| exactly by an active-set orthant-wise Newton method
-    /// (feature-sign search, Lee et al. 2007): solve on the free set with the orthant's signs, then move to the
-    /// best point on the segment, stopping at sign changes. Returns the number of linear solves.
-    /// </summary>
-    private int SolveL1Quadratic(double[] h, double[] c, double[] theta)
-    {
-        var p = _p;
-        var gradient = new double[p];
-        var free = new List<int>(p);
-        var sign = new double[p];
-        var target = new double[p];
-        for (var iteration = 1; iteration <= 100; iteration++)
-        {
-            // gradient of the smooth part: Hθ - c
-            for (var a = 0; a < p; a++)
-            {
-                var sum = -c[a];
-                for (var b = 0; b < p; b++)
-                {
-                    sum += h[(a * p) + b] * theta[b];
-                }
-
-                gradient[a] = sum;
-            }
-
-            // Feature-sign search: first make the non-zero coordinates optimal; only then activate the one zero
-            // delta whose optimality condition |g| <= lambda is violated most.
-            free.Clear();
-            var freeViolation = 0.0;
-            var worstZero = -1;
-            var worstZeroViolation = 0.0;
-            for (var a = 0; a < p; a++)
-            {
-                var isDelta = a >= 2 && a < 2 + _s;
-                if (!isDelta)
-                {
-                    free.Add(a);
-                    sign[a] = 0;
-                    freeViolation = Math.Max(freeViolation, Math.Abs(gradient[a]));
-                }
-                else if (theta[a] != 0)
-                {
-                    free.Add(a);
-                    sign[a] = Math.Sign(theta[a]);
-                    freeViolation = Math.Max(freeViolation, Math.Abs(gradient[a] + (_lambda * sign[a])));
-                }
-                else if (Math.Abs(gradient[a]) - _lambda > worstZeroViolation)
-                {
-                    worstZeroViolation = Math.Abs(gradient[a]) - _lambda;
-                    worstZero = a;
-                }
-            }
-
-            var scale = 1.0;
-            foreach (var value in c)
-            {
-                scale = Math.Max(scale, Math.Abs(value));
-            }
-
-            var tolerance = 1e-12 * scale;
-            if (freeViolation <= tolerance)
-            {
-                if (worstZero < 0 || worstZeroViolation <= tolerance)
-                {
-                    return iteration;
-                }
-
-                free.Add(worstZero);
-                sign[worstZero] = -Math.Sign(gradient[worstZero]);
-            }
-
-            // Newton target on the free set: H_FF z = c_F - λ sign_F, zero elsewhere.
-            var m = free.Count;
-            var system = new double[m * m];
-            var right = new double[m];
-            for (var i = 0; i < m; i++)
-            {
-                for (var j = 0; j < m; j++)
-                {
-                    system[(i * m) + j] = h[(free[i] * p) + free[j]];
-                }
-
-                right[i] = c[free[i]] - (_lambda * sign[free[i]]);
-            }
-
-            if (!CholeskySolve(system, right, m))
-            {
-                return iteration; // H is positive definite by construction (priors); this only guards rounding
-            }
-
-            Array.Clear(target);
-            for (var i = 0; i < m; i++)
-            {
-                target[free[i]] = right[i];
-            }
-
-            // Candidates along θ -> target: the target and every zero crossing of a delta; keep the best.
-            var best = (double[])theta.Clone();
-            var bestValue = Objective(h, c, theta);
-            var crossings = new List<double> { 1.0 };
-            for (var a = 2; a < 2 + _s; a++)
-            {
-                if (theta[a] != 0 && Math.Sign(target[a]) != Math.Sign(theta[a]))
-                {
-                    crossings.Add(theta[a] / (theta[a] - target[a]));
-                }
-            }
-
-            var candidate = new double[p];
-            foreach (var alpha in crossings)
-            {
-                for (var a = 0; a < p; a++)
-                {
-                    var value = theta[a] + (alpha * (target[a] - theta[a]));
-                    var isDelta = a >= 2 && a < 2 + _s;
-                    // Stay in the orthant: a delta that would change sign stops at zero.
-                    if (isDelta && sign[a] != 0 && Math.Sign(value) != sign[a])
-                    {
-                        value = 0;
-                    }
-
-                    candidate[a] = value;
-                }
-
-                var candidateValue = Objective(h, c, candidate);
-                if (candidateValue < bestValue)
-                {
-                    bestValue = candidateValue;
-                    Array.Copy(candidate, best, p);
-                }
-            }
-
-            var moved = false;
-            for (var a = 0; a < p; a++)
-            {
-                if (best[a] != theta[a])
-                {
-                    moved = true;
-                }
-            }
-
-            if (!moved)
-            {
-                return iteration;
-            }
-
-            Array.Copy(best, theta, p);
-        }
-
-        return 100;
-    }
-
-    private double Objective(double[] h, double[] c, double[] theta)
-    {
-        var p = _p;
-        var value = 0.0;
-        for (var a = 0; a < p; a++)
-        {
-            var ht = 0.0;
-            for (var b = 0; b < p; b++)
-            {
-                ht += h[(a * p) + b] * theta[b];
-            }
-
-            value += (0.5 * theta[a] * ht) - (c[a] * theta[a]);
-        }
-
-        for (var j = 0; j < _s; j++)
-        {
-            value += _lambda * Math.Abs(theta[2 + j]);
-        }
-
-        return value;
-    }
-
-    /// <summary>Solves A x = b in place (A symmetric positive definite, m × m); false if A is not.</summary>
-    private static bool CholeskySolve(double[] a, double[] b, int m)
-    {
-        for (var j = 0; j < m; j++)
-        {
-            var diagonal = a[(j * m) + j];
-            for (var k = 0; k < j; k++)
-            {
-                diagonal -= a[(j * m) + k] * a[(j * m) + k];
-            }
-
-            if (!(diagonal > 0))
-            {
-                return false;
-            }
-
-            var l = Math.Sqrt(diagonal);
-            a[(j * m) + j] = l;
-            for (var i = j + 1; i < m; i++)
-            {
-                var sum = a[(i * m) + j];
-                for (var k = 0; k < j; k++)
-                {
-                    sum -= a[(i * m) + k] * a[(j * m) + k];
-                }
-
-                a[(i * m) + j] = sum / l;
-            }
-        }
-
-        for (var i = 0; i < m; i++)
-        {
-            var sum = b[i];
-            for (var k = 0; k < i; k++)
-            {
-                sum -= a[(i * m) + k] * b[k];
-            }
-
-            b[i] = sum / a[(i * m) + i];
-        }
-
-        for (var i = m - 1; i >= 0; i--)
-        {
-            var sum = b[i];
-            for (var k = i + 1; k < m; k++)
-            {
-                sum -= a[(k * m) + i] * b[k];
-            }
-
-            b[i] = sum / a[(i * m) + i];
-        }
-
-        return true;
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace Forecast.Prophet;
 /// </summary>
 public static class PiecewiseTrend
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Linear(ReadOnlySpan<double> t, double k, double m, ReadOnlySpan<double> deltas, ReadOnlySpan<double> changepointsT)
     {
         var result = new double[t.Length];
@@ -46,6 +49,7 @@ public static class PiecewiseTrend
         return gammas;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Logistic(ReadOnlySpan<double> t, ReadOnlySpan<double> cap, double k, double m, ReadOnlySpan<double> deltas, ReadOnlySpan<double> changepointsT)
     {
         var gammas = LogisticGammas(k, m, deltas, changepointsT);

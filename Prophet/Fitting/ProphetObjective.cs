@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -99,6 +101,7 @@ public sealed class ProphetObjective
     }
 
     /// <summary>f = -L at the unconstrained point <paramref name="x"/>; writes df/dx into <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
     {
         Evaluations++;
@@ -139,6 +142,8 @@ public sealed class ProphetObjective
             squaredError += residual * residual;
             _weight[i] = residual / sigma2;
         }
+
+        LastSquaredError = squaredError;
 
         // Priors (prophet.stan model block): k, m ~ normal(0, 5); delta ~ double_exponential(0, tau);
         // sigma_obs ~ normal(0, 0.5); beta ~ normal(0, sigmas). Constants dropped as Stan's `~` does.
@@ -196,6 +201,7 @@ public sealed class ProphetObjective
         return -logPosterior;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeTrend(double k, double m, ReadOnlySpan<double> delta)
     {
         var d = _data;
@@ -273,6 +279,7 @@ public sealed class ProphetObjective
     }
 
     /// <summary>Subtracts dL/d(k, m, delta) through the trend from <paramref name="gradient"/> (which holds -dL).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TrendGradient(double k, ReadOnlySpan<double> delta, Span<double> gradient)
     {
         var d = _data;
@@ -366,24 +373,119 @@ public sealed class ProphetObjective
         gradient[1] -= gM;
     }
 
+    /// <summary>Σ residual² of the last <see cref="Evaluate"/> call.</summary>
+    internal double LastSquaredError { get; private set; }
+
+    /// <summary>The scaled trend of the last <see cref="Evaluate"/> (or <see cref="TrendOnly"/>) call.</summary>
+    internal ReadOnlySpan<double> LastTrend => _trend;
+
+    /// <summary>1 + X·(beta ∘ s_m) of the last <see cref="Evaluate"/> call.</summary>
+    internal ReadOnlySpan<double> LastMultiplier => _multiplier;
+
+    /// <summary>
+    /// d trend_i / d(k, m, delta) at the point of the last <see cref="Evaluate"/> call, written to
+    /// jacobian[i * stride + a] for a in 0..2+S (k, m, delta_0..). Linear and flat trends are direct; for the
+    /// logistic trend the gamma recursion of prophet.stan (logistic_gamma) is differentiated forwards:
+    /// d gamma_j = -(1 - k_j/k_{j+1}) d m_j + (t_change_j - m_j)(k_j d k_{j+1} / k_{j+1}² - d k_j / k_{j+1}), where
+    /// m_j = m + Σ_{l&lt;j} gamma_l and k_j = k + Σ_{l&lt;j} delta_l; a row with a active changepoints has rate k_a and
+    /// offset m_a, so d trend = cap s(1 - s) ((t - m_a) d k_a - k_a d m_a).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void TrendJacobian(double[] jacobian, int stride)
+    {
+        var d = _data;
+        var t = d.TimeScaled;
+        int n = d.T, s = d.S, p = 2 + s;
+        for (var i = 0; i < n; i++)
+        {
+            var row = jacobian.AsSpan(i * stride, p);
+            row.Clear();
+        }
+
+        switch (d.TrendIndicator)
+        {
+            case 0:
+                for (var i = 0; i < n; i++)
+                {
+                    var offset = i * stride;
+                    jacobian[offset] = t[i];
+                    jacobian[offset + 1] = 1.0;
+                    for (var j = 0; j < s && _firstActiveRow[j] <= i; j++)
+                    {
+                        jacobian[offset + 2 + j] = t[i] - d.TChange[j];
+                    }
+                }
+
+                break;
+            case 1:
+            {
+                // dk[a], dm[a]: derivatives of k_a and m_a (rows of length p), a = 0..S.
+                var dk = new double[(s + 1) * p];
+                var dm = new double[(s + 1) * p];
+                dk[0] = 1.0;
+                dm[1] = 1.0;
+                for (var j = 0; j < s; j++)
+                {
+                    var kj = _kCumulative[j];
+                    var kNext = _kCumulative[j + 1];
+                    var ratio = kj / kNext;
+                    var distance = d.TChange[j] - _mPrevious[j];
+                    for (var a = 0; a < p; a++)
+                    {
+                        dk[((j + 1) * p) + a] = dk[(j * p) + a];
+                    }
+
+                    dk[((j + 1) * p) + 2 + j] += 1.0;
+                    for (var a = 0; a < p; a++)
+                    {
+                        var dGamma = (-(1.0 - ratio) * dm[(j * p) + a])
+                            + (distance * ((kj * dk[((j + 1) * p) + a] / (kNext * kNext)) - (dk[(j * p) + a] / kNext)));
+                        dm[((j + 1) * p) + a] = dm[(j * p) + a] + dGamma;
+                    }
+                }
+
+                var active = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    while (active < s && _firstActiveRow[active] <= i)
+                    {
+                        active++;
+                    }
+
+                    var z = _rate[i] * (t[i] - _offset[i]);
+                    var sig = InverseLogit(z);
+                    var scale = d.Cap[i] * sig * (1.0 - sig);
+                    var gap = t[i] - _offset[i];
+                    var offset = i * stride;
+                    for (var a = 0; a < p; a++)
+                    {
+                        jacobian[offset + a] = scale * ((gap * dk[(active * p) + a]) - (_rate[i] * dm[(active * p) + a]));
+                    }
+                }
+
+                break;
+            }
+
+            default:
+                for (var i = 0; i < n; i++)
+                {
+                    jacobian[(i * stride) + 1] = 1.0;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Only the trend at the unconstrained point (for finite-difference Jacobians of the trend).</summary>
+    internal void TrendOnly(ReadOnlySpan<double> x, Span<double> destination)
+    {
+        ComputeTrend(x[0], x[1], x.Slice(2, _data.S));
+        _trend.CopyTo(destination);
+    }
+
     internal static double InverseLogit(double z) => 1.0 / (1.0 + Math.Exp(-z));
 
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var j = 0; j < a.Length; j++)
-        {
-            sum += a[j] * b[j];
-        }
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => VectorMath.Dot(a, b);
 
-        return sum;
-    }
-
-    private static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
-    {
-        for (var j = 0; j < x.Length; j++)
-        {
-            y[j] += alpha * x[j];
-        }
-    }
+    private static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y) => VectorMath.Axpy(alpha, x, y);
 }

@@ -40,7 +40,6 @@ public sealed class StanNewton
         {
             cancellationToken.ThrowIfCancellationRequested();
             iterations = iteration + 1;
-            var lastF = f;
             f = function(x, gradient);
             FiniteDifferenceHessian(function, x, perturbed, temp, hessian);
 
@@ -102,7 +101,6 @@ public sealed class StanNewton
             Array.Copy(trial, x, n);
             var improvement = f - newF;
             f = newF;
-            _ = lastF;
             if (Math.Abs(improvement) <= 1e-8)
             {
                 break;

@@ -42,6 +42,13 @@ public sealed record ProphetOptions
 
     public Scaling Scaling { get; init; } = Scaling.AbsMax;
 
+    /// <summary>
+    /// Simulate the intervals of history rows too (R prophet does). Off by default: before the end of the history no
+    /// path has a new changepoint, so yhat there is the point forecast plus Gaussian noise and its percentiles are
+    /// computed exactly (the simulated ones converge to them) — intervals then cost only the future rows.
+    /// </summary>
+    public bool SimulateHistoryIntervals { get; init; }
+
     /// <summary>Seed of the interval simulation; null draws a random seed (prophet uses the global RNG).</summary>
     public int? Seed { get; init; }
 

@@ -66,7 +66,7 @@ public static class ProphetSerializer
         json["start"] = (model.Start - Epoch).Ticks / (double)TimeSpan.TicksPerSecond;
         json["t_scale"] = model.TScale.Ticks / (double)TimeSpan.TicksPerSecond;
         json["holidays"] = o.Holidays is { Count: > 0 } holidays ? HolidaysTable(holidays) : null;
-        json["history"] = HistoryTable(model, history);
+        json["history"] = HistoryTable(history);
         var order = PythonColumnOrder(model);
         json["train_component_cols"] = ComponentTable(model, order);
         json["changepoints_t"] = new JsonArray(model.ChangepointsT.Select(v => (JsonNode?)v).ToArray());
@@ -293,7 +293,7 @@ public static class ProphetSerializer
 
     private static JsonNode? Number(double value) => double.IsFinite(value) ? value : null;
 
-    private static string HistoryTable(Prophet model, PreparedFrame history)
+    private static string HistoryTable(PreparedFrame history)
     {
         var source = history.Source;
         var fields = new List<(string, string)> { ("ds", "datetime"), ("y", "number") };
@@ -332,7 +332,6 @@ public static class ProphetSerializer
 
             return row;
         });
-        _ = model;
         return Table(fields, rows);
     }
 

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>numpy <c>percentile</c> with linear interpolation (= R <c>quantile</c> type 7; spec §12).</summary>
 public static class Percentile
 {
     /// <summary>The q-quantile (q in [0, 1]) of <paramref name="values"/>, which is reordered in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Linear(Span<double> values, double q)
     {
         var n = values.Length;
@@ -31,6 +34,7 @@ public static class Percentile
     }
 
     /// <summary>Quickselect (Hoare partition, median-of-three): the k-th smallest, partitioning around it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Select(Span<double> a, int k)
     {
         int left = 0, right = a.Length - 1;

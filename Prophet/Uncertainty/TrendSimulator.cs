@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -22,6 +24,7 @@ internal sealed class TrendSimulator
     private readonly double[] _seasonalMultiplicative; // X·(beta ∘ s_m)
     private readonly Path[] _paths;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TrendSimulator(Prophet model, PreparedFrame df, FeatureMatrix features)
     {
         _df = df;
@@ -99,6 +102,16 @@ internal sealed class TrendSimulator
         }
     }
 
+    /// <summary>Point trend and yhat of a row on the original scale (what every path has before its first new changepoint).</summary>
+    public (double Trend, double Yhat) DeterministicRow(int i)
+    {
+        var trend = (_baseTrend[i] * _yScale) + _df.Floor[i];
+        return (trend, (trend * (1 + _seasonalMultiplicative[i])) + _seasonalAdditive[i]);
+    }
+
+    /// <summary>sigma_obs · y_scale, the sd of the observation noise.</summary>
+    public double NoiseScale => _sigma * _yScale;
+
     /// <summary>
     /// Fills rows [start, start + rows) of every path into <paramref name="yhat"/> and <paramref name="trend"/>
     /// (row-major, row r of the block at [r * samples]). Blocks must be requested in increasing order.
@@ -114,6 +127,7 @@ internal sealed class TrendSimulator
         Parallel.For(0, _samples, options, s => SimulatePath(_paths[s], s, start, rows, yhat, trend));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SimulatePath(Path path, int s, int start, int rows, double[] yhat, double[] trend)
     {
         var t = _df.T;

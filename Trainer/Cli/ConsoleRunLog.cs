@@ -7,7 +7,7 @@ namespace Forecast.Trainer.Cli;
 /// <summary>
 /// Timestamped log lines ("2026-11-27T06:10:00.123Z INFO  ..."): information to stdout, warnings and errors to
 /// stderr. While a progress bar is drawn, information goes through the Spectre console so it lands above the bar.
-/// Also to the host's logger when it gives one, so the lines reach OpenTelemetry (the Aspire dashboard).
+/// When the host gives a logger, every line also goes to it, so it reaches OpenTelemetry (the Aspire dashboard).
 /// </summary>
 public sealed class ConsoleRunLog : IRunLog
 {

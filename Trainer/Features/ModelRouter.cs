@@ -18,6 +18,19 @@ public sealed class ModelRouter(string name, TrainerFeatures features, string de
     /// <summary>Which model each series went to so far (unique_id → model.name).</summary>
     public IReadOnlyDictionary<string, string> Assignments => _assignments;
 
+    /// <summary>model_assignments.yaml of the run: for each model, the series it forecast (ordinal order), so a
+    /// challenger's share can be scored apart from the metrics per series.</summary>
+    public SortedDictionary<string, List<string>> AssignmentsByModel()
+    {
+        var byModel = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (id, model) in _assignments.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (!byModel.TryGetValue(model, out var ids)) byModel[model] = ids = [];
+            ids.Add(id);
+        }
+        return byModel;
+    }
+
     public async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
         IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
     {

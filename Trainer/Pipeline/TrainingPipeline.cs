@@ -42,12 +42,15 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
                 if (series.Count == 0) return await CommitEmptyAsync(writer, cancellationToken);
             }
             await ExploreAsync(series, writer, cancellationToken);
-            var model = TrainerTelemetry.Instrument(config.Model.Create(new ModelContext(config.Run.Seed)));
+            var created = config.Model.Create(new ModelContext(config.Run.Seed));
+            var model = TrainerTelemetry.Instrument(created);
             if (variant is not null) model = variant.Wrap(model);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
-            if (model is IHasModelState stateful)
+            if (created is Features.ModelRouter router) // the Model feature flag chose the model per series
+                await writer.PutTextAsync("model_assignments.yaml", YamlText.Serialize(router.AssignmentsByModel()), cancellationToken);
+            if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);
             if (variant is not null) await variant.BeforeCommitAsync(writer, cancellationToken);
@@ -152,7 +155,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
     {
         var options = config.Evaluation;
         var windows = EvaluationSplitter.Split(series, options);
-        string dataset = Path.GetFileNameWithoutExtension(config.Data.Path);
+        string dataset = DatasetName(config.Data.Path);
         int SeasonLength(TimeSeries s) => options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
 
         using var activity = TrainerTelemetry.Source.StartActivity("evaluate");
@@ -195,5 +198,13 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             var png = ForecastPlotter.Render(series[i], evaluation[i], future[i], config.Plots.Render);
             await writer.PutAsync($"plots/{FileNames.For(series[i].Id, used)}.png", png, cancellationToken);
         }
+    }
+
+    /// <summary>The data file's name without its extensions: sales.csv, sales.csv.gz and sales.parquet are all "sales".</summary>
+    private static string DatasetName(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        return Path.GetFileNameWithoutExtension(name);
     }
 }

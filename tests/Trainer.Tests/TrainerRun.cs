@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Forecast.Core.Artifacts;
 using Forecast.Trainer.Cli;
 
@@ -9,12 +10,16 @@ namespace Forecast.Trainer.Tests;
 /// </summary>
 internal sealed class TrainerRun : IDisposable
 {
-    public TrainerRun()
+    /// <param name="asProcess">Run the Trainer as a child process (dotnet Trainer.dll) instead of in-process.</param>
+    public TrainerRun(bool asProcess = false)
     {
+        AsProcess = asProcess;
         Folder = Path.Combine(Path.GetTempPath(), "forecast-trainer-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         Output = Path.Combine(Folder, "output");
     }
+
+    public bool AsProcess { get; }
 
     public string Folder { get; }
 
@@ -42,12 +47,37 @@ internal sealed class TrainerRun : IDisposable
         return await RunAsync([.. args]);
     }
 
-    public static async Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args)
+    /// <summary>Runs the Trainer with <paramref name="args"/>, in-process or as a process (working directory: <see cref="Folder"/>).</summary>
+    public Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args) =>
+        AsProcess ? ProcessAsync(Folder, args) : InProcessAsync(args);
+
+    public static async Task<(int ExitCode, string Out, string Err)> InProcessAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
         int code = await TrainerCli.RunAsync(args, output, errors, interactive: false);
         return (code, output.ToString(), errors.ToString());
+    }
+
+    /// <summary>The Trainer as users run it: <c>dotnet Trainer.dll args</c>, without FORECAST_CONFIG from the test's environment.</summary>
+    public static async Task<(int ExitCode, string Out, string Err)> ProcessAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Trainer.dll"));
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("FORECAST_CONFIG");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     public LocalFolderArtifactStore Store => new(Output);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Forecast.Chronos.Bolt;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Loading;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
@@ -12,10 +13,10 @@ public sealed class BadInputTests : IDisposable
     private readonly string folder = Directory.CreateTempSubdirectory("chronos-bad-input-").FullName;
 
     private static readonly Lazy<ChronosBoltPipeline> Bolt =
-        new(() => ChronosPretrained.LoadBolt(Fixtures.SetA("chronos-bolt", "model"), SafeTensorsFixture.Read));
+        new(() => ChronosPretrained.LoadBolt(Fixtures.SetA("chronos-bolt", "model")));
 
     private static readonly Lazy<Forecast.Chronos.ChronosT5.ChronosT5Pipeline> T5 =
-        new(() => ChronosPretrained.LoadT5(Fixtures.SetA("chronos-t5", "model"), SafeTensorsFixture.Read));
+        new(() => ChronosPretrained.LoadT5(Fixtures.SetA("chronos-t5", "model")));
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
@@ -33,7 +34,7 @@ public sealed class BadInputTests : IDisposable
     {
         var directory = CheckpointWithConfig(c => c["architectures"] = new JsonArray("MysteryForecaster"));
 
-        var act = () => ChronosPretrained.LoadBolt(directory, SafeTensorsFixture.Read);
+        var act = () => ChronosPretrained.LoadBolt(directory);
 
         act.Should().Throw<InvalidDataException>()
             .WithMessage("*config.json: unknown architecture 'MysteryForecaster'*T5ForConditionalGeneration, ChronosBoltModelForForecasting*");
@@ -48,7 +49,7 @@ public sealed class BadInputTests : IDisposable
             c["chronos_pipeline_class"] = "Chronos2Pipeline";
         });
 
-        var act = () => ChronosPretrained.LoadBolt(directory, SafeTensorsFixture.Read);
+        var act = () => ChronosPretrained.LoadBolt(directory);
 
         act.Should().Throw<NotSupportedException>().WithMessage("*Chronos-2*not supported*");
     }
@@ -76,8 +77,8 @@ public sealed class BadInputTests : IDisposable
 
         var act = () => ChronosPretrained.LoadBolt(directory, WithoutOne);
 
-        act.Should().Throw<InvalidDataException>()
-            .WithMessage("*model.safetensors: missing tensor decoder.block.1.layer.1.EncDecAttention.v.weight*");
+        act.Should().Throw<MissingTensorException>()
+            .WithMessage("*model.safetensors: tensor 'decoder.block.1.layer.1.EncDecAttention.v.weight' is not in this checkpoint*");
     }
 
     [Fact]
@@ -86,10 +87,10 @@ public sealed class BadInputTests : IDisposable
         // config.json says d_ff 128 while the weights were trained with 256.
         var directory = CheckpointWithConfig(c => c["d_ff"] = 128);
 
-        var act = () => ChronosPretrained.LoadBolt(directory, SafeTensorsFixture.Read);
+        var act = () => ChronosPretrained.LoadBolt(directory);
 
-        act.Should().Throw<InvalidDataException>()
-            .WithMessage("*model.safetensors: tensor * has shape [256, *] but the model expects [128, *]*");
+        act.Should().Throw<TensorShapeMismatchException>()
+            .WithMessage("*model.safetensors: tensor '*' has shape [256, *] but [128, *] is expected*");
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class BadInputTests : IDisposable
     {
         var directory = CheckpointWithConfig(c => c["num_layers"] = 1);
 
-        var act = () => ChronosPretrained.LoadBolt(directory, SafeTensorsFixture.Read);
+        var act = () => ChronosPretrained.LoadBolt(directory);
 
         act.Should().Throw<InvalidDataException>().WithMessage("*unexpected tensors encoder.block.1.*");
     }

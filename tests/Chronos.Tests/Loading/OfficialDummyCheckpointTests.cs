@@ -18,8 +18,7 @@ public class OfficialDummyCheckpointTests
     [MemberData(nameof(Series))]
     public void Chronos_t5_dummy_reproduces_tokens_encoder_states_and_first_logits(string series)
     {
-        using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), SafeTensorsFixture.Read,
-            ScalarType.BFloat16);
+        using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), ScalarType.BFloat16);
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-model", series + ".safetensors"));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -39,8 +38,7 @@ public class OfficialDummyCheckpointTests
     [MemberData(nameof(Series))]
     public void Chronos_t5_dummy_reproduces_the_greedy_forecast(string series)
     {
-        using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), SafeTensorsFixture.Read,
-            ScalarType.BFloat16);
+        using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), ScalarType.BFloat16);
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-model", series + ".safetensors"));
         using var scope = NewDisposeScope();
 
@@ -53,7 +51,7 @@ public class OfficialDummyCheckpointTests
     [MemberData(nameof(Series))]
     public void Chronos_bolt_dummy_reproduces_embeddings_and_forecasts(string series)
     {
-        using var pipeline = ChronosPretrained.LoadBolt(Fixtures.Dummy("dummy-chronos-bolt-model", "model"), SafeTensorsFixture.Read);
+        using var pipeline = ChronosPretrained.LoadBolt(Fixtures.Dummy("dummy-chronos-bolt-model", "model"));
         pipeline.Warn = _ => { };
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-bolt-model", series + ".safetensors"));
         using var scope = NewDisposeScope();

@@ -47,4 +47,38 @@ public sealed class ObjectiveGoldenTests
             Math.Abs(gradient[i] - numeric).Should().BeLessThan(tolerance, $"d f / d x[{i}] analytic {gradient[i]} vs numeric {numeric}");
         }
     }
+
+    [Theory]
+    [InlineData("wp_R_logistic")]
+    [InlineData("air_passengers_multiplicative")]
+    [InlineData("retail_flat")]
+    public void Trend_jacobian_matches_central_finite_differences(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var data = golden.ReadStanData();
+        var objective = new ProphetObjective(data);
+        var x = golden.ReadParams().ToUnconstrained();
+        var p = 2 + data.S;
+        var jacobian = new double[data.T * p];
+        objective.Evaluate(x, new double[x.Length]);
+
+        objective.TrendJacobian(jacobian, p);
+
+        var plus = new double[data.T];
+        var minus = new double[data.T];
+        for (var a = 0; a < p; a++)
+        {
+            var h = 1e-6 * Math.Max(1, Math.Abs(x[a]));
+            var probe = (double[])x.Clone();
+            probe[a] = x[a] + h;
+            objective.TrendOnly(probe, plus);
+            probe[a] = x[a] - h;
+            objective.TrendOnly(probe, minus);
+            for (var i = 0; i < data.T; i += 7)
+            {
+                var numeric = (plus[i] - minus[i]) / (2 * h);
+                Math.Abs(jacobian[(i * p) + a] - numeric).Should().BeLessThan(1e-6 * Math.Max(1, Math.Abs(numeric)), $"d trend[{i}] / d x[{a}]");
+            }
+        }
+    }
 }

@@ -23,13 +23,13 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
     [Theory]
     [InlineData(96, "Newton")]
     [InlineData(144, "LBFGS")]
-    public void Nonlinear_models_use_prophets_T_below_100_rule(int rows, string algorithm)
+    public void Stan_path_uses_prophets_T_below_100_rule(int rows, string algorithm)
     {
-        // Multiplicative seasonality is not linear in the parameters, so the Stan path runs (spec §10).
+        // ExactMode off runs Stan's optimisers only, chosen as prophet does (spec §10).
         var golden = GoldenCase.Load("air_passengers_multiplicative");
         var model = golden.CreateModel();
 
-        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()));
+        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), new ProphetFitOptions { ExactMode = false });
 
         model.Optimization!.Algorithm.Should().StartWith(algorithm);
     }
@@ -43,6 +43,19 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         var forced = golden.CreateModel().Fit(golden.Input, new ProphetFitOptions { Algorithm = OptimizerAlgorithm.Lbfgs });
         forced.Optimization!.Algorithm.Should().StartWith("LBFGS");
         (-forced.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
+    [Fact]
+    public void Lbfgs_failure_falls_back_to_newton_as_in_R()
+    {
+        // retail_no_changepoints: rstan's L-BFGS returned a non-zero code and prophet fell back to Newton; ours too.
+        var golden = GoldenCase.Load("retail_no_changepoints");
+        var model = golden.CreateModel();
+
+        model.Fit(golden.Input, new ProphetFitOptions { ExactMode = false });
+
+        model.Optimization!.Algorithm.Should().Be("LBFGS->Newton");
+        (-model.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
     }
 
     [Fact]

@@ -37,9 +37,15 @@ public sealed class UncertaintyGoldenTests(ITestOutputHelper output)
     public void Intervals_are_reproducible_with_a_seed_and_change_without()
     {
         var golden = GoldenCase.Load("retail_default");
-        var first = golden.CreateModel(seed: 7).Fit(golden.Input).Predict();
-        var second = golden.CreateModel(seed: 7).Fit(golden.Input).Predict();
-        var other = golden.CreateModel(seed: 8).Fit(golden.Input).Predict();
+        ProphetForecast Run(int seed)
+        {
+            var model = golden.CreateModel(seed).Fit(golden.Input);
+            return model.Predict(model.MakeFutureDataFrame(24, FutureFrequency.Month));
+        }
+
+        var first = Run(7);
+        var second = Run(7);
+        var other = Run(8);
 
         second.YhatUpper.Should().Equal(first.YhatUpper);
         other.YhatUpper.Should().NotEqual(first.YhatUpper);
@@ -61,7 +67,7 @@ public sealed class UncertaintyGoldenTests(ITestOutputHelper output)
     public void Predictive_samples_have_one_path_per_sample_and_their_percentiles_are_the_intervals()
     {
         var golden = GoldenCase.Load("air_passengers_small_newton");
-        var model = new Prophet(new ProphetOptions { UncertaintySamples = 200, Seed = 3 }).Fit(golden.Input);
+        var model = new Prophet(new ProphetOptions { UncertaintySamples = 200, Seed = 3, SimulateHistoryIntervals = true }).Fit(golden.Input);
         var future = model.MakeFutureDataFrame(12, FutureFrequency.Month);
 
         var samples = model.PredictiveSamples(future);
@@ -74,6 +80,34 @@ public sealed class UncertaintyGoldenTests(ITestOutputHelper output)
             var values = samples.YhatRow(row).ToArray();
             Percentile.Linear(values, 0.9).Should().BeApproximately(forecast.YhatUpper![row], 1e-9);
         }
+    }
+
+    [Fact]
+    public void History_intervals_are_the_exact_limit_of_the_simulated_ones()
+    {
+        var golden = GoldenCase.Load("retail_default");
+        var exact = golden.CreateModel(seed: 4).Fit(golden.Input).Predict();
+        var simulated = new Prophet(new ProphetOptions { Seed = 4, UncertaintySamples = 20000, SimulateHistoryIntervals = true, YearlySeasonality = true })
+            .Fit(golden.Input).Predict();
+
+        for (var i = 0; i < exact.RowCount; i++)
+        {
+            var width = exact.YhatUpper![i] - exact.YhatLower![i];
+            simulated.YhatUpper![i].Should().BeApproximately(exact.YhatUpper[i], 0.03 * width);
+            simulated.YhatLower![i].Should().BeApproximately(exact.YhatLower[i], 0.03 * width);
+            exact["trend_lower"][i].Should().Be(exact.Trend[i]);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.9, 1.2815515655446004)]
+    [InlineData(0.1, -1.2815515655446004)]
+    [InlineData(0.975, 1.959963984540054)]
+    [InlineData(0.5, 0.0)]
+    [InlineData(1e-10, -6.361340902404056)]
+    public void Normal_quantile_matches_R_qnorm(double p, double expected)
+    {
+        NormalQuantile.Of(p).Should().BeApproximately(expected, 1e-14 * Math.Max(1, Math.Abs(expected)));
     }
 
     /// <summary>Mean over rows of |ours ∩ R| / |R| and the median of width(ours) / width(R).</summary>

@@ -16,7 +16,7 @@ public class ConfigPathTests
         {
             using var run = new TrainerRun();
             Environment.SetEnvironmentVariable("FORECAST_CONFIG", TrainerRun.DefaultConfig);
-            var (code, output, errors) = await TrainerRun.RunAsync("--set", $"data.path={TrainerRun.SampleData}", "--set", $"run.output={run.Output}");
+            var (code, output, errors) = await TrainerRun.InProcessAsync("--set", $"data.path={TrainerRun.SampleData}", "--set", $"run.output={run.Output}");
             code.Should().Be(ExitCodes.Ok, errors);
             output.Should().Contain("default-config.yaml");
         }
@@ -33,7 +33,7 @@ public class ConfigPathTests
         try
         {
             Environment.SetEnvironmentVariable("FORECAST_CONFIG", null);
-            var (code, _, errors) = await TrainerRun.RunAsync();
+            var (code, _, errors) = await TrainerRun.InProcessAsync();
             code.Should().Be(ExitCodes.ConfigError);
             errors.Should().Contain("--config").And.Contain("FORECAST_CONFIG");
         }

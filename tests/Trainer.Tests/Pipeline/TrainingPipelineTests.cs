@@ -67,6 +67,41 @@ public class TrainingPipelineTests
         }
     }
 
+    [Theory]
+    [InlineData("csv.gz")]
+    [InlineData("parquet")]
+    public async Task CompressedCsvAndParquetInputsGiveTheSameMetricsAsCsv(string format)
+    {
+        using var run = new TrainerRun();
+        string path = Path.Combine(run.Folder, $"monthly.{format}");
+        var rows = File.ReadAllLines(TrainerRun.SampleData).Skip(1).Select(l => l.Split(',')).ToList();
+        if (format == "csv.gz")
+        {
+            await using var file = File.Create(path);
+            await using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest);
+            await gzip.WriteAsync(await File.ReadAllBytesAsync(TrainerRun.SampleData));
+        }
+        else
+        {
+            var id = new Parquet.Schema.DataField<string>("unique_id");
+            var ds = new Parquet.Schema.DataField<DateTime>("ds");
+            var y = new Parquet.Schema.DataField<double>("y");
+            await using var file = File.Create(path);
+            await using var writer = await ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(id, ds, y), file);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(id, rows.Select(r => r[0]).ToArray());
+            await group.WriteAsync<DateTime>(ds, rows.Select(r => DateTime.SpecifyKind(DateTime.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)).ToArray());
+            await group.WriteAsync<double>(y, rows.Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        }
+
+        var (code, _, errors) = await run.RunDefaultAsync(path, "eda.enabled=false", "plots.enabled=false");
+
+        code.Should().Be(ExitCodes.Ok, errors);
+        var manifest = (await run.CommittedRunsAsync()).Single();
+        string metrics = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", manifest.RunId, "metrics.yaml"));
+        metrics.Should().Contain("mase: 1.04274232448627").And.Contain("name: monthly\n");
+    }
+
     [Fact]
     public async Task EdaAndPlotsCanBeSwitchedOff()
     {

@@ -19,7 +19,7 @@ public class ShardedRunTests
 
     private static async Task<RunManifest> SingleRunAsync(TrainerRun single, params string[] overrides)
     {
-        var (code, _, err) = await TrainerRun.RunAsync(Args(single, [.. overrides.SelectMany(o => new[] { "--set", o })]));
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(single, [.. overrides.SelectMany(o => new[] { "--set", o })]));
         code.Should().Be(ExitCodes.Ok, err);
         return (await single.CommittedRunsAsync()).Single();
     }
@@ -45,12 +45,12 @@ public class ShardedRunTests
 
         for (int i = 0; i < shards; i++)
         {
-            var (code, output, err) = await TrainerRun.RunAsync(Args(sharded, [.. set, "--shard", $"{i}/{shards}", "--batch", "nightly"]));
+            var (code, output, err) = await TrainerRun.InProcessAsync(Args(sharded, [.. set, "--shard", $"{i}/{shards}", "--batch", "nightly"]));
             code.Should().Be(ExitCodes.Ok, err);
             output.Should().Contain($"Shard {i}/{shards}:");
         }
         (await sharded.CommittedRunsAsync()).Should().BeEmpty("shard runs live under shards/, never among the runs");
-        var merge = await TrainerRun.RunAsync(Args(sharded, ["merge", .. set, "--batch", "nightly", "--shards", $"{shards}"]));
+        var merge = await TrainerRun.InProcessAsync(Args(sharded, ["merge", .. set, "--batch", "nightly", "--shards", $"{shards}"]));
 
         merge.ExitCode.Should().Be(ExitCodes.Ok, merge.Err);
         var merged = (await sharded.CommittedRunsAsync()).Should().ContainSingle().Subject;
@@ -79,9 +79,9 @@ public class ShardedRunTests
     public async Task A_missing_shard_is_a_named_error_saying_what_to_run_and_commits_nothing()
     {
         using var run = new TrainerRun();
-        (await TrainerRun.RunAsync(Args(run, "--shard", "0/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
+        (await TrainerRun.InProcessAsync(Args(run, "--shard", "0/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
 
-        var (code, _, err) = await TrainerRun.RunAsync(Args(run, "merge", "--batch", "b", "--shards", "2"));
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, "merge", "--batch", "b", "--shards", "2"));
 
         code.Should().Be(ExitCodes.DataError);
         err.Should().Contain("Shard 1/2 of batch 'b' is not committed").And.Contain("--shard 1/2 --batch b");
@@ -92,12 +92,12 @@ public class ShardedRunTests
     public async Task Merging_with_other_data_than_the_shards_is_a_named_error()
     {
         using var run = new TrainerRun();
-        for (int i = 0; i < 2; i++) (await TrainerRun.RunAsync(Args(run, "--shard", $"{i}/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
+        for (int i = 0; i < 2; i++) (await TrainerRun.InProcessAsync(Args(run, "--shard", $"{i}/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
         // The same data without its first series (AirPassengers is the first unique_id of the fixture).
         var lines = File.ReadAllLines(TrainerRun.SampleData);
         string fewer = run.Write("fewer.csv", string.Join('\n', lines.Where((l, i) => i == 0 || !l.StartsWith("AirPassengers,", StringComparison.Ordinal))));
 
-        var (code, _, err) = await TrainerRun.RunAsync(Args(run, "merge", "--set", $"data.path={fewer}", "--batch", "b", "--shards", "2"));
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, "merge", "--set", $"data.path={fewer}", "--batch", "b", "--shards", "2"));
 
         code.Should().Be(ExitCodes.DataError);
         err.Should().Contain("no longer in the data: AirPassengers").And.Contain("rerun the shards");
@@ -108,10 +108,10 @@ public class ShardedRunTests
     public async Task A_damaged_shard_run_is_a_named_error()
     {
         using var run = new TrainerRun();
-        (await TrainerRun.RunAsync(Args(run, "--shard", "0/1", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
+        (await TrainerRun.InProcessAsync(Args(run, "--shard", "0/1", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
         File.WriteAllText(Path.Combine(run.Output, "shards", "runs", "b-shard-0-of-1", "forecasts.csv"), "truncated");
 
-        var (code, _, err) = await TrainerRun.RunAsync(Args(run, "merge", "--batch", "b", "--shards", "1"));
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, "merge", "--batch", "b", "--shards", "1"));
 
         code.Should().Be(ExitCodes.DataError);
         err.Should().Contain("is damaged (forecasts.csv");
@@ -125,7 +125,7 @@ public class ShardedRunTests
     public async Task Bad_shard_arguments_are_config_errors_naming_the_option(string[] extra, string option, string why)
     {
         using var run = new TrainerRun();
-        var (code, _, err) = await TrainerRun.RunAsync(Args(run, extra));
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, extra));
         code.Should().Be(ExitCodes.ConfigError);
         err.Should().Contain(option).And.Contain(why);
         run.FilesUnderRuns().Should().BeEmpty();
@@ -135,8 +135,8 @@ public class ShardedRunTests
     public async Task A_shard_already_committed_in_its_batch_is_not_run_twice()
     {
         using var run = new TrainerRun();
-        (await TrainerRun.RunAsync(Args(run, "--shard", "0/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
-        var (code, _, err) = await TrainerRun.RunAsync(Args(run, "--shard", "0/2", "--batch", "b"));
+        (await TrainerRun.InProcessAsync(Args(run, "--shard", "0/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
+        var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, "--shard", "0/2", "--batch", "b"));
         code.Should().Be(ExitCodes.ConfigError);
         err.Should().Contain("already committed").And.Contain("another --batch");
     }

@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace Forecast.Chronos.Chronos2;
+
+/// <summary>
+/// A Chronos-2 checkpoint's config.json (architectures[0] <c>Chronos2Model</c>, chronos_pipeline_class
+/// <c>Chronos2Pipeline</c>): the Chronos2CoreConfig fields and chronos_config. Errors name the file and the field.
+/// </summary>
+public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Core, Chronos2ForecastingConfig Forecasting)
+{
+    public const string Architecture = "Chronos2Model";
+
+    public static Chronos2CheckpointConfig Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} not found: a Chronos-2 checkpoint folder holds config.json and model.safetensors.", path);
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON (line {error.LineNumber + 1}): {error.Message}", error);
+        }
+        return Parse(root, path);
+    }
+
+    public static Chronos2CheckpointConfig Parse(JsonElement root, string path)
+    {
+        var architecture = root.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array
+            && list.GetArrayLength() > 0 ? list[0].GetString() ?? "" : "";
+        if (architecture != Architecture)
+            throw new InvalidDataException(
+                $"{path}: architectures[0] is '{architecture}', not '{Architecture}'; load Chronos-T5/Bolt checkpoints with ChronosPretrained.");
+        if (!root.TryGetProperty("chronos_config", out var chronos) || chronos.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{path}: no chronos_config object — not a Chronos-2 config file.");
+
+        var reader = new Fields(root, path, "");
+        var core = new Chronos2CoreConfig
+        {
+            DModel = reader.Int("d_model", 512),
+            DKv = reader.Int("d_kv", 64),
+            DFf = reader.Int("d_ff", 2048),
+            NumLayers = reader.Int("num_layers", 6),
+            NumHeads = reader.Int("num_heads", 8),
+            DropoutRate = reader.Double("dropout_rate", 0.1),
+            LayerNormEpsilon = reader.Double("layer_norm_epsilon", 1e-6),
+            FeedForwardProj = reader.String("feed_forward_proj", "relu"),
+            RopeTheta = reader.Double("rope_theta", 10000.0),
+        };
+        var c = new Fields(chronos, path, "chronos_config.");
+        var forecasting = new Chronos2ForecastingConfig
+        {
+            ContextLength = c.RequiredInt("context_length"),
+            InputPatchSize = c.RequiredInt("input_patch_size"),
+            InputPatchStride = c.RequiredInt("input_patch_stride"),
+            OutputPatchSize = c.RequiredInt("output_patch_size"),
+            Quantiles = c.Floats("quantiles") ?? throw new InvalidDataException($"{path}: chronos_config.quantiles is missing."),
+            UseRegToken = c.Bool("use_reg_token", false),
+            UseArcsinh = c.Bool("use_arcsinh", false),
+            MaxOutputPatches = c.Int("max_output_patches", 1),
+            TimeEncodingScale = c.OptionalInt("time_encoding_scale"),
+        };
+        try
+        {
+            core.Validate();
+            forecasting.Validate();
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidDataException($"{path}: {error.Message}", error);
+        }
+        return new Chronos2CheckpointConfig(path, core, forecasting);
+    }
+
+    private sealed class Fields(JsonElement element, string path, string prefix)
+    {
+        public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
+
+        public int RequiredInt(string name) =>
+            OptionalInt(name) ?? throw new InvalidDataException($"{path}: {prefix}{name} is missing.");
+
+        public int? OptionalInt(string name) =>
+            Get(name, JsonValueKind.Number) is { } v ? v.TryGetInt32(out var i) ? i : throw Bad(name, v, "an integer") : null;
+
+        public double Double(string name, double fallback) => Get(name, JsonValueKind.Number)?.GetDouble() ?? fallback;
+
+        public string String(string name, string fallback) => Get(name, JsonValueKind.String)?.GetString() ?? fallback;
+
+        public bool Bool(string name, bool fallback)
+        {
+            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+                return fallback;
+            return v.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Bad(name, v, "true or false"),
+            };
+        }
+
+        public float[]? Floats(string name) =>
+            Get(name, JsonValueKind.Array)?.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number
+                ? (float)e.GetDouble() : throw Bad(name, e, "a list of numbers")).ToArray();
+
+        private JsonElement? Get(string name, JsonValueKind kind)
+        {
+            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+                return null;
+            return v.ValueKind == kind ? v : throw Bad(name, v, kind.ToString().ToLowerInvariant());
+        }
+
+        private InvalidDataException Bad(string name, JsonElement value, string expected) =>
+            new($"{path}: {prefix}{name} is {value.GetRawText()}, expected {expected}.");
+    }
+}

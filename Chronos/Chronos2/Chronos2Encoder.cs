@@ -1,0 +1,78 @@
+using Forecast.Chronos.T5;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Chronos2;
+
+/// <summary>
+/// The Chronos-2 encoder stack (chronos2/model.py: Chronos2Encoder): dropout, blocks of time/group attention and
+/// feed-forward, final RMS norm, dropout. Builds the additive masks once for all blocks, with
+/// <c>finfo(dtype).min</c> as the reference does (not −∞, so a fully masked row softmaxes to uniform, not NaN).
+/// </summary>
+public sealed class Chronos2Encoder : nn.Module
+{
+    private readonly ModuleList<Chronos2EncoderBlock> block;
+    private readonly T5LayerNorm final_layer_norm;
+    private readonly Dropout dropout;
+    private readonly RotaryEmbedding rope;
+
+    public Chronos2Encoder(Chronos2CoreConfig config) : base(nameof(Chronos2Encoder))
+    {
+        block = new ModuleList<Chronos2EncoderBlock>(
+            Enumerable.Range(0, config.NumLayers).Select(_ => new Chronos2EncoderBlock(config)).ToArray());
+        final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        rope = new RotaryEmbedding(config.DKv, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    /// <param name="inputsEmbeds">(B, S, d).</param>
+    /// <param name="groupIds">(B) int64: series with the same id attend to each other in the group attention.</param>
+    /// <param name="attentionMask">(B, S) 1 where a position may be attended to.</param>
+    public Tensor forward(Tensor inputsEmbeds, Tensor groupIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var dtype = inputsEmbeds.dtype;
+        var sequenceLength = inputsEmbeds.shape[1];
+        var minimum = MinimumOf(dtype);
+        attentionMask = attentionMask.to_type(dtype);
+        // _expand_and_invert_time_attention_mask: (B, 1, 1, S), (1 − m)·min.
+        var timeMask = (1.0 - attentionMask[.., TensorIndex.None, TensorIndex.None, ..]) * minimum;
+        var groupTimeMask = AllDistinct(groupIds) ? null : GroupTimeMask(groupIds, attentionMask, minimum);
+        var tables = rope.Tables(sequenceLength, dtype, inputsEmbeds.device);
+
+        var hidden = dropout.forward(inputsEmbeds);
+        foreach (var layer in block)
+            hidden = layer.forward(hidden, timeMask, groupTimeMask, tables);
+        hidden = final_layer_norm.forward(hidden);
+        return dropout.forward(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// _construct_and_invert_group_time_mask: <c>[t, 1, q, b] = (1 − [group q = group b]·mask[b, t])·min</c>.
+    /// </summary>
+    private static Tensor GroupTimeMask(Tensor groupIds, Tensor attentionMask, double minimum)
+    {
+        var sameGroup = groupIds[.., TensorIndex.None].eq(groupIds[TensorIndex.None, ..]).to_type(attentionMask.dtype); // (q, b)
+        var allowed = sameGroup[.., .., TensorIndex.None] * attentionMask[TensorIndex.None, .., ..];               // (q, b, t)
+        return (1.0 - allowed.permute(2, 0, 1).unsqueeze(1)) * minimum;                                                // (t, 1, q, b)
+    }
+
+    private static bool AllDistinct(Tensor groupIds)
+    {
+        var count = groupIds.shape[0];
+        if (count == 1)
+            return true;
+        using var unique = groupIds.unique().output;
+        return unique.shape[0] == count;
+    }
+
+    private static double MinimumOf(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => float.MinValue,
+        ScalarType.Float64 => double.MinValue,
+        ScalarType.BFloat16 => -3.3895313892515355e38,
+        ScalarType.Float16 => -65504.0,
+        _ => throw new ArgumentException($"Chronos-2 runs in a floating-point dtype, not {dtype}."),
+    };
+}

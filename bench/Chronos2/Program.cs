@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using Forecast.Chronos;
+using Forecast.Chronos.Chronos2;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Chronos-2 of official size (chronos-2 as seen in a third-party copy of its config, spec §1: d_model 768, d_ff 3072,
+// d_kv 64, 12 heads, 12 layers; official chronos_config) with random weights, on random walks of 2048 steps → 64.
+// Each case runs in its own process so that its peak RSS (VmHWM, model creation included) is its own.
+string[] cases = ["fp32-256", "fp32-1", "bf16-256", "bf16-accuracy"];
+var arguments = args.ToList();
+var caseIndex = arguments.IndexOf("--case");
+if (caseIndex >= 0)
+{
+    TorchRuntime.SetThreads(Environment.ProcessorCount);
+    set_num_interop_threads(1);
+    RunCase(arguments[caseIndex + 1]);
+    return;
+}
+
+var only = arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+Console.WriteLine("| case | batch | precision | median s per call | series/s | peak RSS MiB | matmul GFLOP/s now | model GFLOP/s | series/s at 134 GFLOP/s |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var name in cases.Where(c => only.Count == 0 || only.Contains(c)))
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+    start.ArgumentList.Add("--case");
+    start.ArgumentList.Add(name);
+    using var process = Process.Start(start)!;
+    Console.WriteLine(process.StandardOutput.ReadToEnd().Trim());
+    process.WaitForExit();
+}
+
+static void RunCase(string name)
+{
+    if (name == "bf16-accuracy")
+    {
+        Bf16Accuracy();
+        return;
+    }
+    var batch = name.EndsWith("-1", StringComparison.Ordinal) ? 1 : 256;
+    var dtype = name.StartsWith("bf16", StringComparison.Ordinal) ? ScalarType.BFloat16 : ScalarType.Float32;
+    using var pipeline = OfficialSize(dtype);
+    var series = RandomWalks(batch, 2048);
+    using (var warm = NewDisposeScope())
+        pipeline.Predict(series.Take(Math.Min(batch, 16)).ToList(), 64);
+    var before = MatmulGflops();
+    var times = new List<double>();
+    var runs = batch == 1 ? 3 : 1;   // one call of 256 × 2048 is minutes on 2 cores
+    for (var run = 0; run < runs; run++)
+    {
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        pipeline.Predict(series, 64);
+        times.Add(watch.Elapsed.TotalSeconds);
+    }
+    var gflops = (before + MatmulGflops()) / 2;
+    times.Sort();
+    var median = times[times.Count / 2];
+    var modelGflops = batch * FlopsPerSeries() / median / 1e9;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {batch} | {dtype} | {median:F3} | {batch / median:G4} | {PeakRssMiB():F0} | {gflops:F0} | {modelGflops:F0} | "
+        + $"{batch / median * 134 / gflops:G4} |"));
+}
+
+// bfloat16 quantiles vs float32 on the same weights, relative to each series' scale (mean |context|).
+static void Bf16Accuracy()
+{
+    var series = RandomWalks(64, 2048);
+    using var fp32 = OfficialSize(ScalarType.Float32);
+    using var bf16 = OfficialSize(ScalarType.BFloat16);
+    using var a = cat(fp32.Predict(series, 64).ToArray(), 0);
+    using var b = cat(bf16.Predict(series, 64).ToArray(), 0);
+    using var scale = tensor(series.Select(s => s.Average(Math.Abs)).ToArray()).view(-1, 1, 1);
+    var relative = ((a - b).abs() / scale).max().item<float>();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| bf16-accuracy | 64 | BFloat16 vs Float32 | max |Δq| / scale = {relative:P3} | | |"));
+}
+
+// speed.md: the unloaded machine's fp32 2048² matmul peak is about 134 GFLOP/s (2 threads). The machine is shared
+// with other agents' builds, so the same product is timed around every case and the last column scales to 134.
+static double MatmulGflops()
+{
+    using var a = randn(2048, 2048);
+    using var b = randn(2048, 2048);
+    using (a.matmul(b)) { }
+    var best = double.MaxValue;
+    for (var i = 0; i < 3; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        using (a.matmul(b)) { }
+        best = Math.Min(best, watch.Elapsed.TotalSeconds);
+    }
+    return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
+}
+
+// Matrix-product FLOPs of one 2048-step series → 64 steps: 128 context patches + REG + 4 output patches = 133
+// positions; per block time attention (q, k, v, o and the 133² scores), group attention (v, o: every series is its own
+// group) and the MLP; input embedding of every position, quantile head of the 4 output positions.
+static double FlopsPerSeries()
+{
+    const double d = 768, inner = 768, ff = 3072, layers = 12, positions = 133, outputs = 4, patch = 16, quantiles = 21;
+    var perBlock = positions * (4 * d * inner + 2 * positions * inner + 2 * d * inner + 2 * d * ff);
+    var embedding = positions * (3 * patch * ff + ff * d + 3 * patch * d);
+    var head = outputs * (d * ff + ff * quantiles * patch + d * quantiles * patch);
+    return 2 * (layers * perBlock + embedding + head);
+}
+
+static Chronos2Pipeline OfficialSize(ScalarType dtype)
+{
+    random.manual_seed(1);
+    var core = new Chronos2CoreConfig { DModel = 768, DFf = 3072, DKv = 64, NumHeads = 12, NumLayers = 12 };
+    var model = new Chronos2Model(core, new Chronos2ForecastingConfig());
+    // TorchSharp's default init; the speed does not depend on the values.
+    if (dtype != ScalarType.Float32)
+        model.to(dtype);
+    return new Chronos2Pipeline(model) { Warn = _ => { } };
+}
+
+static List<float[]> RandomWalks(int count, int length, int seed = 7)
+{
+    var random = new Random(seed);
+    return Enumerable.Range(0, count).Select(_ =>
+    {
+        double value = 100;
+        return Enumerable.Range(0, length).Select(_ => (float)(value += random.NextDouble() * 2 - 1)).ToArray();
+    }).ToList();
+}
+
+static double PeakRssMiB() => double.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+    .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;

@@ -1,0 +1,46 @@
+using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Tests.Chronos2;
+
+/// <summary>
+/// The official tiny checkpoint test/dummy-chronos2-model (written by transformers 4.54.1) loads through the public
+/// loader and reproduces the reference pipeline's recorded forecast (H = 40), embeddings and loc/scale.
+/// </summary>
+public sealed class Chronos2DummyCheckpointTests
+{
+    public static TheoryData<string> Series => new("sine", "nans", "short", "large");
+
+    [Theory]
+    [MemberData(nameof(Series))]
+    public void Official_dummy_checkpoint_reproduces_recorded_outputs(string series)
+    {
+        using var pipeline = Chronos2Fixtures.LoadDummy();
+        using var scope = NewDisposeScope();
+        var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos2-model", series + ".safetensors"));
+        var input = Chronos2Input.Univariate(golden["context"][0].data<float>().ToArray());
+
+        var forecast = pipeline.Predict([input], 40);
+        TensorAssert.Close(forecast[0], golden["forecast"], "forecast");
+
+        var (embeddings, locScale) = pipeline.Embed([input]);
+        TensorAssert.Close(embeddings[0], golden["embed"], "embed");
+        TensorAssert.Close(locScale[0].Loc, golden["loc"], "loc");
+        TensorAssert.Close(locScale[0].Scale, golden["scale"], "scale");
+    }
+
+    [Fact]
+    public void Dummy_config_is_read_with_the_official_chronos_config()
+    {
+        var config = Chronos2CheckpointConfig.Read(Fixtures.Dummy("dummy-chronos2-model", "model", "config.json"));
+        config.Core.DModel.Should().Be(6);
+        config.Core.NumLayers.Should().Be(2);
+        config.Core.NumHeads.Should().Be(4);
+        config.Core.DKv.Should().Be(4);
+        config.Forecasting.Quantiles.Should().HaveCount(21);
+        config.Forecasting.UseArcsinh.Should().BeTrue();
+        config.Forecasting.PredictionLength.Should().Be(1024);
+        config.Forecasting.EffectiveTimeEncodingScale.Should().Be(8192);
+    }
+}

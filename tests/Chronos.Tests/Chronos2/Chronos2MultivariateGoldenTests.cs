@@ -1,0 +1,143 @@
+using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Tests.Chronos2;
+
+/// <summary>
+/// set-a multivariate.safetensors: one group of 3 variates (row 1 starts with 20 NaN), the same rows as independent
+/// tasks, cross-learning, a known future covariate at model level, and a dict task with a past + future covariate.
+/// </summary>
+public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2ModelGoldenTests.Shared>
+{
+    private const int Horizon = 64;
+    private readonly Chronos2Pipeline pipeline;
+    private readonly Dictionary<string, Tensor> golden = Chronos2Fixtures.Golden("multivariate.safetensors");
+
+    public Chronos2MultivariateGoldenTests(Chronos2ModelGoldenTests.Shared shared) => pipeline = shared.Pipeline;
+
+    private float[][] Rows => Chronos2Fixtures.Rows(golden["context"]);
+
+    [Fact]
+    public void Variates_of_one_task_are_forecast_jointly()
+    {
+        var forecast = pipeline.Predict([Chronos2Input.Multivariate(Rows)], Horizon);
+        forecast.Should().ContainSingle();
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate"], "forecast_multivariate");
+    }
+
+    [Fact]
+    public void Multivariate_long_horizon_matches_the_reference()
+    {
+        var forecast = pipeline.Predict([Chronos2Input.Multivariate(Rows)], 1100);
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate_long"], "forecast_multivariate_long");
+    }
+
+    [Fact]
+    public void Rows_as_separate_tasks_are_independent()
+    {
+        var forecast = pipeline.Predict(Rows, Horizon);
+        forecast.Should().HaveCount(3);
+        TensorAssert.Close(cat(forecast.ToArray(), 0), golden["forecast_independent"], "forecast_independent");
+    }
+
+    [Fact]
+    public void Cross_learning_puts_every_task_in_one_group()
+    {
+        var forecast = pipeline.Predict(Rows, Horizon, new Chronos2PredictOptions { CrossLearning = true });
+        TensorAssert.Close(cat(forecast.ToArray(), 0), golden["forecast_cross_learning"], "forecast_cross_learning");
+    }
+
+    [Fact]
+    public void Known_future_covariate_enters_the_model()
+    {
+        using var noGrad = no_grad();
+        var (preds, _) = pipeline.Model.forward(golden["context"], groupIds: tensor(new long[] { 0, 0, 0 }),
+            futureCovariates: golden["future_covariates"], numOutputPatches: (Horizon + 15) / 16);
+        TensorAssert.Close(preds, golden["model_quantile_preds_with_covariate"], "model_quantile_preds_with_covariate");
+    }
+
+    [Fact]
+    public void Dict_task_with_past_and_future_covariate_matches_the_reference()
+    {
+        var rows = Rows;
+        var future = golden["future_covariates"][2].data<float>().ToArray();
+        var input = new Chronos2Input([rows[0]],
+            new Dictionary<string, float[]> { ["x"] = rows[2] },
+            new Dictionary<string, float[]> { ["x"] = future });
+        var forecast = pipeline.Predict([input], Horizon);
+        TensorAssert.Close(forecast[0], golden["forecast_dict_target0_cov2"], "forecast_dict_target0_cov2");
+    }
+
+    [Fact]
+    public void ForecastTasks_returns_arrays_per_target_with_progress()
+    {
+        var done = new List<int>();
+        var tasks = new[] { Chronos2Input.Multivariate(Rows), Chronos2Input.Univariate(Rows[0]) };
+        var forecasts = pipeline.ForecastTasks(tasks, Horizon, [0.1f, 0.5f, 0.9f], batchSize: 3,
+            progress: new SynchronousProgress<int>(done.Add));
+        done.Should().Equal(1, 2);
+        forecasts.Should().HaveCount(2);
+        forecasts[0].Should().HaveCount(3);
+        forecasts[1].Should().ContainSingle();
+        var expected = golden["forecast_multivariate"];
+        for (var v = 0; v < 3; v++)
+        {
+            // Levels 0.1, 0.5, 0.9 are quantiles 2, 10, 18 of the 21; the mean is the median.
+            var median = expected[v, 10].data<float>().ToArray();
+            forecasts[0][v].Quantiles[1].Zip(median, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-3f);
+            forecasts[0][v].Mean.Should().Equal(forecasts[0][v].Quantiles[1]);
+        }
+        var independent = golden["forecast_independent"][0, 18].data<float>().ToArray();
+        forecasts[1][0].Quantiles[2].Zip(independent, (a, b) => Math.Abs(a - b)).Max().Should().BeLessThan(1e-3f);
+    }
+
+    [Fact]
+    public void A_three_dimensional_tensor_is_one_multivariate_task_per_series()
+    {
+        using var inputs = golden["context"].unsqueeze(0);            // (1 series, 3 variates, 150)
+        var forecast = pipeline.Predict(inputs, Horizon);
+        forecast.Should().ContainSingle();
+        TensorAssert.Close(forecast[0], golden["forecast_multivariate"], "forecast_multivariate (3-D input)");
+        var flat = () => pipeline.Predict(golden["context"], Horizon);
+        flat.Should().Throw<ArgumentException>().WithMessage("*must be 3-D (series, variates, time)*");
+    }
+
+    [Fact]
+    public void Bfloat16_encoder_states_stay_close_to_float32()
+    {
+        // The set-a model (initializer_factor 1.0, perturbed norms) amplifies rounding: quantiles pass through sinh,
+        // so the comparison is on the encoder states, relative to their magnitude.
+        using var bf16 = Chronos2Fixtures.LoadSetA(ScalarType.BFloat16);
+        using var noGrad = no_grad();
+        var groups = tensor(new long[] { 0, 0, 0 });
+        using var expected = pipeline.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
+        using var actual = bf16.Model.Encode(golden["context"], groupIds: groups, numOutputPatches: 4);
+        actual.Hidden.dtype.Should().Be(ScalarType.BFloat16);
+        var error = (actual.Hidden.to_type(ScalarType.Float32) - expected.Hidden).abs().max().item<float>();
+        var magnitude = expected.Hidden.abs().max().item<float>();
+        Console.WriteLine($"bf16 encoder max |diff| {error} of max |h| {magnitude}");
+        (error / magnitude).Should().BeLessThan(0.05f);
+    }
+
+    [Fact]
+    public void Chunking_rows_by_whole_groups_does_not_change_forecasts()
+    {
+        var rows = Rows;
+        Chronos2Input[] tasks = [Chronos2Input.Multivariate(rows), Chronos2Input.Univariate(rows[0]), Chronos2Input.Univariate(rows[1]),
+            Chronos2Input.Multivariate(rows[2], rows[0])];
+        var unrolling = new Chronos2PredictOptions { MaxOutputPatches = 4 };   // 80 > 4 × 16: one unrolled step, 9 paths per row
+        var whole = pipeline.Predict(tasks, 80, unrolling);
+        pipeline.MaxRowsPerForward = 2;
+        try
+        {
+            var chunked = pipeline.Predict(tasks, 80, unrolling);
+            for (var i = 0; i < tasks.Length; i++)
+                TensorAssert.Close(chunked[i], whole[i], $"task {i}", rtol: 1e-5, atol: 1e-5);
+        }
+        finally
+        {
+            pipeline.MaxRowsPerForward = 32;
+        }
+    }
+}
