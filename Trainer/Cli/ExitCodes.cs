@@ -5,7 +5,7 @@ public static class ExitCodes
 {
     public const int Ok = 0;
 
-    /// <summary>Anything else: a bug, cancellation (Ctrl+C), an I/O failure while writing the run.</summary>
+    /// <summary>Anything else: a bug, cancellation (Ctrl+C, SIGTERM), an I/O failure while writing the run.</summary>
     public const int Failure = 1;
 
     /// <summary>The configuration or command line is invalid, or run.output is not writable.</summary>

@@ -26,7 +26,7 @@ public static class TrainerCli
         Scale out: --shard i/N --batch B runs the series whose FNV-1a-64(unique_id) mod N is i and commits a shard run
         under <run.output>/shards/; 'merge --batch B --shards N' then commits one run over all series (docs/deploy.md).
 
-        Exit codes: 0 ok, 1 other failure (including Ctrl+C), 2 configuration error (also unknown options and an
+        Exit codes: 0 ok, 1 other failure (including Ctrl+C and SIGTERM), 2 configuration error (also unknown options and an
         unwritable run.output), 3 data error (missing or malformed data, series too short for the horizon).
         """;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Forecast.Trainer.Cli;
 
 namespace Forecast.Trainer.Tests.Cli;
@@ -43,5 +44,41 @@ public class TrainerProcessTests
         code.Should().Be(ExitCodes.Ok);
         output.Should().Contain("--config").And.Contain("--set").And.Contain("Exit codes: 0 ok, 1 other failure")
             .And.Contain("2 configuration error").And.Contain("3 data error");
+    }
+
+    [Fact]
+    public async Task SigtermCancelsTheRunAndLeavesNothing()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var run = new TrainerRun();
+        // A FIFO as the data file holds the Trainer in "Loading" until the test writes to it: the signal arrives
+        // mid-run at a known point, with no timing guesswork.
+        string fifo = Path.Combine(run.Folder, "data.csv");
+        using (var mkfifo = Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "Trainer.dll"), "--config", TrainerRun.DefaultConfig,
+                     "--set", $"data.path={fifo}", "--set", $"run.output={run.Output}" })
+            start.ArgumentList.Add(arg);
+        using var trainer = Process.Start(start)!;
+        var stderr = trainer.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (await trainer.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains(" INFO  Loading ", StringComparison.Ordinal)) { }
+
+        using (var kill = Process.Start("kill", $"-TERM {trainer.Id}")) await kill.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await File.WriteAllBytesAsync(fifo, await File.ReadAllBytesAsync(TrainerRun.SampleData), timeout.Token);
+        }
+        catch (IOException)
+        {
+            // Broken pipe: the Trainer stopped reading as soon as it saw the cancellation, which is the point.
+        }
+        _ = trainer.StandardOutput.ReadToEndAsync(timeout.Token);
+        await trainer.WaitForExitAsync(timeout.Token);
+
+        trainer.ExitCode.Should().Be(ExitCodes.Failure);
+        (await stderr).Should().Contain("Cancelled; no run was committed.");
+        run.FilesUnderRuns().Should().BeEmpty();
     }
 }
