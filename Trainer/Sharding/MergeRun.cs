@@ -10,7 +10,8 @@ namespace Forecast.Trainer.Sharding;
 /// ordinary committed run under runs/. It is a normal pipeline run over all series (same load, cleaning, EDA,
 /// evaluation windows, metrics over all series, forecast files, plots, manifest last) whose model is a
 /// <see cref="ReplayForecaster"/> over the shards' forecasts, so the merged run equals a single-process run.
-/// Model state files of the shards are kept under model/shard-i/.
+/// Model state files of the shards are kept under model/shard-i/; their model_assignments.yaml (feature-flag routing)
+/// are combined into one, as a single run writes it.
 /// </summary>
 public sealed class MergeRun : RunVariant
 {
@@ -63,6 +64,42 @@ public sealed class MergeRun : RunVariant
     public TrainerConfig Adjust(TrainerConfig config) =>
         config with { Model = new ModelSelection(config.Model.Name, _ => Model) };
 
+    /// <summary>
+    /// The shards' model_assignments.yaml (model → its series) combined as the single run's ModelRouter writes it:
+    /// models in ordinal order, each model's series in ordinal order.
+    /// </summary>
+    private async Task MergeAssignmentsAsync(RunWriter writer, CancellationToken cancellationToken)
+    {
+        var byModel = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        bool any = false;
+        foreach (var (manifest, _) in _shards)
+        {
+            if (!manifest.Files.Any(f => f.Path == AssignmentsFileName)) continue;
+            string key = RunIds.Prefix(manifest.RunId) + AssignmentsFileName;
+            var bytes = await _shardStore.GetAsync(key, cancellationToken).ConfigureAwait(false)
+                ?? throw new ShardMergeException($"{_shardStore.Describe(key)} disappeared during the merge.");
+            Dictionary<string, List<string>>? shard;
+            try
+            {
+                shard = new YamlDotNet.Serialization.DeserializerBuilder().Build()
+                    .Deserialize<Dictionary<string, List<string>>?>(System.Text.Encoding.UTF8.GetString(bytes));
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw new ShardMergeException($"{_shardStore.Describe(key)} is not a model assignment map ({e.Message}); rerun that shard.", e);
+            }
+            any = true;
+            foreach (var (model, ids) in shard ?? [])
+            {
+                if (!byModel.TryGetValue(model, out var all)) byModel[model] = all = [];
+                all.AddRange(ids);
+            }
+        }
+        if (!any) return;
+        foreach (var ids in byModel.Values) ids.Sort(StringComparer.Ordinal);
+        await writer.PutTextAsync(AssignmentsFileName, YamlText.Serialize(byModel), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Checks that the cleaned data splits into exactly the series each shard forecast.</summary>
     public override IReadOnlyList<TimeSeries> SelectSeries(IReadOnlyList<TimeSeries> series, IRunLog log)
     {
@@ -84,8 +121,12 @@ public sealed class MergeRun : RunVariant
         return series;
     }
 
+    /// <summary>The routing record a single run writes when the model feature flag routes series (ModelRouter).</summary>
+    public const string AssignmentsFileName = "model_assignments.yaml";
+
     public override async Task BeforeCommitAsync(RunWriter writer, CancellationToken cancellationToken)
     {
+        await MergeAssignmentsAsync(writer, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < _shards.Count; i++)
         {
             var manifest = _shards[i].Manifest;

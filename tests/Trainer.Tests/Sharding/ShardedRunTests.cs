@@ -76,6 +76,42 @@ public class ShardedRunTests
     }
 
     [Fact]
+    public async Task With_the_model_flag_routing_series_the_merged_run_records_the_same_assignments_and_forecasts()
+    {
+        // Half the series to seasonal naive, half to naive, by percentile of unique_id; as environment variables,
+        // the way a task definition would set them.
+        var flags = new Dictionary<string, string>
+        {
+            ["feature_management__feature_flags__0__id"] = "Model",
+            ["feature_management__feature_flags__0__enabled"] = "true",
+            ["feature_management__feature_flags__0__variants__0__name"] = "seasonal_naive",
+            ["feature_management__feature_flags__0__variants__1__name"] = "naive",
+            ["feature_management__feature_flags__0__allocation__percentile__0__variant"] = "seasonal_naive",
+            ["feature_management__feature_flags__0__allocation__percentile__0__from"] = "0",
+            ["feature_management__feature_flags__0__allocation__percentile__0__to"] = "50",
+            ["feature_management__feature_flags__0__allocation__percentile__1__variant"] = "naive",
+            ["feature_management__feature_flags__0__allocation__percentile__1__from"] = "50",
+            ["feature_management__feature_flags__0__allocation__percentile__1__to"] = "100",
+        };
+        using var single = new TrainerRun();
+        var one = await TrainerProcess.RunAsync(flags, Args(single));
+        one.ExitCode.Should().Be(ExitCodes.Ok, one.Err);
+        var singleRun = (await single.CommittedRunsAsync()).Single();
+        using var sharded = new TrainerRun();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(i => TrainerProcess.RunAsync(flags, Args(sharded, "--shard", $"{i}/2", "--batch", "routed"))));
+        foreach (var (code, _, err) in results) code.Should().Be(ExitCodes.Ok, err);
+        var merge = await TrainerProcess.RunAsync(flags, Args(sharded, "merge", "--batch", "routed", "--shards", "2"));
+
+        merge.ExitCode.Should().Be(ExitCodes.Ok, merge.Err);
+        var merged = (await sharded.CommittedRunsAsync()).Single();
+        ShouldEqualSingleRun(sharded.Output, merged, single.Output, singleRun);
+        string assignments = Path.Combine("runs", merged.RunId, MergeRun.AssignmentsFileName);
+        File.ReadAllText(Path.Combine(sharded.Output, assignments)).Should().StartWith("naive: [")
+            .And.Be(File.ReadAllText(Path.Combine(single.Output, "runs", singleRun.RunId, MergeRun.AssignmentsFileName)));
+    }
+
+    [Fact]
     public async Task A_missing_shard_is_a_named_error_saying_what_to_run_and_commits_nothing()
     {
         using var run = new TrainerRun();
