@@ -23,6 +23,9 @@ public sealed record EvaluationOptions
 
     public IReadOnlyList<string> Metrics { get; init; } = MetricNames.All;
 
+    /// <summary>The forecast the point metrics score: the mean (default) or the 0.5 quantile.</summary>
+    public PointForecast PointForecast { get; init; } = PointForecast.Mean;
+
     /// <summary>The number of windows actually used: 1 for holdout.</summary>
     public int EffectiveWindows => Mode == EvaluationMode.Holdout ? 1 : Windows;
 

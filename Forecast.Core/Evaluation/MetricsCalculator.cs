@@ -14,13 +14,15 @@ public static class MetricsCalculator
     /// <param name="windows">The evaluation windows (histories and actuals).</param>
     /// <param name="forecasts">Per window, the forecast of every series in window order.</param>
     /// <param name="seasonLength">The MASE season length m of a series (called from several threads).</param>
+    /// <param name="pointForecast">The forecast the point metrics score: the mean or the 0.5 quantile.</param>
     public static ModelScore Score(
         string dataset,
         string model,
         IReadOnlyList<EvaluationWindow> windows,
         IReadOnlyList<IReadOnlyList<SeriesForecast>> forecasts,
         Func<TimeSeries, int> seasonLength,
-        IReadOnlyList<string> metrics)
+        IReadOnlyList<string> metrics,
+        PointForecast pointForecast = PointForecast.Mean)
     {
         if (windows.Count == 0) throw new ArgumentException("At least one evaluation window is needed.", nameof(windows));
         if (forecasts.Count != windows.Count) throw new ArgumentException($"{forecasts.Count} forecast sets for {windows.Count} windows.", nameof(forecasts));
@@ -36,6 +38,13 @@ public static class MetricsCalculator
         {
             if (Array.IndexOf(PerForecast, metric) < 0 && metric is not (MetricNames.Wape or MetricNames.Wql or MetricNames.Coverage))
                 throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
+        }
+        int median = -1;
+        if (pointForecast == PointForecast.Median)
+        {
+            median = levels.ToList().FindIndex(l => Math.Abs(l - 0.5) < 1e-12);
+            if (median < 0)
+                throw new ArgumentException($"Scoring the median needs the 0.5 quantile, but the forecasts have {string.Join(", ", levels)}; add 0.5 to evaluation.quantiles.", nameof(pointForecast));
         }
         var template = new ErrorSums(levels);
         var coverageNames = template.CentralIntervals.Select(c => MetricNames.CoverageOf(levels[c.Lower])).ToArray();
@@ -62,7 +71,7 @@ public static class MetricsCalculator
                     if (forecast.Mean.Length != actual.Length)
                         throw new ArgumentException($"Forecast of series '{history.Id}' has {forecast.Mean.Length} steps, the window has {actual.Length}.", nameof(forecasts));
                     sums.Reset();
-                    sums.Add(actual, forecast.Mean, forecast.Quantiles);
+                    sums.Add(actual, median < 0 ? forecast.Mean : forecast.Quantiles[median], forecast.Quantiles);
                     double scale = SeasonalScale.Of(history.Values, seasonLength(history));
                     var slice = values.AsSpan(w * PerForecast.Length, PerForecast.Length);
                     PerForecastValues(sums, scale, slice);

@@ -25,6 +25,7 @@ public static class MetricsReport
                 ["step"] = options.EffectiveStep,
                 ["season_length"] = options.SeasonLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "per series frequency",
                 ["quantiles"] = options.Quantiles,
+                ["point_forecast"] = options.PointForecast.ToString().ToLowerInvariant(),
             },
             ["dataset"] = new Dictionary<string, object?>
             {

@@ -24,8 +24,7 @@ internal static class S3Errors
                     return new S3StorageException(S3Failure.BucketNotFound, uri,
                         $"Cannot {operation} {uri}: bucket '{uri.Bucket}' does not exist at {where}. Create it or fix the bucket name.", error);
                 case "NoSuchKey":
-                    return new S3StorageException(S3Failure.ObjectNotFound, uri,
-                        $"Cannot {operation} {uri}: no such object. Check the key (S3 keys are case-sensitive).", error);
+                    return ObjectNotFound(uri, operation, error);
                 case "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "AllAccessDisabled" or "ExpiredToken" or "InvalidToken":
                     return new S3StorageException(S3Failure.AccessDenied, uri,
                         $"Cannot {operation} {uri}: access denied ({s3.ErrorCode}). Check the AWS credentials " +
@@ -44,6 +43,9 @@ internal static class S3Errors
                 $"Cannot {operation} {uri}: no AWS credentials were found ({error.Message}). Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or run with a task role.", error);
         return new S3StorageException(S3Failure.ServiceError, uri, $"Cannot {operation} {uri}: {Innermost(error).Message}", error);
     }
+
+    public static S3StorageException ObjectNotFound(S3Uri uri, string operation, Exception? error = null) =>
+        new(S3Failure.ObjectNotFound, uri, $"Cannot {operation} {uri}: no such object. Check the key (S3 keys are case-sensitive).", error);
 
     /// <summary>
     /// Worth retrying: the endpoint did not answer, the connection broke, the request timed out, or S3 said 5xx/429

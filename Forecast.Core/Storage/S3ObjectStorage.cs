@@ -38,8 +38,7 @@ public sealed class S3ObjectStorage : IDisposable
 
     /// <summary>The bytes of <paramref name="uri"/>; throws <see cref="S3Failure.ObjectNotFound"/> when it does not exist.</summary>
     public async Task<byte[]> ReadAllBytesAsync(S3Uri uri, CancellationToken cancellationToken = default) =>
-        await TryReadAllBytesAsync(uri, cancellationToken).ConfigureAwait(false)
-        ?? throw Translate(new AmazonS3Exception("The specified key does not exist.") { ErrorCode = "NoSuchKey", StatusCode = System.Net.HttpStatusCode.NotFound }, uri, "read");
+        await TryReadAllBytesAsync(uri, cancellationToken).ConfigureAwait(false) ?? throw S3Errors.ObjectNotFound(uri, "read");
 
     /// <summary>The bytes of <paramref name="uri"/>, or null when the object does not exist (a missing bucket still throws).</summary>
     public Task<byte[]?> TryReadAllBytesAsync(S3Uri uri, CancellationToken cancellationToken = default) =>

@@ -179,6 +179,7 @@ public static class ConfigLoader
         int? seasonLength = s.OptionalInt("season_length", defaults.SeasonLength, min: 1);
         var quantiles = s.DoubleList("quantiles", defaults.Quantiles);
         var metrics = s.StringList("metrics", defaults.Metrics);
+        var pointForecast = s.Enum("point_forecast", defaults.PointForecast);
 
         if (mode == EvaluationMode.Holdout && windows > 1)
             s.Problem("windows", $"is {windows} but mode is holdout (one window); set mode: backtest to use several windows.");
@@ -189,6 +190,8 @@ public static class ConfigLoader
             else if (i > 0 && quantiles[i] <= quantiles[i - 1])
                 s.Problem("quantiles", FormattableString.Invariant($"levels must be strictly ascending, but {quantiles[i]} follows {quantiles[i - 1]}."));
         }
+        if (pointForecast == PointForecast.Median && !quantiles.Any(q => Math.Abs(q - 0.5) < 1e-12))
+            s.Problem("point_forecast", "is median, which needs 0.5 among evaluation.quantiles; add it or use point_forecast: mean.");
         foreach (string metric in metrics.Where(m => !MetricNames.All.Contains(m)))
             s.Problem("metrics", $"unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.");
         s.Finish();
@@ -201,6 +204,7 @@ public static class ConfigLoader
             SeasonLength = seasonLength,
             Quantiles = quantiles,
             Metrics = metrics,
+            PointForecast = pointForecast,
         };
     }
 

@@ -9,7 +9,7 @@ namespace Forecast.Trainer.Features;
 /// A flag that is not defined anywhere returns null here, so the YAML config keeps the say (see
 /// <see cref="FeatureOverrides"/> and docs/platform.md for the precedence).
 /// </summary>
-public sealed class TrainerFeatures(IVariantFeatureManager manager, IFeatureDefinitionProvider definitions)
+public sealed class TrainerFeatures(IVariantFeatureManager? manager, IFeatureDefinitionProvider definitions)
 {
     /// <summary>Variant flag: which model forecasts a series, allocated by percentile of its unique_id.</summary>
     public const string Model = "Model";
@@ -24,11 +24,11 @@ public sealed class TrainerFeatures(IVariantFeatureManager manager, IFeatureDefi
     public const string Eda = "Eda";
 
     /// <summary>No flags at all: the YAML config alone decides (library use, tests of the pipeline).</summary>
-    public static TrainerFeatures None { get; } = new(null!, new NoFeatureDefinitions());
+    public static TrainerFeatures None { get; } = new(null, new NoFeatureDefinitions());
 
     /// <summary>The flag's state, or null when no configuration source defines it.</summary>
     public async Task<bool?> GetSwitchAsync(string feature, CancellationToken cancellationToken = default) =>
-        await definitions.GetFeatureDefinitionAsync(feature).ConfigureAwait(false) is null
+        manager is null || await definitions.GetFeatureDefinitionAsync(feature).ConfigureAwait(false) is null
             ? null
             : await manager.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
 
@@ -45,6 +45,7 @@ public sealed class TrainerFeatures(IVariantFeatureManager manager, IFeatureDefi
     /// </summary>
     public async Task<string?> ChooseModelAsync(string uniqueId, CancellationToken cancellationToken = default)
     {
+        if (manager is null) return null;
         var variant = await manager.GetVariantAsync(Model, new TargetingContext { UserId = uniqueId }, cancellationToken).ConfigureAwait(false);
         return variant is null ? null : variant.Configuration?.Value ?? variant.Name;
     }

@@ -119,6 +119,24 @@ public class MetricsCalculatorTests
     }
 
     [Fact]
+    public void MedianPointForecastScoresTheHalfQuantile()
+    {
+        var window = new EvaluationWindow(0, [Series("a", 1, 2)], [[10.0, 20.0]]);
+        var forecast = new SeriesForecast("a", [Start, Start.AddDays(1)], [0, 0], [0.1, 0.5, 0.9], [[5, 15], [9, 21], [11, 25]]);
+
+        var mean = MetricsCalculator.Score("d", "x", [window], [[forecast]], _ => 1, [MetricNames.Mae]);
+        var median = MetricsCalculator.Score("d", "x", [window], [[forecast]], _ => 1, [MetricNames.Mae, MetricNames.Mase], PointForecast.Median);
+
+        mean.Dataset.Metrics[MetricNames.Mae].Should().Be(15);
+        median.Dataset.Metrics[MetricNames.Mae].Should().Be(1);
+        median.Dataset.Metrics[MetricNames.Mase].Should().Be(1, "scale |2 - 1| = 1");
+
+        var withoutMedian = forecast with { QuantileLevels = [0.1, 0.9], Quantiles = [[5, 15], [11, 25]] };
+        var act = () => MetricsCalculator.Score("d", "x", [window], [[withoutMedian]], _ => 1, [MetricNames.Mae], PointForecast.Median);
+        act.Should().Throw<ArgumentException>().WithMessage("*0.5 quantile*evaluation.quantiles*");
+    }
+
+    [Fact]
     public void UnknownMetricIsRejectedWithTheKnownNames()
     {
         var window = new EvaluationWindow(0, [Series("a", 1, 2)], [[2.0]]);

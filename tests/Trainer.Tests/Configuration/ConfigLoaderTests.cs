@@ -160,6 +160,15 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void MedianPointForecastNeedsTheHalfQuantile()
+    {
+        Parse(Minimal, "evaluation.point_forecast=median").Evaluation.PointForecast.Should().Be(PointForecast.Median);
+        var error = Problems(Minimal, "evaluation.point_forecast=median", "evaluation.quantiles=[0.1, 0.9]");
+        error.Problems.Should().ContainSingle().Which.ToString().Should().Be(
+            "--set evaluation.point_forecast=median: evaluation.point_forecast: is median, which needs 0.5 among evaluation.quantiles; add it or use point_forecast: mean.");
+    }
+
+    [Fact]
     public void SetOverridesSingleKeysAndCreatesSections()
     {
         var config = Parse(Minimal, "evaluation.horizon=24", "model.name=naive", "model.naive.intervals=empirical", "evaluation.quantiles=[0.25, 0.75]", "run.name=nightly");

@@ -98,4 +98,27 @@ public sealed class S3TrainerRunTests : IAsyncLifetime
         code.Should().Be(ExitCodes.ConfigError);
         errors.ToString().Should().Contain("s3://no-such-output-bucket/runs/").And.Contain("does not exist").And.Contain("run.output");
     }
+
+    [Fact]
+    public async Task An_s3_endpoint_that_is_down_is_reported_with_the_uri_and_endpoint_and_commits_nothing()
+    {
+        int port = S3rverProcess.FreePort();
+        var options = new S3StorageOptions
+        {
+            ServiceUrl = $"http://127.0.0.1:{port}",
+            EmulatorMode = true,
+            MaxAttempts = 2,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(50),
+        };
+        var down = new TrainerPlatform(new StorageLocations(() => S3ObjectStorage.Create(options, S3rverProcess.Credentials)), TrainerFeatures.None);
+        var errors = new StringWriter();
+
+        int code = await TrainerCli.RunAsync(["--config", TrainerRun.DefaultConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", "run.output=s3://forecast/runs-while-down"], new StringWriter(), errors, interactive: false, platform: down);
+
+        code.Should().Be(ExitCodes.ConfigError, "the run output cannot be written, which is checked before any work");
+        errors.ToString().Should().Contain("s3://forecast/runs-while-down/").And.Contain($"127.0.0.1:{port} did not answer");
+        down.Locations.Dispose();
+    }
 }
