@@ -148,7 +148,7 @@ public sealed partial class Prophet
         var samples = Options.UncertaintySamples;
         var yhat = new double[prepared.RowCount * samples];
         var trend = new double[prepared.RowCount * samples];
-        var simulator = new TrendSimulator(this, prepared, features);
+        var simulator = CreateSimulator(prepared, features);
         simulator.Simulate(0, prepared.RowCount, yhat, trend, cancellationToken);
         return new PredictiveSamples(prepared.Ds, samples, yhat, trend);
     }
@@ -165,7 +165,7 @@ public sealed partial class Prophet
         var lowerQ = (1 - Options.IntervalWidth) / 2;
         var upperQ = (1 + Options.IntervalWidth) / 2;
         var result = new UncertaintyIntervals(new double[n], new double[n], new double[n], new double[n]);
-        var simulator = new TrendSimulator(this, prepared, features);
+        var simulator = CreateSimulator(prepared, features);
 
         // Rows up to the end of the history (t <= 1) see no simulated changepoint: yhat is the point forecast plus
         // N(0, (sigma_obs·y_scale)²), whose percentiles are exact; only later rows are simulated (unless asked).
@@ -209,6 +209,14 @@ public sealed partial class Prophet
 
         return result;
     }
+
+    /// <summary>Switches the interval simulation of a fitted model (the fit does not depend on it).</summary>
+    public void SetIntervalMethod(IntervalMethod method) => Options = Options with { IntervalMethod = method };
+
+    private ITrendPathSimulator CreateSimulator(PreparedFrame prepared, FeatureMatrix features) =>
+        Options.IntervalMethod == IntervalMethod.PythonVectorized
+            ? new VectorizedTrendSimulator(this, prepared, features)
+            : new TrendSimulator(this, prepared, features);
 
     /// <summary>
     /// Dates to predict on (forecaster.py: <c>make_future_dataframe</c>): <paramref name="periods"/> steps of

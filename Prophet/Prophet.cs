@@ -192,6 +192,20 @@ public sealed partial class Prophet
     /// </summary>
     public ProphetStanData Preprocess(ProphetFrame df)
     {
+        var snapshot = SaveConfiguration();
+        try
+        {
+            return PreprocessCore(df);
+        }
+        catch
+        {
+            RestoreConfiguration(snapshot);
+            throw;
+        }
+    }
+
+    private ProphetStanData PreprocessCore(ProphetFrame df)
+    {
         ArgumentNullException.ThrowIfNull(df);
         if (IsFitted || StanData is not null)
         {
@@ -241,12 +255,35 @@ public sealed partial class Prophet
 
     /// <summary>
     /// Fits the model to <paramref name="df"/> (columns ds, y and any cap/floor/regressor/condition columns): the MAP
-    /// of prophet.stan by L-BFGS (T ≥ 100) or Newton (T &lt; 100) with prophet's fallback (forecaster.py: <c>fit</c>).
+    /// of prophet.stan from prophet's initial values (forecaster.py: <c>fit</c>). See <see cref="Optimize"/> for the
+    /// optimisers; the result is deterministic.
     /// </summary>
     public Prophet Fit(ProphetFrame df, ProphetFitOptions? fitOptions = null, CancellationToken cancellationToken = default)
     {
+        if (IsFitted || StanData is not null)
+        {
+            throw new InvalidOperationException("Prophet object can only be fit once. Instantiate a new object.");
+        }
+
+        var snapshot = SaveConfiguration();
+        try
+        {
+            FitCore(df, fitOptions, cancellationToken);
+        }
+        catch
+        {
+            // A failed or cancelled fit leaves the model as it was before, so it can be fitted again.
+            RestoreConfiguration(snapshot);
+            throw;
+        }
+
+        return this;
+    }
+
+    private void FitCore(ProphetFrame df, ProphetFitOptions? fitOptions, CancellationToken cancellationToken)
+    {
         FitOptions = fitOptions ?? new ProphetFitOptions();
-        Preprocess(df);
+        PreprocessCore(df);
         var history = PreparedHistory!;
         var init = FitOptions.Init ?? InitialParameters(history, StanData!);
         var yScaled = history.YScaled!;
@@ -268,17 +305,53 @@ public sealed partial class Prophet
             // No changepoints: the dummy changepoint's delta is folded into k (forecaster.py: fit).
             Params = Params with { K = Params.K + Params.Delta[0], Delta = [0.0] };
         }
+    }
 
-        return this;
+    private (List<string> Order, Dictionary<string, Seasonality> Seasonalities, Dictionary<string, ExtraRegressor> Regressors, int NChangepoints) SaveConfiguration() =>
+        (_seasonalityOrder.ToList(), new Dictionary<string, Seasonality>(_seasonalities), new Dictionary<string, ExtraRegressor>(_extraRegressors), NChangepoints);
+
+    private void RestoreConfiguration((List<string> Order, Dictionary<string, Seasonality> Seasonalities, Dictionary<string, ExtraRegressor> Regressors, int NChangepoints) snapshot)
+    {
+        _seasonalityOrder.Clear();
+        _seasonalityOrder.AddRange(snapshot.Order);
+        _seasonalities.Clear();
+        foreach (var (name, seasonality) in snapshot.Seasonalities)
+        {
+            _seasonalities[name] = seasonality;
+        }
+
+        _extraRegressors.Clear();
+        foreach (var (name, regressor) in snapshot.Regressors)
+        {
+            _extraRegressors[name] = regressor;
+        }
+
+        NChangepoints = snapshot.NChangepoints;
+        History = null;
+        PreparedHistory = null;
+        HistoryDates = [];
+        Changepoints = [];
+        ChangepointsT = [];
+        TrainHolidayNames = [];
+        TrainComponentColumns = [];
+        FeatureNames = [];
+        ComponentModes = new Dictionary<SeasonalityMode, IReadOnlyList<string>>();
+        LogisticFloor = false;
+        StanData = null;
+        Params = null;
+        Optimization = null;
     }
 
     /// <summary>Replaces the fitted parameters (tests compare predictions at R's parameters, as Python's m.params = ...).</summary>
     internal void OverrideParameters(ProphetParameters parameters) => Params = parameters;
 
     /// <summary>
-    /// Runs the optimiser chosen by prophet's rule with its Newton fallback (spec §10), then finishes at the exact
-    /// mode with OWL-QN (see <see cref="OrthantWiseLbfgs"/>): Stan's optimisers treat |delta| as smooth and stop
-    /// at slightly lower log posteriors on the non-convex cases (logistic, multiplicative).
+    /// Maximises the log posterior. Default (ExactMode, Algorithm Auto): the exact mode — <see cref="LinearGaussianModel"/>
+    /// when the mean is linear in the parameters (linear/flat growth, additive components), else
+    /// <see cref="GaussNewtonSolver"/>. Otherwise Stan's optimisers as prophet runs them (spec §10): Newton when
+    /// T &lt; 100, else L-BFGS, falling back to Newton when L-BFGS fails; with ExactMode the Stan result is then
+    /// finished by the exact solver started at Stan's point, because Stan treats |delta| as smooth and stops short of
+    /// the mode at its kinks.
     /// </summary>
     private OptimizationResult Optimize(ProphetObjective objective, ProphetParameters init, CancellationToken cancellationToken)
     {
@@ -327,30 +400,14 @@ public sealed partial class Prophet
             return stan;
         }
 
-        var s = objective.Data.S;
-        var l1 = new double[objective.Dimension];
-        for (var j = 0; j < s; j++)
-        {
-            l1[2 + j] = 1.0 / objective.Data.Tau;
-        }
-
-        // The smooth part of -L: the objective minus its Laplace term (value and gradient).
-        double Smooth(ReadOnlySpan<double> x, Span<double> gradient)
-        {
-            var value = objective.Evaluate(x, gradient);
-            for (var j = 0; j < s; j++)
-            {
-                var delta = x[2 + j];
-                value -= Math.Abs(delta) * l1[2 + j];
-                gradient[2 + j] -= Math.Sign(delta) * l1[2 + j];
-            }
-
-            return value;
-        }
-
-        var polished = new OrthantWiseLbfgs { MaxIterations = FitOptions.Iterations }.Minimize(Smooth, l1, stan.X, cancellationToken);
-        return polished.Value <= stan.Value
-            ? stan with { X = polished.X, Value = polished.Value, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+OWLQN" }
+        // Finish Stan's run at the exact mode from where it stopped (it treats |delta| as smooth and stalls at the
+        // kinks): the same exact solvers as the default path, started at Stan's point.
+        var polished = LinearGaussianModel.IsApplicable(objective.Data)
+            ? new LinearGaussianModel(objective.Data).Solve(stan.X, cancellationToken)
+            : new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(stan.X, cancellationToken);
+        var polishedValue = objective.Evaluate(polished.X, new double[polished.X.Length]);
+        return polishedValue <= stan.Value
+            ? stan with { X = polished.X, Value = polishedValue, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+" + polished.Algorithm }
             : stan;
     }
 

@@ -1,5 +1,6 @@
 using Forecast.Chronos.T5;
 using Forecast.Chronos.Weights;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -47,6 +48,25 @@ public sealed class ChronosBoltModel : nn.Module
     }
 
     public T5Config Config { get; }
+
+    /// <summary>dtype of the linear layers of the encoder and decoder stacks (see <see cref="UseStackDType"/>).</summary>
+    public ScalarType StackDType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// The opt-in reduced-precision path, as torch.autocast on CPU: the weights of the linear layers of the T5
+    /// stacks (≈ 99% of the FLOPs) become <paramref name="dtype"/> and their products run there (bfloat16 uses the
+    /// AVX512-BF16 matrix units), while activations, RMS norms, attention softmax and the residual stream stay float32
+    /// (MixedPrecision), and so do InstanceNorm, the patch embedding and the quantile head, where bfloat16's 8-bit
+    /// mantissa would show directly in the forecasts.
+    /// </summary>
+    public void UseStackDType(ScalarType dtype)
+    {
+        foreach (var stack in new[] { encoder, decoder })
+            foreach (var (_, module) in stack.named_modules())
+                if (module is Linear linear)
+                    linear.to(dtype);
+        StackDType = dtype;
+    }
     public ChronosBoltConfig ChronosConfig { get; }
     public int QuantileCount => ChronosConfig.Quantiles.Count;
 
@@ -69,7 +89,7 @@ public sealed class ChronosBoltModel : nn.Module
             mask = mask[TensorIndex.Ellipsis, last];
         }
 
-        // Scaling in float32, then the model's dtype (bfloat16 on the opt-in path).
+        // Scaling in float32, then the embedding's dtype (float32 also on the bfloat16 path, see UseStackDType).
         var (normalised, (loc, scale)) = instance_norm.forward(context);
         var dtype = shared.weight!.dtype;
         normalised = normalised.to_type(dtype);
@@ -106,7 +126,8 @@ public sealed class ChronosBoltModel : nn.Module
     /// <summary>Quantile head in normalised space: (B, 1, d) → (B, Q, H), quantile-major.</summary>
     public Tensor QuantileHead(Tensor decoderHidden)
     {
-        using var projected = output_patch_embedding.forward(decoderHidden);
+        using var input = decoderHidden.to_type(shared.weight!.dtype);
+        using var projected = output_patch_embedding.forward(input);
         return projected.view(decoderHidden.shape[0], QuantileCount, ChronosConfig.PredictionLength);
     }
 

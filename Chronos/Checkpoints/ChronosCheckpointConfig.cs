@@ -79,6 +79,29 @@ public sealed class ChronosCheckpointConfig
     public ChronosBoltSettings? Bolt { get; set; }
     public Chronos2Settings? Chronos2 { get; set; }
 
+    /// <summary>The transformers version that wrote the file ("4.46.0.dev0"), kept as written; null when absent.</summary>
+    public string? TransformersVersion => raw["transformers_version"] is System.Text.Json.Nodes.JsonValue v
+        && v.TryGetValue<string>(out var version) ? version : null;
+
+    /// <summary>
+    /// generation_config.json as save_pretrained writes it for T5ForConditionalGeneration (GenerationConfig.from_model_config:
+    /// the generation keys of config.json plus "_from_model_config": true); null for families without generate().
+    /// </summary>
+    public string? GenerationConfigJson()
+    {
+        if (Family != ChronosModelFamily.ChronosT5)
+            return null;
+        var generation = new JsonObject { ["_from_model_config"] = true };
+        if (DecoderStartTokenId is { } start)
+            generation["decoder_start_token_id"] = start;
+        if (EosTokenId is { } eos)
+            generation["eos_token_id"] = eos;
+        generation["pad_token_id"] = PadTokenId;
+        if (TransformersVersion is { } version)
+            generation["transformers_version"] = version;
+        return PythonJson.Serialize(generation) + "\n";
+    }
+
     /// <summary>T5Config: act_info = feed_forward_proj.split("-"); gated when it starts with "gated".</summary>
     public bool IsGatedAct => FeedForwardProj.Split('-') is ["gated", _];
 

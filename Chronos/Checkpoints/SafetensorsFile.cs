@@ -5,17 +5,22 @@ namespace Forecast.Chronos.Checkpoints;
 /// <summary>
 /// A safetensors file opened read-only and memory-mapped: the header is parsed and validated on open, and each
 /// tensor's bytes are handed out as a span over the mapping (zero copy; the OS pages in only what is read). Spans
-/// are valid until the file is disposed.
+/// are valid until the file is disposed. <see cref="CopyTo"/> reads a tensor straight into a destination buffer
+/// (e.g. a TorchSharp tensor's storage) with positioned reads instead, so that loading a model does not also keep
+/// the mapped pages resident: peak RSS is the model, not twice the model.
 /// </summary>
 public sealed unsafe class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile map;
     private readonly MemoryMappedViewAccessor view;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle handle;
     private byte* start;
 
-    private SafetensorsFile(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, byte* start, long length)
+    private SafetensorsFile(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, MemoryMappedFile map,
+        MemoryMappedViewAccessor view, byte* start, long length)
     {
         Path = path;
+        this.handle = handle;
         this.map = map;
         this.view = view;
         this.start = start;
@@ -39,8 +44,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: safetensors file not found.", path);
-        // Through a stream: its length is the target's when the path is a symlink (hub cache snapshots are).
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        // Through a handle: its length is the target's when the path is a symlink (hub cache snapshots are).
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var stream = new FileStream(handle, FileAccess.Read, 1);
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         var acquired = false;
@@ -49,12 +55,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
             var length = stream.Length;
             if (length < 8)
                 SafetensorsHeader.ReadHeaderLength(ReadOnlySpan<byte>.Empty, length, path);
-            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
             view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             acquired = true;
-            return new SafetensorsFile(path, map, view, pointer + view.PointerOffset, length);
+            return new SafetensorsFile(path, handle, map, view, pointer + view.PointerOffset, length);
         }
         catch
         {
@@ -62,7 +68,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 view!.SafeMemoryMappedViewHandle.ReleasePointer();
             view?.Dispose();
             map?.Dispose();
-            stream.Dispose();
+            handle.Dispose();
             throw;
         }
     }
@@ -96,6 +102,39 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return new ReadOnlySpan<byte>(start + Header.DataStart + info.Begin, (int)info.ByteLength);
     }
 
+    /// <summary>
+    /// Reads the bytes of <paramref name="info"/> into <paramref name="destination"/> (exactly its length) with
+    /// positioned reads from the page cache — one copy, without mapping pages into this process.
+    /// </summary>
+    public void CopyTo(SafetensorsTensorInfo info, Span<byte> destination)
+    {
+        if (destination.Length != info.ByteLength)
+            throw new ArgumentException(
+                $"{Path}: tensor '{info.Name}' has {info.ByteLength} bytes but the destination holds {destination.Length}.", nameof(destination));
+        ReadRange(info, 0, destination);
+    }
+
+    /// <summary>Reads <paramref name="destination"/>.Length bytes of <paramref name="info"/> from byte <paramref name="offset"/> of the tensor.</summary>
+    public void ReadRange(SafetensorsTensorInfo info, long offset, Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(start == null, this);
+        if (!Header.TryGet(info.Name, out var own) || own != info)
+            throw new ArgumentException($"tensor '{info.Name}' is not an entry of {Path}.", nameof(info));
+        if (offset < 0 || offset + destination.Length > info.ByteLength)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"{Path}: bytes {offset}..{offset + destination.Length} are outside tensor '{info.Name}' ({info.ByteLength} bytes).");
+        var position = Header.DataStart + info.Begin + offset;
+        while (destination.Length > 0)
+        {
+            var read = RandomAccess.Read(handle, destination, position);
+            if (read == 0)
+                throw new SafetensorsFormatException(Path, SafetensorsProblem.Truncated,
+                    $"the file ended while reading tensor '{info.Name}'; it was truncated after it was opened.", info.Name);
+            destination = destination[read..];
+            position += read;
+        }
+    }
+
     public void Dispose()
     {
         if (start == null)
@@ -104,5 +143,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
         view.SafeMemoryMappedViewHandle.ReleasePointer();
         view.Dispose();
         map.Dispose();
+        handle.Dispose();
     }
 }

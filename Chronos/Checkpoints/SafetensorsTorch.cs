@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.Checkpoints;
 
 /// <summary>
-/// Turns safetensors entries into TorchSharp tensors: one copy from the mapped file into the tensor's storage, then
+/// Turns safetensors entries into TorchSharp tensors: one read from the file into the tensor's storage, then
 /// (for floating tensors) a conversion to the requested dtype — float32 by default, as HF from_pretrained without
 /// torch_dtype; bfloat16/float16 kept when asked. BF16 → F32 and F16 → F32 are exact. Integer and bool tensors keep
 /// their type. This is the only file of Checkpoints/ that needs the native library.
@@ -17,11 +17,14 @@ public static class SafetensorsTorch
     {
         TorchRuntime.EnsureLoaded();
         var stored = StoredType(info, file.Path);
+        if (floatingDType is { } wanted && wanted != stored && IsFloating(stored) && IsFloating(wanted)
+            && FloatConversions.Supports(info.DType, DTypeOf(wanted)))
+            return ConvertWhileReading(file, info, wanted);
         var tensor = empty(info.Shape.ToArray(), stored);
         try
         {
             if (info.ByteLength > 0)
-                file.GetBytes(info).CopyTo(tensor.bytes);
+                file.CopyTo(info, tensor.bytes);
             if (floatingDType is not { } target || !tensor.is_floating_point() || stored == target)
                 return tensor;
             if (!IsFloating(target))
@@ -173,6 +176,49 @@ public static class SafetensorsTorch
         ScalarType.Float64 => SafetensorsDType.Float64,
         ScalarType.Int64 => SafetensorsDType.Int64,
         _ => throw new NotSupportedException($"tensor '{name}' has dtype {tensor.dtype}, which safetensors cannot store."),
+    };
+
+    /// <summary>
+    /// Reads the stored elements in 1 MiB chunks and converts them straight into a tensor of <paramref name="target"/>:
+    /// no full-size intermediate tensor, bit-identical to libtorch's conversion (<see cref="FloatConversions"/>).
+    /// </summary>
+    private static Tensor ConvertWhileReading(SafetensorsFile file, SafetensorsTensorInfo info, ScalarType target)
+    {
+        const int ChunkElements = 1 << 18;
+        var targetDType = DTypeOf(target);
+        var tensor = empty(info.Shape.ToArray(), target);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkElements * info.DType.SizeInBytes());
+        try
+        {
+            var destination = tensor.bytes;
+            var sourceSize = info.DType.SizeInBytes();
+            var targetSize = targetDType.SizeInBytes();
+            for (long element = 0; element < info.ElementCount; element += ChunkElements)
+            {
+                var count = (int)Math.Min(ChunkElements, info.ElementCount - element);
+                var chunk = buffer.AsSpan(0, count * sourceSize);
+                file.ReadRange(info, element * sourceSize, chunk);
+                FloatConversions.Convert(info.DType, targetDType, chunk, destination.Slice((int)(element * targetSize), count * targetSize));
+            }
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static SafetensorsDType DTypeOf(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => SafetensorsDType.Float32,
+        ScalarType.BFloat16 => SafetensorsDType.BFloat16,
+        ScalarType.Float16 => SafetensorsDType.Float16,
+        _ => SafetensorsDType.Float64,
     };
 
     private static bool IsFloating(ScalarType type) =>

@@ -212,13 +212,12 @@ public sealed class Chronos2Pipeline : IDisposable
             using (batch)
             using (var scope = NewDisposeScope())
             {
-                var encoding = Model.Encode(batch.Context, groupIds: batch.GroupIds);
+                var (hidden, loc, scale) = EncodeInChunks(batch.Context, batch.GroupIds);
                 foreach (var (start, end) in batch.TargetRanges)
                 {
                     var rows = TensorIndex.Slice(start, end);
-                    embeddings.Add(encoding.Hidden[rows].contiguous().MoveToOuterDisposeScope());
-                    locScales.Add((encoding.Loc[rows].contiguous().MoveToOuterDisposeScope(),
-                        encoding.Scale[rows].contiguous().MoveToOuterDisposeScope()));
+                    embeddings.Add(hidden[rows].contiguous().MoveToOuterDisposeScope());
+                    locScales.Add((loc[rows].contiguous().MoveToOuterDisposeScope(), scale[rows].contiguous().MoveToOuterDisposeScope()));
                 }
             }
         }
@@ -302,6 +301,34 @@ public sealed class Chronos2Pipeline : IDisposable
             output.index_copy_(0, index, preds);
         }
         return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>model.py: encode with one output patch, in chunks of whole groups as <see cref="PredictStep"/>.</summary>
+    private (Tensor Hidden, Tensor Loc, Tensor Scale) EncodeInChunks(Tensor context, Tensor groupIds)
+    {
+        if (context.shape[0] <= MaxRowsPerForward)
+        {
+            using var whole = Model.Encode(context, groupIds: groupIds);
+            return (whole.Hidden.alias(), whole.Loc.alias(), whole.Scale.alias());
+        }
+        Tensor? hidden = null;
+        var loc = empty(context.shape[0], 1);
+        var scale = empty(context.shape[0], 1);
+        foreach (var chunk in GroupChunks(groupIds.data<long>().ToArray(), MaxRowsPerForward))
+        {
+            using var chunkScope = NewDisposeScope();
+            var index = tensor(chunk);
+            var encoding = Model.Encode(context.index_select(0, index), groupIds: groupIds.index_select(0, index));
+            if (hidden is null)
+            {
+                hidden = empty([context.shape[0], .. encoding.Hidden.shape[1..]], dtype: encoding.Hidden.dtype);
+                hidden.MoveToOuterDisposeScope();
+            }
+            hidden.index_copy_(0, index, encoding.Hidden);
+            loc.index_copy_(0, index, encoding.Loc);
+            scale.index_copy_(0, index, encoding.Scale);
+        }
+        return (hidden!, loc, scale);
     }
 
     private Tensor Forward(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches) =>

@@ -27,7 +27,7 @@ public static class ChronosPretrained
         TorchRuntime.EnsureLoaded();
         var model = new ChronosBoltModel(config.T5, config.Bolt!);
         LoadWeights(directory, model, ChronosBoltModel.IgnorableTensors);
-        ConvertTo(model, dtype);
+        UseDType(model, dtype);
         return new ChronosBoltPipeline(model);
     }
 
@@ -49,7 +49,7 @@ public static class ChronosPretrained
         TorchRuntime.EnsureLoaded();
         var model = new ChronosBoltModel(config.T5, config.Bolt!);
         LoadWeights(directory, readTensors, model.LoadWeights, model);
-        ConvertTo(model, dtype);
+        UseDType(model, dtype);
         return new ChronosBoltPipeline(model);
     }
 
@@ -64,10 +64,23 @@ public static class ChronosPretrained
         return new ChronosT5Pipeline(model, config.Chronos!);
     }
 
-    private static void ConvertTo(nn.Module model, ScalarType dtype)
+    /// <summary>Chronos-Bolt: only the T5 stacks change dtype (ChronosBoltModel.UseStackDType).</summary>
+    private static void UseDType(ChronosBoltModel model, ScalarType dtype)
+    {
+        CheckDType(dtype);
+        if (dtype != ScalarType.Float32)
+            model.UseStackDType(dtype);
+    }
+
+    private static void CheckDType(ScalarType dtype)
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"Models run in float32, bfloat16 or float16, not {dtype}.", nameof(dtype));
+    }
+
+    private static void ConvertTo(nn.Module model, ScalarType dtype)
+    {
+        CheckDType(dtype);
         if (dtype != ScalarType.Float32)
             model.to(dtype);
     }

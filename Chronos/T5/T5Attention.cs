@@ -53,13 +53,13 @@ public sealed class T5Attention : nn.Module
     }
 
     /// <summary>Projects (B, L, d) to keys or values (B, h, L, d_kv).</summary>
-    public Tensor ProjectKeys(Tensor hidden) => SplitHeads(k.forward(hidden));
+    public Tensor ProjectKeys(Tensor hidden) => SplitHeads(MixedPrecision.Dense(k, hidden));
 
     /// <inheritdoc cref="ProjectKeys"/>
-    public Tensor ProjectValues(Tensor hidden) => SplitHeads(v.forward(hidden));
+    public Tensor ProjectValues(Tensor hidden) => SplitHeads(MixedPrecision.Dense(v, hidden));
 
     /// <summary>Projects (B, L, d) to queries (B, h, L, d_kv).</summary>
-    public Tensor ProjectQueries(Tensor hidden) => SplitHeads(q.forward(hidden));
+    public Tensor ProjectQueries(Tensor hidden) => SplitHeads(MixedPrecision.Dense(q, hidden));
 
     /// <summary>
     /// Attention of queries (B, h, Lq, k) over keys/values (B, h, Lk, k) with an additive bias broadcastable to
@@ -74,7 +74,7 @@ public sealed class T5Attention : nn.Module
         var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
         weights = dropout.forward(weights);
         var context = weights.matmul(values);                     // (B, h, Lq, k)
-        return o.forward(MergeHeads(context)).MoveToOuterDisposeScope();
+        return MixedPrecision.Dense(o, MergeHeads(context)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>

@@ -20,11 +20,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
-    {
+    public override Tensor forward(Tensor hidden) =>
         // In place: the (rows × d_ff) buffer is the largest activation of a block; relu_ keeps one copy of it.
-        using var activated = wi.forward(hidden).relu_();
-        using var dropped = dropout.forward(activated);
-        return wo.forward(dropped);
-    }
+        MixedPrecision.DenseActDense(wi, x => dropout.forward(x.relu_()), wo, hidden);
 }

@@ -124,7 +124,7 @@ public sealed class ProphetFrame
             throw new FormatException($"{source}: the file is empty; expected a header row with a 'ds' column.");
         }
 
-        var header = lines[0].Split(',').Select(h => h.Trim().Trim('"')).ToArray();
+        var header = SplitCsvLine(lines[0]).Select(h => h.Trim()).ToArray();
         var dsIndex = Array.IndexOf(header, "ds");
         if (dsIndex < 0)
         {
@@ -134,7 +134,7 @@ public sealed class ProphetFrame
         var rows = new List<string[]>(lines.Count - 1);
         for (var i = 1; i < lines.Count; i++)
         {
-            var fields = lines[i].Split(',');
+            var fields = SplitCsvLine(lines[i]);
             if (fields.Length != header.Length)
             {
                 throw new FormatException(
@@ -147,7 +147,7 @@ public sealed class ProphetFrame
         var ds = new DateTime[rows.Count];
         for (var r = 0; r < rows.Count; r++)
         {
-            var field = rows[r][dsIndex].Trim().Trim('"');
+            var field = rows[r][dsIndex].Trim();
             ds[r] = ParseDate(field) ?? throw new FormatException(
                 $"{source}, line {r + 2}, field 'ds': '{field}' is not a date 'yyyy-MM-dd' or 'yyyy-MM-dd HH:mm:ss'.");
         }
@@ -160,7 +160,7 @@ public sealed class ProphetFrame
                 continue;
             }
 
-            var raw = rows.Select(row => row[c].Trim().Trim('"')).ToArray();
+            var raw = rows.Select(row => row[c].Trim()).ToArray();
             if (raw.All(v => IsMissing(v) || IsBoolean(v)) && raw.Any(IsBoolean))
             {
                 frame.Add(header[c], raw.Select(v => ParseBoolean(v)).ToArray());
@@ -198,6 +198,50 @@ public sealed class ProphetFrame
         }
 
         return null;
+    }
+
+    /// <summary>Splits one CSV line (RFC 4180 quoting: "a, b" and doubled quotes inside quotes).</summary>
+    private static string[] SplitCsvLine(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (ch == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(ch);
+                }
+            }
+            else if (ch == '"')
+            {
+                quoted = true;
+            }
+            else if (ch == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(ch);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields.ToArray();
     }
 
     private static bool IsMissing(string value) => value.Length == 0 || value is "NA" or "NaN" or "nan";

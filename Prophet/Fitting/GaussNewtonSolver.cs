@@ -172,12 +172,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         return new OptimizationResult(x, f, 0, iterations, "GaussNewtonL1");
     }
 
-    /// <summary>Conditional optimum of log sigma_obs: 4 sigma⁴ + T sigma² - ss = 0 (likelihood + normal(0, 0.5) prior).</summary>
-    private static double LogSigmaGiven(double ss, int n)
-    {
-        var sigma2 = 2.0 * ss / (n + Math.Sqrt(((double)n * n) + (16.0 * ss)));
-        return 0.5 * Math.Log(Math.Max(sigma2, 1e-300));
-    }
+    private static double LogSigmaGiven(double ss, int n) => 0.5 * Math.Log(ProphetObjective.SigmaSquaredGiven(ss, n));
 
     private static int ToX(int a, int s) => a < 2 + s ? a : a + 1;
 

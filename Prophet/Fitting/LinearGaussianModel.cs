@@ -102,7 +102,7 @@ public sealed class LinearGaussianModel
         theta[1] = start[1];
         Array.Copy(start, 2, theta, 2, _s);
         Array.Copy(start, 3 + _s, theta, 2 + _s, _k);
-        var sigma2 = SigmaSquaredGiven(SumOfSquares(theta));
+        var sigma2 = ProphetObjective.SigmaSquaredGiven(SumOfSquares(theta), _n);
         var hessian = new double[_p * _p];
         var rhs = new double[_p];
         var previous = double.PositiveInfinity;
@@ -117,12 +117,13 @@ public sealed class LinearGaussianModel
                     hessian[(a * _p) + b] = _gram[(a * _p) + b] / sigma2;
                 }
 
-                hessian[(a * _p) + a] += _prior[a];
+                // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
+                hessian[(a * _p) + a] += _prior[a] + (1e-12 * (1 + hessian[(a * _p) + a]));
                 rhs[a] = _zy[a] / sigma2;
             }
 
             iterations += L1QuadraticSolver.Solve(hessian, rhs, theta, 2, _s, _lambda);
-            sigma2 = SigmaSquaredGiven(SumOfSquares(theta));
+            sigma2 = ProphetObjective.SigmaSquaredGiven(SumOfSquares(theta), _n);
             var value = Value(theta, sigma2);
             if (previous - value <= 1e-15 * Math.Max(1.0, Math.Abs(value)))
             {
@@ -141,19 +142,6 @@ public sealed class LinearGaussianModel
         return new OptimizationResult(x, Value(theta, sigma2), 0, iterations, "ExactL1Newton");
     }
 
-    /// <summary>
-    /// argmax over sigma of -T log sigma - ss/(2 sigma²) - 2 sigma² (likelihood + normal(0, 0.5) prior):
-    /// 4 sigma⁴ + T sigma² - ss = 0.
-    /// </summary>
-    private double SigmaSquaredGiven(double ss)
-    {
-        var root = (-_n + Math.Sqrt(((double)_n * _n) + (16.0 * ss))) / 8.0;
-        // For ss tiny relative to T² the subtraction cancels; use the equivalent stable form.
-        var stable = 2.0 * ss / (_n + Math.Sqrt(((double)_n * _n) + (16.0 * ss)));
-        return double.IsFinite(stable) && stable > 0 ? stable : Math.Max(root, 1e-300);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double SumOfSquares(double[] theta)
     {
         var ss = _yy;

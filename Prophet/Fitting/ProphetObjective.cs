@@ -483,6 +483,14 @@ public sealed class ProphetObjective
         _trend.CopyTo(destination);
     }
 
+    /// <summary>
+    /// The sigma_obs² maximising the log posterior for a fixed sum of squared residuals <paramref name="ss"/> over
+    /// <paramref name="n"/> rows: d/dsigma of -n log sigma - ss/(2 sigma²) - 2 sigma² (likelihood + normal(0, 0.5)
+    /// prior) is zero at 4 sigma⁴ + n sigma² - ss = 0, solved in the cancellation-free form.
+    /// </summary>
+    internal static double SigmaSquaredGiven(double ss, int n) =>
+        Math.Max(2.0 * ss / (n + Math.Sqrt(((double)n * n) + (16.0 * ss))), 1e-300);
+
     internal static double InverseLogit(double z) => 1.0 / (1.0 + Math.Exp(-z));
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => VectorMath.Dot(a, b);

@@ -48,3 +48,13 @@ public enum HolidayColumnOrder
     /// <summary>R prophet: <c>sort()</c>, which sorted case-insensitively in the golden runs.</summary>
     CaseInsensitive,
 }
+
+/// <summary>Simulation of future trend changes for the intervals (spec §12).</summary>
+public enum IntervalMethod
+{
+    /// <summary>R prophet 1.0 (and Python with vectorized=False): Poisson-many new changepoints per path.</summary>
+    RPoissonChangepoints,
+
+    /// <summary>Python prophet 1.1's default vectorised simulation: a possible rate change at every future step.</summary>
+    PythonVectorized,
+}

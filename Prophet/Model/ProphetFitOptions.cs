@@ -14,7 +14,7 @@ public sealed record ProphetFitOptions
     public int Iterations { get; init; } = 10000;
 
     /// <summary>
-    /// Finish Stan's optimiser at the exact mode (OWL-QN) and use the exact solver for linear additive models
+    /// Use the exact solvers (from the init, or to finish a forced Stan run from where it stopped)
     /// (default). False runs only Stan's algorithm, which stops slightly short of the mode as rstan does.
     /// </summary>
     public bool ExactMode { get; init; } = true;

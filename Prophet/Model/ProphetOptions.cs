@@ -49,6 +49,9 @@ public sealed record ProphetOptions
     /// </summary>
     public bool SimulateHistoryIntervals { get; init; }
 
+    /// <summary>How future trend paths are simulated: R prophet 1.0's (default, spec §12a) or Python 1.1's vectorised one (§12b).</summary>
+    public IntervalMethod IntervalMethod { get; init; } = IntervalMethod.RPoissonChangepoints;
+
     /// <summary>Seed of the interval simulation; null draws a random seed (prophet uses the global RNG).</summary>
     public int? Seed { get; init; }
 

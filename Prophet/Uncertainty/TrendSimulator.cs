@@ -10,7 +10,7 @@ namespace Forecast.Prophet;
 /// plus the effect of its new changepoints; rows are visited in ascending t, paths are independent (own random
 /// stream each) and run in parallel, which keeps 1000 paths cheap.
 /// </summary>
-internal sealed class TrendSimulator
+internal sealed class TrendSimulator : ITrendPathSimulator
 {
     private readonly PreparedFrame _df;
     private readonly Growth _growth;
@@ -74,22 +74,7 @@ internal sealed class TrendSimulator
                 break;
         }
 
-        var k = features.Columns;
-        _seasonalAdditive = new double[n];
-        _seasonalMultiplicative = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            double a = 0, m = 0;
-            for (var j = 0; j < k; j++)
-            {
-                var x = features.Values[(i * k) + j];
-                a += x * p.Beta[j] * features.SA[j];
-                m += x * p.Beta[j] * features.SM[j];
-            }
-
-            _seasonalAdditive[i] = a * _yScale;
-            _seasonalMultiplicative[i] = m;
-        }
+        (_seasonalAdditive, _seasonalMultiplicative) = SeasonalParts(model, features);
 
         var seed = model.Options.Seed is { } s ? (ulong)(uint)s : (ulong)Random.Shared.NextInt64();
         var tMax = n > 0 ? df.T.Max() : 0.0;
@@ -100,6 +85,31 @@ internal sealed class TrendSimulator
         {
             _paths[path] = new Path(ProphetRandom.ForPath(seed, path), _growth, tMax, changepointRate, lambda, kLast, mPrevious);
         }
+    }
+
+    /// <summary>X·(beta ∘ s_a)·y_scale and X·(beta ∘ s_m) per row (forecaster.py: <c>sample_model</c>).</summary>
+    internal static (double[] Additive, double[] Multiplicative) SeasonalParts(Prophet model, FeatureMatrix features)
+    {
+        var beta = model.Params!.Beta;
+        var n = features.Rows;
+        var k = features.Columns;
+        var additive = new double[n];
+        var multiplicative = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            double a = 0, m = 0;
+            for (var j = 0; j < k; j++)
+            {
+                var x = features.Values[(i * k) + j];
+                a += x * beta[j] * features.SA[j];
+                m += x * beta[j] * features.SM[j];
+            }
+
+            additive[i] = a * model.YScale;
+            multiplicative[i] = m;
+        }
+
+        return (additive, multiplicative);
     }
 
     /// <summary>Point trend and yhat of a row on the original scale (what every path has before its first new changepoint).</summary>

@@ -21,7 +21,7 @@ internal static class Models
         random.manual_seed(1);
         var model = new ChronosBoltModel(config, new ChronosBoltConfig());
         if (dtype != ScalarType.Float32)
-            model.to(dtype);
+            model.UseStackDType(dtype);
         return new ChronosBoltPipeline(model) { Warn = _ => { } };
     }
 

@@ -165,6 +165,8 @@ static void Probe()
 {
     Console.WriteLine($"start {CurrentRssMiB():F0}");
     using var bolt = Models.Bolt(Models.BoltSmall, ScalarType.Float32);
+    if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
+        bolt.MaxBatchSize = chunk;
     Console.WriteLine($"model {CurrentRssMiB():F0}");
     using var context = Models.RandomWalks(256);
     for (var i = 0; i < 3; i++)

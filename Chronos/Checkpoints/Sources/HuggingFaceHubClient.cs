@@ -44,6 +44,10 @@ public sealed class HuggingFaceHubClient : IDisposable
     /// <summary>As <see cref="DownloadFileAsync"/>, but null when the repository has no such file (404 EntryNotFound, or absent from an offline cache).</summary>
     public async Task<string?> TryDownloadFileAsync(string repoId, string file, string revision = "main", CancellationToken cancellationToken = default)
     {
+        if (file.Length == 0 || Path.IsPathRooted(file) || file.Split('/').Any(part => part is "" or "." or ".." || part.Contains('\\')))
+            throw new ArgumentException($"'{file}' is not a relative file path inside a repository.", nameof(file));
+        if (revision.Length == 0 || revision.Split('/').Any(part => part is "" or "." or ".."))
+            throw new ArgumentException($"'{revision}' is not a branch, tag or commit.", nameof(revision));
         var layout = Layout(repoId);
         var url = FileUrl(repoId, file, revision);
         if (HuggingFaceCacheLayout.IsCommitHash(revision) && File.Exists(layout.SnapshotFile(revision, file)))
@@ -84,7 +88,7 @@ public sealed class HuggingFaceHubClient : IDisposable
             // One writer per blob across processes (jobs sharing a cache volume), as huggingface_hub's FileLock.
             using var blobLock = await CacheFileLock.AcquireAsync(layout.BlobLock(metadata.ETag), cancellationToken).ConfigureAwait(false);
             if (!File.Exists(blob) || new FileInfo(blob).Length != metadata.Size)
-                await DownloadBlobAsync(layout, metadata, url, cancellationToken).ConfigureAwait(false);
+                await DownloadBlobAsync(layout, metadata, url, file, cancellationToken).ConfigureAwait(false);
         }
         LinkSnapshot(snapshot, blob);
         await WriteRefAsync(layout, revision, metadata.Commit, cancellationToken).ConfigureAwait(false);
@@ -153,7 +157,8 @@ public sealed class HuggingFaceHubClient : IDisposable
         }
     }
 
-    private async Task DownloadBlobAsync(HuggingFaceCacheLayout layout, HubFileMetadata metadata, Uri url, CancellationToken cancellationToken)
+    private async Task DownloadBlobAsync(HuggingFaceCacheLayout layout, HubFileMetadata metadata, Uri url, string file,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.BlobsFolder);
         var incomplete = layout.IncompleteBlob(metadata.ETag);
@@ -170,26 +175,33 @@ public sealed class HuggingFaceHubClient : IDisposable
                 break;
             try
             {
-                await GetRangeAsync(metadata.Location, incomplete, have, url, cancellationToken).ConfigureAwait(false);
+                var progress = Options.Progress is { } sink
+                    ? new Action<long>(bytes => sink.Report(new HubDownloadProgress(layout.RepoId, file, bytes, metadata.Size)))
+                    : null;
+                await GetRangeAsync(metadata.Location, incomplete, have, url, progress, cancellationToken).ConfigureAwait(false);
                 lastError = null;
                 break; // the server ended the response normally: whatever arrived is checked below
             }
             catch (Exception error) when (error is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                // A dropped connection: the next attempt resumes from what reached the disk.
+                // A dropped connection or a transient server error: the next attempt resumes from what reached the
+                // disk, after a short back-off (0.5 s, 1 s, 1.5 s, ...).
                 lastError = error;
+                if (attempt < Options.MaxResumeAttempts)
+                    await Task.Delay(TimeSpan.FromMilliseconds(500 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
             }
         }
         if (lastError is not null)
             throw new HubDownloadException(url.AbsoluteUri, HubProblem.Transfer,
-                $"the download broke off {Options.MaxResumeAttempts + 1} times; the partial file {incomplete} is kept and resumed next time.",
+                $"the download failed {Options.MaxResumeAttempts + 1} times (connection dropped or server busy: {lastError.Message}); the partial file {incomplete} is kept and resumed next time.",
                 inner: lastError);
         Verify(incomplete, metadata, url);
         File.Move(incomplete, layout.Blob(metadata.ETag), overwrite: true);
     }
 
     /// <summary>One GET from byte <paramref name="offset"/> (Range) appended to <paramref name="path"/>; redirects followed.</summary>
-    private async Task GetRangeAsync(Uri location, string path, long offset, Uri url, CancellationToken cancellationToken)
+    private async Task GetRangeAsync(Uri location, string path, long offset, Uri url, Action<long>? progress,
+        CancellationToken cancellationToken)
     {
         var current = location;
         for (var hop = 0; ; hop++)
@@ -211,12 +223,29 @@ public sealed class HuggingFaceHubClient : IDisposable
                 File.Delete(path);
                 throw new IOException("range not satisfiable; restarting the download");
             }
+            if (status is 429 or 500 or 502 or 503 or 504)
+                throw new IOException($"HTTP {status} from {current.Host}; retrying"); // transient: resumed by the caller's loop
             if (status >= 400)
                 throw Failure(url, response);
             var append = status == 206 && response.Content.Headers.ContentRange?.From == offset;
             await using var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using var target = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            await source.CopyToAsync(target, 1 << 20, cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[1 << 20];
+            var written = append ? offset : 0;
+            var reported = written;
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                written += read;
+                if (progress is not null && written - reported >= 4 << 20)
+                {
+                    await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    progress(reported = written);
+                }
+            }
+            await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(written);
             return;
         }
     }

@@ -23,6 +23,9 @@ public sealed record HuggingFaceHubOptions
     /// <summary>How many times a download that broke off is resumed (Range request) before giving up.</summary>
     public int MaxResumeAttempts { get; init; } = 5;
 
+    /// <summary>Told about each file download as it goes (at most every 4 MiB, and at the end); null for none.</summary>
+    public IProgress<HubDownloadProgress>? Progress { get; init; }
+
     public static HuggingFaceHubOptions FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 
     /// <summary>Reads the options through <paramref name="variable"/> (a test passes its own environment).</summary>

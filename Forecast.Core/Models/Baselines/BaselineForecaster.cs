@@ -6,8 +6,9 @@ namespace Forecast.Core.Models.Baselines;
 
 /// <summary>
 /// The batch loop shared by the baselines: each series is fitted on its own (<see cref="Fit"/>), then its quantiles
-/// come from the residuals (<see cref="IntervalMethod"/>). Cheap enough to run inline; checks cancellation and
-/// reports progress about a hundred times per batch. Series run in parallel.
+/// come from the residuals (<see cref="IntervalMethod"/>). Series run in parallel on all cores (results in input
+/// order); the batch checks cancellation and reports progress about a hundred times. Cheap enough to run without
+/// awaiting anything, so the task is already complete when it is returned.
 /// </summary>
 public abstract class BaselineForecaster(IntervalMethod intervals) : IForecaster
 {

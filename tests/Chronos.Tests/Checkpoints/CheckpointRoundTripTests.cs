@@ -75,4 +75,33 @@ public class CheckpointRoundTripTests : IDisposable
         reloaded.Predict(golden["context"], 12, settings).bytes.ToArray()
             .Should().Equal(pipeline.Predict(golden["context"], 12, settings).bytes.ToArray());
     }
+
+    [Theory]
+    [InlineData("set-a/chronos-t5/model")]
+    [InlineData("set-a/chronos-bolt/model")]
+    [InlineData("dummy-models/dummy-chronos-model/model")]
+    public void Saving_a_loaded_checkpoint_writes_the_files_transformers_wrote(string relative)
+    {
+        var original = Path.Combine(Fixtures.Root, relative);
+        var config = ChronosCheckpointConfig.ReadFolder(original);
+        var stateDict = SafetensorsTorch.ReadCheckpoint(original);
+        try
+        {
+            ChronosCheckpointSaver.Save(folder.Path, stateDict, config).Should().BeNull();
+        }
+        finally
+        {
+            foreach (var tensor in stateDict.Values)
+                tensor.Dispose();
+        }
+
+        var expectedFiles = Directory.EnumerateFiles(original).Select(Path.GetFileName).ToList();
+        Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName).Should().BeEquivalentTo(expectedFiles);
+        if (File.Exists(Path.Combine(original, "generation_config.json")))
+            File.ReadAllText(folder.File("generation_config.json")).Replace("\n", "").Replace(" ", "")
+                .Should().Be(File.ReadAllText(Path.Combine(original, "generation_config.json")).Replace("\n", "").Replace(" ", ""));
+        if (relative.StartsWith("set-a", StringComparison.Ordinal))
+            foreach (var name in expectedFiles)
+                File.ReadAllBytes(folder.File(name!)).Should().Equal(File.ReadAllBytes(Path.Combine(original, name!)), name);
+    }
 }

@@ -257,4 +257,75 @@ public class HubDownloadTests : IDisposable
         server.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Should().Be(1);
         File.ReadAllBytes(Path.Combine(snapshots[0], "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
     }
+
+    [Theory]
+    [InlineData("../../outside.json", "main")]
+    [InlineData("/etc/passwd", "main")]
+    [InlineData("config.json", "../x")]
+    public async Task Paths_that_would_leave_the_cache_are_refused(string file, string revision)
+    {
+        using var client = new HuggingFaceHubClient(Options());
+
+        await FluentActions.Awaiting(() => client.DownloadFileAsync(BoltRepo, file, revision)).Should().ThrowAsync<ArgumentException>();
+        server.Requests.Should().BeEmpty();
+    }
+
+    private sealed class Recorder : IProgress<HubDownloadProgress>
+    {
+        public List<HubDownloadProgress> Reports { get; } = [];
+
+        public void Report(HubDownloadProgress value)
+        {
+            lock (Reports)
+                Reports.Add(value);
+        }
+    }
+
+    [Fact]
+    public async Task Progress_is_reported_per_file_and_ends_at_the_total()
+    {
+        var recorder = new Recorder();
+
+        await Download(BoltRepo, Options() with { Progress = recorder });
+
+        recorder.Reports.Select(r => r.File).Distinct().Should().BeEquivalentTo(["config.json", "model.safetensors"]);
+        recorder.Reports.Where(r => r.File == "model.safetensors").Last().Should().Be(
+            new HubDownloadProgress(BoltRepo, "model.safetensors", 85408, 85408));
+    }
+
+    [Fact]
+    public async Task A_transient_503_is_retried()
+    {
+        server.UnavailableTimes["model.safetensors"] = 2;
+
+        var snapshot = await Download(BoltRepo);
+
+        File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")).Should().Equal(File.ReadAllBytes(Path.Combine(boltFolder, "model.safetensors")));
+        server.Requests.Count(r => r.Path.StartsWith("/cdn/", StringComparison.Ordinal)).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_server_that_keeps_failing_is_a_transfer_error_after_the_retries()
+    {
+        server.UnavailableTimes["model.safetensors"] = 100;
+
+        var error = (await FluentActions.Awaiting(() => Download(BoltRepo, Options() with { MaxResumeAttempts = 1 }))
+            .Should().ThrowAsync<HubDownloadException>()).Which;
+
+        error.Problem.Should().Be(HubProblem.Transfer);
+        error.Message.Should().Contain("failed 2 times").And.Contain("HTTP 503");
+    }
+
+    [Fact]
+    public async Task A_cancelled_download_stops_and_leaves_the_cache_resumable()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        using var client = new HuggingFaceHubClient(Options());
+
+        await FluentActions.Awaiting(() => new HuggingFaceHubCheckpointSource(client).DownloadSnapshotAsync(BoltRepo, "main", cancellation.Token))
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        (await Download(BoltRepo)).Should().EndWith(boltCommit);
+    }
 }

@@ -41,6 +41,9 @@ internal sealed class LocalHubServer : IDisposable
     /// <summary>File name → bytes after which the next GET of it drops the connection (once).</summary>
     public ConcurrentDictionary<string, long> DropOnceAfter { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>File name → how many of its next GETs answer 503 Service Unavailable.</summary>
+    public ConcurrentDictionary<string, int> UnavailableTimes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Files served with one byte flipped (same length, wrong hash).</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new(StringComparer.Ordinal);
 
@@ -163,6 +166,12 @@ internal sealed class LocalHubServer : IDisposable
     private void Send(HttpListenerContext context, string name, byte[] bytes)
     {
         var response = context.Response;
+        if (context.Request.HttpMethod == "GET" && UnavailableTimes.TryGetValue(name, out var times) && times > 0)
+        {
+            UnavailableTimes[name] = times - 1;
+            Error(response, 503, null, "Service Unavailable");
+            return;
+        }
         if (Corrupt.ContainsKey(name))
         {
             bytes = (byte[])bytes.Clone();

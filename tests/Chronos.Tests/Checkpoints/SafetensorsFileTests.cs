@@ -77,4 +77,20 @@ public class SafetensorsFileTests
         act.Should().Throw<TensorShapeMismatchException>()
             .WithMessage("*'shared.weight' has shape [2, 64] but [2, 32] is expected*");
     }
+
+    [Fact]
+    public void CopyTo_reads_the_same_bytes_as_the_mapping_and_checks_the_length()
+    {
+        using var file = SafetensorsFile.Open(Fixtures.SetA("chronos-t5", "model", "model.safetensors"));
+        foreach (var info in file.Header.Tensors)
+        {
+            var copy = new byte[info.ByteLength];
+            file.CopyTo(info, copy);
+            copy.AsSpan().SequenceEqual(file.GetBytes(info)).Should().BeTrue(info.Name);
+        }
+
+        var shared = file.GetInfo("shared.weight");
+        FluentActions.Invoking(() => file.CopyTo(shared, new byte[10])).Should().Throw<ArgumentException>()
+            .WithMessage("*'shared.weight' has 1048576 bytes but the destination holds 10*");
+    }
 }

@@ -148,4 +148,38 @@ public class SafetensorsTorchTests : IDisposable
         foreach (var tensor in tensors.Values)
             tensor.Dispose();
     }
+
+    [Fact]
+    public void Converting_float32_while_reading_matches_libtorch_bit_for_bit()
+    {
+        uint[] special =
+        [
+            0x3F808000, 0x3F818000, 0x3F808001, 0x3F807FFF, 0x7F7FFFFF, 0xFF7FFFFF, 0x7F800000, 0xFF800000, 0x00000001,
+            0x00008000, 0x80000000, 0x00000000, 0x7FC00000, 0x7F800001, 0xFFC00001, 0x477FF000, 0x477FE000, 0x33800000,
+        ];
+        var random = new Random(5);
+        var bits = special.Concat(Enumerable.Range(0, 300_000).Select(_ => (uint)random.NextInt64(0, 1L << 32))).ToArray();
+        var bytes = bits.SelectMany(BitConverter.GetBytes).ToArray();
+        var path = folder.File("f32.safetensors");
+        SafetensorsWriter.Write(path, [(new SafetensorsTensorSpec("x", SafetensorsDType.Float32, [bits.Length]), bytes)]);
+        using var file = SafetensorsFile.Open(path);
+        using var float32 = SafetensorsTorch.ToTensor(file, file.GetInfo("x"), floatingDType: null);
+
+        foreach (var target in new[] { ScalarType.BFloat16, ScalarType.Float16 })
+        {
+            using var ours = SafetensorsTorch.ToTensor(file, file.GetInfo("x"), target);
+            using var libtorch = float32.to_type(target);
+            using var oursBack = ours.to_type(ScalarType.Float32);
+            using var libtorchBack = libtorch.to_type(ScalarType.Float32);
+            var a = oursBack.data<float>().ToArray();
+            var b = libtorchBack.data<float>().ToArray();
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (float.IsNaN(b[i]))
+                    float.IsNaN(a[i]).Should().BeTrue($"{target} element {i} (0x{bits[i]:X8}) is NaN in libtorch");
+                else
+                    BitConverter.SingleToUInt32Bits(a[i]).Should().Be(BitConverter.SingleToUInt32Bits(b[i]), $"{target} element {i} (0x{bits[i]:X8})");
+            }
+        }
+    }
 }

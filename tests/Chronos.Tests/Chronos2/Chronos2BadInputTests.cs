@@ -26,7 +26,7 @@ public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTes
     public void A_non_chronos2_architecture_is_named()
     {
         var directory = CheckpointWith(c => c["architectures"] = new JsonArray("ChronosBoltModelForForecasting"));
-        var act = () => Chronos2Pretrained.Load(directory, SafeTensorsFixture.Read);
+        var act = () => Chronos2Pretrained.Load(directory);
         act.Should().Throw<InvalidDataException>().WithMessage("*config.json: architectures[0] is 'ChronosBoltModelForForecasting'*Chronos2Model*");
     }
 
@@ -34,26 +34,28 @@ public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTes
     public void A_missing_chronos_config_field_or_unequal_patch_sizes_are_named()
     {
         var missing = () => Chronos2Pretrained.Load(
-            CheckpointWith(c => c["chronos_config"]!.AsObject().Remove("context_length")), SafeTensorsFixture.Read);
+            CheckpointWith(c => c["chronos_config"]!.AsObject().Remove("context_length")));
         missing.Should().Throw<InvalidDataException>().WithMessage("*chronos_config.context_length is missing*");
 
         var unequal = () => Chronos2Pretrained.Load(
-            CheckpointWith(c => c["chronos_config"]!["output_patch_size"] = 8), SafeTensorsFixture.Read);
+            CheckpointWith(c => c["chronos_config"]!["output_patch_size"] = 8));
         unequal.Should().Throw<InvalidDataException>().WithMessage("*input_patch_size (16) and output_patch_size (8) must be equal*");
     }
 
     [Fact]
     public void A_shape_mismatch_names_the_tensor()
     {
-        var act = () => Chronos2Pretrained.Load(CheckpointWith(c => c["d_ff"] = 256), SafeTensorsFixture.Read);
-        act.Should().Throw<InvalidDataException>().WithMessage("*model.safetensors: tensor *.weight has shape [128, *] but the model expects [256, *]*");
+        var act = () => Chronos2Pretrained.Load(CheckpointWith(c => c["d_ff"] = 256));
+        act.Should().Throw<Forecast.Chronos.Checkpoints.TensorShapeMismatchException>()
+            .WithMessage("*model.safetensors: tensor '*.weight' has shape [128, *] but [256, *] is expected*");
     }
 
     [Fact]
     public void A_missing_layer_is_named()
     {
-        var act = () => Chronos2Pretrained.Load(CheckpointWith(c => c["num_layers"] = 3), SafeTensorsFixture.Read);
-        act.Should().Throw<InvalidDataException>().WithMessage("*missing tensors encoder.block.2.*");
+        var act = () => Chronos2Pretrained.Load(CheckpointWith(c => c["num_layers"] = 3));
+        act.Should().Throw<Forecast.Chronos.Checkpoints.MissingTensorException>()
+            .WithMessage("*model.safetensors: tensor 'encoder.block.2.*' is not in this checkpoint*");
     }
 
     [Fact]

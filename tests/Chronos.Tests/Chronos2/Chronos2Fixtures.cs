@@ -12,7 +12,7 @@ internal static class Chronos2Fixtures
     public static Chronos2Pipeline LoadSetA(ScalarType dtype = ScalarType.Float32)
     {
         TorchRuntime.SetThreads(2);
-        var pipeline = Chronos2Pretrained.Load(SetAModel, SafeTensorsFixture.Read, dtype);
+        var pipeline = Chronos2Pretrained.Load(SetAModel, dtype);
         pipeline.Warn = _ => { };
         return pipeline;
     }
@@ -20,7 +20,7 @@ internal static class Chronos2Fixtures
     public static Chronos2Pipeline LoadDummy()
     {
         TorchRuntime.SetThreads(2);
-        var pipeline = Chronos2Pretrained.Load(Fixtures.Dummy("dummy-chronos2-model", "model"), SafeTensorsFixture.Read);
+        var pipeline = Chronos2Pretrained.Load(Fixtures.Dummy("dummy-chronos2-model", "model"));
         pipeline.Warn = _ => { };
         return pipeline;
     }

@@ -134,6 +134,17 @@ public sealed class Chronos2MultivariateGoldenTests : IClassFixture<Chronos2Mode
             var chunked = pipeline.Predict(tasks, 80, unrolling);
             for (var i = 0; i < tasks.Length; i++)
                 TensorAssert.Close(chunked[i], whole[i], $"task {i}", rtol: 1e-5, atol: 1e-5);
+            var (chunkedEmbeddings, chunkedLocScale) = pipeline.Embed(tasks);
+            pipeline.MaxRowsPerForward = 32;
+            var (embeddings, locScale) = pipeline.Embed(tasks);
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                // Patch 0 of the row with 20 leading NaN has no observation: there the reference's group attention
+                // averages over the whole batch, so only observed patches, REG and the output patch are compared.
+                var observed = TensorIndex.Slice(1);
+                TensorAssert.Close(chunkedEmbeddings[i][.., observed], embeddings[i][.., observed], $"embedding {i}", rtol: 1e-5, atol: 1e-5);
+                TensorAssert.Close(chunkedLocScale[i].Scale, locScale[i].Scale, $"scale {i}", rtol: 0, atol: 0);
+            }
         }
         finally
         {

@@ -20,6 +20,23 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         ours.Should().BeGreaterThanOrEqualTo(rstan - (1e-6 * Math.Abs(rstan)));
     }
 
+    /// <summary>prophet's own path — Newton if T &lt; 100 else L-BFGS, Newton fallback — finished exactly, also reaches rstan.</summary>
+    [Theory]
+    [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
+    public void Stan_path_finished_exactly_reaches_rstan_log_posterior(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var model = golden.CreateModel();
+        var algorithm = golden.Input.Y!.Count(v => !double.IsNaN(v)) < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
+
+        model.Fit(golden.Input, new ProphetFitOptions { Algorithm = algorithm });
+
+        var ours = -model.Optimization!.Value;
+        output.WriteLine($"{name}: {model.Optimization.Algorithm} ours {ours:R} rstan {golden.LogPosteriorValue:R}");
+        model.Optimization.Algorithm.Should().StartWith(algorithm == OptimizerAlgorithm.Newton ? "Newton" : "LBFGS");
+        ours.Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
     [Theory]
     [InlineData(96, "Newton")]
     [InlineData(144, "LBFGS")]
@@ -56,6 +73,27 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
 
         model.Optimization!.Algorithm.Should().Be("LBFGS->Newton");
         (-model.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));
+    }
+
+    /// <summary>Where rstan reached the mode (log posterior within 1e-4 of ours), the parameters agree too.</summary>
+    [Theory]
+    [InlineData("retail_flat")]
+    [InlineData("retail_no_changepoints")]
+    [InlineData("air_passengers_small_newton")]
+    public void Parameters_match_R_where_the_optimum_is_well_conditioned(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var model = golden.CreateModel();
+        model.Fit(golden.Input);
+        var ours = model.Params!;
+        var r = golden.ReadParams();
+
+        var worstBeta = ours.Beta.Zip(r.Beta).Max(p => Math.Abs(p.First - p.Second));
+        output.WriteLine($"{name}: k {ours.K} vs {r.K}, m {ours.M} vs {r.M}, sigma {ours.SigmaObs} vs {r.SigmaObs}, max |beta diff| {worstBeta:E2}");
+        ours.M.Should().BeApproximately(r.M, 2e-3);
+        ours.SigmaObs.Should().BeApproximately(r.SigmaObs, 2e-3 * r.SigmaObs);
+        worstBeta.Should().BeLessThan(2e-3);
+        (ours.K + ours.Delta.Sum()).Should().BeApproximately(r.K + r.Delta.Sum(), 2e-2, "the final growth rate");
     }
 
     [Fact]

@@ -173,4 +173,35 @@ public sealed class BadInputTests
 
         act.Should().Throw<InvalidOperationException>().WithMessage("Model has not been fit*");
     }
+
+    [Fact]
+    public void A_failed_fit_leaves_nothing_behind_and_the_model_can_be_fitted_again()
+    {
+        var df = Daily(800);
+        var model = new Prophet().AddSeasonality("weekly_on", 7, 3, conditionName: "on_season");
+
+        var failed = () => model.Fit(df);
+        failed.Should().Throw<ArgumentException>().WithMessage("Condition 'on_season' missing from dataframe*");
+
+        model.IsFitted.Should().BeFalse();
+        model.Seasonalities.Select(s => s.Name).Should().Equal("weekly_on");
+        df.Add("on_season", df.Ds.Select(d => d.Month < 6).ToArray());
+        var refit = model.Fit(df).Predict();
+        var fresh = new Prophet().AddSeasonality("weekly_on", 7, 3, conditionName: "on_season").Fit(df).Predict();
+        refit.Yhat.Should().Equal(fresh.Yhat);
+    }
+
+    [Fact]
+    public void A_cancelled_fit_throws_and_leaves_the_model_unfitted()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        var model = new Prophet();
+
+        var act = () => model.Fit(Daily(200), cancellationToken: cancellation.Token);
+
+        act.Should().Throw<OperationCanceledException>();
+        model.IsFitted.Should().BeFalse();
+        model.Fit(Daily(200)).IsFitted.Should().BeTrue();
+    }
 }

@@ -39,7 +39,7 @@ public sealed class ProphetOwnTests
 
     /// <summary>
     /// test_fit_predict_large_numbers (values around 6.2e8, T = 40 with 25 changepoints on 32 points: a flat
-    /// posterior). minmax: our three optimisers (exact, Stan L-BFGS + OWL-QN, Stan Newton + OWL-QN) agree on the mode
+    /// posterior). minmax: our optimisers (exact, and Stan L-BFGS or Newton finished exactly) agree on the mode
     /// (log posterior 166.9036) and give RMSE 95.7, 2.4% above prophet's 93.45 (CmdStan Newton, sig_figs=6; prophet's
     /// own tolerance is 1%), so the bound here is 3%. absmax: the scaled y varies only in its 7th digit and prophet's
     /// 127.01 is where CmdStan stops on that degenerate problem; our mode forecasts better (RMSE 110.9), so that case
@@ -126,6 +126,14 @@ public sealed class ProphetOwnTests
         fcst["additive_terms"][0].Should().BeApproximately(fcst["yearly"][0] + fcst["weekly"][0] + fcst["extra_regressors_additive"][0], 1e-9);
         fcst["multiplicative_terms"][0].Should().BeApproximately(fcst["extra_regressors_multiplicative"][0], 1e-12);
         fcst.Yhat[0].Should().BeApproximately((fcst.Trend[0] * (1 + fcst["multiplicative_terms"][0])) + fcst["additive_terms"][0], 1e-9);
+
+        // utilities.regressor_coefficients: the component equals coef · (x - center) on the original scale.
+        var coefficients = RegressorCoefficients.Of(m).ToDictionary(c => c.Regressor);
+        var numeric = coefficients["numeric_feature"];
+        numeric.Center.Should().Be(254.5);
+        fcst["numeric_feature"][0].Should().BeApproximately(numeric.Coef * (10 - numeric.Center), 1e-9);
+        var multiplicative = coefficients["numeric_feature2"];
+        fcst["numeric_feature2"][0].Should().BeApproximately(multiplicative.Coef * (10 - multiplicative.Center), 1e-12);
     }
 
     /// <summary>test_serialize.py test_backwards_compatibility: model files written by Python prophet 0.7.1 and 1.0.1.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Forecast.Trainer.Cli;
 
 namespace Forecast.Trainer.Tests.Cli;
@@ -54,7 +55,7 @@ public class TrainerProcessTests
         // A FIFO as the data file holds the Trainer in "Loading" until the test writes to it: the signal arrives
         // mid-run at a known point, with no timing guesswork.
         string fifo = Path.Combine(run.Folder, "data.csv");
-        using (var mkfifo = Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
+        Posix.mkfifo(fifo, Convert.ToUInt32("600", 8)).Should().Be(0, "mkfifo(3) creates the FIFO");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "Trainer.dll"), "--config", TrainerRun.DefaultConfig,
@@ -65,7 +66,7 @@ public class TrainerProcessTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (await trainer.StandardOutput.ReadLineAsync(timeout.Token) is { } line && !line.Contains(" INFO  Loading ", StringComparison.Ordinal)) { }
 
-        using (var kill = Process.Start("kill", $"-TERM {trainer.Id}")) await kill.WaitForExitAsync(timeout.Token);
+        Posix.kill(trainer.Id, Posix.SIGTERM).Should().Be(0, "kill(2) delivers SIGTERM as ECS does when it stops a task");
         try
         {
             await File.WriteAllBytesAsync(fifo, await File.ReadAllBytesAsync(TrainerRun.SampleData), timeout.Token);
@@ -80,5 +81,17 @@ public class TrainerProcessTests
         trainer.ExitCode.Should().Be(ExitCodes.Failure);
         (await stderr).Should().Contain("Cancelled; no run was committed.");
         run.FilesUnderRuns().Should().BeEmpty();
+    }
+
+    /// <summary>libc calls, so the test needs no coreutils/procps binaries on the CI image.</summary>
+    private static class Posix
+    {
+        public const int SIGTERM = 15;
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int kill(int pid, int signal);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int mkfifo(string path, uint mode);
     }
 }
