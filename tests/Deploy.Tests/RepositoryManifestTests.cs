@@ -15,6 +15,8 @@ public class RepositoryManifestTests
         {
             var result = Synthesizer.Run(AspireManifest.Load(path), new DeploySettings { ImageTag = "test" }, folder);
             result.TaskDefinitions.Should().ContainKey("forecast-trainer");
+            var (code, output) = TaskDefinitionValidationTests.Validate([.. result.TaskDefinitionPaths]);
+            code.Should().Be(0, output);
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace Forecast.Deploy.Tests;
 [Collection(SynthesizedStackCollection.Name)]
 public class TaskDefinitionValidationTests(SynthesizedStack stack)
 {
-    private static (int ExitCode, string Output) Validate(params string[] files)
+    internal static (int ExitCode, string Output) Validate(params string[] files)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(SynthesizedStack.FixturePath("validate-task-definition.py"));
