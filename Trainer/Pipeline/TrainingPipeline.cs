@@ -9,6 +9,7 @@ using Forecast.Core.Plots;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Sharding;
 using Forecast.Trainer.Telemetry;
 
 namespace Forecast.Trainer.Pipeline;
@@ -19,14 +20,15 @@ namespace Forecast.Trainer.Pipeline;
 /// goes through a <see cref="RunWriter"/>; any failure aborts the run, so no partial run is ever committed.
 /// </summary>
 /// <remarks>Each stage is a span of <see cref="TrainerTelemetry"/>; model calls and uploads are spans of their own.</remarks>
-public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgress<ForecastProgress>? progress = null, IArtifactStore? store = null, TimeProvider? clock = null, StorageLocations? locations = null)
+public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgress<ForecastProgress>? progress = null, IArtifactStore? store = null, TimeProvider? clock = null, StorageLocations? locations = null,
+    RunVariant? variant = null)
 {
     private readonly IArtifactStore _store = new InstrumentedArtifactStore(store ?? new LocalFolderArtifactStore(config.Run.Output));
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
     {
-        var writer = new RunWriter(_store, RunIds.New(config.Run.Name, _clock.GetUtcNow().UtcDateTime), _clock);
+        var writer = new RunWriter(_store, variant?.RunId ?? RunIds.New(config.Run.Name, _clock.GetUtcNow().UtcDateTime), _clock);
         using var activity = TrainerTelemetry.Source.StartActivity("run");
         activity?.SetTag(TrainerTelemetry.RunIdTag, writer.RunId);
         activity?.SetTag(TrainerTelemetry.ModelTag, config.Model.Name);
@@ -34,9 +36,15 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         {
             await WriteConfigAsync(writer, cancellationToken);
             var series = await LoadAndCleanAsync(writer, cancellationToken);
+            if (variant is not null)
+            {
+                series = variant.SelectSeries(series, log);
+                if (series.Count == 0) return await CommitEmptyAsync(writer, cancellationToken);
+            }
             await ExploreAsync(series, writer, cancellationToken);
             var created = config.Model.Create(new ModelContext(config.Run.Seed));
             var model = TrainerTelemetry.Instrument(created);
+            if (variant is not null) model = variant.Wrap(model);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
@@ -45,6 +53,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);
+            if (variant is not null) await variant.BeforeCommitAsync(writer, cancellationToken);
 
             var manifest = await writer.CommitAsync(cancellationToken);
             log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
@@ -56,6 +65,16 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             await writer.AbortAsync();
             throw;
         }
+    }
+
+    /// <summary>A shard that the hash gave no series: committed with its (empty) shard files, so the merge finds it.</summary>
+    private async Task<RunResult> CommitEmptyAsync(RunWriter writer, CancellationToken cancellationToken)
+    {
+        await variant!.BeforeCommitAsync(writer, cancellationToken);
+        var manifest = await writer.CommitAsync(cancellationToken);
+        log.Info($"Run {writer.RunId} committed with no series: {manifest.Files.Count} files in {writer.Location}");
+        var empty = new DatasetScore(Path.GetFileNameWithoutExtension(config.Data.Path), config.Model.Name, 0, 0, new Dictionary<string, double>());
+        return new RunResult(writer.RunId, writer.Location, manifest, empty, empty with { Model = "seasonal_naive" });
     }
 
     /// <summary>The resolved config goes first: it is also the check that run.output is writable, before any work.</summary>

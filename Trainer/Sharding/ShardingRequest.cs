@@ -1,0 +1,62 @@
+using Forecast.Core.Artifacts;
+using Forecast.Core.Storage;
+using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Pipeline;
+
+namespace Forecast.Trainer.Sharding;
+
+/// <summary>
+/// What the command line asked for: a plain run, one shard (<c>--shard i/N --batch B</c>) or a merge
+/// (<c>merge --batch B --shards N</c>); <see cref="PlanAsync"/> turns it into the config, store and variant the
+/// pipeline runs with.
+/// </summary>
+public sealed record ShardingRequest(string? Shard, string? Batch, int? MergeShards)
+{
+    public static readonly ShardingRequest None = new(null, null, null);
+
+    /// <summary>Set by the Step Functions job on each shard task (container environment overrides, docs/deploy.md).</summary>
+    public const string ShardVariable = "FORECAST_SHARD";
+
+    /// <summary>Set by the Step Functions job on shard and merge tasks: the execution's name.</summary>
+    public const string BatchVariable = "FORECAST_BATCH";
+
+    /// <summary>
+    /// The options, with <see cref="ShardVariable"/> and <see cref="BatchVariable"/> filling in what the command line
+    /// leaves out (a task definition's command stays the same for every shard; only its environment is overridden).
+    /// A stray FORECAST_BATCH on a plain run is ignored.
+    /// </summary>
+    public static ShardingRequest FromCommandLine(string? shard, string? batch, int? mergeShards, Func<string, string?> environment)
+    {
+        shard ??= NullIfEmpty(environment(ShardVariable));
+        if (shard is not null || mergeShards is not null) batch ??= NullIfEmpty(environment(BatchVariable));
+        return new ShardingRequest(shard, batch, mergeShards);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    public async Task<(TrainerConfig Config, IArtifactStore Store, RunVariant? Variant)> PlanAsync(
+        TrainerConfig config, StorageLocations locations, IRunLog log, CancellationToken cancellationToken)
+    {
+        if (MergeShards is int count)
+        {
+            string batch = ShardSpec.ValidateBatch(Batch, "merge");
+            var shardStore = locations.OpenArtifactStore(ShardRun.StoreLocation(config.Run.Output));
+            var merge = await MergeRun.LoadAsync(shardStore, batch, count, log, cancellationToken);
+            return (merge.Adjust(config), locations.OpenArtifactStore(config.Run.Output), merge);
+        }
+        if (Shard is not null)
+        {
+            var spec = ShardSpec.Parse(Shard);
+            string batch = ShardSpec.ValidateBatch(Batch, "--shard");
+            var store = locations.OpenArtifactStore(ShardRun.StoreLocation(config.Run.Output));
+            string runId = spec.RunId(batch);
+            if (await RunCatalog.GetAsync(store, runId, cancellationToken) is not null)
+                throw new ConfigException("command line", "--batch",
+                    $"shard {spec} of batch '{batch}' is already committed ({ShardRun.Location(store, runId)}); each shard of a batch runs once: merge it, or start a new batch with another --batch.");
+            return (ShardRun.Adjust(config), store, new ShardRun(spec, batch));
+        }
+        if (Batch is not null)
+            throw new ConfigException("command line", "--batch", "--batch only applies with --shard i/N or the merge command; remove it or add --shard.");
+        return (config, locations.OpenArtifactStore(config.Run.Output), null);
+    }
+}
