@@ -20,7 +20,7 @@ public sealed class ModelRegistry
 
     public static ModelRegistry Default { get; } = new([
         new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory(),
-        new Models.ProphetModelFactory()]);
+        new Models.ProphetModelFactory(), new Models.ChronosModelFactory()]);
 
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
 

@@ -35,7 +35,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             await WriteConfigAsync(writer, cancellationToken);
             var series = await LoadAndCleanAsync(writer, cancellationToken);
             await ExploreAsync(series, writer, cancellationToken);
-            var created = config.Model.Create(new ModelContext(config.Run.Seed));
+            var created = config.Model.Create(new ModelContext(config.Run.Seed) { Locations = locations });
             var model = TrainerTelemetry.Instrument(created);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
             var future = await ForecastAsync(model, series, writer, cancellationToken);
