@@ -76,7 +76,7 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
         if (settings.Threads is { } threads) TorchRuntime.SetThreads(threads); // torch.set_num_threads
         // The pipelines need at least one level; the median is always meaningful.
         IReadOnlyList<float> levels = request.Quantiles.Count > 0 ? [.. request.Quantiles.Select(q => (float)q)] : [0.5f];
-        var seriesProgress = progress is null ? null : new Progress<int>(done => progress.Report(new ForecastProgress(done, histories.Count, "chronos forecast")));
+        var seriesProgress = progress is null ? null : new ForwardingProgress<int>(done => progress.Report(new ForecastProgress(done, histories.Count, "chronos forecast")));
 
         var quantileForecasts = settings.Variant switch
         {
@@ -142,7 +142,7 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
                 .Fit(groups.Tasks, horizon, FineTuneOptions(), null, FineTuneProgress(progress), cancellationToken);
             SaveState(folder, pipeline.Model);
         }
-        var taskProgress = progress is null ? null : new Progress<int>(done => progress.Report(new ForecastProgress(done, groups.Tasks.Count, "chronos forecast (tasks)")));
+        var taskProgress = progress is null ? null : new ForwardingProgress<int>(done => progress.Report(new ForecastProgress(done, groups.Tasks.Count, "chronos forecast (tasks)")));
         var perTask = pipeline.ForecastTasks(groups.Tasks, horizon, levels, settings.BatchSize, taskProgress, cancellationToken);
         return groups.Unpack(perTask);
     }
@@ -175,7 +175,7 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
     }
 
     private static IProgress<FineTuneProgress>? FineTuneProgress(IProgress<ForecastProgress>? progress) =>
-        progress is null ? null : new Progress<FineTuneProgress>(p => progress.Report(new ForecastProgress(p.Step, p.MaxSteps, "chronos fine-tune")));
+        progress is null ? null : new ForwardingProgress<FineTuneProgress>(p => progress.Report(new ForecastProgress(p.Step, p.MaxSteps, "chronos fine-tune")));
 
     /// <summary>save_pretrained of the fine-tuned model (config.json of the source checkpoint, the tuned weights).</summary>
     private void SaveState(string sourceFolder, torch.nn.Module model)

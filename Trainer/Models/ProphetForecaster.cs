@@ -32,7 +32,18 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
 
         var batch = histories.Select(ToProphetSeries).ToList();
         var frequencies = histories.ToDictionary(h => h.Id, FrequencyOf, StringComparer.Ordinal);
-        var batchProgress = progress is null ? null : new Progress<ProphetBatchProgress>(p => progress.Report(new ForecastProgress(p.Completed, p.Total, "prophet fit")));
+        // Fits finish on several threads at once: report under a lock, and only forward progress (never backwards).
+        var gate = new Lock();
+        int reported = 0;
+        var batchProgress = progress is null ? null : new ForwardingProgress<ProphetBatchProgress>(p =>
+        {
+            lock (gate)
+            {
+                if (p.Completed <= reported) return;
+                reported = p.Completed;
+                progress.Report(new ForecastProgress(p.Completed, p.Total, "prophet fit"));
+            }
+        });
         var results = await ProphetBatch.FitPredictAsync(
             batch,
             CreateModel,
