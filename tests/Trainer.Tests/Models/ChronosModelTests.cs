@@ -87,6 +87,20 @@ public class ChronosModelTests
     }
 
     [Fact]
+    public async Task FineTunedT5CheckpointLoadsBack()
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await RunAsync(run, "chronos-t5.yaml", Model("dummy-chronos-model"),
+            "model.chronos.fine_tune={enabled: true, steps: 1, min_past: 12, validation_interval: 0, batch_size: 2}", "model.chronos.num_samples=4");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        manifest.Files.Select(f => f.Path).Should().Contain(["model/checkpoint/config.json", "model/checkpoint/generation_config.json", "model/checkpoint/model.safetensors"]);
+        using var pipeline = ChronosPretrained.LoadT5(Path.Combine(run.Output, "runs", manifest.RunId, "model", "checkpoint"));
+        pipeline.ForecastSeries([[1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f]], 4, [0.5f])[0].Mean.Should().OnlyContain(v => float.IsFinite(v));
+    }
+
+    [Fact]
     public async Task Chronos2GroupsSeriesByIdPrefixWithPastCovariates()
     {
         using var run = new TrainerRun();
