@@ -2,7 +2,7 @@ namespace Forecast.Trainer.Configuration;
 
 /// <summary>
 /// The models a config may name, keyed by <see cref="IModelFactory.Name"/>. An unknown model.name is a config error
-/// that lists these names. Add Prophet and Chronos factories to <see cref="Default"/> when they land.
+/// that lists these names. Prophet and Chronos register here (adapters in Trainer/Models).
 /// </summary>
 public sealed class ModelRegistry
 {
@@ -18,7 +18,9 @@ public sealed class ModelRegistry
         }
     }
 
-    public static ModelRegistry Default { get; } = new([new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory()]);
+    public static ModelRegistry Default { get; } = new([
+        new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory(),
+        new Models.ProphetModelFactory(), new Models.ChronosModelFactory()]);
 
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
 

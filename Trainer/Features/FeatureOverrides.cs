@@ -26,8 +26,13 @@ public static class FeatureOverrides
             log.Info($"Feature flag {TrainerFeatures.Plots} = {plots} overrides plots.enabled = {config.Plots.Enabled}");
             config = config with { Plots = config.Plots with { Enabled = plots } };
         }
-        if (await features.GetSwitchAsync(TrainerFeatures.FineTuning, cancellationToken).ConfigureAwait(false) is { } fineTuning)
+        bool? fineTuningFlag = await features.GetSwitchAsync(TrainerFeatures.FineTuning, cancellationToken).ConfigureAwait(false);
+        if (fineTuningFlag is { } fineTuning)
+        {
             log.Info($"Feature flag {TrainerFeatures.FineTuning} = {fineTuning} (applies to models that can fine-tune)");
+            var create = config.Model.Create;
+            config = config with { Model = config.Model with { Create = context => create(context with { FineTuning = fineTuning }) } };
+        }
 
         var variants = await features.GetModelVariantsAsync().ConfigureAwait(false);
         if (variants is null || variants.Count == 0) return config;
@@ -52,7 +57,7 @@ public static class FeatureOverrides
         return config with
         {
             Model = new ModelSelection(name, context =>
-                new ModelRouter(name, features, config.Model.Name, model => TrainerTelemetry.Instrument(selections[model].Create(context)))),
+                new ModelRouter(name, features, config.Model.Name, model => TrainerTelemetry.Instrument(selections[model].Create(context with { FineTuning = fineTuningFlag ?? context.FineTuning })))),
         };
     }
 }

@@ -42,7 +42,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
                 if (series.Count == 0) return await CommitEmptyAsync(writer, cancellationToken);
             }
             await ExploreAsync(series, writer, cancellationToken);
-            var created = config.Model.Create(new ModelContext(config.Run.Seed));
+            var created = config.Model.Create(new ModelContext(config.Run.Seed) { Locations = locations });
             var model = TrainerTelemetry.Instrument(created);
             if (variant is not null) model = variant.Wrap(model);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);

@@ -157,7 +157,7 @@ public class BadInputTests
     {
         using var run = new TrainerRun(asProcess);
         var errors = await ExpectFailure(run, ExitCodes.ConfigError, null, "model.name=arima");
-        errors.Should().Contain("--set model.name=arima").And.Contain("unknown model 'arima'").And.Contain("mean, naive, seasonal_naive");
+        errors.Should().Contain("--set model.name=arima").And.Contain("unknown model 'arima'").And.Contain("chronos, mean, naive, prophet, seasonal_naive");
     }
 
     [Theory]

@@ -1,0 +1,68 @@
+using Forecast.Core.Models;
+using Forecast.Trainer.Configuration;
+
+namespace Forecast.Trainer.Models;
+
+/// <summary>
+/// <c>model: chronos</c> — reads <c>model.chronos</c>: the variant (bolt | t5 | chronos2), the checkpoint (a folder,
+/// an s3:// prefix read through the platform's storage, or a hub id), inference settings, Chronos-2's covariates and
+/// groups, and the <c>fine_tune</c> section. Every key and default is in docs/configuration.md.
+/// </summary>
+public sealed class ChronosModelFactory : IModelFactory
+{
+    public const string ModelName = "chronos";
+
+    public string Name => ModelName;
+
+    public Func<ModelContext, IForecaster> Configure(ConfigSection options)
+    {
+        var variant = options.Enum("variant", ChronosVariant.Bolt);
+        string checkpoint = options.RequiredString("checkpoint",
+            "give a checkpoint folder, an s3:// prefix or a hub id such as amazon/chronos-bolt-small.");
+        if (checkpoint.Length > 0 && ChronosCheckpointReference.Check(checkpoint, variant) is { } problem)
+            options.Problem("checkpoint", problem);
+        // chronos_bolt.py / chronos2 pipelines default to batch_size 256; chronos.py generates 16 series × num_samples rows.
+        int batchSize = options.Int("batch_size", variant == ChronosVariant.T5 ? 16 : 256, min: 1, max: 100_000);
+        int? numSamples = options.OptionalInt("num_samples", null, min: 1, max: 10_000);
+        if (numSamples is not null && variant != ChronosVariant.T5)
+            options.Problem("num_samples", "applies to variant t5 only (Bolt and Chronos-2 predict quantiles directly); remove it.");
+        int? threads = options.OptionalInt("threads", null, min: 1, max: 1024);
+        var dtype = options.Enum("dtype", ChronosDType.Float32);
+        var pastCovariates = options.StringList("past_covariates", []);
+        if (pastCovariates.Count > 0 && variant != ChronosVariant.Chronos2)
+            options.Problem("past_covariates", "covariates need variant chronos2; Bolt and T5 are univariate.");
+        var groups = options.Section("groups");
+        var grouping = groups.Enum("by", ChronosGrouping.None);
+        string separator = groups.String("separator", "_");
+        if (separator.Length == 0) groups.Problem("separator", "must not be empty.");
+        groups.Finish();
+        if (grouping != ChronosGrouping.None && variant != ChronosVariant.Chronos2)
+            groups.Problem("by", "groups of related series need variant chronos2.");
+        var fineTune = ReadFineTune(options.Section("fine_tune"));
+        options.Finish();
+
+        return context => new ChronosForecaster(
+            new ChronosSettings(variant, checkpoint, batchSize, numSamples, threads, dtype,
+                context.FineTuning is { } flag ? fineTune with { Enabled = flag } : fineTune, // the FineTuning flag, when defined, wins
+                pastCovariates, grouping, separator, context.Seed),
+            context.Locations);
+    }
+
+    /// <summary>Defaults follow Forecast.Chronos.FineTuning.FineTuneOptions (train.py's AdamW lr 1e-3, warm-up, min_past 60).</summary>
+    private static ChronosFineTuneSettings ReadFineTune(ConfigSection s)
+    {
+        var settings = new ChronosFineTuneSettings(
+            Enabled: s.Bool("enabled", false),
+            Steps: s.Int("steps", 1000, min: 1, max: 10_000_000),
+            LearningRate: s.Double("lr", 1e-3, double.Epsilon, 10),
+            WarmupRatio: s.Double("warmup_ratio", 0, 0, 1),
+            BatchSize: s.Int("batch_size", 32, min: 1, max: 100_000),
+            ContextLength: s.OptionalInt("context_length", null, min: 1),
+            MinPast: s.Int("min_past", 60, min: 1),
+            ValidationInterval: s.Int("validation_interval", 100, min: 0),
+            EarlyStoppingPatience: s.Int("early_stopping_patience", 3, min: 0),
+            Save: s.Bool("save", true));
+        s.Finish();
+        return settings;
+    }
+}

@@ -1,0 +1,18 @@
+using Forecast.Prophet;
+
+namespace Forecast.Trainer.Models;
+
+/// <summary>A custom seasonality of <c>model.prophet.seasonalities.&lt;name&gt;</c> (prophet's <c>add_seasonality</c>).</summary>
+public sealed record ProphetCustomSeasonality(string Name, double Period, int FourierOrder, double? PriorScale, SeasonalityMode? Mode, string? Condition);
+
+/// <summary>
+/// Everything <c>model.prophet</c> configures: the library's <see cref="ProphetOptions"/> plus what the Trainer adds
+/// per series (custom seasonalities, country holidays, the logistic cap/floor, batch parallelism).
+/// </summary>
+public sealed record ProphetSettings(
+    ProphetOptions Options,
+    IReadOnlyList<ProphetCustomSeasonality> Seasonalities,
+    string? Country,
+    double? Cap,
+    double? Floor,
+    int? MaxParallelism);

@@ -1,0 +1,92 @@
+using Forecast.Prophet;
+using Forecast.Trainer.Cli;
+
+namespace Forecast.Trainer.Tests.Models;
+
+/// <summary><c>model: prophet</c> through the real Trainer CLI on the shipped sample data and config.</summary>
+public class ProphetModelTests
+{
+    private static string ShippedConfig => TrainerRun.FixturePath(Path.Combine("config", "prophet.yaml"));
+
+    [Fact]
+    public async Task ShippedConfigRunsAndWritesProphetJsonPerSeries()
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await run.RunAsync("--config", ShippedConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", $"run.output={run.Output}", "--set", "plots.enabled=false", "--set", "model.prophet.uncertainty_samples=200");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        var modelFiles = manifest.Files.Where(f => f.Path.StartsWith("model/prophet/", StringComparison.Ordinal)).ToList();
+        modelFiles.Should().HaveCount(9, "one prophet model_to_json file per series of the sample data");
+        output.Should().Contain("prophet fit: 9/9 series");
+
+        // The saved model loads back and predicts: model_to_json → model_from_json round trip.
+        string json = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", manifest.RunId, "model", "prophet", "AirPassengers.json"));
+        var model = ProphetSerializer.ModelFromJson(json);
+        var forecast = model.Predict(model.MakeFutureDataFrame(18, FutureFrequency.Month, includeHistory: false));
+        forecast.Yhat.Should().HaveCount(18).And.OnlyContain(v => v > 300 && v < 800, "AirPassengers continues around its 1960 level");
+    }
+
+    [Fact]
+    public async Task ForecastsHaveOrderedQuantilesAroundTheMean()
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await run.RunAsync("--config", ShippedConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", $"run.output={run.Output}", "--set", "plots.enabled=false", "--set", "eda.enabled=false",
+            "--set", "model.prophet.uncertainty_samples=300", "--set", "evaluation.quantiles=[0.1,0.5,0.9]");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        string folder = Path.Combine(run.Output, "runs", manifest.RunId);
+        string forecastFile = Path.Combine(folder, "forecasts.csv");
+        var lines = await File.ReadAllLinesAsync(forecastFile);
+        var header = lines[0].Split(',');
+        int lo = Array.FindIndex(header, h => h == "q0.1");
+        int hi = Array.FindIndex(header, h => h == "q0.9");
+        lo.Should().BeGreaterThan(0, string.Join(",", header));
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            double.Parse(cells[lo], System.Globalization.CultureInfo.InvariantCulture)
+                .Should().BeLessThan(double.Parse(cells[hi], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Theory]
+    [InlineData("model.prophet.growth=logistic", "model.prophet.cap")]
+    [InlineData("model.prophet.yearly_seasonality=sometimes", "model.prophet.yearly_seasonality")]
+    [InlineData("model.prophet.holidays.country=XX", "model.prophet.holidays.country")]
+    [InlineData("model.prophet.holidays.table=no-such-holidays.csv", "model.prophet.holidays.table")]
+    [InlineData("model.prophet.scaling=log", "model.prophet.scaling")]
+    [InlineData("model.prophet.seasonalities={monthly: {period: 30.5}}", "model.prophet.seasonalities.monthly.fourier_order")]
+    [InlineData("model.prophet.changepoint_prior_scal=0.1", "model.prophet.changepoint_prior_scal")]
+    public async Task BadOptionsAreConfigErrorsNamingTheField(string setting, string field)
+    {
+        using var run = new TrainerRun();
+        var (code, _, errors) = await run.RunAsync("--config", ShippedConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", $"run.output={run.Output}", "--set", setting);
+
+        code.Should().Be(ExitCodes.ConfigError);
+        errors.Should().Contain(field);
+        run.FilesUnderRuns().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task HolidayTableAndCustomSeasonalityAreUsed()
+    {
+        using var run = new TrainerRun();
+        string table = run.Write("holidays.csv", "holiday,ds,lower_window,upper_window\nsummer,1958-07-01,0,0\nsummer,1959-07-01,0,0\nsummer,1960-07-01,0,0\n");
+        var (code, output, errors) = await run.RunAsync("--config", ShippedConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", $"run.output={run.Output}", "--set", "plots.enabled=false", "--set", "eda.enabled=false",
+            "--set", "model.prophet.uncertainty_samples=100", "--set", $"model.prophet.holidays.table={table}",
+            "--set", "model.prophet.seasonalities={quarterly: {period: 91.3125, fourier_order: 2}}");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        string json = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", manifest.RunId, "model", "prophet", "AirPassengers.json"));
+        var model = ProphetSerializer.ModelFromJson(json);
+        model.Seasonalities.Select(s => s.Name).Should().Contain("quarterly");
+        json.Should().Contain("summer");
+    }
+}
