@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Forecast.Chronos.Loading;
 
 namespace Forecast.Chronos.Chronos2;
 
@@ -36,7 +37,7 @@ public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Co
         if (!root.TryGetProperty("chronos_config", out var chronos) || chronos.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{path}: no chronos_config object — not a Chronos-2 config file.");
 
-        var reader = new Fields(root, path, "");
+        var reader = new ConfigJsonFields(root, path);
         var core = new Chronos2CoreConfig
         {
             DModel = reader.Int("d_model", 512),
@@ -49,7 +50,7 @@ public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Co
             FeedForwardProj = reader.String("feed_forward_proj", "relu"),
             RopeTheta = reader.Double("rope_theta", 10000.0),
         };
-        var c = new Fields(chronos, path, "chronos_config.");
+        var c = new ConfigJsonFields(chronos, path, "chronos_config.");
         var forecasting = new Chronos2ForecastingConfig
         {
             ContextLength = c.RequiredInt("context_length"),
@@ -72,51 +73,5 @@ public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Co
             throw new InvalidDataException($"{path}: {error.Message}", error);
         }
         return new Chronos2CheckpointConfig(path, core, forecasting);
-    }
-
-    private sealed class Fields(JsonElement element, string path, string prefix)
-    {
-        public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
-
-        public int RequiredInt(string name) =>
-            OptionalInt(name) ?? throw new InvalidDataException($"{path}: {prefix}{name} is missing.");
-
-        /// <summary>An integer; a whole float such as 8192.0 is accepted too (Python's json reads it and the model works).</summary>
-        public int? OptionalInt(string name) =>
-            Get(name, JsonValueKind.Number) is { } v
-                ? v.TryGetInt32(out var i) ? i
-                : v.GetDouble() is var d && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue ? (int)d
-                : throw Bad(name, v, "an integer")
-                : null;
-
-        public double Double(string name, double fallback) => Get(name, JsonValueKind.Number)?.GetDouble() ?? fallback;
-
-        public string String(string name, string fallback) => Get(name, JsonValueKind.String)?.GetString() ?? fallback;
-
-        public bool Bool(string name, bool fallback)
-        {
-            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-                return fallback;
-            return v.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Bad(name, v, "true or false"),
-            };
-        }
-
-        public float[]? Floats(string name) =>
-            Get(name, JsonValueKind.Array)?.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number
-                ? (float)e.GetDouble() : throw Bad(name, e, "a list of numbers")).ToArray();
-
-        private JsonElement? Get(string name, JsonValueKind kind)
-        {
-            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-                return null;
-            return v.ValueKind == kind ? v : throw Bad(name, v, kind.ToString().ToLowerInvariant());
-        }
-
-        private InvalidDataException Bad(string name, JsonElement value, string expected) =>
-            new($"{path}: {prefix}{name} is {value.GetRawText()}, expected {expected}.");
     }
 }

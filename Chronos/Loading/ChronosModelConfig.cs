@@ -52,7 +52,7 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
             throw new InvalidDataException(
                 $"{path}: chronos_pipeline_class '{pipelineClass}' does not match architectures[0] '{architecture}' (expected {expected}).");
 
-        var reader = new FieldReader(root, path);
+        var reader = new ConfigJsonFields(root, path);
         var t5 = new T5Config
         {
             VocabSize = reader.Int("vocab_size", 32128),
@@ -74,7 +74,7 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
         };
         Wrap(path, t5.Validate);
 
-        var chronosReader = new FieldReader(chronos, path, "chronos_config.");
+        var chronosReader = new ConfigJsonFields(chronos, path, "chronos_config.");
         if (kind == ChronosModelKind.Bolt)
         {
             var bolt = new ChronosBoltConfig
@@ -90,7 +90,7 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
             return new ChronosModelConfig(path, kind, architecture, t5, null, bolt);
         }
 
-        var kwargs = chronos.TryGetProperty("tokenizer_kwargs", out var k) ? new FieldReader(k, path, "chronos_config.tokenizer_kwargs.") : null;
+        var kwargs = chronos.TryGetProperty("tokenizer_kwargs", out var k) ? new ConfigJsonFields(k, path, "chronos_config.tokenizer_kwargs.") : null;
         var config = new ChronosConfig
         {
             TokenizerClass = chronosReader.String("tokenizer_class", "MeanScaleUniformBins"),
@@ -123,41 +123,5 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
         {
             throw new InvalidDataException($"{path}: {error.Message}", error);
         }
-    }
-
-    private sealed class FieldReader(JsonElement element, string path, string prefix = "")
-    {
-        public int Int(string name, int fallback) =>
-            Get(name, JsonValueKind.Number) is { } v ? v.TryGetInt32(out var i) ? i : throw Bad(name, v, "an integer") : fallback;
-
-        public double Double(string name, double fallback) => Get(name, JsonValueKind.Number)?.GetDouble() ?? fallback;
-
-        public string String(string name, string fallback) => Get(name, JsonValueKind.String)?.GetString() ?? fallback;
-
-        public bool Bool(string name, bool fallback)
-        {
-            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-                return fallback;
-            return v.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Bad(name, v, "true or false"),
-            };
-        }
-
-        public float[]? Floats(string name) =>
-            Get(name, JsonValueKind.Array)?.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number
-                ? (float)e.GetDouble() : throw Bad(name, e, "a list of numbers")).ToArray();
-
-        private JsonElement? Get(string name, JsonValueKind kind)
-        {
-            if (!element.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
-                return null;
-            return v.ValueKind == kind ? v : throw Bad(name, v, kind.ToString().ToLowerInvariant());
-        }
-
-        private InvalidDataException Bad(string name, JsonElement value, string expected) =>
-            new($"{path}: {prefix}{name} is {value.GetRawText()}, expected {expected}.");
     }
 }
