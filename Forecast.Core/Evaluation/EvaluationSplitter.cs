@@ -38,7 +38,7 @@ public static class EvaluationSplitter
                 if (series[i].Covariates.Count > 0)
                     future[series[i].Id] = series[i].Covariates.ToDictionary(c => c.Key, c => c.Value[cutoff..(cutoff + horizon)], StringComparer.Ordinal);
             }
-            result[w] = new EvaluationWindow(w, histories, actuals, future);
+            result[w] = new EvaluationWindow(w, histories, actuals, future.Count > 0 ? future : null);
         }
         return result;
     }
