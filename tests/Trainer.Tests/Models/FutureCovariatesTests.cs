@@ -188,4 +188,18 @@ public class FutureCovariatesTests
         errors.Should().Contain(path).And.Contain("line 15").And.Contain("'s3'").And.Contain("'promo'");
         (await run.CommittedRunsAsync()).Should().BeEmpty();
     }
+
+    [Theory]
+    [InlineData("chronos-bolt.yaml", "dummy-chronos-bolt-model", "model.chronos.future_covariates=[promo]", "covariates need variant chronos2")]
+    [InlineData("chronos2.yaml", "dummy-chronos2-model", "model.chronos.past_covariates=[promo]", "also under past_covariates")]
+    public async Task FutureCovariatesOfChronosAreCheckedWithTheConfig(string config, string model, string extra, string message)
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await RunAsync(run, config, run.Write("future.csv", Future()),
+            $"model.chronos.checkpoint={TrainerRun.FixturePath(Path.Combine("models", model))}", "model.chronos.future_covariates=[promo]", extra);
+
+        code.Should().Be(ExitCodes.ConfigError, errors + output);
+        errors.Should().Contain("model.chronos.future_covariates").And.Contain(message);
+        (await run.CommittedRunsAsync()).Should().BeEmpty();
+    }
 }
