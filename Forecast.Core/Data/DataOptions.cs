@@ -23,6 +23,12 @@ public sealed record DataOptions
     /// <summary>Numeric covariate columns to load besides the target (each must exist).</summary>
     public IReadOnlyList<string> Covariates { get; init; } = [];
 
+    /// <summary>
+    /// CSV of the future values of known-in-advance covariates for the forecast beyond the data (id, ds, covariate
+    /// columns; exactly <c>horizon</c> rows per series); null when the model uses none.
+    /// </summary>
+    public string? FutureCovariatesPath { get; init; }
+
     /// <summary>Id of the single series of a file without an id column; null takes the file name without extension.</summary>
     public string? SeriesId { get; init; }
 }

@@ -29,13 +29,16 @@ public static class EvaluationSplitter
         {
             var histories = new TimeSeries[series.Count];
             var actuals = new double[series.Count][];
+            var future = new Dictionary<string, IReadOnlyDictionary<string, double[]>>(StringComparer.Ordinal);
             for (int i = 0; i < series.Count; i++)
             {
                 int cutoff = series[i].Length - horizon - (windows - 1 - w) * step;
                 histories[i] = series[i].Head(cutoff);
                 actuals[i] = series[i].Values[cutoff..(cutoff + horizon)];
+                if (series[i].Covariates.Count > 0)
+                    future[series[i].Id] = series[i].Covariates.ToDictionary(c => c.Key, c => c.Value[cutoff..(cutoff + horizon)], StringComparer.Ordinal);
             }
-            result[w] = new EvaluationWindow(w, histories, actuals);
+            result[w] = new EvaluationWindow(w, histories, actuals, future.Count > 0 ? future : null);
         }
         return result;
     }

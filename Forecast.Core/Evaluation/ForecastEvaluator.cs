@@ -21,7 +21,7 @@ public static class ForecastEvaluator
         {
             var windowProgress = progress is null ? null : new SynchronousProgress(p =>
                 progress.Report(p with { Stage = windows.Count == 1 ? p.Stage : $"{p.Stage} (window {window.Index + 1}/{windows.Count})" }));
-            forecasts.Add(await model.ForecastAsync(window.Histories, request, windowProgress, cancellationToken).ConfigureAwait(false));
+            forecasts.Add(await model.ForecastAsync(window.Histories, request with { FutureCovariates = window.FutureCovariates }, windowProgress, cancellationToken).ConfigureAwait(false));
         }
         var score = MetricsCalculator.Score(dataset, model.Name, windows, forecasts, seasonLength, options.Metrics, options.PointForecast);
         return (forecasts, score);

@@ -95,6 +95,7 @@ public static class ConfigLoader
             TargetColumn = s.String("target_column", defaults.TargetColumn),
             Covariates = s.StringList("covariates", defaults.Covariates),
             SeriesId = s.OptionalString("series_id", defaults.SeriesId),
+            FutureCovariatesPath = s.OptionalString("future_covariates_path", defaults.FutureCovariatesPath),
         };
         s.Finish();
         return data;

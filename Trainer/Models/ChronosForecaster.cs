@@ -22,7 +22,7 @@ namespace Forecast.Trainer.Models;
 /// model.safetensors, loadable by from_pretrained and by this adapter). Progress is reported per batch; cancellation
 /// is checked between batches and fine-tuning steps.
 /// </summary>
-public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations? locations = null) : IForecaster, IHasModelState, IDisposable
+public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations? locations = null) : IForecaster, IHasModelState, IUsesFutureCovariates, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _checkpointFolder;
@@ -32,6 +32,10 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
     public string Name => ChronosModelFactory.ModelName;
 
     public ChronosSettings Settings => settings;
+
+    public IReadOnlyList<string> FutureCovariateNames => settings.FutureCovariates;
+
+    public string FutureCovariatesKey => "model.chronos.future_covariates";
 
     /// <summary>The last fine-tuning run, or null when none ran.</summary>
     public FineTuneResult? LastFineTune { get; private set; }
@@ -82,7 +86,7 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
         {
             ChronosVariant.Bolt => ForecastBolt(folder, histories, request.Horizon, levels, seriesProgress, progress, cancellationToken),
             ChronosVariant.T5 => ForecastT5(folder, histories, request.Horizon, levels, seriesProgress, progress, cancellationToken),
-            _ => ForecastChronos2(folder, histories, request.Horizon, levels, progress, cancellationToken),
+            _ => ForecastChronos2(folder, histories, request, levels, progress, cancellationToken),
         };
 
         var result = new SeriesForecast[histories.Count];
@@ -131,10 +135,12 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
         return pipeline.ForecastSeries(values, horizon, levels, sampling, settings.BatchSize, seriesProgress, cancellationToken);
     }
 
-    private IReadOnlyList<QuantileForecast> ForecastChronos2(string folder, IReadOnlyList<TimeSeries> histories, int horizon, IReadOnlyList<float> levels,
+    private IReadOnlyList<QuantileForecast> ForecastChronos2(string folder, IReadOnlyList<TimeSeries> histories, ForecastRequest request, IReadOnlyList<float> levels,
         IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
     {
-        var groups = ChronosSeriesGroups.Build(histories, settings.Grouping, settings.GroupSeparator, settings.PastCovariates);
+        int horizon = request.Horizon;
+        var groups = ChronosSeriesGroups.Build(histories, settings.Grouping, settings.GroupSeparator, settings.PastCovariates,
+            settings.FutureCovariates, (id, column) => request.FutureValues(id, column, FutureCovariatesKey));
         var pipeline = Pipeline(() => Chronos2Pretrained.Load(folder, ScalarTypeOf(settings.DType)));
         if (settings.FineTune.Enabled)
         {

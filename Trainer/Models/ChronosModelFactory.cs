@@ -31,6 +31,11 @@ public sealed class ChronosModelFactory : IModelFactory
         var pastCovariates = options.StringList("past_covariates", []);
         if (pastCovariates.Count > 0 && variant != ChronosVariant.Chronos2)
             options.Problem("past_covariates", "covariates need variant chronos2; Bolt and T5 are univariate.");
+        var futureCovariates = options.StringList("future_covariates", []);
+        if (futureCovariates.Count > 0 && variant != ChronosVariant.Chronos2)
+            options.Problem("future_covariates", "covariates need variant chronos2; Bolt and T5 are univariate.");
+        foreach (string column in futureCovariates.Intersect(pastCovariates, StringComparer.Ordinal))
+            options.Problem("future_covariates", $"'{column}' is also under past_covariates; list a covariate known ahead under future_covariates only.");
         var groups = options.Section("groups");
         var grouping = groups.Enum("by", ChronosGrouping.None);
         string separator = groups.String("separator", "_");
@@ -44,7 +49,7 @@ public sealed class ChronosModelFactory : IModelFactory
         return context => new ChronosForecaster(
             new ChronosSettings(variant, checkpoint, batchSize, numSamples, threads, dtype,
                 context.FineTuning is { } flag ? fineTune with { Enabled = flag } : fineTune, // the FineTuning flag, when defined, wins
-                pastCovariates, grouping, separator, context.Seed),
+                pastCovariates, grouping, separator, context.Seed) { FutureCovariates = futureCovariates },
             context.Locations);
     }
 

@@ -10,7 +10,8 @@ namespace Forecast.Trainer.Models;
 /// <see cref="ChronosGrouping.IdPrefix"/>: the series whose unique_id shares the text before the last separator
 /// ("store1_sales", "store1_visits" → group "store1") are the target variates of one task; they must end at the same
 /// timestamp, and shorter ones are left-padded with NaN (missing, as the model expects). Past covariates are the named
-/// covariate columns of each member, keyed "&lt;unique_id&gt;:&lt;column&gt;".
+/// covariate columns of each member, keyed "&lt;unique_id&gt;:&lt;column&gt;"; future covariates are, as the reference's
+/// dict input, a past covariate over the history plus a future_covariates entry of the same key over the horizon.
 /// </summary>
 public sealed class ChronosSeriesGroups
 {
@@ -24,13 +25,17 @@ public sealed class ChronosSeriesGroups
 
     public IReadOnlyList<Chronos2Input> Tasks { get; }
 
-    public static ChronosSeriesGroups Build(IReadOnlyList<TimeSeries> histories, ChronosGrouping grouping, string separator, IReadOnlyList<string> pastCovariates)
+    public static ChronosSeriesGroups Build(IReadOnlyList<TimeSeries> histories, ChronosGrouping grouping, string separator, IReadOnlyList<string> pastCovariates,
+        IReadOnlyList<string>? futureCovariates = null, Func<string, string, double[]>? futureValues = null)
     {
+        futureCovariates ??= [];
+        if (futureCovariates.Count > 0 && futureValues is null)
+            throw new ArgumentNullException(nameof(futureValues), "future covariates need their future values.");
         foreach (var series in histories)
-            foreach (string column in pastCovariates)
+            foreach (var (column, key) in pastCovariates.Select(c => (c, "past_covariates")).Concat(futureCovariates.Select(c => (c, "future_covariates"))))
                 if (!series.Covariates.ContainsKey(column))
                     throw new InvalidOperationException(
-                        $"model.chronos.past_covariates names '{column}', which series '{series.Id}' does not have; list it under data.covariates so it is loaded.");
+                        $"model.chronos.{key} names '{column}', which series '{series.Id}' does not have; list it under data.covariates so it is loaded.");
 
         var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -54,15 +59,21 @@ public sealed class ChronosSeriesGroups
             int length = group.Max(i => histories[i].Length);
             var targets = new List<float[]>(group.Count);
             var covariates = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            var future = new Dictionary<string, float[]>(StringComparer.Ordinal);
             for (int v = 0; v < group.Count; v++)
             {
                 var series = histories[group[v]];
                 targets.Add(LeftPad(series.Values, length));
                 foreach (string column in pastCovariates)
                     covariates[$"{series.Id}:{column}"] = LeftPad(series.Covariates[column], length);
+                foreach (string column in futureCovariates)
+                {
+                    covariates[$"{series.Id}:{column}"] = LeftPad(series.Covariates[column], length);
+                    future[$"{series.Id}:{column}"] = [.. futureValues!(series.Id, column).Select(v => (float)v)];
+                }
                 positions[group[v]] = (tasks.Count, v);
             }
-            tasks.Add(new Chronos2Input(targets, covariates));
+            tasks.Add(new Chronos2Input(targets, covariates, future));
         }
         return new ChronosSeriesGroups(tasks, [.. positions]);
     }

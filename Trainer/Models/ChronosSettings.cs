@@ -55,4 +55,8 @@ public sealed record ChronosSettings(
     IReadOnlyList<string> PastCovariates,
     ChronosGrouping Grouping,
     string GroupSeparator,
-    int Seed);
+    int Seed)
+{
+    /// <summary>Covariates known ahead (<c>model.chronos.future_covariates</c>): past over the history, future over the horizon.</summary>
+    public IReadOnlyList<string> FutureCovariates { get; init; } = [];
+}

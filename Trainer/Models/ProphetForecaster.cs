@@ -14,13 +14,19 @@ namespace Forecast.Trainer.Models;
 /// prophet's own predictive distribution, not a Gaussian guess. The fitted models of the last call are the run's state:
 /// model/prophet/&lt;unique_id&gt;.json in prophet 1.1's <c>model_to_json</c> format.
 /// </summary>
-public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, IHasModelState
+public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, IHasModelState, IUsesFutureCovariates
 {
+    private const string RegressorsKey = "model.prophet.regressors";
+
     private IReadOnlyList<ProphetBatchResult> _lastFits = [];
 
     public string Name => ProphetModelFactory.ModelName;
 
     public ProphetSettings Settings => settings;
+
+    public IReadOnlyList<string> FutureCovariateNames => [.. settings.Regressors.Select(r => r.Name)];
+
+    public string FutureCovariatesKey => RegressorsKey;
 
     public async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
         IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -47,7 +53,7 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
         var results = await ProphetBatch.FitPredictAsync(
             batch,
             CreateModel,
-            (model, series) => FutureFrame(series, frequencies[series.Id], request.Horizon),
+            (model, series) => FutureFrame(series, frequencies[series.Id], request),
             maxDegreeOfParallelism: settings.MaxParallelism,
             progress: batchProgress,
             cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -82,6 +88,7 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
         foreach (var s in settings.Seasonalities)
             model.AddSeasonality(s.Name, s.Period, s.FourierOrder, s.PriorScale, s.Mode, s.Condition);
         if (settings.Country is { } country) model.AddCountryHolidays(country);
+        foreach (var r in settings.Regressors) model.AddRegressor(r.Name, r.PriorScale, r.Standardize, r.Mode);
         return model;
     }
 
@@ -89,13 +96,20 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
     {
         var frame = new ProphetFrame(series.Timestamps, series.Values);
         AddCapAndFloor(frame);
+        foreach (var r in settings.Regressors)
+        {
+            if (!series.Covariates.TryGetValue(r.Name, out var history))
+                throw new InvalidOperationException($"{RegressorsKey} names '{r.Name}', which series '{series.Id}' does not have; list it under data.covariates so it is loaded.");
+            frame.Add(r.Name, history);
+        }
         return new ProphetSeries(series.Id, frame);
     }
 
-    private ProphetFrame FutureFrame(ProphetSeries series, Frequency frequency, int horizon)
+    private ProphetFrame FutureFrame(ProphetSeries series, Frequency frequency, ForecastRequest request)
     {
-        var frame = new ProphetFrame(frequency.Following(series.History.Ds[^1], horizon));
+        var frame = new ProphetFrame(frequency.Following(series.History.Ds[^1], request.Horizon));
         AddCapAndFloor(frame);
+        foreach (var r in settings.Regressors) frame.Add(r.Name, request.FutureValues(series.Id, r.Name, RegressorsKey));
         return frame;
     }
 
@@ -112,7 +126,7 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
         var quantiles = new double[request.Quantiles.Count][];
         if (request.Quantiles.Count > 0)
         {
-            var samples = model.PredictiveSamples(FutureFrame(series, frequency, request.Horizon), token);
+            var samples = model.PredictiveSamples(FutureFrame(series, frequency, request), token);
             for (int q = 0; q < quantiles.Length; q++) quantiles[q] = new double[request.Horizon];
             var row = new double[samples.Samples];
             for (int h = 0; h < request.Horizon; h++)

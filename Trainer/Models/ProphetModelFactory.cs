@@ -39,6 +39,7 @@ public sealed class ProphetModelFactory : IModelFactory
         }
         var (country, holidays) = ReadHolidays(options.Section("holidays"));
         var seasonalities = ReadCustomSeasonalities(options.Section("seasonalities"));
+        var regressors = ReadRegressors(options.Section("regressors"));
         double intervalWidth = options.Double("interval_width", defaults.IntervalWidth, 0, 1);
         int uncertaintySamples = options.Int("uncertainty_samples", defaults.UncertaintySamples, min: 0);
         var scaling = ReadScaling(options);
@@ -77,7 +78,7 @@ public sealed class ProphetModelFactory : IModelFactory
                 IntervalMethod = intervalMethod,
                 Seed = seed ?? context.Seed, // null: the run's seed, so a run is reproducible
             };
-            return new ProphetForecaster(new ProphetSettings(prophetOptions, seasonalities, country, cap, floor, maxParallelism));
+            return new ProphetForecaster(new ProphetSettings(prophetOptions, seasonalities, country, cap, floor, maxParallelism) { Regressors = regressors });
         };
     }
 
@@ -152,6 +153,32 @@ public sealed class ProphetModelFactory : IModelFactory
             if (name is "yearly" or "weekly" or "daily")
                 section.Problem(name, $"'{name}' is a built-in seasonality; set {name}_seasonality instead or use another name.");
             result.Add(new ProphetCustomSeasonality(name, period, order, priorScale, mode, condition));
+        }
+        return result;
+    }
+
+    /// <summary>regressors: { price: { prior_scale, standardize: auto|true|false, mode } } (forecaster.py: <c>add_regressor</c>).</summary>
+    private static IReadOnlyList<ProphetRegressor> ReadRegressors(ConfigSection section)
+    {
+        var result = new List<ProphetRegressor>();
+        foreach (string name in section.PresentKeys.ToList())
+        {
+            var s = section.Section(name);
+            double? priorScale = s.Has("prior_scale") ? s.Double("prior_scale", 10, double.Epsilon, double.MaxValue) : OptionalDefault(s, "prior_scale");
+            string standardizeText = s.String("standardize", "auto");
+            var standardize = RegressorStandardize.Auto;
+            if (bool.TryParse(standardizeText, out bool yes)) standardize = yes ? RegressorStandardize.Yes : RegressorStandardize.No;
+            else if (!string.Equals(standardizeText, "auto", StringComparison.OrdinalIgnoreCase))
+                s.Problem("standardize", $"must be auto, true or false, got '{standardizeText}'.");
+            string? modeText = s.OptionalString("mode", null);
+            SeasonalityMode? mode = null;
+            if (modeText is not null)
+            {
+                if (System.Enum.TryParse<SeasonalityMode>(modeText, ignoreCase: true, out var m)) mode = m;
+                else s.Problem("mode", $"'{modeText}' is not one of additive, multiplicative (null = seasonality_mode).");
+            }
+            s.Finish();
+            result.Add(new ProphetRegressor(name, priorScale, standardize, mode));
         }
         return result;
     }

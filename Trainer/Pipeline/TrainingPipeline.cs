@@ -43,10 +43,11 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             }
             await ExploreAsync(series, writer, cancellationToken);
             var created = config.Model.Create(new ModelContext(config.Run.Seed) { Locations = locations });
+            var futureCovariates = FutureCovariatesOf(created);
             var model = TrainerTelemetry.Instrument(created);
             if (variant is not null) model = variant.Wrap(model);
             var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
-            var future = await ForecastAsync(model, series, writer, cancellationToken);
+            var future = await ForecastAsync(model, series, futureCovariates, writer, cancellationToken);
             await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
             if (created is Features.ModelRouter router) // the Model feature flag chose the model per series
                 await writer.PutTextAsync("model_assignments.yaml", YamlText.Serialize(router.AssignmentsByModel()), cancellationToken);
@@ -174,11 +175,33 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         return (forecasts, score, baseline);
     }
 
-    private async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The covariates whose future values the model needs beyond the data; checked before any work, so a config that
+    /// cannot forecast fails at once (a config error naming data.future_covariates_path).
+    /// </summary>
+    private IReadOnlyList<string> FutureCovariatesOf(IForecaster model)
+    {
+        if (model is not Models.IUsesFutureCovariates { FutureCovariateNames.Count: > 0 } user) return [];
+        if (config.Data.FutureCovariatesPath is null)
+            throw new ConfigException(config.Source, "data.future_covariates_path",
+                $"{user.FutureCovariatesKey} needs the future values of {string.Join(", ", user.FutureCovariateNames)} to forecast beyond the data; set data.future_covariates_path to a CSV with {config.Data.IdColumn}, {config.Data.TimeColumn} and those columns, {config.Evaluation.Horizon} rows per series.");
+        return user.FutureCovariateNames;
+    }
+
+    private async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(IForecaster model, IReadOnlyList<TimeSeries> series, IReadOnlyList<string> futureCovariates,
+        RunWriter writer, CancellationToken cancellationToken)
     {
         using var activity = TrainerTelemetry.Source.StartActivity("forecast");
         log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {model.Name}");
         var request = new ForecastRequest(config.Evaluation.Horizon, config.Evaluation.Quantiles);
+        if (futureCovariates.Count > 0)
+        {
+            log.Info($"Reading future covariates {string.Join(", ", futureCovariates)} from {config.Data.FutureCovariatesPath}");
+            request = request with
+            {
+                FutureCovariates = FutureCovariatesFile.Read(config.Data.FutureCovariatesPath!, config.Data, series, futureCovariates, config.Evaluation.Horizon),
+            };
+        }
         var future = await model.ForecastAsync(series, request, progress, cancellationToken);
         await writer.PutAsync("forecasts.csv", ForecastCsvWriter.Write(future, request.Quantiles), cancellationToken);
         await writer.PutAsync("forecasts.parquet", await ForecastParquetWriter.WriteAsync(future, request.Quantiles, cancellationToken), cancellationToken);

@@ -94,7 +94,7 @@ public class ConfigLoaderTests
             """);
         error.Problems.Select(p => p.ToString()).Should().BeEquivalentTo(
         [
-            "test.yaml:3:3: data.id_colum: unknown key; known keys: covariates, format, id_column, path, series_id, target_column, time_column.",
+            "test.yaml:3:3: data.id_colum: unknown key; known keys: covariates, format, future_covariates_path, id_column, path, series_id, target_column, time_column.",
             "test.yaml:7:12: evaluation.horizon: must be a whole number, got 'twelve'.",
             "test.yaml:8:12: evaluation.windows: must be between 1 and 10000, got 0.",
             "test.yaml:9:14: evaluation.quantiles: every level must lie strictly between 0 and 1, got 1.2.",

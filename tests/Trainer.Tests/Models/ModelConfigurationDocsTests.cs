@@ -14,13 +14,18 @@ public class ModelConfigurationDocsTests
             evaluation: { horizon: 3 }
             model:
               name: prophet
-              prophet: {}
-              chronos: { variant: chronos2, checkpoint: {{TrainerRun.FixturePath(Path.Combine("models", "dummy-chronos2-model"))}} }
+              prophet: { regressors: { promo: {} } }
+              chronos: { variant: chronos2, future_covariates: [promo], checkpoint: {{TrainerRun.FixturePath(Path.Combine("models", "dummy-chronos2-model"))}} }
             """, "docs.yaml", []);
 
         var model = (IReadOnlyDictionary<string, object?>)config.Resolved["model"]!;
-        var keys = Keys(model, "model").ToList();
-        keys.Should().Contain(["model.prophet.growth", "model.prophet.holidays.country", "model.chronos.fine_tune.steps", "model.chronos.groups.by"]);
+        // Named entries (regressors.<name>) are documented under their placeholder.
+        var keys = Keys(model, "model").Select(k => k.Replace(".regressors.promo.", ".regressors.<name>.", StringComparison.Ordinal)).ToList();
+        keys.Should().Contain(["model.prophet.growth", "model.prophet.holidays.country", "model.chronos.fine_tune.steps", "model.chronos.groups.by",
+            "model.prophet.regressors.<name>.standardize", "model.chronos.future_covariates"]);
+        var data = (IReadOnlyDictionary<string, object?>)config.Resolved["data"]!;
+        keys.AddRange(Keys(data, "data"));
+        keys.Should().Contain("data.future_covariates_path");
         keys.Where(key => !docs.Contains($"`{key}`", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
