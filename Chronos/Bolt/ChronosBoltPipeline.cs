@@ -114,7 +114,7 @@ public sealed class ChronosBoltPipeline : IDisposable
         Tensor quantiles;
         if (quantileLevels.All(level => trained.Contains(level)))
         {
-            var indices = tensor(quantileLevels.Select(level => (long)IndexOf(trained, level)).ToArray());
+            var indices = tensor(quantileLevels.Select(level => (long)QuantileMath.IndexOfLevel(trained, level)).ToArray());
             quantiles = predictions.index_select(-1, indices);
         }
         else
@@ -127,7 +127,7 @@ public sealed class ChronosBoltPipeline : IDisposable
             var augmented = cat([predictions[TensorIndex.Ellipsis, TensorIndex.Slice(0, 1)], predictions, predictions[TensorIndex.Ellipsis, last]], -1);
             quantiles = QuantileMath.Quantile(augmented, quantileLevels, -1).permute(1, 2, 0);
         }
-        var median = IndexOf(trained, 0.5f);
+        var median = QuantileMath.IndexOfLevel(trained, 0.5f);
         if (median < 0)
             throw new InvalidOperationException("The model's quantiles do not include 0.5, which the reference returns as the mean.");
         var mean = predictions.select(-1, median);
@@ -165,25 +165,6 @@ public sealed class ChronosBoltPipeline : IDisposable
 
     public void Dispose() => Model.Dispose();
 
-    private void CheckPredictionLength(int horizon, bool limitPredictionLength)
-    {
-        if (horizon < 1)
-            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "prediction_length must be at least 1.");
-        var limit = Model.ChronosConfig.PredictionLength;
-        if (horizon <= limit)
-            return;
-        var message = $"We recommend keeping prediction length <= {limit}. "
-            + "The quality of longer predictions may degrade since the model is not optimized for it. ";
-        if (limitPredictionLength)
-            throw new ArgumentException(message + "You can turn off this check by setting limitPredictionLength: false.");
-        Warn(message);
-    }
-
-    private static int IndexOf(IReadOnlyList<float> levels, float level)
-    {
-        for (var i = 0; i < levels.Count; i++)
-            if (levels[i] == level)
-                return i;
-        return -1;
-    }
+    private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>
+        PredictionLengthLimit.Check(horizon, Model.ChronosConfig.PredictionLength, limitPredictionLength, Warn);
 }

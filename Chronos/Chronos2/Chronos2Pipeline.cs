@@ -103,10 +103,10 @@ public sealed class Chronos2Pipeline : IDisposable
         if (quantileLevels.Count == 0 || quantileLevels.Any(q => q is < 0 or > 1))
             throw new ArgumentException("Quantile levels must be a non-empty list of values in [0, 1].", nameof(quantileLevels));
         var trained = Quantiles;
-        var median = IndexOf(trained, 0.5f);
+        var median = QuantileMath.IndexOfLevel(trained, 0.5f);
         if (median < 0)
             throw new InvalidOperationException("The model's quantiles do not include 0.5, which the reference returns as the mean.");
-        var subset = quantileLevels.All(level => IndexOf(trained, level) >= 0);
+        var subset = quantileLevels.All(level => QuantileMath.IndexOfLevel(trained, level) >= 0);
         if (!subset && (quantileLevels.Min() < trained[0] || quantileLevels.Max() > trained[^1]))
             Warn($"Quantiles to be predicted ({string.Join(", ", quantileLevels)}) are not within the range of quantiles that Chronos-2 "
                 + $"was trained on ({string.Join(", ", trained)}). Quantile predictions will be set to the minimum/maximum levels at "
@@ -123,7 +123,7 @@ public sealed class Chronos2Pipeline : IDisposable
             {
                 var swapped = prediction.swapaxes(-1, -2);     // (V, H, Q)
                 var selected = subset
-                    ? swapped.index_select(-1, tensor(quantileLevels.Select(l => (long)IndexOf(trained, l)).ToArray()))
+                    ? swapped.index_select(-1, tensor(quantileLevels.Select(l => (long)QuantileMath.IndexOfLevel(trained, l)).ToArray()))
                     : QuantileInterpolation.Interpolate(quantileLevels, trainedLevels, swapped);
                 quantiles.Add(selected.contiguous().MoveToOuterDisposeScope());
                 means.Add(swapped.select(-1, median).contiguous().MoveToOuterDisposeScope());
@@ -394,25 +394,6 @@ public sealed class Chronos2Pipeline : IDisposable
         return requested.Value;
     }
 
-    private void CheckPredictionLength(int horizon, bool limitPredictionLength)
-    {
-        if (horizon < 1)
-            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "prediction_length must be at least 1.");
-        var limit = ModelPredictionLength;
-        if (horizon <= limit)
-            return;
-        var message = $"We recommend keeping prediction length <= {limit}. "
-            + "The quality of longer predictions may degrade since the model is not optimized for it. ";
-        if (limitPredictionLength)
-            throw new ArgumentException(message + "You can turn off this check by setting LimitPredictionLength = false.");
-        Warn(message);
-    }
-
-    private static int IndexOf(IReadOnlyList<float> levels, float level)
-    {
-        for (var i = 0; i < levels.Count; i++)
-            if (levels[i] == level)
-                return i;
-        return -1;
-    }
+    private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>
+        PredictionLengthLimit.Check(horizon, ModelPredictionLength, limitPredictionLength, Warn);
 }

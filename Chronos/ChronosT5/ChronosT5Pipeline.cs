@@ -148,16 +148,6 @@ public sealed class ChronosT5Pipeline : IDisposable
         Model.Dispose();
     }
 
-    private void CheckPredictionLength(int horizon, bool limitPredictionLength)
-    {
-        if (horizon < 1)
-            throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "prediction_length must be at least 1.");
-        if (horizon <= Config.PredictionLength)
-            return;
-        var message = $"We recommend keeping prediction length <= {Config.PredictionLength}. "
-            + "The quality of longer predictions may degrade since the model is not optimized for it. ";
-        if (limitPredictionLength)
-            throw new ArgumentException(message + "You can turn off this check by setting limitPredictionLength: false.");
-        Warn(message);
-    }
+    private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>
+        PredictionLengthLimit.Check(horizon, Config.PredictionLength, limitPredictionLength, Warn);
 }

@@ -36,4 +36,13 @@ public static class QuantileMath
         var n = sorted.shape[dim < 0 ? sorted.dim() + dim : dim];
         return sorted.select(dim, (n - 1) / 2).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The position of <paramref name="level"/> among a model's trained quantile levels, or −1.</summary>
+    public static int IndexOfLevel(IReadOnlyList<float> levels, float level)
+    {
+        for (var i = 0; i < levels.Count; i++)
+            if (levels[i] == level)
+                return i;
+        return -1;
+    }
 }
