@@ -51,8 +51,15 @@ if [ "$patch" = no ]; then
 fi
 
 for tool in g++ gcc patchelf; do
-  command -v "$tool" >/dev/null 2>&1 \
-    || fail "'$tool' is required to make libLibTorchSharp.so loadable on this host (its libstdc++ lacks $version). Install it: apt-get install -y g++ patchelf"
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    message="'$tool' is required to make libLibTorchSharp.so loadable on this host (its libstdc++ lacks $version). Install it: apt-get install -y g++ patchelf, then rebuild"
+    # In auto mode a missing tool must not break the build of projects that only reference Chronos (the Trainer's
+    # default job runs no Chronos model): leave the library out, so that using Chronos throws
+    # TorchNativeLoadException naming this fix, and so that the next build retries (no output = target not up to date).
+    [ "$mode" = auto ] || fail "$message"
+    echo "patch-libtorchsharp.sh: warning: $message. Chronos models cannot run until then."
+    exit 0
+  fi
 done
 
 tools_dir="$out_dir/../torchsharp-native-tools"
