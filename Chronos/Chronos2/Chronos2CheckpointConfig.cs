@@ -13,18 +13,7 @@ public sealed record Chronos2CheckpointConfig(string Path, Chronos2CoreConfig Co
 
     public static Chronos2CheckpointConfig Read(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path} not found: a Chronos-2 checkpoint folder holds config.json and model.safetensors.", path);
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
-        }
-        catch (JsonException error)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON (line {error.LineNumber + 1}): {error.Message}", error);
-        }
-        return Parse(root, path);
+        return Parse(ConfigJsonFields.ReadRoot(path, "Chronos-2"), path);
     }
 
     public static Chronos2CheckpointConfig Parse(JsonElement root, string path)

@@ -21,18 +21,7 @@ public sealed record ChronosModelConfig(string Path, ChronosModelKind Kind, stri
 
     public static ChronosModelConfig Read(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path} not found: a Chronos checkpoint folder holds config.json and model.safetensors.", path);
-        JsonElement root;
-        try
-        {
-            root = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
-        }
-        catch (JsonException error)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON (line {error.LineNumber + 1}): {error.Message}", error);
-        }
-        return Parse(root, path);
+        return Parse(ConfigJsonFields.ReadRoot(path, "Chronos"), path);
     }
 
     public static ChronosModelConfig Parse(JsonElement root, string path)

@@ -9,6 +9,21 @@ namespace Forecast.Chronos.Loading;
 /// </summary>
 internal sealed class ConfigJsonFields(JsonElement element, string path, string prefix = "")
 {
+    /// <summary>The root object of a checkpoint's config.json; a missing file or invalid JSON is an error naming the file.</summary>
+    public static JsonElement ReadRoot(string path, string checkpointKind)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} not found: a {checkpointKind} checkpoint folder holds config.json and model.safetensors.", path);
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON (line {error.LineNumber + 1}): {error.Message}", error);
+        }
+    }
+
     public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
 
     public int RequiredInt(string name) =>
