@@ -1,9 +1,8 @@
-using Forecast.Core.Artifacts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Forecast.Evaluator.Extensions;
+namespace Forecast.Core.Artifacts;
 
-/// <summary>/health reports whether the artifact store answers a listing of runs/ (a local folder or an S3 bucket).</summary>
+/// <summary>/health of the Evaluator and the Dashboard: whether the artifact store answers a listing of runs/ (a local folder or an S3 bucket).</summary>
 public sealed class ArtifactStoreHealthCheck(IArtifactStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
