@@ -24,71 +24,15 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
         var contextLength = Math.Min(options.ContextLength ?? model.ChronosConfig.ContextLength, model.ChronosConfig.ContextLength);
         var windows = new Chronos2TrainingWindows(tasks, contextLength, predictionLength, options.MinPast, knownFutureCovariates, options.Seed);
         var outputPatches = (predictionLength + model.PatchSize - 1) / model.PatchSize;
-        var warmup = (int)Math.Ceiling(options.WarmupRatio * options.MaxSteps);
-        using var optimizer = new OptimizerStep(model, options.LearningRate, options.WeightDecay, options.MaxGradNorm,
-            new LinearWarmupSchedule(warmup, options.MaxSteps));
-        var validate = options.ValidationInterval > 0;
-        var history = new List<FineTuneProgress>();
-        double? best = null;
-        var bestStep = 0;
-        Dictionary<string, Tensor>? bestWeights = null;
-        var withoutImprovement = 0;
-        var stoppedEarly = false;
-        try
-        {
-            for (var step = 1; step <= options.MaxSteps; step++)
+        return new FineTuningLoop(model, options).Run(
+            () =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                double loss, gradNorm;
-                using (var scope = NewDisposeScope())
-                using (var batch = windows.Sample(options.BatchSize))
-                {
-                    if (options.UseDropout)
-                        model.train();
-                    else
-                        model.eval();
-                    var batchLoss = Loss(batch, outputPatches);
-                    loss = batchLoss.item<float>();
-                    if (!double.IsFinite(loss))
-                        throw new InvalidOperationException(
-                            $"The training loss became {loss} at step {step}; lower LearningRate or check the series for extreme values.");
-                    gradNorm = optimizer.Apply(batchLoss);
-                }
-
-                double? validationLoss = null;
-                if (validate && (step % options.ValidationInterval == 0 || step == options.MaxSteps))
-                {
-                    validationLoss = ValidationLoss(windows, options.BatchSize, outputPatches);
-                    if (best is null || validationLoss < best)
-                    {
-                        (best, bestStep, withoutImprovement) = (validationLoss, step, 0);
-                        DisposeAll(bestWeights);
-                        bestWeights = model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone().DetachFromDisposeScope());
-                    }
-                    else if (options.EarlyStoppingPatience > 0 && ++withoutImprovement >= options.EarlyStoppingPatience)
-                    {
-                        stoppedEarly = true;
-                    }
-                }
-                var report = new FineTuneProgress(step, options.MaxSteps, loss, gradNorm, optimizer.LearningRate, validationLoss);
-                history.Add(report);
-                progress?.Report(report);
-                if (stoppedEarly)
-                    break;
-            }
-            if (bestWeights is not null)
-            {
-                using var noGrad = no_grad();
-                foreach (var (name, value) in model.state_dict())
-                    value.copy_(bestWeights[name]);
-            }
-        }
-        finally
-        {
-            DisposeAll(bestWeights);
-            model.eval();
-        }
-        return new FineTuneResult(history.Count, best, bestStep, stoppedEarly, history);
+                // The batch's tensors belong to the loop's per-step dispose scope.
+                var batch = windows.Sample(options.BatchSize);
+                return Loss(batch, outputPatches);
+            },
+            () => ValidationLoss(windows, options.BatchSize, outputPatches),
+            onNewBest: null, progress, cancellationToken);
     }
 
     /// <summary>Mean loss over every task's last window (weighted by rows), eval mode, no gradients.</summary>
@@ -114,13 +58,4 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
     private Tensor Loss(Chronos2TrainingBatch batch, int outputPatches) =>
         model.forward(batch.Context, groupIds: batch.GroupIds, futureCovariates: batch.FutureCovariates,
             numOutputPatches: outputPatches, futureTarget: batch.FutureTarget).Loss!;
-
-    private static void DisposeAll(Dictionary<string, Tensor>? weights)
-    {
-        if (weights is null)
-            return;
-        foreach (var tensor in weights.Values)
-            tensor.Dispose();
-        weights.Clear();
-    }
 }
