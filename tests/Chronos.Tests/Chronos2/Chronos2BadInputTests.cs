@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Chronos2;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
@@ -27,7 +28,8 @@ public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTes
     {
         var directory = CheckpointWith(c => c["architectures"] = new JsonArray("ChronosBoltModelForForecasting"));
         var act = () => Chronos2Pretrained.Load(directory);
-        act.Should().Throw<InvalidDataException>().WithMessage("*config.json: architectures[0] is 'ChronosBoltModelForForecasting'*Chronos2Model*");
+        act.Should().Throw<CheckpointConfigException>()
+            .WithMessage("*config.json: chronos_pipeline_class*does not match architectures[0] 'ChronosBoltModelForForecasting'*");
     }
 
     [Fact]
@@ -35,11 +37,11 @@ public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTes
     {
         var missing = () => Chronos2Pretrained.Load(
             CheckpointWith(c => c["chronos_config"]!.AsObject().Remove("context_length")));
-        missing.Should().Throw<InvalidDataException>().WithMessage("*chronos_config.context_length is missing*");
+        missing.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: chronos_config.context_length*is missing*");
 
         var unequal = () => Chronos2Pretrained.Load(
             CheckpointWith(c => c["chronos_config"]!["output_patch_size"] = 8));
-        unequal.Should().Throw<InvalidDataException>().WithMessage("*input_patch_size (16) and output_patch_size (8) must be equal*");
+        unequal.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: *input_patch_size (16) and output_patch_size (8) must be equal*");
     }
 
     [Fact]

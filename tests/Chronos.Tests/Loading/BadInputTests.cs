@@ -36,7 +36,7 @@ public sealed class BadInputTests : IDisposable
 
         var act = () => ChronosPretrained.LoadBolt(directory);
 
-        act.Should().Throw<InvalidDataException>()
+        act.Should().Throw<UnknownArchitectureException>()
             .WithMessage("*config.json: unknown architecture 'MysteryForecaster'*T5ForConditionalGeneration, ChronosBoltModelForForecasting*");
     }
 
@@ -47,6 +47,14 @@ public sealed class BadInputTests : IDisposable
         {
             c["architectures"] = new JsonArray("Chronos2Model");
             c["chronos_pipeline_class"] = "Chronos2Pipeline";
+            c["chronos_config"] = new JsonObject
+            {
+                ["context_length"] = 2048,
+                ["input_patch_size"] = 16,
+                ["input_patch_stride"] = 16,
+                ["output_patch_size"] = 16,
+                ["quantiles"] = new JsonArray(0.1, 0.5, 0.9),
+            };
         });
 
         var act = () => ChronosPretrained.LoadBolt(directory);
@@ -60,8 +68,8 @@ public sealed class BadInputTests : IDisposable
         var noChronos = () => ChronosModelConfig.Read(CheckpointWithConfig(c => c.Remove("chronos_config")) + "/config.json");
         var wrongType = () => ChronosModelConfig.Read(CheckpointWithConfig(c => c["d_model"] = "wide") + "/config.json");
 
-        noChronos.Should().Throw<InvalidDataException>().WithMessage("*no chronos_config*not a Chronos config file*");
-        wrongType.Should().Throw<InvalidDataException>().WithMessage("*config.json: d_model is \"wide\", expected number*");
+        noChronos.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: no chronos_config object*not a Chronos checkpoint*");
+        wrongType.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: d_model is \"wide\", expected*");
     }
 
     [Fact]
