@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Forecast.Prophet;
 
@@ -68,61 +70,103 @@ internal static class EigenKernels
     /// (products/GeneralMatrixMatrix.h: setZero, then general_matrix_matrix_product with alpha = 1) even for one column.
     /// Its gebp kernel (products/GeneralBlockPanelKernel.h, the one-column paths) sums each row's products in depth
     /// order from 0 within a depth block of <see cref="DepthBlock"/> terms and adds each block's sum to the result.
+    /// Rows are independent, so they are computed several at a time (SIMD lanes are rows; no fused multiply-add).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatrixTimesVector(int rows, int depth, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> result, int l1CacheBytes)
+    public static void MatrixTimesVector(int rows, int depth, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> result, Span<double> scratch, int l1CacheBytes)
     {
-        result[..rows].Clear();
+        result = result[..rows];
+        result.Clear();
+        var sums = scratch[..rows];
         var block = DepthBlock(depth, rows, l1CacheBytes);
-        Span<double> sums = rows <= 4096 ? stackalloc double[rows] : new double[rows];
         for (var start = 0; start < depth; start += block)
         {
             var end = Math.Min(start + block, depth);
             sums.Clear();
             for (var c = start; c < end; c++)
             {
-                var column = a.Slice(c * rows, rows);
-                var bc = b[c];
-                for (var j = 0; j < rows; j++)
-                {
-                    sums[j] += column[j] * bc;
-                }
+                MultiplyAdd(a.Slice(c * rows, rows), b[c], sums);
             }
 
-            for (var j = 0; j < rows; j++)
-            {
-                result[j] += sums[j];
-            }
+            Add(sums, result);
         }
     }
 
     /// <summary>
-    /// <c>destination[j] += (Aᵀ v)[j]</c> for a column-major rows × cols matrix A, as multiply_mat_vari::chain
-    /// computes the adjoint (<c>adj += A.transpose() * adjAB</c>; a product is first evaluated into a temporary,
-    /// Eigen's aliasing rule): the same general matrix–matrix product as <see cref="MatrixTimesVector"/>, now with depth
-    /// = rows of A, so long columns are summed in <see cref="DepthBlock"/>-sized pieces.
+    /// <c>destination[j] += (Aᵀ v)[j]</c> for a row-major rows × cols matrix A, as multiply_mat_vari::chain computes
+    /// the adjoint (<c>adj += A.transpose() * adjAB</c>; a product is first evaluated into a temporary, Eigen's
+    /// aliasing rule): the same general matrix–matrix product as <see cref="MatrixTimesVector"/>, now with depth = rows
+    /// of A, so long columns are summed in <see cref="DepthBlock"/>-sized pieces, each from 0, the pieces added in
+    /// order. Columns are independent, so they are accumulated several at a time (SIMD lanes are columns).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransposeTimesVectorAdd(int rows, int cols, ReadOnlySpan<double> a, ReadOnlySpan<double> v, Span<double> destination, int l1CacheBytes)
+    public static void TransposeTimesVectorAdd(int rows, int cols, ReadOnlySpan<double> aRowMajor, ReadOnlySpan<double> v, Span<double> destination, Span<double> scratch, int l1CacheBytes)
     {
+        var total = scratch[..cols];
+        var sums = scratch.Slice(cols, cols);
+        total.Clear();
         var block = DepthBlock(rows, cols, l1CacheBytes);
-        for (var c = 0; c < cols; c++)
+        for (var start = 0; start < rows; start += block)
         {
-            var column = a.Slice(c * rows, rows);
-            var result = 0.0;
-            for (var start = 0; start < rows; start += block)
+            var end = Math.Min(start + block, rows);
+            sums.Clear();
+            for (var i = start; i < end; i++)
             {
-                var end = Math.Min(start + block, rows);
-                var sum = 0.0;
-                for (var j = start; j < end; j++)
-                {
-                    sum += column[j] * v[j];
-                }
-
-                result += sum;
+                MultiplyAdd(aRowMajor.Slice(i * cols, cols), v[i], sums);
             }
 
-            destination[c] += result;
+            Add(sums, total);
+        }
+
+        Add(total, destination[..cols]);
+    }
+
+    /// <summary>sums[j] += x[j] * factor (a product, then a sum, per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd(ReadOnlySpan<double> x, double factor, Span<double> sums)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vs = MemoryMarshal.Cast<double, Vector<double>>(sums[..n]);
+            var vf = new Vector<double>(factor);
+            for (var k = 0; k < vx.Length; k++)
+            {
+                vs[k] += vx[k] * vf;
+            }
+
+            i = vx.Length * Vector<double>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            sums[i] += x[i] * factor;
+        }
+    }
+
+    /// <summary>total[j] += x[j].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ReadOnlySpan<double> x, Span<double> total)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vt = MemoryMarshal.Cast<double, Vector<double>>(total[..n]);
+            for (var k = 0; k < vx.Length; k++)
+            {
+                vt[k] += vx[k];
+            }
+
+            i = vx.Length * Vector<double>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            total[i] += x[i];
         }
     }
 

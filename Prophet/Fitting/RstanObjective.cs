@@ -21,8 +21,11 @@ namespace Forecast.Prophet;
 public sealed class RstanObjective
 {
     private readonly ProphetStanData _data;
-    private readonly double[] _a; // changepoint matrix A (transformed data get_changepoint_matrix), column-major T × S
-    private readonly double[] _x; // X column-major T × K
+    private readonly StanChangepointMatrix _a;
+    private readonly double[] _x; // X column-major T × K (the data's X is row-major)
+    private readonly bool _anyAdditive; // some s_a != 0: else X * (beta .* s_a) is +0 in every row, its adjoint adds ±0
+    private readonly bool _anyMultiplicative; // likewise for s_m
+    private readonly double[] _scratch;
     private readonly int _l1CacheBytes;
     private readonly double[] _negativeTChange;
 
@@ -71,23 +74,6 @@ public sealed class RstanObjective
             throw new ArgumentException($"Stan data X has {data.X.Length} values; expected T*K = {t}*{k}.", nameof(data));
         }
 
-        // get_changepoint_matrix: row i has ones in the columns of the changepoints with t_change <= t_i (t and
-        // t_change sorted).
-        _a = new double[t * s];
-        var changepoint = 0;
-        for (var i = 0; i < t; i++)
-        {
-            while (changepoint < s && data.TimeScaled[i] >= data.TChange[changepoint])
-            {
-                changepoint++;
-            }
-
-            for (var j = 0; j < changepoint; j++)
-            {
-                _a[(j * t) + i] = 1.0;
-            }
-        }
-
         _x = new double[t * k];
         for (var i = 0; i < t; i++)
         {
@@ -98,6 +84,10 @@ public sealed class RstanObjective
         }
 
         _l1CacheBytes = EigenCacheSizes.L1DataBytes;
+        _a = new StanChangepointMatrix(data.TimeScaled, data.TChange, _l1CacheBytes);
+        _anyAdditive = data.SA.Any(v => v != 0);
+        _anyMultiplicative = data.SM.Any(v => v != 0);
+        _scratch = new double[Math.Max(t, 2 * k)];
         _negativeTChange = data.TChange.Select(c => -c).ToArray();
         _productA = new double[t];
         _productB = new double[t];
@@ -208,8 +198,24 @@ public sealed class RstanObjective
             _betaM[j] = beta[j] * d.SM[j];
         }
 
-        EigenKernels.MatrixTimesVector(t, kCount, _x, _betaA, _xBetaA, _l1CacheBytes);
-        EigenKernels.MatrixTimesVector(t, kCount, _x, _betaM, _xBetaM, _l1CacheBytes);
+        // With every s_m (s_a) zero the product only adds X_ij * ±0 to a sum started at +0: +0 in every row.
+        if (_anyAdditive)
+        {
+            EigenKernels.MatrixTimesVector(t, kCount, _x, _betaA, _xBetaA, _scratch, _l1CacheBytes);
+        }
+        else
+        {
+            Array.Clear(_xBetaA);
+        }
+
+        if (_anyMultiplicative)
+        {
+            EigenKernels.MatrixTimesVector(t, kCount, _x, _betaM, _xBetaM, _scratch, _l1CacheBytes);
+        }
+        else
+        {
+            Array.Clear(_xBetaM);
+        }
         for (var i = 0; i < t; i++)
         {
             _onePlus[i] = 1.0 + _xBetaM[i];
@@ -277,8 +283,16 @@ public sealed class RstanObjective
         }
 
         // multiply_mat_vari(X, beta .* s_m).chain, then the beta .* s_m varis (reverse), then the same for s_a.
-        BetaAdjoints(d.SM, _adjOnePlus, _adjBetaM, adjBeta);
-        BetaAdjoints(d.SA, _adjMu, _adjBetaA, adjBeta);
+        // With every s_m (s_a) zero these add adj * 0 = ±0 to adjoints that are then +0 or finite: nothing.
+        if (_anyMultiplicative)
+        {
+            BetaAdjoints(d.SM, _adjOnePlus, _adjBetaM, adjBeta);
+        }
+
+        if (_anyAdditive)
+        {
+            BetaAdjoints(d.SA, _adjMu, _adjBetaA, adjBeta);
+        }
 
         // Priors, reverse creation: beta, sigma_obs, delta, m, k.
         for (var j = 0; j < kCount; j++)
@@ -326,7 +340,7 @@ public sealed class RstanObjective
     {
         int t = _data.T, kCount = _data.K;
         Array.Clear(adjProduct);
-        EigenKernels.TransposeTimesVectorAdd(t, kCount, _x, Rows(adjRows), adjProduct, _l1CacheBytes);
+        EigenKernels.TransposeTimesVectorAdd(t, kCount, _data.X, Rows(adjRows), adjProduct, _scratch, _l1CacheBytes);
         for (var j = 0; j < kCount; j++)
         {
             if (indicator[j] == 1.0)
@@ -366,8 +380,8 @@ public sealed class RstanObjective
                     return false;
                 }
 
-                EigenKernels.MatrixTimesVector(t, s, _a, scaled, _productA, _l1CacheBytes);
-                EigenKernels.MatrixTimesVector(t, s, _a, delta, _productB, _l1CacheBytes);
+                _a.Times(scaled, _productA);
+                _a.Times(delta, _productB);
                 var time = d.TimeScaled;
                 for (var i = 0; i < t; i++)
                 {
@@ -423,8 +437,8 @@ public sealed class RstanObjective
 
         // logistic_trend, right to left: A * gamma; m + ...; t - ...; A * delta; k + ...; the product; inv_logit;
         // cap .* ....
-        EigenKernels.MatrixTimesVector(t, s, _a, _gamma, _productA, _l1CacheBytes);
-        EigenKernels.MatrixTimesVector(t, s, _a, delta, _productB, _l1CacheBytes);
+        _a.Times(_gamma, _productA);
+        _a.Times(delta, _productB);
         var time = d.TimeScaled;
         for (var i = 0; i < t; i++)
         {
@@ -461,14 +475,14 @@ public sealed class RstanObjective
                     adjK += _adjRowsB[i];
                 }
 
-                EigenKernels.TransposeTimesVectorAdd(t, s, _a, Rows(_adjRowsB), adjDelta, _l1CacheBytes);
+                _a.TransposeTimesAdd(Rows(_adjRowsB), adjDelta);
                 for (var i = t - 1; i >= 0; i--)
                 {
                     adjM += _adjRowsA[i];
                 }
 
                 Array.Clear(_adjChangepointsA);
-                EigenKernels.TransposeTimesVectorAdd(t, s, _a, Rows(_adjRowsA), _adjChangepointsA, _l1CacheBytes);
+                _a.TransposeTimesAdd(Rows(_adjRowsA), _adjChangepointsA);
                 for (var j = s - 1; j >= 0; j--)
                 {
                     adjDelta[j] += _negativeTChange[j] == 1.0 ? _adjChangepointsA[j] : _adjChangepointsA[j] * _negativeTChange[j];
@@ -505,7 +519,7 @@ public sealed class RstanObjective
             adjK += _adjRowsB[i];
         }
 
-        EigenKernels.TransposeTimesVectorAdd(t, s, _a, Rows(_adjRowsB), adjDelta, _l1CacheBytes);
+        _a.TransposeTimesAdd(Rows(_adjRowsB), adjDelta);
         for (var i = t - 1; i >= 0; i--)
         {
             _adjRowsA[i] = 0.0 - _adjRowsA[i]; // offset_i = t_i - gap_i
@@ -518,7 +532,7 @@ public sealed class RstanObjective
 
         var adjGamma = _adjChangepointsA;
         Array.Clear(adjGamma);
-        EigenKernels.TransposeTimesVectorAdd(t, s, _a, Rows(_adjRowsA), adjGamma, _l1CacheBytes);
+        _a.TransposeTimesAdd(Rows(_adjRowsA), adjGamma);
 
         // logistic_gamma's varis in reverse: per changepoint (last first) m_pr + gamma, the product, then 1 - ratio,
         // the ratio (divide_vv) and t_change - m_pr, which touch different adjoints; m_pr_0 is m, k_s[0] is k.

@@ -54,7 +54,7 @@ public sealed class EigenKernelsTests
         }
 
         var destination = new double[1];
-        EigenKernels.TransposeTimesVectorAdd(rows, 1, column, v, destination, 32 * 1024);
+        EigenKernels.TransposeTimesVectorAdd(rows, 1, column, v, destination, new double[2], 32 * 1024);
 
         EigenKernels.DepthBlock(rows, 1, 32 * 1024).Should().Be(304);
         destination[0].Should().Be(1e16 + 296);
