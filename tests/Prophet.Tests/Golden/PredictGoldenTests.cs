@@ -45,7 +45,8 @@ public sealed class PredictGoldenTests(ITestOutputHelper output)
         var forecast = model.Predict(future);
 
         var rstanStoppedShort = gain > 0.1;
-        CompareDeterministicColumns(forecast, expected, (rstanStoppedShort ? 2e-2 : 1e-3) * golden.YScale, output);
+        var worst = CompareDeterministicColumns(forecast, expected, (rstanStoppedShort ? 2e-2 : 1e-3) * golden.YScale, output);
+        output.WriteLine($"{name}: max |diff| / y_scale = {worst / golden.YScale:E2}");
     }
 
     /// <summary>Asserts every deterministic column of R's forecast within <paramref name="tolerance"/>; returns the largest |difference|.</summary>
