@@ -171,6 +171,78 @@ internal static class EigenKernels
     }
 
     /// <summary>
+    /// <c>result = Aᵀ v</c> for a square column-major n × n matrix in 16-byte aligned storage and an aligned vector
+    /// (Stan's <c>eigenvectors.transpose() * g</c>): products/GeneralMatrixVector.h general_matrix_vector_product
+    /// &lt;RowMajor&gt;, each entry a packet dot product — even and odd rows in two lanes, the lanes summed, then the
+    /// last odd row.
+    /// </summary>
+    public static void TransposedGemv(int n, ReadOnlySpan<double> a, ReadOnlySpan<double> v, Span<double> result)
+    {
+        var alignedSize = n & ~1;
+        for (var c = 0; c < n; c++)
+        {
+            var column = a.Slice(c * n, n);
+            double lane0 = 0, lane1 = 0;
+            for (var j = 0; j < alignedSize; j += 2)
+            {
+                lane0 = (column[j] * v[j]) + lane0;
+                lane1 = (column[j + 1] * v[j + 1]) + lane1;
+            }
+
+            var sum = 0.0 + (lane0 + lane1);
+            if (alignedSize < n)
+            {
+                sum += column[n - 1] * v[n - 1];
+            }
+
+            result[c] = 0.0 + sum;
+        }
+    }
+
+    /// <summary>
+    /// <c>result = A v</c> for a square column-major n × n matrix in 16-byte aligned storage and an aligned vector
+    /// (Stan's <c>eigenvectors * eigenprojections</c>): general_matrix_vector_product&lt;ColMajor&gt;, columns in
+    /// groups of four whose products are added pairwise to each row's running sum ((a0 + a1) + (a2 + a3)); the last
+    /// row of an odd n, outside the packets, adds them one at a time; the remaining columns one by one.
+    /// </summary>
+    public static void Gemv(int n, ReadOnlySpan<double> a, ReadOnlySpan<double> v, Span<double> result)
+    {
+        var rows = result[..n];
+        rows.Clear();
+        var alignedSize = n & ~1;
+        var columnBound = n / 4 * 4;
+        for (var c = 0; c < columnBound; c += 4)
+        {
+            var a0 = a.Slice(c * n, n);
+            var a1 = a.Slice((c + 1) * n, n);
+            var a2 = a.Slice((c + 2) * n, n);
+            var a3 = a.Slice((c + 3) * n, n);
+            double b0 = v[c], b1 = v[c + 1], b2 = v[c + 2], b3 = v[c + 3];
+            for (var j = 0; j < alignedSize; j++)
+            {
+                rows[j] += ((a0[j] * b0) + (a1[j] * b1)) + ((a2[j] * b2) + (a3[j] * b3));
+            }
+
+            for (var j = alignedSize; j < n; j++)
+            {
+                rows[j] = (a0[j] * b0) + rows[j];
+                rows[j] = (a1[j] * b1) + rows[j];
+                rows[j] = (a2[j] * b2) + rows[j];
+                rows[j] = (a3[j] * b3) + rows[j];
+            }
+        }
+
+        for (var c = columnBound; c < n; c++)
+        {
+            var column = a.Slice(c * n, n);
+            for (var j = 0; j < n; j++)
+            {
+                rows[j] += column[j] * v[c];
+            }
+        }
+    }
+
+    /// <summary>
     /// The depth blocking kc of a (rows × depth)·(depth × 1) product: GeneralBlockPanelKernel.h
     /// evaluateProductBlockingSizesHeuristic (one thread, KcFactor 1, SSE2 doubles: mr = 4, nr = 4). Problems with all
     /// dimensions below 48 are not blocked; otherwise kc ≤ max_kc = ((l1 − mr·nr·8) / ((mr + nr)·8)) rounded down to a

@@ -13,9 +13,9 @@ namespace Forecast.Prophet;
 /// its Hessian is epsilon² = 1e-6 times too small and the first trial steps overshoot by ~1e6 before halving brings
 /// them back; the accepted steps are then up to twice the Newton step and the iterates zig-zag towards the mode.
 /// <see cref="RstanHessianScaling"/> reproduces that (the R-compatible fit); without it the Hessian is scaled
-/// correctly: the same fixed point, reached in far fewer iterations. The eigen-decomposition follows Eigen's
-/// algorithm but not its vectorised summation order (<see cref="SymmetricEigen"/>), so Newton runs agree with
-/// rstan's to rounding (~1e-9 in the log posterior on the golden cases), not bit for bit.
+/// correctly: the same fixed point, reached in far fewer iterations. The eigen-decomposition and the two
+/// matrix–vector products are Eigen's, operation for operation (<see cref="SymmetricEigen"/>,
+/// <see cref="EigenKernels"/>), so with <see cref="RstanObjective"/> the iterations are rstan's.
 /// </remarks>
 public sealed class StanNewton
 {
@@ -38,7 +38,6 @@ public sealed class StanNewton
         }
 
         var hessian = new double[n * n];
-        var symmetric = new double[n * n];
         var eigenvalues = new double[n];
         var eigenvectors = new double[n * n];
         var projections = new double[n];
@@ -63,38 +62,16 @@ public sealed class StanNewton
 
             FiniteDifferenceHessian(function, x, perturbed, temp, hessian);
 
-            // make_negative_definite_and_solve: Eigen's SelfAdjointEigenSolver reads the lower triangle of
-            // H (H(r, c) = hessian[c * n + r]); g = V diag(-1/|lambda|) V' g.
-            for (var r = 0; r < n; r++)
-            {
-                for (var c = 0; c <= r; c++)
-                {
-                    symmetric[(r * n) + c] = symmetric[(c * n) + r] = hessian[(c * n) + r];
-                }
-            }
-
-            SymmetricEigen.Decompose(symmetric, n, eigenvalues, eigenvectors);
+            // make_negative_definite_and_solve: H(r, c) = hessian[c * n + r] (column-major, Eigen reads the lower
+            // triangle); eigenprojections = V' g, each divided by -|lambda|; g = V eigenprojections.
+            SymmetricEigen.Decompose(hessian, n, eigenvalues, eigenvectors);
+            EigenKernels.TransposedGemv(n, eigenvectors, gradient, projections);
             for (var i = 0; i < n; i++)
             {
-                var projection = 0.0;
-                for (var r = 0; r < n; r++)
-                {
-                    projection += eigenvectors[(r * n) + i] * gradient[r];
-                }
-
-                projections[i] = -projection / Math.Abs(eigenvalues[i]);
+                projections[i] = -projections[i] / Math.Abs(eigenvalues[i]);
             }
 
-            for (var r = 0; r < n; r++)
-            {
-                var sum = 0.0;
-                for (var i = 0; i < n; i++)
-                {
-                    sum += eigenvectors[(r * n) + i] * projections[i];
-                }
-
-                step[r] = sum;
-            }
+            EigenKernels.Gemv(n, eigenvectors, projections, step);
 
             // Halve from 1 until lp does not decrease (an evaluation error counts as lp = -1e100); below 1e-50 the
             // point stays and lp0 is returned.

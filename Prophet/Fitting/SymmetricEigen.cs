@@ -1,13 +1,15 @@
 namespace Forecast.Prophet;
 
 /// <summary>
-/// Eigen-decomposition of a small dense symmetric matrix by the algorithm of Eigen 3.3.9's SelfAdjointEigenSolver,
-/// which Stan's Newton step uses (Eigenvalues/SelfAdjointEigenSolver.h, Eigenvalues/Tridiagonalization.h,
-/// Householder/Householder.h, Jacobi/Jacobi.h): only the lower triangle is read; the matrix is scaled by its largest
-/// |entry|; Householder tridiagonalisation; Q accumulated from the reflectors; implicit symmetric QR steps with
-/// Wilkinson's shift and Givens rotations until every sub-diagonal entry is negligible (2·eps relative); eigenvalues
-/// sorted ascending with their vectors. Written with plain loops: the same algorithm and formulas, not Eigen's
-/// vectorised summation order, so results agree with Eigen to rounding.
+/// Eigen 3.3.9's <c>SelfAdjointEigenSolver&lt;MatrixXd&gt;</c>, which Stan's Newton step uses, with its exact
+/// floating-point operation order on x86-64 SSE2 (Eigenvalues/SelfAdjointEigenSolver.h compute and
+/// computeFromTridiagonal_impl, Eigenvalues/Tridiagonalization.h, Householder/Householder.h and
+/// HouseholderSequence.h, products/SelfadjointMatrixVector.h, products/SelfadjointRank2Update.h, Jacobi/Jacobi.h):
+/// only the lower triangle is read; the matrix is scaled by its largest |entry|; Householder tridiagonalisation; Q
+/// accumulated in place from the reflectors; implicit symmetric QR steps with Wilkinson's shift and Givens rotations
+/// until every sub-diagonal entry is negligible (2·eps relative); eigenvalues sorted ascending with their vectors.
+/// Matrices are column-major like Eigen's, in 16-byte aligned heap storage, whose element parities decide where its
+/// vectorised loops start.
 /// </summary>
 internal static class SymmetricEigen
 {
@@ -15,18 +17,29 @@ internal static class SymmetricEigen
     private const double SmallestNormal = 2.2250738585072014e-308; // numeric_limits<double>::min()
 
     /// <summary>
-    /// Decomposes the symmetric matrix whose lower triangle is in <paramref name="a"/> (n × n row-major; destroyed)
-    /// into ascending eigenvalues and eigenvectors (columns of the row-major <paramref name="eigenvectors"/>).
+    /// Decomposes the symmetric matrix whose lower triangle is in the column-major <paramref name="matrix"/> (n × n;
+    /// not modified) into ascending eigenvalues and eigenvectors (the columns of the column-major
+    /// <paramref name="eigenvectors"/>).
     /// </summary>
-    public static void Decompose(double[] a, int n, double[] eigenvalues, double[] eigenvectors)
+    public static void Decompose(ReadOnlySpan<double> matrix, int n, double[] eigenvalues, double[] eigenvectors)
     {
-        // mat = matrix.triangularView<Lower>(), scaled to [-1, 1].
-        var scale = 0.0;
-        for (var r = 0; r < n; r++)
+        var mat = eigenvectors; // Eigen works in m_eivec
+        if (n == 1)
         {
-            for (var c = 0; c <= r; c++)
+            eigenvalues[0] = matrix[0];
+            mat[0] = 1;
+            return;
+        }
+
+        // mat = matrix.triangularView<Lower>(); scaled to [-1, 1] (maxCoeff is exact in any order).
+        Array.Clear(mat, 0, n * n);
+        var scale = 0.0;
+        for (var c = 0; c < n; c++)
+        {
+            for (var r = c; r < n; r++)
             {
-                scale = Math.Max(scale, Math.Abs(a[(r * n) + c]));
+                mat[(c * n) + r] = matrix[(c * n) + r];
+                scale = Math.Max(scale, Math.Abs(matrix[(c * n) + r]));
             }
         }
 
@@ -35,63 +48,51 @@ internal static class SymmetricEigen
             scale = 1;
         }
 
-        var mat = eigenvectors; // Eigen works in m_eivec
-        Array.Clear(mat, 0, n * n);
-        for (var r = 0; r < n; r++)
+        for (var c = 0; c < n; c++)
         {
-            for (var c = 0; c <= r; c++)
+            for (var r = c; r < n; r++)
             {
-                mat[(r * n) + c] = a[(r * n) + c] / scale;
+                mat[(c * n) + r] /= scale;
             }
         }
 
-        var diag = eigenvalues;
-        var subdiag = new double[Math.Max(n - 1, 0)];
-        var hCoeffs = new double[Math.Max(n - 1, 0)];
+        var hCoeffs = new double[n - 1];
         Tridiagonalize(mat, n, hCoeffs);
+        var subdiag = new double[n - 1];
         for (var i = 0; i < n; i++)
         {
-            diag[i] = mat[(i * n) + i];
+            eigenvalues[i] = mat[(i * n) + i];
             if (i < n - 1)
             {
-                subdiag[i] = mat[((i + 1) * n) + i];
+                subdiag[i] = mat[(i * n) + i + 1];
             }
         }
 
         FormQ(mat, n, hCoeffs);
-        QrIterations(diag, subdiag, mat, n);
+        QrIterations(eigenvalues, subdiag, mat, n);
         for (var i = 0; i < n; i++)
         {
-            diag[i] *= scale;
+            eigenvalues[i] *= scale;
         }
     }
 
-    /// <summary>Tridiagonalization.h tridiagonalization_inplace: reflectors stored below the sub-diagonal.</summary>
+    /// <summary>Tridiagonalization.h tridiagonalization_inplace: the reflectors stay below the sub-diagonal.</summary>
     private static void Tridiagonalize(double[] mat, int n, double[] hCoeffs)
     {
-        var v = new double[n];
-        var p = new double[n];
         for (var i = 0; i < n - 1; i++)
         {
             var size = n - i - 1;
+            var column = i * n; // v = mat.col(i).tail(size) starts at column + i + 1
 
-            // makeHouseholderInPlace on mat.col(i).tail(size)
-            var c0 = mat[((i + 1) * n) + i];
-            var tailSquaredNorm = 0.0;
-            for (var r = i + 2; r < n; r++)
-            {
-                tailSquaredNorm += mat[(r * n) + i] * mat[(r * n) + i];
-            }
-
+            // makeHouseholderInPlace (Householder.h makeHouseholder): tail = v[1..]
+            var c0 = mat[column + i + 1];
+            var tailSquaredNorm = size == 1 ? 0.0 : EigenKernels.Dot(mat.AsSpan(column + i + 2, size - 1), mat.AsSpan(column + i + 2, size - 1));
             double tau, beta;
             if (tailSquaredNorm <= SmallestNormal)
             {
                 tau = 0;
                 beta = c0;
-                for (var r = i + 2; r < n; r++)
-                {
-                    mat[(r * n) + i] = 0;
-                }
+                mat.AsSpan(column + i + 2, size - 1).Clear();
             }
             else
             {
@@ -101,123 +102,223 @@ internal static class SymmetricEigen
                     beta = -beta;
                 }
 
+                var divisor = c0 - beta;
                 for (var r = i + 2; r < n; r++)
                 {
-                    mat[(r * n) + i] /= c0 - beta;
+                    mat[column + r] /= divisor;
                 }
 
                 tau = (beta - c0) / beta;
             }
 
-            // v = [1; essential]
-            v[0] = 1;
-            for (var r = 1; r < size; r++)
-            {
-                v[r] = mat[((i + 1 + r) * n) + i];
-            }
+            mat[column + i + 1] = 1;
+            var v = mat.AsSpan(column + i + 1, size);
+            var h = hCoeffs.AsSpan(i, size);
 
-            // p = A' (tau v), A' the lower-stored bottom-right corner read as symmetric
+            // hCoeffs.tail = selfadjointView<Lower>(corner) * (tau * v): setZero, then the kernel with alpha = tau.
+            h.Clear();
+            SelfAdjointTimesVector(mat, ((i + 1) * n) + i + 1, n, size, v, h, i, tau);
+
+            // hCoeffs.tail += (tau * -0.5 * dot(hCoeffs.tail, v)) * v
+            var factor = tau * -0.5 * EigenKernels.Dot(h, v);
             for (var r = 0; r < size; r++)
             {
-                var sum = 0.0;
-                for (var c = 0; c < size; c++)
-                {
-                    var (row, col) = r >= c ? (r, c) : (c, r);
-                    sum += mat[((i + 1 + row) * n) + i + 1 + col] * (tau * v[c]);
-                }
-
-                p[r] = sum;
+                h[r] += factor * v[r];
             }
 
-            // p += (tau * -0.5 * (p . v)) v
-            var dot = 0.0;
-            for (var r = 0; r < size; r++)
-            {
-                dot += p[r] * v[r];
-            }
-
-            var alpha = tau * -0.5 * dot;
-            for (var r = 0; r < size; r++)
-            {
-                p[r] += alpha * v[r];
-            }
-
-            // rankUpdate(v, p, -1) on the lower triangle: A -= v p' + p v'
+            // rankUpdate(v, hCoeffs.tail, -1) on the lower triangle (SelfadjointRank2Update.h, column by column):
+            // col.tail += (-v[c]) * h.tail + (-h[c]) * v.tail
             for (var c = 0; c < size; c++)
             {
+                var a1 = -1 * v[c];
+                var a2 = -1 * h[c];
+                var target = ((i + 1 + c) * n) + i + 1;
                 for (var r = c; r < size; r++)
                 {
-                    mat[((i + 1 + r) * n) + i + 1 + c] += (-p[c] * v[r]) + (-v[c] * p[r]);
+                    mat[target + r] += (a1 * h[r]) + (a2 * v[r]);
                 }
             }
 
-            mat[((i + 1) * n) + i] = beta;
+            mat[column + i + 1] = beta;
             hCoeffs[i] = tau;
         }
     }
 
-    /// <summary>HouseholderSequence(mat, hCoeffs).setLength(n - 1).setShift(1) evaluated in place (evalTo).</summary>
+    /// <summary>
+    /// res += alpha · A·rhs for the symmetric A whose lower triangle is the size × size block at
+    /// <paramref name="origin"/> (SelfadjointMatrixVector.h, ColMajor Lower): column pairs while more than 8 columns
+    /// remain below, then single columns. In a pair, rows before the first 16-byte aligned result entry and after the
+    /// last full packet are added term by term, rows in between by packets (a different association).
+    /// <paramref name="resIndex"/> is res's index in its heap vector (hCoeffs), whose parity gives that alignment.
+    /// </summary>
+    private static void SelfAdjointTimesVector(double[] a, int origin, int stride, int size, ReadOnlySpan<double> rhs, Span<double> res, int resIndex, double alpha)
+    {
+        var bound = Math.Max(0, size - 8) & ~1;
+        for (var j = 0; j < bound; j += 2)
+        {
+            var a0 = origin + (j * stride);
+            var a1 = origin + ((j + 1) * stride);
+            var t0 = alpha * rhs[j];
+            var t1 = alpha * rhs[j + 1];
+            var t2 = 0.0;
+            var t3 = 0.0;
+            double p2a = 0, p2b = 0, p3a = 0, p3b = 0; // the two lanes of ptmp2 and ptmp3
+            var starti = j + 2;
+            var endi = size;
+            var alignedStart = starti + (((resIndex + starti) & 1) == 1 ? Math.Min(1, endi - starti) : 0);
+            var alignedEnd = alignedStart + ((endi - alignedStart) / 2 * 2);
+
+            res[j] += a[a0 + j] * t0;
+            res[j + 1] += a[a1 + j + 1] * t1;
+            res[j + 1] += a[a0 + j + 1] * t0;
+            t2 += a[a0 + j + 1] * rhs[j + 1];
+            for (var i = starti; i < alignedStart; i++)
+            {
+                res[i] += (a[a0 + i] * t0) + (a[a1 + i] * t1);
+                t2 += a[a0 + i] * rhs[i];
+                t3 += a[a1 + i] * rhs[i];
+            }
+
+            for (var i = alignedStart; i < alignedEnd; i += 2)
+            {
+                res[i] = (a[a0 + i] * t0) + ((a[a1 + i] * t1) + res[i]);
+                res[i + 1] = (a[a0 + i + 1] * t0) + ((a[a1 + i + 1] * t1) + res[i + 1]);
+                p2a = (a[a0 + i] * rhs[i]) + p2a;
+                p2b = (a[a0 + i + 1] * rhs[i + 1]) + p2b;
+                p3a = (a[a1 + i] * rhs[i]) + p3a;
+                p3b = (a[a1 + i + 1] * rhs[i + 1]) + p3b;
+            }
+
+            for (var i = alignedEnd; i < endi; i++)
+            {
+                res[i] += (a[a0 + i] * t0) + (a[a1 + i] * t1);
+                t2 += a[a0 + i] * rhs[i];
+                t3 += a[a1 + i] * rhs[i];
+            }
+
+            res[j] += alpha * (t2 + (p2a + p2b));
+            res[j + 1] += alpha * (t3 + (p3a + p3b));
+        }
+
+        for (var j = bound; j < size; j++)
+        {
+            var a0 = origin + (j * stride);
+            var t1 = alpha * rhs[j];
+            var t2 = 0.0;
+            res[j] += a[a0 + j] * t1;
+            for (var i = j + 1; i < size; i++)
+            {
+                res[i] += a[a0 + i] * t1;
+                t2 += a[a0 + i] * rhs[i];
+            }
+
+            res[j] += alpha * t2;
+        }
+    }
+
+    /// <summary>
+    /// HouseholderSequence(mat, hCoeffs).setLength(n - 1).setShift(1) assigned to mat (evalTo, in place): reflectors
+    /// applied on the left from the last, each on the bottom-right corner (applyHouseholderOnTheLeft).
+    /// </summary>
     private static void FormQ(double[] mat, int n, double[] hCoeffs)
     {
-        var essential = new double[n];
         var tmp = new double[n];
-        for (var i = 0; i < n; i++)
+        for (var c = 0; c < n; c++)
         {
-            mat[(i * n) + i] = 1;
-            for (var c = i + 1; c < n; c++)
+            mat[(c * n) + c] = 1;
+            for (var r = 0; r < c; r++)
             {
-                mat[(i * n) + c] = 0;
+                mat[(c * n) + r] = 0;
             }
         }
 
         for (var k = n - 2; k >= 0; k--)
         {
             var corner = n - k - 1;
-            var origin = k + 1;
+            var origin = ((k + 1) * n) + k + 1; // corner (0, 0)
+            var essential = (k * n) + k + 2; // mat.col(k).tail(corner - 1)
             var tau = hCoeffs[k];
-            for (var r = 1; r < corner; r++)
-            {
-                essential[r] = mat[((origin + r) * n) + k];
-            }
-
-            // applyHouseholderOnTheLeft(essential, tau) on the corner
             if (corner == 1)
             {
-                mat[(origin * n) + origin] *= 1 - tau;
+                mat[origin] *= 1 - tau;
             }
             else if (tau != 0)
             {
+                // tmp = essential' * bottom: the row-major GEMV kernel over bottom's columns, depth corner - 1.
+                var depth = corner - 1;
+                var (alignedStart, alignedSize) = RowMajorGemvSplit(essential, origin + 1, depth);
                 for (var c = 0; c < corner; c++)
                 {
+                    var column = origin + (c * n) + 1;
                     var sum = 0.0;
-                    for (var r = 1; r < corner; r++)
+                    for (var j = 0; j < alignedStart; j++)
                     {
-                        sum += essential[r] * mat[((origin + r) * n) + origin + c];
+                        sum += mat[column + j] * mat[essential + j];
                     }
 
-                    tmp[c] = sum + mat[(origin * n) + origin + c];
+                    if (alignedSize > alignedStart)
+                    {
+                        double lane0 = 0, lane1 = 0;
+                        for (var j = alignedStart; j < alignedSize; j += 2)
+                        {
+                            lane0 = (mat[column + j] * mat[essential + j]) + lane0;
+                            lane1 = (mat[column + j + 1] * mat[essential + j + 1]) + lane1;
+                        }
+
+                        sum += lane0 + lane1;
+                    }
+
+                    for (var j = alignedSize; j < depth; j++)
+                    {
+                        sum += mat[column + j] * mat[essential + j];
+                    }
+
+                    tmp[c] = 0.0 + sum;
                 }
 
                 for (var c = 0; c < corner; c++)
                 {
-                    mat[(origin * n) + origin + c] -= tau * tmp[c];
+                    tmp[c] += mat[origin + (c * n)];
                 }
 
-                for (var r = 1; r < corner; r++)
+                for (var c = 0; c < corner; c++)
                 {
-                    var factor = tau * essential[r];
-                    for (var c = 0; c < corner; c++)
+                    mat[origin + (c * n)] -= tau * tmp[c];
+                }
+
+                // bottom -= (tau * essential) * tmp, column by column
+                for (var c = 0; c < corner; c++)
+                {
+                    var column = origin + (c * n) + 1;
+                    for (var r = 0; r < depth; r++)
                     {
-                        mat[((origin + r) * n) + origin + c] -= factor * tmp[c];
+                        mat[column + r] -= tmp[c] * (tau * mat[essential + r]);
                     }
                 }
             }
 
             for (var r = k + 1; r < n; r++)
             {
-                mat[(r * n) + k] = 0;
+                mat[(k * n) + r] = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// Where general_matrix_vector_product&lt;RowMajor&gt; starts and ends its packets for a right-hand side at
+    /// element offset <paramref name="rhs"/> and a first matrix row at <paramref name="lhs"/>: the rhs's first 16-byte
+    /// aligned element, then whole packets; nothing vectorised when the first row cannot be aligned within depth.
+    /// </summary>
+    private static (int AlignedStart, int AlignedSize) RowMajorGemvSplit(int rhs, int lhs, int depth)
+    {
+        var alignedStart = Math.Min(rhs & 1, depth);
+        var lhsAlignmentOffset = Math.Min(lhs & 1, depth);
+        if (lhsAlignmentOffset == depth)
+        {
+            return (0, 0);
+        }
+
+        return (alignedStart, alignedStart + ((depth - alignedStart) & ~1));
     }
 
     /// <summary>computeFromTridiagonal_impl: deflate, QR step on the largest unreduced block, then sort.</summary>
@@ -278,7 +379,7 @@ internal static class SymmetricEigen
                 (diag[i], diag[k]) = (diag[k], diag[i]);
                 for (var r = 0; r < n; r++)
                 {
-                    (q[(r * n) + i], q[(r * n) + k]) = (q[(r * n) + k], q[(r * n) + i]);
+                    (q[(i * n) + r], q[(k * n) + r]) = (q[(k * n) + r], q[(i * n) + r]);
                 }
             }
         }
@@ -323,13 +424,15 @@ internal static class SymmetricEigen
                 subdiag[k + 1] = c * subdiag[k + 1];
             }
 
-            // Q = Q G: columns k, k+1 rotated by the transposed rotation (c, -s).
+            // Q = Q G (applyOnTheRight with the transposed rotation (c, -s)): x' = c x + (-s) y, y' = c y - (-s) x.
+            var xColumn = k * n;
+            var yColumn = (k + 1) * n;
             for (var r = 0; r < n; r++)
             {
-                var xi = q[(r * n) + k];
-                var yi = q[(r * n) + k + 1];
-                q[(r * n) + k] = (c * xi) - (s * yi);
-                q[(r * n) + k + 1] = (s * xi) + (c * yi);
+                var xi = q[xColumn + r];
+                var yi = q[yColumn + r];
+                q[xColumn + r] = (c * xi) + (-s * yi);
+                q[yColumn + r] = (c * yi) - (-s * xi);
             }
         }
     }
@@ -378,7 +481,18 @@ internal static class SymmetricEigen
     {
         var ax = Math.Abs(x);
         var ay = Math.Abs(y);
-        var (p, qp) = ax > ay ? (ax, ay / ax) : (ay, ay == 0 ? 0 : ax / ay);
+        double p, qp;
+        if (ax > ay)
+        {
+            p = ax;
+            qp = ay / p;
+        }
+        else
+        {
+            p = ay;
+            qp = ax / p;
+        }
+
         return p == 0 ? 0 : p * Math.Sqrt(1 + (qp * qp));
     }
 }

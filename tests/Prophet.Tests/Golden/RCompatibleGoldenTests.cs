@@ -30,10 +30,8 @@ public sealed class RCompatibleGoldenTests(ITestOutputHelper output)
         var rstan = golden.LogPosteriorValue;
         output.WriteLine($"{name}: ours {ours:R} rstan {rstan:R} diff {ours - rstan:E2} ({model.Optimization.Algorithm}, {model.Optimization.Iterations} iterations)");
         ours.Should().BeGreaterThanOrEqualTo(rstan - (1e-6 * Math.Abs(rstan)), "issue 3 (a)");
-        // params.json carries 15 significant digits of rstan's value: the bit-identical L-BFGS runs meet them; the
-        // Newton runs stop at the same iteration or the next, within ~1e-8.
-        var tolerance = IsNewton(golden) ? 1e-10 : 1e-12;
-        ours.Should().BeApproximately(rstan, tolerance * Math.Abs(rstan), "the fit stops where rstan stops");
+        // params.json carries 15 significant digits of rstan's value; the runs are bit-identical to rstan's.
+        ours.Should().BeApproximately(rstan, 1e-12 * Math.Abs(rstan), "the fit stops where rstan stops");
     }
 
     [Theory]
@@ -65,10 +63,7 @@ public sealed class RCompatibleGoldenTests(ITestOutputHelper output)
         output.WriteLine($"{name}: max |diff| / y_scale = {worst / golden.YScale:E2}");
     }
 
-    /// <summary>
-    /// The parameters are R's: params.json holds them to 15 significant digits, which the bit-identical L-BFGS runs
-    /// meet; the Newton runs (our eigen-decomposition is not Eigen's) agree to ~1e-9.
-    /// </summary>
+    /// <summary>The parameters are R's: params.json holds them to 15 significant digits, which the bit-identical runs meet.</summary>
     [Theory]
     [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
     public void Parameters_are_Rs(string name)
@@ -76,7 +71,7 @@ public sealed class RCompatibleGoldenTests(ITestOutputHelper output)
         var golden = GoldenCase.Load(name);
         var ours = Fit(name).Params!;
         var r = golden.ReadParams();
-        var tolerance = IsNewton(golden) ? 1e-7 : 1e-12;
+        const double tolerance = 1e-12;
 
         var pairs = new List<(string Name, double Ours, double R)> { ("k", ours.K, r.K), ("m", ours.M, r.M), ("sigma_obs", ours.SigmaObs, r.SigmaObs) };
         pairs.AddRange(ours.Delta.Select((v, i) => ($"delta[{i}]", v, r.Delta[i])));
@@ -88,8 +83,4 @@ public sealed class RCompatibleGoldenTests(ITestOutputHelper output)
             value.Should().BeApproximately(expected, tolerance * Math.Max(1.0, Math.Abs(expected)), parameter);
         }
     }
-
-    /// <summary>Cases whose result comes from Stan's Newton (T &lt; 100, or the fallback after a failed L-BFGS).</summary>
-    private static bool IsNewton(GoldenCase golden) =>
-        golden.Params.GetProperty("stan_optimizer").GetProperty("algorithm").GetString() == "Newton" || golden.Name == "retail_no_changepoints";
 }
