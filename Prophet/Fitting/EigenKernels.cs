@@ -121,6 +121,51 @@ internal static class EigenKernels
         Add(total, destination[..cols]);
     }
 
+    /// <summary>
+    /// Whether Eigen evaluates this (rows × depth)·(depth × 1) product coefficient by coefficient instead of by GEMM
+    /// (GeneralMatrixMatrix.h evalTo: rhs rows + result rows + result cols &lt; 20): then
+    /// <see cref="LazyMatrixTimesVector"/> and <see cref="LazyTransposeTimesVectorAdd"/> apply.
+    /// </summary>
+    public static bool IsLazy(int rows, int depth) => depth > 0 && depth + rows + 1 < 20;
+
+    /// <summary>
+    /// The coefficient-based product (ProductEvaluators.h, LazyProduct) of a column-major matrix and a vector: rows
+    /// in packets of two sum their products in depth order from +0 (etor_product_packet_impl&lt;ColMajor&gt;); an odd
+    /// last row is a plain sum starting from its first product (coeff: the redux of a strided row).
+    /// </summary>
+    public static void LazyMatrixTimesVector(int rows, int depth, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> result)
+    {
+        var packetRows = rows & ~1;
+        for (var j = 0; j < rows; j++)
+        {
+            var sum = j < packetRows ? (a[j] * b[0]) + 0.0 : a[j] * b[0];
+            for (var c = 1; c < depth; c++)
+            {
+                sum = j < packetRows ? (a[(c * rows) + j] * b[c]) + sum : sum + (a[(c * rows) + j] * b[c]);
+            }
+
+            result[j] = sum;
+        }
+    }
+
+    /// <summary>
+    /// destination[c] += (Aᵀ v)[c] for a row-major rows × cols matrix when Eigen takes the coefficient-based product:
+    /// each entry is the vectorised redux of a contiguous column of A times v (<see cref="Dot"/>'s order).
+    /// </summary>
+    public static void LazyTransposeTimesVectorAdd(int rows, int cols, ReadOnlySpan<double> aRowMajor, ReadOnlySpan<double> v, Span<double> destination)
+    {
+        Span<double> column = rows <= 64 ? stackalloc double[rows] : new double[rows];
+        for (var c = 0; c < cols; c++)
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                column[i] = aRowMajor[(i * cols) + c];
+            }
+
+            destination[c] += Dot(column, v);
+        }
+    }
+
     /// <summary>sums[j] += x[j] * factor (a product, then a sum, per element).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MultiplyAdd(ReadOnlySpan<double> x, double factor, Span<double> sums)

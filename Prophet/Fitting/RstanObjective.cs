@@ -201,7 +201,7 @@ public sealed class RstanObjective
         // With every s_m (s_a) zero the product only adds X_ij * ±0 to a sum started at +0: +0 in every row.
         if (_anyAdditive)
         {
-            EigenKernels.MatrixTimesVector(t, kCount, _x, _betaA, _xBetaA, _scratch, _l1CacheBytes);
+            XTimes(_betaA, _xBetaA);
         }
         else
         {
@@ -210,7 +210,7 @@ public sealed class RstanObjective
 
         if (_anyMultiplicative)
         {
-            EigenKernels.MatrixTimesVector(t, kCount, _x, _betaM, _xBetaM, _scratch, _l1CacheBytes);
+            XTimes(_betaM, _xBetaM);
         }
         else
         {
@@ -340,7 +340,14 @@ public sealed class RstanObjective
     {
         int t = _data.T, kCount = _data.K;
         Array.Clear(adjProduct);
-        EigenKernels.TransposeTimesVectorAdd(t, kCount, _data.X, Rows(adjRows), adjProduct, _scratch, _l1CacheBytes);
+        if (EigenKernels.IsLazy(kCount, t))
+        {
+            EigenKernels.LazyTransposeTimesVectorAdd(t, kCount, _data.X, Rows(adjRows), adjProduct);
+        }
+        else
+        {
+            EigenKernels.TransposeTimesVectorAdd(t, kCount, _data.X, Rows(adjRows), adjProduct, _scratch, _l1CacheBytes);
+        }
         for (var j = 0; j < kCount; j++)
         {
             if (indicator[j] == 1.0)
@@ -359,6 +366,20 @@ public sealed class RstanObjective
     }
 
     private ReadOnlySpan<double> Rows(double[] values) => values.AsSpan(0, _data.T);
+
+    /// <summary>X * v as multiply_mat_vari computes it: GEMM, or the coefficient-based product for tiny problems.</summary>
+    private void XTimes(double[] v, double[] result)
+    {
+        int t = _data.T, kCount = _data.K;
+        if (EigenKernels.IsLazy(t, kCount))
+        {
+            EigenKernels.LazyMatrixTimesVector(t, kCount, _x, v, result);
+        }
+        else
+        {
+            EigenKernels.MatrixTimesVector(t, kCount, _x, v, result, _scratch, _l1CacheBytes);
+        }
+    }
 
     private bool Trend(double k, double m, ReadOnlySpan<double> delta)
     {

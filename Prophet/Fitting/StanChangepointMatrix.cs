@@ -21,6 +21,7 @@ internal sealed class StanChangepointMatrix
     private readonly int _rowBlock; // depth block of A' * w
     private readonly double[] _prefix; // per column block: prefix sums of v, block length + 1 each
     private readonly double[] _blockSums; // per row block: the sum of all its w
+    private readonly double[]? _dense; // A column-major, for the coefficient-based products of tiny problems
 
     public StanChangepointMatrix(ReadOnlySpan<double> t, ReadOnlySpan<double> tChange, int l1CacheBytes)
     {
@@ -46,12 +47,29 @@ internal sealed class StanChangepointMatrix
         _rowBlock = EigenKernels.DepthBlock(_rows, _cols, l1CacheBytes);
         _prefix = new double[_cols + ((_cols + _columnBlock - 1) / _columnBlock)];
         _blockSums = new double[(_rows + _rowBlock - 1) / _rowBlock];
+        if (EigenKernels.IsLazy(_rows, _cols))
+        {
+            _dense = new double[_rows * _cols];
+            for (var j = 0; j < _cols; j++)
+            {
+                for (var i = _firstRow[j]; i < _rows; i++)
+                {
+                    _dense[(j * _rows) + i] = 1.0;
+                }
+            }
+        }
     }
 
     /// <summary>result = A v, as Eigen's product computes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Times(ReadOnlySpan<double> v, Span<double> result)
     {
+        if (_dense is not null)
+        {
+            EigenKernels.LazyMatrixTimesVector(_rows, _cols, _dense, v, result);
+            return;
+        }
+
         // Prefix sums of v within each column block, each from +0.
         var offset = 0;
         for (var start = 0; start < _cols; start += _columnBlock)
@@ -86,6 +104,16 @@ internal sealed class StanChangepointMatrix
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TransposeTimesAdd(ReadOnlySpan<double> w, Span<double> destination)
     {
+        if (_dense is not null)
+        {
+            for (var j = 0; j < _cols; j++)
+            {
+                destination[j] += EigenKernels.Dot(_dense.AsSpan(j * _rows, _rows), w[.._rows]);
+            }
+
+            return;
+        }
+
         var blocks = _blockSums.Length;
         for (var b = 0; b < blocks; b++)
         {
