@@ -7,9 +7,10 @@ namespace Forecast.Prophet;
 /// exactly the floating-point operations rstan 2.21 performs: the C++ stanc 2.21 generates for R prophet 1.0's
 /// prophet.stan (functions linear_trend, logistic_gamma, logistic_trend, flat_trend; the model block), StanHeaders
 /// 2.21's reverse-mode autodiff (each vari's value in creation order, its chain() in reverse creation order) and
-/// Eigen 3.3.9's matrix products (<see cref="EigenKernels"/>). Same inputs give the same
-/// bits as rstan's <c>log_prob_grad&lt;true, false&gt;</c>, so Stan's L-BFGS run on it retraces rstan's iterations.
-/// Slower than <see cref="ProphetObjective"/> (dense A, every product kept); used by the R-compatible fit only.
+/// Eigen 3.3.9's matrix products (<see cref="EigenKernels"/>, <see cref="StanChangepointMatrix"/>). Same inputs give the
+/// same bits as rstan's <c>log_prob_grad&lt;true, false&gt;</c> (checked on every evaluation of the golden and
+/// synthetic runs in tests/Prophet.Tests), so Stan's optimisers run on it retrace rstan's iterations. About twice the
+/// cost of <see cref="ProphetObjective"/>; used by the R-compatible fit.
 /// </summary>
 /// <remarks>
 /// Argument evaluation order is GCC's (right to left), which fixes the order in which varis are created and hence the
