@@ -59,4 +59,22 @@ public sealed class EigenKernelsTests
         EigenKernels.DepthBlock(rows, 1, 32 * 1024).Should().Be(304);
         destination[0].Should().Be(1e16 + 296);
     }
+
+    [Fact]
+    public void L1_cache_size_comes_from_cpuid_in_whole_kilobytes()
+    {
+        var l1 = EigenCacheSizes.L1DataBytes;
+
+        l1.Should().BePositive();
+        (l1 % 1024).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(10, 7, true)] // 10 + 7 + 1 < 20: Eigen's coefficient-based product
+    [InlineData(12, 7, false)]
+    [InlineData(2905, 25, false)]
+    public void Tiny_products_are_coefficient_based(int rows, int depth, bool lazy)
+    {
+        EigenKernels.IsLazy(rows, depth).Should().Be(lazy);
+    }
 }
