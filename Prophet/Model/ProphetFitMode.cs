@@ -12,7 +12,7 @@ public enum ProphetFitMode
     /// <summary>
     /// R prophet 1.0's own fit: rstan 2.21's L-BFGS and Newton (prophet's algorithm choice and fallback) on the log
     /// posterior computed with rstan's exact floating-point operations, so the fit stops where rstan stops and
-    /// reproduces R's parameters and forecasts (bit for bit on the L-BFGS golden cases).
+    /// reproduces R's parameters and forecasts (bit for bit on every golden case).
     /// </summary>
     RCompatible,
 }
