@@ -289,8 +289,9 @@ public sealed partial class Prophet
         var yScaled = history.YScaled!;
         if (yScaled.Min() == yScaled.Max() && Options.Growth != Growth.Logistic)
         {
-            // Constant y: prophet skips the optimiser (Python sets sigma_obs = 1e-9, R 0; we follow Python).
-            Params = init with { SigmaObs = 1e-9 };
+            // Constant y: prophet skips the optimiser (Python sets sigma_obs = 1e-9, R 0; we follow Python, and R
+            // in the R-compatible mode).
+            Params = init with { SigmaObs = FitOptions.Mode == ProphetFitMode.RCompatible ? 0.0 : 1e-9 };
         }
         else
         {
@@ -346,26 +347,28 @@ public sealed partial class Prophet
     internal void OverrideParameters(ProphetParameters parameters) => Params = parameters;
 
     /// <summary>
-    /// Maximises the log posterior. Default (ExactMode, Algorithm Auto): the exact mode — <see cref="LinearGaussianModel"/>
-    /// when the mean is linear in the parameters (linear/flat growth, additive components), else
-    /// <see cref="GaussNewtonSolver"/>. Otherwise Stan's optimisers as prophet runs them (spec §10): Newton when
-    /// T &lt; 100, else L-BFGS, falling back to Newton when L-BFGS fails; with ExactMode the Stan result is then
-    /// finished by the exact solver started at Stan's point, because Stan treats |delta| as smooth and stops short of
-    /// the mode at its kinks.
+    /// Maximises the log posterior. Default (<see cref="ProphetFitMode.Exact"/>, Algorithm Auto): the exact mode —
+    /// <see cref="LinearGaussianModel"/> when the mean is linear in the parameters (linear/flat growth, additive
+    /// components), else <see cref="GaussNewtonSolver"/>. Otherwise Stan's optimisers as prophet runs them (spec §10):
+    /// Newton when T &lt; 100, else L-BFGS, falling back to Newton when L-BFGS fails. In the exact mode a forced Stan
+    /// run is then finished by the exact solver started at Stan's point, because Stan treats |delta| as smooth and
+    /// stops short of the mode at its kinks; in <see cref="ProphetFitMode.RCompatible"/> the Stan run is evaluated with
+    /// rstan's own arithmetic (<see cref="RstanObjective"/>) and its result is the fit.
     /// </summary>
     private OptimizationResult Optimize(ProphetObjective objective, ProphetParameters init, CancellationToken cancellationToken)
     {
         var algorithm = FitOptions.Algorithm;
+        var exact = FitOptions.Mode == ProphetFitMode.Exact;
         var x0 = init.ToUnconstrained();
-        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto && LinearGaussianModel.IsApplicable(objective.Data))
+        if (exact && algorithm == OptimizerAlgorithm.Auto && LinearGaussianModel.IsApplicable(objective.Data))
         {
             // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
             // path to the same mode). Its value is recomputed with the reference objective.
-            var exact = new LinearGaussianModel(objective.Data).Solve(x0, cancellationToken);
-            return exact with { Value = objective.Evaluate(exact.X, new double[exact.X.Length]) };
+            var exactResult = new LinearGaussianModel(objective.Data).Solve(x0, cancellationToken);
+            return exactResult with { Value = objective.Evaluate(exactResult.X, new double[exactResult.X.Length]) };
         }
 
-        if (FitOptions.ExactMode && algorithm == OptimizerAlgorithm.Auto)
+        if (exact && algorithm == OptimizerAlgorithm.Auto)
         {
             // Logistic growth or multiplicative components: proximal Gauss-Newton on the exact objective.
             return new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(x0, cancellationToken);
@@ -376,11 +379,12 @@ public sealed partial class Prophet
             algorithm = objective.Data.T < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
         }
 
-        GradientFunction function = objective.Evaluate;
+        GradientFunction function = exact ? objective.Evaluate : new RstanObjective(objective.Data).Evaluate;
+        var newton = new StanNewton { MaxIterations = FitOptions.Iterations, RstanHessianScaling = !exact };
         OptimizationResult stan;
         if (algorithm == OptimizerAlgorithm.Newton)
         {
-            stan = new StanNewton { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken);
+            stan = newton.Minimize(function, x0, cancellationToken);
         }
         else
         {
@@ -388,14 +392,11 @@ public sealed partial class Prophet
             if (!stan.Succeeded && FitOptions.NewtonFallback)
             {
                 // prophet: "Optimization terminated abnormally. Falling back to Newton." (R: return_code != 0)
-                stan = new StanNewton { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken) with
-                {
-                    Algorithm = "LBFGS->Newton",
-                };
+                stan = newton.Minimize(function, x0, cancellationToken) with { Algorithm = "LBFGS->Newton" };
             }
         }
 
-        if (!FitOptions.ExactMode)
+        if (!exact)
         {
             return stan;
         }
@@ -447,7 +448,7 @@ public sealed partial class Prophet
 
             default:
                 k = 0;
-                m = y.Average();
+                m = RMean.Of(y); // R prophet flat_growth_init: mean(y_scaled), summed as R does
                 break;
         }
 

@@ -5,6 +5,9 @@ namespace Forecast.Prophet;
 /// <c>WolfeLineSearch</c>/<c>WolfLSZoom</c>/<c>CubicInterp</c>, lbfgs_update.hpp <c>LBFGSUpdate</c>) with the
 /// settings rstan's <c>optimizing</c> uses by default and prophet does not change (spec §10): history 5,
 /// init_alpha 1e-3, tol_obj 1e-12, tol_rel_obj 1e4, tol_grad 1e-8, tol_rel_grad 1e7, tol_param 1e-8, 10000 iterations.
+/// Dot products and norms add in Eigen's order (<see cref="EigenKernels.Dot"/>) and every other expression keeps
+/// the C++'s operation order, so with rstan's own arithmetic for the objective (<see cref="RstanObjective"/>) the
+/// iterations are rstan's, bit for bit.
 /// </summary>
 public sealed class StanLbfgs
 {
@@ -16,6 +19,12 @@ public sealed class StanLbfgs
     public double TolRelGrad { get; init; } = 1e7;
     public double TolParam { get; init; } = 1e-8;
     public int MaxIterations { get; init; } = 10000;
+
+    /// <summary>
+    /// Called after every iteration with what rstan's <c>optimizing(verbose = TRUE, refresh = 1)</c> prints
+    /// (stan/services/optimize/lbfgs.hpp); null (default) traces nothing.
+    /// </summary>
+    public Action<StanLbfgsIteration>? Trace { get; init; }
 
     // std::numeric_limits<double>::epsilon(), which Stan multiplies the relative tolerances by.
     private const double MachineEpsilon = 2.220446049250313e-16;
@@ -30,6 +39,18 @@ public sealed class StanLbfgs
     public OptimizationResult Minimize(GradientFunction function, double[] x0, CancellationToken cancellationToken = default)
     {
         var n = x0.Length;
+        long evaluations = 0;
+        if (Trace is not null)
+        {
+            // ModelAdaptor::fevals counts every evaluation with a gradient, the initial one included.
+            var inner = function;
+            function = (x, g) =>
+            {
+                evaluations++;
+                return inner(x, g);
+            };
+        }
+
         var xk = (double[])x0.Clone();
         var gk = new double[n];
         var fk = function(xk, gk);
@@ -57,7 +78,7 @@ public sealed class StanLbfgs
         {
             cancellationToken.ThrowIfCancellationRequested();
             var resetB = iteration == 1 ? 1 : 0;
-            double alpha;
+            double alpha, alpha0;
             while (true)
             {
                 if (resetB != 0)
@@ -77,12 +98,15 @@ public sealed class StanLbfgs
                     alpha = InitAlpha;
                 }
 
+                alpha0 = alpha;
+
                 // On success xk1/fk1/gk1 hold the new point (as Stan's _xk_1, _fk_1, _gk_1 before its swap).
                 var failed = WolfeLineSearch(function, ref alpha, xk1, out fk1, gk1, pk, xk, fk, gk, work);
                 if (failed)
                 {
                     if (resetB != 0)
                     {
+                        Trace?.Invoke(new StanLbfgsIteration(iteration, -fk, Norm(pk1) * alphak1, Norm(gk), alpha, alpha0, evaluations, "LS failed, Hessian reset", -1));
                         return new OptimizationResult(xk, fk, -1, iteration, "LBFGS");
                     }
 
@@ -104,8 +128,8 @@ public sealed class StanLbfgs
                 yk[i] = gk[i] - gk1[i];
             }
 
-            var gradNorm = Math.Sqrt(Dot(gk, gk));
-            var stepNorm = Math.Sqrt(Dot(sk, sk));
+            var gradNorm = Norm(gk);
+            var stepNorm = Norm(sk);
             if (resetB != 0)
             {
                 var b0 = history.Update(yk, sk, reset: true);
@@ -151,10 +175,14 @@ public sealed class StanLbfgs
             }
             else
             {
-                continue;
+                code = 0;
             }
 
-            return new OptimizationResult(xk, fk, code, iteration, "LBFGS");
+            Trace?.Invoke(new StanLbfgsIteration(iteration, -fk, Norm(pk1) * alphak1, gradNorm, alpha, alpha0, evaluations, resetB == 2 ? "LS failed, Hessian reset" : "", code));
+            if (code != 0)
+            {
+                return new OptimizationResult(xk, fk, code, iteration, "LBFGS");
+            }
         }
     }
 
@@ -353,16 +381,9 @@ public sealed class StanLbfgs
         }
     }
 
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
+    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => EigenKernels.Dot(a, b);
 
-        return sum;
-    }
+    private static double Norm(ReadOnlySpan<double> a) => EigenKernels.Norm(a);
 
     internal static bool AllFinite(ReadOnlySpan<double> values)
     {

@@ -14,10 +14,11 @@ public sealed record ProphetFitOptions
     public int Iterations { get; init; } = 10000;
 
     /// <summary>
-    /// Use the exact solvers (from the init, or to finish a forced Stan run from where it stopped)
-    /// (default). False runs only Stan's algorithm, which stops slightly short of the mode as rstan does.
+    /// <see cref="ProphetFitMode.Exact"/> (default): the exact solvers, from the init or, when an algorithm is
+    /// forced, finishing Stan's run from where it stopped. <see cref="ProphetFitMode.RCompatible"/>: rstan 2.21's
+    /// optimisers with rstan's arithmetic and nothing else, so the fit is R prophet 1.0's.
     /// </summary>
-    public bool ExactMode { get; init; } = true;
+    public ProphetFitMode Mode { get; init; } = ProphetFitMode.Exact;
 
     /// <summary>Retry with Newton when L-BFGS fails (prophet does this by default).</summary>
     public bool NewtonFallback { get; init; } = true;

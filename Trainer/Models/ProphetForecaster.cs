@@ -54,6 +54,7 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
             batch,
             CreateModel,
             (model, series) => FutureFrame(series, frequencies[series.Id], request),
+            new ProphetFitOptions { Mode = settings.FitMode },
             maxDegreeOfParallelism: settings.MaxParallelism,
             progress: batchProgress,
             cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,7 @@ public sealed class ProphetModelFactory : IModelFactory
         int uncertaintySamples = options.Int("uncertainty_samples", defaults.UncertaintySamples, min: 0);
         var scaling = ReadScaling(options);
         var intervalMethod = options.Enum("interval_method", defaults.IntervalMethod);
+        var fitMode = options.Enum("fit_mode", ProphetFitMode.Exact);
         int? seed = options.OptionalInt("seed", null);
         double? cap = OptionalDouble(options, "cap");
         double? floor = OptionalDouble(options, "floor");
@@ -78,7 +79,7 @@ public sealed class ProphetModelFactory : IModelFactory
                 IntervalMethod = intervalMethod,
                 Seed = seed ?? context.Seed, // null: the run's seed, so a run is reproducible
             };
-            return new ProphetForecaster(new ProphetSettings(prophetOptions, seasonalities, country, cap, floor, maxParallelism) { Regressors = regressors });
+            return new ProphetForecaster(new ProphetSettings(prophetOptions, seasonalities, country, cap, floor, maxParallelism) { Regressors = regressors, FitMode = fitMode });
         };
     }
 

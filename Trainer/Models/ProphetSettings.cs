@@ -22,4 +22,7 @@ public sealed record ProphetSettings(
 {
     /// <summary>Extra regressors: their history is the series' covariate column, their future comes with the request.</summary>
     public IReadOnlyList<ProphetRegressor> Regressors { get; init; } = [];
+
+    /// <summary><c>model.prophet.fit_mode</c>: the exact MAP (default) or R prophet 1.0's own fit.</summary>
+    public ProphetFitMode FitMode { get; init; } = ProphetFitMode.Exact;
 }

@@ -4,8 +4,9 @@ using Forecast.Prophet;
 using Forecast.Prophet.Bench;
 
 // Benchmark of the Prophet port: fit and fit + predict (1000 interval samples) per golden case against R prophet
-// 1.0's timings in each case's timing.json, and the memory of fitting yosemite_subdaily.
-// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N | --memory <case>]
+// 1.0's timings in each case's timing.json, in both fit modes (exact, the default; R-compatible), and the memory of
+// fitting yosemite_subdaily.
+// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N [--mode exact|r_compatible] | --memory <case>]
 var root = FindRepositoryRoot();
 var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
 var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
@@ -49,21 +50,31 @@ if (args.Length > 1 && args[0] == "--profile")
     return;
 }
 
+var modeIndex = Array.IndexOf(args, "--mode");
+ProphetFitMode[] modes = modeIndex >= 0 && modeIndex + 1 < args.Length
+    ? [args[modeIndex + 1] == "r_compatible" ? ProphetFitMode.RCompatible : ProphetFitMode.Exact]
+    : [ProphetFitMode.Exact, ProphetFitMode.RCompatible];
 Console.WriteLine($"Prophet benchmark, {runs} timed runs per case after one warm-up (median), {Environment.ProcessorCount} cores");
-Console.WriteLine("| case | T | predict rows | ours fit ms (CPU ms) | R fit s | fit speed-up | ours fit+predict ms (CPU ms) | R fit+predict s | fit+predict speed-up | optimiser |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-foreach (var directory in Directory.GetDirectories(casesDirectory).Order(StringComparer.Ordinal))
+foreach (var mode in modes)
 {
-    var golden = new GoldenCaseLoader(directory);
-    string algorithm = "";
-    var (fit, fitCpu) = MeasureWithCpu(runs, () => algorithm = golden.CreateModel().Fit(golden.Input).Optimization?.Algorithm ?? "none");
-    var (fitPredict, fitPredictCpu) = MeasureWithCpu(runs, () =>
+    var fitOptions = new ProphetFitOptions { Mode = mode };
+    Console.WriteLine();
+    Console.WriteLine($"Fit mode {mode}:");
+    Console.WriteLine("| case | T | predict rows | ours fit ms (CPU ms) | R fit s | fit speed-up | ours fit+predict ms (CPU ms) | R fit+predict s | fit+predict speed-up | optimiser |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var directory in Directory.GetDirectories(casesDirectory).Order(StringComparer.Ordinal))
     {
-        var model = golden.CreateModel().Fit(golden.Input);
-        model.Predict(golden.Future);
-    });
-    Console.WriteLine(FormattableString.Invariant(
-        $"| {golden.Name} | {golden.Input.RowCount} | {golden.Future.RowCount} | {fit * 1000:F1} ({fitCpu * 1000:F1}) | {golden.RFitSeconds:F3} | {golden.RFitSeconds / fit:F0}x | {fitPredict * 1000:F1} ({fitPredictCpu * 1000:F1}) | {golden.RFitPredictSeconds:F3} | {golden.RFitPredictSeconds / fitPredict:F0}x | {algorithm} |"));
+        var golden = new GoldenCaseLoader(directory);
+        string algorithm = "";
+        var (fit, fitCpu) = MeasureWithCpu(runs, () => algorithm = golden.CreateModel().Fit(golden.Input, fitOptions).Optimization?.Algorithm ?? "none");
+        var (fitPredict, fitPredictCpu) = MeasureWithCpu(runs, () =>
+        {
+            var model = golden.CreateModel().Fit(golden.Input, fitOptions);
+            model.Predict(golden.Future);
+        });
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {golden.Name} | {golden.Input.RowCount} | {golden.Future.RowCount} | {fit * 1000:F1} ({fitCpu * 1000:F1}) | {golden.RFitSeconds:F3} | {golden.RFitSeconds / fit:F0}x | {fitPredict * 1000:F1} ({fitPredictCpu * 1000:F1}) | {golden.RFitPredictSeconds:F3} | {golden.RFitPredictSeconds / fitPredict:F0}x | {algorithm} |"));
+    }
 }
 
 // Median wall time and mean process CPU time (all threads) per call: the machine is shared, so CPU time shows

@@ -42,11 +42,11 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
     [InlineData(144, "LBFGS")]
     public void Stan_path_uses_prophets_T_below_100_rule(int rows, string algorithm)
     {
-        // ExactMode off runs Stan's optimisers only, chosen as prophet does (spec §10).
+        // The R-compatible mode runs Stan's optimisers only, chosen as prophet does (spec §10).
         var golden = GoldenCase.Load("air_passengers_multiplicative");
         var model = golden.CreateModel();
 
-        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), new ProphetFitOptions { ExactMode = false });
+        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
 
         model.Optimization!.Algorithm.Should().StartWith(algorithm);
     }
@@ -69,7 +69,7 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         var golden = GoldenCase.Load("retail_no_changepoints");
         var model = golden.CreateModel();
 
-        model.Fit(golden.Input, new ProphetFitOptions { ExactMode = false });
+        model.Fit(golden.Input, new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
 
         model.Optimization!.Algorithm.Should().Be("LBFGS->Newton");
         (-model.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));

@@ -19,14 +19,17 @@ public sealed class PredictGoldenTests(ITestOutputHelper output)
 
         var forecast = model.Predict(future);
 
-        var checkedColumns = CompareDeterministicColumns(forecast, expected, 1e-9 * golden.YScale);
+        var checkedColumns = CompareColumns(forecast, expected, 1e-9 * golden.YScale, output).Columns;
         checkedColumns.Should().Contain(["trend", "additive_terms", "multiplicative_terms", "yhat"]);
     }
 
     /// <summary>
-    /// After our own fit, every deterministic column is within 1e-3·y_scale of R's — except where rstan stopped
-    /// short of the mode: there our log posterior is higher than rstan's by more than 0.1 (so R's parameters are
-    /// not the MAP and cannot be matched to 1e-3) and the columns still agree to 2e-2·y_scale.
+    /// After the default (exact) fit, every deterministic column is within 1e-3·y_scale of R's — except where rstan
+    /// stopped short of the mode: there our log posterior is higher than rstan's by more than 0.1 (peyton_default,
+    /// peyton_holidays_regressor, retail_default, air_passengers_multiplicative, yosemite_subdaily: 0.36 to 26), R's
+    /// parameters are not the MAP and the exact fit cannot be within 1e-3 of them; the columns still agree to
+    /// 2e-2·y_scale. <see cref="ProphetFitMode.RCompatible"/> stops where rstan stops and meets 1e-3·y_scale on every
+    /// case (<see cref="RCompatibleGoldenTests"/>).
     /// </summary>
     [Theory]
     [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
@@ -42,31 +45,18 @@ public sealed class PredictGoldenTests(ITestOutputHelper output)
         var forecast = model.Predict(future);
 
         var rstanStoppedShort = gain > 0.1;
-        CompareDeterministicColumns(forecast, expected, (rstanStoppedShort ? 2e-2 : 1e-3) * golden.YScale);
+        var worst = CompareDeterministicColumns(forecast, expected, (rstanStoppedShort ? 2e-2 : 1e-3) * golden.YScale, output);
+        output.WriteLine($"{name}: max |diff| / y_scale = {worst / golden.YScale:E2}");
     }
 
-    /// <summary>Running Stan's L-BFGS alone (ExactMode off) shows the same spread: rstan's stopping point is not reproducible.</summary>
-    [Theory]
-    [InlineData("peyton_default")]
-    [InlineData("retail_flat")]
-    [InlineData("retail_no_changepoints")]
-    [InlineData("wp_R_logistic")]
-    [InlineData("air_passengers_small_newton")]
-    public void Stan_only_fit_matches_R_within_1e_3_y_scale_on_well_conditioned_cases(string name)
-    {
-        var golden = GoldenCase.Load(name);
-        var model = golden.CreateModel();
-        model.Fit(golden.Input, new ProphetFitOptions { ExactMode = false });
-        var future = golden.ReadFutureFrame(out var expected);
+    /// <summary>Asserts every deterministic column of R's forecast within <paramref name="tolerance"/>; returns the largest |difference|.</summary>
+    internal static double CompareDeterministicColumns(ProphetForecast forecast, Dictionary<string, double[]> expected, double tolerance, ITestOutputHelper output) =>
+        CompareColumns(forecast, expected, tolerance, output).Worst;
 
-        var forecast = model.Predict(future);
-
-        CompareDeterministicColumns(forecast, expected, 1e-3 * golden.YScale);
-    }
-
-    private List<string> CompareDeterministicColumns(ProphetForecast forecast, Dictionary<string, double[]> expected, double tolerance)
+    private static (List<string> Columns, double Worst) CompareColumns(ProphetForecast forecast, Dictionary<string, double[]> expected, double tolerance, ITestOutputHelper output)
     {
         var compared = new List<string>();
+        var overall = 0.0;
         forecast.RowCount.Should().Be(expected["yhat"].Length);
         foreach (var (column, values) in expected)
         {
@@ -92,8 +82,9 @@ public sealed class PredictGoldenTests(ITestOutputHelper output)
             output.WriteLine($"{column}: max |diff| {worst:E3} at row {worstRow} (tolerance {tolerance:E3})");
             worst.Should().BeLessThanOrEqualTo(tolerance, $"column '{column}' row {worstRow} ({forecast.Ds[Math.Max(worstRow, 0)]:yyyy-MM-dd HH:mm})");
             compared.Add(column);
+            overall = Math.Max(overall, worst);
         }
 
-        return compared;
+        return (compared, overall);
     }
 }

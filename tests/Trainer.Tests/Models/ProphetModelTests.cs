@@ -53,6 +53,27 @@ public class ProphetModelTests
         }
     }
 
+    /// <summary>fit_mode: r_compatible fits every series as R prophet 1.0 would (rstan's optimiser and arithmetic).</summary>
+    [Fact]
+    public async Task RCompatibleFitModeIsUsedAndRecorded()
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await run.RunAsync("--config", ShippedConfig, "--set", $"data.path={TrainerRun.SampleData}",
+            "--set", $"run.output={run.Output}", "--set", "plots.enabled=false", "--set", "eda.enabled=false",
+            "--set", "model.prophet.uncertainty_samples=100", "--set", "model.prophet.fit_mode=r_compatible");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        string folder = Path.Combine(run.Output, "runs", manifest.RunId);
+        (await File.ReadAllTextAsync(Path.Combine(folder, "config.yaml"))).Should().Contain("fit_mode: r_compatible");
+
+        // The saved AirPassengers model is the R-compatible fit of its history (the final fit on the full series).
+        var saved = ProphetSerializer.ModelFromJson(await File.ReadAllTextAsync(Path.Combine(folder, "model", "prophet", "AirPassengers.json")));
+        var refit = new Forecast.Prophet.Prophet(saved.Options).Fit(saved.History!, new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
+        saved.Params!.K.Should().Be(refit.Params!.K);
+        saved.Params.Beta.Should().Equal(refit.Params.Beta);
+    }
+
     [Theory]
     [InlineData("model.prophet.growth=logistic", "model.prophet.cap")]
     [InlineData("model.prophet.yearly_seasonality=sometimes", "model.prophet.yearly_seasonality")]
@@ -61,6 +82,7 @@ public class ProphetModelTests
     [InlineData("model.prophet.scaling=log", "model.prophet.scaling")]
     [InlineData("model.prophet.seasonalities={monthly: {period: 30.5}}", "model.prophet.seasonalities.monthly.fourier_order")]
     [InlineData("model.prophet.changepoint_prior_scal=0.1", "model.prophet.changepoint_prior_scal")]
+    [InlineData("model.prophet.fit_mode=fast", "model.prophet.fit_mode")]
     public async Task BadOptionsAreConfigErrorsNamingTheField(string setting, string field)
     {
         using var run = new TrainerRun();

@@ -1,0 +1,162 @@
+using System.Runtime.CompilerServices;
+
+namespace Forecast.Prophet;
+
+/// <summary>
+/// prophet.stan's changepoint matrix A (transformed data get_changepoint_matrix: A[i, j] = 1 when t_i ≥ t_change_j)
+/// and its two products in rstan's exact arithmetic, without the T × S dense work. Row i has its first a_i columns
+/// set, column j its rows from f_j on. Eigen's product (<see cref="EigenKernels.MatrixTimesVector"/>,
+/// <see cref="EigenKernels.TransposeTimesVectorAdd"/>) adds 1·v (= v) for the set entries and 0·v (= ±0, which
+/// leaves a running sum started at +0 unchanged) for the others, in depth blocks each summed from +0; so a row of
+/// A·v is a sum of per-block prefix sums of v, and a column of Aᵀw a sum of per-block suffix sums of w — the same
+/// bits, with shared prefix and whole-block sums.
+/// </summary>
+internal sealed class StanChangepointMatrix
+{
+    private readonly int _rows;
+    private readonly int _cols;
+    private readonly int[] _activeColumns; // a_i
+    private readonly int[] _firstRow; // f_j (rows when the column is empty)
+    private readonly int _columnBlock; // depth block of A * v
+    private readonly int _rowBlock; // depth block of A' * w
+    private readonly double[] _prefix; // per column block: prefix sums of v, block length + 1 each
+    private readonly double[] _blockSums; // per row block: the sum of all its w
+    private readonly double[]? _dense; // A column-major, for the coefficient-based products of tiny problems
+
+    public StanChangepointMatrix(ReadOnlySpan<double> t, ReadOnlySpan<double> tChange, int l1CacheBytes)
+    {
+        _rows = t.Length;
+        _cols = tChange.Length;
+        _activeColumns = new int[_rows];
+        _firstRow = new int[_cols];
+        Array.Fill(_firstRow, _rows);
+        var active = 0;
+        for (var i = 0; i < _rows; i++)
+        {
+            // get_changepoint_matrix's loop (t and t_change sorted).
+            while (active < _cols && t[i] >= tChange[active])
+            {
+                _firstRow[active] = i;
+                active++;
+            }
+
+            _activeColumns[i] = active;
+        }
+
+        _columnBlock = EigenKernels.DepthBlock(_cols, _rows, l1CacheBytes);
+        _rowBlock = EigenKernels.DepthBlock(_rows, _cols, l1CacheBytes);
+        _prefix = new double[_cols + ((_cols + _columnBlock - 1) / _columnBlock)];
+        _blockSums = new double[(_rows + _rowBlock - 1) / _rowBlock];
+        if (EigenKernels.IsLazy(_rows, _cols))
+        {
+            _dense = new double[_rows * _cols];
+            for (var j = 0; j < _cols; j++)
+            {
+                for (var i = _firstRow[j]; i < _rows; i++)
+                {
+                    _dense[(j * _rows) + i] = 1.0;
+                }
+            }
+        }
+    }
+
+    /// <summary>result = A v, as Eigen's product computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Times(ReadOnlySpan<double> v, Span<double> result)
+    {
+        if (_dense is not null)
+        {
+            EigenKernels.LazyMatrixTimesVector(_rows, _cols, _dense, v, result);
+            return;
+        }
+
+        // Prefix sums of v within each column block, each from +0.
+        var offset = 0;
+        for (var start = 0; start < _cols; start += _columnBlock)
+        {
+            var end = Math.Min(start + _columnBlock, _cols);
+            var sum = 0.0;
+            _prefix[offset++] = sum;
+            for (var j = start; j < end; j++)
+            {
+                sum += v[j];
+                _prefix[offset++] = sum;
+            }
+        }
+
+        for (var i = 0; i < _rows; i++)
+        {
+            var active = _activeColumns[i];
+            var value = 0.0;
+            offset = 0;
+            for (var start = 0; start < _cols; start += _columnBlock)
+            {
+                var length = Math.Min(_columnBlock, _cols - start);
+                value += _prefix[offset + Math.Clamp(active - start, 0, length)];
+                offset += length + 1;
+            }
+
+            result[i] = value;
+        }
+    }
+
+    /// <summary>destination[j] += (Aᵀ w)[j], as multiply_mat_vari::chain computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void TransposeTimesAdd(ReadOnlySpan<double> w, Span<double> destination)
+    {
+        if (_dense is not null)
+        {
+            for (var j = 0; j < _cols; j++)
+            {
+                destination[j] += EigenKernels.Dot(_dense.AsSpan(j * _rows, _rows), w[.._rows]);
+            }
+
+            return;
+        }
+
+        var blocks = _blockSums.Length;
+        for (var b = 0; b < blocks; b++)
+        {
+            var start = b * _rowBlock;
+            var end = Math.Min(start + _rowBlock, _rows);
+            var sum = 0.0;
+            for (var i = start; i < end; i++)
+            {
+                sum += w[i];
+            }
+
+            _blockSums[b] = sum;
+        }
+
+        for (var j = 0; j < _cols; j++)
+        {
+            var first = _firstRow[j];
+            var total = 0.0;
+            for (var b = 0; b < blocks; b++)
+            {
+                var start = b * _rowBlock;
+                var end = Math.Min(start + _rowBlock, _rows);
+                if (first >= end)
+                {
+                    total += 0.0;
+                }
+                else if (first <= start)
+                {
+                    total += _blockSums[b];
+                }
+                else
+                {
+                    var sum = 0.0;
+                    for (var i = first; i < end; i++)
+                    {
+                        sum += w[i];
+                    }
+
+                    total += sum;
+                }
+            }
+
+            destination[j] += total;
+        }
+    }
+}
