@@ -379,7 +379,7 @@ public sealed partial class Prophet
             algorithm = objective.Data.T < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
         }
 
-        GradientFunction function = exact ? objective.Evaluate : new RstanObjective(objective.Data).Evaluate;
+        GradientFunction function = exact ? objective.Evaluate : new RstanObjective(objective.Data, FitOptions.EigenL1CacheBytes).Evaluate;
         var newton = new StanNewton { MaxIterations = FitOptions.Iterations, RstanHessianScaling = !exact };
         OptimizationResult stan;
         if (algorithm == OptimizerAlgorithm.Newton)

@@ -65,7 +65,11 @@ public sealed class RstanObjective
     private readonly double[] _adjKS;
     private readonly double[] _adjMPr;
 
-    public RstanObjective(ProphetStanData data)
+    /// <param name="l1CacheBytes">
+    /// The L1 data cache size Eigen's depth blocking assumes (<see cref="ProphetFitOptions.EigenL1CacheBytes"/>);
+    /// null = this machine's, from CPUID, as rstan running here would use.
+    /// </param>
+    public RstanObjective(ProphetStanData data, int? l1CacheBytes = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         _data = data;
@@ -84,7 +88,12 @@ public sealed class RstanObjective
             }
         }
 
-        _l1CacheBytes = EigenCacheSizes.L1DataBytes;
+        _l1CacheBytes = l1CacheBytes ?? EigenCacheSizes.L1DataBytes;
+        if (_l1CacheBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(l1CacheBytes), l1CacheBytes, "An L1 data cache size is at least 1 KB (in bytes, e.g. 32768).");
+        }
+
         _a = new StanChangepointMatrix(data.TimeScaled, data.TChange, _l1CacheBytes);
         _anyAdditive = data.SA.Any(v => v != 0);
         _anyMultiplicative = data.SM.Any(v => v != 0);

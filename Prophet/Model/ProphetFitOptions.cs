@@ -20,6 +20,14 @@ public sealed record ProphetFitOptions
     /// </summary>
     public ProphetFitMode Mode { get; init; } = ProphetFitMode.Exact;
 
+    /// <summary>
+    /// <see cref="ProphetFitMode.RCompatible"/> only: the L1 data cache size in bytes of the machine whose rstan run is
+    /// to be reproduced. Eigen 3.3.9 sizes the depth blocks of its matrix products from it (CPUID at run time), which
+    /// decides the last bits of rstan's long sums and so, over hundreds of L-BFGS iterations, where rstan stops. Null
+    /// (default) = this machine's, as rstan running here would use; the golden fixtures were made with 32768.
+    /// </summary>
+    public int? EigenL1CacheBytes { get; init; }
+
     /// <summary>Retry with Newton when L-BFGS fails (prophet does this by default).</summary>
     public bool NewtonFallback { get; init; } = true;
 }

@@ -10,6 +10,15 @@ namespace Forecast.Prophet.Tests.Golden;
 /// </summary>
 public sealed class GoldenCase
 {
+    /// <summary>
+    /// The L1 data cache size Eigen saw (CPUID) on the machine where the golden R fits and the rstan traces were made;
+    /// rstan's rounding depends on it, so the R-compatible tests pin it instead of reading the test machine's.
+    /// </summary>
+    public const int RstanL1CacheBytes = 32 * 1024;
+
+    /// <summary>The R-compatible fit as it ran on the machine that made the fixtures.</summary>
+    public static ProphetFitOptions RCompatibleOptions => new() { Mode = ProphetFitMode.RCompatible, EigenL1CacheBytes = RstanL1CacheBytes };
+
     public static readonly string[] Names =
     [
         "air_passengers_multiplicative", "air_passengers_small_newton", "peyton_default", "peyton_holidays_regressor",

@@ -46,7 +46,7 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         var golden = GoldenCase.Load("air_passengers_multiplicative");
         var model = golden.CreateModel();
 
-        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
+        model.Fit(golden.Input.Select(Enumerable.Range(0, rows).ToArray()), GoldenCase.RCompatibleOptions);
 
         model.Optimization!.Algorithm.Should().StartWith(algorithm);
     }
@@ -69,7 +69,7 @@ public sealed class OptimizerGoldenTests(ITestOutputHelper output)
         var golden = GoldenCase.Load("retail_no_changepoints");
         var model = golden.CreateModel();
 
-        model.Fit(golden.Input, new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
+        model.Fit(golden.Input, GoldenCase.RCompatibleOptions);
 
         model.Optimization!.Algorithm.Should().Be("LBFGS->Newton");
         (-model.Optimization.Value).Should().BeGreaterThanOrEqualTo(golden.LogPosteriorValue - (1e-6 * Math.Abs(golden.LogPosteriorValue)));

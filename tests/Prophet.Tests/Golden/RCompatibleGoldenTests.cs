@@ -16,7 +16,7 @@ public sealed class RCompatibleGoldenTests(ITestOutputHelper output)
     internal static Prophet Fit(string name) => Fits.GetOrAdd(name, n => new Lazy<Prophet>(() =>
     {
         var golden = GoldenCase.Load(n);
-        return golden.CreateModel().Fit(golden.Input, new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
+        return golden.CreateModel().Fit(golden.Input, GoldenCase.RCompatibleOptions);
     })).Value;
 
     [Theory]

@@ -67,7 +67,7 @@ public sealed class RstanTraceGoldenTests(ITestOutputHelper output)
         var init = model.InitialParameters(model.PreparedHistory!, data);
         var trace = new List<double>();
         var result = new StanNewton { RstanHessianScaling = true, Trace = (_, lp) => trace.Add(lp) }
-            .Minimize(new RstanObjective(data).Evaluate, init.ToUnconstrained());
+            .Minimize(new RstanObjective(data, GoldenCase.RstanL1CacheBytes).Evaluate, init.ToUnconstrained());
         var (expected, final) = RstanTrace.Exact(name, "newton");
         var printed = RstanTrace.PrintedNewton(name);
 
@@ -91,7 +91,7 @@ public sealed class RstanTraceGoldenTests(ITestOutputHelper output)
         var data = model.Preprocess(golden.Input);
         var init = model.InitialParameters(model.PreparedHistory!, data);
         var trace = new List<StanLbfgsIteration>();
-        var result = new StanLbfgs { Trace = trace.Add }.Minimize(new RstanObjective(data).Evaluate, init.ToUnconstrained());
+        var result = new StanLbfgs { Trace = trace.Add }.Minimize(new RstanObjective(data, GoldenCase.RstanL1CacheBytes).Evaluate, init.ToUnconstrained());
         return (trace, result);
     }
 }

@@ -23,7 +23,7 @@ public sealed class SyntheticRstanTraceTests(ITestOutputHelper output)
         var (model, frame) = Build(configuration);
         var data = model.Preprocess(frame);
         var x0 = model.InitialParameters(model.PreparedHistory!, data).ToUnconstrained();
-        var objective = new RstanObjective(data);
+        var objective = new RstanObjective(data, GoldenCase.RstanL1CacheBytes);
         var values = new List<double>();
         OptimizationResult result;
         if (algorithm == "lbfgs")
