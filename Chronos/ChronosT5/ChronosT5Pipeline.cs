@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.T5;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.ChronosT5;
@@ -128,6 +129,7 @@ public sealed class ChronosT5Pipeline : IDisposable
         var rows = batch * numSamples;
         var encoded = Model.Encode(tokenIds, attentionMask);
         using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
+        using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype);
         var output = empty(rows, steps, dtype: ScalarType.Int64);
         var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
         for (var step = 0; step < steps; step++)

@@ -209,6 +209,7 @@ static void ProbeT5()
         using var cache = t5.Model.Decoder.StartDecoding(encoded, mask, 20, 64);
         var tStart = w.Elapsed.TotalMilliseconds;
         var tokens = zeros(batch * 20, 1, dtype: ScalarType.Int64);
+        using var parallel = Environment.GetEnvironmentVariable("NO_SPLIT") == "1" ? null : Forecast.Chronos.T5.PackedWeightDecoding.Begin(batch * 20, ScalarType.Float32);
         double tEmbed = 0, tStep = 0, tLogits = 0, tSample = 0;
         for (var step = 0; step < 64; step++)
         {
