@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Kernels;
 using Forecast.Chronos.T5;
 using static TorchSharp.torch;
 
@@ -13,6 +14,9 @@ namespace Forecast.Chronos.ChronosT5;
 /// </summary>
 public sealed class ChronosT5Pipeline : IDisposable
 {
+    // Pages for the packed decoder weights of few-row generation, kept between calls (see PanelArena).
+    private readonly PanelArena panelArena = new();
+
     /// <summary>Wraps a loaded model (switched to inference mode) and its chronos_config.</summary>
     public ChronosT5Pipeline(ChronosT5Model model, ChronosConfig config)
     {
@@ -129,7 +133,7 @@ public sealed class ChronosT5Pipeline : IDisposable
         var rows = batch * numSamples;
         var encoded = Model.Encode(tokenIds, attentionMask);
         using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
-        using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype);
+        using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype, panelArena);
         var output = empty(rows, steps, dtype: ScalarType.Int64);
         var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
         for (var step = 0; step < steps; step++)
@@ -148,6 +152,7 @@ public sealed class ChronosT5Pipeline : IDisposable
     {
         Tokenizer.Dispose();
         Model.Dispose();
+        panelArena.Dispose();
     }
 
     private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>

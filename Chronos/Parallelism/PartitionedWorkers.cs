@@ -1,29 +1,40 @@
+using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Parallelism;
 
 /// <summary>
 /// Runs one piece of work in <see cref="Parts"/> parts at once: part 0 on the calling thread, the others on helper
-/// threads that live as long as this object and wait on a semaphore between jobs (no CPU while idle). Each helper
-/// uses one libtorch thread and no autograd, so its libtorch calls never open OpenMP teams of their own.
+/// threads that live as long as this object. Each helper uses one libtorch thread and no autograd, so its libtorch
+/// calls never open OpenMP teams of their own.
 /// </summary>
+/// <remarks>
+/// A decoder step hands out ≈ 60 jobs of 20–500 µs with a little serial work between them. Waking a blocked thread
+/// costs tens of microseconds on a virtual machine, so a helper first polls for the next job for up to
+/// <see cref="PollTime"/> (as OpenMP's workers spin before they sleep) and only then blocks on a semaphore, where an
+/// idle helper costs nothing.
+/// </remarks>
 internal sealed class PartitionedWorkers : IDisposable
 {
+    private static readonly long PollTime = Stopwatch.Frequency / 2000;    // 0.5 ms
+
     private readonly Thread[] helpers;
-    private readonly SemaphoreSlim[] starts;
-    private readonly CountdownEvent finished;
-    private readonly CountdownEvent ready;
+    private readonly SemaphoreSlim[] wakeUps;
+    private readonly int[] sleeping;
     private readonly Exception?[] failures;
+    private readonly CountdownEvent ready;
     private Action<int>? job;
+    private int generation;
+    private int pending;
     private volatile bool stopping;
 
     public PartitionedWorkers(int parts)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parts, 2);
         Parts = parts;
-        starts = Enumerable.Range(1, parts - 1).Select(_ => new SemaphoreSlim(0)).ToArray();
+        wakeUps = Enumerable.Range(1, parts - 1).Select(_ => new SemaphoreSlim(0)).ToArray();
+        sleeping = new int[parts];
         failures = new Exception?[parts];
-        finished = new CountdownEvent(parts - 1);
         ready = new CountdownEvent(parts - 1);
         helpers = Enumerable.Range(1, parts - 1)
             .Select(part => new Thread(() => HelperLoop(part)) { IsBackground = true, Name = $"chronos-part-{part}" })
@@ -40,9 +51,11 @@ internal sealed class PartitionedWorkers : IDisposable
     public void Run(Action<int> work)
     {
         job = work;
-        finished.Reset();
-        foreach (var start in starts)
-            start.Release();
+        Volatile.Write(ref pending, Parts - 1);
+        Interlocked.Increment(ref generation);
+        for (var part = 1; part < Parts; part++)
+            if (Interlocked.CompareExchange(ref sleeping[part], 0, 1) == 1)
+                wakeUps[part - 1].Release();
         try
         {
             work(0);
@@ -51,7 +64,9 @@ internal sealed class PartitionedWorkers : IDisposable
         {
             failures[0] = error;
         }
-        finished.Wait();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref pending) != 0)
+            spin.SpinOnce(sleep1Threshold: -1);
         job = null;
         var failed = failures.Where(f => f is not null).ToArray();
         Array.Clear(failures);
@@ -63,10 +78,10 @@ internal sealed class PartitionedWorkers : IDisposable
     {
         set_num_threads(1);
         ready.Signal();
-        var start = starts[part - 1];
+        var seen = 0;
         while (true)
         {
-            start.Wait();
+            seen = AwaitNextJob(part, seen);
             if (stopping)
                 return;
             try
@@ -78,20 +93,48 @@ internal sealed class PartitionedWorkers : IDisposable
             {
                 failures[part] = error;
             }
-            finished.Signal();
+            Interlocked.Decrement(ref pending);
+        }
+    }
+
+    /// <summary>Polls for a new generation, then blocks; returns the generation to run.</summary>
+    private int AwaitNextJob(int part, int seen)
+    {
+        var deadline = Stopwatch.GetTimestamp() + PollTime;
+        while (true)
+        {
+            var current = Volatile.Read(ref generation);
+            if (current != seen || stopping)
+                return current;
+            if (Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            // Announce the sleep (a full fence), then look once more: a job started in between wakes us through the flag.
+            Interlocked.Exchange(ref sleeping[part], 1);
+            current = Volatile.Read(ref generation);
+            if (current != seen || stopping)
+            {
+                if (Interlocked.CompareExchange(ref sleeping[part], 0, 1) == 0)
+                    wakeUps[part - 1].Wait();           // the caller saw the flag and released: consume it
+                return current;
+            }
+            wakeUps[part - 1].Wait();
+            deadline = Stopwatch.GetTimestamp() + PollTime;
         }
     }
 
     public void Dispose()
     {
         stopping = true;
-        foreach (var start in starts)
-            start.Release();
+        for (var part = 1; part < Parts; part++)
+            if (Interlocked.CompareExchange(ref sleeping[part], 0, 1) == 1)
+                wakeUps[part - 1].Release();
         foreach (var helper in helpers)
             helper.Join();
-        foreach (var start in starts)
-            start.Dispose();
-        finished.Dispose();
+        foreach (var wakeUp in wakeUps)
+            wakeUp.Dispose();
         ready.Dispose();
     }
 }

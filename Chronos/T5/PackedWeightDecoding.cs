@@ -7,7 +7,7 @@ namespace Forecast.Chronos.T5;
 /// <summary>
 /// For one generation call with few decoder rows (one or a few series × num_samples), the calling thread's decoder
 /// steps multiply with packed weights (<see cref="PackedWeight"/>) and split every matrix product (by output panels)
-/// and every attention (by heads) over as many threads as libtorch was given — its own helper threads, while libtorch
+/// and every attention (by batch entries or heads) over as many threads as libtorch was given — its own helper threads, while libtorch
 /// itself runs single-threaded. <see cref="MixedPrecision.Dense"/>, <see cref="T5Attention"/> and the logits consult
 /// <see cref="Current"/>; outside a call nothing changes.
 /// </summary>
@@ -32,42 +32,63 @@ internal sealed class PackedWeightDecoding : IDisposable
     // Keyed by the weight's data address and shape: TorchSharp may hand out a new Parameter object per property read.
     private readonly Dictionary<(nint Address, long Rows, long Columns), PackedWeight> packed = [];
     private readonly PartitionedWorkers? workers;
+    private readonly bool ownsWorkers;
+    private readonly PanelArena arena;
+    private readonly bool ownsArena;
     private readonly int previousThreads;
 
-    private PackedWeightDecoding()
+    private PackedWeightDecoding(PanelArena? reusable)
     {
+        // The caller's arena keeps its pages from call to call; if another call is using it, this one takes its own.
+        ownsArena = reusable is null || !reusable.TryAcquire();
+        arena = ownsArena ? new PanelArena() : reusable!;
+        arena.Reset();
         previousThreads = get_num_threads();
-        if (previousThreads > 1 && WorkersGate.TryEnter())
+        if (previousThreads > 1)
         {
-            if (sharedWorkers is null || sharedWorkers.Parts != previousThreads)
-            {
-                sharedWorkers?.Dispose();
-                sharedWorkers = new PartitionedWorkers(previousThreads);
-            }
-            workers = sharedWorkers;
+            // The helper threads are kept for the next call; a call running alongside gets threads of its own, as it
+            // would get its own OpenMP team from libtorch.
+            ownsWorkers = !WorkersGate.TryEnter();
+            workers = ownsWorkers ? new PartitionedWorkers(previousThreads) : SharedWorkers(previousThreads);
         }
         set_num_threads(1);
         current = this;
     }
 
+    /// <summary>The helper threads kept between calls (the caller holds <see cref="WorkersGate"/>).</summary>
+    private static PartitionedWorkers SharedWorkers(int parts)
+    {
+        if (sharedWorkers is null || sharedWorkers.Parts != parts)
+        {
+            sharedWorkers?.Dispose();
+            sharedWorkers = new PartitionedWorkers(parts);
+        }
+        return sharedWorkers;
+    }
+
     /// <summary>The session of the calling thread, or null outside a packed generation call.</summary>
     public static PackedWeightDecoding? Current => current;
 
-    /// <summary>Number of threads the work is split over (1 when another call holds the helper threads).</summary>
+    /// <summary>Number of threads the work is split over: libtorch's thread count when the session began.</summary>
     public int Parts => workers?.Parts ?? 1;
 
-    /// <summary>Starts a session for <paramref name="rows"/> float32 decoder rows, or returns null where it does not apply.</summary>
-    public static PackedWeightDecoding? Begin(long rows, ScalarType dtype) =>
+    /// <summary>
+    /// Starts a session for <paramref name="rows"/> float32 decoder rows, packing into <paramref name="arena"/> (or
+    /// memory of its own), or returns null where it does not apply.
+    /// </summary>
+    public static PackedWeightDecoding? Begin(long rows, ScalarType dtype, PanelArena? arena = null) =>
         current is null && rows <= MaxRows && dtype == ScalarType.Float32 && PackedWeight.IsSupported && !is_grad_enabled()
-            ? new PackedWeightDecoding()
+            ? new PackedWeightDecoding(arena)
             : null;
 
     /// <summary><c>input · weightᵀ</c> for float32 input (…, in) and weight (out, in) → (…, out).</summary>
     public unsafe Tensor Multiply(Tensor input, Tensor weight)
     {
         var key = (Address(weight), weight.shape[0], weight.shape[1]);
-        if (!packed.TryGetValue(key, out var panels))
-            packed[key] = panels = new PackedWeight(weight);
+        var firstUse = !packed.TryGetValue(key, out var known);
+        var panels = known ?? new PackedWeight(weight, arena);
+        if (firstUse)
+            packed[key] = panels;
         var rows = (int)(input.NumberOfElements / panels.InFeatures);
         var shape = input.shape.ToArray();
         shape[^1] = panels.OutFeatures;
@@ -77,8 +98,13 @@ internal sealed class PackedWeightDecoding : IDisposable
         fixed (byte* y = output.bytes)
         {
             var (xAddress, yAddress) = ((nint)x, (nint)y);
-            ForEachPart((part, parts) => panels.Multiply((float*)xAddress, rows, (float*)yAddress,
-                panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts));
+            ForEachPart((part, parts) =>
+            {
+                var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
+                if (firstUse)
+                    panels.Pack(first, end);       // each thread packs the panels it multiplies with
+                panels.Multiply((float*)xAddress, rows, (float*)yAddress, first, end);
+            });
         }
         return output;
     }
@@ -105,10 +131,14 @@ internal sealed class PackedWeightDecoding : IDisposable
     {
         current = null;
         set_num_threads(previousThreads);
-        if (workers is not null)
+        if (ownsWorkers)
+            workers!.Dispose();
+        else if (workers is not null)
             WorkersGate.Exit();
-        foreach (var weight in packed.Values)
-            weight.Dispose();
         packed.Clear();
+        if (ownsArena)
+            arena.Dispose();
+        else
+            arena.Release();
     }
 }

@@ -186,7 +186,8 @@ static void Probe()
     }
 }
 
-// Where a T5 generation call spends its time (BENCH_BATCH series × 20 samples, 64 steps, 2 repeats after a warm-up):
+// Where a T5 generation call spends its time (BENCH_BATCH series × 20 samples, 64 steps, BENCH_REPEATS runs;
+// BENCH_PACKED=0 decodes without the packed-weight session, as GenerateTokens does above 128 rows):
 // tokenizer, encoder, cache set-up, and per step the embedding, decoder stack, logits and sampling.
 static void ProbeT5()
 {
@@ -195,6 +196,7 @@ static void ProbeT5()
     using var context = Models.RandomWalks(batch);
     using var noGrad = no_grad();
     var sampler = new TokenSampler(1, 1.0, 50, 1.0);
+    using var arena = new Forecast.Chronos.Kernels.PanelArena();
     var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
     for (var rep = 0; rep < repeats; rep++)
     {
@@ -209,7 +211,7 @@ static void ProbeT5()
         using var cache = t5.Model.Decoder.StartDecoding(encoded, mask, 20, 64);
         var tStart = w.Elapsed.TotalMilliseconds;
         var tokens = zeros(batch * 20, 1, dtype: ScalarType.Int64);
-        using var parallel = Environment.GetEnvironmentVariable("NO_SPLIT") == "1" ? null : Forecast.Chronos.T5.PackedWeightDecoding.Begin(batch * 20, ScalarType.Float32);
+        using var packed = Environment.GetEnvironmentVariable("BENCH_PACKED") == "0" ? null : Forecast.Chronos.T5.PackedWeightDecoding.Begin(batch * 20, ScalarType.Float32, arena);
         double tEmbed = 0, tStep = 0, tLogits = 0, tSample = 0;
         for (var step = 0; step < 64; step++)
         {

@@ -24,7 +24,9 @@ public class PackedWeightTests
         var generator = new Generator(7);
         var input = randn([rows, inFeatures], generator: generator);
         var weight = randn([outFeatures, inFeatures], generator: generator);
-        using var packed = new PackedWeight(weight);
+        using var arena = new PanelArena();
+        var packed = new PackedWeight(weight, arena);
+        packed.Pack(0, packed.PanelCount);
 
         var output = Multiply(packed, input, 0, packed.PanelCount);
 
@@ -41,7 +43,10 @@ public class PackedWeightTests
         using var scope = NewDisposeScope();
         var generator = new Generator(3);
         var input = randn([20, 64], generator: generator);
-        using var packed = new PackedWeight(randn([100, 64], generator: generator));
+        using var arena = new PanelArena();
+        var packed = new PackedWeight(randn([100, 64], generator: generator), arena);
+        packed.Pack(2, packed.PanelCount);                      // packed in two ranges, as two threads do
+        packed.Pack(0, 2);
 
         var whole = Multiply(packed, input, 0, packed.PanelCount);
         var first = Multiply(packed, input, 0, 2);
@@ -52,14 +57,17 @@ public class PackedWeightTests
     }
 
     [Fact]
-    public void Only_two_dimensional_float32_weights_can_be_packed()
+    public void Only_contiguous_two_dimensional_float32_weights_can_be_packed()
     {
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
 
-        var act = () => new PackedWeight(zeros(4, 4, dtype: ScalarType.BFloat16));
+        using var arena = new PanelArena();
+        var bfloat16 = () => new PackedWeight(zeros(4, 4, dtype: ScalarType.BFloat16), arena);
+        var transposed = () => new PackedWeight(zeros(4, 6).t(), arena);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*2-D float32*");
+        bfloat16.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
+        transposed.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
     }
 
     private static unsafe Tensor Multiply(PackedWeight packed, Tensor input, int firstPanel, int endPanel)
