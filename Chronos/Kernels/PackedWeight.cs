@@ -17,7 +17,10 @@ namespace Forecast.Chronos.Kernels;
 /// </remarks>
 internal sealed unsafe class PackedWeight
 {
-    private readonly Tensor weight;
+    private readonly Tensor? owner;
+    private readonly float* source;
+    private readonly long rowStride;
+    private readonly long columnStride;
     private readonly float* panels;
 
     /// <summary>
@@ -26,43 +29,22 @@ internal sealed unsafe class PackedWeight
     /// can share the work. The weight must stay alive and unchanged while this is used.
     /// </summary>
     public PackedWeight(Tensor weight, PanelArena arena)
-    {
-        if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || !weight.is_contiguous())
-            throw new ArgumentException(
-                $"A packed weight is a contiguous 2-D float32 matrix, not {weight.dtype} {string.Join('×', weight.shape)}.", nameof(weight));
-        this.weight = weight;
-        OutFeatures = (int)weight.shape[0];
-        InFeatures = (int)weight.shape[1];
-        PanelCount = (OutFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
-        panels = arena.Allocate((long)PanelCount * InFeatures * PanelKernels.Width);
-    }
+        : this(DataOf(weight), (int)weight.shape[0], (int)weight.shape[1], weight.shape[1], 1, arena) =>
+        owner = weight;
 
     /// <summary>
-    /// Copies the weights of panels <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1 into place
-    /// (panel[k, j] = W[32·panel + j, k], zero beyond the last output feature). Each weight row is read sequentially
-    /// (the prefetcher streams it from memory) into one column of its panel, which stays in the L2 cache (≤ 256 KiB for
-    /// 2 048 inputs) until it is complete; libtorch's strided copy of the same transposition was ~10× slower.
+    /// As above for a matrix W[n, k] = <paramref name="data"/>[n·rowStride + k·columnStride] (e.g. the keys of one
+    /// attention head inside a (B, h, L, d) tensor, or the transpose of its values).
     /// </summary>
-    public void Pack(int firstPanel, int endPanel)
+    public PackedWeight(float* data, int outFeatures, int inFeatures, long rowStride, long columnStride, PanelArena arena)
     {
-        var k = InFeatures;
-        fixed (byte* sourceBytes = weight.bytes)
-        {
-            for (var panel = firstPanel; panel < endPanel; panel++)
-            {
-                var destination = panels + (long)panel * k * PanelKernels.Width;
-                var width = Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width);
-                if (width < PanelKernels.Width)
-                    new Span<float>(destination, k * PanelKernels.Width).Clear();
-                for (var j = 0; j < width; j++)
-                {
-                    var row = (float*)sourceBytes + ((long)panel * PanelKernels.Width + j) * k;
-                    var column = destination + j;
-                    for (var i = 0; i < k; i++)
-                        column[i * PanelKernels.Width] = row[i];
-                }
-            }
-        }
+        source = data;
+        this.rowStride = rowStride;
+        this.columnStride = columnStride;
+        OutFeatures = outFeatures;
+        InFeatures = inFeatures;
+        PanelCount = (OutFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
+        panels = arena.Allocate((long)PanelCount * InFeatures * PanelKernels.Width);
     }
 
     /// <summary>True where the kernels run in hardware (AVX-512); elsewhere callers keep libtorch's product.</summary>
@@ -73,10 +55,36 @@ internal sealed unsafe class PackedWeight
     public int PanelCount { get; }
 
     /// <summary>
-    /// Writes <c>y[r, n] = Σₖ x[r, k]·W[n, k]</c> for all <paramref name="rows"/> and the output features of panels
-    /// <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1. x is (rows, in) and y (rows, out), both contiguous.
+    /// Copies the weights of panels <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1 into place
+    /// (panel[k, j] = W[32·panel + j, k], zero beyond the last output feature). Each weight row is read sequentially
+    /// (the prefetcher streams it from memory) into one column of its panel, which stays in the L2 cache (≤ 256 KiB for
+    /// 2 048 inputs) until it is complete; libtorch's strided copy of the same transposition was ~10× slower.
     /// </summary>
-    public void Multiply(float* x, int rows, float* y, int firstPanel, int endPanel)
+    public void Pack(int firstPanel, int endPanel)
+    {
+        var k = InFeatures;
+        for (var panel = firstPanel; panel < endPanel; panel++)
+        {
+            var destination = panels + (long)panel * k * PanelKernels.Width;
+            var width = Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width);
+            if (width < PanelKernels.Width)
+                new Span<float>(destination, k * PanelKernels.Width).Clear();
+            for (var j = 0; j < width; j++)
+            {
+                var row = source + ((long)panel * PanelKernels.Width + j) * rowStride;
+                var column = destination + j;
+                for (var i = 0; i < k; i++)
+                    column[i * PanelKernels.Width] = row[i * columnStride];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>y[r, n] = Σₖ x[r, k]·W[n, k]</c> for all <paramref name="rows"/> and the output features of panels
+    /// <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1. Rows of x are <paramref name="xStride"/> floats
+    /// apart (their k values contiguous), rows of y <paramref name="yStride"/>.
+    /// </summary>
+    public void Multiply(float* x, long xStride, int rows, float* y, long yStride, int firstPanel, int endPanel)
     {
         var k = InFeatures;
         var scratch = stackalloc float[10 * PanelKernels.Width];
@@ -91,21 +99,31 @@ internal sealed unsafe class PackedWeight
             {
                 var count = rows - row >= 10 ? 10 : rows - row >= 4 ? 4 : 1;
                 // A partial last panel is computed into scratch and only its valid columns are copied out.
-                var destination = full ? y + (long)row * OutFeatures + column : scratch;
-                var stride = full ? OutFeatures : PanelKernels.Width;
-                var source = x + (long)row * k;
+                var destination = full ? y + row * yStride + column : scratch;
+                var stride = full ? yStride : PanelKernels.Width;
+                var input = x + row * xStride;
                 if (count == 10)
-                    PanelKernels.TenRows(source, k, weights, destination, stride);
+                    PanelKernels.TenRows(input, xStride, k, weights, destination, stride);
                 else if (count == 4)
-                    PanelKernels.FourRows(source, k, weights, destination, stride);
+                    PanelKernels.FourRows(input, xStride, k, weights, destination, stride);
                 else
-                    PanelKernels.OneRow(source, k, weights, destination);
+                    PanelKernels.OneRow(input, k, weights, destination);
                 if (!full)
                     for (var r = 0; r < count; r++)
                         new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width)
-                            .CopyTo(new Span<float>(y + (long)(row + r) * OutFeatures + column, width));
+                            .CopyTo(new Span<float>(y + (row + r) * yStride + column, width));
                 row += count;
             }
         }
+    }
+
+    /// <summary>The address of a contiguous 2-D float32 tensor's data (it does not move: libtorch memory).</summary>
+    private static float* DataOf(Tensor weight)
+    {
+        if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || !weight.is_contiguous())
+            throw new ArgumentException(
+                $"A packed weight is a contiguous 2-D float32 matrix, not {weight.dtype} {string.Join('×', weight.shape)}.", nameof(weight));
+        fixed (byte* data = weight.bytes)
+            return (float*)data;
     }
 }

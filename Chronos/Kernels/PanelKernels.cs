@@ -15,15 +15,16 @@ internal static unsafe class PanelKernels
     /// <summary>Output features per panel: two 512-bit vectors of float.</summary>
     public const int Width = 32;
 
-    /// <summary>y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="k"/> apart, rows of y <paramref name="yStride"/>.</summary>
+    /// <summary>y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> apart, rows of y <paramref name="yStride"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TenRows(float* x, int k, float* panel, float* y, int yStride)
+    public static void TenRows(float* x, long xStride, int k, float* panel, float* y, long yStride)
     {
         Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
         Vector512<float> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
         Vector512<float> a6 = default, b6 = default, a7 = default, b7 = default, a8 = default, b8 = default;
         Vector512<float> a9 = default, b9 = default;
-        float* x1 = x + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k, x6 = x5 + k, x7 = x6 + k, x8 = x7 + k, x9 = x8 + k;
+        float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
+        float* x6 = x5 + xStride, x7 = x6 + xStride, x8 = x7 + xStride, x9 = x8 + xStride;
         for (var i = 0; i < k; i++, panel += Width)
         {
             var left = Vector512.Load(panel);
@@ -63,11 +64,11 @@ internal static unsafe class PanelKernels
 
     /// <summary>As <see cref="TenRows"/> for four rows (the remainder of a row count that is not a multiple of ten).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FourRows(float* x, int k, float* panel, float* y, int yStride)
+    public static void FourRows(float* x, long xStride, int k, float* panel, float* y, long yStride)
     {
         Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default;
         Vector512<float> a2 = default, b2 = default, a3 = default, b3 = default;
-        float* x1 = x + k, x2 = x1 + k, x3 = x2 + k;
+        float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         for (var i = 0; i < k; i++, panel += Width)
         {
             var left = Vector512.Load(panel);

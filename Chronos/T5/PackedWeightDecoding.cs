@@ -28,9 +28,11 @@ internal sealed class PackedWeightDecoding : IDisposable
     private static PartitionedWorkers? sharedWorkers;
 
     [ThreadStatic] private static PackedWeightDecoding? current;
+    [ThreadStatic] private static float[]? scratchBuffer;
 
     // Keyed by the weight's data address and shape: TorchSharp may hand out a new Parameter object per property read.
     private readonly Dictionary<(nint Address, long Rows, long Columns), PackedWeight> packed = [];
+    private readonly Dictionary<(nint Address, long Batch, long Length), PackedPairs> packedAttention = [];
     private readonly PartitionedWorkers? workers;
     private readonly bool ownsWorkers;
     private readonly PanelArena arena;
@@ -103,10 +105,90 @@ internal sealed class PackedWeightDecoding : IDisposable
                 var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
                 if (firstUse)
                     panels.Pack(first, end);       // each thread packs the panels it multiplies with
-                panels.Multiply((float*)xAddress, rows, (float*)yAddress, first, end);
+                panels.Multiply((float*)xAddress, panels.InFeatures, rows, (float*)yAddress, panels.OutFeatures, first, end);
             });
         }
         return output;
+    }
+
+    /// <summary>
+    /// T5 attention (no 1/√d) of float32 queries (B, h, Lq, d) over keys (B, h, Lk, d) and values (B, h, Lk, dv),
+    /// plus an additive bias broadcastable to (B, h, Lq, Lk) → heads merged, (B, Lq, h·dv). The (batch entry, head)
+    /// pairs are split over the threads. One query per row (a step's self-attention over the cached positions) runs
+    /// <see cref="AttentionKernels.OneQuery"/>; several queries (the samples of a series over its encoder states, the
+    /// same keys every step) multiply with that pair's keys and values packed at first use.
+    /// </summary>
+    public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    {
+        var (batch, heads, queryLength, size) = (queries.shape[0], queries.shape[1], (int)queries.shape[2], (int)queries.shape[3]);
+        var (keyLength, valueSize) = ((int)keys.shape[2], (int)values.shape[3]);
+        var output = empty([batch, queryLength, heads * valueSize], dtype: ScalarType.Float32);
+        using var scope = NewDisposeScope();
+        var q = new StridedTensor(LastDimensionContiguous(queries));
+        var k = new StridedTensor(LastDimensionContiguous(keys));
+        var v = new StridedTensor(LastDimensionContiguous(values));
+        var b = bias is null ? (StridedTensor?)null : new StridedTensor(bias.expand(batch, heads, queryLength, keyLength));
+        var o = new StridedTensor(output);
+        var pairs = batch * heads;
+        var packedPairs = queryLength > 1 ? PackedKeysAndValues(keys, k, v, batch, heads, keyLength, size, valueSize) : null;
+        ForEachPart((part, parts) =>
+        {
+            var scratch = Scratch((long)queryLength * keyLength);
+            fixed (float* scores = scratch)
+            {
+                for (var pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+                {
+                    var (entry, head) = (pair / heads, pair % heads);
+                    var target = o.At(0, entry, 0) + head * valueSize;
+                    if (packedPairs is null)
+                    {
+                        AttentionKernels.OneQuery(q.At(entry, head, 0), k.At(entry, head, 0), k.Stride(2),
+                            v.At(entry, head, 0), v.Stride(2), b is { } bb ? bb.At(entry, head, 0) : null,
+                            b?.Stride(3) ?? 0, keyLength, size, target, scores);
+                        continue;
+                    }
+                    var (packedKeys, packedValues) = packedPairs.Get(pair);
+                    packedKeys.Multiply(q.At(entry, head, 0), q.Stride(2), queryLength, scores, keyLength, 0, packedKeys.PanelCount);
+                    for (var row = 0; row < queryLength; row++)
+                    {
+                        var rowScores = scores + (long)row * keyLength;
+                        if (b is { } bb)
+                            AttentionKernels.AddBias(rowScores, bb.At(entry, head, row), bb.Stride(3), keyLength);
+                        AttentionKernels.Softmax(rowScores, keyLength);
+                    }
+                    packedValues.Multiply(scores, keyLength, queryLength, target, o.Stride(2), 0, packedValues.PanelCount);
+                }
+            }
+        });
+        return output;
+    }
+
+    /// <summary>The (batch entry, head) pairs' keys and values of one cross-attention, packed once per call.</summary>
+    private unsafe PackedPairs PackedKeysAndValues(Tensor keys, StridedTensor k, StridedTensor v, long batch, long heads,
+        int keyLength, int size, int valueSize)
+    {
+        var key = ((nint)k.At(0, 0, 0), keys.shape[0], keys.shape[2]);
+        if (packedAttention.TryGetValue(key, out var known))
+            return known;
+        // Allocated here (the arena is single-threaded); each pair is packed by the thread that attends it.
+        var pairs = new PackedPairs(Enumerable.Range(0, (int)(batch * heads)).Select(pair =>
+        {
+            var (entry, head) = (pair / heads, pair % heads);
+            return (new PackedWeight(k.At(entry, head, 0), keyLength, size, k.Stride(2), 1, arena),
+                new PackedWeight(v.At(entry, head, 0), valueSize, keyLength, 1, v.Stride(2), arena));
+        }).ToArray());
+        packedAttention[key] = pairs;
+        return pairs;
+    }
+
+    private static Tensor LastDimensionContiguous(Tensor tensor) => tensor.stride(-1) == 1 ? tensor : tensor.contiguous();
+
+    /// <summary>Per-thread scratch of at least <paramref name="count"/> floats.</summary>
+    private static float[] Scratch(long count)
+    {
+        if (scratchBuffer is null || scratchBuffer.Length < count)
+            scratchBuffer = new float[count];
+        return scratchBuffer;
     }
 
     private static unsafe nint Address(Tensor weight)
@@ -136,9 +218,31 @@ internal sealed class PackedWeightDecoding : IDisposable
         else if (workers is not null)
             WorkersGate.Exit();
         packed.Clear();
+        packedAttention.Clear();
         if (ownsArena)
             arena.Dispose();
         else
             arena.Release();
+    }
+}
+
+/// <summary>
+/// Packed keys and values per (batch entry, head) of one cross-attention; each pair is packed on first use by the
+/// thread that attends it (pairs go to the same thread every step).
+/// </summary>
+internal sealed class PackedPairs((PackedWeight Keys, PackedWeight Values)[] pairs)
+{
+    private readonly bool[] packed = new bool[pairs.Length];
+
+    public (PackedWeight Keys, PackedWeight Values) Get(long pair)
+    {
+        var (keys, values) = pairs[pair];
+        if (!packed[pair])
+        {
+            keys.Pack(0, keys.PanelCount);
+            values.Pack(0, values.PanelCount);
+            packed[pair] = true;
+        }
+        return (keys, values);
     }
 }

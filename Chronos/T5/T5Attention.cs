@@ -68,43 +68,17 @@ public sealed class T5Attention : nn.Module
     public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
     {
         using var scope = NewDisposeScope();
-        var context = PackedWeightDecoding.Current is { Parts: > 1 } decoding
-            ? AttendInParts(decoding, queries, keys, values, bias)
-            : AttentionContext(queries, keys, values, bias);
-        return MixedPrecision.Dense(o, MergeHeads(context)).MoveToOuterDisposeScope();
+        // Inside a packed generation call (float32 inference, no dropout) the session attends with its own kernels.
+        var merged = PackedWeightDecoding.Current is { } decoding && !training && queries.dtype == ScalarType.Float32
+            ? decoding.Attend(queries, keys, values, bias)
+            : MergeHeads(AttentionContext(queries, keys, values, bias));
+        return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
     }
 
     private Tensor AttentionContext(Tensor queries, Tensor keys, Tensor values, Tensor? bias) =>
         UsesFusedKernel(queries)
             ? FusedAttention(queries, keys, values, bias)
             : ExplicitAttention(queries, keys, values, bias);
-
-    /// <summary>
-    /// Inside a <see cref="PackedWeightDecoding"/> each thread attends a slice of the batch (decoder rows of
-    /// self-attention, series of cross-attention) or, with fewer batch entries than threads, a group of heads; slices
-    /// of the batch keep the keys/values contiguous, so no thread copies them. Each writes its part of the
-    /// (B, h, Lq, k) context.
-    /// </summary>
-    private Tensor AttendInParts(PackedWeightDecoding decoding, Tensor queries, Tensor keys, Tensor values, Tensor? bias)
-    {
-        var dimension = queries.shape[0] >= decoding.Parts ? 0 : 1;
-        var size = queries.shape[dimension];
-        var context = empty([queries.shape[0], queries.shape[1], queries.shape[2], values.shape[3]], dtype: values.dtype);
-        decoding.ForEachPart((part, parts) =>
-        {
-            var first = size * part / parts;
-            var count = size * (part + 1) / parts - first;
-            if (count == 0)
-                return;
-            using var scope = NewDisposeScope();
-            // The bias is per batch entry or head, or broadcast (size 1) along the split dimension.
-            var partBias = bias is null || bias.shape[dimension] == 1 ? bias : bias.narrow(dimension, first, count);
-            var partContext = AttentionContext(queries.narrow(dimension, first, count), keys.narrow(dimension, first, count),
-                values.narrow(dimension, first, count), partBias);
-            context.narrow(dimension, first, count).copy_(partContext);
-        });
-        return context;
-    }
 
     /// <summary>
     /// The fused kernel (libtorch's CPU flash attention) never materialises the (B, h, Lq, Lk) scores and their

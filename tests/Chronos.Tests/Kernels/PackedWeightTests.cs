@@ -75,7 +75,7 @@ public class PackedWeightTests
         var output = zeros(input.shape[0], packed.OutFeatures);
         fixed (byte* x = input.bytes)
         fixed (byte* y = output.bytes)
-            packed.Multiply((float*)x, (int)input.shape[0], (float*)y, firstPanel, endPanel);
+            packed.Multiply((float*)x, packed.InFeatures, (int)input.shape[0], (float*)y, packed.OutFeatures, firstPanel, endPanel);
         return output;
     }
 }
