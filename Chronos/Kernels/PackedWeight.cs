@@ -22,6 +22,8 @@ internal sealed unsafe class PackedWeight
     private readonly long rowStride;
     private readonly long columnStride;
     private readonly float* panels;
+    private readonly long panelOffset;      // floats from one panel to the next
+    private readonly long panelRowStride;   // floats from one k to the next within a panel
 
     /// <summary>
     /// Takes room in <paramref name="arena"/> for the panels of <paramref name="weight"/> (outFeatures, inFeatures)
@@ -45,7 +47,35 @@ internal sealed unsafe class PackedWeight
         InFeatures = inFeatures;
         PanelCount = (OutFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
         panels = arena.Allocate((long)PanelCount * InFeatures * PanelKernels.Width);
+        panelOffset = (long)InFeatures * PanelKernels.Width;
+        panelRowStride = PanelKernels.Width;
     }
+
+    private PackedWeight(float* data, int outFeatures, int inFeatures, long inputStride)
+    {
+        panels = data;
+        OutFeatures = outFeatures;
+        InFeatures = inFeatures;
+        PanelCount = outFeatures / PanelKernels.Width;
+        panelOffset = PanelKernels.Width;
+        panelRowStride = inputStride;
+        IsView = true;
+    }
+
+    /// <summary>
+    /// A matrix that already has the panel layout, used in place (no copy): W[n, k] = <paramref name="data"/>[k·inputStride + n]
+    /// with <paramref name="outFeatures"/> a multiple of 32 — e.g. the transposed values of one attention head, whose
+    /// d_v values per position are contiguous.
+    /// </summary>
+    public static PackedWeight InPlace(float* data, int outFeatures, int inFeatures, long inputStride)
+    {
+        if (outFeatures % PanelKernels.Width != 0)
+            throw new ArgumentException($"In-place panels need a multiple of {PanelKernels.Width} output features, not {outFeatures}.", nameof(outFeatures));
+        return new PackedWeight(data, outFeatures, inFeatures, inputStride);
+    }
+
+    /// <summary>True for <see cref="InPlace"/> matrices: nothing to <see cref="Pack"/>.</summary>
+    public bool IsView { get; }
 
     /// <summary>True where the kernels run in hardware (AVX-512); elsewhere callers keep libtorch's product.</summary>
     public static bool IsSupported => Vector512.IsHardwareAccelerated;
@@ -62,6 +92,8 @@ internal sealed unsafe class PackedWeight
     /// </summary>
     public void Pack(int firstPanel, int endPanel)
     {
+        if (IsView)
+            return;
         var k = InFeatures;
         for (var panel = firstPanel; panel < endPanel; panel++)
         {
@@ -90,7 +122,7 @@ internal sealed unsafe class PackedWeight
         var scratch = stackalloc float[10 * PanelKernels.Width];
         for (var panel = firstPanel; panel < endPanel; panel++)
         {
-            var weights = panels + (long)panel * k * PanelKernels.Width;
+            var weights = panels + panel * panelOffset;
             var column = panel * PanelKernels.Width;
             var width = Math.Min(PanelKernels.Width, OutFeatures - column);
             var full = width == PanelKernels.Width;
@@ -103,11 +135,11 @@ internal sealed unsafe class PackedWeight
                 var stride = full ? yStride : PanelKernels.Width;
                 var input = x + row * xStride;
                 if (count == 10)
-                    PanelKernels.TenRows(input, xStride, k, weights, destination, stride);
+                    PanelKernels.TenRows(input, xStride, k, weights, panelRowStride, destination, stride);
                 else if (count == 4)
-                    PanelKernels.FourRows(input, xStride, k, weights, destination, stride);
+                    PanelKernels.FourRows(input, xStride, k, weights, panelRowStride, destination, stride);
                 else
-                    PanelKernels.OneRow(input, k, weights, destination);
+                    PanelKernels.OneRow(input, k, weights, panelRowStride, destination);
                 if (!full)
                     for (var r = 0; r < count; r++)
                         new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width)

@@ -15,9 +15,12 @@ internal static unsafe class PanelKernels
     /// <summary>Output features per panel: two 512-bit vectors of float.</summary>
     public const int Width = 32;
 
-    /// <summary>y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> apart, rows of y <paramref name="yStride"/>.</summary>
+    /// <summary>
+    /// y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> floats apart, rows
+    /// of the panel <paramref name="panelStride"/> (32 when packed), rows of y <paramref name="yStride"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TenRows(float* x, long xStride, int k, float* panel, float* y, long yStride)
+    public static void TenRows(float* x, long xStride, int k, float* panel, long panelStride, float* y, long yStride)
     {
         Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
         Vector512<float> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
@@ -25,7 +28,7 @@ internal static unsafe class PanelKernels
         Vector512<float> a9 = default, b9 = default;
         float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
         float* x6 = x5 + xStride, x7 = x6 + xStride, x8 = x7 + xStride, x9 = x8 + xStride;
-        for (var i = 0; i < k; i++, panel += Width)
+        for (var i = 0; i < k; i++, panel += panelStride)
         {
             var left = Vector512.Load(panel);
             var right = Vector512.Load(panel + 16);
@@ -64,12 +67,12 @@ internal static unsafe class PanelKernels
 
     /// <summary>As <see cref="TenRows"/> for four rows (the remainder of a row count that is not a multiple of ten).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FourRows(float* x, long xStride, int k, float* panel, float* y, long yStride)
+    public static void FourRows(float* x, long xStride, int k, float* panel, long panelStride, float* y, long yStride)
     {
         Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default;
         Vector512<float> a2 = default, b2 = default, a3 = default, b3 = default;
         float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
-        for (var i = 0; i < k; i++, panel += Width)
+        for (var i = 0; i < k; i++, panel += panelStride)
         {
             var left = Vector512.Load(panel);
             var right = Vector512.Load(panel + 16);
@@ -89,10 +92,10 @@ internal static unsafe class PanelKernels
     }
 
     /// <summary>As <see cref="TenRows"/> for one row.</summary>
-    public static void OneRow(float* x, int k, float* panel, float* y)
+    public static void OneRow(float* x, int k, float* panel, long panelStride, float* y)
     {
         Vector512<float> a = default, b = default;
-        for (var i = 0; i < k; i++, panel += Width)
+        for (var i = 0; i < k; i++, panel += panelStride)
         {
             var v = Vector512.Create(x[i]);
             a = Vector512.FusedMultiplyAdd(v, Vector512.Load(panel), a);

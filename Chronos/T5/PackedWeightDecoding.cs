@@ -116,7 +116,7 @@ internal sealed class PackedWeightDecoding : IDisposable
     /// plus an additive bias broadcastable to (B, h, Lq, Lk) → heads merged, (B, Lq, h·dv). The (batch entry, head)
     /// pairs are split over the threads. One query per row (a step's self-attention over the cached positions) runs
     /// <see cref="AttentionKernels.OneQuery"/>; several queries (the samples of a series over its encoder states, the
-    /// same keys every step) multiply with that pair's keys and values packed at first use.
+    /// same keys every step) multiply with that pair's keys packed at first use and its values as they are.
     /// </summary>
     public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
     {
@@ -124,9 +124,11 @@ internal sealed class PackedWeightDecoding : IDisposable
         var (keyLength, valueSize) = ((int)keys.shape[2], (int)values.shape[3]);
         var output = empty([batch, queryLength, heads * valueSize], dtype: ScalarType.Float32);
         using var scope = NewDisposeScope();
-        var q = new StridedTensor(LastDimensionContiguous(queries));
-        var k = new StridedTensor(LastDimensionContiguous(keys));
-        var v = new StridedTensor(LastDimensionContiguous(values));
+        if (!CanAttend(queries, keys, values))
+            throw new ArgumentException("Packed attention takes float32 queries, keys and values with a contiguous last dimension.");
+        var q = new StridedTensor(queries);
+        var k = new StridedTensor(keys);
+        var v = new StridedTensor(values);
         var b = bias is null ? (StridedTensor?)null : new StridedTensor(bias.expand(batch, heads, queryLength, keyLength));
         var o = new StridedTensor(output);
         var pairs = batch * heads;
@@ -174,14 +176,22 @@ internal sealed class PackedWeightDecoding : IDisposable
         var pairs = new PackedPairs(Enumerable.Range(0, (int)(batch * heads)).Select(pair =>
         {
             var (entry, head) = (pair / heads, pair % heads);
-            return (new PackedWeight(k.At(entry, head, 0), keyLength, size, k.Stride(2), 1, arena),
-                new PackedWeight(v.At(entry, head, 0), valueSize, keyLength, 1, v.Stride(2), arena));
+            // Values are used in place when d_v fills whole panels (their d_v floats per position are contiguous).
+            var values = valueSize % PanelKernels.Width == 0
+                ? PackedWeight.InPlace(v.At(entry, head, 0), valueSize, keyLength, v.Stride(2))
+                : new PackedWeight(v.At(entry, head, 0), valueSize, keyLength, 1, v.Stride(2), arena);
+            return (new PackedWeight(k.At(entry, head, 0), keyLength, size, k.Stride(2), 1, arena), values);
         }).ToArray());
         packedAttention[key] = pairs;
         return pairs;
     }
 
-    private static Tensor LastDimensionContiguous(Tensor tensor) => tensor.stride(-1) == 1 ? tensor : tensor.contiguous();
+    /// <summary>
+    /// True for float32 tensors whose last dimension is contiguous (as T5's projections and caches are): the kernels
+    /// read them in place, and a cross-attention's keys and values must stay where they are for the whole call.
+    /// </summary>
+    public static bool CanAttend(Tensor queries, Tensor keys, Tensor values) =>
+        new[] { queries, keys, values }.All(t => t.dtype == ScalarType.Float32 && t.dim() == 4 && t.stride(-1) == 1);
 
     /// <summary>Per-thread scratch of at least <paramref name="count"/> floats.</summary>
     private static float[] Scratch(long count)

@@ -69,7 +69,7 @@ public sealed class T5Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         // Inside a packed generation call (float32 inference, no dropout) the session attends with its own kernels.
-        var merged = PackedWeightDecoding.Current is { } decoding && !training && queries.dtype == ScalarType.Float32
+        var merged = PackedWeightDecoding.Current is { } decoding && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
             ? decoding.Attend(queries, keys, values, bias)
             : MergeHeads(AttentionContext(queries, keys, values, bias));
         return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();

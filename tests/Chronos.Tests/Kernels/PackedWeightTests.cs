@@ -57,6 +57,31 @@ public class PackedWeightTests
     }
 
     [Fact]
+    public unsafe void In_place_panels_read_a_strided_transposed_matrix_without_copying()
+    {
+        if (!PackedWeight.IsSupported)
+            return;
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        var input = randn([12, 40], generator: generator);
+        var storage = randn([40, 100], generator: generator);            // W[n, k] = storage[k, 3 + n], n < 64
+        var weight = storage[.., 3..67].t();
+
+        var output = zeros(12, 64);
+        fixed (byte* s = storage.bytes)
+        fixed (byte* x = input.bytes)
+        fixed (byte* y = output.bytes)
+        {
+            var view = PackedWeight.InPlace((float*)s + 3, 64, 40, 100);
+            view.IsView.Should().BeTrue();
+            view.Multiply((float*)x, 40, 12, (float*)y, 64, 0, view.PanelCount);
+        }
+
+        TensorAssert.Close(output, input.matmul(weight.t()), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [Fact]
     public void Only_contiguous_two_dimensional_float32_weights_can_be_packed()
     {
         TorchRuntime.EnsureLoaded();

@@ -9,19 +9,20 @@ namespace Forecast.Chronos.Tests.T5;
 /// <summary>Generation with packed weights and work split over threads computes what the plain libtorch path does.</summary>
 public class PackedWeightDecodingTests
 {
-    private static readonly T5Config SmallT5 = new()
-    {
-        VocabSize = 4096, DModel = 64, DKv = 16, DFf = 96, NumLayers = 2, NumDecoderLayers = 2, NumHeads = 4,
-    };
-
-    [Fact]
-    public void Decoder_steps_with_packed_weights_give_the_logits_of_the_libtorch_path()
+    // d_kv 16: values packed (less than a panel); d_kv 32: values used in place, as T5-small's 64.
+    [Theory]
+    [InlineData(16, 4)]
+    [InlineData(32, 2)]
+    public void Decoder_steps_with_packed_weights_give_the_logits_of_the_libtorch_path(int dKv, int heads)
     {
         if (!PackedWeight.IsSupported)
             return;
         TorchRuntime.SetThreads(2);
         random.manual_seed(5);
-        using var model = new ChronosT5Model(SmallT5);
+        using var model = new ChronosT5Model(new T5Config
+        {
+            VocabSize = 4096, DModel = 64, DKv = dKv, DFf = 96, NumLayers = 2, NumDecoderLayers = 2, NumHeads = heads,
+        });
         model.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
