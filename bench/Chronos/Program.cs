@@ -82,6 +82,8 @@ static void RunCase(BenchCase benchCase)
     else
     {
         var bolt = Models.Bolt(benchCase.Model == "Bolt-base" ? Models.BoltBase : Models.BoltSmall, dtype);
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
+            bolt.MaxBatchSize = chunk;                  // series per chunk (ChronosBoltPipeline.MaxBatchSize)
         forecast = () => bolt.Predict(context, 64);
         pipeline = bolt;
     }
@@ -175,7 +177,9 @@ static void Probe()
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(context, 64)) { }
-        Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount}");
+        // Gen-0 collections so far: managed wrapper objects of disposed tensors stay in RSS until the first one.
+        Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} "
+            + $"live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount} gen0 {GC.CollectionCount(0)}");
     }
     using var one = Models.RandomWalks(1);
     for (var i = 0; i < (repeats > 1 ? 5 : 0); i++)
