@@ -131,6 +131,9 @@ public sealed class ChronosT5Pipeline : IDisposable
         using var noGrad = no_grad();
         var batch = tokenIds.shape[0];
         var rows = batch * numSamples;
+        // 64 steps allocate the same activation sizes again and again: reusing freed buffers instead of faulting fresh
+        // pages in was 20% of T5-small at 16 series × 20 samples, for ~110 MiB more peak memory (no target for T5).
+        using var reuse = FreedBufferReuse.Begin();
         var encoded = Model.Encode(tokenIds, attentionMask);
         using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
         using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype, panelArena);
