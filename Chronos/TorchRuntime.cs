@@ -51,12 +51,16 @@ public static class TorchRuntime
             const int M_MMAP_THRESHOLD = -3, M_ARENA_MAX = -8;
             mallopt(M_MMAP_THRESHOLD, 256 * 1024);
             mallopt(M_ARENA_MAX, 1);
+            TunesNativeAllocator = true;
         }
         catch (EntryPointNotFoundException)
         {
             // Not glibc (e.g. musl): nothing to tune.
         }
     }
+
+    /// <summary>True when the malloc settings above are in force (glibc, not opted out); see <see cref="FreedBufferReuse"/>.</summary>
+    internal static bool TunesNativeAllocator { get; private set; }
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);

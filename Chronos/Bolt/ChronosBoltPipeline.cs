@@ -54,6 +54,8 @@ public sealed class ChronosBoltPipeline : IDisposable
         var horizon = predictionLength ?? config.PredictionLength;
         CheckPredictionLength(horizon, limitPredictionLength);
 
+        // The reduced-precision path trades ~15 MiB of peak memory for reusing freed buffers (see FreedBufferReuse).
+        using var reuse = Model.StackDType == ScalarType.Float32 ? null : FreedBufferReuse.Begin();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         context = context.to_type(ScalarType.Float32);
@@ -65,9 +67,13 @@ public sealed class ChronosBoltPipeline : IDisposable
         var chunks = new List<Tensor>();
         for (long start = 0; start < rows; start += MaxBatchSize)
         {
-            using var chunkScope = NewDisposeScope();
-            var chunk = context[TensorIndex.Slice(start, Math.Min(rows, start + MaxBatchSize))];
-            chunks.Add(PredictChunk(chunk, horizon).MoveToOuterDisposeScope());
+            using (var chunkScope = NewDisposeScope())
+            {
+                var chunk = context[TensorIndex.Slice(start, Math.Min(rows, start + MaxBatchSize))];
+                chunks.Add(PredictChunk(chunk, horizon).MoveToOuterDisposeScope());
+            }
+            if (reuse is not null)
+                FreedBufferReuse.ReturnFreePages();
         }
         return cat(chunks, 0).MoveToOuterDisposeScope();
     }

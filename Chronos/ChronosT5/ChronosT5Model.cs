@@ -59,8 +59,10 @@ public sealed class ChronosT5Model : nn.Module
     public Tensor Logits(Tensor decoderHidden)
     {
         if (lm_head is not null)
-            return lm_head.forward(decoderHidden);
+            return MixedPrecision.Dense(lm_head, decoderHidden);
         using var scaled = decoderHidden * Math.Pow(Config.DModel, -0.5);
+        if (PackedWeightDecoding.Current is { } decoding && scaled.dtype == ScalarType.Float32 && shared.weight!.dtype == ScalarType.Float32)
+            return decoding.Multiply(scaled, shared.weight);
         return scaled.matmul(shared.weight!.t());
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Kernels;
+using Forecast.Chronos.T5;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.ChronosT5;
@@ -12,6 +14,9 @@ namespace Forecast.Chronos.ChronosT5;
 /// </summary>
 public sealed class ChronosT5Pipeline : IDisposable
 {
+    // Pages for the packed decoder weights of few-row generation, kept between calls (see PanelArena).
+    private readonly PanelArena panelArena = new();
+
     /// <summary>Wraps a loaded model (switched to inference mode) and its chronos_config.</summary>
     public ChronosT5Pipeline(ChronosT5Model model, ChronosConfig config)
     {
@@ -126,8 +131,12 @@ public sealed class ChronosT5Pipeline : IDisposable
         using var noGrad = no_grad();
         var batch = tokenIds.shape[0];
         var rows = batch * numSamples;
+        // 64 steps allocate the same activation sizes again and again: reusing freed buffers instead of faulting fresh
+        // pages in was 20% of T5-small at 16 series × 20 samples, for ~110 MiB more peak memory (no target for T5).
+        using var reuse = FreedBufferReuse.Begin();
         var encoded = Model.Encode(tokenIds, attentionMask);
         using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
+        using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype, panelArena);
         var output = empty(rows, steps, dtype: ScalarType.Int64);
         var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
         for (var step = 0; step < steps; step++)
@@ -146,6 +155,7 @@ public sealed class ChronosT5Pipeline : IDisposable
     {
         Tokenizer.Dispose();
         Model.Dispose();
+        panelArena.Dispose();
     }
 
     private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>

@@ -7,13 +7,16 @@ namespace Forecast.Chronos.T5;
 /// Linear layers whose weights may be in a lower precision than the activations (the opt-in bfloat16 path, as
 /// torch.autocast runs it on CPU): the input is cast to the weight's dtype, the product runs there (AVX512-BF16
 /// matrix units), and the result is cast back, so norms, softmax and the residual stream stay float32.
-/// With equal dtypes these are plain calls.
+/// With equal dtypes these are plain calls, or packed-weight products inside a <see cref="PackedWeightDecoding"/>.
 /// </summary>
 public static class MixedPrecision
 {
     public static Tensor Dense(Linear layer, Tensor input)
     {
         var weightType = layer.weight!.dtype;
+        if (PackedWeightDecoding.Current is { } decoding && layer.bias is null && weightType == ScalarType.Float32
+            && input.dtype == ScalarType.Float32)
+            return decoding.Multiply(input, layer.weight);
         if (weightType == input.dtype)
             return layer.forward(input);
         using var cast = input.to_type(weightType);
@@ -30,8 +33,8 @@ public static class MixedPrecision
         var weightType = first.weight!.dtype;
         if (weightType == input.dtype)
         {
-            using var hidden = activation(first.forward(input));
-            return second.forward(hidden);
+            using var hidden = activation(Dense(first, input));
+            return Dense(second, hidden);
         }
         using var cast = input.to_type(weightType);
         using var inner = activation(first.forward(cast));

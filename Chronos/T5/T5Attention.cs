@@ -68,13 +68,49 @@ public sealed class T5Attention : nn.Module
     public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
     {
         using var scope = NewDisposeScope();
+        // Inside a packed generation call (float32 inference, no dropout) the session attends with its own kernels.
+        var merged = PackedWeightDecoding.Current is { } decoding && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
+            ? decoding.Attend(queries, keys, values, bias)
+            : MergeHeads(AttentionContext(queries, keys, values, bias));
+        return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
+    }
+
+    private Tensor AttentionContext(Tensor queries, Tensor keys, Tensor values, Tensor? bias) =>
+        UsesFusedKernel(queries)
+            ? FusedAttention(queries, keys, values, bias)
+            : ExplicitAttention(queries, keys, values, bias);
+
+    /// <summary>
+    /// The fused kernel (libtorch's CPU flash attention) never materialises the (B, h, Lq, Lk) scores and their
+    /// softmax: for the encoder and for the grouped cross-attention of generation (20 samples × 513 encoder positions
+    /// per series) that was most of a decoder step. It is used only where it cannot change what the reference
+    /// computes beyond float32 rounding: float32 inference (no dropout, no autograd — training keeps the explicit
+    /// product the golden gradients were checked with; bfloat16 rounds the softmax weights before the value product
+    /// in the reference) and several queries per key set (for a single query the explicit batched product is as fast).
+    /// </summary>
+    private bool UsesFusedKernel(Tensor queries) =>
+        queries.dtype == ScalarType.Float32 && queries.shape[2] > 1 && !training && !is_grad_enabled();
+
+    /// <summary>
+    /// softmax(q·kᵀ + bias)·v with the fused kernel. The kernel divides the scores by √d_kv, which T5 does not do,
+    /// so the queries are multiplied by √d_kv first: for d_kv = 64 (every official Chronos size) both factors are
+    /// powers of two and the scores are exactly q·kᵀ; otherwise they differ by one float32 rounding.
+    /// </summary>
+    private Tensor FusedAttention(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    {
+        using var scaled = queries * Math.Sqrt(config.DKv);
+        return nn.functional.scaled_dot_product_attention(scaled, keys, values, bias);
+    }
+
+    private Tensor ExplicitAttention(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    {
+        using var scope = NewDisposeScope();
         var scores = queries.matmul(keys.transpose(-1, -2));     // no 1/sqrt(d_kv): T5 folds it into the init
         if (bias is not null)
             scores = scores + bias;
         var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
         weights = dropout.forward(weights);
-        var context = weights.matmul(values);                     // (B, h, Lq, k)
-        return MixedPrecision.Dense(o, MergeHeads(context)).MoveToOuterDisposeScope();
+        return weights.matmul(values).MoveToOuterDisposeScope();   // (B, h, Lq, k)
     }
 
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>

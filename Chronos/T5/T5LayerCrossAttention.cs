@@ -38,6 +38,6 @@ public sealed class T5LayerCrossAttention : nn.Module
         var (rows, length, width) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
         var grouped = layer_norm.forward(hidden).reshape(encoderRows, rows / encoderRows * length, width);
         var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped), keys, values, maskBias);
-        return (hidden + dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
+        return Residual.Add(hidden, dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
     }
 }

@@ -21,9 +21,8 @@ public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hidden)
     {
-        using var normed = layer_norm.forward(hidden);
-        using var transformed = DenseReluDense.forward(normed);
-        using var dropped = dropout.forward(transformed);
-        return hidden + dropped;
+        using var scope = NewDisposeScope();
+        var transformed = DenseReluDense.forward(layer_norm.forward(hidden));
+        return Residual.Add(hidden, dropout.forward(transformed)).MoveToOuterDisposeScope();
     }
 }

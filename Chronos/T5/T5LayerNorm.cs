@@ -28,6 +28,7 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
         var normalised = hidden * (variance + eps).rsqrt();
         if (weight.dtype != ScalarType.Float32)
             normalised = normalised.to_type(weight.dtype);
-        return (weight * normalised).MoveToOuterDisposeScope();
+        // Without autograd the weight multiplies in place (the product is the same; one activation-sized buffer less).
+        return (is_grad_enabled() ? weight * normalised : normalised.mul_(weight)).MoveToOuterDisposeScope();
     }
 }

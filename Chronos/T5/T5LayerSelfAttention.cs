@@ -25,7 +25,7 @@ public sealed class T5LayerSelfAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var attended = SelfAttention.SelfAttend(layer_norm.forward(hidden), bias);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        return Residual.Add(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -37,6 +37,6 @@ public sealed class T5LayerSelfAttention : nn.Module
         var normed = layer_norm.forward(hidden);
         var (keys, values) = cache.AppendSelf(SelfAttention.ProjectKeys(normed), SelfAttention.ProjectValues(normed));
         var attended = SelfAttention.Attend(SelfAttention.ProjectQueries(normed), keys, values, bias);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        return Residual.Add(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

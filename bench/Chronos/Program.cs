@@ -82,6 +82,8 @@ static void RunCase(BenchCase benchCase)
     else
     {
         var bolt = Models.Bolt(benchCase.Model == "Bolt-base" ? Models.BoltBase : Models.BoltSmall, dtype);
+        if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
+            bolt.MaxBatchSize = chunk;                  // series per chunk (ChronosBoltPipeline.MaxBatchSize)
         forecast = () => bolt.Predict(context, 64);
         pipeline = bolt;
     }
@@ -175,7 +177,9 @@ static void Probe()
     {
         var w = Stopwatch.StartNew();
         using (bolt.Predict(context, 64)) { }
-        Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount}");
+        // Gen-0 collections so far: managed wrapper objects of disposed tensors stay in RSS until the first one.
+        Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} "
+            + $"live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount} gen0 {GC.CollectionCount(0)}");
     }
     using var one = Models.RandomWalks(1);
     for (var i = 0; i < (repeats > 1 ? 5 : 0); i++)
@@ -186,32 +190,50 @@ static void Probe()
     }
 }
 
+// Where a T5 generation call spends its time (BENCH_BATCH series × 20 samples, 64 steps, BENCH_REPEATS runs;
+// BENCH_PACKED=0 decodes without the packed-weight session, as GenerateTokens does above 128 rows):
+// tokenizer, encoder, cache set-up, and per step the embedding, decoder stack, logits and sampling.
 static void ProbeT5()
 {
+    var batch = int.TryParse(Environment.GetEnvironmentVariable("BENCH_BATCH"), out var b) ? b : 1;
     using var t5 = Models.T5(Models.T5Small);
-    using var context = Models.RandomWalks(1);
-    var (ids, mask, scale) = t5.Tokenizer.ContextInputTransform(context);
+    using var context = Models.RandomWalks(batch);
     using var noGrad = no_grad();
-    var w = Stopwatch.StartNew();
-    var encoded = t5.Model.Encode(ids, mask);
-    Console.WriteLine($"encode {w.Elapsed.TotalMilliseconds:F1} ms");
-    for (var rep = 0; rep < 2; rep++)
+    var sampler = new TokenSampler(1, 1.0, 50, 1.0);
+    using var arena = new Forecast.Chronos.Kernels.PanelArena();
+    var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
+    for (var rep = 0; rep < repeats; rep++)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var total = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var w = Stopwatch.StartNew();
+        var (ids, mask, _) = t5.Tokenizer.ContextInputTransform(context);
+        var tTokenize = w.Elapsed.TotalMilliseconds; w.Restart();
+        var encoded = t5.Model.Encode(ids, mask);
+        var tEncode = w.Elapsed.TotalMilliseconds; w.Restart();
         using var cache = t5.Model.Decoder.StartDecoding(encoded, mask, 20, 64);
-        var tokens = zeros(20, 1, dtype: ScalarType.Int64);
-        var sampler = new TokenSampler(1, 1.0, 50, 1.0);
-        double tStep = 0, tLogits = 0, tSample = 0;
+        var tStart = w.Elapsed.TotalMilliseconds;
+        var tokens = zeros(batch * 20, 1, dtype: ScalarType.Int64);
+        using var packed = Environment.GetEnvironmentVariable("BENCH_PACKED") == "0" ? null : Forecast.Chronos.T5.PackedWeightDecoding.Begin(batch * 20, ScalarType.Float32, arena);
+        double tEmbed = 0, tStep = 0, tLogits = 0, tSample = 0;
         for (var step = 0; step < 64; step++)
         {
+            using var stepScope = NewDisposeScope();
             w.Restart();
-            var hidden = t5.Model.Decoder.Step(t5.Model.Embed(tokens), cache);
+            var embedded = t5.Model.Embed(tokens);
+            tEmbed += w.Elapsed.TotalMilliseconds; w.Restart();
+            var hidden = t5.Model.Decoder.Step(embedded, cache);
             tStep += w.Elapsed.TotalMilliseconds; w.Restart();
             var logits = t5.Model.Logits(hidden).select(1, 0);
             tLogits += w.Elapsed.TotalMilliseconds; w.Restart();
-            tokens = sampler.Sample(logits, null);
+            tokens = sampler.Sample(logits, null).MoveToOuterDisposeScope();
             tSample += w.Elapsed.TotalMilliseconds;
         }
-        Console.WriteLine($"64 steps: decoder {tStep:F0} ms, logits {tLogits:F0} ms, sample {tSample:F0} ms");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batch {batch} rep {rep}: tokenize {tTokenize:F0} ms, encode {tEncode:F0}, cache {tStart:F0}, "
+            + $"64 steps: embed {tEmbed:F0}, decoder {tStep:F0}, logits {tLogits:F0}, sample {tSample:F0}; "
+            + $"total {total.Elapsed.TotalMilliseconds:F0} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds:F0} ms CPU"));
     }
 }
 

@@ -59,6 +59,38 @@ public class TokenSamplerTests
     }
 
     [Fact]
+    public void Top_k_draws_from_the_softmax_of_the_k_best_logits()
+    {
+        // EOS (id 1) masked; the 3 best of the rest are tokens 0, 2, 3 with softmax(2, 1, 0) = 0.665, 0.245, 0.090.
+        float[] logits = [2f, 9f, 1f, 0f, -5f, -6f];
+        const int draws = 4000;
+
+        var drawn = Draw(new TokenSampler(1, 1, topK: 3, topP: 1), logits, draws);
+
+        drawn.Distinct().Order().Should().Equal(0, 2, 3);
+        double[] expected = [0.665, 0.245, 0.090];
+        long[] tokens = [0, 2, 3];
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var sigma = Math.Sqrt(expected[i] * (1 - expected[i]) / draws);
+            ((double)drawn.Count(t => t == tokens[i]) / draws).Should().BeApproximately(expected[i], 5 * sigma, $"token {tokens[i]}");
+        }
+    }
+
+    [Fact]
+    public void Top_k_then_temperature_then_top_p_act_on_the_k_candidates_as_on_the_whole_vocabulary()
+    {
+        // Temperature 0.5 doubles the logits: softmax(6, 4, 2) over tokens 0, 2, 3 = 0.867, 0.117, 0.016; top-p 0.9 keeps
+        // the smallest set reaching 0.9 from the top (tokens 0 and 2), as the whole-vocabulary rule does.
+        float[] logits = [3f, 9f, 2f, 1f, 0f];
+
+        var drawn = Draw(new TokenSampler(1, temperature: 0.5, topK: 3, topP: 0.9), logits, 1500);
+
+        drawn.Distinct().Order().Should().Equal(0, 2);
+        ((double)drawn.Count(t => t == 2) / drawn.Length).Should().BeInRange(0.09, 0.18, "0.117 / (0.867 + 0.117) = 0.119");
+    }
+
+    [Fact]
     public void The_same_seed_draws_the_same_tokens()
     {
         var sampler = new TokenSampler(1, 1, topK: 50, topP: 1);

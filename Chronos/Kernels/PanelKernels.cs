@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Forecast.Chronos.Kernels;
+
+/// <summary>
+/// AVX-512 micro-kernels of <see cref="PackedWeight"/>: a few rows of <c>x</c> (each <c>k</c> floats) times one panel
+/// of 32 output features (<c>k</c> × 32 floats, row after row). Every output is one sequential chain of fused
+/// multiply-adds over k = 0 … k−1, so a result does not depend on how rows or panels are shared among threads.
+/// Ten rows keep 20 accumulators and both panel vectors in registers: one broadcast and two FMAs per row and k, which
+/// keeps both FMA pipes busy while the panel streams from memory once.
+/// </summary>
+internal static unsafe class PanelKernels
+{
+    /// <summary>Output features per panel: two 512-bit vectors of float.</summary>
+    public const int Width = 32;
+
+    /// <summary>
+    /// y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> floats apart, rows
+    /// of the panel <paramref name="panelStride"/> (32 when packed), rows of y <paramref name="yStride"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TenRows(float* x, long xStride, int k, float* panel, long panelStride, float* y, long yStride)
+    {
+        Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default;
+        Vector512<float> a3 = default, b3 = default, a4 = default, b4 = default, a5 = default, b5 = default;
+        Vector512<float> a6 = default, b6 = default, a7 = default, b7 = default, a8 = default, b8 = default;
+        Vector512<float> a9 = default, b9 = default;
+        float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
+        float* x6 = x5 + xStride, x7 = x6 + xStride, x8 = x7 + xStride, x9 = x8 + xStride;
+        for (var i = 0; i < k; i++, panel += panelStride)
+        {
+            var left = Vector512.Load(panel);
+            var right = Vector512.Load(panel + 16);
+            var v = Vector512.Create(x[i]);
+            a0 = Vector512.FusedMultiplyAdd(v, left, a0); b0 = Vector512.FusedMultiplyAdd(v, right, b0);
+            v = Vector512.Create(x1[i]);
+            a1 = Vector512.FusedMultiplyAdd(v, left, a1); b1 = Vector512.FusedMultiplyAdd(v, right, b1);
+            v = Vector512.Create(x2[i]);
+            a2 = Vector512.FusedMultiplyAdd(v, left, a2); b2 = Vector512.FusedMultiplyAdd(v, right, b2);
+            v = Vector512.Create(x3[i]);
+            a3 = Vector512.FusedMultiplyAdd(v, left, a3); b3 = Vector512.FusedMultiplyAdd(v, right, b3);
+            v = Vector512.Create(x4[i]);
+            a4 = Vector512.FusedMultiplyAdd(v, left, a4); b4 = Vector512.FusedMultiplyAdd(v, right, b4);
+            v = Vector512.Create(x5[i]);
+            a5 = Vector512.FusedMultiplyAdd(v, left, a5); b5 = Vector512.FusedMultiplyAdd(v, right, b5);
+            v = Vector512.Create(x6[i]);
+            a6 = Vector512.FusedMultiplyAdd(v, left, a6); b6 = Vector512.FusedMultiplyAdd(v, right, b6);
+            v = Vector512.Create(x7[i]);
+            a7 = Vector512.FusedMultiplyAdd(v, left, a7); b7 = Vector512.FusedMultiplyAdd(v, right, b7);
+            v = Vector512.Create(x8[i]);
+            a8 = Vector512.FusedMultiplyAdd(v, left, a8); b8 = Vector512.FusedMultiplyAdd(v, right, b8);
+            v = Vector512.Create(x9[i]);
+            a9 = Vector512.FusedMultiplyAdd(v, left, a9); b9 = Vector512.FusedMultiplyAdd(v, right, b9);
+        }
+        a0.Store(y); b0.Store(y + 16); y += yStride;
+        a1.Store(y); b1.Store(y + 16); y += yStride;
+        a2.Store(y); b2.Store(y + 16); y += yStride;
+        a3.Store(y); b3.Store(y + 16); y += yStride;
+        a4.Store(y); b4.Store(y + 16); y += yStride;
+        a5.Store(y); b5.Store(y + 16); y += yStride;
+        a6.Store(y); b6.Store(y + 16); y += yStride;
+        a7.Store(y); b7.Store(y + 16); y += yStride;
+        a8.Store(y); b8.Store(y + 16); y += yStride;
+        a9.Store(y); b9.Store(y + 16);
+    }
+
+    /// <summary>As <see cref="TenRows"/> for four rows (the remainder of a row count that is not a multiple of ten).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FourRows(float* x, long xStride, int k, float* panel, long panelStride, float* y, long yStride)
+    {
+        Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default;
+        Vector512<float> a2 = default, b2 = default, a3 = default, b3 = default;
+        float* x1 = x + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        for (var i = 0; i < k; i++, panel += panelStride)
+        {
+            var left = Vector512.Load(panel);
+            var right = Vector512.Load(panel + 16);
+            var v = Vector512.Create(x[i]);
+            a0 = Vector512.FusedMultiplyAdd(v, left, a0); b0 = Vector512.FusedMultiplyAdd(v, right, b0);
+            v = Vector512.Create(x1[i]);
+            a1 = Vector512.FusedMultiplyAdd(v, left, a1); b1 = Vector512.FusedMultiplyAdd(v, right, b1);
+            v = Vector512.Create(x2[i]);
+            a2 = Vector512.FusedMultiplyAdd(v, left, a2); b2 = Vector512.FusedMultiplyAdd(v, right, b2);
+            v = Vector512.Create(x3[i]);
+            a3 = Vector512.FusedMultiplyAdd(v, left, a3); b3 = Vector512.FusedMultiplyAdd(v, right, b3);
+        }
+        a0.Store(y); b0.Store(y + 16); y += yStride;
+        a1.Store(y); b1.Store(y + 16); y += yStride;
+        a2.Store(y); b2.Store(y + 16); y += yStride;
+        a3.Store(y); b3.Store(y + 16);
+    }
+
+    /// <summary>As <see cref="TenRows"/> for one row.</summary>
+    public static void OneRow(float* x, int k, float* panel, long panelStride, float* y)
+    {
+        Vector512<float> a = default, b = default;
+        for (var i = 0; i < k; i++, panel += panelStride)
+        {
+            var v = Vector512.Create(x[i]);
+            a = Vector512.FusedMultiplyAdd(v, Vector512.Load(panel), a);
+            b = Vector512.FusedMultiplyAdd(v, Vector512.Load(panel + 16), b);
+        }
+        a.Store(y);
+        b.Store(y + 16);
+    }
+}

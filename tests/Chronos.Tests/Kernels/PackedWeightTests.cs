@@ -1,0 +1,106 @@
+using Forecast.Chronos.Kernels;
+using Forecast.Chronos.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Tests.Kernels;
+
+/// <summary>The packed-weight product against libtorch's linear (the kernels need AVX-512; elsewhere they are never used).</summary>
+public class PackedWeightTests
+{
+    [Theory]
+    [InlineData(1, 45, 37)]
+    [InlineData(3, 45, 37)]
+    [InlineData(4, 64, 64)]
+    [InlineData(9, 70, 16)]
+    [InlineData(10, 32, 512)]
+    [InlineData(20, 2048, 512)]
+    [InlineData(23, 96, 33)]
+    public void Multiply_matches_libtorch_linear_for_any_row_count_and_a_partial_last_panel(int rows, int outFeatures, int inFeatures)
+    {
+        if (!PackedWeight.IsSupported)
+            return;
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7);
+        var input = randn([rows, inFeatures], generator: generator);
+        var weight = randn([outFeatures, inFeatures], generator: generator);
+        using var arena = new PanelArena();
+        var packed = new PackedWeight(weight, arena);
+        packed.Pack(0, packed.PanelCount);
+
+        var output = Multiply(packed, input, 0, packed.PanelCount);
+
+        packed.PanelCount.Should().Be((outFeatures + 31) / 32);
+        TensorAssert.Close(output, nn.functional.linear(input, weight), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [Fact]
+    public void Panels_computed_separately_equal_the_whole_product_bit_for_bit()
+    {
+        if (!PackedWeight.IsSupported)
+            return;
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3);
+        var input = randn([20, 64], generator: generator);
+        using var arena = new PanelArena();
+        var packed = new PackedWeight(randn([100, 64], generator: generator), arena);
+        packed.Pack(2, packed.PanelCount);                      // packed in two ranges, as two threads do
+        packed.Pack(0, 2);
+
+        var whole = Multiply(packed, input, 0, packed.PanelCount);
+        var first = Multiply(packed, input, 0, 2);
+        var rest = Multiply(packed, input, 2, packed.PanelCount);
+
+        whole[.., ..64].eq(first[.., ..64]).all().item<bool>().Should().BeTrue();
+        whole[.., 64..].eq(rest[.., 64..]).all().item<bool>().Should().BeTrue();
+    }
+
+    [Fact]
+    public unsafe void In_place_panels_read_a_strided_transposed_matrix_without_copying()
+    {
+        if (!PackedWeight.IsSupported)
+            return;
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(5);
+        var input = randn([12, 40], generator: generator);
+        var storage = randn([40, 100], generator: generator);            // W[n, k] = storage[k, 3 + n], n < 64
+        var weight = storage[.., 3..67].t();
+
+        var output = zeros(12, 64);
+        fixed (byte* s = storage.bytes)
+        fixed (byte* x = input.bytes)
+        fixed (byte* y = output.bytes)
+        {
+            var view = PackedWeight.InPlace((float*)s + 3, 64, 40, 100);
+            view.IsView.Should().BeTrue();
+            view.Multiply((float*)x, 40, 12, (float*)y, 64, 0, view.PanelCount);
+        }
+
+        TensorAssert.Close(output, input.matmul(weight.t()), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [Fact]
+    public void Only_contiguous_two_dimensional_float32_weights_can_be_packed()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+
+        using var arena = new PanelArena();
+        var bfloat16 = () => new PackedWeight(zeros(4, 4, dtype: ScalarType.BFloat16), arena);
+        var transposed = () => new PackedWeight(zeros(4, 6).t(), arena);
+
+        bfloat16.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
+        transposed.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
+    }
+
+    private static unsafe Tensor Multiply(PackedWeight packed, Tensor input, int firstPanel, int endPanel)
+    {
+        var output = zeros(input.shape[0], packed.OutFeatures);
+        fixed (byte* x = input.bytes)
+        fixed (byte* y = output.bytes)
+            packed.Multiply((float*)x, packed.InFeatures, (int)input.shape[0], (float*)y, packed.OutFeatures, firstPanel, endPanel);
+        return output;
+    }
+}
