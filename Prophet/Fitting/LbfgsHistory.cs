@@ -31,8 +31,8 @@ internal sealed class LbfgsHistory
     /// <summary>Adds an update; on reset clears the history and returns y'y/s'y (the initial Hessian scale).</summary>
     public double Update(ReadOnlySpan<double> yk, ReadOnlySpan<double> sk, bool reset)
     {
-        var skyk = StanLbfgs.Dot(yk, sk);
-        var yy = StanLbfgs.Dot(yk, yk);
+        var skyk = EigenKernels.Dot(yk, sk);
+        var yy = EigenKernels.Dot(yk, yk);
         var b0 = 1.0;
         if (reset)
         {
@@ -73,7 +73,7 @@ internal sealed class LbfgsHistory
         for (var back = _count - 1; back >= 0; back--)
         {
             var slot = (_start + back) % capacity;
-            var alpha = _rho[slot] * StanLbfgs.Dot(_s[slot], pk);
+            var alpha = _rho[slot] * EigenKernels.Dot(_s[slot], pk);
             var y = _y[slot];
             for (var i = 0; i < pk.Length; i++)
             {
@@ -91,7 +91,7 @@ internal sealed class LbfgsHistory
         for (var forward = 0; forward < _count; forward++)
         {
             var slot = (_start + forward) % capacity;
-            var beta = _rho[slot] * StanLbfgs.Dot(_y[slot], pk);
+            var beta = _rho[slot] * EigenKernels.Dot(_y[slot], pk);
             var coefficient = _alphas[forward] - beta;
             var s = _s[slot];
             for (var i = 0; i < pk.Length; i++)

@@ -381,7 +381,7 @@ public sealed class StanLbfgs
         }
     }
 
-    internal static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => EigenKernels.Dot(a, b);
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => EigenKernels.Dot(a, b);
 
     private static double Norm(ReadOnlySpan<double> a) => EigenKernels.Norm(a);
 
