@@ -20,7 +20,6 @@ internal static class FreedBufferReuse
 {
     private const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
     private const int HeapBlockLimit = 8 << 20;
-    private const int DefaultMapThreshold = 256 << 10;      // TorchRuntime.ConfigureNativeAllocator
     private const int DefaultTrimThreshold = 128 << 10;     // glibc's default
 
     private static readonly Lock Gate = new();
@@ -56,7 +55,7 @@ internal static class FreedBufferReuse
         {
             if (--open == 0)
             {
-                mallopt(M_MMAP_THRESHOLD, DefaultMapThreshold);
+                mallopt(M_MMAP_THRESHOLD, TorchRuntime.MapThresholdBytes);
                 mallopt(M_TRIM_THRESHOLD, DefaultTrimThreshold);
             }
         }

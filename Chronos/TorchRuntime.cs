@@ -49,7 +49,7 @@ public static class TorchRuntime
         try
         {
             const int M_MMAP_THRESHOLD = -3, M_ARENA_MAX = -8;
-            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+            mallopt(M_MMAP_THRESHOLD, MapThresholdBytes);
             mallopt(M_ARENA_MAX, 1);
             TunesNativeAllocator = true;
         }
@@ -58,6 +58,9 @@ public static class TorchRuntime
             // Not glibc (e.g. musl): nothing to tune.
         }
     }
+
+    /// <summary>The fixed mmap threshold set above (and restored by <see cref="FreedBufferReuse"/> after its scopes).</summary>
+    internal const int MapThresholdBytes = 256 << 10;
 
     /// <summary>True when the malloc settings above are in force (glibc, not opted out); see <see cref="FreedBufferReuse"/>.</summary>
     internal static bool TunesNativeAllocator { get; private set; }
