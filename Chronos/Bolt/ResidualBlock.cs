@@ -1,3 +1,4 @@
+using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -26,6 +27,14 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(x, hidden_layer.weight!))
+        {
+            // Float32 inference: bias and relu are applied as the product's outputs are written.
+            using var inner = session.Multiply(x, hidden_layer.weight!, hidden_layer.bias, relu: true);
+            var sum = session.Multiply(inner, output_layer.weight!, output_layer.bias);
+            using var residual = session.Multiply(x, residual_layer.weight!, residual_layer.bias);
+            return sum.add_(residual).MoveToOuterDisposeScope();
+        }
         var hidden = nn.functional.relu(hidden_layer.forward(x));
         var output = dropout.forward(output_layer.forward(hidden));
         return (output + residual_layer.forward(x)).MoveToOuterDisposeScope();

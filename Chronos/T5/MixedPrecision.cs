@@ -7,7 +7,8 @@ namespace Forecast.Chronos.T5;
 /// Linear layers whose weights may be in a lower precision than the activations (the opt-in bfloat16 path, as
 /// torch.autocast runs it on CPU): the input is cast to the weight's dtype, the product runs there (AVX512-BF16
 /// matrix units), and the result is cast back, so norms, softmax and the residual stream stay float32.
-/// With equal dtypes these are plain calls, or packed-weight products inside a <see cref="PackedWeightDecoding"/>.
+/// With equal dtypes these are plain calls, or packed-weight products inside a <see cref="PackedWeightDecoding"/> or
+/// <see cref="Float32InferenceSession"/>.
 /// </summary>
 public static class MixedPrecision
 {
@@ -17,6 +18,8 @@ public static class MixedPrecision
         if (PackedWeightDecoding.Current is { } decoding && layer.bias is null && weightType == ScalarType.Float32
             && input.dtype == ScalarType.Float32)
             return decoding.Multiply(input, layer.weight);
+        if (Float32InferenceSession.Current is { } session && Float32InferenceSession.Accepts(input, layer.weight))
+            return session.Multiply(input, layer.weight, layer.bias);
         if (weightType == input.dtype)
             return layer.forward(input);
         using var cast = input.to_type(weightType);

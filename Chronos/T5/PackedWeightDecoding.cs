@@ -24,20 +24,15 @@ internal sealed class PackedWeightDecoding : IDisposable
     /// </summary>
     public const long MaxRows = 128;
 
-    private static readonly Lock WorkersGate = new();
-    private static PartitionedWorkers? sharedWorkers;
-
     [ThreadStatic] private static PackedWeightDecoding? current;
     [ThreadStatic] private static float[]? scratchBuffer;
 
     // Keyed by the weight's data address and shape: TorchSharp may hand out a new Parameter object per property read.
     private readonly Dictionary<(nint Address, long Rows, long Columns), PackedWeight> packed = [];
     private readonly Dictionary<(nint Address, long Batch, long Length), PackedPairs> packedAttention = [];
-    private readonly PartitionedWorkers? workers;
-    private readonly bool ownsWorkers;
+    private readonly WorkerLease workers;
     private readonly PanelArena arena;
     private readonly bool ownsArena;
-    private readonly int previousThreads;
 
     private PackedWeightDecoding(PanelArena? reusable)
     {
@@ -45,41 +40,22 @@ internal sealed class PackedWeightDecoding : IDisposable
         ownsArena = reusable is null || !reusable.TryAcquire();
         arena = ownsArena ? new PanelArena() : reusable!;
         arena.Reset();
-        previousThreads = get_num_threads();
-        if (previousThreads > 1)
-        {
-            // The helper threads are kept for the next call; a call running alongside gets threads of its own, as it
-            // would get its own OpenMP team from libtorch.
-            ownsWorkers = !WorkersGate.TryEnter();
-            workers = ownsWorkers ? new PartitionedWorkers(previousThreads) : SharedWorkers(previousThreads);
-        }
-        set_num_threads(1);
+        workers = new WorkerLease();
         current = this;
-    }
-
-    /// <summary>The helper threads kept between calls (the caller holds <see cref="WorkersGate"/>).</summary>
-    private static PartitionedWorkers SharedWorkers(int parts)
-    {
-        if (sharedWorkers is null || sharedWorkers.Parts != parts)
-        {
-            sharedWorkers?.Dispose();
-            sharedWorkers = new PartitionedWorkers(parts);
-        }
-        return sharedWorkers;
     }
 
     /// <summary>The session of the calling thread, or null outside a packed generation call.</summary>
     public static PackedWeightDecoding? Current => current;
 
     /// <summary>Number of threads the work is split over: libtorch's thread count when the session began.</summary>
-    public int Parts => workers?.Parts ?? 1;
+    public int Parts => workers.Parts;
 
     /// <summary>
     /// Starts a session for <paramref name="rows"/> float32 decoder rows, packing into <paramref name="arena"/> (or
     /// memory of its own), or returns null where it does not apply.
     /// </summary>
     public static PackedWeightDecoding? Begin(long rows, ScalarType dtype, PanelArena? arena = null) =>
-        current is null && rows <= MaxRows && dtype == ScalarType.Float32 && PackedWeight.IsSupported && !is_grad_enabled()
+        current is null && Float32InferenceSession.Current is null && rows <= MaxRows && dtype == ScalarType.Float32 && PackedWeight.IsSupported && !is_grad_enabled()
             ? new PackedWeightDecoding(arena)
             : null;
 
@@ -208,25 +184,12 @@ internal sealed class PackedWeightDecoding : IDisposable
     }
 
     /// <summary>Calls <paramref name="work"/>(part, parts) for every part at once, part 0 on the calling thread.</summary>
-    public void ForEachPart(Action<int, int> work)
-    {
-        if (workers is null)
-        {
-            work(0, 1);
-            return;
-        }
-        var parts = workers.Parts;
-        workers.Run(part => work(part, parts));
-    }
+    public void ForEachPart(Action<int, int> work) => workers.ForEachPart(work);
 
     public void Dispose()
     {
         current = null;
-        set_num_threads(previousThreads);
-        if (ownsWorkers)
-            workers!.Dispose();
-        else if (workers is not null)
-            WorkersGate.Exit();
+        workers.Dispose();
         packed.Clear();
         packedAttention.Clear();
         if (ownsArena)

@@ -20,7 +20,16 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden) =>
+    public override Tensor forward(Tensor hidden)
+    {
+        // In a float32 inference call the relu is applied as the first product's outputs are written.
+        if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(hidden, wi.weight!)
+            && wo.weight!.dtype == ScalarType.Float32)
+        {
+            using var inner = session.Multiply(hidden, wi.weight!, relu: true);
+            return session.Multiply(inner, wo.weight!);
+        }
         // In place: the (rows × d_ff) buffer is the largest activation of a block; relu_ keeps one copy of it.
-        MixedPrecision.DenseActDense(wi, x => dropout.forward(x.relu_()), wo, hidden);
+        return MixedPrecision.DenseActDense(wi, x => dropout.forward(x.relu_()), wo, hidden);
+    }
 }

@@ -23,6 +23,8 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hidden)
     {
+        if (Float32InferenceSession.Current is { } session && hidden.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32)
+            return session.RmsNorm(hidden, weight, eps);
         using var scope = NewDisposeScope();
         var variance = hidden.to_type(ScalarType.Float32).pow(2).mean([-1L], keepdim: true);
         var normalised = hidden * (variance + eps).rsqrt();

@@ -1,0 +1,117 @@
+using Forecast.Chronos.Kernels;
+using Forecast.Chronos.Parallelism;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.T5;
+
+/// <summary>
+/// For one float32 inference call with many rows per product (Chronos-Bolt: series × patches), every linear product on
+/// the calling thread runs through <see cref="PanelKernels"/>: each thread takes a share of the weight's 32-feature
+/// panels, packs one panel at a time into a buffer of its own (it stays in the L2 cache) and multiplies every row with
+/// it. <see cref="MixedPrecision.Dense"/> consults <see cref="Current"/>; outside a call nothing changes.
+/// </summary>
+/// <remarks>
+/// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 120–160 GFLOP/s on two
+/// threads at Bolt's shapes (528 rows × 512 → 512/2048) against 170–200 GFLOP/s for these kernels, packing included
+/// (bench/Chronos <c>gemm</c>); at 16–33 rows MKL's repacking of the whole weight on every call costs as much again.
+/// The weights are never copied whole: a panel (in × 32 floats) is packed just before it is used, so memory does not
+/// grow. Element-wise work and attention run in libtorch on one thread meanwhile (see <see cref="WorkerLease"/>).
+/// </remarks>
+internal sealed class Float32InferenceSession : IDisposable
+{
+    [ThreadStatic] private static Float32InferenceSession? current;
+    [ThreadStatic] private static float[]? panelBuffer;
+
+    private readonly WorkerLease workers = new();
+
+    private Float32InferenceSession() => current = this;
+
+    /// <summary>The session of the calling thread, or null.</summary>
+    public static Float32InferenceSession? Current => current;
+
+    /// <summary>Starts a session for float32 inference on this thread, or returns null where it does not apply.</summary>
+    public static Float32InferenceSession? Begin(ScalarType dtype) =>
+        current is null && PackedWeightDecoding.Current is null && dtype == ScalarType.Float32 && PackedWeight.IsSupported
+            && !is_grad_enabled()
+            ? new Float32InferenceSession()
+            : null;
+
+    /// <summary>True when <see cref="Multiply"/> takes these operands (float32, 2-D contiguous weight).</summary>
+    public static bool Accepts(Tensor input, Tensor weight) =>
+        input.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32 && weight.dim() == 2 && weight.is_contiguous()
+        && input.shape[^1] == weight.shape[1];
+
+    /// <summary>
+    /// <c>input · weightᵀ (+ bias)</c>, then relu if asked, for float32 input (…, in), weight (out, in) and bias (out)
+    /// → (…, out).
+    /// </summary>
+    public unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias = null, bool relu = false)
+    {
+        var (outFeatures, inFeatures) = ((int)weight.shape[0], (int)weight.shape[1]);
+        var rows = (int)(input.NumberOfElements / inFeatures);
+        var shape = input.shape.ToArray();
+        shape[^1] = outFeatures;
+        var output = empty(shape, dtype: ScalarType.Float32);
+        var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
+        using var contiguous = input.contiguous();
+        using var biasValues = bias?.contiguous();
+        fixed (byte* x = contiguous.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = output.bytes)
+        fixed (byte* b = biasValues is null ? null : biasValues.bytes)
+        {
+            var (xAddress, wAddress, yAddress, bAddress) = ((nint)x, (nint)w, (nint)y, (nint)b);
+            workers.ForEachPart((part, parts) =>
+            {
+                var buffer = PanelBuffer((long)inFeatures * PanelKernels.Width);
+                fixed (float* start = buffer)
+                {
+                    var panel = Aligned(start);
+                    for (var index = panelCount * part / parts; index < panelCount * (part + 1) / parts; index++)
+                    {
+                        PackedWeight.PackPanel((float*)wAddress, inFeatures, 1, outFeatures, inFeatures, index, panel);
+                        var column = index * PanelKernels.Width;
+                        PackedWeight.MultiplyPanel((float*)xAddress, inFeatures, rows, inFeatures, panel, PanelKernels.Width,
+                            (float*)yAddress + column, outFeatures, Math.Min(PanelKernels.Width, outFeatures - column),
+                            bAddress == 0 ? null : (float*)bAddress + column, relu);
+                    }
+                }
+            });
+        }
+        return output;
+    }
+
+    /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>
+    public unsafe Tensor RmsNorm(Tensor hidden, Tensor weight, double eps)
+    {
+        var width = (int)hidden.shape[^1];
+        var rows = hidden.NumberOfElements / width;
+        var output = empty(hidden.shape, dtype: ScalarType.Float32);
+        using var contiguous = hidden.contiguous();
+        fixed (byte* x = contiguous.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = output.bytes)
+        {
+            var (xAddress, wAddress, yAddress) = ((nint)x, (nint)w, (nint)y);
+            workers.ForEachPart((part, parts) => RowKernels.RmsNorm((float*)xAddress, (float*)wAddress, (float*)yAddress,
+                width, (float)eps, rows * part / parts, rows * (part + 1) / parts));
+        }
+        return output;
+    }
+
+    /// <summary>This thread's panel buffer (pinned, with room to align its start to 64 bytes).</summary>
+    private static float[] PanelBuffer(long floats)
+    {
+        if (panelBuffer is null || panelBuffer.Length < floats + 16)
+            panelBuffer = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+        return panelBuffer;
+    }
+
+    private static unsafe float* Aligned(float* start) => (float*)(((nint)start + 63) & ~(nint)63);
+
+    public void Dispose()
+    {
+        current = null;
+        workers.Dispose();
+    }
+}
