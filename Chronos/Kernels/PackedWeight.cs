@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
@@ -105,6 +106,7 @@ internal sealed unsafe class PackedWeight
     /// the L2 cache until the panel is used; the scalar copy of the same transposition cost as much as the arithmetic
     /// of a 16-row product.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPanel(float* source, long rowStride, long columnStride, int outFeatures, int inFeatures,
         int panel, float* destination)
     {
@@ -132,6 +134,7 @@ internal sealed unsafe class PackedWeight
     /// destination[c·destinationStride + r] = source[r·sourceStride + c] for an 8 × 8 block (unpack, shuffle and
     /// 128-bit permute: the textbook AVX transpose).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* source, long sourceStride, float* destination, long destinationStride)
     {
         var r0 = Avx.LoadVector256(source);
@@ -181,12 +184,32 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>
+    /// <c>y = x·Wᵀ</c> (then <c>max(0, y + bias)</c> as asked) for contiguous x (rows × inFeatures), W (outFeatures ×
+    /// inFeatures) and y (rows × outFeatures), output panels <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1:
+    /// each panel is packed into <paramref name="panelBuffer"/> (inFeatures × 32 floats, 64-byte aligned) just before
+    /// every row is multiplied with it, so the whole weight is never copied.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyPanelByPanel(float* x, int rows, float* w, int outFeatures, int inFeatures, float* y,
+        float* bias, bool relu, int firstPanel, int endPanel, float* panelBuffer)
+    {
+        for (var panel = firstPanel; panel < endPanel; panel++)
+        {
+            PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
+            var column = panel * PanelKernels.Width;
+            MultiplyPanel(x, inFeatures, rows, inFeatures, panelBuffer, PanelKernels.Width, y + column, outFeatures,
+                Math.Min(PanelKernels.Width, outFeatures - column), bias is null ? null : bias + column, relu);
+        }
+    }
+
+    /// <summary>
     /// <c>y[r, j] = Σₖ x[r, k]·panel[k, j]</c> for all rows and the first <paramref name="width"/> (≤ 32) columns of
     /// one panel whose rows are <paramref name="panelRowStride"/> floats apart: ten rows at a time, then four, then one.
     /// With <paramref name="bias"/> (the panel's <paramref name="width"/> biases) and/or <paramref name="relu"/>, each
     /// block of rows gets <c>max(0, y + bias)</c> while it is still in the L1 cache — a linear layer's epilogue
     /// without another pass over the output.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPanel(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
         float* y, long yStride, int width, float* bias = null, bool relu = false)
     {
@@ -208,32 +231,12 @@ internal sealed unsafe class PackedWeight
                 PanelKernels.OneRow(input, k, panel, panelRowStride, destination);
             if (bias is not null || relu)
                 for (var r = 0; r < count; r++)
-                    Epilogue(destination + r * stride, width, bias, relu);
+                    RowKernels.BiasRelu(destination + r * stride, width, bias, relu);
             if (!full)
                 for (var r = 0; r < count; r++)
                     new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width)
                         .CopyTo(new Span<float>(y + (row + r) * yStride, width));
             row += count;
-        }
-    }
-
-    /// <summary>values[j] = max(0, values[j] + bias[j]) (either part optional) for j &lt; width.</summary>
-    private static void Epilogue(float* values, int width, float* bias, bool relu)
-    {
-        var j = 0;
-        for (; j + 16 <= width; j += 16)
-        {
-            var v = Vector512.Load(values + j);
-            if (bias is not null)
-                v += Vector512.Load(bias + j);
-            if (relu)
-                v = Vector512.Max(v, Vector512<float>.Zero);
-            v.Store(values + j);
-        }
-        for (; j < width; j++)
-        {
-            var v = values[j] + (bias is null ? 0f : bias[j]);
-            values[j] = relu ? MathF.Max(v, 0f) : v;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Chronos.Kernels;
@@ -10,6 +11,7 @@ internal static unsafe class RowKernels
     /// <c>y = (x · 1/√(mean(x²) + eps)) · weight</c> in float32, in the reference's order of the two products, in one
     /// pass instead of libtorch's five element-wise operations and their two activation-sized temporaries.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* weight, float* y, int width, float eps, long firstRow, long endRow)
     {
         for (var row = firstRow; row < endRow; row++)
@@ -32,6 +34,27 @@ internal static unsafe class RowKernels
                 (Vector512.Load(source + j) * scale * Vector512.Load(weight + j)).Store(target + j);
             for (; j < width; j++)
                 target[j] = source[j] * scale[0] * weight[j];
+        }
+    }
+
+    /// <summary>values[j] = max(0, values[j] + bias[j]) (either part optional) for j &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BiasRelu(float* values, int width, float* bias, bool relu)
+    {
+        var j = 0;
+        for (; j + 16 <= width; j += 16)
+        {
+            var v = Vector512.Load(values + j);
+            if (bias is not null)
+                v += Vector512.Load(bias + j);
+            if (relu)
+                v = Vector512.Max(v, Vector512<float>.Zero);
+            v.Store(values + j);
+        }
+        for (; j < width; j++)
+        {
+            var v = values[j] + (bias is null ? 0f : bias[j]);
+            values[j] = relu ? MathF.Max(v, 0f) : v;
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Forecast.Chronos.Parallelism;
 /// </remarks>
 internal sealed class PartitionedWorkers : IDisposable
 {
-    private static readonly long PollTime = Stopwatch.Frequency / 2000;    // 0.5 ms
+    private static readonly long PollTime = Stopwatch.Frequency / 500;    // 2 ms
 
     private readonly Thread[] helpers;
     private readonly SemaphoreSlim[] wakeUps;

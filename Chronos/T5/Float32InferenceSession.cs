@@ -22,6 +22,12 @@ internal sealed class Float32InferenceSession : IDisposable
     [ThreadStatic] private static Float32InferenceSession? current;
     [ThreadStatic] private static float[]? panelBuffer;
 
+    /// <summary>
+    /// Up to this many rows a product reads the weights in place (<see cref="DotKernels"/>); above, packing a panel
+    /// per use pays for itself (bench/Chronos <c>gemm</c>).
+    /// </summary>
+    public const int DotRowLimit = 48;
+
     private readonly WorkerLease workers = new();
 
     private Float32InferenceSession() => current = this;
@@ -61,21 +67,20 @@ internal sealed class Float32InferenceSession : IDisposable
         fixed (byte* b = biasValues is null ? null : biasValues.bytes)
         {
             var (xAddress, wAddress, yAddress, bAddress) = ((nint)x, (nint)w, (nint)y, (nint)b);
+            if (rows <= DotRowLimit)
+            {
+                var groups = (outFeatures + 3) / 4;
+                workers.ForEachPart((part, parts) => DotKernels.Multiply((float*)xAddress, rows, inFeatures, (float*)wAddress,
+                    Math.Min(outFeatures, groups * part / parts * 4), Math.Min(outFeatures, groups * (part + 1) / parts * 4),
+                    (float*)yAddress, outFeatures, bAddress == 0 ? null : (float*)bAddress, relu));
+                return output;
+            }
             workers.ForEachPart((part, parts) =>
             {
-                var buffer = PanelBuffer((long)inFeatures * PanelKernels.Width);
-                fixed (float* start = buffer)
-                {
-                    var panel = Aligned(start);
-                    for (var index = panelCount * part / parts; index < panelCount * (part + 1) / parts; index++)
-                    {
-                        PackedWeight.PackPanel((float*)wAddress, inFeatures, 1, outFeatures, inFeatures, index, panel);
-                        var column = index * PanelKernels.Width;
-                        PackedWeight.MultiplyPanel((float*)xAddress, inFeatures, rows, inFeatures, panel, PanelKernels.Width,
-                            (float*)yAddress + column, outFeatures, Math.Min(PanelKernels.Width, outFeatures - column),
-                            bAddress == 0 ? null : (float*)bAddress + column, relu);
-                    }
-                }
+                fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
+                    PackedWeight.MultiplyPanelByPanel((float*)xAddress, rows, (float*)wAddress, outFeatures, inFeatures,
+                        (float*)yAddress, bAddress == 0 ? null : (float*)bAddress, relu,
+                        panelCount * part / parts, panelCount * (part + 1) / parts, Aligned(buffer));
             });
         }
         return output;

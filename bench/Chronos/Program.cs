@@ -19,6 +19,7 @@ BenchCase[] cases =
     new("bolt-small-memory", "Bolt-small, 1000 batches of 8", 8, "float32", null, null),
     new("probe", "probe", 256, "float32", null, null),
     new("probe-t5", "probe", 1, "float32", null, null),
+    new("gemm", "linear() GFLOP/s at Bolt's shapes", 0, "float32", null, null),
     new("bolt-bf16-accuracy", "Bolt-small bf16 vs fp32 quantiles", 256, "bfloat16", null, null),
 ];
 
@@ -65,6 +66,9 @@ static void RunCase(BenchCase benchCase)
         case "bolt-bf16-accuracy":
             Bf16Accuracy();
             return;
+        case "gemm":
+            GemmShapes();
+            return;
     }
 
     var isT5 = benchCase.Name.StartsWith("t5", StringComparison.Ordinal);
@@ -90,7 +94,8 @@ static void RunCase(BenchCase benchCase)
 
     using (forecast()) { }                              // warm-up
     var times = new List<double>();
-    for (var run = 0; run < 3; run++)
+    var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;   // more for profiling
+    for (var run = 0; run < runs; run++)
     {
         var watch = Stopwatch.StartNew();
         using (forecast()) { }
@@ -98,7 +103,7 @@ static void RunCase(BenchCase benchCase)
     }
     pipeline.Dispose();
     times.Sort();
-    var median = times[1];
+    var median = times[times.Count / 2];
     var seriesPerSecond = benchCase.Batch / median;
     var peak = PeakRssMiB();                            // before the calibration's 48 MiB of matrices
     var gflops = MatmulGflops();
@@ -164,22 +169,60 @@ static void Bf16Accuracy()
         + $"max |Δq| / (q0.9 − q0.1) = {relativeToSpread:P2} | | | |"));
 }
 
+// linear() throughput at the shapes Bolt's layers multiply (rows × in → out), weights reused from cache.
+static void GemmShapes()
+{
+    (int M, int K, int N)[] shapes = [(8448, 512, 512), (8448, 512, 2048), (8448, 2048, 512), (528, 512, 512), (528, 512, 2048),
+        (528, 2048, 512), (33, 512, 512), (33, 512, 2048), (33, 2048, 512), (33, 768, 768), (33, 768, 3072), (33, 3072, 768), (16, 512, 512),
+        (1, 512, 512), (1, 768, 3072), (528, 768, 768), (528, 768, 3072), (528, 3072, 768), (528, 512, 512), (264, 512, 512), (1056, 512, 512)];
+    foreach (var (m, k, n) in shapes)
+    {
+        using var x = randn(m, k);
+        using var w = randn(n, k);
+        using (nn.functional.linear(x, w)) { }
+        var repeats = Math.Max(3, (int)(2e10 / (2.0 * m * k * n)));
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < repeats; i++)
+            using (nn.functional.linear(x, w)) { }
+        var seconds = watch.Elapsed.TotalSeconds / repeats;
+        var oursSeconds = SessionSeconds(x, w, repeats);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{m}x{k}x{n}: {2.0 * m * k * n / seconds / 1e9:F0} GFLOP/s ({seconds * 1e3:F2} ms), ours {2.0 * m * k * n / oursSeconds / 1e9:F0} GFLOP/s ({oursSeconds * 1e3:F2} ms)"));
+    }
+}
+
+// The same product through Float32InferenceSession (what Chronos-Bolt's float32 inference runs): panel kernels, or
+// dot kernels at few rows, on as many threads as libtorch has, with freed buffers reused as the pipeline does.
+static double SessionSeconds(Tensor x, Tensor w, int repeats)
+{
+    using var reuse = FreedBufferReuse.Begin();
+    using var noGrad = no_grad();
+    using var session = Forecast.Chronos.T5.Float32InferenceSession.Begin(ScalarType.Float32)
+        ?? throw new InvalidOperationException("The float32 inference kernels need AVX-512.");
+    using (session.Multiply(x, w)) { }
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < repeats; i++)
+        using (session.Multiply(x, w)) { }
+    return watch.Elapsed.TotalSeconds / repeats;
+}
+
 static void Probe()
 {
-    Console.WriteLine($"start {CurrentRssMiB():F0}");
+    Console.WriteLine($"start {CurrentRssMiB():F0} {Smaps()}");
     using var bolt = Models.Bolt(Models.BoltSmall, ScalarType.Float32);
     if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
         bolt.MaxBatchSize = chunk;
-    Console.WriteLine($"model {CurrentRssMiB():F0}");
+    Console.WriteLine($"model {CurrentRssMiB():F0} {Smaps()}");
     using var context = Models.RandomWalks(256);
     var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
     for (var i = 0; i < repeats; i++)
     {
         var w = Stopwatch.StartNew();
+        var allocated = GC.GetTotalAllocatedBytes(true);
         using (bolt.Predict(context, 64)) { }
+        Console.WriteLine($"allocated {(GC.GetTotalAllocatedBytes(true) - allocated) >> 10} KiB");
         // Gen-0 collections so far: managed wrapper objects of disposed tensors stay in RSS until the first one.
         Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} "
-            + $"live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount} gen0 {GC.CollectionCount(0)}");
+            + $"live {TorchSharp.DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount} gen0 {GC.CollectionCount(0)} {Smaps()}");
     }
     using var one = Models.RandomWalks(1);
     for (var i = 0; i < (repeats > 1 ? 5 : 0); i++)
@@ -239,6 +282,22 @@ static void ProbeT5()
 
 static string Ratio(double value, double? reference) =>
     reference is { } r ? (value / r).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "";
+
+static string Smaps()
+{
+    var totals = new Dictionary<string, long>();
+    var name = "";
+    foreach (var line in File.ReadLines("/proc/self/smaps"))
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length >= 5 && parts[0].Contains('-') && !line.StartsWith("Rss", StringComparison.Ordinal))
+            name = parts.Length > 5 ? Path.GetFileName(parts[5]) : "anon";
+        else if (parts[0] == "Rss:")
+            totals[name] = totals.GetValueOrDefault(name) + long.Parse(parts[1], CultureInfo.InvariantCulture);
+    }
+    return string.Join(" ", totals.Where(t => t.Value > 4096).OrderByDescending(t => t.Value).Select(t => $"{t.Key}={t.Value / 1024}"))
+        + $" managed={GC.GetTotalMemory(false) >> 20}";
+}
 
 static double PeakRssMiB() => StatusKiB("VmHWM:") / 1024.0;
 
