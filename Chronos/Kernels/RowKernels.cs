@@ -57,4 +57,15 @@ internal static unsafe class RowKernels
             values[j] = relu ? MathF.Max(v, 0f) : v;
         }
     }
+
+    /// <summary>target[i] += addend[i] for first ≤ i &lt; end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddInPlace(float* target, float* addend, long first, long end)
+    {
+        var i = first;
+        for (; i + 16 <= end; i += 16)
+            (Vector512.Load(target + i) + Vector512.Load(addend + i)).Store(target + i);
+        for (; i < end; i++)
+            target[i] += addend[i];
+    }
 }

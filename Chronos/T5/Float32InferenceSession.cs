@@ -86,6 +86,55 @@ internal sealed class Float32InferenceSession : IDisposable
         return output;
     }
 
+    /// <summary>
+    /// T5 attention (no 1/√d) of float32 queries (B, h, Lq, d) over keys (B, h, Lk, d) and values (B, h, Lk, dv) plus an
+    /// additive bias broadcastable to (B, h, Lq, Lk) → heads merged, (B, Lq, h·dv): every query row through
+    /// <see cref="AttentionKernels.OneQuery"/>, the (batch entry, head) pairs split over the threads. For Bolt's 33
+    /// positions this replaces libtorch's single-threaded fused kernel, the query scaling it needs and the copy that merges
+    /// the heads.
+    /// </summary>
+    public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    {
+        var (batch, heads, queryLength, size) = (queries.shape[0], queries.shape[1], queries.shape[2], (int)queries.shape[3]);
+        var (keyLength, valueSize) = ((int)keys.shape[2], (int)values.shape[3]);
+        var output = empty([batch, queryLength, heads * valueSize], dtype: ScalarType.Float32);
+        using var expanded = bias?.expand(batch, heads, queryLength, keyLength);
+        var q = new StridedTensor(queries);
+        var k = new StridedTensor(keys);
+        var v = new StridedTensor(values);
+        var b = expanded is null ? (StridedTensor?)null : new StridedTensor(expanded);
+        var o = new StridedTensor(output);
+        var pairs = batch * heads;
+        workers.ForEachPart((part, parts) =>
+        {
+            var scores = stackalloc float[keyLength];
+            for (var pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+            {
+                var (entry, head) = (pair / heads, pair % heads);
+                for (var row = 0; row < queryLength; row++)
+                    AttentionKernels.OneQuery(q.At(entry, head, row), k.At(entry, head, 0), k.Stride(2), v.At(entry, head, 0),
+                        v.Stride(2), b is { } bb ? bb.At(entry, head, row) : null, b?.Stride(3) ?? 0, keyLength, size,
+                        o.At(0, entry, row) + head * valueSize, scores);
+            }
+        });
+        return output;
+    }
+
+    /// <summary><c>target += addend</c> in place for float32 tensors of the same shape (residual sums), split over the threads.</summary>
+    public unsafe Tensor AddInPlace(Tensor target, Tensor addend)
+    {
+        using var contiguous = addend.contiguous();
+        var count = target.NumberOfElements;
+        fixed (byte* t = target.bytes)
+        fixed (byte* a = contiguous.bytes)
+        {
+            var (tAddress, aAddress) = ((nint)t, (nint)a);
+            workers.ForEachPart((part, parts) => RowKernels.AddInPlace((float*)tAddress, (float*)aAddress,
+                count * part / parts / 16 * 16, part == parts - 1 ? count : count * (part + 1) / parts / 16 * 16));
+        }
+        return target;
+    }
+
     /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>
     public unsafe Tensor RmsNorm(Tensor hidden, Tensor weight, double eps)
     {

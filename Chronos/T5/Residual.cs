@@ -10,5 +10,11 @@ namespace Forecast.Chronos.T5;
 internal static class Residual
 {
     public static Tensor Add(Tensor hidden, Tensor sublayerOutput) =>
-        is_grad_enabled() ? hidden + sublayerOutput : sublayerOutput.add_(hidden);
+        is_grad_enabled() ? hidden + sublayerOutput
+        : Float32InferenceSession.Current is { } session && IsPlainFloat32(hidden, sublayerOutput)
+            ? session.AddInPlace(sublayerOutput, hidden)
+            : sublayerOutput.add_(hidden);
+
+    private static bool IsPlainFloat32(Tensor a, Tensor b) =>
+        a.dtype == ScalarType.Float32 && b.dtype == ScalarType.Float32 && b.is_contiguous() && a.shape.SequenceEqual(b.shape);
 }

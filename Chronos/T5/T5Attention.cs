@@ -68,10 +68,12 @@ public sealed class T5Attention : nn.Module
     public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
     {
         using var scope = NewDisposeScope();
-        // Inside a packed generation call (float32 inference, no dropout) the session attends with its own kernels.
+        // Inside a packed generation call or a float32 inference session (no dropout) the session attends with its own kernels.
         var merged = PackedWeightDecoding.Current is { } decoding && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
             ? decoding.Attend(queries, keys, values, bias)
-            : MergeHeads(AttentionContext(queries, keys, values, bias));
+            : Float32InferenceSession.Current is { } session && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
+                ? session.Attend(queries, keys, values, bias)
+                : MergeHeads(AttentionContext(queries, keys, values, bias));
         return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
     }
 

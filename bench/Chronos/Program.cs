@@ -212,6 +212,8 @@ static void Probe()
     if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
         bolt.MaxBatchSize = chunk;
     Console.WriteLine($"model {CurrentRssMiB():F0} {Smaps()}");
+    FreedBufferReuse.ReturnFreePages();
+    Console.WriteLine($"trimmed {CurrentRssMiB():F0} {Smaps()}");
     using var context = Models.RandomWalks(256);
     var repeats = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPEATS"), out var r) ? r : 3;
     for (var i = 0; i < repeats; i++)
