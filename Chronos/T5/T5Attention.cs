@@ -115,6 +115,27 @@ public sealed class T5Attention : nn.Module
         return weights.matmul(values).MoveToOuterDisposeScope();   // (B, h, Lq, k)
     }
 
+    /// <summary>
+    /// Cross-attention of one query per batch entry, (B, 1, d) normed decoder states over (B, Le, d) encoder states with
+    /// the additive encoder mask (B, 1, 1, Le), without projecting the encoder states: per head, q·(W_k h) = (W_kᵀ q)·h
+    /// and Σⱼ pⱼ·W_v hⱼ = W_v (Σⱼ pⱼ hⱼ). Chronos-Bolt's single decoder step has one query per series, so projecting
+    /// its 33 encoder states to keys and values (2·33·d² multiply-adds per layer and series, an eighth of the model's
+    /// arithmetic) becomes 2·d² plus two (h × Le × d) products. The same sums in another order: equal up to float32
+    /// rounding. Float32 inference only (see T5Stack.Decode).
+    /// </summary>
+    public Tensor AttendThroughWeights(Tensor normed, Tensor encoderHidden, Tensor maskBias)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, heads, size, width) = (normed.shape[0], (long)config.NumHeads, (long)config.DKv, encoderHidden.shape[2]);
+        var queries = MixedPrecision.Dense(q, normed).view(batch, heads, size).transpose(0, 1);            // (h, B, d_kv)
+        var absorbed = queries.bmm(k.weight!.view(heads, size, width)).transpose(0, 1);                   // (B, h, d)
+        var scores = absorbed.bmm(encoderHidden.transpose(1, 2)) + maskBias.view(batch, 1, -1);           // (B, h, Le)
+        var mixed = scores.softmax(-1).bmm(encoderHidden).transpose(0, 1);                                // (h, B, d)
+        var context = mixed.bmm(v.weight!.view(heads, size, width).transpose(1, 2));                      // (h, B, d_kv)
+        var merged = context.transpose(0, 1).reshape(batch, 1, heads * size);
+        return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>
     public Tensor SelfAttend(Tensor hidden, Tensor? bias)
     {

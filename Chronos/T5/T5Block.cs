@@ -49,6 +49,18 @@ public sealed class T5Block : nn.Module
         return feedForward.forward(x).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Decoder block over one position per encoder row (Chronos-Bolt's decoder step, inference): self-attention of the
+    /// position to itself, cross-attention through the weights (<see cref="T5LayerCrossAttention.ForwardOnePosition"/>).
+    /// </summary>
+    public Tensor DecodeOnePosition(Tensor hidden, Tensor? selfBias, Tensor encoderHidden, Tensor crossMaskBias)
+    {
+        using var scope = NewDisposeScope();
+        var x = selfAttention.forward(hidden, selfBias);
+        x = crossAttention!.ForwardOnePosition(x, encoderHidden, crossMaskBias);
+        return feedForward.forward(x).MoveToOuterDisposeScope();
+    }
+
     /// <summary>One incremental decoder step with the block's cache.</summary>
     public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor selfBias, Tensor crossMaskBias)
     {

@@ -40,4 +40,15 @@ public sealed class T5LayerCrossAttention : nn.Module
         var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped), keys, values, maskBias);
         return Residual.Add(hidden, dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// <c>x + attn(norm(x), enc)</c> for one decoder position per encoder row (B, 1, d), attending through the key and
+    /// value weights instead of projected encoder states (<see cref="T5Attention.AttendThroughWeights"/>; inference).
+    /// </summary>
+    public Tensor ForwardOnePosition(Tensor hidden, Tensor encoderHidden, Tensor maskBias)
+    {
+        using var scope = NewDisposeScope();
+        var attended = EncDecAttention.AttendThroughWeights(layer_norm.forward(hidden), encoderHidden, maskBias);
+        return Residual.Add(hidden, attended).MoveToOuterDisposeScope();
+    }
 }

@@ -107,4 +107,27 @@ public class Float32InferenceSessionTests
 
         TensorAssert.Close(withSession, plain, "Bolt quantiles", rtol: 1e-4, atol: 1e-4);
     }
+
+    [Fact]
+    public void Cross_attention_through_the_weights_equals_attention_over_projected_encoder_states()
+    {
+        TorchRuntime.EnsureLoaded();
+        random.manual_seed(4);
+        using var attention = new T5Attention(new T5Config { DModel = 48, DKv = 16, NumHeads = 3, DFf = 64 }, hasRelativeAttentionBias: false);
+        attention.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(6);
+        var normed = randn([5, 1, 48], generator: generator);
+        var encoder = randn([5, 33, 48], generator: generator);
+        var mask = ones(5, 33);
+        mask[2, ..10] = 0;
+        var maskBias = T5Stack.ExtendedMask(mask, ScalarType.Float32);
+
+        var through = attention.AttendThroughWeights(normed, encoder, maskBias);
+        var projected = attention.Attend(attention.ProjectQueries(normed), attention.ProjectKeys(encoder),
+            attention.ProjectValues(encoder), maskBias);
+
+        TensorAssert.Close(through, projected, "cross-attention output", rtol: 1e-5, atol: 1e-5);
+    }
 }
