@@ -32,6 +32,9 @@ public sealed class T5Attention : nn.Module
     }
 
     public int HeadCount => config.NumHeads;
+
+    /// <summary>dtype of the projection weights (float32, or bfloat16 on the opt-in reduced-precision path).</summary>
+    public ScalarType WeightDType => q.weight!.dtype;
     public int HeadSize => config.DKv;
 
     /// <summary>
