@@ -5,17 +5,19 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.T5;
 
 /// <summary>
-/// For one float32 inference call with many rows per product (Chronos-Bolt: series × patches), every linear product on
-/// the calling thread runs through <see cref="PanelKernels"/>: each thread takes a share of the weight's 32-feature
-/// panels, packs one panel at a time into a buffer of its own (it stays in the L2 cache) and multiplies every row with
-/// it. <see cref="MixedPrecision.Dense"/> consults <see cref="Current"/>; outside a call nothing changes.
+/// One float32 inference call (Chronos-Bolt's <c>Predict</c> and <c>Embed</c>) in our own AVX-512 kernels, split over
+/// libtorch's thread count by helper threads: linear products (<see cref="PanelKernels"/> with each weight panel packed
+/// just before use, or <see cref="DotKernels"/> reading the weights in place up to <see cref="DotRowLimit"/> rows) with
+/// bias and relu applied as outputs are written, T5's RMS norm, residual sums and attention. <see cref="MixedPrecision"/>,
+/// <see cref="T5LayerNorm"/>, <see cref="Residual"/>, <see cref="T5Attention"/>, the feed-forward and Bolt's residual
+/// blocks consult <see cref="Current"/>; outside a session (training, bfloat16, no AVX-512) nothing changes.
 /// </summary>
 /// <remarks>
-/// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 120–160 GFLOP/s on two
-/// threads at Bolt's shapes (528 rows × 512 → 512/2048) against 170–200 GFLOP/s for these kernels, packing included
-/// (bench/Chronos <c>gemm</c>); at 16–33 rows MKL's repacking of the whole weight on every call costs as much again.
-/// The weights are never copied whole: a panel (in × 32 floats) is packed just before it is used, so memory does not
-/// grow. Element-wise work and attention run in libtorch on one thread meanwhile (see <see cref="WorkerLease"/>).
+/// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 110–180 GFLOP/s on two
+/// threads at Bolt's shapes against 175–215 GFLOP/s for these kernels, packing included, and at 33 rows 110–120 against
+/// 180–190 (bench/Chronos <c>gemm</c>; the FMA peak is ≈ 230). The weights are never copied whole, so memory does not
+/// grow. libtorch runs single-threaded meanwhile (<see cref="WorkerLease"/>): what is left to it (masks, embeddings,
+/// the bias of the decoder's cross-attention) is small.
 /// </remarks>
 internal sealed class Float32InferenceSession : IDisposable
 {
