@@ -28,8 +28,9 @@ public sealed class ChronosBoltPipeline : IDisposable
     /// Most series run through the network at once; larger batches are processed in chunks of this size. The
     /// activations of a chunk (dominated by rows × d_ff feed-forward buffers, rows = series × patches) are what peak
     /// memory adds to the weights, while matrix products keep their efficiency from about 16 series × 33 patches
-    /// (528 rows) on. Measured peak RSS of Bolt-small at 256 series: 371 MiB with 8, 378 with 16, 397–409 with 32,
-    /// 606 unchunked.
+    /// (528 rows) on. Measured with float32 Bolt-small at 256 series (bench/Chronos, BENCH_CHUNK): peak RSS 376 MiB and
+    /// 3.0 s with 8, 383–387 MiB and 2.3–2.7 s with 16, 397 with 24, 399–414 with 32 at the same speed as 16 within
+    /// the host's noise.
     /// </summary>
     public int MaxBatchSize { get; set; } = 16;
 

@@ -27,7 +27,8 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(x, hidden_layer.weight!))
+        if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(x, hidden_layer.weight!)
+            && Float32InferenceSession.IsKernelWeight(output_layer.weight!) && Float32InferenceSession.IsKernelWeight(residual_layer.weight!))
         {
             // Float32 inference: bias and relu are applied as the product's outputs are written.
             using var inner = session.Multiply(x, hidden_layer.weight!, hidden_layer.bias, relu: true);

@@ -44,10 +44,13 @@ internal sealed class Float32InferenceSession : IDisposable
             ? new Float32InferenceSession()
             : null;
 
-    /// <summary>True when <see cref="Multiply"/> takes these operands (float32, 2-D contiguous weight).</summary>
+    /// <summary>True when <see cref="Multiply"/> takes these operands (float32 input, a <see cref="IsKernelWeight"/> weight).</summary>
     public static bool Accepts(Tensor input, Tensor weight) =>
-        input.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32 && weight.dim() == 2 && weight.is_contiguous()
-        && input.shape[^1] == weight.shape[1];
+        input.dtype == ScalarType.Float32 && IsKernelWeight(weight) && input.shape[^1] == weight.shape[1];
+
+    /// <summary>True for a weight the kernels read in place: float32, 2-D, contiguous (as nn.Linear keeps it).</summary>
+    public static bool IsKernelWeight(Tensor weight) =>
+        weight.dtype == ScalarType.Float32 && weight.dim() == 2 && weight.is_contiguous();
 
     /// <summary>
     /// <c>input · weightᵀ (+ bias)</c>, then relu if asked, for float32 input (…, in), weight (out, in) and bias (out)

@@ -24,7 +24,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
     {
         // In a float32 inference call the relu is applied as the first product's outputs are written.
         if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(hidden, wi.weight!)
-            && wo.weight!.dtype == ScalarType.Float32)
+            && Float32InferenceSession.IsKernelWeight(wo.weight!))
         {
             using var inner = session.Multiply(hidden, wi.weight!, relu: true);
             return session.Multiply(inner, wo.weight!);
