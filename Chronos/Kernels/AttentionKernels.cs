@@ -40,6 +40,24 @@ internal static unsafe class AttentionKernels
     }
 
     /// <summary>
+    /// Every query row of (batch entry, head) pairs <paramref name="firstPair"/> … <paramref name="endPair"/>−1 through
+    /// <see cref="OneQuery"/>: queries q (B, h, Lq, d), keys k and values v (B, h, Lk, ·), an optional bias b expanded
+    /// to (B, h, Lq, Lk), and the heads merged into o (B, Lq, h·dv). <paramref name="scores"/> holds Lk floats.
+    /// </summary>
+    public static void AttendPairs(StridedTensor q, StridedTensor k, StridedTensor v, StridedTensor? b, StridedTensor o,
+        long heads, int queryLength, int keyLength, int size, int valueSize, long firstPair, long endPair, float* scores)
+    {
+        for (var pair = firstPair; pair < endPair; pair++)
+        {
+            var (entry, head) = (pair / heads, pair % heads);
+            for (var row = 0; row < queryLength; row++)
+                OneQuery(q.At(entry, head, row), k.At(entry, head, 0), k.Stride(2), v.At(entry, head, 0), v.Stride(2),
+                    b is { } bias ? bias.At(entry, head, row) : null, b?.Stride(3) ?? 0, keyLength, size,
+                    o.At(0, entry, row) + head * valueSize, scores);
+        }
+    }
+
+    /// <summary>
     /// values ← softmax(values) in place: exp(x − max) / Σ exp(x − max), as torch.softmax in float32 (masked entries
     /// at finfo.min become exactly 0).
     /// </summary>

@@ -113,14 +113,8 @@ internal sealed class Float32InferenceSession : IDisposable
         workers.ForEachPart((part, parts) =>
         {
             var scores = stackalloc float[keyLength];
-            for (var pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
-            {
-                var (entry, head) = (pair / heads, pair % heads);
-                for (var row = 0; row < queryLength; row++)
-                    AttentionKernels.OneQuery(q.At(entry, head, row), k.At(entry, head, 0), k.Stride(2), v.At(entry, head, 0),
-                        v.Stride(2), b is { } bb ? bb.At(entry, head, row) : null, b?.Stride(3) ?? 0, keyLength, size,
-                        o.At(0, entry, row) + head * valueSize, scores);
-            }
+            AttentionKernels.AttendPairs(q, k, v, b, o, heads, (int)queryLength, keyLength, size, valueSize,
+                pairs * part / parts, pairs * (part + 1) / parts, scores);
         });
         return output;
     }

@@ -114,17 +114,16 @@ internal sealed class PackedWeightDecoding : IDisposable
             var scratch = Scratch((long)queryLength * keyLength);
             fixed (float* scores = scratch)
             {
-                for (var pair = pairs * part / parts; pair < pairs * (part + 1) / parts; pair++)
+                var (firstPair, endPair) = (pairs * part / parts, pairs * (part + 1) / parts);
+                if (packedPairs is null)
+                {
+                    AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
+                    return;
+                }
+                for (var pair = firstPair; pair < endPair; pair++)
                 {
                     var (entry, head) = (pair / heads, pair % heads);
                     var target = o.At(0, entry, 0) + head * valueSize;
-                    if (packedPairs is null)
-                    {
-                        AttentionKernels.OneQuery(q.At(entry, head, 0), k.At(entry, head, 0), k.Stride(2),
-                            v.At(entry, head, 0), v.Stride(2), b is { } bb ? bb.At(entry, head, 0) : null,
-                            b?.Stride(3) ?? 0, keyLength, size, target, scores);
-                        continue;
-                    }
                     var (packedKeys, packedValues) = packedPairs.Get(pair);
                     packedKeys.Multiply(q.At(entry, head, 0), q.Stride(2), queryLength, scores, keyLength, 0, packedKeys.PanelCount);
                     for (var row = 0; row < queryLength; row++)
