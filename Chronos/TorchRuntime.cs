@@ -107,10 +107,9 @@ public static class TorchRuntime
             }
         }
         return "The native TorchSharp library could not be loaded: " + loaderMessage + Environment.NewLine
-            + "Forecast.Chronos ships libLibTorchSharp.so through its build (Chronos/build/Forecast.Chronos.Native.targets): "
-            + "on hosts whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build patches the copy in the output folder "
-            + "with a shim for std::ios_base_library_init(). Fix: install the build tools (apt-get install -y g++ patchelf), "
-            + "reference the Chronos project (not TorchSharp's native package directly) and rebuild; "
+            + "Forecast.Chronos ships libLibTorchSharp.so through its build (Chronos/build/Forecast.Chronos.Native.targets), "
+            + "with its GLIBCXX_3.4.32 requirement marked weak so that it loads on hosts whose libstdc++ lacks that version "
+            + "(Debian 12). Fix: reference the Chronos project (not TorchSharp's native package directly) and rebuild; "
             + "see docs/chronos.md#native-library.";
     }
 }

@@ -13,7 +13,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _app = new DashboardApp(runs);
-        if (File.Exists(Browser.ExecutablePath)) _browser = await Browser.LaunchAsync();
+        if (Browser.ExecutablePath is not null) _browser = await Browser.LaunchAsync();
     }
 
     public async Task DisposeAsync()
@@ -22,7 +22,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    [ChromiumFact]
+    [ChromiumFact, Trait("Requires", "chromium")]
     public async Task List_then_run_then_chart_then_leaderboard_then_start_a_run_and_see_it_complete()
     {
         var page = await _browser.NewPageAsync(_app.BaseAddress);
@@ -107,7 +107,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         (await Attribute(page.Locator("#forecast-chart"), "data-forecast-points")).Should().Be(6);
     }
 
-    [ChromiumFact]
+    [ChromiumFact, Trait("Requires", "chromium")]
     public async Task A_series_id_holding_a_script_tag_is_shown_as_text_and_never_runs()
     {
         var page = await _browser.NewPageAsync(_app.BaseAddress);
@@ -124,7 +124,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         await Browser.ScreenshotAsync(page, "6-script-id");
     }
 
-    [ChromiumFact]
+    [ChromiumFact, Trait("Requires", "chromium")]
     public async Task Thousands_of_series_are_paged_and_searched()
     {
         var page = await _browser.NewPageAsync(_app.BaseAddress);
