@@ -1,3 +1,5 @@
+using Forecast.Prophet.Rstan;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -374,32 +376,12 @@ public sealed partial class Prophet
             return new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(x0, cancellationToken);
         }
 
-        if (algorithm == OptimizerAlgorithm.Auto)
-        {
-            algorithm = objective.Data.T < 100 ? OptimizerAlgorithm.Newton : OptimizerAlgorithm.Lbfgs;
-        }
-
-        GradientFunction function = exact ? objective.Evaluate : new RstanObjective(objective.Data, FitOptions.EigenL1CacheBytes).Evaluate;
-        var newton = new StanNewton { MaxIterations = FitOptions.Iterations, RstanHessianScaling = !exact };
-        OptimizationResult stan;
-        if (algorithm == OptimizerAlgorithm.Newton)
-        {
-            stan = newton.Minimize(function, x0, cancellationToken);
-        }
-        else
-        {
-            stan = new StanLbfgs { MaxIterations = FitOptions.Iterations }.Minimize(function, x0, cancellationToken);
-            if (!stan.Succeeded && FitOptions.NewtonFallback)
-            {
-                // prophet: "Optimization terminated abnormally. Falling back to Newton." (R: return_code != 0)
-                stan = newton.Minimize(function, x0, cancellationToken) with { Algorithm = "LBFGS->Newton" };
-            }
-        }
-
         if (!exact)
         {
-            return stan;
+            return StanOptimizer.RunRCompatible(objective.Data, x0, FitOptions, cancellationToken);
         }
+
+        var stan = StanOptimizer.Run(objective.Evaluate, objective.Data.T, x0, FitOptions, rstanHessianScaling: false, cancellationToken);
 
         // Finish Stan's run at the exact mode from where it stopped (it treats |delta| as smooth and stalls at the
         // kinks): the same exact solvers as the default path, started at Stan's point.

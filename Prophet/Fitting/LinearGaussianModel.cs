@@ -10,7 +10,7 @@ namespace Forecast.Prophet;
 /// <see cref="Solve"/> finds the exact MAP by alternating the closed-form sigma_obs update with an exact
 /// orthant-wise Newton (active-set) solve of the L1-penalised quadratic in θ.
 /// </summary>
-public sealed class LinearGaussianModel
+internal sealed class LinearGaussianModel
 {
     private readonly int _s;
     private readonly int _k;

@@ -1,7 +1,7 @@
 namespace Forecast.Prophet;
 
 /// <summary>Function to minimise: returns f(x) and writes its gradient; non-finite values mean "cannot evaluate here".</summary>
-public delegate double GradientFunction(ReadOnlySpan<double> x, Span<double> gradient);
+internal delegate double GradientFunction(ReadOnlySpan<double> x, Span<double> gradient);
 
 /// <summary>
 /// Outcome of an optimiser run. <see cref="ReturnCode"/> follows Stan's termination codes

@@ -7,7 +7,7 @@ namespace Forecast.Prophet;
 /// <c>piecewise_logistic</c>, <c>flat_trend</c>; spec §11 step 2). Changepoints must be sorted ascending; rates
 /// and offsets accumulate in changepoint order as R prophet's loops do.
 /// </summary>
-public static class PiecewiseTrend
+internal static class PiecewiseTrend
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double[] Linear(ReadOnlySpan<double> t, double k, double m, ReadOnlySpan<double> deltas, ReadOnlySpan<double> changepointsT)

@@ -8,7 +8,7 @@ namespace Forecast.Prophet;
 /// <see cref="Evaluate"/> returns f = -L and its analytic gradient in the unconstrained vector
 /// [k, m, delta[S], u, beta[K]]. Allocation-free after construction; one instance per thread.
 /// </summary>
-public sealed class ProphetObjective
+internal sealed class ProphetObjective
 {
     private readonly ProphetStanData _data;
     private readonly int[] _firstActiveRow; // rows i >= _firstActiveRow[j] have t_i >= t_change[j] (A[i, j] = 1)

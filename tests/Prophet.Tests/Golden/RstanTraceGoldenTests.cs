@@ -1,3 +1,4 @@
+using Forecast.Prophet.Rstan;
 using Xunit.Abstractions;
 
 namespace Forecast.Prophet.Tests.Golden;

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// The floating-point operation order of the Eigen 3.3.9 kernels (RcppEigen 0.3.3.9.3, the version rstan 2.21 and

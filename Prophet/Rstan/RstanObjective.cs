@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// prophet.stan's objective f = -log_prob (propto, no Jacobian, sigma_obs = exp(u)) and its gradient computed with
@@ -19,7 +19,7 @@ namespace Forecast.Prophet;
 /// only which adjoint a product adds to, which is reproduced. Errors Stan raises (a NaN or infinite mean, a
 /// non-positive scale) become a NaN objective, which the optimisers treat as a failed evaluation as Stan does.
 /// </remarks>
-public sealed class RstanObjective
+internal sealed class RstanObjective
 {
     private readonly ProphetStanData _data;
     private readonly StanChangepointMatrix _a;

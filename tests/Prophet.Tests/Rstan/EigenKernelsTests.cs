@@ -1,4 +1,6 @@
-namespace Forecast.Prophet.Tests.Fitting;
+using Forecast.Prophet.Rstan;
+
+namespace Forecast.Prophet.Tests.Rstan;
 
 /// <summary>The operation orders of Eigen 3.3.9 (SSE2) that rstan's sums follow.</summary>
 public sealed class EigenKernelsTests

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// prophet.stan's changepoint matrix A (transformed data get_changepoint_matrix: A[i, j] = 1 when t_i ≥ t_change_j)

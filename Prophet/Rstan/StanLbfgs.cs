@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// Stan's L-BFGS optimiser (stan/optimization/bfgs.hpp <c>BFGSMinimizer::step</c>, bfgs_linesearch.hpp
@@ -9,7 +9,7 @@ namespace Forecast.Prophet;
 /// the C++'s operation order, so with rstan's own arithmetic for the objective (<see cref="RstanObjective"/>) the
 /// iterations are rstan's, bit for bit.
 /// </summary>
-public sealed class StanLbfgs
+internal sealed class StanLbfgs
 {
     public int HistorySize { get; init; } = 5;
     public double InitAlpha { get; init; } = 1e-3;

@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// Stan's Newton optimiser (stan/optimization/newton.hpp <c>newton_step</c>, services/optimize/newton.hpp), which
@@ -17,7 +17,7 @@ namespace Forecast.Prophet;
 /// matrix–vector products are Eigen's, operation for operation (<see cref="SymmetricEigen"/>,
 /// <see cref="EigenKernels"/>), so with <see cref="RstanObjective"/> the iterations are rstan's.
 /// </remarks>
-public sealed class StanNewton
+internal sealed class StanNewton
 {
     public int MaxIterations { get; init; } = 10000;
 

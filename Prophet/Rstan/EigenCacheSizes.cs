@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// The L1 data cache size Eigen 3.3.9 reads from CPUID (Eigen/src/Core/util/Memory.h queryCacheSizes: Intel leaf 4

@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// The limited-memory inverse-Hessian approximation (stan/optimization/lbfgs_update.hpp <c>LBFGSUpdate</c>): a

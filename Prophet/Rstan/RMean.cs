@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// R's <c>mean()</c> of doubles (src/main/summary.c): the sum in long double, divided by n, then one refinement

@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// Eigen 3.3.9's <c>SelfAdjointEigenSolver&lt;MatrixXd&gt;</c>, which Stan's Newton step uses, with its exact

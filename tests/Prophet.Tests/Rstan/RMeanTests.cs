@@ -1,4 +1,6 @@
-namespace Forecast.Prophet.Tests.Fitting;
+using Forecast.Prophet.Rstan;
+
+namespace Forecast.Prophet.Tests.Rstan;
 
 /// <summary>R's mean() in long double (R prophet's flat-growth init) and the x87 arithmetic under it.</summary>
 public sealed class RMeanTests

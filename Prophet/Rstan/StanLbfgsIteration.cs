@@ -1,4 +1,4 @@
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// One L-BFGS iteration as rstan's verbose output reports it (stan/services/optimize/lbfgs.hpp): the log posterior
@@ -6,7 +6,7 @@ namespace Forecast.Prophet;
 /// guess alpha0 of the line search, the number of gradient evaluations so far, the note ("LS failed, Hessian reset")
 /// and the termination code (0 = continue; see <see cref="OptimizationResult"/>).
 /// </summary>
-public sealed record StanLbfgsIteration(
+internal sealed record StanLbfgsIteration(
     int Iteration,
     double LogPosterior,
     double StepNorm,

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Forecast.Prophet;
+namespace Forecast.Prophet.Rstan;
 
 /// <summary>
 /// The x87 80-bit "long double" (64-bit significand, round to nearest even) that R's <c>mean()</c> accumulates in on
