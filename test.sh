@@ -9,8 +9,8 @@ fi
 log=$(mktemp)
 dotnet test Forecast.sln -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# dotnet test prints one "Passed!/Failed! - Failed: a, Passed: b, Skipped: c, Total: d" line per test assembly.
-awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { failed += $2; passed += $4; skipped += $6 }
+# dotnet test prints one "Passed!/Failed!/Skipped! - Failed: a, Passed: b, Skipped: c, Total: d" line per test assembly.
+awk -F'[:,]' '/(Passed|Failed|Skipped)! +- +Failed:/ { failed += $2; passed += $4; skipped += $6 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
 rm -f "$log"
 exit "$status"
