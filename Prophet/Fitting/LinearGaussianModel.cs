@@ -7,9 +7,15 @@ namespace Forecast.Prophet;
 /// is linear in θ = [k, m, delta, beta]: mu = Z·θ with Z = [t, 1, A∘(t - t_change), X] (prophet.stan linear_trend /
 /// flat_trend). The sum of squares then needs only the Gram matrix: ||y - Zθ||² = y'y - 2θ'Z'y + θ'Z'Zθ, so after
 /// one O(T·p²) pass every evaluation costs O(p²) instead of O(T·K), and the exact Hessian is available.
-/// <see cref="Solve"/> finds the exact MAP by alternating the closed-form sigma_obs update with an exact
-/// orthant-wise Newton (active-set) solve of the L1-penalised quadratic in θ.
 /// </summary>
+/// <remarks>
+/// With w = 1/sigma_obs² the negative log posterior is f(θ, w) = (w/2)·ss(θ) + R(θ) - (n/2)·ln w + 2/w, where
+/// R(θ) = ½θ'Pθ + λ·|delta|₁ holds the priors. For fixed w it is convex in θ (a penalised least squares); jointly it is
+/// not, which is why alternating between θ and sigma_obs can stop at a local optimum. <see cref="Solve"/> therefore
+/// minimises the profile g(w) = h(w) - (n/2)·ln w + 2/w with h(w) = min_θ (w/2)·ss(θ) + R(θ) globally
+/// (<see cref="NoiseProfileSearch"/>): h is a minimum of functions affine in w, so it is concave, and between two
+/// evaluated precisions it lies above its chord, which bounds g from below on every interval.
+/// </remarks>
 internal sealed class LinearGaussianModel
 {
     private readonly int _s;
@@ -21,7 +27,8 @@ internal sealed class LinearGaussianModel
     private readonly double _yy;
     private readonly double[] _prior; // diagonal Gaussian prior precision per θ entry
     private readonly double _lambda; // 1 / tau on delta entries
-    private readonly double[] _gTheta;
+    private readonly double[] _hessian;
+    private readonly double[] _rhs;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LinearGaussianModel(ProphetStanData data)
@@ -38,8 +45,9 @@ internal sealed class LinearGaussianModel
         _lambda = 1.0 / data.Tau;
         _gram = new double[_p * _p];
         _zy = new double[_p];
-        _gTheta = new double[_p];
         _prior = new double[_p];
+        _hessian = new double[_p * _p];
+        _rhs = new double[_p];
         _prior[0] = 1.0 / 25.0; // k ~ normal(0, 5)
         _prior[1] = 1.0 / 25.0; // m ~ normal(0, 5)
         for (var j = 0; j < _k; j++)
@@ -88,12 +96,22 @@ internal sealed class LinearGaussianModel
         _yy = yy;
     }
 
+    /// <summary>Number of observations (T).</summary>
+    public int Rows => _n;
+
+    /// <summary>Length of θ = [k, m, delta, beta].</summary>
+    public int Dimension => _p;
+
+    /// <summary>y'y of the scaled history.</summary>
+    public double SumOfSquaredY => _yy;
+
     /// <summary>True when the mean is linear in the parameters: linear/flat growth and no multiplicative column.</summary>
     public static bool IsApplicable(ProphetStanData data) => data.TrendIndicator != 1 && data.SM.All(v => v == 0);
 
     /// <summary>
-    /// The exact MAP from <paramref name="start"/> (unconstrained layout [k, m, delta, log sigma, beta]).
-    /// Deterministic; returns f = -L at the optimum.
+    /// The exact MAP (unconstrained layout [k, m, delta, log sigma, beta]), global over sigma_obs: the local optimum
+    /// reached from <paramref name="start"/> is the incumbent of <see cref="NoiseProfileSearch"/>, which either proves
+    /// that no precision does better or moves to the better basin. Deterministic; returns f = -L at the optimum.
     /// </summary>
     public OptimizationResult Solve(double[] start, CancellationToken cancellationToken = default)
     {
@@ -102,65 +120,63 @@ internal sealed class LinearGaussianModel
         theta[1] = start[1];
         Array.Copy(start, 2, theta, 2, _s);
         Array.Copy(start, 3 + _s, theta, 2 + _s, _k);
-        var sigma2 = ProphetObjective.SigmaSquaredGiven(SumOfSquares(theta), _n);
-        var hessian = new double[_p * _p];
-        var rhs = new double[_p];
-        var previous = double.PositiveInfinity;
-        var iterations = 0;
-        for (var outer = 0; outer < 200; outer++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var a = 0; a < _p; a++)
-            {
-                for (var b = 0; b < _p; b++)
-                {
-                    hessian[(a * _p) + b] = _gram[(a * _p) + b] / sigma2;
-                }
-
-                // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
-                hessian[(a * _p) + a] += _prior[a] + (1e-12 * (1 + hessian[(a * _p) + a]));
-                rhs[a] = _zy[a] / sigma2;
-            }
-
-            iterations += L1QuadraticSolver.Solve(hessian, rhs, theta, 2, _s, _lambda);
-            sigma2 = ProphetObjective.SigmaSquaredGiven(SumOfSquares(theta), _n);
-            var value = Value(theta, sigma2);
-            if (previous - value <= 1e-15 * Math.Max(1.0, Math.Abs(value)))
-            {
-                break;
-            }
-
-            previous = value;
-        }
+        var search = new NoiseProfileSearch(this);
+        var result = search.Run(theta, 1.0 / Math.Exp(2 * start[2 + _s]), cancellationToken);
 
         var x = new double[3 + _s + _k];
-        x[0] = theta[0];
-        x[1] = theta[1];
-        Array.Copy(theta, 2, x, 2, _s);
-        x[2 + _s] = 0.5 * Math.Log(sigma2);
-        Array.Copy(theta, 2 + _s, x, 3 + _s, _k);
-        return new OptimizationResult(x, Value(theta, sigma2), 0, iterations, "ExactL1Newton");
+        x[0] = result.Theta[0];
+        x[1] = result.Theta[1];
+        Array.Copy(result.Theta, 2, x, 2, _s);
+        x[2 + _s] = -0.5 * Math.Log(result.Precision);
+        Array.Copy(result.Theta, 2 + _s, x, 3 + _s, _k);
+        return new OptimizationResult(x, result.Value, 0, result.Solves, "ExactL1Newton")
+        {
+            ProfileEvaluations = result.ProfileEvaluations,
+            GlobalGap = result.Gap,
+        };
     }
 
-    private double SumOfSquares(double[] theta)
+    /// <summary>
+    /// h(w) = min_θ (w/2)·ss(θ) + R(θ): solves the L1-penalised quadratic at precision <paramref name="w"/> from the
+    /// warm start <paramref name="theta"/> (overwritten with the minimiser) and returns h with ss(θ).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public (double H, double SumOfSquares, int Solves) Profile(double w, double[] theta)
     {
-        var ss = _yy;
-        for (var a = 0; a < _p; a++)
+        if (w == 0)
         {
-            var gt = VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta);
-
-            _gTheta[a] = gt;
-            ss += (theta[a] * gt) - (2.0 * _zy[a] * theta[a]);
+            Array.Clear(theta);
+            return (0.0, _yy, 0);
         }
 
-        return Math.Max(ss, 0.0);
+        for (var a = 0; a < _p; a++)
+        {
+            for (var b = 0; b < _p; b++)
+            {
+                _hessian[(a * _p) + b] = _gram[(a * _p) + b] * w;
+            }
+
+            // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
+            _hessian[(a * _p) + a] += _prior[a] + (1e-12 * (1 + _hessian[(a * _p) + a]));
+            _rhs[a] = _zy[a] * w;
+        }
+
+        var solves = L1QuadraticSolver.Solve(_hessian, _rhs, theta, 2, _s, _lambda);
+        var ss = SumOfSquares(theta);
+        return ((0.5 * w * ss) + Penalty(theta), ss, solves);
     }
 
-    /// <summary>f = -L (prophet.stan, constants dropped) at θ and sigma².</summary>
-    private double Value(double[] theta, double sigma2)
+    /// <summary>The precision that minimises f for a fixed θ with sum of squares <paramref name="ss"/>.</summary>
+    public double PrecisionGiven(double ss) => 1.0 / ProphetObjective.SigmaSquaredGiven(ss, _n);
+
+    /// <summary>f = -L (prophet.stan, constants dropped) at θ and precision w, from h-style parts.</summary>
+    public double Value(double w, double ss, double[] theta) =>
+        (0.5 * w * ss) + Penalty(theta) - (0.5 * _n * Math.Log(w)) + (2.0 / w);
+
+    /// <summary>R(θ) = ½θ'Pθ + λ·|delta|₁: the priors of k, m, beta and delta.</summary>
+    private double Penalty(double[] theta)
     {
-        var ss = SumOfSquares(theta);
-        var value = (2.0 * sigma2) + (0.5 * _n * Math.Log(sigma2)) + (ss / (2.0 * sigma2));
+        var value = 0.0;
         for (var a = 0; a < _p; a++)
         {
             value += 0.5 * _prior[a] * theta[a] * theta[a];
@@ -172,5 +188,17 @@ internal sealed class LinearGaussianModel
         }
 
         return value;
+    }
+
+    private double SumOfSquares(double[] theta)
+    {
+        var ss = _yy;
+        for (var a = 0; a < _p; a++)
+        {
+            var gt = VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta);
+            ss += (theta[a] * gt) - (2.0 * _zy[a] * theta[a]);
+        }
+
+        return Math.Max(ss, 0.0);
     }
 }

@@ -1,0 +1,196 @@
+namespace Forecast.Prophet;
+
+/// <summary>
+/// Global minimisation of the profile g(w) = h(w) - (n/2)·ln w + 2/w over the noise precision w = 1/sigma_obs² for a
+/// <see cref="LinearGaussianModel"/>, by branch and bound. h(w) = min_θ (w/2)·ss(θ) + R(θ) is exact at every
+/// evaluated w (a convex problem, <see cref="L1QuadraticSolver"/>) and concave in w (a minimum of affine functions of
+/// w), so on an interval [a, b] between evaluated precisions h lies above its chord, and
+/// g(w) ≥ chord(w) - (n/2)·ln w + 2/w, a convex function whose minimum over [a, b] bounds g there. The search splits
+/// the interval with the lowest bound until every bound is within the tolerance of the best value found, which is
+/// then the global minimum over w ∈ (0, w_max] (and so over sigma_obs ≥ its floor) up to that tolerance.
+/// The incumbent is always a local optimum of the joint problem (alternating θ and the closed-form sigma_obs until
+/// f stops decreasing), so the result satisfies the first-order conditions in every parameter.
+/// </summary>
+internal sealed class NoiseProfileSearch(LinearGaussianModel model)
+{
+    /// <summary>Relative tolerance of the certificate: no sigma_obs gives a log posterior higher by more than this.</summary>
+    public const double RelativeTolerance = 1e-9;
+
+    /// <summary>
+    /// sigma_obs² is searched down to this fraction of mean(y²) of the scaled history: below it the sum of squares
+    /// from the Gram matrix has lost its digits to cancellation, and a model that reproduces the data that closely
+    /// has no noise left to estimate.
+    /// </summary>
+    public const double VarianceFloor = 1e-12;
+
+    private const int MaxProfileEvaluations = 400;
+
+    private readonly List<Point> _points = [];
+    private int _solves;
+    private int _evaluations;
+
+    /// <summary>Outcome: θ, precision and f = -L of the best local optimum; the certified gap; whether it sits at the floor.</summary>
+    public sealed record Result(double[] Theta, double Precision, double Value, int Solves, int ProfileEvaluations, double Gap, bool AtFloor);
+
+    public Result Run(double[] theta, double startPrecision, CancellationToken cancellationToken)
+    {
+        var n = model.Rows;
+        var maxPrecision = n / (VarianceFloor * Math.Max(model.SumOfSquaredY, double.Epsilon));
+        var best = Alternate(theta, Math.Clamp(startPrecision, 1e-300, maxPrecision), maxPrecision, cancellationToken);
+
+        _points.Add(new Point(0, 0, model.SumOfSquaredY, new double[model.Dimension], double.PositiveInfinity));
+        Insert(best.Point);
+        var anchor = best.Point.W;
+        foreach (var offset in (ReadOnlySpan<double>)[-0.3, -0.03, -0.003, 0.003, 0.03, 0.3])
+        {
+            Evaluate(Math.Min(anchor * Math.Exp(offset), maxPrecision), cancellationToken);
+        }
+
+        if (_points[^1].W < maxPrecision)
+        {
+            Evaluate(maxPrecision, cancellationToken);
+        }
+
+        var gap = double.PositiveInfinity;
+        while (_evaluations < MaxProfileEvaluations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var tolerance = RelativeTolerance * Math.Max(1.0, Math.Abs(best.Value));
+            var (lowest, at, split) = LowestBound();
+            gap = Math.Max(0.0, best.Value - lowest);
+            if (lowest >= best.Value - tolerance)
+            {
+                break;
+            }
+
+            var point = Evaluate(split, cancellationToken, near: at);
+            if (point.G < best.Value - tolerance)
+            {
+                // A better basin: descend to its local optimum and make it the incumbent.
+                var local = Alternate((double[])point.Theta.Clone(), point.W, maxPrecision, cancellationToken);
+                Insert(local.Point);
+                if (local.Value < best.Value)
+                {
+                    best = local;
+                }
+            }
+        }
+
+        return new Result(best.Theta, best.Precision, best.Value, _solves, _evaluations, gap, best.Precision >= maxPrecision);
+    }
+
+    /// <summary>
+    /// The local optimum from (θ, w): θ's exact minimiser at w, then sigma_obs's closed form for that θ, until f stops
+    /// decreasing (each half-step can only lower f).
+    /// </summary>
+    private Local Alternate(double[] theta, double w, double maxPrecision, CancellationToken cancellationToken)
+    {
+        var previous = double.PositiveInfinity;
+        Point point = null!;
+        var value = double.PositiveInfinity;
+        var next = w;
+        for (var iteration = 0; iteration < 500; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (h, ss, solves) = model.Profile(w, theta);
+            _solves += solves;
+            _evaluations++;
+            point = new Point(w, h, ss, (double[])theta.Clone(), G(w, h));
+            next = Math.Min(model.PrecisionGiven(ss), maxPrecision);
+            value = model.Value(next, ss, theta);
+            if (previous - value <= 1e-15 * Math.Max(1.0, Math.Abs(value)))
+            {
+                break;
+            }
+
+            previous = value;
+            w = next;
+        }
+
+        return new Local((double[])theta.Clone(), next, value, point);
+    }
+
+    private Point Evaluate(double w, CancellationToken cancellationToken, int near = -1)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var index = _points.FindIndex(p => p.W >= w);
+        if (index >= 0 && _points[index].W == w)
+        {
+            return _points[index];
+        }
+
+        // Warm start from the evaluated neighbour closest in log precision.
+        var warm = near >= 0 ? Closer(near, w) : index < 0 ? _points[^1] : index == 0 ? _points[0] : Closer(index - 1, w);
+        var theta = (double[])warm.Theta.Clone();
+        var (h, ss, solves) = model.Profile(w, theta);
+        _solves += solves;
+        _evaluations++;
+        var point = new Point(w, h, ss, theta, G(w, h));
+        Insert(point);
+        return point;
+    }
+
+    private Point Closer(int left, double w)
+    {
+        var a = _points[left];
+        if (left + 1 >= _points.Count)
+        {
+            return a;
+        }
+
+        var b = _points[left + 1];
+        return a.W == 0 || Math.Log(w / a.W) > Math.Log(b.W / w) ? b : a;
+    }
+
+    private void Insert(Point point)
+    {
+        var index = _points.FindIndex(p => p.W >= point.W);
+        if (index < 0)
+        {
+            _points.Add(point);
+        }
+        else if (_points[index].W == point.W)
+        {
+            _points[index] = point;
+        }
+        else
+        {
+            _points.Insert(index, point);
+        }
+    }
+
+    /// <summary>The lowest lower bound of g over the intervals between evaluated precisions, its interval and split point.</summary>
+    private (double Bound, int Interval, double Split) LowestBound()
+    {
+        var n = model.Rows;
+        var lowest = double.PositiveInfinity;
+        var at = -1;
+        var split = 0.0;
+        for (var i = 0; i + 1 < _points.Count; i++)
+        {
+            var a = _points[i];
+            var b = _points[i + 1];
+            var slope = Math.Max(0.0, (b.H - a.H) / (b.W - a.W));
+            // chord(w) - (n/2) ln w + 2/w is convex; its stationary point solves slope·w² - (n/2)·w - 2 = 0.
+            var stationary = slope > 0 ? ((0.5 * n) + Math.Sqrt((0.25 * n * n) + (8 * slope))) / (2 * slope) : double.PositiveInfinity;
+            var w = Math.Clamp(stationary, a.W, b.W);
+            var bound = w == 0 ? double.PositiveInfinity : a.H + (slope * (w - a.W)) - (0.5 * n * Math.Log(w)) + (2.0 / w);
+            if (bound < lowest)
+            {
+                lowest = bound;
+                at = i;
+                split = a.W == 0
+                    ? Math.Clamp(w, 0.01 * b.W, 0.5 * b.W)
+                    : b.W > 4 * a.W ? Math.Sqrt(a.W * b.W) : Math.Clamp(w, a.W + (0.1 * (b.W - a.W)), b.W - (0.1 * (b.W - a.W)));
+            }
+        }
+
+        return (lowest, at, split);
+    }
+
+    private double G(double w, double h) => h - (0.5 * model.Rows * Math.Log(w)) + (2.0 / w);
+
+    private sealed record Point(double W, double H, double Ss, double[] Theta, double G);
+
+    private sealed record Local(double[] Theta, double Precision, double Value, Point Point);
+}
