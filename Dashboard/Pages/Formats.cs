@@ -16,7 +16,16 @@ public static class Formats
 
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
-    /// <summary>A CSS class for a ratio to seasonal naive: better (below 1) or worse.</summary>
+    /// <summary>
+    /// A CSS class for a ratio to seasonal naive of an error metric: better (below 1) or worse. Metrics where lower is
+    /// not better (coverage: the share of actuals inside the interval, good when near its nominal level) get none.
+    /// </summary>
     public static string RatioClass(IReadOnlyDictionary<string, double> ratios, string key) =>
-        ratios.TryGetValue(key, out double v) && double.IsFinite(v) ? (v < 1 ? "better" : v > 1 ? "worse" : "") : "";
+        LowerIsBetter(key) && ratios.TryGetValue(key, out double v) ? RatioClass(v) : "";
+
+    /// <summary>A CSS class for a ratio of error metrics (MASE, WQL, ...): better below 1, worse above.</summary>
+    public static string RatioClass(double ratio) =>
+        double.IsFinite(ratio) ? (ratio < 1 ? "better" : ratio > 1 ? "worse" : "") : "";
+
+    private static bool LowerIsBetter(string metric) => !metric.StartsWith(Forecast.Core.Evaluation.MetricNames.Coverage, StringComparison.Ordinal);
 }

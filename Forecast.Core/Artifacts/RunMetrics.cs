@@ -25,6 +25,9 @@ public sealed class RunEvaluationSettings
     public string SeasonLength { get; set; } = "";
 
     public List<double> Quantiles { get; set; } = [];
+
+    /// <summary>The SHA-256 of the data file the run was scored on (empty in runs written before it was recorded).</summary>
+    public string DataSha256 { get; set; } = "";
 }
 
 /// <summary>The <c>dataset:</c> block: the model's metrics, seasonal naive's, and model / seasonal naive.</summary>

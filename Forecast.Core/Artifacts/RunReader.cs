@@ -75,7 +75,8 @@ public sealed class RunReader(IArtifactStore store)
             metrics.Dataset.Name.Length > 0 ? metrics.Dataset.Name : Path.GetFileNameWithoutExtension(config.Data.Path),
             metrics.Dataset.Model.Length > 0 ? metrics.Dataset.Model : config.Model.Name,
             metrics.Dataset.Series, metrics.Evaluation.Mode, metrics.Evaluation.Horizon, metrics.Evaluation.Windows,
-            metrics.Dataset.Metrics, metrics.Dataset.RelativeToSeasonalNaive, manifest.Files.Count);
+            metrics.Dataset.Metrics, metrics.Dataset.RelativeToSeasonalNaive, manifest.Files.Count,
+            metrics.Evaluation.DataSha256, metrics.Evaluation.Step);
         _summaries[runId] = summary;
         return summary;
     }

@@ -7,7 +7,9 @@ namespace Forecast.Core.Evaluation;
 /// </summary>
 public static class MetricsReport
 {
-    public static Dictionary<string, object?> Build(EvaluationOptions options, ModelScore model, ModelScore seasonalNaive)
+    /// <param name="dataSha256">The SHA-256 of the data file (data_fingerprint.yaml): with the evaluation settings it
+    /// says which runs are comparable (<see cref="EvaluationSetup"/>); empty when unknown.</param>
+    public static Dictionary<string, object?> Build(EvaluationOptions options, ModelScore model, ModelScore seasonalNaive, string dataSha256 = "")
     {
         var datasetRatios = RelativeScores.Ratios(model.Dataset.Metrics, seasonalNaive.Dataset.Metrics);
         var baselineById = seasonalNaive.PerSeries.ToDictionary(s => s.SeriesId);
@@ -26,6 +28,7 @@ public static class MetricsReport
                 ["season_length"] = options.SeasonLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "per series frequency",
                 ["quantiles"] = options.Quantiles,
                 ["point_forecast"] = options.PointForecast.ToString().ToLowerInvariant(),
+                ["data_sha256"] = dataSha256,
             },
             ["dataset"] = new Dictionary<string, object?>
             {

@@ -1,6 +1,7 @@
 using Forecast.Core.Cleaning;
 using Forecast.Core.Data;
 using Forecast.Core.Eda;
+using Forecast.Core.Models;
 using Forecast.Core.Evaluation;
 using Forecast.Core.Plots;
 using Forecast.Core.Series;
@@ -166,7 +167,20 @@ public static class ConfigLoader
         if (create is null && name.Length > 0 && registry.TryGet(name, out var selected))
             create = selected.Configure(s.Section(name)); // no section given: the model's defaults
         s.Finish();
-        return new ModelSelection(name, create ?? (_ => throw new InvalidOperationException("The model configuration is invalid.")));
+        return new ModelSelection(name, create ?? (_ => throw new InvalidOperationException("The model configuration is invalid.")))
+        {
+            Identity = IdentityOf(name, s.Resolved),
+        };
+    }
+
+    /// <summary>
+    /// name[/variant][@checkpoint] from the resolved model section: any model whose options have <c>variant</c> or
+    /// <c>checkpoint</c> keys is told apart by them (Chronos: chronos/bolt@amazon/chronos-bolt-small).
+    /// </summary>
+    private static ModelIdentity IdentityOf(string name, IReadOnlyDictionary<string, object?> model)
+    {
+        if (!model.TryGetValue(name, out var section) || section is not IReadOnlyDictionary<string, object?> options) return new ModelIdentity(name);
+        return new ModelIdentity(name, options.GetValueOrDefault("variant") as string, options.GetValueOrDefault("checkpoint") as string);
     }
 
     private static EvaluationOptions ReadEvaluation(ConfigSection s, ConfigSection root)

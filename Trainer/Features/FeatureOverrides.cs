@@ -57,7 +57,10 @@ public static class FeatureOverrides
         return config with
         {
             Model = new ModelSelection(name, context =>
-                new ModelRouter(name, features, config.Model.Name, model => TrainerTelemetry.Instrument(selections[model].Create(context with { FineTuning = fineTuningFlag ?? context.FineTuning })))),
+                new ModelRouter(name, features, config.Model.Name, model => TrainerTelemetry.Instrument(selections[model].Create(context with { FineTuning = fineTuningFlag ?? context.FineTuning }))))
+            {
+                Identity = Core.Models.ModelIdentity.Routed(selections.Values.Select(s => s.Identity)),
+            },
         };
     }
 }

@@ -25,13 +25,15 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
 {
     private readonly IArtifactStore _store = new InstrumentedArtifactStore(store ?? new LocalFolderArtifactStore(config.Run.Output));
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly string _model = config.Model.Identity.ToString();
+    private string _dataSha256 = "";
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var writer = new RunWriter(_store, variant?.RunId ?? RunIds.New(config.Run.Name, _clock.GetUtcNow().UtcDateTime), _clock);
         using var activity = TrainerTelemetry.Source.StartActivity("run");
         activity?.SetTag(TrainerTelemetry.RunIdTag, writer.RunId);
-        activity?.SetTag(TrainerTelemetry.ModelTag, config.Model.Name);
+        activity?.SetTag(TrainerTelemetry.ModelTag, _model);
         try
         {
             await WriteConfigAsync(writer, cancellationToken);
@@ -74,14 +76,14 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         await variant!.BeforeCommitAsync(writer, cancellationToken);
         var manifest = await writer.CommitAsync(cancellationToken);
         log.Info($"Run {writer.RunId} committed with no series: {manifest.Files.Count} files in {writer.Location}");
-        var empty = new DatasetScore(Path.GetFileNameWithoutExtension(config.Data.Path), config.Model.Name, 0, 0, new Dictionary<string, double>());
+        var empty = new DatasetScore(Path.GetFileNameWithoutExtension(config.Data.Path), _model, 0, 0, new Dictionary<string, double>());
         return new RunResult(writer.RunId, writer.Location, manifest, empty, empty with { Model = "seasonal_naive" });
     }
 
     /// <summary>The resolved config goes first: it is also the check that run.output is writable, before any work.</summary>
     private async Task WriteConfigAsync(RunWriter writer, CancellationToken cancellationToken)
     {
-        log.Info($"Run {writer.RunId}: model {config.Model.Name}, writing to {writer.Location}");
+        log.Info($"Run {writer.RunId}: model {_model}, writing to {writer.Location}");
         try
         {
             await writer.PutTextAsync("config.yaml", YamlText.Serialize(config.Resolved), cancellationToken);
@@ -99,6 +101,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         LoadedData loaded;
         using (TrainerTelemetry.Source.StartActivity("load"))
             loaded = await LoadAsync(cancellationToken);
+        _dataSha256 = loaded.Fingerprint.Sha256;
         log.Info($"Loaded {loaded.Fingerprint.Rows} rows, {loaded.Fingerprint.Series} series (sha256 {loaded.Fingerprint.Sha256[..12]}…)");
         await writer.PutTextAsync("data_fingerprint.yaml", YamlText.Serialize(new Dictionary<string, object>
         {
@@ -160,8 +163,10 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         int SeasonLength(TimeSeries s) => options.SeasonLength ?? s.Frequency?.DefaultSeasonLength ?? 1;
 
         using var activity = TrainerTelemetry.Source.StartActivity("evaluate");
-        log.Info($"Evaluating {model.Name}: {options.Mode.ToString().ToLowerInvariant()}, horizon {options.Horizon}, {windows.Count} window(s), {series.Count} series");
+        log.Info($"Evaluating {_model}: {options.Mode.ToString().ToLowerInvariant()}, horizon {options.Horizon}, {windows.Count} window(s), {series.Count} series");
         var (forecasts, score) = await ForecastEvaluator.EvaluateAsync(dataset, model, windows, options, SeasonLength, progress, cancellationToken);
+        // The run names its model by identity (name/variant@checkpoint), not by the forecaster's family name.
+        score = score with { Dataset = score.Dataset with { Model = _model } };
         var (_, baseline) = await ForecastEvaluator.EvaluateAsync(dataset, new SeasonalNaiveForecaster(options.SeasonLength), windows, options, SeasonLength, null, cancellationToken);
         log.Info("Metrics: " + string.Join(", ", score.Dataset.Metrics.Select(m => FormattableString.Invariant($"{m.Key} {m.Value:G4}"))));
         var relative = RelativeScores.Ratios(score.Dataset.Metrics, baseline.Dataset.Metrics)
@@ -169,7 +174,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             .Select(r => FormattableString.Invariant($"{r.Key} {r.Value:F3}")).ToList();
         if (relative.Count > 0) log.Info($"Relative to seasonal naive (lower is better): {string.Join(", ", relative)}");
 
-        await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline)), cancellationToken);
+        await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline, _dataSha256)), cancellationToken);
         var table = windows.Select((w, i) => ((int?)w.Index, forecasts[i], (IReadOnlyList<double[]>?)w.Actuals)).ToList();
         await writer.PutAsync("evaluation/forecasts.csv", ForecastCsvWriter.Write(table, options.Quantiles), cancellationToken);
         return (forecasts, score, baseline);
@@ -192,7 +197,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         RunWriter writer, CancellationToken cancellationToken)
     {
         using var activity = TrainerTelemetry.Source.StartActivity("forecast");
-        log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {model.Name}");
+        log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {_model}");
         var request = new ForecastRequest(config.Evaluation.Horizon, config.Evaluation.Quantiles);
         if (futureCovariates.Count > 0)
         {

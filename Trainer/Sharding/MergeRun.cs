@@ -62,7 +62,7 @@ public sealed class MergeRun : RunVariant
 
     /// <summary>The merge's config: the shards' model is replaced by the replay (no model is built or loaded).</summary>
     public TrainerConfig Adjust(TrainerConfig config) =>
-        config with { Model = new ModelSelection(config.Model.Name, _ => Model) };
+        config with { Model = config.Model with { Create = _ => Model } };
 
     /// <summary>
     /// The shards' model_assignments.yaml (model → its series) combined as the single run's ModelRouter writes it:

@@ -117,18 +117,25 @@ public sealed class EvaluatorApiTests : IDisposable
     }
 
     [Fact]
-    public async Task The_leaderboard_ranks_models_by_the_geometric_mean_of_their_relative_scores()
+    public async Task The_leaderboard_ranks_models_only_against_runs_scored_on_the_same_data_the_same_way()
     {
         var board = await _app.GetAsync<Leaderboard>(_client, "/api/leaderboard?dataset=rdatasets_monthly");
-        board.Entries.Select(e => e.Model).Should().BeEquivalentTo(["seasonal_naive", "naive", "mean"]);
-        board.Entries.Single(e => e.Model == "seasonal_naive").RelativeMase.Should().Be(1);
-        var naive = await _app.GetAsync<DatasetMetrics>(_client, $"/api/runs/{_runs.NaiveBacktest}/metrics");
-        board.Entries.Single(e => e.Model == "naive").RelativeWql.Should().Be(naive.RelativeToSeasonalNaive[MetricNames.Wql]);
-        board.Models.Select(m => m.GeometricMeanRelativeWql).Should().BeInAscendingOrder();
+        string sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(TrainedRuns.Fixture("rdatasets_monthly.csv"))));
 
-        // Across datasets: seasonal naive ran on two (the fixture and the copy with the HTML id), each ratio 1.
+        // The 2-window backtests (seasonal naive, naive) and the holdout (mean) are two setups, never ranked together.
+        board.Groups.Should().HaveCount(2);
+        var backtest = board.Groups.Single(g => g.Setup.Mode == "backtest");
+        backtest.Setup.Should().BeEquivalentTo(new { Dataset = "rdatasets_monthly", DataSha256 = sha256, Horizon = 12, Windows = 2 });
+        backtest.Entries.Select(e => e.Model).Should().BeEquivalentTo(["seasonal_naive", "naive"]);
+        backtest.Entries.Single(e => e.Model == "seasonal_naive").RelativeMase.Should().Be(1);
+        var naive = await _app.GetAsync<DatasetMetrics>(_client, $"/api/runs/{_runs.NaiveBacktest}/metrics");
+        backtest.Entries.Single(e => e.Model == "naive").RelativeWql.Should().Be(naive.RelativeToSeasonalNaive[MetricNames.Wql]);
+        backtest.Entries.Select(e => e.RelativeWql).Should().BeInAscendingOrder();
+        board.Groups.Single(g => g.Setup.Mode == "holdout").Entries.Should().ContainSingle().Which.Model.Should().Be("mean");
+
+        // Across setups: seasonal naive ran in two (the fixture's backtest and the holdout of the copy with the HTML id), each ratio 1.
         var across = await _app.GetAsync<Leaderboard>(_client, "/api/leaderboard");
-        across.Models.Single(m => m.Model == "seasonal_naive").Should().BeEquivalentTo(new { Datasets = 2, GeometricMeanRelativeMase = 1.0, GeometricMeanRelativeWql = 1.0 });
+        across.Models.Single(m => m.Model == "seasonal_naive").Should().BeEquivalentTo(new { Datasets = 2, Setups = 2, GeometricMeanRelativeMase = 1.0, GeometricMeanRelativeWql = 1.0 });
     }
 
     [Fact]
