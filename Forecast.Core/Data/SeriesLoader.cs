@@ -56,16 +56,9 @@ public static class SeriesLoader
         if (ResolveFormat(fileName[..^3], options.Format) != DataFormat.Csv)
             throw new DataException("only CSV can be gzip-compressed (Parquet compresses its own columns); load the .parquet file itself.", fileName, field: "data.path");
         using var hashing = new HashingReadStream(stream);
-        using var text = new System.IO.Compression.GZipStream(hashing, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
-        LoadedData loaded;
-        try
-        {
-            loaded = await CsvSeriesReader.ReadAsync(text, fileName, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new DataException($"the file is not valid gzip ({e.Message}); compress it with gzip or drop the .gz from its name.", fileName, inner: e);
-        }
+        // Every member's CRC-32 and length are checked: a truncated .csv.gz must not load as fewer rows.
+        using var text = new VerifiedGzipStream(hashing, fileName);
+        var loaded = await CsvSeriesReader.ReadAsync(text, fileName, options, cancellationToken).ConfigureAwait(false);
         // The fingerprint identifies the file as stored, not its decompressed text (bytes after the gzip data included).
         await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
         return loaded with { Fingerprint = loaded.Fingerprint with { Sha256 = hashing.Sha256() } };

@@ -14,10 +14,11 @@ public static class ConfigDocument
     public static YamlMappingNode? Parse(string yaml, IReadOnlyList<string> overrides, ConfigContext context)
     {
         YamlMappingNode root;
+        var parser = new Parser(new StringReader(yaml));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
             if (stream.Documents.Count == 0) root = new YamlMappingNode();
             else if (stream.Documents[0].RootNode is YamlMappingNode mapping) root = mapping;
             else if (stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }) root = new YamlMappingNode();
@@ -27,15 +28,9 @@ public static class ConfigDocument
                 return null;
             }
         }
-        catch (YamlException e)
+        catch (Exception e) when (YamlSyntax.IsParseFailure(e))
         {
-            context.Problems.Add(new ConfigProblem($"{context.Source}:{e.Start.Line}:{e.Start.Column}", "", $"not valid YAML: {e.Message}"));
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way when the text ends inside a flow collection or quote.
-            context.Problems.Add(new ConfigProblem(context.Source, "", "not valid YAML: the file ends inside an unclosed [ ], { } or quote."));
+            context.Problems.Add(new ConfigProblem($"{context.Source}:{YamlSyntax.Locate(yaml, parser, e)}", "", $"not valid YAML: {YamlSyntax.Describe(yaml, e)}"));
             return null;
         }
         foreach (string assignment in overrides) Apply(root, assignment, context);
@@ -58,15 +53,16 @@ public static class ConfigDocument
             return;
         }
         YamlNode value;
+        string text = assignment[(equals + 1)..];
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(assignment[(equals + 1)..]));
+            stream.Load(new StringReader(text));
             value = stream.Documents.Count == 0 ? new YamlScalarNode("") : stream.Documents[0].RootNode;
         }
-        catch (YamlException e)
+        catch (Exception e) when (YamlSyntax.IsParseFailure(e))
         {
-            context.Problems.Add(new ConfigProblem(origin, assignment[..equals], $"the value is not valid YAML: {e.Message}"));
+            context.Problems.Add(new ConfigProblem(origin, assignment[..equals], $"the value is not valid YAML: {YamlSyntax.Describe(text, e)}"));
             return;
         }
         MarkAll(value, origin, context);

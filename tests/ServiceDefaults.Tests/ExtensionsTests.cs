@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
 using OpenTelemetry.Trace;
 
 namespace Forecast.ServiceDefaults.Tests;
@@ -56,7 +57,12 @@ public sealed class ExtensionsTests
         string url = $"http://127.0.0.1:{FreePort()}";
         var builder = NewBuilder(url);
         var exported = new List<Activity>();
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The server activity ends after the client has its response (hosting stops it once the response completes,
+        // and only then does the instrumentation name it by route), so the test waits for that end, not for a flush.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .AddInMemoryExporter(exported)
+            .AddProcessor(new EndSignal(a => a.Source.Name == "Microsoft.AspNetCore" && a.DisplayName.Contains("/work"), requestEnded)));
         await using var app = builder.Build();
         app.MapDefaultEndpoints();
         using var source = new ActivitySource("Forecast.Trainer");
@@ -70,12 +76,21 @@ public sealed class ExtensionsTests
 
         await http.GetStringAsync("/health");
         await http.GetStringAsync("/work");
-        app.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         exported.Select(a => a.OperationName).Should().Contain("fit", "Forecast.* sources are registered by the wildcard");
         exported.Should().Contain(a => a.Source.Name == "Microsoft.AspNetCore" && a.DisplayName.Contains("/work"));
         exported.Should().NotContain(a => a.DisplayName.Contains("/health"), "health probes are filtered out of traces");
         await app.StopAsync();
+    }
+
+    /// <summary>Completes <paramref name="ended"/> when an activity matching <paramref name="match"/> ends; added after the exporter, so it runs after the export.</summary>
+    private sealed class EndSignal(Func<Activity, bool> match, TaskCompletionSource ended) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            if (match(data)) ended.TrySetResult();
+        }
     }
 
     [Fact]

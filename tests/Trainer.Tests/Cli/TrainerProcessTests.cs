@@ -47,10 +47,9 @@ public class TrainerProcessTests
             .And.Contain("2 configuration error").And.Contain("3 data error");
     }
 
-    [Fact]
+    [LinuxFact]
     public async Task SigtermCancelsTheRunAndLeavesNothing()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var run = new TrainerRun();
         // A FIFO as the data file holds the Trainer in "Loading" until the test writes to it: the signal arrives
         // mid-run at a known point, with no timing guesswork.
