@@ -29,18 +29,19 @@ internal static class ParquetSeriesReader
         stream.Position = origin;
 
         ParquetReader reader;
+        DataField[] fields;
         try
         {
             reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            fields = reader.Schema.GetDataFields(); // decoded from the footer on first use
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (IsDecodingFailure(e))
         {
-            throw new DataException($"the file is not valid Parquet ({e.Message}); write it with a Parquet writer or set data.format: csv.", file, inner: e);
+            throw new DataException($"the file is not valid Parquet ({e.GetType().Name}: {e.Message}); write it with a Parquet writer or set data.format: csv.", file, inner: e);
         }
 
         await using (reader.ConfigureAwait(false))
         {
-            var fields = reader.Schema.GetDataFields();
             var columnNames = fields.Select(f => f.Name).ToArray();
             var missing = new List<string>();
             DataField? Find(string name, string key)
@@ -64,14 +65,36 @@ internal static class ParquetSeriesReader
             for (int g = 0; g < reader.RowGroupCount; g++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var group = reader.OpenRowGroupReader(g);
-                int n = checked((int)group.RowCount);
-                var ids = idField is null ? null : await ReadSeriesIndicesAsync(group, idField, n, builder, file, firstRow, cancellationToken).ConfigureAwait(false);
-                var ticks = await ReadTicksAsync(group, timeField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
-                var values = await ReadValuesAsync(group, targetField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
+                string column = "";
+                int[]? ids;
+                long[] ticks;
+                double[] values;
                 var covariates = new double[covariateFields.Length][];
-                for (int c = 0; c < covariateFields.Length; c++)
-                    covariates[c] = await ReadValuesAsync(group, covariateFields[c]!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
+                int n;
+                // Corrupt pages make Parquet.Net's decoders fail in many ways (InvalidDataException "Invalid copy
+                // offset" from Snappy, IndexOutOfRange, Overflow ...): each becomes a data error naming the row group and column.
+                try
+                {
+                    using var group = reader.OpenRowGroupReader(g);
+                    n = checked((int)group.RowCount);
+                    column = idField?.Name ?? "";
+                    ids = idField is null ? null : await ReadSeriesIndicesAsync(group, idField, n, builder, file, firstRow, cancellationToken).ConfigureAwait(false);
+                    column = timeField!.Name;
+                    ticks = await ReadTicksAsync(group, timeField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
+                    column = targetField!.Name;
+                    values = await ReadValuesAsync(group, targetField!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
+                    for (int c = 0; c < covariateFields.Length; c++)
+                    {
+                        column = covariateFields[c]!.Name;
+                        covariates[c] = await ReadValuesAsync(group, covariateFields[c]!, n, file, firstRow, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (IsDecodingFailure(e))
+                {
+                    throw new DataException(
+                        $"row group {g + 1} of {reader.RowGroupCount} cannot be decoded ({e.GetType().Name}: {e.Message}); the file is corrupt or truncated, write it again.",
+                        file, field: column.Length > 0 ? column : null, inner: e);
+                }
 
                 for (int i = 0; i < n; i++)
                 {
@@ -88,6 +111,9 @@ internal static class ParquetSeriesReader
             return new LoadedData(series, new DataFingerprint(sha256, builder.RowCount, series.Count));
         }
     }
+
+    /// <summary>A failure of the Parquet decoder on bad bytes, as opposed to our own errors and cancellation.</summary>
+    private static bool IsDecodingFailure(Exception e) => e is not (DataException or OperationCanceledException);
 
     /// <summary>Reads the id column as series indices of <paramref name="builder"/>; text ids are looked up by span, without a string per row.</summary>
     private static async Task<int[]> ReadSeriesIndicesAsync(
