@@ -104,107 +104,177 @@ public static class ProphetSerializer
         return json.ToJsonString();
     }
 
-    /// <summary>Loads a model written by <see cref="ModelToJson"/> or by Python prophet's <c>model_to_json</c>.</summary>
+    /// <summary>
+    /// Loads a model written by <see cref="ModelToJson"/> or by Python prophet's <c>model_to_json</c>. Anything that
+    /// is not such a model (bad JSON, a wrong type, a missing attribute, a date or number out of range, parameters
+    /// that do not fit the model's features) is a <see cref="ProphetModelJsonException"/> naming the attribute.
+    /// </summary>
     public static Prophet ModelFromJson(string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        var json = JsonNode.Parse(text)?.AsObject() ?? throw new FormatException("The model JSON is not an object.");
-        if (json["mcmc_samples"] is { } mcmc && mcmc.GetValue<double>() > 0)
+        var json = ModelJson.ParseObject(text, "");
+        if (ModelJson.OptionalNumber(json, "mcmc_samples", "") is > 0)
         {
-            throw new NotSupportedException("The model was fitted with mcmc_samples > 0; only MAP models (mcmc_samples = 0) are supported.");
+            throw new ProphetModelJsonException("is above 0: only MAP models (mcmc_samples = 0) are supported", "mcmc_samples");
         }
 
-        var seasonalityMode = ParseMode(Required(json, "seasonality_mode").GetValue<string>());
-        var holidaysMode = json["holidays_mode"] is { } hm ? ParseMode(hm.GetValue<string>()) : seasonalityMode;
-        var holidays = json["holidays"] is { } holidaysNode ? ReadHolidays(holidaysNode.GetValue<string>()) : null;
+        var seasonalityMode = ParseMode(ModelJson.String(json, "seasonality_mode", ""), "seasonality_mode");
+        var holidaysMode = ModelJson.OptionalString(json, "holidays_mode", "") is { } hm ? ParseMode(hm, "holidays_mode") : seasonalityMode;
+        var holidays = ModelJson.OptionalString(json, "holidays", "") is { } holidaysText ? ReadHolidays(holidaysText) : null;
+        string growth = ModelJson.String(json, "growth", "");
         var options = new ProphetOptions
         {
-            Growth = Enum.Parse<Growth>(Required(json, "growth").GetValue<string>(), ignoreCase: true),
-            NChangepoints = (int)Required(json, "n_changepoints").GetValue<double>(),
-            ChangepointRange = Required(json, "changepoint_range").GetValue<double>(),
+            Growth = growth switch
+            {
+                "linear" => Growth.Linear,
+                "logistic" => Growth.Logistic,
+                "flat" => Growth.Flat,
+                _ => throw new ProphetModelJsonException($"is '{growth}', expected linear, logistic or flat", "growth"),
+            },
+            NChangepoints = ModelJson.Int(json, "n_changepoints", "", 0, 1_000_000),
+            ChangepointRange = ModelJson.Number(json, "changepoint_range", ""),
             YearlySeasonality = ParseSetting(json["yearly_seasonality"]),
             WeeklySeasonality = ParseSetting(json["weekly_seasonality"]),
             DailySeasonality = ParseSetting(json["daily_seasonality"]),
             SeasonalityMode = seasonalityMode,
             HolidaysMode = holidaysMode,
-            SeasonalityPriorScale = Required(json, "seasonality_prior_scale").GetValue<double>(),
-            ChangepointPriorScale = Required(json, "changepoint_prior_scale").GetValue<double>(),
-            HolidaysPriorScale = Required(json, "holidays_prior_scale").GetValue<double>(),
-            IntervalWidth = Required(json, "interval_width").GetValue<double>(),
-            UncertaintySamples = json["uncertainty_samples"] is JsonValue us && us.TryGetValue<bool>(out var flag)
-                ? (flag ? 1000 : 0)
-                : (int)Required(json, "uncertainty_samples").GetValue<double>(),
-            Scaling = json["scaling"]?.GetValue<string>() == "minmax" ? Scaling.MinMax : Scaling.AbsMax,
+            SeasonalityPriorScale = ModelJson.Number(json, "seasonality_prior_scale", ""),
+            ChangepointPriorScale = ModelJson.Number(json, "changepoint_prior_scale", ""),
+            HolidaysPriorScale = ModelJson.Number(json, "holidays_prior_scale", ""),
+            IntervalWidth = ModelJson.Number(json, "interval_width", ""),
+            UncertaintySamples = json["uncertainty_samples"] is JsonValue us && us.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+                ? (us.GetValue<bool>() ? 1000 : 0)
+                : ModelJson.Int(json, "uncertainty_samples", "", 0, 1_000_000),
+            Scaling = ModelJson.OptionalString(json, "scaling", "") == "minmax" ? Scaling.MinMax : Scaling.AbsMax,
             Holidays = holidays,
         };
 
         var seasonalities = new List<Seasonality>();
-        if (json["seasonalities"] is JsonArray { Count: 2 } seasonalityPair)
+        foreach (var (name, s, path) in OrderedDict(json, "seasonalities"))
         {
-            foreach (var name in seasonalityPair[0]!.AsArray().Select(n => n!.GetValue<string>()))
-            {
-                var s = seasonalityPair[1]![name]!;
-                seasonalities.Add(new Seasonality(name, s["period"]!.GetValue<double>(), (int)s["fourier_order"]!.GetValue<double>(),
-                    s["prior_scale"]!.GetValue<double>(), ParseMode(s["mode"]!.GetValue<string>()), s["condition_name"]?.GetValue<string>()));
-            }
+            seasonalities.Add(new Seasonality(name, Positive(s, "period", path), ModelJson.Int(s, "fourier_order", path, 0, 10_000),
+                ModelJson.Number(s, "prior_scale", path), ParseMode(ModelJson.String(s, "mode", path), ModelJson.Join(path, "mode")),
+                ModelJson.OptionalString(s, "condition_name", path)));
         }
 
         var regressors = new List<ExtraRegressor>();
-        if (json["extra_regressors"] is JsonArray { Count: 2 } regressorPair)
+        foreach (var (name, r, path) in OrderedDict(json, "extra_regressors"))
         {
-            foreach (var name in regressorPair[0]!.AsArray().Select(n => n!.GetValue<string>()))
+            var standardize = r["standardize"] is JsonValue sv && sv.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+                ? (sv.GetValue<bool>() ? RegressorStandardize.Yes : RegressorStandardize.No)
+                : RegressorStandardize.Auto;
+            regressors.Add(new ExtraRegressor(name, ModelJson.Number(r, "prior_scale", path), standardize,
+                ParseMode(ModelJson.String(r, "mode", path), ModelJson.Join(path, "mode")))
             {
-                var r = regressorPair[1]![name]!;
-                var standardize = r["standardize"] is JsonValue sv && sv.TryGetValue<bool>(out var b)
-                    ? (b ? RegressorStandardize.Yes : RegressorStandardize.No)
-                    : RegressorStandardize.Auto;
-                regressors.Add(new ExtraRegressor(name, r["prior_scale"]!.GetValue<double>(), standardize, ParseMode(r["mode"]!.GetValue<string>()))
-                {
-                    Mu = r["mu"]!.GetValue<double>(),
-                    Std = r["std"]!.GetValue<double>(),
-                });
-            }
+                Mu = ModelJson.Number(r, "mu", path),
+                Std = ModelJson.Number(r, "std", path),
+            });
         }
 
-        var parameters = json["params"] ?? throw new FormatException("The model JSON has no 'params'.");
+        var parameters = ModelJson.Object(ModelJson.Required(json, "params", ""), "params");
         var fitted = new ProphetParameters(
-            FirstDraw(parameters, "k")[0],
-            FirstDraw(parameters, "m")[0],
+            Single(parameters, "k"),
+            Single(parameters, "m"),
             FirstDraw(parameters, "delta"),
-            FirstDraw(parameters, "sigma_obs")[0],
+            Single(parameters, "sigma_obs"),
             FirstDraw(parameters, "beta"));
+        var changepointsT = ModelJson.Array(ModelJson.Required(json, "changepoints_t", ""), "changepoints_t")
+            .Select((v, i) => ModelJson.Number(v, ModelJson.Index("changepoints_t", i))).ToArray();
+        if (fitted.Delta.Length != changepointsT.Length)
+        {
+            throw new ProphetModelJsonException($"has {fitted.Delta.Length} values but changepoints_t has {changepointsT.Length}", "params.delta");
+        }
+
         var state = new Prophet.RestoredState(
-            YScale: Required(json, "y_scale").GetValue<double>(),
-            YMin: json["y_min"]?.GetValue<double>() ?? 0.0,
-            LogisticFloor: json["logistic_floor"]?.GetValue<bool>() ?? false,
-            Start: Epoch.AddTicks((long)Math.Round(Required(json, "start").GetValue<double>() * TimeSpan.TicksPerSecond)),
-            TScale: TimeSpan.FromTicks((long)Math.Round(Required(json, "t_scale").GetValue<double>() * TimeSpan.TicksPerSecond)),
-            Changepoints: json["changepoints"] is { } cp ? ReadSeries(cp.GetValue<string>()).Select(ParseIso).ToArray() : [],
-            ChangepointsT: Required(json, "changepoints_t").AsArray().Select(v => v!.GetValue<double>()).ToArray(),
-            HistoryDates: json["history_dates"] is { } hd ? ReadSeries(hd.GetValue<string>()).Select(ParseIso).Order().ToArray() : [],
-            TrainHolidayNames: json["train_holiday_names"] is { } th ? ReadSeries(th.GetValue<string>()).ToList() : [],
-            History: ReadHistory(Required(json, "history").GetValue<string>()),
+            YScale: Positive(json, "y_scale", ""),
+            YMin: ModelJson.OptionalNumber(json, "y_min", "") ?? 0.0,
+            LogisticFloor: ModelJson.OptionalBool(json, "logistic_floor", "") ?? false,
+            Start: ModelJson.EpochSeconds(json, "start", ""),
+            TScale: ModelJson.PositiveSeconds(json, "t_scale", ""),
+            Changepoints: ModelJson.OptionalString(json, "changepoints", "") is { } cp ? ReadDates(cp, "changepoints") : [],
+            ChangepointsT: changepointsT,
+            HistoryDates: ModelJson.OptionalString(json, "history_dates", "") is { } hd ? ReadDates(hd, "history_dates").Order().ToArray() : [],
+            TrainHolidayNames: ModelJson.OptionalString(json, "train_holiday_names", "") is { } th ? ReadSeries(th, "train_holiday_names").ToList() : [],
+            History: ReadHistory(ModelJson.String(json, "history", "")),
             Seasonalities: seasonalities,
             Regressors: regressors,
-            CountryHolidays: json["country_holidays"]?.GetValue<string>(),
+            CountryHolidays: ModelJson.OptionalString(json, "country_holidays", ""),
             Parameters: fitted,
-            SpecifiedChangepoints: json["specified_changepoints"]?.GetValue<bool>() ?? false);
-        return Prophet.Restore(options, state);
+            SpecifiedChangepoints: ModelJson.OptionalBool(json, "specified_changepoints", "") ?? false);
+        try
+        {
+            var model = Prophet.Restore(options, state);
+            if (model.FeatureNames.Count != fitted.Beta.Length)
+            {
+                throw new ProphetModelJsonException($"has {fitted.Beta.Length} values but the model has {model.FeatureNames.Count} features", "params.beta");
+            }
+
+            return model;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or IndexOutOfRangeException
+                                      && e is not ProphetModelJsonException)
+        {
+            // Restoring re-derives the features from the saved history and seasonalities; a saved state that
+            // contradicts itself fails there.
+            throw new ProphetModelJsonException($"describes a model that cannot be rebuilt ({e.Message})", inner: e);
+        }
     }
 
-    private static JsonNode Required(JsonObject json, string name) =>
-        json[name] ?? throw new FormatException($"The model JSON has no '{name}' attribute (is it a prophet model_to_json file?).");
-
-    private static double[] FirstDraw(JsonNode parameters, string name)
+    private static double Positive(JsonObject obj, string key, string path)
     {
-        var node = parameters[name] ?? throw new FormatException($"The model JSON params have no '{name}'.");
+        double value = ModelJson.Number(obj, key, path);
+        return value > 0 ? value : throw new ProphetModelJsonException(FormattableString.Invariant($"is {value}, expected a positive number"), ModelJson.Join(path, key));
+    }
+
+    /// <summary>prophet's ordered dicts: <c>[[names...], {name: {...}}]</c>; absent or null is empty.</summary>
+    private static IEnumerable<(string Name, JsonObject Value, string Path)> OrderedDict(JsonObject json, string key)
+    {
+        if (json[key] is null)
+        {
+            yield break;
+        }
+
+        var pair = ModelJson.Array(json[key], key);
+        if (pair.Count != 2)
+        {
+            throw new ProphetModelJsonException($"has {pair.Count} items, expected [names, dict]", key);
+        }
+
+        var names = ModelJson.Array(pair[0], ModelJson.Index(key, 0));
+        var dict = ModelJson.Object(pair[1], ModelJson.Index(key, 1));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+        {
+            string name = ModelJson.String(names[i], ModelJson.Index(ModelJson.Index(key, 0), i));
+            if (!seen.Add(name))
+            {
+                throw new ProphetModelJsonException($"lists '{name}' twice", ModelJson.Index(key, 0));
+            }
+
+            string path = $"{ModelJson.Index(key, 1)}.{name}";
+            yield return (name, ModelJson.Object(dict[name], path), path);
+        }
+    }
+
+    private static double Single(JsonObject parameters, string name)
+    {
+        var values = FirstDraw(parameters, name);
+        return values.Length == 1 ? values[0] : throw new ProphetModelJsonException($"has {values.Length} values, expected one", $"params.{name}");
+    }
+
+    private static double[] FirstDraw(JsonObject parameters, string name)
+    {
+        string path = $"params.{name}";
+        var node = ModelJson.Required(parameters, name, "params");
         // draws × dim (Python 1.x MAP: 1 × dim); older files may hold a flat list or a scalar.
         if (node is JsonArray outer && outer.Count > 0 && outer[0] is JsonArray inner)
         {
-            return inner.Select(v => v!.GetValue<double>()).ToArray();
+            return inner.Select((v, i) => ModelJson.Number(v, ModelJson.Index(ModelJson.Index(path, 0), i))).ToArray();
         }
 
-        return node is JsonArray flat ? flat.Select(v => v!.GetValue<double>()).ToArray() : [node.GetValue<double>()];
+        return node is JsonArray flat
+            ? flat.Select((v, i) => ModelJson.Number(v, ModelJson.Index(path, i))).ToArray()
+            : [ModelJson.Number(node, path)];
     }
 
     private static JsonArray Matrix(double[] values) => new(new JsonArray(values.Select(v => (JsonNode?)v).ToArray()));
@@ -239,17 +309,14 @@ public static class ProphetSerializer
 
     private static string ModeName(SeasonalityMode mode) => mode == SeasonalityMode.Additive ? "additive" : "multiplicative";
 
-    private static SeasonalityMode ParseMode(string mode) => mode switch
+    private static SeasonalityMode ParseMode(string mode, string path) => mode switch
     {
         "additive" => SeasonalityMode.Additive,
         "multiplicative" => SeasonalityMode.Multiplicative,
-        _ => throw new FormatException($"Unknown mode '{mode}' (expected 'additive' or 'multiplicative')."),
+        _ => throw new ProphetModelJsonException($"is '{mode}', expected 'additive' or 'multiplicative'", path),
     };
 
     private static string IsoDate(DateTime d) => d.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
-
-    private static DateTime ParseIso(string text) =>
-        ProphetFrame.ParseDate(text.TrimEnd('Z')) ?? throw new FormatException($"'{text}' is not an ISO date.");
 
     /// <summary>Row indices of the changepoints in the history (pandas keeps them in the Series index).</summary>
     private static JsonNode?[] ChangepointIndices(Prophet model)
@@ -270,11 +337,15 @@ public static class ProphetSerializer
         return series.ToJsonString();
     }
 
-    private static string[] ReadSeries(string text)
-    {
-        var node = JsonNode.Parse(text) ?? throw new FormatException("A pandas Series string is empty.");
-        return node["data"]!.AsArray().Select(v => v is null ? string.Empty : v.ToString()).ToArray();
-    }
+    /// <summary>The data of a pandas <c>Series.to_json(orient='split')</c> string.</summary>
+    private static JsonArray SeriesData(string text, string path) =>
+        ModelJson.Array(ModelJson.Required(ModelJson.ParseObject(text, path), "data", path), $"{path}.data");
+
+    private static string[] ReadSeries(string text, string path) =>
+        SeriesData(text, path).Select(v => v is null ? string.Empty : v.ToString()).ToArray();
+
+    private static DateTime[] ReadDates(string text, string path) =>
+        SeriesData(text, path).Select((v, i) => ModelJson.Date(v, ModelJson.Index($"{path}.data", i))).ToArray();
 
     /// <summary>pandas <c>DataFrame.to_json(orient='table', index=False)</c>.</summary>
     private static string Table(IReadOnlyList<(string Name, string Type)> fields, IEnumerable<JsonObject> rows)
@@ -337,10 +408,27 @@ public static class ProphetSerializer
 
     private static ProphetFrame ReadHistory(string text)
     {
-        var node = JsonNode.Parse(text) ?? throw new FormatException("The history table is empty.");
-        var fields = node["schema"]!["fields"]!.AsArray().Select(f => (Name: f!["name"]!.GetValue<string>(), Type: f["type"]!.GetValue<string>())).ToList();
-        var rows = node["data"]!.AsArray();
-        var frame = new ProphetFrame(rows.Select(r => ParseIso(r!["ds"]!.GetValue<string>())).ToArray());
+        var node = ModelJson.ParseObject(text, "history");
+        var schema = ModelJson.Object(ModelJson.Required(node, "schema", "history"), "history.schema");
+        var fields = ModelJson.Array(ModelJson.Required(schema, "fields", "history.schema"), "history.schema.fields").Select((f, i) =>
+        {
+            string path = ModelJson.Index("history.schema.fields", i);
+            var field = ModelJson.Object(f, path);
+            return (Name: ModelJson.String(field, "name", path), Type: ModelJson.String(field, "type", path));
+        }).ToList();
+        if (fields.Select(f => f.Name).Distinct(StringComparer.Ordinal).Count() != fields.Count)
+        {
+            throw new ProphetModelJsonException("names a column twice", "history.schema.fields");
+        }
+
+        var rows = ModelJson.Array(ModelJson.Required(node, "data", "history"), "history.data")
+            .Select((r, i) => ModelJson.Object(r, ModelJson.Index("history.data", i))).ToArray();
+        if (rows.Length == 0)
+        {
+            throw new ProphetModelJsonException("has no rows", "history.data");
+        }
+
+        var frame = new ProphetFrame(rows.Select((r, i) => ModelJson.Date(r["ds"], $"{ModelJson.Index("history.data", i)}.ds")).ToArray());
         foreach (var (name, type) in fields)
         {
             if (name is "ds" or "index" or "t" or "y_scaled" or "cap_scaled")
@@ -350,11 +438,11 @@ public static class ProphetSerializer
 
             if (type == "boolean")
             {
-                frame.Add(name, rows.Select(r => r![name]?.GetValue<bool>() ?? false).ToArray());
+                frame.Add(name, rows.Select((r, i) => r[name] is null ? false : ModelJson.Bool(r[name], $"{ModelJson.Index("history.data", i)}.{name}")).ToArray());
             }
             else if (type is "number" or "integer")
             {
-                frame.Add(name, rows.Select(r => r![name] is JsonValue v ? v.GetValue<double>() : double.NaN).ToArray());
+                frame.Add(name, rows.Select((r, i) => ModelJson.NumberOrNaN(r[name], $"{ModelJson.Index("history.data", i)}.{name}")).ToArray());
             }
         }
 
@@ -376,13 +464,18 @@ public static class ProphetSerializer
 
     private static List<HolidayEvent> ReadHolidays(string text)
     {
-        var node = JsonNode.Parse(text) ?? throw new FormatException("The holidays table is empty.");
-        return node["data"]!.AsArray().Select(r => new HolidayEvent(
-            r!["holiday"]!.GetValue<string>(),
-            ParseIso(r["ds"]!.GetValue<string>()),
-            r["lower_window"] is JsonValue lw ? (int)lw.GetValue<double>() : 0,
-            r["upper_window"] is JsonValue uw ? (int)uw.GetValue<double>() : 0,
-            r["prior_scale"] is JsonValue ps ? ps.GetValue<double>() : null)).ToList();
+        var node = ModelJson.ParseObject(text, "holidays");
+        return ModelJson.Array(ModelJson.Required(node, "data", "holidays"), "holidays.data").Select((row, i) =>
+        {
+            string path = ModelJson.Index("holidays.data", i);
+            var r = ModelJson.Object(row, path);
+            return new HolidayEvent(
+                ModelJson.String(r, "holiday", path),
+                ModelJson.Date(r["ds"], $"{path}.ds"),
+                r["lower_window"] is null ? 0 : ModelJson.Int(r["lower_window"], $"{path}.lower_window", -100_000, 0),
+                r["upper_window"] is null ? 0 : ModelJson.Int(r["upper_window"], $"{path}.upper_window", 0, 100_000),
+                ModelJson.OptionalNumber(r, "prior_scale", path));
+        }).ToList();
     }
 
     /// <summary>
