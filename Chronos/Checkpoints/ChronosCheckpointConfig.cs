@@ -123,7 +123,8 @@ public sealed class ChronosCheckpointConfig
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            // A duplicate key is a JSON error here (JsonNode would otherwise throw ArgumentException at first access).
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, AllowDuplicateProperties = false });
         }
         catch (JsonException error)
         {

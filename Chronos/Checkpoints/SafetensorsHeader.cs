@@ -76,7 +76,8 @@ public sealed class SafetensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text);
+            // A tensor named twice would be ambiguous: duplicate keys are a JSON error.
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException error)
         {

@@ -19,7 +19,7 @@ public sealed record SafetensorsIndex(long TotalSize, IReadOnlyDictionary<string
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path));
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException error)
         {

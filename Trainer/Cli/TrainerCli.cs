@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Core.Data;
 using Forecast.Core.Evaluation;
 using Forecast.Core.Storage;
@@ -102,6 +103,12 @@ public static class TrainerCli
         catch (ConfigException e)
         {
             log.Error(e.Message);
+            return ExitCodes.ConfigError;
+        }
+        catch (CheckpointException e)
+        {
+            // A damaged or mismatched checkpoint fetched from s3:// or the hub (local folders are checked with the config).
+            log.Error($"model.chronos.checkpoint: {e.Message}");
             return ExitCodes.ConfigError;
         }
         catch (Exception e) when (e is DataException or SeriesTooShortException or ShardMergeException)

@@ -21,14 +21,20 @@ public static partial class ChronosCheckpointReference
                 return $"folder '{reference}' has no config.json; point it at a checkpoint folder (config.json + model.safetensors), such as a save_pretrained output.";
             try
             {
-                var family = ChronosCheckpointConfig.Read(config).Family;
+                // config.json, the safetensors headers (truncation, offsets past the end) and the shapes against
+                // config.json, all before any tensor exists: a damaged checkpoint is a config error, not a crash mid-run.
+                var family = CheckpointPreflight.Check(reference).Family;
                 var expected = FamilyOf(variant);
                 if (family != expected)
                     return $"'{reference}' is a {family} checkpoint but variant is {ConfigNameOf(variant)}; set variant to {ConfigNameOf(VariantOf(family))} or use a {expected} checkpoint.";
             }
             catch (CheckpointException e)
             {
-                return $"'{reference}' has an unreadable config.json: {e.Message}";
+                return $"'{reference}' is not a usable checkpoint: {e.Message}";
+            }
+            catch (FileNotFoundException e)
+            {
+                return $"'{reference}' is not a usable checkpoint: {e.Message}";
             }
             return null;
         }

@@ -69,7 +69,9 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
         if (_checkpointFolder is not null) return _checkpointFolder;
         using var resolver = new CheckpointResolver();
         if (locations is not null) resolver.RegisterObjectStore(new S3CheckpointObjectStore(locations));
-        _checkpointFolder = await resolver.ResolveAsync(settings.Checkpoint, cancellationToken).ConfigureAwait(false);
+        string folder = await resolver.ResolveAsync(settings.Checkpoint, cancellationToken).ConfigureAwait(false);
+        CheckpointPreflight.Check(folder); // s3:// and hub checkpoints are only on disk now; checked before any tensor
+        _checkpointFolder = folder;
         return _checkpointFolder;
     }
 
