@@ -1,3 +1,5 @@
+using Forecast.Statistical;
+
 namespace Forecast.Core.Statistics;
 
 /// <summary>Student's t distribution, for the mean model's prediction interval (R forecast <c>meanf</c> uses <c>qt</c>).</summary>

@@ -1,6 +1,7 @@
 using Forecast.Core.Series;
 using Forecast.Core.Statistics;
 using Forecast.Core.Threading;
+using Forecast.Statistical;
 
 namespace Forecast.Core.Models.Baselines;
 

@@ -1,4 +1,5 @@
 using Forecast.Core.Statistics;
+using Forecast.Statistical;
 
 namespace Forecast.Core.Tests.Statistics;
 

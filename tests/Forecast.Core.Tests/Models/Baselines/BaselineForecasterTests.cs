@@ -3,6 +3,7 @@ using Forecast.Core.Models.Baselines;
 using Forecast.Core.Series;
 using Forecast.Core.Statistics;
 using Forecast.Core.Threading;
+using Forecast.Statistical;
 
 namespace Forecast.Core.Tests.Models.Baselines;
 

@@ -1,4 +1,4 @@
-namespace Forecast.Core.Statistics;
+namespace Forecast.Statistical;
 
 /// <summary>The standard normal distribution's quantile function, used for Gaussian prediction intervals.</summary>
 public static class StandardNormal

@@ -1,0 +1,108 @@
+namespace Forecast.Statistical.Ets;
+
+/// <summary>
+/// The function Nelder-Mead minimises when R forecast fits one ETS form (etsTargetFunction.cpp:
+/// <c>EtsTargetFunction::eval</c>): the parameter vector is (α, β, γ, φ as estimated, then the initial states without
+/// the last seasonal one, which makes the seasonal states sum to 0 or m); outside the parameter space, or with a
+/// negative multiplicative seasonal state, the value is +∞. Buffers are reused between evaluations.
+/// </summary>
+internal sealed class EtsObjective
+{
+    private readonly double[] _y;
+    private readonly int _nstate, _error, _trend, _season, _m, _nmse;
+    private readonly double[] _lower, _upper;
+    private readonly EtsCriterion _criterion;
+    private readonly EtsBounds _bounds;
+    private readonly bool _optAlpha, _optBeta, _optGamma, _optPhi;
+    private double _alpha, _beta, _gamma, _phi;
+    private readonly double[] _state;
+    private readonly double[] _e;
+    private readonly double[] _amse = new double[30];
+
+    public EtsObjective(double[] y, int nstate, int error, int trend, int season, double[] lower, double[] upper,
+        EtsCriterion criterion, int nmse, EtsBounds bounds, int m, bool optAlpha, bool optBeta, bool optGamma, bool optPhi,
+        double alpha, double beta, double gamma, double phi)
+    {
+        _y = y;
+        _nstate = nstate;
+        _error = error;
+        _trend = trend;
+        _season = season;
+        _lower = lower;
+        _upper = upper;
+        _criterion = criterion;
+        _nmse = nmse;
+        _bounds = bounds;
+        _m = m;
+        _optAlpha = optAlpha;
+        _optBeta = optBeta;
+        _optGamma = optGamma;
+        _optPhi = optPhi;
+        _alpha = alpha;
+        _beta = beta;
+        _gamma = gamma;
+        _phi = phi;
+        int p = nstate + (season != EtsRecursions.None ? 1 : 0);
+        _state = new double[p * (y.Length + 1) + 1];
+        _e = new double[y.Length];
+    }
+
+    public double Evaluate(ReadOnlySpan<double> par)
+    {
+        int j = 0;
+        if (_optAlpha) _alpha = par[j++];
+        if (_optBeta) _beta = par[j++];
+        if (_optGamma) _gamma = par[j++];
+        if (_optPhi) _phi = par[j++];
+
+        if (!EtsParameterSpace.Check(_bounds, _lower, _upper, _alpha, _beta, _gamma, _phi, _optBeta, _optGamma, _optPhi, _m))
+            return double.PositiveInfinity;
+
+        int count = 0;
+        for (int i = par.Length - _nstate; i < par.Length; i++) _state[count++] = par[i];
+        if (_season != EtsRecursions.None)
+        {
+            double sum = 0;
+            for (int i = 1 + (_trend != EtsRecursions.None ? 1 : 0); i < _nstate; i++) sum += _state[i];
+            _state[count++] = _m * (_season == EtsRecursions.Mult ? 1 : 0) - sum;
+        }
+        if (_season == EtsRecursions.Mult)
+        {
+            double min = double.PositiveInfinity;
+            int start = _trend != EtsRecursions.None ? 2 : 1;
+            for (int i = start; i < count; i++) if (_state[i] < min) min = _state[i];
+            if (min < 0) return double.PositiveInfinity;
+        }
+
+        double lik = EtsRecursions.Calculate(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _nmse);
+        if (lik < -1e10) lik = -1e10;
+        if (double.IsNaN(lik)) lik = double.PositiveInfinity;
+        if (Math.Abs(lik + 99999) < 1e-7) lik = double.PositiveInfinity;
+
+        switch (_criterion)
+        {
+            case EtsCriterion.Likelihood:
+                return lik;
+            case EtsCriterion.Mse:
+                return _amse[0];
+            case EtsCriterion.Amse:
+            {
+                double mean = 0;
+                for (int i = 0; i < _nmse; i++) mean += _amse[i] / _nmse;
+                return mean;
+            }
+            case EtsCriterion.Sigma:
+            {
+                double mean = 0;
+                for (int i = 0; i < _e.Length; i++) mean += _e[i] * _e[i] / _e.Length;
+                return mean;
+            }
+            default:
+            {
+                double mean = 0;
+                for (int i = 0; i < _e.Length; i++) mean += Math.Abs(_e[i]) / _e.Length;
+                return mean;
+            }
+        }
+    }
+}
