@@ -16,6 +16,8 @@ internal sealed class EtsObjective
     private readonly bool _optAlpha, _optBeta, _optGamma, _optPhi;
     private double _alpha, _beta, _gamma, _phi;
     private readonly double[] _state;
+    private readonly double[] _ring = new double[24];
+    private readonly int _horizons;
     private readonly double[] _e;
     private readonly double[] _amse = new double[30];
 
@@ -43,7 +45,9 @@ internal sealed class EtsObjective
         _gamma = gamma;
         _phi = phi;
         int p = nstate + (season != EtsRecursions.None ? 1 : 0);
-        _state = new double[p * (y.Length + 1) + 1];
+        _state = new double[p];
+        // Only the AMSE criterion reads the errors beyond one step.
+        _horizons = criterion == EtsCriterion.Amse ? Math.Min(nmse, 30) : 1;
         _e = new double[y.Length];
     }
 
@@ -74,7 +78,7 @@ internal sealed class EtsObjective
             if (min < 0) return double.PositiveInfinity;
         }
 
-        double lik = EtsRecursions.Calculate(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _nmse);
+        double lik = EtsRecursions.Objective(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _horizons, _ring);
         if (lik < -1e10) lik = -1e10;
         if (double.IsNaN(lik)) lik = double.PositiveInfinity;
         if (Math.Abs(lik + 99999) < 1e-7) lik = double.PositiveInfinity;

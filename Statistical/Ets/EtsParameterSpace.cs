@@ -50,6 +50,20 @@ internal static class EtsParameterSpace
             for (int i = 2; i < m; i++) poly[i] = alpha + beta - alpha * phi;
             poly[m] = alpha + beta - phi;
             poly[m + 1] = 1;
+            // R: max(Mod(polyroot(P))) > 1 + 1e-10 is inadmissible. The Schur-Cohn test settles that without finding
+            // the roots unless one lies within 1e-6 of the unit circle; only then are they found as R finds them.
+            // P(1) = m·beta when phi = 1, so without trend and damping z = 1 is a root; it is divided out first.
+            Span<double> work = stackalloc double[2 * (m + 2)];
+            ReadOnlySpan<double> test = poly;
+            if (phi == 1 && beta == 0)
+            {
+                Span<double> quotient = stackalloc double[m + 1];
+                quotient[m] = poly[m + 1];
+                for (int k = m; k >= 1; k--) quotient[k - 1] = poly[k] + quotient[k];
+                test = quotient;
+            }
+            if (SchurCohn.AllZerosInside(test, 1 - 1e-6, work)) return true;
+            if (!SchurCohn.AllZerosInside(test, 1 + 1e-6, work)) return false;
             double? max = PolynomialRoots.MaxModulus(poly);
             if (max is null || max > 1 + 1e-10) return false;
         }

@@ -84,6 +84,270 @@ internal static class EtsRecursions
         return lik;
     }
 
+    /// <summary>
+    /// The objective of <see cref="Calculate"/> without keeping the state history, for the optimiser: the same
+    /// arithmetic in the same order (so the same values), with the seasonal states in a ring instead of shifted each
+    /// step, and the k-step errors only for the <paramref name="horizons"/> the criterion needs (1 for the likelihood,
+    /// nmse for AMSE). <paramref name="ring"/> needs m elements.
+    /// </summary>
+    public static double Objective(ReadOnlySpan<double> y, ReadOnlySpan<double> init, int m, int error, int trend, int season,
+        double alpha, double beta, double gamma, double phi, Span<double> e, Span<double> amse, int horizons, Span<double> ring)
+    {
+        if (horizons == 1 && !(m > 24 && season > None))
+        {
+            var p = new OneStep(alpha, beta, gamma, phi, m < 1 ? 1 : m);
+            return (error, trend, season) switch
+            {
+                (Add, None, None) => OneStepObjective<AddE, NoT, NoS>(y, init, p, e, amse, ring),
+                (Add, None, Add) => OneStepObjective<AddE, NoT, AddS>(y, init, p, e, amse, ring),
+                (Add, None, Mult) => OneStepObjective<AddE, NoT, MultS>(y, init, p, e, amse, ring),
+                (Add, Add, None) => OneStepObjective<AddE, AddT, NoS>(y, init, p, e, amse, ring),
+                (Add, Add, Add) => OneStepObjective<AddE, AddT, AddS>(y, init, p, e, amse, ring),
+                (Add, Add, Mult) => OneStepObjective<AddE, AddT, MultS>(y, init, p, e, amse, ring),
+                (Add, Mult, None) => OneStepObjective<AddE, MultT, NoS>(y, init, p, e, amse, ring),
+                (Add, Mult, Add) => OneStepObjective<AddE, MultT, AddS>(y, init, p, e, amse, ring),
+                (Add, Mult, Mult) => OneStepObjective<AddE, MultT, MultS>(y, init, p, e, amse, ring),
+                (Mult, None, None) => OneStepObjective<MultE, NoT, NoS>(y, init, p, e, amse, ring),
+                (Mult, None, Add) => OneStepObjective<MultE, NoT, AddS>(y, init, p, e, amse, ring),
+                (Mult, None, Mult) => OneStepObjective<MultE, NoT, MultS>(y, init, p, e, amse, ring),
+                (Mult, Add, None) => OneStepObjective<MultE, AddT, NoS>(y, init, p, e, amse, ring),
+                (Mult, Add, Add) => OneStepObjective<MultE, AddT, AddS>(y, init, p, e, amse, ring),
+                (Mult, Add, Mult) => OneStepObjective<MultE, AddT, MultS>(y, init, p, e, amse, ring),
+                (Mult, Mult, None) => OneStepObjective<MultE, MultT, NoS>(y, init, p, e, amse, ring),
+                (Mult, Mult, Add) => OneStepObjective<MultE, MultT, AddS>(y, init, p, e, amse, ring),
+                _ => OneStepObjective<MultE, MultT, MultS>(y, init, p, e, amse, ring),
+            };
+        }
+        int n = y.Length;
+        if (m > 24 && season > None) return double.NaN;
+        if (m < 1) m = 1;
+        if (horizons > 30) horizons = 30;
+        Span<double> f = stackalloc double[30];
+        Span<double> denom = stackalloc double[30];
+        double l = init[0], b = 0;
+        if (trend > None) b = init[1];
+        int head = 0;
+        if (season > None)
+        {
+            for (int j = 0; j < m; j++) ring[j] = init[(trend > None ? 1 : 0) + j + 1];
+        }
+        for (int j = 0; j < horizons; j++)
+        {
+            amse[j] = 0.0;
+            denom[j] = 0.0;
+        }
+        bool dampedSteps = Math.Abs(phi - 1.0) >= Tol;
+        double lik = 0.0, lik2 = 0.0;
+        for (int i = 0; i < n; i++)
+        {
+            double oldl = l, oldb = b;
+            // forecast(): h = horizons steps from (l, b, s).
+            double phistar = phi;
+            for (int k = 0; k < horizons; k++)
+            {
+                double fk;
+                if (trend == None) fk = oldl;
+                else if (trend == Add) fk = oldl + phistar * oldb;
+                else if (oldb < 0) fk = NotAvailable;
+                else fk = oldl * Math.Pow(oldb, phistar);
+                if (season > None)
+                {
+                    int j = m - 1 - k;
+                    while (j < 0) j += m;
+                    double sj = ring[(head + j) % m];
+                    if (season == Add) fk += sj;
+                    else fk *= sj;
+                }
+                f[k] = fk;
+                if (k < horizons - 1)
+                {
+                    if (!dampedSteps) phistar = phistar + 1.0;
+                    else phistar = phistar + Math.Pow(phi, k + 1);
+                }
+            }
+            if (Math.Abs(f[0] - NotAvailable) < Tol) return NotAvailable;
+
+            double ei = error == Add ? y[i] - f[0] : (y[i] - f[0]) / f[0];
+            e[i] = ei;
+            for (int j = 0; j < horizons; j++)
+            {
+                if (i + j < n)
+                {
+                    denom[j] += 1.0;
+                    double tmp = y[i + j] - f[j];
+                    amse[j] = (amse[j] * (denom[j] - 1.0) + (tmp * tmp)) / denom[j];
+                }
+            }
+
+            // update(): level, growth, and the oldest seasonal state replaced by the newest.
+            double q, phib;
+            if (trend == None)
+            {
+                q = oldl;
+                phib = 0;
+            }
+            else if (trend == Add)
+            {
+                phib = phi * oldb;
+                q = oldl + phib;
+            }
+            else if (!dampedSteps)
+            {
+                phib = oldb;
+                q = oldl * oldb;
+            }
+            else
+            {
+                phib = Math.Pow(oldb, phi);
+                q = oldl * phib;
+            }
+            int oldest = (head + m - 1) % m;
+            double sOld = season > None ? ring[oldest] : 0;
+            double p;
+            if (season == None) p = y[i];
+            else if (season == Add) p = y[i] - sOld;
+            else if (Math.Abs(sOld) < Tol) p = HugeN;
+            else p = y[i] / sOld;
+            l = q + alpha * (p - q);
+            if (trend > None)
+            {
+                double r;
+                if (trend == Add) r = l - oldl;
+                else if (Math.Abs(oldl) < Tol) r = HugeN;
+                else r = l / oldl;
+                b = phib + (beta / alpha) * (r - phib);
+            }
+            if (season > None)
+            {
+                double t;
+                if (season == Add) t = y[i] - q;
+                else if (Math.Abs(q) < Tol) t = HugeN;
+                else t = y[i] / q;
+                ring[oldest] = sOld + gamma * (t - sOld);
+                head = oldest;
+            }
+            lik += ei * ei;
+            lik2 += Math.Log(Math.Abs(f[0]));
+        }
+        lik = n * Math.Log(lik);
+        if (error == Mult) lik += 2 * lik2;
+        return lik;
+    }
+
+    private readonly record struct OneStep(double Alpha, double Beta, double Gamma, double Phi, int M);
+
+    private struct AddE;
+    private struct MultE;
+    private struct NoT;
+    private struct AddT;
+    private struct MultT;
+    private struct NoS;
+    private struct AddS;
+    private struct MultS;
+
+    /// <summary>
+    /// <see cref="Objective"/> for one-step criteria, compiled once per form (the type arguments fold every component
+    /// test away): the same operations in the same order as etscalc's <c>forecast</c> (h = 1) and <c>update</c>.
+    /// </summary>
+    private static double OneStepObjective<TE, TT, TS>(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p,
+        Span<double> e, Span<double> amse, Span<double> ring)
+        where TE : struct where TT : struct where TS : struct
+    {
+        bool seasonal = typeof(TS) != typeof(NoS);
+        bool trended = typeof(TT) != typeof(NoT);
+        int n = y.Length, m = p.M;
+        double alpha = p.Alpha, beta = p.Beta, gamma = p.Gamma, phi = p.Phi;
+        bool undamped = Math.Abs(phi - 1.0) < Tol;
+        double betaOverAlpha = beta / alpha;
+        double l = init[0], b = trended ? init[1] : 0;
+        int head = 0;
+        if (seasonal)
+        {
+            for (int j = 0; j < m; j++) ring[j] = init[(trended ? 1 : 0) + j + 1];
+        }
+        double amse0 = 0, denom0 = 0, lik = 0, lik2 = 0;
+        e = e[..n];
+        for (int i = 0; i < n; i++)
+        {
+            double oldl = l, oldb = b;
+            int oldest = 0;
+            double sOld = 0;
+            if (seasonal)
+            {
+                oldest = head == 0 ? m - 1 : head - 1;
+                sOld = ring[oldest];
+            }
+            // forecast(), h = 1 (phistar = phi).
+            double f;
+            if (typeof(TT) == typeof(NoT)) f = oldl;
+            else if (typeof(TT) == typeof(AddT)) f = oldl + phi * oldb;
+            else if (oldb < 0) f = NotAvailable;
+            else f = oldl * Math.Pow(oldb, phi);
+            if (typeof(TS) == typeof(AddS)) f = f + sOld;
+            else if (typeof(TS) == typeof(MultS)) f = f * sOld;
+            if (typeof(TT) == typeof(MultT) && Math.Abs(f - NotAvailable) < Tol) return NotAvailable;
+
+            double yi = y[i];
+            double ei = typeof(TE) == typeof(AddE) ? yi - f : (yi - f) / f;
+            e[i] = ei;
+            denom0 += 1.0;
+            double tmp = yi - f;
+            amse0 = (amse0 * (denom0 - 1.0) + (tmp * tmp)) / denom0;
+
+            // update().
+            double q, phib;
+            if (typeof(TT) == typeof(NoT))
+            {
+                q = oldl;
+                phib = 0;
+            }
+            else if (typeof(TT) == typeof(AddT))
+            {
+                phib = phi * oldb;
+                q = oldl + phib;
+            }
+            else if (undamped)
+            {
+                phib = oldb;
+                q = oldl * oldb;
+            }
+            else
+            {
+                phib = Math.Pow(oldb, phi);
+                q = oldl * phib;
+            }
+            double pp;
+            if (typeof(TS) == typeof(NoS)) pp = yi;
+            else if (typeof(TS) == typeof(AddS)) pp = yi - sOld;
+            else if (Math.Abs(sOld) < Tol) pp = HugeN;
+            else pp = yi / sOld;
+            l = q + alpha * (pp - q);
+            if (trended)
+            {
+                double r;
+                if (typeof(TT) == typeof(AddT)) r = l - oldl;
+                else if (Math.Abs(oldl) < Tol) r = HugeN;
+                else r = l / oldl;
+                b = phib + betaOverAlpha * (r - phib);
+            }
+            if (seasonal)
+            {
+                double t;
+                if (typeof(TS) == typeof(AddS)) t = yi - q;
+                else if (Math.Abs(q) < Tol) t = HugeN;
+                else t = yi / q;
+                ring[oldest] = sOld + gamma * (t - sOld);
+                head = oldest;
+            }
+            lik += ei * ei;
+            if (typeof(TE) == typeof(MultE)) lik2 += Math.Log(Math.Abs(f));
+        }
+        amse[0] = amse0;
+        lik = n * Math.Log(lik);
+        if (typeof(TE) == typeof(MultE)) lik += 2 * lik2;
+        return lik;
+    }
+
     /// <summary>forecast: h point forecasts from level l, growth b and seasonal states s (s[m−1] is the oldest).</summary>
     public static void Forecast(double l, double b, ReadOnlySpan<double> s, int m, int trend, int season, double phi, Span<double> f, int h)
     {

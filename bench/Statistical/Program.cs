@@ -1,0 +1,28 @@
+using Forecast.Statistical.Bench;
+
+// Benchmarks of Forecast.Statistical against R forecast 8.20.
+//   accuracy [--goldens <fixtures dir>] [--data <dir with <dataset>/data.csv>] [--datasets a,b] [--methods ets,arima,theta] [--details]
+var root = FindRepositoryRoot();
+string goldens = Option("--goldens") ?? Path.Combine(root, "tests", "Statistical.Tests", "Fixtures");
+string data = Option("--data") ?? "/work/shared/data";
+var datasets = (Option("--datasets") ?? "rdatasets_monthly,rdatasets_quarterly,rdatasets_yearly,forecastpkg_monthly,forecastpkg_quarterly,taylor_halfhourly,etth_ot,exchange_rate,m4_hourly,m4_weekly").Split(',');
+var methods = (Option("--methods") ?? "ets,arima,theta").Split(',');
+if (args.Length > 0 && args[0] == "accuracy")
+{
+    Accuracy.Run(goldens, data, datasets, methods, args.Contains("--details"));
+    return;
+}
+Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details]");
+
+string? Option(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string FindRepositoryRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Forecast.sln"))) dir = dir.Parent;
+    return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+}
