@@ -53,7 +53,7 @@ public sealed class StatisticalForecast
 
     /// <summary>The interval levels (percent, ascending, distinct) whose bounds are the given quantiles.</summary>
     public static IReadOnlyList<double> LevelsFor(IEnumerable<double> quantiles) =>
-        [.. quantiles.Where(q => q != 0.5).Select(LevelOf).Select(l => Math.Round(l, 9)).Distinct().Order()];
+        [.. quantiles.Where(q => q != 0.5).Select(LevelOf).Distinct().Order()];
 
-    private static double LevelOf(double q) => 100 * Math.Abs(2 * q - 1);
+    private static double LevelOf(double q) => Math.Round(100 * Math.Abs(2 * q - 1), 9);
 }

@@ -1,0 +1,42 @@
+using Forecast.Statistical.Ets;
+using Forecast.Statistical.Numerics;
+
+namespace Forecast.Statistical.Tests.Numerics;
+
+/// <summary>
+/// The fast admissibility test (Schur-Cohn with R's root finder near the unit circle) decides exactly as R's
+/// <c>max(Mod(polyroot(P))) &lt;= 1 + 1e-10</c> over random seasonal ETS parameters.
+/// </summary>
+public class AdmissibilityTests
+{
+    [Theory]
+    [InlineData(4)]
+    [InlineData(12)]
+    [InlineData(24)]
+    public void DecidesAsTheRootModuli(int m)
+    {
+        var rng = new Random(m);
+        for (int i = 0; i < 20000; i++)
+        {
+            double alpha = rng.NextDouble();
+            double beta = rng.Next(3) == 0 ? 0 : rng.NextDouble() * alpha;
+            double gamma = rng.NextDouble() * (1 - alpha);
+            double phi = rng.Next(2) == 0 ? 1 : 0.8 + 0.18 * rng.NextDouble();
+            var poly = new double[m + 2];
+            poly[0] = phi * (1 - alpha - gamma);
+            poly[1] = alpha + beta - alpha * phi + gamma - 1;
+            for (int k = 2; k < m; k++) poly[k] = alpha + beta - alpha * phi;
+            poly[m] = alpha + beta - phi;
+            poly[m + 1] = 1;
+            bool byRoots = PolynomialRoots.MaxModulus(poly) is { } max && max <= 1 + 1e-10;
+            // Only the root condition decides here: pick gamma/alpha inside the easy bounds or skip.
+            double d = 1 - 1 / phi - alpha;
+            if (gamma < Math.Max(d, 0) || gamma > 1 + 1 / phi - alpha) continue;
+            if (alpha < 1 - 1 / phi - gamma * (1 - m + phi + phi * m) / (2 * phi * m)) continue;
+            if (beta < -(1 - phi) * (gamma / m + alpha)) continue;
+
+            EtsParameterSpace.Admissible(alpha, beta, gamma, phi, hasBeta: true, hasGamma: true, m)
+                .Should().Be(byRoots, "alpha {0} beta {1} gamma {2} phi {3}", alpha, beta, gamma, phi);
+        }
+    }
+}
