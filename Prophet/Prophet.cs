@@ -299,7 +299,8 @@ public sealed partial class Prophet
         {
             var objective = new ProphetObjective(StanData!);
             var result = Optimize(objective, init, cancellationToken);
-            Optimization = result;
+            var (residual, tolerance) = KktConditions.Measure(StanData!, result.X, result.AtSigmaFloor);
+            Optimization = result with { KktResidual = residual, KktTolerance = tolerance };
             Params = ProphetParameters.FromUnconstrained(result.X, StanData!.S, StanData.K);
         }
 

@@ -45,15 +45,9 @@ internal sealed class LinearGaussianModel
         _lambda = 1.0 / data.Tau;
         _gram = new double[_p * _p];
         _zy = new double[_p];
-        _prior = new double[_p];
+        _prior = PriorPrecisions(data);
         _hessian = new double[_p * _p];
         _rhs = new double[_p];
-        _prior[0] = 1.0 / 25.0; // k ~ normal(0, 5)
-        _prior[1] = 1.0 / 25.0; // m ~ normal(0, 5)
-        for (var j = 0; j < _k; j++)
-        {
-            _prior[2 + _s + j] = 1.0 / (data.Sigmas[j] * data.Sigmas[j]); // beta ~ normal(0, sigmas)
-        }
 
         // Z row by row (flat growth: the k and delta columns are zero), accumulated into the upper triangle.
         var linear = data.TrendIndicator == 0;
@@ -85,15 +79,53 @@ internal sealed class LinearGaussianModel
             }
         }
 
-        for (var a = 0; a < _p; a++)
+        MirrorUpperTriangle(_gram, _p);
+        _yy = yy;
+    }
+
+    /// <summary>
+    /// The same problem for a mean linearised elsewhere: ss(θ) = yy - 2θ'zy + θ'Gθ with G = J'J, zy = J'y, yy = y'y of
+    /// <paramref name="rows"/> rows (the Gauss–Newton sub-problem of <see cref="GaussNewtonSolver"/>).
+    /// </summary>
+    public LinearGaussianModel(ProphetStanData data, double[] gram, double[] zy, double yy)
+    {
+        _s = data.S;
+        _k = data.K;
+        _n = data.T;
+        _p = 2 + _s + _k;
+        _lambda = 1.0 / data.Tau;
+        _gram = gram;
+        _zy = zy;
+        _yy = yy;
+        _prior = PriorPrecisions(data);
+        _hessian = new double[_p * _p];
+        _rhs = new double[_p];
+    }
+
+    /// <summary>Copies the upper triangle of a row-major m × m matrix into its lower triangle.</summary>
+    public static void MirrorUpperTriangle(double[] matrix, int m)
+    {
+        for (var a = 0; a < m; a++)
         {
             for (var b = 0; b < a; b++)
             {
-                _gram[(a * _p) + b] = _gram[(b * _p) + a];
+                matrix[(a * m) + b] = matrix[(b * m) + a];
             }
         }
+    }
 
-        _yy = yy;
+    /// <summary>Gaussian prior precisions of θ = [k, m, delta, beta] (prophet.stan: k, m ~ normal(0, 5); beta ~ normal(0, sigmas); delta has the Laplace prior instead).</summary>
+    public static double[] PriorPrecisions(ProphetStanData data)
+    {
+        var prior = new double[2 + data.S + data.K];
+        prior[0] = 1.0 / 25.0;
+        prior[1] = 1.0 / 25.0;
+        for (var j = 0; j < data.K; j++)
+        {
+            prior[2 + data.S + j] = 1.0 / (data.Sigmas[j] * data.Sigmas[j]);
+        }
+
+        return prior;
     }
 
     /// <summary>Number of observations (T).</summary>
@@ -122,6 +154,10 @@ internal sealed class LinearGaussianModel
         Array.Copy(start, 3 + _s, theta, 2 + _s, _k);
         var search = new NoiseProfileSearch(this);
         var result = search.Run(theta, 1.0 / Math.Exp(2 * start[2 + _s]), cancellationToken);
+        if (result.AtFloor && _n <= _p)
+        {
+            throw new NoPosteriorModeException(_n, _p);
+        }
 
         var x = new double[3 + _s + _k];
         x[0] = result.Theta[0];
@@ -133,8 +169,17 @@ internal sealed class LinearGaussianModel
         {
             ProfileEvaluations = result.ProfileEvaluations,
             GlobalGap = result.Gap,
+            UnboundedPosterior = result.Unbounded,
+            AtSigmaFloor = result.AtFloor,
         };
     }
+
+    /// <summary>
+    /// The joint optimum of θ and the precision from (θ, w): the local one (alternating, cheap) or, with
+    /// <paramref name="global"/>, the branch-and-bound search over the precision.
+    /// </summary>
+    public NoiseProfileSearch.Result SolveJoint(double[] theta, double w, bool global, CancellationToken cancellationToken) =>
+        new NoiseProfileSearch(this).Run(theta, w, cancellationToken, global);
 
     /// <summary>
     /// h(w) = min_θ (w/2)·ss(θ) + R(θ): solves the L1-penalised quadratic at precision <paramref name="w"/> from the

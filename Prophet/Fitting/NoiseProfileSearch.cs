@@ -21,7 +21,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     /// from the Gram matrix has lost its digits to cancellation, and a model that reproduces the data that closely
     /// has no noise left to estimate.
     /// </summary>
-    public const double VarianceFloor = 1e-12;
+    public const double VarianceFloor = 1e-10;
 
     private const int MaxProfileEvaluations = 400;
 
@@ -29,14 +29,24 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     private int _solves;
     private int _evaluations;
 
-    /// <summary>Outcome: θ, precision and f = -L of the best local optimum; the certified gap; whether it sits at the floor.</summary>
-    public sealed record Result(double[] Theta, double Precision, double Value, int Solves, int ProfileEvaluations, double Gap, bool AtFloor);
+    /// <summary>
+    /// Outcome: θ, precision and f = -L of the result; the certified gap. <paramref name="Unbounded"/>: g decreases
+    /// without bound towards the floor (no MAP exists); the result is then the best local mode above the floor, or the
+    /// floor itself when g has none.
+    /// </summary>
+    public sealed record Result(double[] Theta, double Precision, double Value, int Solves, int ProfileEvaluations, double Gap, bool Unbounded, bool AtFloor);
 
-    public Result Run(double[] theta, double startPrecision, CancellationToken cancellationToken)
+    public Result Run(double[] theta, double startPrecision, CancellationToken cancellationToken, bool global = true)
     {
         var n = model.Rows;
         var maxPrecision = n / (VarianceFloor * Math.Max(model.SumOfSquaredY, double.Epsilon));
-        var best = Alternate(theta, Math.Clamp(startPrecision, 1e-300, maxPrecision), maxPrecision, cancellationToken);
+        var first = Alternate(theta, Math.Clamp(startPrecision, 1e-300, maxPrecision), maxPrecision, cancellationToken);
+        var best = first;
+        if (!global)
+        {
+            return new Result(first.Theta, first.Precision, first.Value, _solves, _evaluations, double.NaN, Unbounded: false,
+                AtFloor: first.Precision >= maxPrecision);
+        }
 
         _points.Add(new Point(0, 0, model.SumOfSquaredY, new double[model.Dimension], double.PositiveInfinity));
         Insert(best.Point);
@@ -55,6 +65,11 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
         while (_evaluations < MaxProfileEvaluations)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (best.Precision >= maxPrecision)
+            {
+                break; // unbounded towards the floor: the interior modes are searched below
+            }
+
             var tolerance = RelativeTolerance * Math.Max(1.0, Math.Abs(best.Value));
             var (lowest, at, split) = LowestBound();
             gap = Math.Max(0.0, best.Value - lowest);
@@ -76,7 +91,53 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             }
         }
 
-        return new Result(best.Theta, best.Precision, best.Value, _solves, _evaluations, gap, best.Precision >= maxPrecision);
+        if (best.Precision < maxPrecision)
+        {
+            return new Result(best.Theta, best.Precision, best.Value, _solves, _evaluations, gap, Unbounded: false, AtFloor: false);
+        }
+
+        // The profile keeps rising towards sigma_obs -> 0: the model reproduces the history (more parameters than the
+        // rows determine, or noise-free data) and the posterior has no maximum. rstan stops at a local mode where one
+        // exists; so do we, at the best one above the floor.
+        var interior = InteriorModes(first, maxPrecision, cancellationToken);
+        return interior is null
+            ? new Result(best.Theta, best.Precision, best.Value, _solves, _evaluations, gap, Unbounded: true, AtFloor: true)
+            : new Result(interior.Theta, interior.Precision, interior.Value, _solves, _evaluations, double.NaN, Unbounded: true, AtFloor: false);
+    }
+
+    /// <summary>
+    /// The best local optimum with sigma_obs above the floor: from the start point's descent and from every local
+    /// minimum of g on a grid of step 0.5 in ln w; null when g has none (it falls all the way to the floor).
+    /// </summary>
+    private Local? InteriorModes(Local first, double maxPrecision, CancellationToken cancellationToken)
+    {
+        Local? best = first.Precision < maxPrecision ? first : null;
+        var lowest = _points.First(p => p.W > 0).W;
+        var grid = new List<Point>();
+        var theta = new double[model.Dimension];
+        for (var logW = Math.Log(lowest); logW < Math.Log(maxPrecision); logW += 0.5)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var w = Math.Exp(logW);
+            var (h, ss, solves) = model.Profile(w, theta);
+            _solves += solves;
+            _evaluations++;
+            grid.Add(new Point(w, h, ss, (double[])theta.Clone(), G(w, h)));
+        }
+
+        for (var i = 1; i + 1 < grid.Count; i++)
+        {
+            if (grid[i].G < grid[i - 1].G && grid[i].G <= grid[i + 1].G)
+            {
+                var local = Alternate((double[])grid[i].Theta.Clone(), grid[i].W, maxPrecision, cancellationToken);
+                if (local.Precision < maxPrecision && (best is null || local.Value < best.Value))
+                {
+                    best = local;
+                }
+            }
+        }
+
+        return best;
     }
 
     /// <summary>

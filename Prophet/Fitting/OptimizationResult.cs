@@ -42,4 +42,17 @@ public sealed record OptimizationResult(double[] X, double Value, int ReturnCode
     /// posterior (NaN when no certificate was computed).
     /// </summary>
     public double GlobalGap { get; init; } = double.NaN;
+
+    /// <summary>
+    /// The log posterior grows without bound as sigma_obs → 0 (the model reproduces the history), so no MAP exists.
+    /// The exact solver then returns the best local mode with sigma_obs above its floor (as rstan stops at one), or,
+    /// when there is none and the data have more rows than parameters (noise-free data), the fit at the floor.
+    /// </summary>
+    public bool UnboundedPosterior { get; init; }
+
+    /// <summary>
+    /// sigma_obs sits at the exact solver's floor (sigma_obs² = 1e-10 · mean(y_scaled²)): the KKT conditions are those of
+    /// the problem bounded there.
+    /// </summary>
+    public bool AtSigmaFloor { get; init; }
 }

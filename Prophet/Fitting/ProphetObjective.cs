@@ -476,6 +476,36 @@ internal sealed class ProphetObjective
         }
     }
 
+    /// <summary>
+    /// d mu_i / dθ for θ = [k, m, delta, beta] (p = 2 + S + K columns, row-major T × p) at the point of the last
+    /// <see cref="Evaluate"/> call: the trend's Jacobian times 1 + X·(beta ∘ s_m), and X_ij (s_a_j + s_m_j trend_i)
+    /// for beta (prophet.stan: mu = trend .* (1 + X*(beta .* s_m)) + X*(beta .* s_a)).
+    /// </summary>
+    internal void MeanJacobian(double[] jacobian)
+    {
+        var d = _data;
+        int n = d.T, s = d.S, k = d.K;
+        var p = 2 + s + k;
+        TrendJacobian(jacobian, p);
+        for (var i = 0; i < n; i++)
+        {
+            var row = jacobian.AsSpan(i * p, p);
+            var scale = _multiplier[i];
+            if (scale != 1.0)
+            {
+                for (var a = 0; a < 2 + s; a++)
+                {
+                    row[a] *= scale;
+                }
+            }
+
+            for (var j = 0; j < k; j++)
+            {
+                row[2 + s + j] = d.X[(i * k) + j] * (d.SA[j] + (d.SM[j] * _trend[i]));
+            }
+        }
+    }
+
     /// <summary>Only the trend at the unconstrained point (for finite-difference Jacobians of the trend).</summary>
     internal void TrendOnly(ReadOnlySpan<double> x, Span<double> destination)
     {

@@ -1,24 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Forecast.Prophet;
 using Forecast.Prophet.Bench;
+using Forecast.Prophet.Tests.Golden;
 
-// Benchmark of the Prophet port: fit and fit + predict (1000 interval samples) per golden case against R prophet
-// 1.0's timings in each case's timing.json, in both fit modes (exact, the default; R-compatible), and the memory of
-// fitting yosemite_subdaily.
-// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N [--mode exact|r_compatible] | --memory <case>]
+// Benchmark of the Prophet port side by side with R prophet 1.0: on every golden case, R (one Rscript process,
+// r/bench_server.R) and the port fit alternately in the same run — fit, and fit + predict with 1000 interval samples —
+// in both fit modes (exact, the default; R-compatible). Also the memory of one fit and the 414 M4-hourly series.
+// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--predict-runs N] [--cases a,b]
+//        | -- --memory <case> | -- --profile <case> | -- --m4 [data.csv]
 var root = FindRepositoryRoot();
 var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
-var runs = args.Length > 1 && args[0] == "--runs" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+var runs = Option("--runs", 5);
+var predictRuns = Option("--predict-runs", 3);
 
 if (args.Length > 1 && args[0] == "--memory")
 {
     // Separate process mode: load one case, fit it once, report the process peak and the managed allocations.
-    var golden = new GoldenCaseLoader(Path.Combine(casesDirectory, args[1]));
+    var golden = GoldenCaseFiles.Load(Path.Combine(casesDirectory, args[1]));
     GC.Collect();
     var before = GC.GetTotalAllocatedBytes(precise: true);
     var baseline = Process.GetCurrentProcess().PeakWorkingSet64;
-    golden.CreateModel().Fit(golden.Input);
+    golden.CreateModel().Fit(golden.History);
     var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
     var process = Process.GetCurrentProcess();
     process.Refresh();
@@ -39,10 +43,10 @@ if (args.Length > 0 && args[0] == "--m4")
 if (args.Length > 1 && args[0] == "--profile")
 {
     // Stage timings of one case (median of 5 after a warm-up).
-    var golden = new GoldenCaseLoader(Path.Combine(casesDirectory, args[1]));
-    var (preprocessWall, preprocessCpu) = MeasureWithCpu(9, () => golden.CreateModel().Preprocess(golden.Input));
-    var (fitWall, fitCpu) = MeasureWithCpu(9, () => golden.CreateModel().Fit(golden.Input));
-    var fitted = golden.CreateModel().Fit(golden.Input);
+    var golden = GoldenCaseFiles.Load(Path.Combine(casesDirectory, args[1]));
+    var (preprocessWall, preprocessCpu) = MeasureWithCpu(9, () => golden.CreateModel().Preprocess(golden.History));
+    var (fitWall, fitCpu) = MeasureWithCpu(9, () => golden.CreateModel().Fit(golden.History));
+    var fitted = golden.CreateModel().Fit(golden.History);
     var (predictWall, predictCpu) = MeasureWithCpu(9, () => fitted.Predict(golden.Future));
     Console.WriteLine(FormattableString.Invariant($"preprocess {preprocessWall * 1000:F2} ms wall, {preprocessCpu * 1000:F2} ms CPU"));
     Console.WriteLine(FormattableString.Invariant($"fit {fitWall * 1000:F2} ms wall, {fitCpu * 1000:F2} ms CPU ({fitted.Optimization?.Algorithm}, {fitted.Optimization?.Iterations} iterations)"));
@@ -50,32 +54,68 @@ if (args.Length > 1 && args[0] == "--profile")
     return;
 }
 
-var modeIndex = Array.IndexOf(args, "--mode");
-ProphetFitMode[] modes = modeIndex >= 0 && modeIndex + 1 < args.Length
-    ? [args[modeIndex + 1] == "r_compatible" ? ProphetFitMode.RCompatible : ProphetFitMode.Exact]
-    : [ProphetFitMode.Exact, ProphetFitMode.RCompatible];
-Console.WriteLine($"Prophet benchmark, {runs} timed runs per case after one warm-up (median), {Environment.ProcessorCount} cores");
-foreach (var mode in modes)
+var filter = OptionText("--cases")?.Split(',');
+var directories = Directory.GetDirectories(casesDirectory).Order(StringComparer.Ordinal)
+    .Where(d => filter is null || filter.Contains(Path.GetFileName(d))).ToList();
+using var r = RProphetProcess.TryStart(Path.Combine(root, "bench", "Prophet", "r", "bench_server.R"), out var problem);
+if (r is null)
 {
-    var fitOptions = new ProphetFitOptions { Mode = mode };
-    Console.WriteLine();
-    Console.WriteLine($"Fit mode {mode}:");
-    Console.WriteLine("| case | T | predict rows | ours fit ms (CPU ms) | R fit s | fit speed-up | ours fit+predict ms (CPU ms) | R fit+predict s | fit+predict speed-up | optimiser |");
-    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-    foreach (var directory in Directory.GetDirectories(casesDirectory).Order(StringComparer.Ordinal))
-    {
-        var golden = new GoldenCaseLoader(directory);
-        string algorithm = "";
-        var (fit, fitCpu) = MeasureWithCpu(runs, () => algorithm = golden.CreateModel().Fit(golden.Input, fitOptions).Optimization?.Algorithm ?? "none");
-        var (fitPredict, fitPredictCpu) = MeasureWithCpu(runs, () =>
-        {
-            var model = golden.CreateModel().Fit(golden.Input, fitOptions);
-            model.Predict(golden.Future);
-        });
-        Console.WriteLine(FormattableString.Invariant(
-            $"| {golden.Name} | {golden.Input.RowCount} | {golden.Future.RowCount} | {fit * 1000:F1} ({fitCpu * 1000:F1}) | {golden.RFitSeconds:F3} | {golden.RFitSeconds / fit:F0}x | {fitPredict * 1000:F1} ({fitPredictCpu * 1000:F1}) | {golden.RFitPredictSeconds:F3} | {golden.RFitPredictSeconds / fitPredict:F0}x | {algorithm} |"));
-    }
+    Console.WriteLine($"R prophet 1.0 is needed for this benchmark (it times R and the port side by side): {problem}");
+    Console.WriteLine("Install it with `apt-get install -y r-cran-prophet` (Debian 12: prophet 1.0, rstan 2.21.7). Stopping.");
+    Environment.Exit(2);
 }
+
+Console.WriteLine($"Prophet side by side with {r.Versions}; {Environment.ProcessorCount} cores; fit: median of {runs}, fit + predict: median of {predictRuns}, after one warm-up each, R and the port alternating.");
+Console.WriteLine($"Load average at start: {LoadAverage()}");
+Console.WriteLine();
+Console.WriteLine("| case | T | R fit s | exact fit ms | exact / R | r_compatible fit ms | r_compatible / R | R fit+predict s | exact fit+predict ms | exact / R | r_compatible fit+predict ms | r_compatible / R | exact optimiser | load avg |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+var exact = new ProphetFitOptions();
+var compatible = new ProphetFitOptions { Mode = ProphetFitMode.RCompatible };
+foreach (var directory in directories)
+{
+    var golden = GoldenCaseFiles.Load(directory);
+    r.Load(directory);
+    string algorithm = "";
+    Action oursExact = () => algorithm = golden.CreateModel().Fit(golden.History, exact).Optimization?.Algorithm ?? "none";
+    Action oursCompatible = () => golden.CreateModel().Fit(golden.History, compatible);
+    Action oursExactPredict = () => golden.CreateModel().Fit(golden.History, exact).Predict(golden.Future);
+    Action oursCompatiblePredict = () => golden.CreateModel().Fit(golden.History, compatible).Predict(golden.Future);
+
+    // Warm-up (JIT on our side; R's first fit loads the compiled Stan model), then alternate R and ours.
+    oursExact();
+    oursCompatible();
+    var rFit = new List<double>();
+    var exactFit = new List<double>();
+    var compatibleFit = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        rFit.Add(r.Fit());
+        exactFit.Add(Time(oursExact));
+        compatibleFit.Add(Time(oursCompatible));
+    }
+
+    var rPredict = new List<double>();
+    var exactPredict = new List<double>();
+    var compatiblePredict = new List<double>();
+    r.FitPredict();
+    oursExactPredict();
+    for (var i = 0; i < predictRuns; i++)
+    {
+        rPredict.Add(r.FitPredict());
+        exactPredict.Add(Time(oursExactPredict));
+        compatiblePredict.Add(Time(oursCompatiblePredict));
+    }
+
+    double rf = Median(rFit), ef = Median(exactFit), cf = Median(compatibleFit);
+    double rp = Median(rPredict), ep = Median(exactPredict), cp = Median(compatiblePredict);
+    Console.WriteLine(FormattableString.Invariant(
+        $"| {golden.Name} | {golden.History.RowCount} | {rf:F3} | {ef * 1000:F2} | {rf / ef:F0}x | {cf * 1000:F1} | {rf / cf:F1}x | {rp:F2} | {ep * 1000:F1} | {rp / ep:F0}x | {cp * 1000:F1} | {rp / cp:F0}x | {algorithm} | {LoadAverage()} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine($"Load average at end: {LoadAverage()}");
+return;
 
 // Median wall time and mean process CPU time (all threads) per call: the machine is shared, so CPU time shows
 // the work done even when other processes slow the wall clock.
@@ -94,6 +134,30 @@ static (double Wall, double Cpu) MeasureWithCpu(int runs, Action action)
     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs;
     Array.Sort(times);
     return (times[runs / 2], cpu);
+}
+
+static double Time(Action action)
+{
+    var stopwatch = Stopwatch.StartNew();
+    action();
+    return stopwatch.Elapsed.TotalSeconds;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    var n = sorted.Count;
+    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+int Option(string name, int fallback) => OptionText(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+string? OptionText(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
 static string FindRepositoryRoot()

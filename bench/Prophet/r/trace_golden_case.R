@@ -7,15 +7,14 @@
 #   rstan_trace.txt  rstan's own verbose optimizing output (refresh = 1: one line per iteration)
 #   result.txt    algorithm(s) run, return code, value (%.17g), final parameters (%.17g)
 # Usage: Rscript trace_golden_case.R <case> <out-dir> [golden-dir]
-suppressMessages(library(prophet))
+all_args <- commandArgs(trailingOnly = FALSE)
+source(file.path(dirname(normalizePath(sub("^--file=", "", all_args[grep("^--file=", all_args)]))), "golden_case.R"))
 args <- commandArgs(trailingOnly = TRUE)
 case <- args[1]
 out <- file.path(args[2], case)
 golden <- if (length(args) >= 3) args[3] else "/work/shared/reference/prophet"
 dir.create(out, recursive = TRUE, showWarnings = FALSE)
 dir <- file.path(golden, case)
-df <- read.csv(file.path(dir, "input.csv"), stringsAsFactors = FALSE)
-options <- jsonlite::fromJSON(file.path(dir, "options.json"))
 
 fmt <- function(v) {
   if (is.integer(v)) return(as.character(v))
@@ -60,25 +59,7 @@ wrapper <- function(object, data, init, ...) {
 unlockBinding("optimizing", asNamespace("rstan"))
 assignInNamespace("optimizing", wrapper, ns = "rstan")
 
-growth <- if (is.null(options$growth)) "linear" else options$growth
-n.changepoints <- if (is.null(options$n_changepoints)) 25 else options$n_changepoints
-cps <- if (is.null(options$changepoint_prior_scale)) 0.05 else options$changepoint_prior_scale
-mode <- if (is.null(options$seasonality_mode)) "additive" else options$seasonality_mode
-holidays <- NULL
-if (!is.null(options$holidays)) {
-  holidays <- data.frame(holiday = options$holidays$holiday, ds = as.Date(options$holidays$ds),
-                         lower_window = options$holidays$lower_window, upper_window = options$holidays$upper_window)
-}
-if (growth == "logistic" && is.null(df$cap)) df$cap <- options$cap
-m <- prophet(growth = growth, n.changepoints = n.changepoints, changepoint.prior.scale = cps,
-             seasonality.mode = mode, holidays = holidays, fit = FALSE)
-if (!is.null(options$country_holidays)) m <- add_country_holidays(m, options$country_holidays)
-if (!is.null(options$extra_regressors)) {
-  for (i in seq_len(nrow(options$extra_regressors))) {
-    r <- options$extra_regressors[i, ]
-    m <- add_regressor(m, r$name, prior.scale = r$prior_scale, standardize = r$standardize, mode = r$mode)
-  }
-}
-m <- fit.prophet(m, df)
+golden <- golden_model(dir)
+m <- fit.prophet(golden$model, golden$history)
 expected <- jsonlite::fromJSON(file.path(dir, "params.json"))$stan_optimizer$log_posterior_value
 cat(sprintf("%s: value %.17g (golden %.15g) calls %d\n", case, m$stan.fit$value, expected, calls))

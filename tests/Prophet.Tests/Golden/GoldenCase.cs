@@ -19,11 +19,9 @@ public sealed class GoldenCase
     /// <summary>The R-compatible fit as it ran on the machine that made the fixtures.</summary>
     public static ProphetFitOptions RCompatibleOptions => new() { Mode = ProphetFitMode.RCompatible, EigenL1CacheBytes = RstanL1CacheBytes };
 
-    public static readonly string[] Names =
-    [
-        "air_passengers_multiplicative", "air_passengers_small_newton", "peyton_default", "peyton_holidays_regressor",
-        "retail_default", "retail_flat", "retail_no_changepoints", "wp_R_logistic", "yosemite_subdaily",
-    ];
+    /// <summary>Every case folder of Fixtures/golden: a new R case dropped there (bench/Prophet/r/make_golden_case.R) runs in every golden test.</summary>
+    public static readonly string[] Names = System.IO.Directory.GetDirectories(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden"))
+        .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
 
     /// <summary>The cases that fit in well under a second (used where a test fits every case).</summary>
     public static IEnumerable<object[]> All => Names.Select(n => new object[] { n });
@@ -34,8 +32,8 @@ public sealed class GoldenCase
     {
         Name = name;
         Directory = Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden", name);
-        Input = ProphetFrame.ReadCsv(Path.Combine(Directory, "input.csv"));
         Options = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, "options.json"))).RootElement;
+        Input = GoldenCaseModel.ReadHistory(Directory, Options);
         Params = JsonDocument.Parse(File.ReadAllText(Path.Combine(Directory, "params.json"))).RootElement;
         using (var stream = new GZipStream(File.OpenRead(Path.Combine(Directory, "stan_data.json.gz")), CompressionMode.Decompress))
         {
@@ -73,50 +71,7 @@ public sealed class GoldenCase
     }
 
     /// <summary>A new, unfitted model with this case's options (R column order for holidays).</summary>
-    public Prophet CreateModel(int? seed = 42)
-    {
-        var options = new ProphetOptions
-        {
-            Growth = Options.TryGetProperty("growth", out var g) ? g.GetString() switch
-            {
-                "logistic" => Growth.Logistic,
-                "flat" => Growth.Flat,
-                _ => Growth.Linear,
-            } : Growth.Linear,
-            SeasonalityMode = Options.TryGetProperty("seasonality_mode", out var sm) && sm.GetString() == "multiplicative"
-                ? SeasonalityMode.Multiplicative
-                : SeasonalityMode.Additive,
-            NChangepoints = Options.TryGetProperty("n_changepoints", out var nc) ? nc.GetInt32() : 25,
-            ChangepointPriorScale = Options.TryGetProperty("changepoint_prior_scale", out var cps) ? cps.GetDouble() : 0.05,
-            IntervalWidth = Options.GetProperty("interval_width").GetDouble(),
-            UncertaintySamples = Options.GetProperty("uncertainty_samples").GetInt32(),
-            HolidayColumnOrder = HolidayColumnOrder.CaseInsensitive,
-            Seed = seed,
-            Holidays = Options.TryGetProperty("holidays", out var holidays)
-                ? holidays.EnumerateArray().Select(h => new HolidayEvent(
-                    h.GetProperty("holiday").GetString()!,
-                    DateTime.ParseExact(h.GetProperty("ds").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    h.GetProperty("lower_window").GetInt32(),
-                    h.GetProperty("upper_window").GetInt32())).ToList()
-                : null,
-        };
-        var model = new Prophet(options);
-        if (Options.TryGetProperty("country_holidays", out var country))
-        {
-            model.AddCountryHolidays(country.GetString()!);
-        }
-
-        if (Options.TryGetProperty("extra_regressors", out var regressors))
-        {
-            foreach (var r in regressors.EnumerateArray())
-            {
-                model.AddRegressor(r.GetProperty("name").GetString()!, r.GetProperty("prior_scale").GetDouble(), RegressorStandardize.Auto,
-                    r.GetProperty("mode").GetString() == "multiplicative" ? SeasonalityMode.Multiplicative : SeasonalityMode.Additive);
-            }
-        }
-
-        return model;
-    }
+    public Prophet CreateModel(int? seed = 42) => GoldenCaseModel.Create(Options, seed);
 
     /// <summary>The Stan data list R passed to rstan.</summary>
     public ProphetStanData ReadStanData()
@@ -190,27 +145,12 @@ public sealed class GoldenCase
         return columns.ToDictionary(p => p.Key, p => p.Value.ToArray());
     }
 
-    /// <summary>The frame R predicted on: forecast.csv's ds, plus cap and regressors as the R script set them.</summary>
+    /// <summary>The frame R predicted on (future.csv.gz) and R's forecast of it.</summary>
     public ProphetFrame ReadFutureFrame(out Dictionary<string, double[]> forecast)
     {
-        forecast = ReadForecast(out var ds);
-        var frame = new ProphetFrame(ds);
-        if (forecast.TryGetValue("cap", out var cap))
-        {
-            frame.Add("cap", cap);
-        }
-
-        if (Name == "peyton_holidays_regressor")
-        {
-            frame.Add("nfl_sunday", ds.Select(NflSunday).ToArray());
-        }
-
-        return frame;
+        forecast = ReadForecast(out _);
+        return GoldenCaseModel.ReadFuture(Directory, Options);
     }
-
-    /// <summary>The prophet documentation's nfl_sunday regressor: Sundays from September to January.</summary>
-    public static double NflSunday(DateTime ds) =>
-        ds.DayOfWeek == DayOfWeek.Sunday && (ds.Month > 8 || ds.Month < 2) ? 1.0 : 0.0;
 
     public static double[] Doubles(JsonElement element) =>
         element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(v => v.GetDouble()).ToArray() : [element.GetDouble()];
