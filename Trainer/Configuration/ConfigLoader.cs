@@ -149,23 +149,17 @@ public static class ConfigLoader
             s.Problem("name", $"unknown model '{name}'; known models: {known}.");
 
         // Every model option section present is validated (a typo in an unused section is still a typo); a key that
-        // names no model is unknown.
-        Func<ModelContext, Core.Models.IForecaster>? create = null;
+        // names no model is unknown. The catalog reads each section once, also when model: auto asks for a candidate.
+        var catalog = new ModelCatalog(s, registry);
         foreach (string key in s.PresentKeys.Where(k => k != "name").ToList())
         {
-            if (registry.TryGet(key, out var factory))
-            {
-                var build = factory.Configure(s.Section(key));
-                if (key == name) create = build;
-            }
-            else
+            if (catalog.Configure(key) is null)
             {
                 s.Problem(key, $"unknown key; model takes name and one option section per model ({known}).");
                 s.MarkRead(key);
             }
         }
-        if (create is null && name.Length > 0 && registry.TryGet(name, out var selected))
-            create = selected.Configure(s.Section(name)); // no section given: the model's defaults
+        var create = name.Length > 0 ? catalog.Configure(name) : null; // no section given: the model's defaults
         s.Finish();
         return new ModelSelection(name, create ?? (_ => throw new InvalidOperationException("The model configuration is invalid.")))
         {

@@ -16,4 +16,10 @@ public interface IModelFactory
     /// line:column; do not throw) and returns how to build the model.
     /// </summary>
     Func<ModelContext, IForecaster> Configure(ConfigSection options);
+
+    /// <summary>
+    /// As <see cref="Configure(ConfigSection)"/>, for a model built from other models (<c>model: auto</c>):
+    /// <paramref name="models"/> configures the <c>model.&lt;name&gt;</c> sections it names.
+    /// </summary>
+    Func<ModelContext, IForecaster> Configure(ConfigSection options, ModelCatalog models) => Configure(options);
 }

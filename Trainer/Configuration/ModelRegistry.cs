@@ -2,7 +2,7 @@ namespace Forecast.Trainer.Configuration;
 
 /// <summary>
 /// The models a config may name, keyed by <see cref="IModelFactory.Name"/>. An unknown model.name is a config error
-/// that lists these names. Prophet and Chronos register here (adapters in Trainer/Models).
+/// that lists these names. Prophet and Chronos register here (adapters in Trainer/Models), and auto, built from the others (Trainer/Auto).
 /// </summary>
 public sealed class ModelRegistry
 {
@@ -20,7 +20,7 @@ public sealed class ModelRegistry
 
     public static ModelRegistry Default { get; } = new([
         new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory(),
-        new Models.ProphetModelFactory(), new Models.ChronosModelFactory()]);
+        new Models.ProphetModelFactory(), new Models.ChronosModelFactory(), new Auto.AutoModelFactory()]);
 
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
 

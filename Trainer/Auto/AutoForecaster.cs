@@ -1,0 +1,166 @@
+using Forecast.Core.Models;
+using Forecast.Core.Series;
+
+namespace Forecast.Trainer.Auto;
+
+/// <summary>
+/// <c>model: auto</c>: per series, the candidate or ensemble with the best rolling-origin backtest score, as
+/// statsforecast's cross-validation model selection and AutoGluon-TimeSeries' validation windows and weighted
+/// ensemble. Each call (one batch of histories):
+/// <list type="number">
+/// <item>backtests every candidate on the last <c>windows</c> windows of the histories it is given
+/// (<see cref="BacktestPlan"/>) — the Trainer passes histories that end before its evaluation holdout, so the holdout
+/// is never seen;</item>
+/// <item>scores candidates, the mean and median of each series' top_k and the greedy ensemble by <c>metric</c>
+/// (<see cref="Selector"/>), and picks per series (or overall);</item>
+/// <item>fits only the models the choices need on the whole histories (falling back along the series' order of
+/// preference when a model fails) and combines them (<see cref="ForecastCombiner"/>).</item>
+/// </list>
+/// Every candidate runs batch by batch with its own parallelism over series. The choices of every call are the run's
+/// model state: model/auto/selection.csv and model/auto/summary.yaml.
+/// </summary>
+public sealed class AutoForecaster : IForecaster, IHasModelState
+{
+    private readonly AutoSettings _settings;
+    private readonly CandidateRunner _runner;
+    private readonly List<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> _calls = [];
+
+    public AutoForecaster(AutoSettings settings, IReadOnlyList<IForecaster> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0) throw new ArgumentException("model: auto needs at least one candidate.", nameof(candidates));
+        if (candidates.Count != settings.Candidates.Count)
+            throw new ArgumentException($"{candidates.Count} models for {settings.Candidates.Count} candidate names.", nameof(candidates));
+        _settings = settings;
+        _runner = new CandidateRunner(candidates);
+    }
+
+    public string Name => AutoModelFactory.ModelName;
+
+    public AutoSettings Settings => _settings;
+
+    public async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
+        IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        ForecastRequestValidation.ThrowIfInvalid(request);
+        if (_settings.Metric == SelectionMetric.Wql && request.Quantiles.Count == 0)
+            throw new InvalidOperationException("model.auto.metric is wql, which scores quantiles, but no quantile levels are requested; set evaluation.quantiles or model.auto.metric: mase.");
+        if (histories.Count == 0) return [];
+
+        var plan = BacktestPlan.Create(histories, request.Horizon, _settings, SeasonLength);
+        var results = await BacktestAsync(plan, request, progress, cancellationToken).ConfigureAwait(false);
+        var selection = Selector.Select(histories, plan, results, _settings, request.Quantiles);
+        var (forecasts, final, notes) = await ForecastChosenAsync(histories, request, selection, progress, cancellationToken).ConfigureAwait(false);
+        lock (_calls)
+            _calls.Add(([.. histories.Select(h => h.Timestamps.Length > 0 ? h.Timestamps[^1] : (DateTime?)null)], selection, final, notes));
+        return forecasts;
+    }
+
+    /// <summary>model/auto/selection.csv (per series and call: every option's backtest score and the choice) and model/auto/summary.yaml.</summary>
+    public IReadOnlyList<(string Name, byte[] Content)> ExportState()
+    {
+        lock (_calls)
+        {
+            if (_calls.Count == 0) return [];
+            return
+            [
+                ("auto/" + SelectionTable.FileName, SelectionTable.Write(_settings, _calls)),
+                ("auto/" + SelectionTable.SummaryFileName, SelectionTable.Summary(_settings, _calls)),
+            ];
+        }
+    }
+
+    private int SeasonLength(TimeSeries series) => _settings.SeasonLength ?? series.Frequency?.DefaultSeasonLength ?? 1;
+
+    /// <summary>Every candidate on every backtest window: results[candidate][window][position in the window].</summary>
+    private async Task<CandidateResult[][][]> BacktestAsync(BacktestPlan plan, ForecastRequest request, IProgress<ForecastProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var results = new CandidateResult[_settings.Candidates.Count][][];
+        for (int c = 0; c < results.Length; c++)
+        {
+            results[c] = new CandidateResult[plan.Windows.Count][];
+            foreach (var window in plan.Windows)
+            {
+                if (window.Histories.Length == 0) { results[c][window.Index] = []; continue; }
+                string stage = $"auto backtest {_settings.Candidates[c]} (window {window.Index + 1}/{plan.Windows.Count})";
+                var windowRequest = request with { FutureCovariates = window.FutureCovariates };
+                results[c][window.Index] = await _runner.RunAsync(c, window.Histories, windowRequest, stage, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Runs the models the choices need on the whole histories — each candidate once, on the series that need it — and
+    /// combines them. A series whose choice cannot be made (its model failed) moves to its next option.
+    /// </summary>
+    private async Task<(SeriesForecast[] Forecasts, int[] Final, string?[] Notes)> ForecastChosenAsync(IReadOnlyList<TimeSeries> histories,
+        ForecastRequest request, Selection selection, IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
+    {
+        int n = histories.Count;
+        var forecasts = new SeriesForecast[n];
+        var final = new int[n];
+        var notes = selection.Series.Select(s => s.Note).ToArray();
+        var position = new int[n];
+        var full = new CandidateResult?[_settings.Candidates.Count][];
+        for (int c = 0; c < full.Length; c++) full[c] = new CandidateResult?[n];
+        var pending = Enumerable.Range(0, n).ToList();
+        while (pending.Count > 0)
+        {
+            var needs = new SortedDictionary<int, List<int>>();
+            foreach (int i in pending)
+            {
+                foreach (var (c, _) in MembersOf(selection, i, selection.Series[i].Preference[position[i]]))
+                {
+                    if (full[c][i] is not null) continue;
+                    if (!needs.TryGetValue(c, out var series)) needs[c] = series = [];
+                    series.Add(i);
+                }
+            }
+            foreach (var (c, series) in needs)
+            {
+                var batch = series.Select(i => histories[i]).ToList();
+                var run = await _runner.RunAsync(c, batch, request, $"auto {_settings.Candidates[c]}", progress, cancellationToken).ConfigureAwait(false);
+                for (int j = 0; j < series.Count; j++) full[c][series[j]] = run[j];
+            }
+
+            var next = new List<int>();
+            foreach (int i in pending)
+            {
+                int option = selection.Series[i].Preference[position[i]];
+                var members = MembersOf(selection, i, option);
+                var kind = selection.EnsembleOf(option);
+                SeriesForecast? forecast = kind is null
+                    ? full[option][i]!.Forecast
+                    : Selector.Combine(kind.Value, members, c => full[c][i]!.Forecast);
+                if (forecast is not null)
+                {
+                    forecasts[i] = forecast;
+                    final[i] = option;
+                    var failed = members.Where(m => full[m.Candidate][i]!.Forecast is null).Select(m => _settings.Candidates[m.Candidate]).ToList();
+                    if (failed.Count > 0) notes[i] = Join(notes[i], $"{string.Join(", ", failed)} failed on the whole history and left the ensemble");
+                    continue;
+                }
+                string why = members.Count == 0
+                    ? $"{selection.Options[option]} has no members"
+                    : string.Join("; ", members.Select(m => $"{_settings.Candidates[m.Candidate]}: {full[m.Candidate][i]!.Error}"));
+                notes[i] = Join(notes[i], $"{selection.Options[option]} not usable on the whole history ({why})");
+                if (++position[i] >= selection.Series[i].Preference.Length)
+                    throw new InvalidOperationException($"model: auto has no candidate that can forecast series '{histories[i].Id}': {notes[i]}");
+                next.Add(i);
+            }
+            pending = next;
+        }
+        return (forecasts, final, notes);
+    }
+
+    private static List<(int Candidate, double Weight)> MembersOf(Selection selection, int series, int option) =>
+        selection.EnsembleOf(option) is { } kind
+            ? Selector.Members(kind, selection.Series[series].TopCandidates, selection.GreedyWeights)
+            : [(option, 1.0)];
+
+    private static string Join(string? first, string second) => first is null ? second : $"{first}; {second}";
+}

@@ -1,0 +1,66 @@
+namespace Forecast.Trainer.Auto;
+
+/// <summary>
+/// <c>model.auto</c>: which models compete, how they are backtested and how the forecast of each series is chosen
+/// (every key and default in docs/configuration.md).
+/// </summary>
+/// <param name="Candidates">The competing models by model.name, each configured by its own model.&lt;name&gt; section.</param>
+/// <param name="Metric">The backtest score that ranks candidates and fits the greedy ensemble.</param>
+/// <param name="Windows">Rolling-origin backtest windows, the last one ending where the history ends.</param>
+/// <param name="Step">Points between backtest cutoffs; null = the horizon (windows side by side).</param>
+/// <param name="Ensembles">The ensembles built from the candidates and scored alongside them.</param>
+/// <param name="TopK">How many of a series' best candidates the mean and median ensembles combine.</param>
+/// <param name="EnsembleSize">Rounds of Caruana's greedy ensemble selection (models added with replacement).</param>
+/// <param name="Selection">Whether each series gets its own best option, or all series the best option overall.</param>
+/// <param name="SeasonLength">Season length m of the MASE scale; null = each series' frequency default.</param>
+/// <param name="MinHistory">Fewest history points before a backtest cutoff; null = two seasons (at least 10 points).</param>
+public sealed record AutoSettings(
+    IReadOnlyList<string> Candidates,
+    SelectionMetric Metric,
+    int Windows,
+    int? Step,
+    IReadOnlyList<EnsembleKind> Ensembles,
+    int TopK,
+    int EnsembleSize,
+    SelectionScope Selection,
+    int? SeasonLength,
+    int? MinHistory)
+{
+    /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
+    public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
+
+    public static readonly IReadOnlyList<EnsembleKind> DefaultEnsembles = [EnsembleKind.Mean, EnsembleKind.Median, EnsembleKind.Greedy];
+}
+
+/// <summary>The backtest score of <c>model.auto.metric</c>.</summary>
+public enum SelectionMetric
+{
+    /// <summary>Mean absolute scaled error of the point forecast (M4 MASE), averaged over windows and series.</summary>
+    Mase,
+
+    /// <summary>Weighted quantile loss (GluonTS mean weighted sum quantile loss), pooled as the evaluation pools it.</summary>
+    Wql,
+}
+
+/// <summary>The ensembles of <c>model.auto.ensembles</c>.</summary>
+public enum EnsembleKind
+{
+    /// <summary>Equal-weight mean of a series' top_k candidates.</summary>
+    Mean,
+
+    /// <summary>Median of a series' top_k candidates, level by level.</summary>
+    Median,
+
+    /// <summary>Caruana's greedy ensemble selection over every series' backtest (as AutoGluon's WeightedEnsemble).</summary>
+    Greedy,
+}
+
+/// <summary><c>model.auto.selection</c>.</summary>
+public enum SelectionScope
+{
+    /// <summary>Each series takes the option with its own best backtest score.</summary>
+    PerSeries,
+
+    /// <summary>Every series takes the option with the best backtest score over all series.</summary>
+    Global,
+}

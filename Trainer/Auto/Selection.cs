@@ -1,0 +1,218 @@
+using Forecast.Core.Models;
+
+namespace Forecast.Trainer.Auto;
+
+/// <summary>
+/// What <c>model: auto</c> decided for one batch: the options (the candidates, then the ensembles), each series'
+/// backtest score of every option and its order of preference, each series' top candidates, and the greedy
+/// ensemble's weights.
+/// </summary>
+/// <param name="OverallScores">Each option's score over all backtested series (NaN when it scored nowhere).</param>
+internal sealed record Selection(IReadOnlyList<string> Options, int Candidates, IReadOnlyList<EnsembleKind> Ensembles, double[] GreedyWeights,
+    double[] OverallScores, IReadOnlyList<SeriesSelection> Series)
+{
+    public const string MeanOption = "ensemble_mean";
+    public const string MedianOption = "ensemble_median";
+    public const string GreedyOption = "ensemble_greedy";
+
+    public static string OptionName(EnsembleKind kind) => kind switch
+    {
+        EnsembleKind.Mean => MeanOption,
+        EnsembleKind.Median => MedianOption,
+        _ => GreedyOption,
+    };
+
+    /// <summary>The ensemble an option index stands for, or null for a single candidate.</summary>
+    public EnsembleKind? EnsembleOf(int option) => option < Candidates ? null : Ensembles[option - Candidates];
+}
+
+/// <summary>
+/// One series: the number of backtest windows it had, every option's score (NaN: not available, e.g. the candidate
+/// failed on it, or no window), the options in order of preference (the first is the choice; the rest are the
+/// fallbacks should a model fail on the whole history), and its top candidates by score (members of the mean and
+/// median ensembles).
+/// </summary>
+internal sealed record SeriesSelection(string Id, int Windows, double[] Scores, int[] Preference, int[] TopCandidates, string? Note);
+
+/// <summary>
+/// Scores every candidate and ensemble on the backtest of each series and orders them. A candidate is available for a
+/// series when it forecast every window of it. The mean and median ensembles combine the series' top_k available
+/// candidates (two at least); the greedy ensemble is fitted once over all series (<see cref="GreedyEnsemble"/>).
+/// Series without a backtest window take the option with the best score over all series (and the overall top
+/// candidates); with no backtest at all, the first candidate.
+/// </summary>
+internal static class Selector
+{
+    public static Selection Select(IReadOnlyList<Core.Series.TimeSeries> histories, BacktestPlan plan, CandidateResult[][][] results,
+        AutoSettings settings, IReadOnlyList<double> levels)
+    {
+        int candidates = results.Length;
+        var options = settings.Candidates.Concat(settings.Ensembles.Select(Selection.OptionName)).ToList();
+        var metric = settings.Metric;
+        int n = histories.Count;
+
+        // Per series and candidate: the summed backtest score, or null when the candidate missed a window of it.
+        var candidateParts = new BacktestLoss.Part?[n][];
+        for (int i = 0; i < n; i++)
+        {
+            candidateParts[i] = new BacktestLoss.Part?[candidates];
+            var items = plan.Series[i];
+            if (items.Count == 0) continue;
+            for (int c = 0; c < candidates; c++)
+            {
+                var part = default(BacktestLoss.Part);
+                bool complete = true;
+                foreach (var (w, j) in items.Items)
+                {
+                    var forecast = results[c][w][j].Forecast;
+                    if (forecast is null) { complete = false; break; }
+                    var window = plan.Windows[w];
+                    part += BacktestLoss.Of(metric, window.Actuals[j], forecast.Mean, forecast.Quantiles, levels, window.Scales[j]);
+                }
+                if (complete) candidateParts[i][c] = part;
+            }
+        }
+
+        var greedyWeights = settings.Ensembles.Contains(EnsembleKind.Greedy)
+            ? FitGreedy(plan, results, candidateParts, settings, levels)
+            : new double[candidates];
+
+        // Every option's per-series sums: candidates, then ensembles.
+        var parts = new BacktestLoss.Part?[n][];
+        var topCandidates = new int[n][];
+        for (int i = 0; i < n; i++)
+        {
+            parts[i] = new BacktestLoss.Part?[options.Count];
+            Array.Copy(candidateParts[i], parts[i], candidates);
+            var ranked = Enumerable.Range(0, candidates).Where(c => candidateParts[i][c] is not null)
+                .OrderBy(c => candidateParts[i][c]!.Value.Value).ThenBy(c => c).ToArray();
+            topCandidates[i] = ranked.Take(settings.TopK).ToArray();
+            for (int e = 0; e < settings.Ensembles.Count; e++)
+            {
+                var members = Members(settings.Ensembles[e], topCandidates[i], greedyWeights);
+                parts[i][candidates + e] = EnsemblePart(settings.Ensembles[e], members, plan, results, i, metric, levels);
+            }
+        }
+
+        // The overall order of options (and of candidates), over the series where every option that scored anywhere scored.
+        var overallScores = OverallScores(parts, options.Count, metric);
+        var overall = Order(overallScores);
+        var overallCandidates = Order(OverallScores(candidateParts, candidates, metric));
+        bool anyBacktest = plan.Series.Any(s => s.Count > 0);
+
+        var series = new SeriesSelection[n];
+        for (int i = 0; i < n; i++)
+        {
+            var scores = parts[i].Select(p => p?.Value ?? double.NaN).ToArray();
+            string? note = null;
+            int[] preference;
+            if (!anyBacktest)
+            {
+                // Nothing to learn from: the candidates in the order given, then the ensembles of the first top_k.
+                preference = [.. Enumerable.Range(0, options.Count)];
+                topCandidates[i] = [.. Enumerable.Range(0, Math.Min(settings.TopK, candidates))];
+                note = "no series is long enough for a backtest window; the first candidate";
+            }
+            else if (plan.Series[i].Count == 0)
+            {
+                preference = overall;
+                topCandidates[i] = [.. overallCandidates.Take(settings.TopK)];
+                note = "too short for a backtest window; the best option over all series";
+            }
+            else if (settings.Selection == SelectionScope.Global)
+            {
+                preference = overall;
+            }
+            else
+            {
+                var own = Enumerable.Range(0, options.Count).Where(o => double.IsFinite(scores[o])).OrderBy(o => scores[o]).ThenBy(o => o).ToList();
+                preference = [.. own, .. overall.Where(o => !own.Contains(o))];
+            }
+            series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], note);
+        }
+        return new Selection(options, candidates, settings.Ensembles, greedyWeights, overallScores, series);
+    }
+
+    /// <summary>The candidates (and weights) an ensemble of one series combines.</summary>
+    public static List<(int Candidate, double Weight)> Members(EnsembleKind kind, int[] topCandidates, double[] greedyWeights) => kind switch
+    {
+        EnsembleKind.Greedy => [.. greedyWeights.Select((w, c) => (c, w)).Where(m => m.w > 0)],
+        _ => topCandidates.Length >= 2 ? [.. topCandidates.Select(c => (c, 1.0))] : [],
+    };
+
+    /// <summary>Combines the members' forecasts of one series (members missing are left out, the weights renormalised).</summary>
+    public static SeriesForecast? Combine(EnsembleKind kind, IReadOnlyList<(int Candidate, double Weight)> members, Func<int, SeriesForecast?> forecastOf)
+    {
+        var present = members.Select(m => (Forecast: forecastOf(m.Candidate), m.Weight)).Where(m => m.Forecast is not null).ToList();
+        if (present.Count == 0) return null;
+        return kind == EnsembleKind.Median
+            ? ForecastCombiner.Median([.. present.Select(m => m.Forecast!)])
+            : ForecastCombiner.Weighted([.. present.Select(m => (m.Forecast!, m.Weight))]);
+    }
+
+    private static BacktestLoss.Part? EnsemblePart(EnsembleKind kind, List<(int Candidate, double Weight)> members, BacktestPlan plan,
+        CandidateResult[][][] results, int series, SelectionMetric metric, IReadOnlyList<double> levels)
+    {
+        var items = plan.Series[series];
+        if (items.Count == 0 || members.Count == 0) return null;
+        var part = default(BacktestLoss.Part);
+        foreach (var (w, j) in items.Items)
+        {
+            var combined = Combine(kind, members, c => results[c][w][j].Forecast);
+            if (combined is null) return null;
+            var window = plan.Windows[w];
+            part += BacktestLoss.Of(metric, window.Actuals[j], combined.Mean, combined.Quantiles, levels, window.Scales[j]);
+        }
+        return part;
+    }
+
+    /// <summary>
+    /// The greedy weights, fitted on the items of every series that all candidates of the pool forecast; the pool starts
+    /// with every candidate and loses the one available on the fewest series until such items exist.
+    /// </summary>
+    private static double[] FitGreedy(BacktestPlan plan, CandidateResult[][][] results, BacktestLoss.Part?[][] candidateParts, AutoSettings settings,
+        IReadOnlyList<double> levels)
+    {
+        int candidates = results.Length;
+        var pool = Enumerable.Range(0, candidates).ToList();
+        while (pool.Count > 0)
+        {
+            var complete = Enumerable.Range(0, plan.Series.Count).Where(i => plan.Series[i].Count > 0 && pool.All(c => candidateParts[i][c] is not null)).ToList();
+            if (complete.Count > 0)
+            {
+                var items = new List<GreedyEnsemble.Item>();
+                foreach (int i in complete)
+                    foreach (var (w, j) in plan.Series[i].Items)
+                        items.Add(new GreedyEnsemble.Item(i, plan.Windows[w].Actuals[j], plan.Windows[w].Scales[j], [.. pool.Select(c => results[c][w][j].Forecast!)]));
+                var poolWeights = GreedyEnsemble.Fit(items, pool.Count, settings.Metric, levels, settings.EnsembleSize);
+                var weights = new double[candidates];
+                for (int p = 0; p < pool.Count; p++) weights[pool[p]] = poolWeights[p];
+                return weights;
+            }
+            int fewest = pool.OrderBy(c => candidateParts.Count(s => s[c] is not null)).ThenByDescending(c => c).First();
+            pool.Remove(fewest);
+        }
+        return new double[candidates];
+    }
+
+    /// <summary>
+    /// Every option's score over all series: over the series where every option that scored on some series scored
+    /// (so all are compared on the same series), or each over its own series when no series has them all.
+    /// </summary>
+    private static double[] OverallScores(BacktestLoss.Part?[][] parts, int options, SelectionMetric metric)
+    {
+        var scoring = Enumerable.Range(0, options).Where(o => parts.Any(p => p[o] is not null)).ToList();
+        var common = parts.Where(p => scoring.All(o => p[o] is not null)).ToList();
+        var score = new double[options];
+        for (int o = 0; o < options; o++)
+        {
+            var over = common.Count > 0 ? common : [.. parts.Where(p => p[o] is not null)];
+            score[o] = scoring.Contains(o) ? BacktestLoss.Aggregate(metric, over.Select(p => p[o]!.Value)) : double.NaN;
+        }
+        return score;
+    }
+
+    /// <summary>Options by score, best first; those without a score last, in their listed order.</summary>
+    private static int[] Order(double[] scores) =>
+        [.. Enumerable.Range(0, scores.Length).OrderBy(o => double.IsFinite(scores[o]) ? 0 : 1).ThenBy(o => double.IsFinite(scores[o]) ? scores[o] : 0).ThenBy(o => o)];
+}
