@@ -138,6 +138,47 @@ public sealed class RunReader(IArtifactStore store)
         return table;
     }
 
+    /// <summary>
+    /// model/auto/selection.csv of a <c>model: auto</c> run (a merged sharded run: every shard's model/shard-i/auto/
+    /// selection.csv, rows concatenated), or null for runs of other models.
+    /// </summary>
+    public async Task<RunSelection?> ReadSelectionAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (manifest is null) return null;
+        var paths = manifest.Files.Select(f => f.Path).Where(p => IsAutoFile(p, RunSelection.FileName)).Order(StringComparer.Ordinal).ToList();
+        if (paths.Count == 0) return null;
+        string key = RunIds.Prefix(runId) + paths[0];
+        if (Cached<RunSelection>(key) is { } cached) return cached;
+        RunSelection? merged = null;
+        foreach (string path in paths)
+        {
+            var bytes = await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false);
+            if (bytes is null) continue;
+            var part = RunSelection.Parse(bytes, store.Describe(RunIds.Prefix(runId) + path));
+            merged = merged is null ? part : merged with { Rows = [.. merged.Rows, .. part.Rows] };
+        }
+        if (merged is not null) Remember(key, merged);
+        return merged;
+    }
+
+    /// <summary>model/auto/summary.yaml of a <c>model: auto</c> run (of a merged sharded run: shard 0's), or null.</summary>
+    public async Task<RunAutoSummary?> ReadAutoSummaryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
+        string? path = manifest?.Files.Select(f => f.Path).Where(p => IsAutoFile(p, RunSelection.SummaryFileName)).Order(StringComparer.Ordinal).FirstOrDefault();
+        return path is null ? null : await ReadYamlAsync<RunAutoSummary>(runId, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>model/auto/&lt;name&gt; or, in a merged sharded run, model/shard-&lt;i&gt;/auto/&lt;name&gt;.</summary>
+    private static bool IsAutoFile(string path, string name)
+    {
+        if (path == $"model/auto/{name}") return true;
+        if (!path.StartsWith("model/shard-", StringComparison.Ordinal) || !path.EndsWith($"/auto/{name}", StringComparison.Ordinal)) return false;
+        var shard = path.AsSpan("model/shard-".Length, path.Length - "model/shard-".Length - $"/auto/{name}".Length);
+        return shard.Length > 0 && !shard.ContainsAnyExceptInRange('0', '9');
+    }
+
     private T? Cached<T>(string key) where T : class
     {
         lock (_tablesGate)

@@ -17,8 +17,8 @@ namespace Forecast.Trainer.Auto;
 /// </summary>
 internal static class SelectionTable
 {
-    public const string FileName = "selection.csv";
-    public const string SummaryFileName = "summary.yaml";
+    public const string FileName = RunSelection.FileName;
+    public const string SummaryFileName = RunSelection.SummaryFileName;
 
     public static byte[] Write(AutoSettings settings, IReadOnlyList<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> calls)
     {

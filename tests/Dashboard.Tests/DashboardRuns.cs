@@ -9,8 +9,8 @@ namespace Forecast.Dashboard.Tests;
 /// <summary>
 /// Committed runs made by the real Trainer for the Dashboard tests: seasonal naive (holdout, with EDA) and naive
 /// (2-window backtest) on the R datasets fixture, seasonal naive on a copy whose series "nottem" is renamed to an id
-/// holding a script tag, and seasonal naive on 1,200 generated series (paging). Also the config folder the start
-/// form offers, pointing at the fixture data.
+/// holding a script tag, seasonal naive on 1,200 generated series (paging), and model: auto over the baselines. Also
+/// the config folder the start form offers, pointing at the fixture data.
 /// </summary>
 public sealed class DashboardRuns : IAsyncLifetime
 {
@@ -24,6 +24,7 @@ public sealed class DashboardRuns : IAsyncLifetime
     public string NaiveBacktest { get; private set; } = "";
     public string ScriptRun { get; private set; } = "";
     public string ManySeriesRun { get; private set; } = "";
+    public string AutoRun { get; private set; } = "";
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
@@ -38,6 +39,8 @@ public sealed class DashboardRuns : IAsyncLifetime
         string data = Fixture("rdatasets_monthly.csv");
         SeasonalNaiveHoldout = await TrainAsync(data, "model.name=seasonal_naive", "eda.enabled=true");
         NaiveBacktest = await TrainAsync(data, "model.name=naive", "evaluation.mode=backtest", "evaluation.windows=2", "evaluation.horizon=12");
+
+        AutoRun = await TrainAsync(data, "model.name=auto", "model.auto.candidates=[seasonal_naive, naive, mean]");
 
         string scriptData = Path.Combine(Root, "script_ids.csv");
         await File.WriteAllTextAsync(scriptData, (await File.ReadAllTextAsync(data)).Replace("\nnottem,", $"\n{ScriptId},", StringComparison.Ordinal));

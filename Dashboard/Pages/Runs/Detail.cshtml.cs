@@ -9,6 +9,8 @@ namespace Forecast.Dashboard.Pages.Runs;
 /// <summary>
 /// One run: dataset metrics against seasonal naive, the EDA summary, the series (searched and paged from
 /// metrics.yaml) and the chart of the selected series, which wwwroot/js/chart.js draws from /data/runs/{id}/chart.
+/// For a <c>model: auto</c> run also its choices (model/auto/selection.csv and summary.yaml): every option's backtest
+/// score over all series and how many series took it, each series' choice, and the selected series' backtest scores.
 /// </summary>
 public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> options) : PageModel
 {
@@ -24,6 +26,14 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
     public IReadOnlyList<RunSeriesMetrics> Series { get; private set; } = [];
     public Pager Pager { get; private set; } = null!;
 
+    /// <summary>model: auto's choices, or null for runs of other models.</summary>
+    public RunSelection? Selection { get; private set; }
+
+    public RunAutoSummary? AutoSummary { get; private set; }
+
+    /// <summary>unique_id → the option behind its forecast beyond the data (model: auto runs).</summary>
+    public IReadOnlyDictionary<string, string> Choices { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Metric keys in the order of the metrics table.</summary>
     public IReadOnlyList<string> MetricKeys { get; private set; } = [];
 
@@ -37,6 +47,9 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
         Metrics = await reader.ReadMetricsAsync(RunId, cancellationToken) ?? new RunMetrics();
         Eda = await reader.ReadEdaAsync(RunId, cancellationToken);
         MetricKeys = [.. Metrics.Dataset.Metrics.Keys];
+        Selection = await reader.ReadSelectionAsync(RunId, cancellationToken);
+        AutoSummary = Selection is null ? null : await reader.ReadAutoSummaryAsync(RunId, cancellationToken);
+        if (Selection is not null) Choices = Selection.Latest().ToDictionary(r => r.Id, r => r.Choice, StringComparer.Ordinal);
 
         var matching = Metrics.PerSeries
             .Where(s => string.IsNullOrEmpty(Search) || s.Id.Contains(Search, StringComparison.OrdinalIgnoreCase))
@@ -48,6 +61,9 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
             SelectedSeries = Series.FirstOrDefault()?.Id;
         return Page();
     }
+
+    /// <summary>The last call of summary.yaml (the forecast beyond the data), or null.</summary>
+    public RunAutoCall? FinalCall => AutoSummary?.Calls.LastOrDefault();
 
     public string SeriesUrl(string id) => Url.Page("/Runs/Detail", null, new { runId = RunId, q = Search, p = Pager.Page, series = id }, null, null, "chart")!;
 
