@@ -21,7 +21,6 @@ public static class TorchRuntime
         {
             if (loaded)
                 return;
-            ConfigureNativeAllocator();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -33,40 +32,6 @@ public static class TorchRuntime
             loaded = true;
         }
     }
-
-    /// <summary>
-    /// glibc's malloc raises its mmap threshold after large blocks are freed (up to 32 MiB), after which libtorch's
-    /// per-batch activation buffers come from the heap, fragment it and are never returned: RSS then grows batch after
-    /// batch although every tensor is disposed. A fixed 256 KiB threshold (which also disables that adjustment) keeps
-    /// large buffers in their own mappings, returned on free, so memory stays flat; one arena keeps libtorch's worker
-    /// threads from growing heaps of their own (peak RSS of Bolt-small at 256 series, 2 threads: 413 → 384 MiB).
-    /// Set FORECAST_CHRONOS_KEEP_MALLOC=1 to leave the process's malloc settings alone.
-    /// </summary>
-    private static void ConfigureNativeAllocator()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("FORECAST_CHRONOS_KEEP_MALLOC") == "1")
-            return;
-        try
-        {
-            const int M_MMAP_THRESHOLD = -3, M_ARENA_MAX = -8;
-            mallopt(M_MMAP_THRESHOLD, MapThresholdBytes);
-            mallopt(M_ARENA_MAX, 1);
-            TunesNativeAllocator = true;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            // Not glibc (e.g. musl): nothing to tune.
-        }
-    }
-
-    /// <summary>The fixed mmap threshold set above (and restored by <see cref="FreedBufferReuse"/> after its scopes).</summary>
-    internal const int MapThresholdBytes = 256 << 10;
-
-    /// <summary>True when the malloc settings above are in force (glibc, not opted out); see <see cref="FreedBufferReuse"/>.</summary>
-    internal static bool TunesNativeAllocator { get; private set; }
-
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int mallopt(int parameter, int value);
 
     /// <summary>Sets libtorch's intra-op thread count (torch.set_num_threads). Call before the first forward pass.</summary>
     public static void SetThreads(int threads)

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using Forecast.Chronos.Weights;
 using TorchSharp;
@@ -77,7 +78,9 @@ public sealed class ChronosBoltModel : nn.Module
     /// <summary>
     /// chronos_bolt.py: encode — context (B, T) float32 with NaN for missing values, optional 0/1 mask.
     /// </summary>
-    public BoltEncoding Encode(Tensor context, Tensor? mask = null)
+    public BoltEncoding Encode(Tensor context, Tensor? mask = null) => Encode(context, mask, LibtorchBackend.Instance);
+
+    internal BoltEncoding Encode(Tensor context, Tensor? mask, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         mask = mask is null ? context.isnan().logical_not().to_type(context.dtype) : mask.to_type(context.dtype);
@@ -101,7 +104,7 @@ public sealed class ChronosBoltModel : nn.Module
         var features = cat([patchedContext, patchedMask], -1);
         // A patch is attended to when at least one of its points is observed.
         var attentionMask = patchedMask.sum([-1L]).gt(0).to_type(dtype);
-        var inputEmbeds = input_patch_embedding.forward(features);
+        var inputEmbeds = input_patch_embedding.forward(features, backend);
 
         if (ChronosConfig.UseRegToken)
         {
@@ -110,24 +113,29 @@ public sealed class ChronosBoltModel : nn.Module
             attentionMask = cat([attentionMask, ones(batch, 1, dtype: dtype, device: context.device)], -1);
         }
 
-        var hidden = encoder.Encode(inputEmbeds, attentionMask);
+        var hidden = encoder.Encode(inputEmbeds, attentionMask, backend);
         return new BoltEncoding(hidden, loc, scale, inputEmbeds, attentionMask).MoveToOuterDisposeScope();
     }
 
     /// <summary>chronos_bolt.py: decode — one decoder pass from decoder_start (id 0) → (B, 1, d).</summary>
-    public Tensor Decode(Tensor inputEmbeds, Tensor attentionMask, Tensor encoderHidden)
+    public Tensor Decode(Tensor inputEmbeds, Tensor attentionMask, Tensor encoderHidden) =>
+        Decode(inputEmbeds, attentionMask, encoderHidden, LibtorchBackend.Instance);
+
+    internal Tensor Decode(Tensor inputEmbeds, Tensor attentionMask, Tensor encoderHidden, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var batch = inputEmbeds.shape[0];
         var start = full(batch, 1, Config.DecoderStartTokenId, dtype: ScalarType.Int64, device: inputEmbeds.device);
-        return decoder.Decode(shared.forward(start), encoderHidden, attentionMask).MoveToOuterDisposeScope();
+        return decoder.Decode(shared.forward(start), encoderHidden, attentionMask, backend).MoveToOuterDisposeScope();
     }
 
     /// <summary>Quantile head in normalised space: (B, 1, d) → (B, Q, H), quantile-major.</summary>
-    public Tensor QuantileHead(Tensor decoderHidden)
+    public Tensor QuantileHead(Tensor decoderHidden) => QuantileHead(decoderHidden, LibtorchBackend.Instance);
+
+    internal Tensor QuantileHead(Tensor decoderHidden, IInferenceBackend backend)
     {
         using var input = decoderHidden.to_type(shared.weight!.dtype);
-        using var projected = output_patch_embedding.forward(input);
+        using var projected = output_patch_embedding.forward(input, backend);
         return projected.view(decoderHidden.shape[0], QuantileCount, ChronosConfig.PredictionLength);
     }
 
@@ -135,12 +143,16 @@ public sealed class ChronosBoltModel : nn.Module
     /// chronos_bolt.py: forward — de-normalised quantile predictions (B, Q, H) float32 and, when a target (B, ≤H) is
     /// given, the quantile loss.
     /// </summary>
-    public (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? mask = null, Tensor? target = null, Tensor? targetMask = null)
+    public (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? mask = null, Tensor? target = null, Tensor? targetMask = null) =>
+        forward(context, mask, target, targetMask, LibtorchBackend.Instance);
+
+    internal (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? mask, Tensor? target, Tensor? targetMask,
+        IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var encoding = Encode(context, mask);
-        var decoded = Decode(encoding.InputEmbeds, encoding.AttentionMask, encoding.EncoderHidden);
-        var normalisedPreds = QuantileHead(decoded).to_type(ScalarType.Float32);
+        var encoding = Encode(context, mask, backend);
+        var decoded = Decode(encoding.InputEmbeds, encoding.AttentionMask, encoding.EncoderHidden, backend);
+        var normalisedPreds = QuantileHead(decoded, backend).to_type(ScalarType.Float32);
         var loss = target is null ? null : QuantileLoss(normalisedPreds, target, targetMask, encoding.Loc, encoding.Scale);
         var batch = context.shape[0];
         var preds = InstanceNorm.Inverse(normalisedPreds.view(batch, -1), (encoding.Loc, encoding.Scale))

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
-using Forecast.Chronos.T5;
+using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Bolt;
@@ -21,6 +21,9 @@ public sealed class ChronosBoltPipeline : IDisposable
     }
 
     public ChronosBoltModel Model { get; }
+
+    /// <summary>Backend and process-wide tunings of inference calls (<see cref="ChronosInferenceOptions"/>).</summary>
+    public ChronosInferenceOptions Inference { get; set; } = new();
 
     public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
 
@@ -56,42 +59,37 @@ public sealed class ChronosBoltPipeline : IDisposable
         var horizon = predictionLength ?? config.PredictionLength;
         CheckPredictionLength(horizon, limitPredictionLength);
 
-        // Freed activation buffers are reused within a chunk (FreedBufferReuse: page faults were a fifth to a quarter
-        // of the CPU time) and returned after it; float32 products, norms and epilogues run in our kernels.
-        using var reuse = FreedBufferReuse.Begin();
-        using var scope = NewDisposeScope();
+        // With the tuned allocator, freed activation buffers are reused within a chunk (page faults were a fifth to a
+        // quarter of the CPU time) and returned after it.
         using var noGrad = no_grad();
-        using var session = Float32InferenceSession.Begin(Model.StackDType);
+        using var call = InferenceCall.Begin(Inference, Model.StackDType, reuseFreedBuffers: true);
+        using var backend = call.OpenBackend();
+        using var scope = NewDisposeScope();
         context = context.to_type(ScalarType.Float32);
         if (context.shape[^1] > config.ContextLength)
             context = context[TensorIndex.Ellipsis, TensorIndex.Slice(-config.ContextLength)];
         var rows = context.shape[0];
         if (rows <= MaxBatchSize)
-        {
-            var result = PredictChunk(context, horizon).MoveToOuterDisposeScope();
-            ManagedGarbage.CollectIfDue();
-            return result;
-        }
+            return PredictChunk(context, horizon, backend).MoveToOuterDisposeScope();
         var chunks = new List<Tensor>();
         for (long start = 0; start < rows; start += MaxBatchSize)
         {
             using (var chunkScope = NewDisposeScope())
             {
                 var chunk = context[TensorIndex.Slice(start, Math.Min(rows, start + MaxBatchSize))];
-                chunks.Add(PredictChunk(chunk, horizon).MoveToOuterDisposeScope());
+                chunks.Add(PredictChunk(chunk, horizon, backend).MoveToOuterDisposeScope());
             }
-            ManagedGarbage.CollectIfDue();
-            FreedBufferReuse.ReturnFreePages();
+            call.EndChunk();
         }
         return cat(chunks, 0).MoveToOuterDisposeScope();
     }
 
-    private Tensor PredictChunk(Tensor context, int horizon)
+    private Tensor PredictChunk(Tensor context, int horizon, IInferenceBackend backend)
     {
         var config = Model.ChronosConfig;
         using var scope = NewDisposeScope();
         var (batch, quantileCount) = (context.shape[0], (long)Quantiles.Count);
-        var prediction = Model.forward(context).QuantilePreds;
+        var prediction = Model.forward(context, null, null, null, backend).QuantilePreds;
         var predictions = new List<Tensor> { prediction };
         var remaining = horizon - config.PredictionLength;
         if (remaining > 0)
@@ -102,7 +100,7 @@ public sealed class ChronosBoltPipeline : IDisposable
                 paths = cat([paths, prediction], -1);
                 if (paths.shape[^1] > config.ContextLength)
                     paths = paths[TensorIndex.Ellipsis, TensorIndex.Slice(-config.ContextLength)];
-                var unrolled = Model.forward(paths.reshape(batch * quantileCount, -1)).QuantilePreds
+                var unrolled = Model.forward(paths.reshape(batch * quantileCount, -1), null, null, null, backend).QuantilePreds
                     .view(batch, quantileCount * quantileCount, config.PredictionLength);
                 prediction = QuantileMath.Quantile(unrolled, Quantiles, 1).permute(1, 0, 2);
                 predictions.Add(prediction);
@@ -166,14 +164,15 @@ public sealed class ChronosBoltPipeline : IDisposable
     public (Tensor Embeddings, Tensor Loc, Tensor Scale) Embed(Tensor context)
     {
         ContextBatch.Validate(context);
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var session = Float32InferenceSession.Begin(Model.StackDType);
+        using var call = InferenceCall.Begin(Inference, Model.StackDType);
+        using var backend = call.OpenBackend();
+        using var scope = NewDisposeScope();
         context = context.to_type(ScalarType.Float32);
         var length = Model.ChronosConfig.ContextLength;
         if (context.shape[^1] > length)
             context = context[TensorIndex.Ellipsis, TensorIndex.Slice(-length)];
-        var encoding = Model.Encode(context);
+        var encoding = Model.Encode(context, null, backend);
         return (encoding.EncoderHidden.MoveToOuterDisposeScope(), encoding.Loc.squeeze(-1).MoveToOuterDisposeScope(),
             encoding.Scale.squeeze(-1).MoveToOuterDisposeScope());
     }

@@ -1,14 +1,14 @@
-using Forecast.Chronos.T5;
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Bolt;
 
 /// <summary>
-/// <c>output_layer(dropout(relu(hidden_layer(x)))) + residual_layer(x)</c>, all with biases
-/// (chronos_bolt.py: ResidualBlock, use_layer_norm False as in Chronos-Bolt).
+/// <c>dropout(output_layer(relu(hidden_layer(x)))) + residual_layer(x)</c>, all with biases
+/// (chronos_bolt.py: ResidualBlock, use_layer_norm False as in Chronos-Bolt and Chronos-2).
 /// </summary>
-public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+internal sealed class ResidualBlock : nn.Module
 {
     private readonly Linear hidden_layer;
     private readonly Linear output_layer;
@@ -24,20 +24,12 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public Tensor forward(Tensor x, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        if (Float32InferenceSession.Current is { } session && !training && Float32InferenceSession.Accepts(x, hidden_layer.weight!)
-            && Float32InferenceSession.IsKernelWeight(output_layer.weight!) && Float32InferenceSession.IsKernelWeight(residual_layer.weight!))
-        {
-            // Float32 inference: bias and relu are applied as the product's outputs are written.
-            using var inner = session.Multiply(x, hidden_layer.weight!, hidden_layer.bias, relu: true);
-            var sum = session.Multiply(inner, output_layer.weight!, output_layer.bias);
-            using var residual = session.Multiply(x, residual_layer.weight!, residual_layer.bias);
-            return sum.add_(residual).MoveToOuterDisposeScope();
-        }
-        var hidden = nn.functional.relu(hidden_layer.forward(x));
-        var output = dropout.forward(output_layer.forward(hidden));
-        return (output + residual_layer.forward(x)).MoveToOuterDisposeScope();
+        var hidden = backend.Linear(hidden_layer, x, relu: true);
+        var output = dropout.forward(backend.Linear(output_layer, hidden));
+        var residual = backend.Linear(residual_layer, x);
+        return backend.AddResidual(residual, output).MoveToOuterDisposeScope();
     }
 }

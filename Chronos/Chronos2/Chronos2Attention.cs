@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,9 +9,9 @@ namespace Forecast.Chronos.Chronos2;
 /// Multi-head attention of Chronos-2 (chronos2/layers.py: MHA, "eager" path; "sdpa" computes the same with
 /// scale=1.0): q/k/v/o without biases, no 1/√d_kv scaling of the scores, an additive mask, softmax in float32.
 /// The time attention rotates q and k with RoPE; the group attention does not. The projections may hold bfloat16
-/// weights (the opt-in path, <see cref="MixedPrecision"/>) while scores, softmax and the residual stream stay float32.
+/// weights (the opt-in path, as torch.autocast) while scores, softmax and the residual stream stay float32.
 /// </summary>
-public sealed class Chronos2Attention : nn.Module
+internal sealed class Chronos2Attention : nn.Module
 {
     private readonly Linear q;
     private readonly Linear k;
@@ -36,23 +37,20 @@ public sealed class Chronos2Attention : nn.Module
     /// Self-attention over dim −2 of <paramref name="hidden"/> (N, L, d) with an additive <paramref name="mask"/>
     /// broadcastable to (N, h, L, L) and optional RoPE tables (1, 1, L, d_kv); returns (N, L, d).
     /// </summary>
-    public Tensor forward(Tensor hidden, Tensor mask, (Tensor Cos, Tensor Sin)? rope = null)
+    public Tensor forward(Tensor hidden, Tensor mask, (Tensor Cos, Tensor Sin)? rope, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var queries = SplitHeads(MixedPrecision.Dense(q, hidden));
-        var keys = SplitHeads(MixedPrecision.Dense(k, hidden));
-        var values = SplitHeads(MixedPrecision.Dense(v, hidden));
+        var queries = SplitHeads(backend.Linear(q, hidden));
+        var keys = SplitHeads(backend.Linear(k, hidden));
+        var values = SplitHeads(backend.Linear(v, hidden));
         if (rope is { } tables)
         {
             queries = RotaryEmbedding.Apply(queries, tables.Cos, tables.Sin);
             keys = RotaryEmbedding.Apply(keys, tables.Cos, tables.Sin);
         }
-        var scores = queries.matmul(keys.transpose(3, 2));   // no scaling: the original Chronos-2 attention
-        scores.add_(mask);
-        var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
-        weights = dropout.forward(weights);
-        var context = weights.matmul(values);
-        return MixedPrecision.Dense(o, MergeHeads(context)).MoveToOuterDisposeScope();
+        // No 1/√d_kv scaling: the original Chronos-2 attention.
+        var merged = backend.Attend(queries, keys, values, mask, dropout);
+        return backend.Linear(o, merged).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -60,10 +58,10 @@ public sealed class Chronos2Attention : nn.Module
     /// finfo.min and underflow to exactly 0) is 1, so the output is <c>o(v(x))</c> — what the group attention
     /// computes when every series is its own group, without the (L × L) scores.
     /// </summary>
-    public Tensor AttendToSelf(Tensor hidden)
+    public Tensor AttendToSelf(Tensor hidden, IInferenceBackend backend)
     {
-        using var values = MixedPrecision.Dense(v, hidden);
-        return MixedPrecision.Dense(o, values);
+        using var values = backend.Linear(v, hidden);
+        return backend.Linear(o, values);
     }
 
     private Tensor SplitHeads(Tensor projected)
@@ -71,7 +69,4 @@ public sealed class Chronos2Attention : nn.Module
         using var _ = projected;
         return projected.view(projected.shape[0], projected.shape[1], heads, headSize).transpose(1, 2);
     }
-
-    private Tensor MergeHeads(Tensor context) =>
-        context.transpose(1, 2).reshape(context.shape[0], context.shape[2], heads * headSize);
 }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace Forecast.Chronos.Chronos2;
 /// feed-forward, final RMS norm, dropout. Builds the additive masks once for all blocks, with
 /// <c>finfo(dtype).min</c> as the reference does (not −∞, so a fully masked row softmaxes to uniform, not NaN).
 /// </summary>
-public sealed class Chronos2Encoder : nn.Module
+internal sealed class Chronos2Encoder : nn.Module
 {
     private readonly ModuleList<Chronos2EncoderBlock> block;
     private readonly T5LayerNorm final_layer_norm;
@@ -29,7 +30,7 @@ public sealed class Chronos2Encoder : nn.Module
     /// <param name="inputsEmbeds">(B, S, d).</param>
     /// <param name="groupIds">(B) int64: series with the same id attend to each other in the group attention.</param>
     /// <param name="attentionMask">(B, S) 1 where a position may be attended to.</param>
-    public Tensor forward(Tensor inputsEmbeds, Tensor groupIds, Tensor attentionMask)
+    public Tensor forward(Tensor inputsEmbeds, Tensor groupIds, Tensor attentionMask, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var dtype = inputsEmbeds.dtype;
@@ -43,8 +44,8 @@ public sealed class Chronos2Encoder : nn.Module
 
         var hidden = dropout.forward(inputsEmbeds);
         foreach (var layer in block)
-            hidden = layer.forward(hidden, timeMask, groupTimeMask, tables);
-        hidden = final_layer_norm.forward(hidden);
+            hidden = layer.forward(hidden, timeMask, groupTimeMask, tables, backend);
+        hidden = final_layer_norm.forward(hidden, backend);
         return dropout.forward(hidden).MoveToOuterDisposeScope();
     }
 

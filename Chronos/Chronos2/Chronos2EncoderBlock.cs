@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.Chronos2;
 /// <c>layer.1</c> group self-attention, <c>layer.2</c> feed-forward — registered under <c>layer</c> so parameter
 /// names match the checkpoint.
 /// </summary>
-public sealed class Chronos2EncoderBlock : nn.Module
+internal sealed class Chronos2EncoderBlock : nn.Module
 {
     private readonly ModuleList<nn.Module> layer;
 
@@ -22,11 +23,11 @@ public sealed class Chronos2EncoderBlock : nn.Module
     private GroupSelfAttention groupAttention => (GroupSelfAttention)layer[1];
     private Chronos2FeedForward feedForward => (Chronos2FeedForward)layer[2];
 
-    public Tensor forward(Tensor hidden, Tensor timeMask, Tensor? groupTimeMask, (Tensor Cos, Tensor Sin) rope)
+    public Tensor forward(Tensor hidden, Tensor timeMask, Tensor? groupTimeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var x = timeAttention.forward(hidden, timeMask, rope);
-        x = groupAttention.forward(x, groupTimeMask);
-        return feedForward.forward(x).MoveToOuterDisposeScope();
+        var x = timeAttention.forward(hidden, timeMask, rope, backend);
+        x = groupAttention.forward(x, groupTimeMask, backend);
+        return feedForward.forward(x, backend).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.Chronos2;
 /// Pre-norm residual relu MLP (chronos2/layers.py: FeedForward around MLP): <c>x + dropout(wo(relu(wi(norm(x)))))</c>;
 /// the MLP is T5's <see cref="T5DenseActDense"/>, whose <c>wi</c>/<c>wo</c> names the checkpoint shares.
 /// </summary>
-public sealed class Chronos2FeedForward : nn.Module<Tensor, Tensor>
+internal sealed class Chronos2FeedForward : nn.Module
 {
     private readonly T5DenseActDense mlp;
     private readonly T5LayerNorm layer_norm;
@@ -22,10 +23,10 @@ public sealed class Chronos2FeedForward : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
+    public Tensor forward(Tensor hidden, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var forwarded = mlp.forward(layer_norm.forward(hidden));
-        return (hidden + dropout.forward(forwarded)).MoveToOuterDisposeScope();
+        var forwarded = mlp.forward(layer_norm.forward(hidden, backend), backend);
+        return backend.AddResidual(hidden, dropout.forward(forwarded)).MoveToOuterDisposeScope();
     }
 }

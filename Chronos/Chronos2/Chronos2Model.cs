@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Weights;
 using TorchSharp;
@@ -74,6 +75,10 @@ public sealed class Chronos2Model : nn.Module
     /// (B) int64 (default: every series alone); <paramref name="futureCovariates"/> (B, ≤ n·P) with NaN where unknown.
     /// </summary>
     public Chronos2Encoding Encode(Tensor context, Tensor? contextMask = null, Tensor? groupIds = null,
+        Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1) =>
+        Encode(LibtorchBackend.Instance, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches);
+
+    internal Chronos2Encoding Encode(IInferenceBackend backend, Tensor context, Tensor? contextMask = null, Tensor? groupIds = null,
         Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1)
     {
         ValidateInputs(context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches, null, null);
@@ -83,7 +88,7 @@ public sealed class Chronos2Model : nn.Module
         var device = shared.weight!.device;
         var (patchedContext, attentionMask, locScale) = PrepareContext(context, contextMask, dtype);
         var contextPatches = attentionMask.shape[^1];
-        var inputEmbeds = input_patch_embedding.forward(patchedContext);
+        var inputEmbeds = input_patch_embedding.forward(patchedContext, backend);
         attentionMask = attentionMask.to_type(dtype);
         if (ChronosConfig.UseRegToken)
         {
@@ -93,13 +98,13 @@ public sealed class Chronos2Model : nn.Module
         }
 
         var (patchedFuture, futureMask) = PrepareFuture(futureCovariates, futureCovariatesMask, locScale, numOutputPatches, batch, dtype, device);
-        var futureEmbeds = input_patch_embedding.forward(patchedFuture);
+        var futureEmbeds = input_patch_embedding.forward(patchedFuture, backend);
         inputEmbeds = cat([inputEmbeds, futureEmbeds], -2);
         // Output patches are always attended to.
         attentionMask = cat([attentionMask, ones(batch, numOutputPatches, dtype: dtype, device: device)], -1);
 
         groupIds ??= arange(batch, dtype: ScalarType.Int64, device: device);
-        var hidden = encoder.forward(inputEmbeds, groupIds.to(device), attentionMask);
+        var hidden = encoder.forward(inputEmbeds, groupIds.to(device), attentionMask, backend);
         return new Chronos2Encoding(hidden, locScale.Loc, locScale.Scale, futureMask, contextPatches).MoveToOuterDisposeScope();
     }
 
@@ -109,16 +114,22 @@ public sealed class Chronos2Model : nn.Module
     /// </summary>
     public (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? contextMask = null, Tensor? groupIds = null,
         Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1,
+        Tensor? futureTarget = null, Tensor? futureTargetMask = null) =>
+        forward(LibtorchBackend.Instance, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches,
+            futureTarget, futureTargetMask);
+
+    internal (Tensor QuantilePreds, Tensor? Loss) forward(IInferenceBackend backend, Tensor context, Tensor? contextMask = null,
+        Tensor? groupIds = null, Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1,
         Tensor? futureTarget = null, Tensor? futureTargetMask = null)
     {
         ValidateInputs(context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches, futureTarget, futureTargetMask);
         using var scope = NewDisposeScope();
         var batch = context.shape[0];
-        var encoding = Encode(context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches);
+        var encoding = Encode(backend, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches);
         var forecastEmbeds = encoding.Hidden[.., TensorIndex.Slice(-numOutputPatches)];
         var horizon = numOutputPatches * PatchSize;
         // "b n (q p) -> b q (n p)"
-        var normalised = output_patch_embedding.forward(forecastEmbeds)
+        var normalised = output_patch_embedding.forward(forecastEmbeds, backend)
             .view(batch, numOutputPatches, QuantileCount, PatchSize)
             .permute(0, 2, 1, 3)
             .reshape(batch, QuantileCount, horizon)

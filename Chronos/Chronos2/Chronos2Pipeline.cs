@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Chronos2;
@@ -19,6 +20,9 @@ public sealed class Chronos2Pipeline : IDisposable
     }
 
     public Chronos2Model Model { get; }
+
+    /// <summary>Backend and process-wide tunings of inference calls (<see cref="ChronosInferenceOptions"/>).</summary>
+    public ChronosInferenceOptions Inference { get; set; } = new();
 
     public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
 
@@ -77,16 +81,19 @@ public sealed class Chronos2Pipeline : IDisposable
 
         var results = new List<Tensor>();
         using var noGrad = no_grad();
+        using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
+        using var backend = call.OpenBackend();
         foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize))
         {
             using (batch)
             using (var scope = NewDisposeScope())
             {
                 var groupIds = options.CrossLearning ? zeros_like(batch.GroupIds) : batch.GroupIds;
-                var prediction = PredictBatch(batch.Context, groupIds, batch.FutureCovariates, horizon, maxOutputPatches, unrolled);
+                var prediction = PredictBatch(batch.Context, groupIds, batch.FutureCovariates, horizon, maxOutputPatches, unrolled, backend);
                 foreach (var (start, end) in batch.TargetRanges)
                     results.Add(prediction[TensorIndex.Slice(start, end)].contiguous().MoveToOuterDisposeScope());
             }
+            call.EndChunk();
         }
         return results;
     }
@@ -207,12 +214,14 @@ public sealed class Chronos2Pipeline : IDisposable
         var embeddings = new List<Tensor>();
         var locScales = new List<(Tensor, Tensor)>();
         using var noGrad = no_grad();
+        using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
+        using var backend = call.OpenBackend();
         foreach (var batch in Chronos2Batcher.Batches(inputs, 0, length, batchSize))
         {
             using (batch)
             using (var scope = NewDisposeScope())
             {
-                var (hidden, loc, scale) = EncodeInChunks(batch.Context, batch.GroupIds);
+                var (hidden, loc, scale) = EncodeInChunks(batch.Context, batch.GroupIds, backend);
                 foreach (var (start, end) in batch.TargetRanges)
                 {
                     var rows = TensorIndex.Slice(start, end);
@@ -233,13 +242,13 @@ public sealed class Chronos2Pipeline : IDisposable
     /// the model's quantiles with trapezoid masses (weighted_quantile).
     /// </summary>
     private Tensor PredictBatch(Tensor context, Tensor groupIds, Tensor futureCovariates, int horizon, int maxOutputPatches,
-        IReadOnlyList<float> unrolledQuantiles)
+        IReadOnlyList<float> unrolledQuantiles, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var patchSize = Model.PatchSize;
         int OutputPatches(int remaining) => Math.Min((remaining + patchSize - 1) / patchSize, maxOutputPatches);
 
-        var prediction = PredictStep(context, groupIds, futureCovariates, OutputPatches(horizon));
+        var prediction = PredictStep(context, groupIds, futureCovariates, OutputPatches(horizon), backend);
         var predictions = new List<Tensor> { prediction };
         var remaining = horizon - (int)prediction.shape[^1];
         if (remaining > 0)
@@ -262,7 +271,7 @@ public sealed class Chronos2Pipeline : IDisposable
                 var slide = prediction.shape[^1];
                 (pathContext, pathFuture) = SlideKnownCovariates(pathContext, pathFuture, slide);
                 var step = PredictStep(pathContext.reshape(batch * paths, -1), pathGroups,
-                    pathFuture.reshape(batch * paths, -1), OutputPatches(remaining));       // (B·paths, Q, h)
+                    pathFuture.reshape(batch * paths, -1), OutputPatches(remaining), backend);       // (B·paths, Q, h)
                 var h = step.shape[^1];
                 var samples = step.view(batch, paths * Quantiles.Count, h).swapaxes(1, 2); // (B, h, paths·Q)
                 prediction = QuantileInterpolation.WeightedQuantile(Quantiles, weights, samples).swapaxes(1, 2);
@@ -279,7 +288,7 @@ public sealed class Chronos2Pipeline : IDisposable
     /// the network in chunks of whole groups (about <see cref="MaxRowsPerForward"/> rows): groups never attend to
     /// each other, so the result is the reference's, while activations stay small enough for the caches.
     /// </summary>
-    private Tensor PredictStep(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches)
+    private Tensor PredictStep(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var outputSize = outputPatches * Model.PatchSize;
@@ -289,7 +298,7 @@ public sealed class Chronos2Pipeline : IDisposable
             : futureCovariates[.., TensorIndex.Slice(0, outputSize)];
         var rows = context.shape[0];
         if (rows <= MaxRowsPerForward)
-            return Forward(context, groupIds, futureCovariates, outputPatches).MoveToOuterDisposeScope();
+            return Forward(context, groupIds, futureCovariates, outputPatches, backend).MoveToOuterDisposeScope();
 
         var output = empty(rows, Quantiles.Count, outputSize);
         foreach (var chunk in GroupChunks(groupIds.data<long>().ToArray(), MaxRowsPerForward))
@@ -297,18 +306,18 @@ public sealed class Chronos2Pipeline : IDisposable
             using var chunkScope = NewDisposeScope();
             var index = tensor(chunk);
             var preds = Forward(context.index_select(0, index), groupIds.index_select(0, index),
-                futureCovariates.index_select(0, index), outputPatches);
+                futureCovariates.index_select(0, index), outputPatches, backend);
             output.index_copy_(0, index, preds);
         }
         return output.MoveToOuterDisposeScope();
     }
 
     /// <summary>model.py: encode with one output patch, in chunks of whole groups as <see cref="PredictStep"/>.</summary>
-    private (Tensor Hidden, Tensor Loc, Tensor Scale) EncodeInChunks(Tensor context, Tensor groupIds)
+    private (Tensor Hidden, Tensor Loc, Tensor Scale) EncodeInChunks(Tensor context, Tensor groupIds, IInferenceBackend backend)
     {
         if (context.shape[0] <= MaxRowsPerForward)
         {
-            using var whole = Model.Encode(context, groupIds: groupIds);
+            using var whole = Model.Encode(backend, context, groupIds: groupIds);
             return (whole.Hidden.alias(), whole.Loc.alias(), whole.Scale.alias());
         }
         Tensor? hidden = null;
@@ -318,7 +327,7 @@ public sealed class Chronos2Pipeline : IDisposable
         {
             using var chunkScope = NewDisposeScope();
             var index = tensor(chunk);
-            var encoding = Model.Encode(context.index_select(0, index), groupIds: groupIds.index_select(0, index));
+            var encoding = Model.Encode(backend, context.index_select(0, index), groupIds: groupIds.index_select(0, index));
             if (hidden is null)
             {
                 hidden = empty([context.shape[0], .. encoding.Hidden.shape[1..]], dtype: encoding.Hidden.dtype);
@@ -331,8 +340,8 @@ public sealed class Chronos2Pipeline : IDisposable
         return (hidden!, loc, scale);
     }
 
-    private Tensor Forward(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches) =>
-        Model.forward(context, groupIds: groupIds, futureCovariates: futureCovariates, numOutputPatches: outputPatches).QuantilePreds;
+    private Tensor Forward(Tensor context, Tensor groupIds, Tensor futureCovariates, int outputPatches, IInferenceBackend backend) =>
+        Model.forward(backend, context, groupIds: groupIds, futureCovariates: futureCovariates, numOutputPatches: outputPatches).QuantilePreds;
 
     /// <summary>Row indices of whole groups, in order of first appearance, about <paramref name="limit"/> rows per chunk.</summary>
     private static IEnumerable<long[]> GroupChunks(long[] groupIds, int limit)

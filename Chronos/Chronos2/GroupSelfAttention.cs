@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace Forecast.Chronos.Chronos2;
 /// GroupSelfAttention): time and batch axes are swapped, no RoPE (series have no order), and the mask lets a series
 /// attend to the observed patches of its own group only.
 /// </summary>
-public sealed class GroupSelfAttention : nn.Module
+internal sealed class GroupSelfAttention : nn.Module
 {
     private readonly Chronos2Attention self_attention;
     private readonly T5LayerNorm layer_norm;
@@ -30,16 +31,16 @@ public sealed class GroupSelfAttention : nn.Module
     /// patch without any, whose output the reference averages over the whole batch, feeds nothing downstream
     /// because the time attention masks it as a key).
     /// </param>
-    public Tensor forward(Tensor hidden, Tensor? groupTimeMask)
+    public Tensor forward(Tensor hidden, Tensor? groupTimeMask, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         if (groupTimeMask is null)
         {
-            var own = self_attention.AttendToSelf(layer_norm.forward(hidden));
-            return (hidden + dropout.forward(own)).MoveToOuterDisposeScope();
+            var own = self_attention.AttendToSelf(layer_norm.forward(hidden, backend), backend);
+            return backend.AddResidual(hidden, dropout.forward(own)).MoveToOuterDisposeScope();
         }
         var swapped = hidden.transpose(0, 1);                        // (S, B, d)
-        var attended = self_attention.forward(layer_norm.forward(swapped), groupTimeMask);
-        return (swapped + dropout.forward(attended)).transpose(0, 1).MoveToOuterDisposeScope();
+        var attended = self_attention.forward(layer_norm.forward(swapped, backend), groupTimeMask, null, backend);
+        return backend.AddResidual(swapped, dropout.forward(attended)).transpose(0, 1).MoveToOuterDisposeScope();
     }
 }

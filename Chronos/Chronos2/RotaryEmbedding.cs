@@ -8,7 +8,7 @@ namespace Forecast.Chronos.Chronos2;
 /// duplicated as <c>cat(freqs, freqs)</c>, and <c>x·cos + rotate_half(x)·sin</c>. The buffers are not persistent in
 /// the reference, so they are recomputed here and never read from a checkpoint.
 /// </summary>
-public sealed class RotaryEmbedding
+internal sealed class RotaryEmbedding
 {
     private readonly Tensor inverseFrequencies;
 

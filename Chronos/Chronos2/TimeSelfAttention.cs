@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.Chronos2;
 /// Pre-norm residual attention along time with RoPE (chronos2/layers.py: TimeSelfAttention):
 /// <c>x + dropout(MHA(norm(x)))</c>, keys masked where a patch has no observation.
 /// </summary>
-public sealed class TimeSelfAttention : nn.Module
+internal sealed class TimeSelfAttention : nn.Module
 {
     private readonly Chronos2Attention self_attention;
     private readonly T5LayerNorm layer_norm;
@@ -25,10 +26,10 @@ public sealed class TimeSelfAttention : nn.Module
     /// <param name="hidden">(B, S, d).</param>
     /// <param name="timeMask">Additive mask (B, 1, 1, S).</param>
     /// <param name="rope">cos/sin tables (1, 1, S, d_kv).</param>
-    public Tensor forward(Tensor hidden, Tensor timeMask, (Tensor Cos, Tensor Sin) rope)
+    public Tensor forward(Tensor hidden, Tensor timeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var attended = self_attention.forward(layer_norm.forward(hidden), timeMask, rope);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        var attended = self_attention.forward(layer_norm.forward(hidden, backend), timeMask, rope, backend);
+        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

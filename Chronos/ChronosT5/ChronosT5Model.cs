@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using Forecast.Chronos.Weights;
 using TorchSharp.Modules;
@@ -35,7 +36,10 @@ public sealed class ChronosT5Model : nn.Module
 
     public T5Config Config { get; }
 
-    public T5Stack Decoder => decoder;
+    /// <summary>dtype of the weights (float32, or bfloat16/float16 when the model was converted).</summary>
+    public ScalarType WeightDType => shared.weight!.dtype;
+
+    internal T5Stack Decoder => decoder;
 
     /// <summary>Names in a checkpoint that are not parameters of this model (tied copies; lm_head only when tied).</summary>
     public IReadOnlyCollection<string> IgnorableTensors =>
@@ -49,30 +53,33 @@ public sealed class ChronosT5Model : nn.Module
     public Tensor Embed(Tensor ids) => shared.forward(ids);
 
     /// <summary>Encoder last hidden state (B, L, d) — what ChronosPipeline.embed returns.</summary>
-    public Tensor Encode(Tensor inputIds, Tensor attentionMask)
+    public Tensor Encode(Tensor inputIds, Tensor attentionMask) => Encode(inputIds, attentionMask, LibtorchBackend.Instance);
+
+    internal Tensor Encode(Tensor inputIds, Tensor attentionMask, IInferenceBackend backend)
     {
         using var embeds = Embed(inputIds);
-        return encoder.Encode(embeds, attentionMask);
+        return encoder.Encode(embeds, attentionMask, backend);
     }
 
     /// <summary>Vocabulary logits from decoder hidden states (modeling_t5.py: T5ForConditionalGeneration.forward).</summary>
-    public Tensor Logits(Tensor decoderHidden)
+    public Tensor Logits(Tensor decoderHidden) => Logits(decoderHidden, LibtorchBackend.Instance);
+
+    internal Tensor Logits(Tensor decoderHidden, IInferenceBackend backend)
     {
         if (lm_head is not null)
-            return MixedPrecision.Dense(lm_head, decoderHidden);
+            return backend.Linear(lm_head, decoderHidden);
         using var scaled = decoderHidden * Math.Pow(Config.DModel, -0.5);
-        if (PackedWeightDecoding.Current is { } decoding && scaled.dtype == ScalarType.Float32 && shared.weight!.dtype == ScalarType.Float32)
-            return decoding.Multiply(scaled, shared.weight);
-        return scaled.matmul(shared.weight!.t());
+        return backend.Product(scaled, shared.weight!);
     }
 
     /// <summary>Teacher-forced logits (B, Ld, V) for decoder input ids (B, Ld).</summary>
     public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor decoderInputIds)
     {
         using var scope = NewDisposeScope();
-        var encoded = Encode(inputIds, attentionMask);
-        var decoded = decoder.Decode(Embed(decoderInputIds), encoded, attentionMask);
-        return Logits(decoded).MoveToOuterDisposeScope();
+        var backend = LibtorchBackend.Instance;
+        var encoded = Encode(inputIds, attentionMask, backend);
+        var decoded = decoder.Decode(Embed(decoderInputIds), encoded, attentionMask, backend);
+        return Logits(decoded, backend).MoveToOuterDisposeScope();
     }
 
     /// <summary>

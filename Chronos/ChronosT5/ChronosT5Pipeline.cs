@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.Kernels;
 using Forecast.Chronos.T5;
 using static TorchSharp.torch;
@@ -33,6 +34,9 @@ public sealed class ChronosT5Pipeline : IDisposable
     public ChronosT5Model Model { get; }
     public ChronosConfig Config { get; }
     public MeanScaleUniformBins Tokenizer { get; }
+
+    /// <summary>Backend and process-wide tunings of inference calls (<see cref="ChronosInferenceOptions"/>).</summary>
+    public ChronosInferenceOptions Inference { get; set; } = new();
 
     /// <summary>Receives the reference's warnings (horizons beyond prediction_length).</summary>
     public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
@@ -112,10 +116,12 @@ public sealed class ChronosT5Pipeline : IDisposable
     public (Tensor Embeddings, Tensor Scale) Embed(Tensor context)
     {
         ContextBatch.Validate(context);
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using var call = InferenceCall.Begin(Inference, LinearDType);
+        using var backend = call.OpenBackend();
+        using var scope = NewDisposeScope();
         var (ids, mask, scale) = Tokenizer.ContextInputTransform(context);
-        var hidden = Model.Encode(ids, mask);
+        var hidden = Model.Encode(ids, mask, backend);
         return (hidden.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope());
     }
 
@@ -127,23 +133,29 @@ public sealed class ChronosT5Pipeline : IDisposable
     public Tensor GenerateTokens(Tensor tokenIds, Tensor attentionMask, int steps, int numSamples, TokenSampler sampler,
         Generator? generator = null)
     {
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // With the tuned allocator: 64 steps allocate the same activation sizes again and again, and reusing freed
+        // buffers instead of faulting fresh pages in was 20% of T5-small at 16 series × 20 samples, for ~110 MiB more
+        // peak memory (no target for T5).
+        using var call = InferenceCall.Begin(Inference, LinearDType, reuseFreedBuffers: true);
+        using var scope = NewDisposeScope();
         var batch = tokenIds.shape[0];
         var rows = batch * numSamples;
-        // 64 steps allocate the same activation sizes again and again: reusing freed buffers instead of faulting fresh
-        // pages in was 20% of T5-small at 16 series × 20 samples, for ~110 MiB more peak memory (no target for T5).
-        using var reuse = FreedBufferReuse.Begin();
-        var encoded = Model.Encode(tokenIds, attentionMask);
-        using var cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps);
-        using var packed = PackedWeightDecoding.Begin(rows, encoded.dtype, panelArena);
+        T5DecoderCache cache;
+        using (var encoderBackend = call.OpenBackend())
+        {
+            var encoded = Model.Encode(tokenIds, attentionMask, encoderBackend);
+            cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps, encoderBackend);
+        }
+        using var decodingCache = cache;
+        using var backend = call.OpenGenerationBackend(rows, panelArena);
         var output = empty(rows, steps, dtype: ScalarType.Int64);
         var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
         for (var step = 0; step < steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var hidden = Model.Decoder.Step(Model.Embed(tokens), cache);
-            var logits = Model.Logits(hidden).select(1, 0);
+            var hidden = Model.Decoder.Step(Model.Embed(tokens), cache, backend);
+            var logits = Model.Logits(hidden, backend).select(1, 0);
             var next = sampler.Sample(logits, generator);
             output[TensorIndex.Colon, TensorIndex.Slice(step, step + 1)] = next;
             tokens = next.MoveToOuterDisposeScope();
@@ -157,6 +169,9 @@ public sealed class ChronosT5Pipeline : IDisposable
         Model.Dispose();
         panelArena.Dispose();
     }
+
+    /// <summary>dtype of the model's weights (float32, or bfloat16 when loaded so).</summary>
+    private ScalarType LinearDType => Model.WeightDType;
 
     private void CheckPredictionLength(int horizon, bool limitPredictionLength) =>
         PredictionLengthLimit.Check(horizon, Config.PredictionLength, limitPredictionLength, Warn);

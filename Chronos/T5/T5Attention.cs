@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.T5;
 /// additive position bias (relative bias of block 0 plus the mask) and softmax in float32. Only block 0 of a stack
 /// owns <c>relative_attention_bias</c>; the stack computes the bias once and every block reuses it.
 /// </summary>
-public sealed class T5Attention : nn.Module
+internal sealed class T5Attention : nn.Module
 {
     private readonly Linear q;
     private readonly Linear k;
@@ -56,66 +57,22 @@ public sealed class T5Attention : nn.Module
     }
 
     /// <summary>Projects (B, L, d) to keys or values (B, h, L, d_kv).</summary>
-    public Tensor ProjectKeys(Tensor hidden) => SplitHeads(MixedPrecision.Dense(k, hidden));
+    public Tensor ProjectKeys(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(k, hidden));
 
     /// <inheritdoc cref="ProjectKeys"/>
-    public Tensor ProjectValues(Tensor hidden) => SplitHeads(MixedPrecision.Dense(v, hidden));
+    public Tensor ProjectValues(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(v, hidden));
 
     /// <summary>Projects (B, L, d) to queries (B, h, L, d_kv).</summary>
-    public Tensor ProjectQueries(Tensor hidden) => SplitHeads(MixedPrecision.Dense(q, hidden));
+    public Tensor ProjectQueries(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(q, hidden));
 
     /// <summary>
     /// Attention of queries (B, h, Lq, k) over keys/values (B, h, Lk, k) with an additive bias broadcastable to
     /// (B, h, Lq, Lk); returns the output projection (B, Lq, d).
     /// </summary>
-    public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
+    public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias, IInferenceBackend backend)
     {
-        using var scope = NewDisposeScope();
-        // Inside a packed generation call or a float32 inference session (no dropout) the session attends with its own kernels.
-        var merged = PackedWeightDecoding.Current is { } decoding && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
-            ? decoding.Attend(queries, keys, values, bias)
-            : Float32InferenceSession.Current is { } session && !training && PackedWeightDecoding.CanAttend(queries, keys, values)
-                ? session.Attend(queries, keys, values, bias)
-                : MergeHeads(AttentionContext(queries, keys, values, bias));
-        return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
-    }
-
-    private Tensor AttentionContext(Tensor queries, Tensor keys, Tensor values, Tensor? bias) =>
-        UsesFusedKernel(queries)
-            ? FusedAttention(queries, keys, values, bias)
-            : ExplicitAttention(queries, keys, values, bias);
-
-    /// <summary>
-    /// The fused kernel (libtorch's CPU flash attention) never materialises the (B, h, Lq, Lk) scores and their
-    /// softmax: for the encoder and for the grouped cross-attention of generation (20 samples × 513 encoder positions
-    /// per series) that was most of a decoder step. It is used only where it cannot change what the reference
-    /// computes beyond float32 rounding: float32 inference (no dropout, no autograd — training keeps the explicit
-    /// product the golden gradients were checked with; bfloat16 rounds the softmax weights before the value product
-    /// in the reference) and several queries per key set (for a single query the explicit batched product is as fast).
-    /// </summary>
-    private bool UsesFusedKernel(Tensor queries) =>
-        queries.dtype == ScalarType.Float32 && queries.shape[2] > 1 && !training && !is_grad_enabled();
-
-    /// <summary>
-    /// softmax(q·kᵀ + bias)·v with the fused kernel. The kernel divides the scores by √d_kv, which T5 does not do,
-    /// so the queries are multiplied by √d_kv first: for d_kv = 64 (every official Chronos size) both factors are
-    /// powers of two and the scores are exactly q·kᵀ; otherwise they differ by one float32 rounding.
-    /// </summary>
-    private Tensor FusedAttention(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
-    {
-        using var scaled = queries * Math.Sqrt(config.DKv);
-        return nn.functional.scaled_dot_product_attention(scaled, keys, values, bias);
-    }
-
-    private Tensor ExplicitAttention(Tensor queries, Tensor keys, Tensor values, Tensor? bias)
-    {
-        using var scope = NewDisposeScope();
-        var scores = queries.matmul(keys.transpose(-1, -2));     // no 1/sqrt(d_kv): T5 folds it into the init
-        if (bias is not null)
-            scores = scores + bias;
-        var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
-        weights = dropout.forward(weights);
-        return weights.matmul(values).MoveToOuterDisposeScope();   // (B, h, Lq, k)
+        using var merged = backend.Attend(queries, keys, values, bias, dropout);
+        return backend.Linear(o, merged);
     }
 
     /// <summary>
@@ -126,32 +83,32 @@ public sealed class T5Attention : nn.Module
     /// arithmetic) becomes 2·d² plus two (h × Le × d) products. The same sums in another order: equal up to float32
     /// rounding. Float32 inference only (see T5Stack.Decode).
     /// </summary>
-    public Tensor AttendThroughWeights(Tensor normed, Tensor encoderHidden, Tensor maskBias)
+    public Tensor AttendThroughWeights(Tensor normed, Tensor encoderHidden, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var (batch, heads, size, width) = (normed.shape[0], (long)config.NumHeads, (long)config.DKv, encoderHidden.shape[2]);
-        var queries = MixedPrecision.Dense(q, normed).view(batch, heads, size).transpose(0, 1);            // (h, B, d_kv)
+        var queries = backend.Linear(q, normed).view(batch, heads, size).transpose(0, 1);                // (h, B, d_kv)
         var absorbed = queries.bmm(k.weight!.view(heads, size, width)).transpose(0, 1);                   // (B, h, d)
         var scores = absorbed.bmm(encoderHidden.transpose(1, 2)) + maskBias.view(batch, 1, -1);           // (B, h, Le)
         var mixed = scores.softmax(-1).bmm(encoderHidden).transpose(0, 1);                                // (h, B, d)
         var context = mixed.bmm(v.weight!.view(heads, size, width).transpose(1, 2));                      // (h, B, d_kv)
         var merged = context.transpose(0, 1).reshape(batch, 1, heads * size);
-        return MixedPrecision.Dense(o, merged).MoveToOuterDisposeScope();
+        return backend.Linear(o, merged).MoveToOuterDisposeScope();
     }
 
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>
-    public Tensor SelfAttend(Tensor hidden, Tensor? bias)
+    public Tensor SelfAttend(Tensor hidden, Tensor? bias, IInferenceBackend backend)
     {
         // A sequence of one position (Chronos-Bolt's decoder step) attends only to itself: the softmax of a single
         // score is exactly 1 whatever q, k and the bias are, so the output is o(v(x)) bit for bit and the query and key
         // projections can be skipped (inference only; training keeps the graph the golden gradients were checked with).
         if (hidden.shape[1] == 1 && !training && !is_grad_enabled())
         {
-            using var values = MixedPrecision.Dense(v, hidden);
-            return MixedPrecision.Dense(o, values);
+            using var values = backend.Linear(v, hidden);
+            return backend.Linear(o, values);
         }
         using var scope = NewDisposeScope();
-        var result = Attend(ProjectQueries(hidden), ProjectKeys(hidden), ProjectValues(hidden), bias);
+        var result = Attend(ProjectQueries(hidden, backend), ProjectKeys(hidden, backend), ProjectValues(hidden, backend), bias, backend);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -161,12 +118,5 @@ public sealed class T5Attention : nn.Module
         var batch = projected.shape[0];
         var length = projected.shape[1];
         return projected.view(batch, length, config.NumHeads, config.DKv).transpose(1, 2);
-    }
-
-    private Tensor MergeHeads(Tensor context)
-    {
-        var batch = context.shape[0];
-        var length = context.shape[2];
-        return context.transpose(1, 2).reshape(batch, length, config.InnerDim);
     }
 }

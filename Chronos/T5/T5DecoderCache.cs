@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.T5;
 
 /// <summary>The key/value caches of all decoder blocks plus the encoder mask bias, for one generation call.</summary>
-public sealed class T5DecoderCache(IReadOnlyList<T5LayerCache> layers, Tensor crossMaskBias) : IDisposable
+internal sealed class T5DecoderCache(IReadOnlyList<T5LayerCache> layers, Tensor crossMaskBias) : IDisposable
 {
     public IReadOnlyList<T5LayerCache> Layers { get; } = layers;
 

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace Forecast.Chronos.T5;
 /// The gated-gelu feed-forward (modeling_t5.py: T5DenseGatedActDense):
 /// <c>wo(dropout(gelu_new(wi_0(x)) * wi_1(x)))</c>, with HF's "gelu_new" (tanh approximation, activations.py: NewGELUActivation).
 /// </summary>
-public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
+internal sealed class T5DenseGatedActDense : nn.Module
 {
     private readonly Linear wi_0;
     private readonly Linear wi_1;
@@ -23,12 +24,12 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
+    public Tensor forward(Tensor hidden, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var gate = GeluNew(wi_0.forward(hidden));
-        var product = dropout.forward(gate * wi_1.forward(hidden));
-        return wo.forward(product).MoveToOuterDisposeScope();
+        var gate = GeluNew(backend.Linear(wi_0, hidden));
+        var product = dropout.forward(gate * backend.Linear(wi_1, hidden));
+        return backend.Linear(wo, product).MoveToOuterDisposeScope();
     }
 
     /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) — activations.py: NewGELUActivation.</summary>

@@ -7,7 +7,7 @@ namespace Forecast.Chronos.T5;
 /// horizon (written in place, no per-step concatenation) and the cross-attention keys/values of the encoder output,
 /// computed once per series (not per sample).
 /// </summary>
-public sealed class T5LayerCache : IDisposable
+internal sealed class T5LayerCache : IDisposable
 {
     private readonly Tensor selfKeys;
     private readonly Tensor selfValues;

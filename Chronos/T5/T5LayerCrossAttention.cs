@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,7 +8,7 @@ namespace Forecast.Chronos.T5;
 /// Pre-norm residual cross-attention sub-layer (modeling_t5.py: T5LayerCrossAttention). Cross-attention has no
 /// relative bias, only the encoder padding mask.
 /// </summary>
-public sealed class T5LayerCrossAttention : nn.Module
+internal sealed class T5LayerCrossAttention : nn.Module
 {
     private readonly T5Attention EncDecAttention;
     private readonly T5LayerNorm layer_norm;
@@ -28,27 +29,27 @@ public sealed class T5LayerCrossAttention : nn.Module
     /// one encoder row (the num_samples of generation): since cross-attention has neither position bias nor causal
     /// mask, those rows are attended as G·L queries of their encoder row, so encoder keys/values are never repeated.
     /// </summary>
-    /// <param name="keys">Encoder keys (B, h, Le, k) from <see cref="T5Attention.ProjectKeys"/>.</param>
+    /// <param name="keys">Encoder keys (B, h, Le, k) from <c>T5Attention.ProjectKeys</c>.</param>
     /// <param name="values">Encoder values (B, h, Le, k).</param>
     /// <param name="maskBias">Additive encoder mask (B, 1, 1, Le).</param>
-    public Tensor forward(Tensor hidden, Tensor keys, Tensor values, Tensor maskBias)
+    public Tensor forward(Tensor hidden, Tensor keys, Tensor values, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var encoderRows = keys.shape[0];
         var (rows, length, width) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
-        var grouped = layer_norm.forward(hidden).reshape(encoderRows, rows / encoderRows * length, width);
-        var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped), keys, values, maskBias);
-        return Residual.Add(hidden, dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
+        var grouped = layer_norm.forward(hidden, backend).reshape(encoderRows, rows / encoderRows * length, width);
+        var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped, backend), keys, values, maskBias, backend);
+        return backend.AddResidual(hidden, dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// <c>x + attn(norm(x), enc)</c> for one decoder position per encoder row (B, 1, d), attending through the key and
     /// value weights instead of projected encoder states (<see cref="T5Attention.AttendThroughWeights"/>; inference).
     /// </summary>
-    public Tensor ForwardOnePosition(Tensor hidden, Tensor encoderHidden, Tensor maskBias)
+    public Tensor ForwardOnePosition(Tensor hidden, Tensor encoderHidden, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var attended = EncDecAttention.AttendThroughWeights(layer_norm.forward(hidden), encoderHidden, maskBias);
-        return Residual.Add(hidden, attended).MoveToOuterDisposeScope();
+        var attended = EncDecAttention.AttendThroughWeights(layer_norm.forward(hidden, backend), encoderHidden, maskBias, backend);
+        return backend.AddResidual(hidden, attended).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.T5;
 /// T5's RMS norm: no mean subtraction and no bias (modeling_t5.py: T5LayerNorm.forward):
 /// <c>weight * x * rsqrt(mean(x², -1) + eps)</c>, the variance computed in float32.
 /// </summary>
-public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
+internal sealed class T5LayerNorm : nn.Module
 {
     private readonly Parameter weight;
     private readonly double eps;
@@ -21,16 +22,5 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden)
-    {
-        if (Float32InferenceSession.Current is { } session && hidden.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32)
-            return session.RmsNorm(hidden, weight, eps);
-        using var scope = NewDisposeScope();
-        var variance = hidden.to_type(ScalarType.Float32).pow(2).mean([-1L], keepdim: true);
-        var normalised = hidden * (variance + eps).rsqrt();
-        if (weight.dtype != ScalarType.Float32)
-            normalised = normalised.to_type(weight.dtype);
-        // Without autograd the weight multiplies in place (the product is the same; one activation-sized buffer less).
-        return (is_grad_enabled() ? weight * normalised : normalised.mul_(weight)).MoveToOuterDisposeScope();
-    }
+    public Tensor forward(Tensor hidden, IInferenceBackend backend) => backend.RmsNorm(hidden, weight, eps);
 }

@@ -1,10 +1,11 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.T5;
 
 /// <summary>Pre-norm residual self-attention sub-layer (modeling_t5.py: T5LayerSelfAttention).</summary>
-public sealed class T5LayerSelfAttention : nn.Module
+internal sealed class T5LayerSelfAttention : nn.Module
 {
     private readonly T5Attention SelfAttention;
     private readonly T5LayerNorm layer_norm;
@@ -21,22 +22,22 @@ public sealed class T5LayerSelfAttention : nn.Module
     public T5Attention Attention => SelfAttention;
 
     /// <summary><c>x + dropout(attn(norm(x)))</c> over the whole sequence.</summary>
-    public Tensor forward(Tensor hidden, Tensor? bias)
+    public Tensor forward(Tensor hidden, Tensor? bias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var attended = SelfAttention.SelfAttend(layer_norm.forward(hidden), bias);
-        return Residual.Add(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
+        var attended = SelfAttention.SelfAttend(layer_norm.forward(hidden, backend), bias, backend);
+        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// One decoding step (N, 1, d): appends this position's key/value to the cache and attends over positions 0…step.
     /// </summary>
-    public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor bias)
+    public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor bias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var normed = layer_norm.forward(hidden);
-        var (keys, values) = cache.AppendSelf(SelfAttention.ProjectKeys(normed), SelfAttention.ProjectValues(normed));
-        var attended = SelfAttention.Attend(SelfAttention.ProjectQueries(normed), keys, values, bias);
-        return Residual.Add(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
+        var normed = layer_norm.forward(hidden, backend);
+        var (keys, values) = cache.AppendSelf(SelfAttention.ProjectKeys(normed, backend), SelfAttention.ProjectValues(normed, backend));
+        var attended = SelfAttention.Attend(SelfAttention.ProjectQueries(normed, backend), keys, values, bias, backend);
+        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

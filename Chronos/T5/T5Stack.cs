@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Forecast.Chronos.T5;
 /// (<c>shared</c>) belongs to the model, as Chronos-Bolt feeds patch embeddings instead of token ids. The relative
 /// position bias is computed once by block 0 and, with the mask added, reused by every block.
 /// </summary>
-public sealed class T5Stack : nn.Module
+internal sealed class T5Stack : nn.Module
 {
     private readonly ModuleList<T5Block> block;
     private readonly T5LayerNorm final_layer_norm;
@@ -50,7 +51,7 @@ public sealed class T5Stack : nn.Module
     };
 
     /// <summary>Encoder: (B, L, d) embeddings and (B, L) mask → last hidden state (B, L, d).</summary>
-    public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask)
+    public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask, IInferenceBackend backend)
     {
         RequireRole(decoder: false);
         using var scope = NewDisposeScope();
@@ -59,15 +60,15 @@ public sealed class T5Stack : nn.Module
             + ExtendedMask(attentionMask, inputsEmbeds.dtype);
         var hidden = dropout.forward(inputsEmbeds);
         foreach (var layer in block)
-            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias), inputsEmbeds);
-        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, backend), inputsEmbeds);
+        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Decoder over a whole target sequence (teacher forcing, training): (B·G, L, d) embeddings, causal
     /// self-attention, cross-attention to (B, Le, d) encoder states with the (B, Le) encoder mask.
     /// </summary>
-    public Tensor Decode(Tensor inputsEmbeds, Tensor encoderHidden, Tensor encoderMask)
+    public Tensor Decode(Tensor inputsEmbeds, Tensor encoderHidden, Tensor encoderMask, IInferenceBackend backend)
     {
         RequireRole(decoder: true);
         using var scope = NewDisposeScope();
@@ -84,24 +85,25 @@ public sealed class T5Stack : nn.Module
             && encoderHidden.dtype == ScalarType.Float32 && block[0].CrossAttention.WeightDType == ScalarType.Float32)
         {
             foreach (var layer in block)
-                hidden = ReplaceHidden(hidden, layer.DecodeOnePosition(hidden, bias, encoderHidden, crossMask), inputsEmbeds);
-            return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+                hidden = ReplaceHidden(hidden, layer.DecodeOnePosition(hidden, bias, encoderHidden, crossMask, backend), inputsEmbeds);
+            return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
         }
         foreach (var layer in block)
         {
             var cross = layer.CrossAttention;
-            using var keys = cross.ProjectKeys(encoderHidden);
-            using var values = cross.ProjectValues(encoderHidden);
-            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, (keys, values, crossMask)), inputsEmbeds);
+            using var keys = cross.ProjectKeys(encoderHidden, backend);
+            using var values = cross.ProjectValues(encoderHidden, backend);
+            hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, backend, (keys, values, crossMask)), inputsEmbeds);
         }
-        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Prepares incremental decoding of <paramref name="rowsPerSeries"/> decoder rows per encoder row for up to
     /// <paramref name="maxSteps"/> positions: projects the encoder states once per block.
     /// </summary>
-    public T5DecoderCache StartDecoding(Tensor encoderHidden, Tensor encoderMask, long rowsPerSeries, long maxSteps)
+    public T5DecoderCache StartDecoding(Tensor encoderHidden, Tensor encoderMask, long rowsPerSeries, long maxSteps,
+        IInferenceBackend backend)
     {
         RequireRole(decoder: true);
         var layers = new List<T5LayerCache>(block.Count);
@@ -113,14 +115,14 @@ public sealed class T5Stack : nn.Module
             layers.Add(new T5LayerCache(
                 empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
                 empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
-                cross.ProjectKeys(encoderHidden).DetachFromDisposeScope(),
-                cross.ProjectValues(encoderHidden).DetachFromDisposeScope()));
+                cross.ProjectKeys(encoderHidden, backend).DetachFromDisposeScope(),
+                cross.ProjectValues(encoderHidden, backend).DetachFromDisposeScope()));
         }
         return new T5DecoderCache(layers, ExtendedMask(encoderMask, encoderHidden.dtype).DetachFromDisposeScope());
     }
 
     /// <summary>One decoder step: (N, 1, d) embeddings of the newest tokens → (N, 1, d) hidden state.</summary>
-    public Tensor Step(Tensor inputsEmbeds, T5DecoderCache cache)
+    public Tensor Step(Tensor inputsEmbeds, T5DecoderCache cache, IInferenceBackend backend)
     {
         RequireRole(decoder: true);
         using var scope = NewDisposeScope();
@@ -129,8 +131,8 @@ public sealed class T5Stack : nn.Module
         var bias = block[0].SelfAttention.ComputeBias(1, position + 1, bidirectional: false, queryOffset: position);
         var hidden = dropout.forward(inputsEmbeds);
         for (var i = 0; i < block.Count; i++)
-            hidden = ReplaceHidden(hidden, block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias), inputsEmbeds);
-        return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
+            hidden = ReplaceHidden(hidden, block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias, backend), inputsEmbeds);
+        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.ChronosT5;
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,13 +23,18 @@ internal static class Models
         var model = new ChronosBoltModel(config, new ChronosBoltConfig());
         if (dtype != ScalarType.Float32)
             model.UseStackDType(dtype);
-        return new ChronosBoltPipeline(model) { Warn = _ => { } };
+        // A benchmark process does nothing but forecast: both process-wide tunings on, as the Trainer runs.
+        return new ChronosBoltPipeline(model) { Warn = _ => { }, Inference = ChronosInferenceOptions.ForDedicatedProcess() };
     }
 
     public static ChronosT5Pipeline T5(T5Config config)
     {
         random.manual_seed(1);
-        return new ChronosT5Pipeline(new ChronosT5Model(config), new ChronosConfig()) { Warn = _ => { } };
+        return new ChronosT5Pipeline(new ChronosT5Model(config), new ChronosConfig())
+        {
+            Warn = _ => { },
+            Inference = ChronosInferenceOptions.ForDedicatedProcess(),
+        };
     }
 
     /// <summary>Random walks of length 512 (speed.md inputs).</summary>

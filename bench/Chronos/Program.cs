@@ -3,6 +3,7 @@ using System.Globalization;
 using Forecast.Chronos;
 using Forecast.Chronos.Bench;
 using Forecast.Chronos.ChronosT5;
+using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
 // Each case runs in its own process so that its peak RSS (VmHWM, model load included) is its own.
@@ -190,18 +191,20 @@ static void GemmShapes()
     }
 }
 
-// The same product through Float32InferenceSession (what Chronos-Bolt's float32 inference runs): panel kernels, or
-// dot kernels at few rows, on as many threads as libtorch has, with freed buffers reused as the pipeline does.
+// The same product through the kernel backend (what Chronos-Bolt's float32 inference runs): panel kernels, or dot
+// kernels at few rows, on as many threads as libtorch has, with freed buffers reused as the pipeline does.
 static double SessionSeconds(Tensor x, Tensor w, int repeats)
 {
-    using var reuse = FreedBufferReuse.Begin();
     using var noGrad = no_grad();
-    using var session = Forecast.Chronos.T5.Float32InferenceSession.Begin(ScalarType.Float32)
-        ?? throw new InvalidOperationException("The float32 inference kernels need AVX-512.");
-    using (session.Multiply(x, w)) { }
+    using var call = InferenceCall.Begin(ChronosInferenceOptions.ForDedicatedProcess() with { Backend = ChronosBackend.Kernels },
+        ScalarType.Float32, reuseFreedBuffers: true);
+    using var kernels = call.OpenBackend();
+    using var layer = nn.Linear(w.shape[1], w.shape[0], hasBias: false);
+    layer.weight!.copy_(w);
+    using (kernels.Linear(layer, x)) { }
     var watch = Stopwatch.StartNew();
     for (var i = 0; i < repeats; i++)
-        using (session.Multiply(x, w)) { }
+        using (kernels.Linear(layer, x)) { }
     return watch.Elapsed.TotalSeconds / repeats;
 }
 
@@ -234,7 +237,7 @@ static void Probe()
 }
 
 // Where a T5 generation call spends its time (BENCH_BATCH series × 20 samples, 64 steps, BENCH_REPEATS runs;
-// BENCH_PACKED=0 decodes without the packed-weight session, as GenerateTokens does above 128 rows):
+// FORECAST_CHRONOS_BACKEND picks the backend as for the pipelines):
 // tokenizer, encoder, cache set-up, and per step the embedding, decoder stack, logits and sampling.
 static void ProbeT5()
 {
@@ -253,12 +256,15 @@ static void ProbeT5()
         var w = Stopwatch.StartNew();
         var (ids, mask, _) = t5.Tokenizer.ContextInputTransform(context);
         var tTokenize = w.Elapsed.TotalMilliseconds; w.Restart();
-        var encoded = t5.Model.Encode(ids, mask);
+        using var call = InferenceCall.Begin(t5.Inference, ScalarType.Float32, reuseFreedBuffers: true);
+        Tensor encoded;
+        using (var encoder = call.OpenBackend())
+            encoded = t5.Model.Encode(ids, mask, encoder);
         var tEncode = w.Elapsed.TotalMilliseconds; w.Restart();
-        using var cache = t5.Model.Decoder.StartDecoding(encoded, mask, 20, 64);
+        using var cache = t5.Model.Decoder.StartDecoding(encoded, mask, 20, 64, LibtorchBackend.Instance);
         var tStart = w.Elapsed.TotalMilliseconds;
         var tokens = zeros(batch * 20, 1, dtype: ScalarType.Int64);
-        using var packed = Environment.GetEnvironmentVariable("BENCH_PACKED") == "0" ? null : Forecast.Chronos.T5.PackedWeightDecoding.Begin(batch * 20, ScalarType.Float32, arena);
+        using var packed = call.OpenGenerationBackend(batch * 20, arena);
         double tEmbed = 0, tStep = 0, tLogits = 0, tSample = 0;
         for (var step = 0; step < 64; step++)
         {
@@ -266,9 +272,9 @@ static void ProbeT5()
             w.Restart();
             var embedded = t5.Model.Embed(tokens);
             tEmbed += w.Elapsed.TotalMilliseconds; w.Restart();
-            var hidden = t5.Model.Decoder.Step(embedded, cache);
+            var hidden = t5.Model.Decoder.Step(embedded, cache, packed);
             tStep += w.Elapsed.TotalMilliseconds; w.Restart();
-            var logits = t5.Model.Logits(hidden).select(1, 0);
+            var logits = t5.Model.Logits(hidden, packed).select(1, 0);
             tLogits += w.Elapsed.TotalMilliseconds; w.Restart();
             tokens = sampler.Sample(logits, null).MoveToOuterDisposeScope();
             tSample += w.Elapsed.TotalMilliseconds;

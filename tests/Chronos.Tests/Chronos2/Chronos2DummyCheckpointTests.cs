@@ -1,4 +1,5 @@
 using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
@@ -6,22 +7,23 @@ namespace Forecast.Chronos.Tests.Chronos2;
 
 /// <summary>
 /// The official tiny checkpoint test/dummy-chronos2-model (written by transformers 4.54.1) loads through the public
-/// loader and reproduces the reference pipeline's recorded forecast (H = 40), embeddings and loc/scale.
+/// loader and reproduces the reference pipeline's recorded forecast (at the recorded horizon), embeddings and
+/// loc/scale, with both inference backends.
 /// </summary>
 public sealed class Chronos2DummyCheckpointTests
 {
-    public static TheoryData<string> Series => new("sine", "nans", "short", "large");
-
     [Theory]
-    [MemberData(nameof(Series))]
-    public void Official_dummy_checkpoint_reproduces_recorded_outputs(string series)
+    [Series(ChronosBackend.Libtorch, Dummy = "dummy-chronos2-model")]
+    [Series(ChronosBackend.Kernels, Dummy = "dummy-chronos2-model")]
+    public void Official_dummy_checkpoint_reproduces_recorded_outputs(string series, ChronosBackend backend)
     {
         using var pipeline = Chronos2Fixtures.LoadDummy();
+        pipeline.Inference = Backends.Options(backend);
         using var scope = NewDisposeScope();
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos2-model", series + ".safetensors"));
         var input = Chronos2Input.Univariate(golden["context"][0].data<float>().ToArray());
 
-        var forecast = pipeline.Predict([input], 40);
+        var forecast = pipeline.Predict([input], Fixtures.Horizon(golden, "forecast"));
         TensorAssert.Close(forecast[0], golden["forecast"], "forecast");
 
         var (embeddings, locScale) = pipeline.Embed([input]);

@@ -48,11 +48,12 @@ public sealed class Chronos2TrainStepGoldenTests
         using var pipeline = Chronos2Fixtures.LoadSetA();
         var golden = Chronos2Fixtures.Golden("train_step.safetensors");
         using var scope = NewDisposeScope();
-        var objective = new Chronos2Objective(pipeline.Model, predictionLength: 64);
-        objective.OutputPatches.Should().Be(4);
+        var horizon = (int)golden["future_target"].shape[^1];
+        var objective = new Chronos2Objective(pipeline.Model, predictionLength: horizon);
+        objective.OutputPatches.Should().Be((horizon + pipeline.Model.PatchSize - 1) / pipeline.Model.PatchSize);
         var rows = TensorIndex.Slice(2, 4);   // rows 2 and 3 are their own groups, as the objective's windows are
         var expected = pipeline.Model.forward(golden["context"][rows], groupIds: tensor(new long[] { 0, 1 }),
-            futureTarget: golden["future_target"][rows], numOutputPatches: 4).Loss!.item<float>();
+            futureTarget: golden["future_target"][rows], numOutputPatches: objective.OutputPatches).Loss!.item<float>();
         objective.Loss(golden["context"][rows], golden["future_target"][rows]).item<float>().Should().Be(expected);
     }
 }

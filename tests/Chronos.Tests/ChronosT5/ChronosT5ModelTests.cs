@@ -1,4 +1,5 @@
 using Forecast.Chronos.ChronosT5;
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
@@ -12,14 +13,16 @@ public class ChronosT5ModelTests
     public static TheoryData<string> Series => new(Fixtures.SeriesNames);
 
     [Theory]
-    [MemberData(nameof(Series))]
-    public void Encoder_last_hidden_state_matches_the_reference(string series)
+    [Series(ChronosBackend.Libtorch)]
+    [Series(ChronosBackend.Kernels)]
+    public void Encoder_last_hidden_state_matches_the_reference(string series, ChronosBackend backend)
     {
         var golden = SafeTensorsFixture.Read(Fixtures.SetA("chronos-t5", series + ".safetensors"));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using var inference = Backends.Open(backend);
 
-        var hidden = Model.Value.Encode(golden["token_ids"], golden["attention_mask"]);
+        var hidden = Model.Value.Encode(golden["token_ids"], golden["attention_mask"], inference);
 
         TensorAssert.Close(hidden, golden["encoder_last_hidden_state"], $"{series} encoder_last_hidden_state");
     }

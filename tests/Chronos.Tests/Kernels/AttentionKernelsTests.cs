@@ -7,15 +7,13 @@ namespace Forecast.Chronos.Tests.Kernels;
 /// <summary>The attention loops against libtorch's softmax(q·kᵀ + bias)·v (AVX-512 machines only, where they are used).</summary>
 public unsafe class AttentionKernelsTests
 {
-    [Theory]
+    [Avx512Theory]
     [InlineData(1, 64)]
     [InlineData(7, 20)]
     [InlineData(64, 64)]
     [InlineData(40, 5)]
     public void One_query_matches_libtorch_with_a_strided_bias(int length, int size)
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator(11);
@@ -39,11 +37,9 @@ public unsafe class AttentionKernelsTests
         TensorAssert.Close(context, expected, "context", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Fact]
+    [Avx512Fact]
     public void Softmax_matches_libtorch_and_gives_masked_entries_zero()
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var values = randn([37], generator: new Generator(2)) * 10;

@@ -8,7 +8,7 @@ namespace Forecast.Chronos.Tests.Kernels;
 public class DotKernelsTests
 {
     // Rows and features that are and are not multiples of four; k with and without a tail beyond the 16-float vectors.
-    [Theory]
+    [Avx512Theory]
     [InlineData(1, 1, 16)]
     [InlineData(1, 7, 45)]
     [InlineData(3, 37, 512)]
@@ -17,8 +17,6 @@ public class DotKernelsTests
     [InlineData(33, 45, 77)]
     public unsafe void Multiply_matches_linear_with_bias_and_relu(int rows, int outFeatures, int inFeatures)
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator(11);

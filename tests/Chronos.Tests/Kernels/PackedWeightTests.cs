@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Tests.Kernels;
 /// <summary>The packed-weight product against libtorch's linear (the kernels need AVX-512; elsewhere they are never used).</summary>
 public class PackedWeightTests
 {
-    [Theory]
+    [Avx512Theory]
     [InlineData(1, 45, 37)]
     [InlineData(3, 45, 37)]
     [InlineData(4, 64, 64)]
@@ -17,8 +17,6 @@ public class PackedWeightTests
     [InlineData(23, 96, 33)]
     public void Multiply_matches_libtorch_linear_for_any_row_count_and_a_partial_last_panel(int rows, int outFeatures, int inFeatures)
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator(7);
@@ -34,11 +32,9 @@ public class PackedWeightTests
         TensorAssert.Close(output, nn.functional.linear(input, weight), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Fact]
+    [Avx512Fact]
     public void Panels_computed_separately_equal_the_whole_product_bit_for_bit()
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator(3);
@@ -56,11 +52,9 @@ public class PackedWeightTests
         whole[.., 64..].eq(rest[.., 64..]).all().item<bool>().Should().BeTrue();
     }
 
-    [Fact]
+    [Avx512Fact]
     public unsafe void In_place_panels_read_a_strided_transposed_matrix_without_copying()
     {
-        if (!PackedWeight.IsSupported)
-            return;
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
         var generator = new Generator(5);

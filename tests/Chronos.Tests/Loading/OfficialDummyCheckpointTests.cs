@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using Forecast.Chronos.Loading;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
@@ -8,17 +9,18 @@ namespace Forecast.Chronos.Tests.Loading;
 /// The official tiny checkpoints of amazon-science/chronos-forecasting (test/dummy-*) load through config.json and
 /// reproduce the outputs the reference pipelines recorded. The T5 dummy was written by transformers 4.31: it holds
 /// the tied copies encoder/decoder.embed_tokens.weight and says torch_dtype bfloat16 over float32 tensors; its
-/// recorded outputs were produced in bfloat16, so it is run in bfloat16 and compared with bfloat16 tolerances.
+/// recorded outputs were produced in bfloat16, so it is run in bfloat16 and compared with bfloat16 tolerances. Series
+/// and horizons come from the recorded files; both inference backends.
 /// </summary>
 public class OfficialDummyCheckpointTests
 {
-    public static TheoryData<string> Series => new("sine", "nans", "short", "large");
-
     [Theory]
-    [MemberData(nameof(Series))]
-    public void Chronos_t5_dummy_reproduces_tokens_encoder_states_and_first_logits(string series)
+    [Series(ChronosBackend.Libtorch, Dummy = "dummy-chronos-model")]
+    [Series(ChronosBackend.Kernels, Dummy = "dummy-chronos-model")]
+    public void Chronos_t5_dummy_reproduces_tokens_encoder_states_and_first_logits(string series, ChronosBackend backend)
     {
         using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), ScalarType.BFloat16);
+        pipeline.Inference = Backends.Options(backend);
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-model", series + ".safetensors"));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -35,30 +37,35 @@ public class OfficialDummyCheckpointTests
     }
 
     [Theory]
-    [MemberData(nameof(Series))]
-    public void Chronos_t5_dummy_reproduces_the_greedy_forecast(string series)
+    [Series(ChronosBackend.Libtorch, Dummy = "dummy-chronos-model")]
+    [Series(ChronosBackend.Kernels, Dummy = "dummy-chronos-model")]
+    public void Chronos_t5_dummy_reproduces_the_greedy_forecast(string series, ChronosBackend backend)
     {
         using var pipeline = ChronosPretrained.LoadT5(Fixtures.Dummy("dummy-chronos-model", "model"), ScalarType.BFloat16);
+        pipeline.Inference = Backends.Options(backend);
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-model", series + ".safetensors"));
         using var scope = NewDisposeScope();
 
-        var forecast = pipeline.Predict(golden["context"], 12, new Forecast.Chronos.ChronosT5.SamplingSettings { NumSamples = 1, TopK = 1 });
+        var forecast = pipeline.Predict(golden["context"], Fixtures.Horizon(golden, "greedy_forecast"),
+            new Forecast.Chronos.ChronosT5.SamplingSettings { NumSamples = 1, TopK = 1 });
 
         TensorAssert.Close(forecast, golden["greedy_forecast"], $"{series} greedy_forecast");
     }
 
     [Theory]
-    [MemberData(nameof(Series))]
-    public void Chronos_bolt_dummy_reproduces_embeddings_and_forecasts(string series)
+    [Series(ChronosBackend.Libtorch, Dummy = "dummy-chronos-bolt-model")]
+    [Series(ChronosBackend.Kernels, Dummy = "dummy-chronos-bolt-model")]
+    public void Chronos_bolt_dummy_reproduces_embeddings_and_forecasts(string series, ChronosBackend backend)
     {
         using var pipeline = ChronosPretrained.LoadBolt(Fixtures.Dummy("dummy-chronos-bolt-model", "model"));
         pipeline.Warn = _ => { };
+        pipeline.Inference = Backends.Options(backend);
         var golden = SafeTensorsFixture.Read(Fixtures.Dummy("dummy-chronos-bolt-model", series + ".safetensors"));
         using var scope = NewDisposeScope();
 
         var (embeddings, loc, scale) = pipeline.Embed(golden["context"]);
-        var forecast = pipeline.Predict(golden["context"], 64);
-        var longForecast = pipeline.Predict(golden["context"], 100);
+        var forecast = pipeline.Predict(golden["context"], Fixtures.Horizon(golden, "forecast"));
+        var longForecast = pipeline.Predict(golden["context"], Fixtures.Horizon(golden, "forecast_long"));
 
         TensorAssert.Close(embeddings, golden["embed"], $"{series} embed");
         TensorAssert.Close(loc, golden["loc"], $"{series} loc");

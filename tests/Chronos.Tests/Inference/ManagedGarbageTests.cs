@@ -1,4 +1,6 @@
-namespace Forecast.Chronos.Tests;
+using Forecast.Chronos.Inference;
+
+namespace Forecast.Chronos.Tests.Inference;
 
 /// <summary>
 /// Inference calls collect the managed wrappers of their disposed tensors once they add up. Alone (not in parallel

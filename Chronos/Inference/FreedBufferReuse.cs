@@ -1,20 +1,20 @@
 using System.Runtime.InteropServices;
 
-namespace Forecast.Chronos;
+namespace Forecast.Chronos.Inference;
 
 /// <summary>
-/// Lets glibc keep freed activation buffers for reuse while a scope is open. By default (see
-/// <see cref="TorchRuntime"/>) every block above 256 KiB is its own mapping, returned to the system when freed, so the
+/// Lets glibc keep freed activation buffers for reuse while a scope is open. With the tuned allocator (see
+/// <see cref="NativeAllocator"/>) every block above 256 KiB is its own mapping, returned to the system when freed, so the
 /// next layer's buffers are faulted in again page by page: in the bfloat16 Bolt path those page faults took a quarter
 /// of the CPU time. Inside a scope blocks below 8 MiB come from the heap and are reused; the caller returns the free
 /// pages with <see cref="ReturnFreePages"/> between chunks, so memory does not grow from chunk to chunk (without that,
 /// fragmentation took Bolt-small to 1 GiB).
 /// </summary>
 /// <remarks>
-/// Used by the bfloat16 Bolt path and by Chronos-T5 generation (64 steps of identical buffer sizes: 20% of T5-small
-/// at 16 series). The settings are process-wide: scopes are reference-counted, and a call running alongside also
-/// reuses buffers while one is open. The price is peak memory (~15 MiB for Bolt-small at 256 series, ~110 MiB for
-/// T5-small at 16 × 20 rows), which is why the float32 Bolt path, whose target is 400 MiB, does not open a scope.
+/// Used by Chronos-Bolt (both precisions, returned after every chunk) and by Chronos-T5 generation (64 steps of
+/// identical buffer sizes: 20% of T5-small at 16 series), only when the call's options tune the allocator. The settings
+/// are process-wide: scopes are reference-counted, and a call running alongside also reuses buffers while one is open.
+/// The price is peak memory (~110 MiB for T5-small at 16 × 20 rows).
 /// </remarks>
 internal static class FreedBufferReuse
 {
@@ -28,7 +28,7 @@ internal static class FreedBufferReuse
     /// <summary>Opens a scope (a no-op when the process's malloc settings are left alone or malloc is not glibc).</summary>
     public static IDisposable Begin()
     {
-        if (!TorchRuntime.TunesNativeAllocator)
+        if (!NativeAllocator.IsTuned)
             return NoScope.Instance;
         lock (Gate)
         {
@@ -45,7 +45,7 @@ internal static class FreedBufferReuse
     /// <summary>Gives the heap's free pages back to the system (malloc_trim), e.g. after each chunk of a batch.</summary>
     public static void ReturnFreePages()
     {
-        if (TorchRuntime.TunesNativeAllocator)
+        if (NativeAllocator.IsTuned)
             malloc_trim(0);
     }
 
@@ -55,7 +55,7 @@ internal static class FreedBufferReuse
         {
             if (--open == 0)
             {
-                mallopt(M_MMAP_THRESHOLD, TorchRuntime.MapThresholdBytes);
+                mallopt(M_MMAP_THRESHOLD, NativeAllocator.MapThresholdBytes);
                 mallopt(M_TRIM_THRESHOLD, DefaultTrimThreshold);
             }
         }

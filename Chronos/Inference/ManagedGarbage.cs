@@ -1,4 +1,4 @@
-namespace Forecast.Chronos;
+namespace Forecast.Chronos.Inference;
 
 /// <summary>
 /// Keeps the managed garbage of inference calls small. Every libtorch result comes with a small managed wrapper; disposing

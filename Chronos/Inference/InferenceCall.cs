@@ -1,0 +1,96 @@
+using Forecast.Chronos.Kernels;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Inference;
+
+/// <summary>
+/// One pipeline call's inference set-up, from <see cref="ChronosInferenceOptions"/>: the backend, decided once at
+/// <see cref="Begin"/> (the kernels need AVX-512, float32 linear weights and no autograd; <see cref="ChronosBackend.Auto"/>
+/// takes them where they apply), and the opt-in process-wide tunings: malloc settings, freed-buffer reuse during the
+/// call (returned at <see cref="EndChunk"/>) and generation-0 collections between chunks.
+/// </summary>
+internal sealed class InferenceCall : IDisposable
+{
+    private readonly ChronosInferenceOptions options;
+    private readonly IDisposable? reuse;
+
+    private InferenceCall(ChronosInferenceOptions options, bool usesKernels, IDisposable? reuse)
+    {
+        this.options = options;
+        RunsKernels = usesKernels;
+        this.reuse = reuse;
+    }
+
+    /// <summary>True when this call runs in <see cref="KernelBackend"/>.</summary>
+    public bool RunsKernels { get; }
+
+    /// <param name="linearDType">dtype of the model's linear weights (float32, or bfloat16 on the opt-in path).</param>
+    /// <param name="reuseFreedBuffers">
+    /// Keep freed activation buffers for reuse during the call (<see cref="FreedBufferReuse"/>; only with
+    /// <see cref="ChronosInferenceOptions.TuneNativeAllocator"/>).
+    /// </param>
+    public static InferenceCall Begin(ChronosInferenceOptions options, ScalarType linearDType, bool reuseFreedBuffers = false)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var usesKernels = UsesKernels(options.Backend, KernelBackend.IsSupported, linearDType, is_grad_enabled());
+        if (options.TuneNativeAllocator)
+            NativeAllocator.Tune();
+        return new InferenceCall(options, usesKernels, reuseFreedBuffers ? FreedBufferReuse.Begin() : null);
+    }
+
+    /// <summary>
+    /// The decision of <see cref="Begin"/>: libtorch when asked, or with autograd on (training needs its graph);
+    /// the kernels when forced (on a CPU with AVX-512, else <see cref="NotSupportedException"/>), or under
+    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512. bfloat16 weights stay with
+    /// libtorch under Auto: its products use the CPU's bfloat16 units, which the kernels do not.
+    /// </summary>
+    internal static bool UsesKernels(ChronosBackend backend, bool kernelsSupported, ScalarType linearDType, bool gradEnabled) =>
+        backend switch
+        {
+            ChronosBackend.Libtorch => false,
+            ChronosBackend.Kernels when !kernelsSupported => throw new NotSupportedException(
+                $"The Chronos backend is set to kernels ({nameof(ChronosInferenceOptions)}.{nameof(ChronosInferenceOptions.Backend)} or "
+                + $"{ChronosInferenceOptions.BackendVariable}), but this CPU has no AVX-512; use auto or libtorch."),
+            ChronosBackend.Kernels => !gradEnabled,
+            _ => kernelsSupported && linearDType == ScalarType.Float32 && !gradEnabled,
+        };
+
+    /// <summary>
+    /// The backend for the call's batch work (encoders, Bolt, Chronos-2); dispose it before opening another one (a
+    /// kernel backend holds the call's threads).
+    /// </summary>
+    public IInferenceBackend OpenBackend() => RunsKernels ? KernelBackend.ForBatch() : LibtorchBackend.Instance;
+
+    /// <summary>
+    /// The backend for the decoder steps of a generation call of <paramref name="rows"/> decoder rows: weights packed once
+    /// (into <paramref name="arena"/>'s pages) up to <see cref="GenerationRowLimit"/> rows; above that libtorch's sgemm
+    /// on its own threads is as fast as the packed products, unless the kernels are forced.
+    /// </summary>
+    public IInferenceBackend OpenGenerationBackend(long rows, PanelArena? arena) =>
+        !RunsKernels ? LibtorchBackend.Instance
+        : rows <= GenerationRowLimit ? KernelBackend.ForGeneration(arena)
+        : options.Backend == ChronosBackend.Kernels ? KernelBackend.ForBatch()
+        : LibtorchBackend.Instance;
+
+    /// <summary>
+    /// Up to this many decoder rows generation packs its weights once per call. At 320 rows (16 series × 20 samples)
+    /// the packed products were only as fast as libtorch's sgemm on two threads.
+    /// </summary>
+    public const long GenerationRowLimit = 128;
+
+    /// <summary>After a chunk of a batch: returns freed pages and collects managed garbage, as the options ask.</summary>
+    public void EndChunk()
+    {
+        if (options.CollectGarbageBetweenChunks)
+            ManagedGarbage.CollectIfDue();
+        if (reuse is not null)
+            FreedBufferReuse.ReturnFreePages();
+    }
+
+    public void Dispose()
+    {
+        reuse?.Dispose();
+        if (options.CollectGarbageBetweenChunks)
+            ManagedGarbage.CollectIfDue();
+    }
+}

@@ -1,0 +1,263 @@
+using Forecast.Chronos.Kernels;
+using Forecast.Chronos.Parallelism;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Inference;
+
+/// <summary>
+/// <see cref="IInferenceBackend"/> in our own AVX-512 kernels for one float32 inference call, split over libtorch's
+/// thread count by helper threads while libtorch itself runs single-threaded (<see cref="WorkerLease"/>): linear
+/// products (<see cref="DotKernels"/> reading the weights in place up to <see cref="DotRowLimit"/> rows, above that
+/// <see cref="PackedWeight.MultiplyPanelByPanel"/> packing each 32-feature panel just before use) with bias and relu
+/// applied as outputs are written, T5's RMS norm and residual sums (<see cref="RowKernels"/>) and attention
+/// (<see cref="AttentionKernels"/>, heads merged as they are written). What the kernels do not cover — weights in
+/// bfloat16, dropout in training mode, other dtypes — runs in libtorch with the call's threads.
+/// </summary>
+/// <remarks>
+/// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 110–180 GFLOP/s on two
+/// threads at Bolt's shapes against 175–215 GFLOP/s for these kernels, packing included, and at 33 rows 110–120 against
+/// 180–190 (bench/Chronos <c>gemm</c>; the FMA peak is ≈ 230). Generation (<see cref="ForGeneration"/>) runs the same
+/// weights for every decoder step: there each weight is packed whole once per call into pages kept between calls
+/// (<see cref="PanelArena"/>), and the cross-attention keys of every (entry, head) pair are packed once; at 20 rows
+/// libtorch's sgemm copied the whole weight into its own layout on every call, a third of the decoding time.
+/// Results differ from libtorch's only in the order of float32 additions.
+/// </remarks>
+internal sealed class KernelBackend : IInferenceBackend
+{
+    /// <summary>
+    /// Up to this many rows a product reads the weights in place (<see cref="DotKernels"/>); above, packing a panel
+    /// per use pays for itself (bench/Chronos <c>gemm</c>).
+    /// </summary>
+    public const int DotRowLimit = 48;
+
+    [ThreadStatic] private static float[]? panelBuffer;
+    [ThreadStatic] private static float[]? scratchBuffer;
+
+    private readonly WorkerLease workers = new();
+    private readonly PackedWeightCache? packedWeights;
+
+    private KernelBackend(PackedWeightCache? packedWeights) => this.packedWeights = packedWeights;
+
+    /// <summary>True where the kernels run in hardware (AVX-512).</summary>
+    public static bool IsSupported => PackedWeight.IsSupported;
+
+    /// <summary>A call whose products each use their weights once or a few times (encoders, Bolt, Chronos-2).</summary>
+    public static KernelBackend ForBatch() => new(null);
+
+    /// <summary>
+    /// A generation call's decoder steps: weights packed whole at first use (into <paramref name="arena"/>'s pages when
+    /// no other call holds them) and kept for the call, cross-attention keys of queries over fixed keys packed once.
+    /// Only for tensors that stay where they are for the whole call.
+    /// </summary>
+    public static KernelBackend ForGeneration(PanelArena? arena) => new(new PackedWeightCache(arena));
+
+    /// <summary>Number of threads the work is split over: libtorch's thread count when the call began.</summary>
+    public int Parts => workers.Parts;
+
+    public Tensor Linear(Linear layer, Tensor input, bool relu = false)
+    {
+        var weight = layer.weight!;
+        if (layer.training || !Accepts(input, weight) || layer.bias is { } bias && bias.dtype != ScalarType.Float32)
+            return InLibtorch(() => LibtorchBackend.Instance.Linear(layer, input, relu));
+        return Multiply(input, weight, layer.bias, relu);
+    }
+
+    public Tensor Product(Tensor input, Tensor weight) =>
+        Accepts(input, weight) ? Multiply(input, weight, null, relu: false) : InLibtorch(() => LibtorchBackend.Instance.Product(input, weight));
+
+    public Tensor ReluFeedForward(Linear wi, Linear wo, Tensor input, Dropout dropout)
+    {
+        if (dropout.training || wi.training || !Accepts(input, wi.weight!) || !IsKernelWeight(wo.weight!))
+            return InLibtorch(() => LibtorchBackend.Instance.ReluFeedForward(wi, wo, input, dropout));
+        using var inner = Multiply(input, wi.weight!, null, relu: true);
+        return Multiply(inner, wo.weight!, null, relu: false);
+    }
+
+    /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>
+    public unsafe Tensor RmsNorm(Tensor hidden, Tensor weight, double eps)
+    {
+        if (hidden.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32 || !weight.is_contiguous())
+            return InLibtorch(() => LibtorchBackend.Instance.RmsNorm(hidden, weight, eps));
+        var width = (int)hidden.shape[^1];
+        var rows = hidden.NumberOfElements / width;
+        var output = empty(hidden.shape, dtype: ScalarType.Float32);
+        using var contiguous = hidden.contiguous();
+        fixed (byte* x = contiguous.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = output.bytes)
+        {
+            var (xAddress, wAddress, yAddress) = ((nint)x, (nint)w, (nint)y);
+            workers.ForEachPart((part, parts) => RowKernels.RmsNorm((float*)xAddress, (float*)wAddress, (float*)yAddress,
+                width, (float)eps, rows * part / parts, rows * (part + 1) / parts));
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// Every query row through <see cref="AttentionKernels.OneQuery"/>, the (batch entry, head) pairs split over the
+    /// threads, heads merged as they are written. In a generation call several queries over the same keys (the samples
+    /// of a series over its encoder states, every step) multiply with that pair's keys packed at first use instead.
+    /// </summary>
+    public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias, Dropout dropout)
+    {
+        if (dropout.training || !CanAttend(queries, keys, values) || bias is { } b0 && b0.dtype != ScalarType.Float32)
+            return InLibtorch(() => LibtorchBackend.Instance.Attend(queries, keys, values, bias, dropout));
+        var (batch, heads, queryLength, size) = (queries.shape[0], queries.shape[1], (int)queries.shape[2], (int)queries.shape[3]);
+        var (keyLength, valueSize) = ((int)keys.shape[2], (int)values.shape[3]);
+        var output = empty([batch, queryLength, heads * valueSize], dtype: ScalarType.Float32);
+        using var expanded = bias?.expand(batch, heads, queryLength, keyLength);
+        var q = new StridedTensor(queries);
+        var k = new StridedTensor(keys);
+        var v = new StridedTensor(values);
+        var b = expanded is null ? (StridedTensor?)null : new StridedTensor(expanded);
+        var o = new StridedTensor(output);
+        var pairs = batch * heads;
+        var packedPairs = queryLength > 1 ? packedWeights?.KeysAndValues(keys, k, v, batch, heads, keyLength, size, valueSize) : null;
+        workers.ForEachPart((part, parts) =>
+        {
+            var (firstPair, endPair) = (pairs * part / parts, pairs * (part + 1) / parts);
+            fixed (float* scores = Scratch(packedPairs is null ? keyLength : (long)queryLength * keyLength))
+            {
+                if (packedPairs is null)
+                    AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
+                else
+                    packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, firstPair, endPair, scores);
+            }
+        });
+        return output;
+    }
+
+    /// <summary><c>sublayerOutput += hidden</c> in place for float32 tensors of the same shape, split over the threads.</summary>
+    public unsafe Tensor AddResidual(Tensor hidden, Tensor sublayerOutput)
+    {
+        if (is_grad_enabled() || hidden.dtype != ScalarType.Float32 || sublayerOutput.dtype != ScalarType.Float32
+            || !sublayerOutput.is_contiguous() || !hidden.shape.SequenceEqual(sublayerOutput.shape))
+            return InLibtorch(() => LibtorchBackend.Instance.AddResidual(hidden, sublayerOutput));
+        using var contiguous = hidden.contiguous();
+        var count = sublayerOutput.NumberOfElements;
+        fixed (byte* t = sublayerOutput.bytes)
+        fixed (byte* a = contiguous.bytes)
+        {
+            var (tAddress, aAddress) = ((nint)t, (nint)a);
+            workers.ForEachPart((part, parts) => RowKernels.AddInPlace((float*)tAddress, (float*)aAddress,
+                count * part / parts / 16 * 16, part == parts - 1 ? count : count * (part + 1) / parts / 16 * 16));
+        }
+        return sublayerOutput;
+    }
+
+    public void Dispose()
+    {
+        workers.Dispose();
+        packedWeights?.Dispose();
+    }
+
+    /// <summary>
+    /// <c>input · weightᵀ (+ bias)</c>, then relu if asked, for float32 input (…, in), weight (out, in) and bias (out)
+    /// → (…, out).
+    /// </summary>
+    private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu)
+    {
+        var (outFeatures, inFeatures) = ((int)weight.shape[0], (int)weight.shape[1]);
+        var rows = (int)(input.NumberOfElements / inFeatures);
+        var shape = input.shape.ToArray();
+        shape[^1] = outFeatures;
+        var output = empty(shape, dtype: ScalarType.Float32);
+        using var contiguous = input.contiguous();
+        using var biasValues = bias?.contiguous();
+        fixed (byte* x = contiguous.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = output.bytes)
+        fixed (byte* bb = biasValues is null ? null : biasValues.bytes)
+        {
+            var (xAddress, wAddress, yAddress, bAddress) = ((nint)x, (nint)w, (nint)y, (nint)bb);
+            if (packedWeights is not null)
+            {
+                var (panels, firstUse) = packedWeights.Weight(weight);
+                workers.ForEachPart((part, parts) =>
+                {
+                    var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
+                    if (firstUse)
+                        panels.Pack(first, end);       // each thread packs the panels it multiplies with
+                    panels.Multiply((float*)xAddress, inFeatures, rows, (float*)yAddress, outFeatures, first, end);
+                    if (bAddress != 0 || relu)
+                        for (var row = 0; row < rows; row++)
+                        {
+                            var column = first * PanelKernels.Width;
+                            var width = Math.Min(outFeatures, end * PanelKernels.Width) - column;
+                            if (width > 0)
+                                RowKernels.BiasRelu((float*)yAddress + (long)row * outFeatures + column, width,
+                                    bAddress == 0 ? null : (float*)bAddress + column, relu);
+                        }
+                });
+                return output;
+            }
+            if (rows <= DotRowLimit)
+            {
+                var groups = (outFeatures + 3) / 4;
+                workers.ForEachPart((part, parts) => DotKernels.Multiply((float*)xAddress, rows, inFeatures, (float*)wAddress,
+                    Math.Min(outFeatures, groups * part / parts * 4), Math.Min(outFeatures, groups * (part + 1) / parts * 4),
+                    (float*)yAddress, outFeatures, bAddress == 0 ? null : (float*)bAddress, relu));
+                return output;
+            }
+            var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
+            workers.ForEachPart((part, parts) =>
+            {
+                fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
+                    PackedWeight.MultiplyPanelByPanel((float*)xAddress, rows, (float*)wAddress, outFeatures, inFeatures,
+                        (float*)yAddress, bAddress == 0 ? null : (float*)bAddress, relu,
+                        panelCount * part / parts, panelCount * (part + 1) / parts, Aligned(buffer));
+            });
+        }
+        return output;
+    }
+
+    /// <summary>A libtorch operation with the call's threads (libtorch is single-threaded between the kernels' jobs).</summary>
+    private Tensor InLibtorch(Func<Tensor> operation)
+    {
+        if (workers.Parts == 1)
+            return operation();
+        set_num_threads(workers.Parts);
+        try
+        {
+            return operation();
+        }
+        finally
+        {
+            set_num_threads(1);
+        }
+    }
+
+    /// <summary>float32 input without autograd and a <see cref="IsKernelWeight"/> weight of matching width.</summary>
+    private static bool Accepts(Tensor input, Tensor weight) =>
+        input.dtype == ScalarType.Float32 && IsKernelWeight(weight) && input.shape[^1] == weight.shape[1] && !is_grad_enabled();
+
+    /// <summary>A weight the kernels read in place: float32, 2-D, contiguous (as nn.Linear keeps it).</summary>
+    private static bool IsKernelWeight(Tensor weight) =>
+        weight.dtype == ScalarType.Float32 && weight.dim() == 2 && weight.is_contiguous();
+
+    /// <summary>
+    /// Float32 tensors whose last dimension is contiguous (as the projections and caches are): the kernels read them in
+    /// place, without autograd.
+    /// </summary>
+    private static bool CanAttend(Tensor queries, Tensor keys, Tensor values) =>
+        !is_grad_enabled() && new[] { queries, keys, values }.All(t => t.dtype == ScalarType.Float32 && t.dim() == 4 && t.stride(-1) == 1);
+
+    /// <summary>This thread's panel buffer (pinned, with room to align its start to 64 bytes).</summary>
+    private static float[] PanelBuffer(long floats)
+    {
+        if (panelBuffer is null || panelBuffer.Length < floats + 16)
+            panelBuffer = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+        return panelBuffer;
+    }
+
+    /// <summary>Per-thread scratch of at least <paramref name="count"/> floats.</summary>
+    private static float[] Scratch(long count)
+    {
+        if (scratchBuffer is null || scratchBuffer.Length < count)
+            scratchBuffer = new float[count];
+        return scratchBuffer;
+    }
+
+    private static unsafe float* Aligned(float* start) => (float*)(((nint)start + 63) & ~(nint)63);
+}

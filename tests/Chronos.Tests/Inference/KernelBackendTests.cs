@@ -1,0 +1,154 @@
+using Forecast.Chronos.Bolt;
+using Forecast.Chronos.Inference;
+using Forecast.Chronos.Loading;
+using Forecast.Chronos.Tests.Support;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Forecast.Chronos.Tests.Inference;
+
+/// <summary>Every operation of the kernel backend computes what libtorch computes, and the backend's bookkeeping.</summary>
+public class KernelBackendTests
+{
+    // Below the dot-kernel row limit, at it, and above it (panel kernels), with a partial last panel.
+    [Avx512Theory]
+    [InlineData(1)]
+    [InlineData(KernelBackend.DotRowLimit)]
+    [InlineData(KernelBackend.DotRowLimit + 7)]
+    [InlineData(300)]
+    public void Linear_matches_libtorch_with_and_without_bias_and_relu(int rows)
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(21);
+        var input = randn([rows, 3, 80], generator: generator)[.., 1];     // a strided (rows, 80) view
+        using var withBias = Layer(80, 70, bias: true, generator);
+        using var plain = Layer(80, 70, bias: false, generator);
+        using var kernels = KernelBackend.ForBatch();
+
+        TensorAssert.Close(kernels.Linear(plain, input), plain.forward(input), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(kernels.Linear(withBias, input, relu: true), withBias.forward(input).relu(), "relu(x·Wᵀ + b)", rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(kernels.Product(input, plain.weight!), input.matmul(plain.weight!.t()), "x·Wᵀ (bare weight)", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [Avx512Theory]
+    [InlineData(1, 33)]
+    [InlineData(33, 33)]
+    [InlineData(5, 17)]
+    public void Attend_matches_softmax_of_unscaled_scores_plus_bias(int queryLength, int keyLength)
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(8);
+        var (batch, heads, size) = (3, 4, 64);
+        // Heads split from (B, L, h·d) projections, as the attention modules hand them over (strided views).
+        var queries = randn([batch, queryLength, heads * size], generator: generator).view(batch, queryLength, heads, size).transpose(1, 2);
+        var keys = randn([batch, keyLength, heads * size], generator: generator).view(batch, keyLength, heads, size).transpose(1, 2);
+        var values = randn([batch, keyLength, heads * size], generator: generator).view(batch, keyLength, heads, size).transpose(1, 2);
+        var mask = ones(batch, 1, 1, keyLength);
+        mask[0, .., .., ..3] = 0;
+        var bias = randn([1, heads, queryLength, keyLength], generator: generator) + (1 - mask) * float.MinValue;
+        var expected = (queries.matmul(keys.transpose(-1, -2)) + bias).softmax(-1).matmul(values)
+            .transpose(1, 2).reshape(batch, queryLength, heads * size);
+        using var dropout = nn.Dropout(0.1);
+        dropout.eval();
+        using var kernels = KernelBackend.ForBatch();
+
+        TensorAssert.Close(kernels.Attend(queries, keys, values, bias, dropout), expected, "attention", rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(LibtorchBackend.Instance.Attend(queries, keys, values, bias, dropout), expected, "libtorch attention", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [Avx512Fact]
+    public void Feed_forward_norm_and_residual_match_libtorch()
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(9);
+        var hidden = randn([7, 33, 64], generator: generator);
+        using var wi = Layer(64, 96, bias: false, generator);
+        using var wo = Layer(96, 64, bias: false, generator);
+        using var dropout = nn.Dropout(0.1);
+        dropout.eval();
+        var weight = rand([64], generator: generator) + 0.5;
+        var libtorch = LibtorchBackend.Instance;
+        using var kernels = KernelBackend.ForBatch();
+
+        TensorAssert.Close(kernels.ReluFeedForward(wi, wo, hidden, dropout), libtorch.ReluFeedForward(wi, wo, hidden, dropout),
+            "wo(relu(wi(x)))", rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(kernels.RmsNorm(hidden, weight, 1e-6), libtorch.RmsNorm(hidden, weight, 1e-6), "RMS norm", rtol: 1e-5, atol: 1e-6);
+        var expected = hidden + hidden * 2;
+        TensorAssert.Close(kernels.AddResidual(hidden, hidden * 2), expected, "residual sum", rtol: 0, atol: 0);
+    }
+
+    [Avx512Fact]
+    public void Bfloat16_weights_and_dropout_in_training_are_handed_to_libtorch()
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(10);
+        var input = randn([20, 64], generator: generator);
+        using var layer = Layer(64, 32, bias: true, generator);
+        layer.to(ScalarType.BFloat16);
+        using var kernels = KernelBackend.ForBatch();
+
+        var result = kernels.Linear(layer, input, relu: true);
+
+        result.dtype.Should().Be(ScalarType.Float32);
+        TensorAssert.Close(result, LibtorchBackend.Instance.Linear(layer, input, relu: true), "bfloat16 product", rtol: 0, atol: 0);
+        using var dropout = nn.Dropout(0.5);
+        var q = randn([1, 2, 5, 16], generator: generator);
+        dropout.eval();
+        var evaluated = kernels.Attend(q, q, q, null, dropout);
+        dropout.train();
+        var trained = kernels.Attend(q, q, q, null, dropout);
+        trained.allclose(evaluated).Should().BeFalse("dropout in training mode drops attention weights, as libtorch does");
+    }
+
+    [Avx512Fact]
+    public void A_kernel_backend_splits_over_libtorchs_threads_and_restores_them()
+    {
+        TorchRuntime.SetThreads(2);
+        using (no_grad())
+        {
+            using (var kernels = KernelBackend.ForBatch())
+            {
+                kernels.Parts.Should().Be(2);
+                get_num_threads().Should().Be(1, "libtorch runs single-threaded while the backend splits the work");
+            }
+            get_num_threads().Should().Be(2);
+        }
+    }
+
+    [Avx512Fact]
+    public void Bolt_forecasts_with_the_kernels_equal_the_libtorch_path()
+    {
+        TorchRuntime.SetThreads(2);
+        using var pipeline = ChronosPretrained.LoadBolt(Fixtures.SetA("chronos-bolt", "model"));
+        using var scope = NewDisposeScope();
+        var context = randn([5, 200], generator: new Generator(3)).cumsum(1) + 50;
+        context[1, ..40] = float.NaN;                                          // a left-padded series
+
+        pipeline.Inference = Backends.Options(ChronosBackend.Kernels);
+        var kernels = pipeline.Predict(context);
+        pipeline.Inference = Backends.Options(ChronosBackend.Libtorch);
+        var libtorch = pipeline.Predict(context);
+
+        TensorAssert.Close(kernels, libtorch, "Bolt quantiles", rtol: 1e-4, atol: 1e-4);
+    }
+
+    private static Linear Layer(int inFeatures, int outFeatures, bool bias, Generator generator)
+    {
+        var layer = nn.Linear(inFeatures, outFeatures, hasBias: bias);
+        using var noGrad = no_grad();
+        layer.weight!.copy_(randn([outFeatures, inFeatures], generator: generator));
+        if (bias)
+            layer.bias!.copy_(randn([outFeatures], generator: generator));
+        layer.eval();
+        return layer;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Reflection;
+using Forecast.Chronos.Inference;
+using Xunit.Sdk;
+
+namespace Forecast.Chronos.Tests.Support;
+
+/// <summary>The inference backends tests run under, and why the kernels' cases skip on a CPU without AVX-512.</summary>
+internal static class Backends
+{
+    public const string NoAvx512 =
+        "this CPU has no AVX-512: the kernel backend is never used here (ChronosBackend.Auto takes libtorch), so its tests cannot run.";
+
+    /// <summary>Skip reason for <paramref name="backend"/> on this CPU, or null.</summary>
+    public static string? SkipReason(ChronosBackend backend) =>
+        backend == ChronosBackend.Kernels && !KernelBackend.IsSupported ? NoAvx512 : null;
+
+    /// <summary>Pipeline options that force <paramref name="backend"/> (never <see cref="ChronosBackend.Auto"/>: a test says which path it checks).</summary>
+    public static ChronosInferenceOptions Options(ChronosBackend backend) => new() { Backend = backend };
+
+    /// <summary>A backend for model-level calls (the caller is in no_grad and disposes it).</summary>
+    public static IInferenceBackend Open(ChronosBackend backend) =>
+        backend == ChronosBackend.Kernels ? KernelBackend.ForBatch() : LibtorchBackend.Instance;
+}
+
+/// <summary>A fact that needs AVX-512 (the kernels): skipped, saying why, on CPUs without it.</summary>
+public sealed class Avx512FactAttribute : FactAttribute
+{
+    public Avx512FactAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
+}
+
+/// <summary>A theory that needs AVX-512 (the kernels): skipped, saying why, on CPUs without it.</summary>
+public sealed class Avx512TheoryAttribute : TheoryAttribute
+{
+    public Avx512TheoryAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
+}
+
+/// <summary>Theory rows (backend) for one backend; the kernels' row is skipped on CPUs without AVX-512.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class BackendAttribute : DataAttribute
+{
+    public BackendAttribute(ChronosBackend backend)
+    {
+        Backend = backend;
+        Skip = Backends.SkipReason(backend);
+    }
+
+    public ChronosBackend Backend { get; }
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[Backend]];
+}
+
+/// <summary>
+/// Theory rows (series, backend): every series of a golden set's summary.json (set-a by default, or the official
+/// dummy checkpoint <see cref="Dummy"/>) under one backend; the kernels' rows are skipped on CPUs without AVX-512.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class SeriesAttribute : DataAttribute
+{
+    public SeriesAttribute(ChronosBackend backend)
+    {
+        Backend = backend;
+        Skip = Backends.SkipReason(backend);
+    }
+
+    public ChronosBackend Backend { get; }
+
+    /// <summary>An official dummy checkpoint's folder name (dummy-models/summary.json); null for set-a.</summary>
+    public string? Dummy { get; set; }
+
+    /// <summary>
+    /// Chronos-T5 greedy cases only for series whose smallest top-2 logit gap along the greedy path (summary.json) is
+    /// comfortably above float32 rounding (≥ 1e-3): the others may swap tokens on any rounding difference.
+    /// </summary>
+    public bool ComfortableGreedyGapOnly { get; set; }
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod)
+    {
+        var names = Dummy is null ? Fixtures.SeriesNames : Fixtures.DummySeriesNames(Dummy);
+        if (ComfortableGreedyGapOnly)
+            names = names.Where(Fixtures.HasComfortableGreedyGap).ToArray();
+        return names.Select(name => new object[] { name, Backend });
+    }
+}
