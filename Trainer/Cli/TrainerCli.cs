@@ -1,12 +1,15 @@
 using System.CommandLine;
 using Forecast.Chronos.Checkpoints;
 using Forecast.Core.Data;
+using Forecast.Core.Artifacts;
 using Forecast.Core.Evaluation;
+using Forecast.Core.Models;
 using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
 using Forecast.Trainer.Features;
 using Forecast.Trainer.Pipeline;
 using Forecast.Trainer.Platform;
+using Forecast.Trainer.Requests;
 using Forecast.Trainer.Sharding;
 using Spectre.Console;
 
@@ -26,6 +29,11 @@ public static class TrainerCli
 
         Scale out: --shard i/N --batch B runs the series whose FNV-1a-64(unique_id) mod N is i and commits a shard run
         under <run.output>/shards/; 'merge --batch B --shards N' then commits one run over all series (docs/deploy.md).
+
+        Run requests: --request <root>/requests/<id>.json runs what a run request names (its config and overrides
+        replace --config and --set) and reports to <root>/request-status/<id>.json; the Dashboard writes requests.
+        'models' prints the model registry (models, variants, checkpoints) as JSON; every committed run also writes it
+        to <run.output>/trainer/models.json, where the Dashboard's start form reads it.
 
         Exit codes: 0 ok, 1 other failure (including Ctrl+C and SIGTERM), 2 configuration error (also unknown options and an
         unwritable run.output), 3 data error (missing or malformed data, series too short for the horizon).
@@ -50,18 +58,31 @@ public static class TrainerCli
         var shardOption = new Option<string?>("--shard") { Description = "Run shard i of N (0 <= i < N), e.g. --shard 0/4 (default: FORECAST_SHARD); needs --batch." };
         var batchOption = new Option<string?>("--batch") { Description = "The id of a sharded job, shared by its shards and its merge (default: FORECAST_BATCH).", Recursive = true };
         var shardsOption = new Option<int>("--shards") { Description = "How many shards the batch has (the N of --shard i/N).", Required = true };
+        var requestOption = new Option<string?>("--request")
+        {
+            Description = $"Run a run request: <run output>/requests/<id>.json, a path or an s3:// URI (default: {RequestedRun.Variable}); it replaces --config and --set.",
+            Recursive = true,
+        };
         var merge = new Command("merge", "Combines the committed shard runs of --batch into one committed run over all series (metrics recomputed).") { shardsOption };
-        var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, merge };
+        var modelsOutput = new Option<string?>("--output") { Description = $"Also write the catalog to <output>/{ModelCatalog.Key} (a folder or an s3:// URI), as every committed run does." };
+        var models = new Command("models", "Prints the registered models with their variants and checkpoints as JSON (what the Dashboard's form offers).") { modelsOutput };
+        var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, requestOption, merge, models };
         int exitCode = ExitCodes.Ok;
         Func<ParseResult, ShardingRequest, CancellationToken, Task<int>> run = async (parse, sharding, ct) =>
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, cancellationToken);
-            exitCode = await RunPipelineAsync(parse.GetValue(configOption), parse.GetValue(setOption) ?? [], sharding, output, errors,
+            string? request = parse.GetValue(requestOption) ?? (Environment.GetEnvironmentVariable(RequestedRun.Variable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+            exitCode = await RunPipelineAsync(parse.GetValue(configOption), parse.GetValue(setOption) ?? [], sharding, request, output, errors,
                 interactive ?? !Console.IsOutputRedirected, platform ?? TrainerPlatform.Local, linked.Token);
             return exitCode;
         };
         root.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(parse.GetValue(shardOption), parse.GetValue(batchOption), null, Environment.GetEnvironmentVariable), ct));
         merge.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(null, parse.GetValue(batchOption), parse.GetValue(shardsOption), Environment.GetEnvironmentVariable), ct));
+        models.SetAction(async (parse, ct) =>
+        {
+            exitCode = await PrintModelsAsync(parse.GetValue(modelsOutput), output, errors, platform ?? TrainerPlatform.Local, ct);
+            return exitCode;
+        });
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
@@ -74,36 +95,63 @@ public static class TrainerCli
         return await parseResult.InvokeAsync(invocation, cancellationToken);
     }
 
-    private static async Task<int> RunPipelineAsync(string? configFlag, string[] overrides, ShardingRequest sharding, TextWriter output, TextWriter errors, bool interactive,
-        TrainerPlatform platform, CancellationToken cancellationToken)
+    private static async Task<int> RunPipelineAsync(string? configFlag, string[] overrides, ShardingRequest sharding, string? requestLocation, TextWriter output, TextWriter errors,
+        bool interactive, TrainerPlatform platform, CancellationToken cancellationToken)
     {
         var log = new ConsoleRunLog(output, errors, logger: platform.Logger);
+        RequestedRun? request = null;
+        int Fail(string message, int code)
+        {
+            log.Error(message);
+            request?.FailedAsync(message, code).GetAwaiter().GetResult();
+            return code;
+        }
         try
         {
-            string path = ConfigLoader.ResolvePath(configFlag);
+            var features = platform.Features;
+            string path;
+            if (requestLocation is not null)
+            {
+                request = await RequestedRun.OpenAsync(requestLocation, platform.Locations, log, cancellationToken: cancellationToken);
+                if (configFlag is not null || overrides.Length > 0)
+                    log.Info("The run request replaces the command line's --config and --set.");
+                path = request.Request.Config;
+                overrides = [.. request.Request.Overrides];
+                features = request.Features(features);
+            }
+            else
+            {
+                path = ConfigLoader.ResolvePath(configFlag);
+            }
             log.Info($"Configuration {path}{(overrides.Length > 0 ? " with " + string.Join(" ", overrides.Select(o => "--set " + o)) : "")}");
             var (config, withModel) = await PlatformConfig.LoadAsync(path, overrides, platform.Locations, cancellationToken);
-            config = await FeatureOverrides.ApplyAsync(config, platform.Features, withModel, log, cancellationToken);
-            (config, var store, var variant) = await sharding.PlanAsync(config, platform.Locations, log, cancellationToken);
+            IRunLog runLog = request is null ? log : request.Log(log);
+            config = await FeatureOverrides.ApplyAsync(config, features, withModel, runLog, cancellationToken);
+            (config, var store, var variant) = await sharding.PlanAsync(config, platform.Locations, runLog, cancellationToken);
             RunResult result;
             if (interactive)
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes });
                 var barLog = new ConsoleRunLog(line => console.WriteLine(line), line => { errors.WriteLine(line); errors.Flush(); }, logger: platform.Logger);
+                IRunLog pipelineLog = request is null ? barLog : request.Log(barLog);
                 result = await console.Progress().AutoClear(false)
-                    .StartAsync(context => new TrainingPipeline(config, barLog, new SpectreProgress(context), store, locations: platform.Locations, variant: variant).RunAsync(cancellationToken));
+                    .StartAsync(context => new TrainingPipeline(config, pipelineLog, Reported(new SpectreProgress(context), request), store, locations: platform.Locations, variant: variant)
+                        .RunAsync(cancellationToken));
             }
             else
             {
-                result = await new TrainingPipeline(config, log, new PlainProgress(log), store, locations: platform.Locations, variant: variant).RunAsync(cancellationToken);
+                result = await new TrainingPipeline(config, runLog, Reported(new PlainProgress(log), request), store, locations: platform.Locations, variant: variant)
+                    .RunAsync(cancellationToken);
             }
+            bool shard = variant is ShardRun;
+            if (!shard) await PublishCatalogAsync(config.Run.Output, platform, log, cancellationToken);
+            if (request is not null) await request.SucceededAsync(result.RunId, final: !shard);
             log.Info($"Done: {result.Location}");
             return ExitCodes.Ok;
         }
         catch (ConfigException e)
         {
-            log.Error(e.Message);
-            return ExitCodes.ConfigError;
+            return Fail(e.Message, ExitCodes.ConfigError);
         }
         catch (CheckpointException e)
         {
@@ -113,18 +161,55 @@ public static class TrainerCli
         }
         catch (Exception e) when (e is DataException or SeriesTooShortException or ShardMergeException)
         {
-            log.Error(e.Message);
-            return ExitCodes.DataError;
+            return Fail(e.Message, ExitCodes.DataError);
         }
         catch (OperationCanceledException)
         {
-            log.Error("Cancelled; no run was committed.");
-            return ExitCodes.Failure;
+            return Fail("Cancelled; no run was committed.", ExitCodes.Failure);
         }
         catch (Exception e)
         {
             log.Error($"{e.GetType().Name}: {e.Message}{Environment.NewLine}{e.StackTrace}");
+            request?.FailedAsync($"{e.GetType().Name}: {e.Message}", ExitCodes.Failure).GetAwaiter().GetResult();
             return ExitCodes.Failure;
+        }
+    }
+
+    private static IProgress<ForecastProgress> Reported(IProgress<ForecastProgress> progress, RequestedRun? request) =>
+        request is null ? progress : request.Progress(progress);
+
+    /// <summary>
+    /// Writes the model registry to &lt;output&gt;/trainer/models.json after a committed run, where the Dashboard's form
+    /// reads it. Best effort: the run is committed whatever happens here.
+    /// </summary>
+    private static async Task PublishCatalogAsync(string output, TrainerPlatform platform, ConsoleRunLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var store = platform.Locations.OpenArtifactStore(output);
+            await store.PutAsync(ModelCatalog.Key, ModelRegistry.Default.Describe().ToJson(), cancellationToken);
+        }
+        catch (Exception e) when (e is ArtifactStoreException or S3StorageException or IOException)
+        {
+            log.Warn($"The model catalog could not be written to {output}/{ModelCatalog.Key} ({e.Message}); the Dashboard's form offers what it finds there.");
+        }
+    }
+
+    private static async Task<int> PrintModelsAsync(string? outputRoot, TextWriter output, TextWriter errors, TrainerPlatform platform, CancellationToken cancellationToken)
+    {
+        var catalog = ModelRegistry.Default.Describe();
+        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(catalog.ToJson()));
+        if (outputRoot is null) return ExitCodes.Ok;
+        try
+        {
+            var store = platform.Locations.OpenArtifactStore(outputRoot);
+            await store.PutAsync(ModelCatalog.Key, catalog.ToJson(), cancellationToken);
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is ArtifactStoreException or S3StorageException or IOException or FormatException)
+        {
+            await errors.WriteLineAsync($"error: --output {outputRoot}: the catalog cannot be written ({e.Message}).");
+            return ExitCodes.ConfigError;
         }
     }
 }

@@ -8,6 +8,8 @@ public sealed class NaiveModelFactory : IModelFactory
 {
     public string Name => NaiveForecaster.ModelName;
 
+    public ModelDescription Describe() => new(Name, "The last value, repeated (R forecast naive()).", []);
+
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {
         var intervals = options.Enum("intervals", new BaselineOptions().Intervals);
@@ -19,6 +21,8 @@ public sealed class NaiveModelFactory : IModelFactory
 public sealed class SeasonalNaiveModelFactory : IModelFactory
 {
     public string Name => SeasonalNaiveForecaster.ModelName;
+
+    public ModelDescription Describe() => new(Name, "The value one season earlier (R forecast snaive()); every run is also scored against it.", []);
 
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {
@@ -32,6 +36,8 @@ public sealed class SeasonalNaiveModelFactory : IModelFactory
 public sealed class MeanModelFactory : IModelFactory
 {
     public string Name => MeanForecaster.ModelName;
+
+    public ModelDescription Describe() => new(Name, "The mean of the history (R forecast meanf()).", []);
 
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {

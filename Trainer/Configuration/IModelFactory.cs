@@ -22,4 +22,12 @@ public interface IModelFactory
     /// <paramref name="models"/> configures the <c>model.&lt;name&gt;</c> sections it names.
     /// </summary>
     Func<ModelContext, IForecaster> Configure(ConfigSection options, ModelCatalog models) => Configure(options);
+
+    /// <summary>
+    /// What the Dashboard's start form offers for this model (the registry publishes it as <see cref="ModelCatalog"/>):
+    /// a summary, and the values of <c>model.&lt;Name&gt;.variant</c> with the checkpoints known for each. Models
+    /// without variants keep the default. A model whose section has <c>variant</c> or <c>checkpoint</c> keys is
+    /// identified by them in runs (<see cref="ModelIdentity"/>).
+    /// </summary>
+    ModelDescription Describe() => new(Name, "", []);
 }

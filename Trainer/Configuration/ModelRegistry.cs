@@ -1,8 +1,9 @@
 namespace Forecast.Trainer.Configuration;
 
 /// <summary>
-/// The models a config may name, keyed by <see cref="IModelFactory.Name"/>. An unknown model.name is a config error
-/// that lists these names. Prophet and Chronos register here (adapters in Trainer/Models), and auto, built from the others (Trainer/Auto).
+/// The models a config may name, keyed by <see cref="IModelFactory.Name"/>: the one list of models, variants and
+/// checkpoints (<see cref="Describe"/> publishes it for the Dashboard). An unknown model.name is a config error that
+/// lists these names. Prophet and Chronos register here (adapters in Trainer/Models), and auto, built from the others (Trainer/Auto).
 /// </summary>
 public sealed class ModelRegistry
 {
@@ -25,4 +26,7 @@ public sealed class ModelRegistry
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];
 
     public bool TryGet(string name, out IModelFactory factory) => _factories.TryGetValue(name, out factory!);
+
+    /// <summary>Every registered model with its variants and checkpoints, by name: what the Dashboard offers.</summary>
+    public Core.Models.ModelCatalog Describe() => new([.. Names.Select(name => _factories[name].Describe())]);
 }

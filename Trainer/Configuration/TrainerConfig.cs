@@ -7,7 +7,8 @@ namespace Forecast.Trainer.Configuration;
 
 /// <summary>
 /// The validated configuration of one Trainer run (every key with its default in docs/configuration.md).
-/// <see cref="Resolved"/> is the effective configuration (defaults and overrides applied) written to the run.
+/// <see cref="Resolved"/> is the effective configuration (defaults, overrides and feature flags applied) written to the
+/// run as config.yaml; <see cref="Flags"/> says which flag changed what (flags.yaml).
 /// </summary>
 public sealed record TrainerConfig(
     string Source,
@@ -18,4 +19,8 @@ public sealed record TrainerConfig(
     ModelSelection Model,
     EvaluationOptions Evaluation,
     PlotOptions Plots,
-    IReadOnlyDictionary<string, object?> Resolved);
+    IReadOnlyDictionary<string, object?> Resolved)
+{
+    /// <summary>Every feature flag, whether it was defined and what it changed (empty before the flags are applied).</summary>
+    public IReadOnlyList<Features.AppliedFlag> Flags { get; init; } = [];
+}

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.FeatureManagement;
 using Microsoft.FeatureManagement.FeatureFilters;
 
@@ -9,7 +11,8 @@ namespace Forecast.Trainer.Features;
 /// A flag that is not defined anywhere returns null here, so the YAML config keeps the say (see
 /// <see cref="FeatureOverrides"/> and docs/platform.md for the precedence).
 /// </summary>
-public sealed class TrainerFeatures(IVariantFeatureManager? manager, IFeatureDefinitionProvider definitions)
+/// <param name="configuration">Where the flags are read from, to say which source defined each (flags.yaml); optional.</param>
+public sealed class TrainerFeatures(IVariantFeatureManager? manager, IFeatureDefinitionProvider definitions, IConfiguration? configuration = null)
 {
     /// <summary>Variant flag: which model forecasts a series, allocated by percentile of its unique_id.</summary>
     public const string Model = "Model";
@@ -23,8 +26,31 @@ public sealed class TrainerFeatures(IVariantFeatureManager? manager, IFeatureDef
     /// <summary>On/off: exploratory analysis (YAML eda.enabled).</summary>
     public const string Eda = "Eda";
 
+    /// <summary>Every flag the Trainer knows, in the order flags.yaml lists them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Eda, Plots, FineTuning, Model];
+
     /// <summary>No flags at all: the YAML config alone decides (library use, tests of the pipeline).</summary>
     public static TrainerFeatures None { get; } = new(null, new NoFeatureDefinitions());
+
+    /// <summary>The flags of <paramref name="configuration"/> through Microsoft.FeatureManagement, as the host registers them.</summary>
+    public static TrainerFeatures From(IConfiguration configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(configuration);
+        services.AddFeatureManagement();
+        services.AddSingleton<TrainerFeatures>();
+        return services.BuildServiceProvider().GetRequiredService<TrainerFeatures>();
+    }
+
+    /// <summary>The configuration the flags come from (null for <see cref="None"/>).</summary>
+    public IConfiguration? Configuration => configuration;
+
+    /// <summary>Which configuration source defines <paramref name="feature"/> (the one that wins), or null.</summary>
+    public string? SourceOf(string feature) => configuration is null ? null : FlagSources.Find(configuration, feature);
+
+    /// <summary>The definition of the Model flag (variants, allocation), or null when no source defines it.</summary>
+    public Task<FeatureDefinition?> GetModelDefinitionAsync() => definitions.GetFeatureDefinitionAsync(Model);
 
     /// <summary>The flag's state, or null when no configuration source defines it.</summary>
     public async Task<bool?> GetSwitchAsync(string feature, CancellationToken cancellationToken = default) =>

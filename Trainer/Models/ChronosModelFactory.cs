@@ -14,6 +14,38 @@ public sealed class ChronosModelFactory : IModelFactory
 
     public string Name => ModelName;
 
+    /// <summary>
+    /// The variants, each with the shipped offline test checkpoint (models/, relative to the Trainer's working
+    /// directory: the repository root) and the official checkpoints on the Hugging Face hub.
+    /// </summary>
+    public ModelDescription Describe() => new(Name, "Amazon Chronos through TorchSharp: pretrained, zero-shot forecasts (model.chronos).",
+    [
+        new("bolt", "Chronos-Bolt: patches, direct quantiles; the fastest.",
+        [
+            Shipped("models/dummy-chronos-bolt-model"),
+            Hub("amazon/chronos-bolt-tiny", "9M parameters"), Hub("amazon/chronos-bolt-mini", "21M parameters"),
+            Hub("amazon/chronos-bolt-small", "48M parameters"), Hub("amazon/chronos-bolt-base", "205M parameters"),
+        ]),
+        new("t5", "Chronos-T5: tokenised values, sampled paths.",
+        [
+            Shipped("models/dummy-chronos-model"),
+            Hub("amazon/chronos-t5-tiny", "8M parameters"), Hub("amazon/chronos-t5-mini", "20M parameters"),
+            Hub("amazon/chronos-t5-small", "46M parameters"), Hub("amazon/chronos-t5-base", "200M parameters"),
+            Hub("amazon/chronos-t5-large", "710M parameters"),
+        ]),
+        new("chronos2", "Chronos-2: groups of related series and covariates, 21 quantiles.",
+        [
+            Shipped("models/dummy-chronos2-model"),
+            Hub("amazon/chronos-2", "120M parameters"), Hub("autogluon/chronos-2-small", "28M parameters"),
+        ]),
+    ]);
+
+    private static ModelCheckpointDescription Shipped(string folder) =>
+        new(folder, "the repository's tiny offline test checkpoint (random weights: runs anywhere, forecasts are meaningless)");
+
+    private static ModelCheckpointDescription Hub(string id, string size) =>
+        new(id, $"official, on the Hugging Face hub ({size}); downloaded once into the HF cache");
+
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {
         var variant = options.Enum("variant", ChronosVariant.Bolt);

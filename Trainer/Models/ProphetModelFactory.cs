@@ -16,6 +16,9 @@ public sealed class ProphetModelFactory : IModelFactory
 
     public string Name => ModelName;
 
+    public ModelDescription Describe() =>
+        new(Name, "Facebook Prophet, a native port: trend with changepoints, seasonalities, holidays and regressors, fitted per series (model.prophet).", []);
+
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {
         var defaults = new ProphetOptions();

@@ -80,19 +80,23 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         return new RunResult(writer.RunId, writer.Location, manifest, empty, empty with { Model = "seasonal_naive" });
     }
 
-    /// <summary>The resolved config goes first: it is also the check that run.output is writable, before any work.</summary>
+    /// <summary>
+    /// The effective config goes first (every key resolved, --set overrides and feature flags applied): it is also the
+    /// check that run.output is writable, before any work. flags.yaml follows: every flag, its source and what it changed.
+    /// </summary>
     private async Task WriteConfigAsync(RunWriter writer, CancellationToken cancellationToken)
     {
         log.Info($"Run {writer.RunId}: model {_model}, writing to {writer.Location}");
         try
         {
-            await writer.PutTextAsync("config.yaml", YamlText.Serialize(config.Resolved), cancellationToken);
+            await writer.PutTextAsync(FlagsFile.ConfigFileName, FlagsFile.ConfigHeader + YamlText.Serialize(config.Resolved), cancellationToken);
         }
         catch (ArtifactStoreException e)
         {
             throw new ConfigException(config.Source, "run.output",
                 $"the output folder is not writable ({e.Message}); set run.output to a folder you can write to.");
         }
+        await writer.PutTextAsync(FlagsFile.FileName, FlagsFile.Write(config.Flags), cancellationToken);
     }
 
     private async Task<IReadOnlyList<TimeSeries>> LoadAndCleanAsync(RunWriter writer, CancellationToken cancellationToken)

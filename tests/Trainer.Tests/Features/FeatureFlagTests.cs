@@ -205,6 +205,69 @@ public sealed class FeatureFlagTests
         result.Manifest.Files.Should().Contain(f => f.Path == "model_assignments.yaml");
     }
 
+    [Fact]
+    public async Task A_run_records_its_effective_config_and_every_flag_with_its_source_and_what_it_changed()
+    {
+        using var run = new TrainerRun();
+        string appsettings = run.Write("appsettings.json", """{ "FeatureManagement": { "Plots": false, "Eda": true } }""");
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(appsettings)
+            .AddInMemoryCollection(ModelFlag(("seasonal_naive", 0, 70), ("naive", 70, 100)).Select(s => KeyValuePair.Create(s.Item1, (string?)s.Item2)))
+            .Build();
+        string[] overrides = [$"data.path={TrainerRun.SampleData}", $"run.output={run.Output}", "plots.enabled=true", "eda.enabled=true"];
+        var config = await FeatureOverrides.ApplyAsync(ConfigLoader.Load(TrainerRun.DefaultConfig, overrides), FeaturesFrom(configuration),
+            model => ConfigLoader.Load(TrainerRun.DefaultConfig, [.. overrides, $"model.name={model}"]), new ListLog());
+
+        var result = await new TrainingPipeline(config, new ListLog()).RunAsync();
+
+        string folder = Path.Combine(run.Output, "runs", result.RunId);
+        var effective = new YamlDotNet.Serialization.Deserializer().Deserialize<Dictionary<string, Dictionary<string, object>>>(await File.ReadAllTextAsync(Path.Combine(folder, "config.yaml")));
+        effective["plots"]["enabled"].Should().Be("false", "the Plots flag turned plots off: config.yaml says what ran");
+        effective["eda"]["enabled"].Should().Be("true");
+        effective["model"]["name"].Should().Be("naive|seasonal_naive");
+        result.Manifest.Files.Should().NotContain(f => f.Path.StartsWith("plots/"));
+
+        var flags = new YamlDotNet.Serialization.DeserializerBuilder()
+            .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.UnderscoredNamingConvention.Instance).Build()
+            .Deserialize<Dictionary<string, List<Dictionary<string, object?>>>>(await File.ReadAllTextAsync(Path.Combine(folder, "flags.yaml")))["flags"];
+        flags.Select(f => f["name"]).Should().Equal("Eda", "Plots", "FineTuning", "Model");
+        var plots = flags.Single(f => (string?)f["name"] == "Plots");
+        plots["defined"].Should().Be("true");
+        plots["value"].Should().Be("false");
+        plots["source"].Should().Be("appsettings.json");
+        ((List<object>)plots["changes"]!).Should().Equal("plots.enabled: true -> false");
+        var eda = flags.Single(f => (string?)f["name"] == "Eda");
+        ((List<object>)eda["changes"]!).Should().BeEmpty("the flag agreed with the YAML");
+        flags.Single(f => (string?)f["name"] == "FineTuning")["defined"].Should().Be("false");
+        var model = flags.Single(f => (string?)f["name"] == "Model");
+        model["source"].Should().Be("Memory configuration");
+        model["value"].Should().Be("seasonal_naive 0-70%, naive 70-100%");
+        ((List<object>)model["changes"]!).Should().ContainSingle().Which.Should().Be(
+            "model.name: seasonal_naive -> naive|seasonal_naive (each series' model: model_assignments.yaml; the run's model: naive|seasonal_naive)");
+    }
+
+    [Fact]
+    public void Flags_set_as_environment_variables_name_the_variable_as_their_source()
+    {
+        string prefix = $"FORECAST_TEST_{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + "FeatureManagement__Eda", "false");
+        Environment.SetEnvironmentVariable(prefix + "feature_management__feature_flags__0__id", "Model");
+        try
+        {
+            var features = FeaturesFrom(new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("FeatureManagement:Eda", (string?)"true")])
+                .AddEnvironmentVariables(prefix).Build());
+
+            features.SourceOf(TrainerFeatures.Eda).Should().Be("environment variable FeatureManagement__Eda", "the provider that wins is named");
+            features.SourceOf(TrainerFeatures.Model).Should().Be("environment variable feature_management__feature_flags__0");
+            features.SourceOf(TrainerFeatures.Plots).Should().BeNull();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + "FeatureManagement__Eda", null);
+            Environment.SetEnvironmentVariable(prefix + "feature_management__feature_flags__0__id", null);
+        }
+    }
+
     private static async Task<IReadOnlyList<Core.Series.TimeSeries>> SampleSeriesAsync() =>
         SeriesCleaner.Clean((await SeriesLoader.LoadAsync(new DataOptions { Path = TrainerRun.SampleData })).Series, new CleaningOptions(), TrainerRun.SampleData).Series;
 

@@ -41,6 +41,12 @@ public class ChronosModelTests
         lines.Should().HaveCount(1 + 9 * 18, "18 steps for each of the 9 series");
         lines.Skip(1).Should().OnlyContain(l => !l.Contains("NaN", StringComparison.Ordinal));
         manifest.Files.Should().NotContain(f => f.Path.StartsWith("model/", StringComparison.Ordinal), "nothing is fine-tuned");
+
+        // The run names its model by identity, so bolt, t5 and chronos2 runs (and checkpoints) are different models.
+        var summary = await new Core.Artifacts.RunReader(run.Store).GetSummaryAsync(manifest.RunId);
+        string variant = File.ReadLines(Config(config)).Select(l => l.Trim()).First(l => l.StartsWith("variant:", StringComparison.Ordinal))["variant:".Length..].Split('#')[0].Trim();
+        summary!.ModelIdentity.Should().Be(new Core.Models.ModelIdentity("chronos", variant, Model(model)));
+        summary.Model.Should().Be($"chronos/{variant}@{Model(model)}");
     }
 
     [Fact]
