@@ -7,7 +7,7 @@ namespace Forecast.Dashboard.Apis;
 
 /// <summary>
 /// The JSON the Dashboard's own scripts fetch: the chart columns of one series (wwwroot/js/chart.js) and the progress
-/// of a Trainer job (wwwroot/js/job.js). Read-only; bad ids are 400 problems, unknown ones 404.
+/// of a run request (wwwroot/js/job.js). Read-only; bad ids are 400 problems, unknown ones 404.
 /// </summary>
 public static class DashboardDataApi
 {
@@ -15,7 +15,7 @@ public static class DashboardDataApi
     {
         var data = app.MapGroup("data");
         data.MapGet("/runs/{runId}/chart", GetChart).WithName("GetChart").WithSummary("Chart columns of one series of a run");
-        data.MapGet("/jobs/{jobId}", GetJob).WithName("GetJob").WithSummary("Progress and log of a Trainer job");
+        data.MapGet("/jobs/{jobId}", GetJob).WithName("GetJob").WithSummary("Status of a run request, and the log of its Trainer process when started here");
         return app;
     }
 
@@ -32,8 +32,8 @@ public static class DashboardDataApi
             : TypedResults.Ok(chart);
     }
 
-    public static Results<Ok<TrainerJobSnapshot>, NotFound<ProblemDetails>> GetJob(string jobId, [FromServices] TrainerLauncher launcher) =>
-        launcher.Get(jobId) is { } job
+    public static async Task<Results<Ok<RunJob>, NotFound<ProblemDetails>>> GetJob(string jobId, [FromServices] RunStarter starter, CancellationToken cancellationToken) =>
+        await starter.GetAsync(jobId, cancellationToken) is { } job
             ? TypedResults.Ok(job)
-            : TypedResults.NotFound(new ProblemDetails { Title = "Not found", Status = 404, Detail = "No Trainer job with that id was started by this Dashboard." });
+            : TypedResults.NotFound(new ProblemDetails { Title = "Not found", Status = 404, Detail = "No run request with that id." });
 }

@@ -1,4 +1,5 @@
 using Forecast.Core.Artifacts;
+using Forecast.Core.Requests;
 using Forecast.Core.Storage;
 using Forecast.Dashboard.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,17 +22,25 @@ public static class Extensions
         builder.Services.AddSingleton(sp =>
         {
             string root = sp.GetRequiredService<IOptions<DashboardOptions>>().Value.ArtifactRoot;
-            return S3Uri.IsS3(root) ? sp.GetRequiredService<StorageLocations>().OpenArtifactStore(root) : new LocalFolderArtifactStore(ContentPath(sp, root));
+            return sp.GetRequiredService<StorageLocations>().OpenArtifactStore(ContentPath(sp, root));
         });
         builder.Services.AddHealthChecks().AddCheck<ArtifactStoreHealthCheck>("artifact-store");
         builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<IArtifactStore>()));
         builder.Services.AddSingleton<SeriesHistoryCache>();
         builder.Services.AddSingleton<ChartDataBuilder>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<TrainerLauncher>();
+        // Starting runs: run requests in the artifact root, run by a Trainer process or by the deployment.
+        builder.Services.AddSingleton(sp => new RunRequestStore(sp.GetRequiredService<IArtifactStore>()));
+        builder.Services.AddSingleton<TrainerCatalog>();
+        builder.Services.AddSingleton<RunConfigs>();
+        builder.Services.AddSingleton<TrainerProcesses>();
+        builder.Services.AddSingleton<RunStarter>();
     }
 
     /// <summary>An absolute path (relative ones resolve against the content root); s3:// URIs stay as they are.</summary>
     public static string ContentPath(IServiceProvider services, string path) =>
-        S3Uri.IsS3(path) ? path : Path.GetFullPath(path, services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+        ContentPath(services.GetRequiredService<IHostEnvironment>().ContentRootPath, path);
+
+    public static string ContentPath(string contentRoot, string path) =>
+        S3Uri.IsS3(path) ? path : Path.GetFullPath(path, contentRoot);
 }

@@ -21,6 +21,7 @@ public sealed class RunReader(IArtifactStore store)
     public const string EvaluationForecastsFile = "evaluation/forecasts.csv";
     public const string EdaFile = "eda/eda.yaml";
     public const string CleaningFile = "cleaning.yaml";
+    public const string FlagsFile = "flags.yaml";
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
@@ -120,6 +121,10 @@ public sealed class RunReader(IArtifactStore store)
 
     public Task<RunConfigSummary?> ReadConfigAsync(string runId, CancellationToken cancellationToken = default) =>
         ReadYamlAsync<RunConfigSummary>(runId, ConfigFile, cancellationToken);
+
+    /// <summary>flags.yaml: the feature flags of the run and what they changed, or null for runs made before it was written.</summary>
+    public Task<RunFlags?> ReadFlagsAsync(string runId, CancellationToken cancellationToken = default) =>
+        ReadYamlAsync<RunFlags>(runId, FlagsFile, cancellationToken);
 
     /// <summary>eda/eda.yaml, or null when the run was made with EDA switched off.</summary>
     public Task<RunEda?> ReadEdaAsync(string runId, CancellationToken cancellationToken = default) =>

@@ -9,7 +9,9 @@ namespace Forecast.Core.Requests;
 /// run (a path or an s3:// URI), its <c>--set</c> overrides, and the configuration keys of any feature flags for this
 /// run (the Dashboard's challenger split). It is the whole invocation: <c>Forecast.Trainer --request &lt;uri&gt;</c>
 /// runs it, whether the Dashboard started that process (locally) or an S3 "Object Created" event started the
-/// deployed state machine (on AWS). The Trainer reports on it in <see cref="RunRequestStatus"/>.
+/// deployed state machine (on AWS). The Trainer reports on it in <see cref="RunRequestStatus"/>. <see cref="Model"/> is
+/// what the requester expects to run (name/variant@checkpoint), for lists of requests only: the Trainer runs what the
+/// config and the overrides say, and the committed run names its model itself.
 /// </summary>
 public sealed partial record RunRequest(
     string Id,
@@ -17,7 +19,8 @@ public sealed partial record RunRequest(
     string Config,
     IReadOnlyList<string> Overrides,
     IReadOnlyDictionary<string, string> Flags,
-    string RequestedBy)
+    string RequestedBy,
+    string Model = "")
 {
     public const string Prefix = "requests/";
 
@@ -56,7 +59,7 @@ public sealed partial record RunRequest(
         if (string.IsNullOrWhiteSpace(request.Config)) throw new InvalidDataException($"{location}: config is missing; name the YAML config to run.");
         if (request.Overrides is null || request.Overrides.Any(o => string.IsNullOrWhiteSpace(o) || !o.Contains('=', StringComparison.Ordinal)))
             throw new InvalidDataException($"{location}: overrides must be a list of key=value strings (as --set takes them).");
-        return request with { Flags = request.Flags ?? new Dictionary<string, string>(), RequestedBy = request.RequestedBy ?? "" };
+        return request with { Flags = request.Flags ?? new Dictionary<string, string>(), RequestedBy = request.RequestedBy ?? "", Model = request.Model ?? "" };
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]

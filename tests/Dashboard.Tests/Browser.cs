@@ -58,7 +58,22 @@ public sealed class Browser : IAsyncDisposable
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
+        // Every console error, uncaught exception and failed or refused resource load (a 404 favicon, a style the
+        // page's own CSP blocks), with the page it happened on: tests assert there are none.
+        page.Console += (_, message) => { if (message.Type == "error") Record(page, $"console: {message.Text}"); };
+        page.PageError += (_, error) => Record(page, $"uncaught: {error}");
+        page.RequestFailed += (_, request) => Record(page, $"request failed: {request.Url} ({request.Failure})");
         return page;
+    }
+
+    private readonly List<string> _errors = [];
+
+    /// <summary>What went wrong in the pages of this browser so far (console errors, uncaught errors, failed loads).</summary>
+    public IReadOnlyList<string> Errors { get { lock (_errors) return [.. _errors]; } }
+
+    private void Record(IPage page, string what)
+    {
+        lock (_errors) _errors.Add($"{page.Url}: {what}");
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

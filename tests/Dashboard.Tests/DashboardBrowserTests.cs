@@ -76,35 +76,49 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         (await page.Locator("#chart-series").InnerTextAsync()).Should().Be("ldeaths");
         (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(DashboardRuns.FixtureLength("ldeaths") + 18);
 
-        // The leaderboard ranks the models that ran on the dataset.
+        // The leaderboard: one table per evaluation setup (data, mode, horizon, windows), models ranked inside it.
         await page.ClickAsync("#nav-leaderboard");
         await page.WaitForURLAsync("**/leaderboard");
         await page.SelectOptionAsync("select[name=dataset]", "rdatasets_monthly");
         await page.ClickAsync("form.filters button");
         await page.WaitForURLAsync("**dataset=rdatasets_monthly**");
-        var models = await page.Locator("#leaderboard-models tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.model)");
-        models.Should().Contain(["seasonal_naive", "naive"]); // other tests of the collection may have started runs too
-        (await page.Locator("#leaderboard-models tr[data-model='seasonal_naive'] td").Nth(3).InnerTextAsync()).Should().Be("1");
+        var groups = page.Locator("section.leaderboard-group");
+        var holdout = groups.Filter(new LocatorFilterOptions { HasText = "holdout, horizon 18, 1 window" });
+        var backtest = groups.Filter(new LocatorFilterOptions { HasText = "backtest, horizon 12, 2 windows" });
+        (await holdout.CountAsync()).Should().Be(1, "the holdout runs are one setup");
+        (await backtest.CountAsync()).Should().Be(1, "the 2-window backtest is another");
+        (await holdout.Locator("tr[data-model='seasonal_naive'] td").Nth(6).InnerTextAsync()).Should().Be("1", "seasonal naive's WQL relative to itself");
+        var backtestModels = await backtest.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.model)");
+        backtestModels.Should().Equal("naive");
         await Browser.ScreenshotAsync(page, "4-leaderboard");
 
-        // Start a run: the Trainer runs as a process; the page follows it until the run is committed.
+        // Start a run: a choice that disagrees with the config is refused, with the reason on the page.
         await page.ClickAsync("#nav-new-run");
+        await page.SelectOptionAsync("#Config", "prophet.yaml");
+        await page.SelectOptionAsync("#Model", "seasonal_naive");
+        await page.ClickAsync("#start-run-button");
+        (await page.Locator("#form-errors").InnerTextAsync()).Should().Contain("prophet.yaml is written for model prophet");
+
+        // A run request of the default config: the Trainer runs as a process; the page follows it until the run is committed.
         await page.SelectOptionAsync("#Config", "default-config.yaml");
-        await page.SelectOptionAsync("#Model", "mean");
+        await page.SelectOptionAsync("#Model", "");
         await page.FillAsync("#Horizon", "6");
         await page.ClickAsync("#start-run-button");
         await page.WaitForURLAsync("**/jobs/*");
-        await page.Locator("#job:not([data-state='running'])").WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
+        await page.Locator("#job[data-state='succeeded'], #job[data-state='failed']").WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
         await Browser.ScreenshotAsync(page, "5-run-completed");
         (await page.Locator("#job").GetAttributeAsync("data-state")).Should().Be("succeeded", await page.Locator("#job-log").InnerTextAsync());
         (await page.Locator("#job-progress").GetAttributeAsync("value")).Should().Be("100");
         (await page.Locator("#job-log").InnerTextAsync()).Should().Contain("committed");
         await page.ClickAsync("#job-run-link");
         await page.WaitForURLAsync("**/runs/*");
-        (await page.Locator("#run-model").InnerTextAsync()).Should().Be("mean");
+        (await page.Locator("#run-model").InnerTextAsync()).Should().Be("seasonal_naive");
         (await page.Locator("#dataset-metrics").InnerTextAsync()).Should().Contain("mase");
+        (await page.Locator("#run-flags tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.flag)")).Should().Equal("Eda", "Plots", "FineTuning", "Model");
         await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
         (await Attribute(page.Locator("#forecast-chart"), "data-forecast-points")).Should().Be(6);
+
+        _browser.Errors.Should().BeEmpty("no Dashboard page may log a console error, throw, or fail to load a resource");
     }
 
     [ChromiumFact, Trait("Requires", "chromium")]
@@ -122,6 +136,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(DashboardRuns.FixtureLength("nottem") + 18);
         dialog.Should().BeFalse();
         await Browser.ScreenshotAsync(page, "6-script-id");
+        _browser.Errors.Should().BeEmpty();
     }
 
     [ChromiumFact, Trait("Requires", "chromium")]
@@ -140,6 +155,7 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         (await page.Locator("#series tbody tr").CountAsync()).Should().Be(10);
         await page.Locator("#forecast-chart[data-state='drawn']").WaitForAsync();
         (await Attribute(page.Locator("#forecast-chart"), "data-points")).Should().Be(48 + 6);
+        _browser.Errors.Should().BeEmpty();
     }
 
     private static async Task<int> Attribute(ILocator locator, string name) =>

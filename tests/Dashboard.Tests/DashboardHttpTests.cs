@@ -86,31 +86,52 @@ public sealed partial class DashboardHttpTests : IDisposable
     [Fact]
     public async Task Starting_a_run_needs_the_forms_antiforgery_token_and_a_known_model_and_config()
     {
-        var withoutToken = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string> { ["Config"] = "default-config.yaml", ["Model"] = "mean" }));
+        var withoutToken = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string> { ["Config"] = "default-config.yaml" }));
         withoutToken.StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
-        string form = await _client.GetStringAsync("/runs/new");
-        string token = TokenField().Match(form).Groups[1].Value;
-        token.Should().NotBeEmpty();
-        var bad = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token, ["Config"] = "../../etc/passwd", ["Model"] = "rm -rf /", ["Horizon"] = "0",
-        }));
+        int requestsBefore = RequestFiles();
+        var bad = await PostFormAsync(new() { ["Config"] = "../../etc/passwd", ["Model"] = "rm -rf /", ["Horizon"] = "0" });
         bad.StatusCode.Should().Be(HttpStatusCode.OK);
         string page = await bad.Content.ReadAsStringAsync();
-        page.Should().Contain("Choose one of the configs").And.Contain("Choose one of the models").And.Contain("The horizon must be between 1");
+        page.Should().Contain("Choose one of the configs").And.Contain("Choose one of the models the Trainer registers").And.Contain("The horizon must be between 1");
         bad.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/runs/new", "nothing started, so no redirect to a job");
+        RequestFiles().Should().Be(requestsBefore, "a refused form writes no request");
+    }
+
+    [Theory]
+    [InlineData("prophet.yaml", "Model", "seasonal_naive", "prophet.yaml is written for model prophet", "(default-config.yaml)")]
+    [InlineData("default-config.yaml", "Model", "naive", "default-config.yaml is written for model seasonal_naive", "(none in the config folder)")]
+    [InlineData("chronos-bolt.yaml", "Variant", "t5", "chronos-bolt.yaml is written for variant bolt", "chronos/t5 (none in the config folder)")]
+    [InlineData("chronos-bolt.yaml", "Checkpoint", "amazon/chronos-t5-small", "Choose a checkpoint of chronos/bolt", "amazon/chronos-bolt-small")]
+    [InlineData("prophet.yaml", "Variant", "bolt", "Model prophet has no variants", "leave the variant empty")]
+    public async Task A_choice_that_disagrees_with_the_config_is_refused_naming_both_never_substituted(string config, string field, string value, string message, string detail)
+    {
+        var response = await PostFormAsync(new() { ["Config"] = config, [field] = value });
+
+        response.RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/runs/new");
+        string page = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        page.Should().Contain(message).And.Contain(detail);
     }
 
     [Fact]
-    public async Task A_challenger_gets_its_share_of_the_series_through_the_trainers_model_feature_flag()
+    public async Task The_form_offers_the_models_variants_and_checkpoints_of_the_trainers_catalog()
     {
-        string form = await _client.GetStringAsync("/runs/new");
-        var started = await _client.PostAsync("/runs/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        string page = System.Net.WebUtility.HtmlDecode(await _client.GetStringAsync("/runs/new"));
+        var catalog = Core.Models.ModelCatalog.Parse(await File.ReadAllBytesAsync(Path.Combine(_runs.Output, Core.Models.ModelCatalog.Key)), "catalog");
+
+        foreach (var model in catalog.Models)
         {
-            ["__RequestVerificationToken"] = TokenField().Match(form).Groups[1].Value,
-            ["Config"] = "default-config.yaml", ["Model"] = "seasonal_naive", ["Challenger"] = "naive", ["ChallengerShare"] = "30",
-        }));
+            page.Should().Contain($"<option value=\"{model.Name}\"");
+            foreach (var checkpoint in model.Variants.SelectMany(v => v.Checkpoints)) page.Should().Contain($"value=\"{checkpoint.Reference}\"");
+        }
+        catalog.Find("chronos")!.Variants.Select(v => v.Name).Should().Contain(["bolt", "t5", "chronos2"]);
+        page.Should().Contain("chronos-bolt.yaml — chronos/bolt@models/dummy-chronos-bolt-model", "each config says which model it is written for");
+    }
+
+    [Fact]
+    public async Task A_challenger_gets_its_share_of_the_series_through_the_run_requests_model_flag()
+    {
+        var started = await PostFormAsync(new() { ["Config"] = "default-config.yaml", ["Challenger"] = "naive", ["ChallengerShare"] = "30" });
         string jobPath = started.RequestMessage!.RequestUri!.AbsolutePath;
         jobPath.Should().StartWith("/jobs/", await started.Content.ReadAsStringAsync());
 
@@ -121,11 +142,29 @@ public sealed partial class DashboardHttpTests : IDisposable
             await Task.Delay(500, deadline.Token);
             job = JsonDocument.Parse(await _client.GetStringAsync("/data" + jobPath, deadline.Token)).RootElement;
         }
-        while (job.GetProperty("state").GetString() == "Running");
+        while (job.GetProperty("state").GetString() is "Queued" or "Running");
 
         string log = string.Join("\n", job.GetProperty("lines").EnumerateArray().Select(l => l.GetString()));
         job.GetProperty("state").GetString().Should().Be("Succeeded", log);
+        job.GetProperty("localProcess").GetBoolean().Should().BeTrue();
         log.Should().Contain("Feature flag Model routes series by unique_id percentile to seasonal_naive, naive");
+        string runId = job.GetProperty("runId").GetString()!;
+        string flags = await File.ReadAllTextAsync(Path.Combine(_runs.Output, "runs", runId, "flags.yaml"));
+        flags.Should().Contain($"source: run request {jobPath["/jobs/".Length..]}");
+        // The request and its status stay beside the runs: the same files a deployed Trainer would read and write.
+        File.Exists(Path.Combine(_runs.Output, "requests", jobPath["/jobs/".Length..] + ".json")).Should().BeTrue();
+        File.Exists(Path.Combine(_runs.Output, "request-status", jobPath["/jobs/".Length..] + ".json")).Should().BeTrue();
+    }
+
+    private int RequestFiles() =>
+        Directory.Exists(Path.Combine(_runs.Output, "requests")) ? Directory.GetFiles(Path.Combine(_runs.Output, "requests")).Length : 0;
+
+    /// <summary>Posts the start form with its antiforgery token (and the cookie the client keeps) and the given fields.</summary>
+    private async Task<HttpResponseMessage> PostFormAsync(Dictionary<string, string> fields)
+    {
+        string form = await _client.GetStringAsync("/runs/new");
+        fields["__RequestVerificationToken"] = TokenField().Match(form).Groups[1].Value;
+        return await _client.PostAsync("/runs/new", new FormUrlEncodedContent(fields));
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]

@@ -10,7 +10,7 @@ namespace Forecast.Dashboard.Tests;
 /// Committed runs made by the real Trainer for the Dashboard tests: seasonal naive (holdout, with EDA) and naive
 /// (2-window backtest) on the R datasets fixture, seasonal naive on a copy whose series "nottem" is renamed to an id
 /// holding a script tag, seasonal naive on 1,200 generated series (paging), and model: auto over the baselines. Also
-/// the config folder the start form offers, pointing at the fixture data.
+/// the config folder the start form offers, pointing at the fixture data; the Trainer runs publish the model catalog the form reads.
 /// </summary>
 public sealed class DashboardRuns : IAsyncLifetime
 {
@@ -50,10 +50,13 @@ public sealed class DashboardRuns : IAsyncLifetime
         await File.WriteAllTextAsync(manyData, ManySeriesCsv());
         ManySeriesRun = await TrainAsync(manyData, "model.name=seasonal_naive", "evaluation.horizon=6", "cleaning.min_length=24");
 
-        // The form's config: the shipped default with the data path pointing at the fixture.
-        string config = await File.ReadAllTextAsync(Fixture("default-config.yaml"));
-        await File.WriteAllTextAsync(Path.Combine(ConfigFolder, "default-config.yaml"),
-            config.Replace("path: sample-data/rdatasets_monthly.csv", $"path: {data}", StringComparison.Ordinal));
+        // The form's configs: the shipped ones with the data path pointing at the fixture.
+        foreach (string shipped in new[] { Fixture("default-config.yaml"), Fixture(Path.Combine("config", "prophet.yaml")), Fixture(Path.Combine("config", "chronos-bolt.yaml")) })
+        {
+            string config = await File.ReadAllTextAsync(shipped);
+            await File.WriteAllTextAsync(Path.Combine(ConfigFolder, Path.GetFileName(shipped)),
+                config.Replace("path: sample-data/rdatasets_monthly.csv", $"path: {data}", StringComparison.Ordinal));
+        }
     }
 
     public Task DisposeAsync()

@@ -4,16 +4,19 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forecast.Dashboard.Pages.Jobs;
 
-/// <summary>The live progress of a Trainer job: wwwroot/js/job.js polls /data/jobs/{id} until the job ends.</summary>
-public sealed class DetailModel(TrainerLauncher launcher) : PageModel
+/// <summary>
+/// A run request and how it is going: wwwroot/js/job.js polls /data/jobs/{id} (the Trainer's request status, and the
+/// log of the Trainer process when this Dashboard started it) until the request has ended.
+/// </summary>
+public sealed class DetailModel(RunStarter starter) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string JobId { get; set; } = "";
 
-    public TrainerJobSnapshot Job { get; private set; } = null!;
+    public RunJob Job { get; private set; } = null!;
 
-    public IActionResult OnGet()
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (launcher.Get(JobId) is not { } job) return NotFound();
+        if (await starter.GetAsync(JobId, cancellationToken) is not { } job) return NotFound();
         Job = job;
         return Page();
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Forecast.Dashboard.Pages.Runs;
 
 /// <summary>
-/// One run: dataset metrics against seasonal naive, the EDA summary, the series (searched and paged from
+/// One run: its model identity, dataset metrics against seasonal naive, the feature flags that applied, the EDA summary, the series (searched and paged from
 /// metrics.yaml) and the chart of the selected series, which wwwroot/js/chart.js draws from /data/runs/{id}/chart.
 /// For a <c>model: auto</c> run also its choices (model/auto/selection.csv and summary.yaml): every option's backtest
 /// score over all series and how many series took it, each series' choice, and the selected series' backtest scores.
@@ -22,6 +22,9 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
     public RunSummary Summary { get; private set; } = null!;
     public RunMetrics Metrics { get; private set; } = new();
     public RunEda? Eda { get; private set; }
+
+    /// <summary>flags.yaml: every feature flag of the run and what it changed; null for runs made before it existed.</summary>
+    public RunFlags? Flags { get; private set; }
     public RunManifest Manifest { get; private set; } = null!;
     public IReadOnlyList<RunSeriesMetrics> Series { get; private set; } = [];
     public Pager Pager { get; private set; } = null!;
@@ -46,6 +49,7 @@ public sealed class DetailModel(RunReader reader, IOptions<DashboardOptions> opt
         Manifest = (await reader.GetManifestAsync(RunId, cancellationToken))!;
         Metrics = await reader.ReadMetricsAsync(RunId, cancellationToken) ?? new RunMetrics();
         Eda = await reader.ReadEdaAsync(RunId, cancellationToken);
+        Flags = await reader.ReadFlagsAsync(RunId, cancellationToken);
         MetricKeys = [.. Metrics.Dataset.Metrics.Keys];
         Selection = await reader.ReadSelectionAsync(RunId, cancellationToken);
         AutoSummary = Selection is null ? null : await reader.ReadAutoSummaryAsync(RunId, cancellationToken);

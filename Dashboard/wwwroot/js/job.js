@@ -1,10 +1,12 @@
-// Follows a Trainer job started from the Dashboard: polls /data/jobs/{id} (Dashboard/Apis/DashboardDataApi.cs) twice
-// a second and updates state, stage, progress and log until the job has ended. Text goes in with textContent only.
+// Follows a run request: polls /data/jobs/{id} (Dashboard/Apis/DashboardDataApi.cs: the Trainer's request status and,
+// when this Dashboard started the Trainer, its log) twice a second until the request has ended. Text goes in with
+// textContent only.
 (function () {
   "use strict";
   const job = document.getElementById("job");
   if (!job) return;
   const byId = (id) => document.getElementById(id);
+  const ended = (state) => state === "succeeded" || state === "failed";
 
   function render(s) {
     const state = s.state.toLowerCase();
@@ -14,17 +16,22 @@
     byId("job-stage").textContent = s.stage;
     byId("job-progress").value = s.percent;
     byId("job-percent").textContent = s.percent + " %";
-    const log = byId("job-log");
-    const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
-    log.textContent = (s.droppedLines > 0 ? "… " + s.droppedLines + " earlier lines\n" : "") + s.lines.join("\n");
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    const message = byId("job-message");
+    message.textContent = s.message || "";
+    message.hidden = !s.message;
+    if (s.localProcess) {
+      const log = byId("job-log");
+      const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      log.textContent = (s.droppedLines > 0 ? "… " + s.droppedLines + " earlier lines\n" : "") + s.lines.join("\n");
+      if (atBottom) log.scrollTop = log.scrollHeight;
+    }
     if (s.runId) {
       const link = byId("job-run-link");
       link.textContent = s.runId;
       link.href = "/runs/" + encodeURIComponent(s.runId);
       byId("job-run").hidden = false;
     }
-    return state === "running";
+    return !ended(state);
   }
 
   function poll() {
@@ -34,5 +41,5 @@
       .catch(() => setTimeout(poll, 2000));
   }
 
-  if (job.dataset.state === "running") poll();
+  if (!ended(job.dataset.state)) poll();
 })();

@@ -1,0 +1,30 @@
+using Forecast.Core.Artifacts;
+using Forecast.Core.Models;
+
+namespace Forecast.Dashboard.Services;
+
+/// <summary>
+/// The Trainer's model registry as the start form offers it: trainer/models.json under the run output root, which
+/// every committed Trainer run (and <c>Forecast.Trainer models --output</c>) writes. The Dashboard keeps no list of
+/// models of its own; without a catalog it offers only "the config's own model".
+/// </summary>
+public sealed class TrainerCatalog(IArtifactStore store, ILogger<TrainerCatalog> logger)
+{
+    /// <summary>Where the catalog is looked for, for messages.</summary>
+    public string Location => store.Describe(ModelCatalog.Key);
+
+    /// <summary>The catalog, or null when no Trainer has published one yet (or it cannot be read: logged).</summary>
+    public async Task<ModelCatalog?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var bytes = await store.GetAsync(ModelCatalog.Key, cancellationToken);
+            return bytes is null ? null : ModelCatalog.Parse(bytes, Location);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArtifactStoreException or Core.Storage.S3StorageException)
+        {
+            logger.LogWarning("The Trainer's model catalog cannot be read: {Message}", e.Message);
+            return null;
+        }
+    }
+}
