@@ -31,7 +31,7 @@ public sealed class RunStarter(RunConfigs configs, TrainerCatalog catalog, RunRe
     {
         var errors = new Dictionary<string, string>();
         var available = await configs.ListAsync(cancellationToken);
-        ModelCatalog? models = await catalog.GetAsync(cancellationToken);
+        RegisteredModels? models = await catalog.GetAsync(cancellationToken);
         ConfigModel? written = null;
         if (!available.Contains(request.Config, StringComparer.Ordinal))
             errors[nameof(request.Config)] = $"Choose one of the configs in {configs.Folder}: {string.Join(", ", available)}.";

@@ -11,15 +11,15 @@ namespace Forecast.Dashboard.Services;
 public sealed class TrainerCatalog(IArtifactStore store, ILogger<TrainerCatalog> logger)
 {
     /// <summary>Where the catalog is looked for, for messages.</summary>
-    public string Location => store.Describe(ModelCatalog.Key);
+    public string Location => store.Describe(RegisteredModels.Key);
 
     /// <summary>The catalog, or null when no Trainer has published one yet (or it cannot be read: logged).</summary>
-    public async Task<ModelCatalog?> GetAsync(CancellationToken cancellationToken = default)
+    public async Task<RegisteredModels?> GetAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            var bytes = await store.GetAsync(ModelCatalog.Key, cancellationToken);
-            return bytes is null ? null : ModelCatalog.Parse(bytes, Location);
+            var bytes = await store.GetAsync(RegisteredModels.Key, cancellationToken);
+            return bytes is null ? null : RegisteredModels.Parse(bytes, Location);
         }
         catch (Exception e) when (e is InvalidDataException or ArtifactStoreException or Core.Storage.S3StorageException)
         {

@@ -15,6 +15,9 @@ public sealed class AutoModelFactory : IModelFactory
 
     public string Name => ModelName;
 
+    public ModelDescription Describe() =>
+        new(Name, "Per series, the best of several models or an ensemble of them, chosen by a rolling-origin backtest before the holdout (model.auto).", []);
+
     /// <summary>auto is built from other models: without the catalog of the config's model: section it cannot be read.</summary>
     public Func<ModelContext, IForecaster> Configure(ConfigSection options)
     {

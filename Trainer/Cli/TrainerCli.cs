@@ -64,7 +64,7 @@ public static class TrainerCli
             Recursive = true,
         };
         var merge = new Command("merge", "Combines the committed shard runs of --batch into one committed run over all series (metrics recomputed).") { shardsOption };
-        var modelsOutput = new Option<string?>("--output") { Description = $"Also write the catalog to <output>/{ModelCatalog.Key} (a folder or an s3:// URI), as every committed run does." };
+        var modelsOutput = new Option<string?>("--output") { Description = $"Also write the catalog to <output>/{RegisteredModels.Key} (a folder or an s3:// URI), as every committed run does." };
         var models = new Command("models", "Prints the registered models with their variants and checkpoints as JSON (what the Dashboard's form offers).") { modelsOutput };
         var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, requestOption, merge, models };
         int exitCode = ExitCodes.Ok;
@@ -187,11 +187,11 @@ public static class TrainerCli
         try
         {
             var store = platform.Locations.OpenArtifactStore(output);
-            await store.PutAsync(ModelCatalog.Key, ModelRegistry.Default.Describe().ToJson(), cancellationToken);
+            await store.PutAsync(RegisteredModels.Key, ModelRegistry.Default.Describe().ToJson(), cancellationToken);
         }
         catch (Exception e) when (e is ArtifactStoreException or S3StorageException or IOException)
         {
-            log.Warn($"The model catalog could not be written to {output}/{ModelCatalog.Key} ({e.Message}); the Dashboard's form offers what it finds there.");
+            log.Warn($"The model catalog could not be written to {output}/{RegisteredModels.Key} ({e.Message}); the Dashboard's form offers what it finds there.");
         }
     }
 
@@ -203,7 +203,7 @@ public static class TrainerCli
         try
         {
             var store = platform.Locations.OpenArtifactStore(outputRoot);
-            await store.PutAsync(ModelCatalog.Key, catalog.ToJson(), cancellationToken);
+            await store.PutAsync(RegisteredModels.Key, catalog.ToJson(), cancellationToken);
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is ArtifactStoreException or S3StorageException or IOException or FormatException)

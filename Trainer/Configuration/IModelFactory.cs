@@ -24,7 +24,7 @@ public interface IModelFactory
     Func<ModelContext, IForecaster> Configure(ConfigSection options, ModelCatalog models) => Configure(options);
 
     /// <summary>
-    /// What the Dashboard's start form offers for this model (the registry publishes it as <see cref="ModelCatalog"/>):
+    /// What the Dashboard's start form offers for this model (the registry publishes it as <see cref="RegisteredModels"/>):
     /// a summary, and the values of <c>model.&lt;Name&gt;.variant</c> with the checkpoints known for each. Models
     /// without variants keep the default. A model whose section has <c>variant</c> or <c>checkpoint</c> keys is
     /// identified by them in runs (<see cref="ModelIdentity"/>).

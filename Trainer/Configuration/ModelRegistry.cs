@@ -28,5 +28,5 @@ public sealed class ModelRegistry
     public bool TryGet(string name, out IModelFactory factory) => _factories.TryGetValue(name, out factory!);
 
     /// <summary>Every registered model with its variants and checkpoints, by name: what the Dashboard offers.</summary>
-    public Core.Models.ModelCatalog Describe() => new([.. Names.Select(name => _factories[name].Describe())]);
+    public Core.Models.RegisteredModels Describe() => new([.. Names.Select(name => _factories[name].Describe())]);
 }

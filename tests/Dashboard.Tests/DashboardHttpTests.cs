@@ -117,7 +117,7 @@ public sealed partial class DashboardHttpTests : IDisposable
     public async Task The_form_offers_the_models_variants_and_checkpoints_of_the_trainers_catalog()
     {
         string page = System.Net.WebUtility.HtmlDecode(await _client.GetStringAsync("/runs/new"));
-        var catalog = Core.Models.ModelCatalog.Parse(await File.ReadAllBytesAsync(Path.Combine(_runs.Output, Core.Models.ModelCatalog.Key)), "catalog");
+        var catalog = Core.Models.RegisteredModels.Parse(await File.ReadAllBytesAsync(Path.Combine(_runs.Output, Core.Models.RegisteredModels.Key)), "catalog");
 
         foreach (var model in catalog.Models)
         {

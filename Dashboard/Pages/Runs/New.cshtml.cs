@@ -27,7 +27,7 @@ public sealed class NewModel(RunStarter starter, RunConfigs configs, TrainerCata
     public IReadOnlyList<(string Name, ConfigModel Model)> Configs { get; private set; } = [];
 
     /// <summary>The Trainer's models, variants and checkpoints; null when no Trainer has published them yet.</summary>
-    public ModelCatalog? Catalog { get; private set; }
+    public RegisteredModels? Catalog { get; private set; }
 
     public string CatalogLocation => catalog.Location;
 

@@ -6,7 +6,7 @@ using Forecast.Trainer.Configuration;
 namespace Forecast.Trainer.Tests.Cli;
 
 /// <summary>The model registry as the Dashboard sees it: `models` prints it and every committed run publishes it.</summary>
-public class ModelCatalogTests
+public class RegisteredModelsTests
 {
     [Fact]
     public async Task The_models_command_prints_every_registered_model_with_its_variants_and_checkpoints()
@@ -14,7 +14,7 @@ public class ModelCatalogTests
         var (code, output, errors) = await TrainerRun.InProcessAsync("models");
 
         code.Should().Be(ExitCodes.Ok, errors);
-        var catalog = ModelCatalog.Parse(System.Text.Encoding.UTF8.GetBytes(output), "stdout");
+        var catalog = RegisteredModels.Parse(System.Text.Encoding.UTF8.GetBytes(output), "stdout");
         catalog.Models.Select(m => m.Name).Should().Equal(ModelRegistry.Default.Names);
         var chronos = catalog.Find("chronos")!;
         chronos.Variants.Select(v => v.Name).Should().Equal("bolt", "t5", "chronos2");
@@ -36,7 +36,7 @@ public class ModelCatalogTests
         var (code, _, errors) = await run.RunDefaultAsync(null, "plots.enabled=false", "eda.enabled=false");
 
         code.Should().Be(ExitCodes.Ok, errors);
-        var published = ModelCatalog.Parse(await File.ReadAllBytesAsync(Path.Combine(run.Output, "trainer", "models.json")), "models.json");
+        var published = RegisteredModels.Parse(await File.ReadAllBytesAsync(Path.Combine(run.Output, "trainer", "models.json")), "models.json");
         published.Should().BeEquivalentTo(ModelRegistry.Default.Describe());
     }
 
@@ -47,7 +47,7 @@ public class ModelCatalogTests
         var (code, _, errors) = await TrainerRun.InProcessAsync("models", "--output", run.Output);
 
         code.Should().Be(ExitCodes.Ok, errors);
-        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(run.Output, ModelCatalog.Key)));
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(run.Output, RegisteredModels.Key)));
         json.RootElement.GetProperty("models").GetArrayLength().Should().Be(ModelRegistry.Default.Names.Count);
     }
 }

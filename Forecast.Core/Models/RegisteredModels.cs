@@ -8,7 +8,7 @@ namespace Forecast.Core.Models;
 /// Trainer writes it (<c>Forecast.Trainer models</c> prints it; every committed run publishes it to
 /// <see cref="Key"/> under run.output), and the Dashboard reads it from there: the registry stays the one source.
 /// </summary>
-public sealed record ModelCatalog(IReadOnlyList<ModelDescription> Models)
+public sealed record RegisteredModels(IReadOnlyList<ModelDescription> Models)
 {
     /// <summary>Where the catalog lives under a run output root (beside runs/).</summary>
     public const string Key = "trainer/models.json";
@@ -25,11 +25,11 @@ public sealed record ModelCatalog(IReadOnlyList<ModelDescription> Models)
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
     /// <exception cref="InvalidDataException">The bytes are not a model catalog; the message names <paramref name="location"/>.</exception>
-    public static ModelCatalog Parse(ReadOnlySpan<byte> json, string location)
+    public static RegisteredModels Parse(ReadOnlySpan<byte> json, string location)
     {
         try
         {
-            var catalog = JsonSerializer.Deserialize<ModelCatalog>(json, Json);
+            var catalog = JsonSerializer.Deserialize<RegisteredModels>(json, Json);
             if (catalog?.Models is null || catalog.Models.Any(m => m?.Name is not { Length: > 0 } || m.Variants is null))
                 throw new InvalidDataException($"{location} is not a model catalog (expected {{\"models\": [{{\"name\": ..., \"variants\": [...]}}]}}).");
             return catalog;
