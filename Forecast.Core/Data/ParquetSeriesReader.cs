@@ -208,9 +208,9 @@ internal static class ParquetSeriesReader
     private static async Task<double[]> ReadValuesAsync(ParquetRowGroupReader group, DataField field, int n, string file, long firstRow, CancellationToken ct)
     {
         var values = await ReadNumbersAsync(group, field, n, file, ct).ConfigureAwait(false);
-        int infinite = Array.FindIndex(values, double.IsInfinity);
+        int infinite = Array.FindIndex(values, v => !double.IsNaN(v) && !ValueParser.IsUsable(v));
         if (infinite >= 0)
-            throw new DataException($"row {firstRow + infinite + 1}: {values[infinite]} is not a value; {ValueParser.AcceptedForms}.", file, field: field.Name);
+            throw new DataException(string.Create(CultureInfo.InvariantCulture, $"row {firstRow + infinite + 1}: {values[infinite]} is not a usable value; {ValueParser.AcceptedForms}."), file, field: field.Name);
         return values;
     }
 

@@ -9,14 +9,26 @@ namespace Forecast.Core.Data;
 /// </summary>
 public static class ValueParser
 {
-    public const string AcceptedForms = "use a finite number with '.' as decimal separator, or leave the cell empty (or NA/NaN) for a missing value";
+    public const string AcceptedForms =
+        "use a finite number within ±1e100 with '.' as decimal separator, or leave the cell empty (or NA/NaN) for a missing value";
+
+    /// <summary>
+    /// The largest magnitude accepted. Metrics square errors and sum them, STL and plots take ranges: values near
+    /// double's limit (1e308) overflow to infinity there, giving all-NaN metrics or a plotting failure. No measured
+    /// quantity comes near 1e100; data that does must be rescaled.
+    /// </summary>
+    public const double MaxMagnitude = 1e100;
+
+    /// <summary>Whether a parsed value is usable: finite and within ±<see cref="MaxMagnitude"/>.</summary>
+    public static bool IsUsable(double value) => Math.Abs(value) <= MaxMagnitude;
 
     public static bool TryParse(ReadOnlySpan<byte> s, out double value)
     {
         s = s.Trim((byte)' ');
         if (s.Length == 0 || IsMissingMarker(s)) { value = double.NaN; return true; }
-        // Infinities ("Infinity", 1e400) would poison every mean and decomposition downstream: not a value.
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value)) return true;
+        // Infinities ("Infinity", 1e400) and values near them (1e308) would poison every mean, squared error and
+        // decomposition downstream: not a value.
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && IsUsable(value)) return true;
         value = double.NaN;
         return false;
     }

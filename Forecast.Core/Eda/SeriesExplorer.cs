@@ -1,4 +1,3 @@
-using System.Text;
 using Forecast.Core.Cleaning;
 using Forecast.Core.Data;
 using Forecast.Core.Series;
@@ -35,7 +34,7 @@ public static class SeriesExplorer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var a = analyses[i];
-            string name = UniqueFileName(series[i].Id, usedNames);
+            string name = Artifacts.SeriesFileNames.For(series[i].Id, usedNames);
             plots.Add(new EdaPlot($"{name}.series.png", EdaPlotter.SeriesWithTrend(series[i], a.Trend!, options.PlotWidth, options.PlotHeight)));
             plots.Add(new EdaPlot($"{name}.acf.png", EdaPlotter.Acf(series[i].Id, a.Acf!, series[i].Length, options.PlotWidth, options.PlotHeight)));
         }
@@ -113,16 +112,5 @@ public static class SeriesExplorer
             DetectedSeasonLengths = analyses.SelectMany(a => a.Report.DetectedSeasonLengths).GroupBy(l => l)
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
         };
-    }
-
-    /// <summary>A file name from a series id: characters other than letters, digits, '.', '-' and '_' become '_'; clashes get a suffix.</summary>
-    private static string UniqueFileName(string id, HashSet<string> used)
-    {
-        var sb = new StringBuilder(id.Length);
-        foreach (char c in id) sb.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
-        string name = sb.Length == 0 ? "series" : sb.ToString();
-        string candidate = name;
-        for (int k = 2; !used.Add(candidate); k++) candidate = $"{name}-{k}";
-        return candidate;
     }
 }

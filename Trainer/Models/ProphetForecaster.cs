@@ -80,7 +80,7 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         return [.. _lastFits.Where(r => r.Model is not null)
-            .Select(r => ($"prophet/{Pipeline.FileNames.For(r.Id, used)}.json", Encoding.UTF8.GetBytes(ProphetSerializer.ModelToJson(r.Model!))))];
+            .Select(r => ($"prophet/{Core.Artifacts.SeriesFileNames.For(r.Id, used)}.json", Encoding.UTF8.GetBytes(ProphetSerializer.ModelToJson(r.Model!))))];
     }
 
     private ProphetModel CreateModel(ProphetSeries series)

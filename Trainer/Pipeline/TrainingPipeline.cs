@@ -228,7 +228,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         {
             cancellationToken.ThrowIfCancellationRequested();
             var png = ForecastPlotter.Render(series[i], evaluation[i], future[i], config.Plots.Render);
-            await writer.PutAsync($"plots/{FileNames.For(series[i].Id, used)}.png", png, cancellationToken);
+            await writer.PutAsync($"plots/{SeriesFileNames.For(series[i].Id, used)}.png", png, cancellationToken);
         }
     }
 

@@ -88,6 +88,8 @@ public class SeriesLoaderBadInputTests
     [InlineData("abc")]
     [InlineData("Infinity")]
     [InlineData("1e400")]
+    [InlineData("1e308")]
+    [InlineData("-1.5e101")]
     [InlineData("12.5.1")]
     public async Task Text_and_infinite_numbers_are_not_values(string text)
     {
