@@ -22,7 +22,7 @@ app.MapDefaultEndpoints();
 
 app.UseExceptionHandler("/error");
 app.UseStatusCodePages();
-app.UseSecurityHeaders();
+app.UseSecurityHeaders(DashboardSecurityPolicy.ContentSecurityPolicy);
 app.UseStaticFiles();
 app.MapRazorPages();
 app.MapDashboardData();

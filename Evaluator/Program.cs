@@ -7,6 +7,9 @@ builder.UseLoopbackByDefault();
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.Services.AddProblemDetails();
+// Unbindable requests (bad JSON, wrong types, out-of-range numbers) throw, and become 400 problem+json in every environment.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<BadRequestProblems>();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -15,6 +18,7 @@ app.MapDefaultEndpoints();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders(SecurityHeaders.ApiContentSecurityPolicy);
 app.MapOpenApi();
 app.MapEvaluatorApi();
 

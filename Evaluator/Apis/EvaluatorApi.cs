@@ -142,7 +142,7 @@ public static class EvaluatorApi
     }
 
     private static PagedResult<T> Page<T>(IReadOnlyList<T> items, int page, int pageSize) =>
-        new(page, pageSize, items.Count, [.. items.Skip((page - 1) * pageSize).Take(pageSize)]);
+        new(page, pageSize, items.Count, [.. items.Skip((int)Math.Min(int.MaxValue, (page - 1L) * pageSize)).Take(pageSize)]);
 
     private static Dictionary<string, string[]>? PagingErrors(int page, int pageSize)
     {

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Response headers every Forecast web process sends, pages and API alike: a content security policy, no MIME
+/// sniffing (a JSON or CSV body is never run as a script or page), no framing, no referrer.
+/// </summary>
+public static class SecurityHeaders
+{
+    /// <summary>The policy for responses that are never rendered as pages (JSON APIs): nothing may load, nothing may frame.</summary>
+    public const string ApiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// Adds the headers as the response starts, so they survive the exception handler (which clears the headers of a
+    /// failed response before writing its problem details) and reach error responses too.
+    /// </summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, string contentSecurityPolicy) =>
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = contentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                return Task.CompletedTask;
+            });
+            await next(context);
+        });
+}
