@@ -229,7 +229,7 @@ public sealed partial class Prophet
             throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {keep.Count}); prophet needs at least two observed y values.", nameof(df));
         }
 
-        HistoryDates = df.Ds.Distinct().Order().ToArray();
+        HistoryDates = IsStrictlyIncreasing(df.Ds) ? (DateTime[])df.Ds.Clone() : df.Ds.Distinct().Order().ToArray();
         var historySource = df.Select(keep);
         var history = SetupDataFrame(historySource, initializeScales: true);
         PreparedHistory = history;
@@ -299,7 +299,7 @@ public sealed partial class Prophet
         {
             var objective = new ProphetObjective(StanData!);
             var result = Optimize(objective, init, cancellationToken);
-            var (residual, tolerance) = KktConditions.Measure(StanData!, result.X, result.AtSigmaFloor);
+            var (residual, tolerance) = KktConditions.Measure(objective, result.X, result.AtSigmaFloor);
             Optimization = result with { KktResidual = residual, KktTolerance = tolerance };
             Params = ProphetParameters.FromUnconstrained(result.X, StanData!.S, StanData.K);
         }
@@ -367,7 +367,7 @@ public sealed partial class Prophet
         {
             // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
             // path to the same mode). Its value is recomputed with the reference objective.
-            var exactResult = new LinearGaussianModel(objective.Data).Solve(x0, cancellationToken);
+            var exactResult = new LinearGaussianModel(objective).Solve(x0, cancellationToken);
             return exactResult with { Value = objective.Evaluate(exactResult.X, new double[exactResult.X.Length]) };
         }
 
@@ -387,7 +387,7 @@ public sealed partial class Prophet
         // Finish Stan's run at the exact mode from where it stopped (it treats |delta| as smooth and stalls at the
         // kinks): the same exact solvers as the default path, started at Stan's point.
         var polished = LinearGaussianModel.IsApplicable(objective.Data)
-            ? new LinearGaussianModel(objective.Data).Solve(stan.X, cancellationToken)
+            ? new LinearGaussianModel(objective).Solve(stan.X, cancellationToken)
             : new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(stan.X, cancellationToken);
         var polishedValue = objective.Evaluate(polished.X, new double[polished.X.Length]);
         return polishedValue <= stan.Value
@@ -438,10 +438,28 @@ public sealed partial class Prophet
         return new ProphetParameters(k, m, new double[data.S], 1.0, new double[data.K]);
     }
 
+    private static bool IsStrictlyIncreasing(DateTime[] ds)
+    {
+        for (var i = 1; i < ds.Length; i++)
+        {
+            if (ds[i] <= ds[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Stable sort order of dates (prophet sorts by ds and resets the index).</summary>
     private static int[] SortedOrder(DateTime[] ds)
     {
         var order = Enumerable.Range(0, ds.Length).ToArray();
+        if (IsStrictlyIncreasing(ds))
+        {
+            return order; // the usual case: a history already in time order
+        }
+
         var keys = (DateTime[])ds.Clone();
         // Array.Sort is unstable; sort on (ds, original index) to keep prophet's stable order for equal dates.
         Array.Sort(order, (a, b) =>

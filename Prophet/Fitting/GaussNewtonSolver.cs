@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Forecast.Prophet;
@@ -14,6 +15,7 @@ namespace Forecast.Prophet;
 /// </summary>
 internal sealed class GaussNewtonSolver(ProphetObjective objective)
 {
+
     public int MaxIterations { get; init; } = 500;
 
     /// <summary>
@@ -37,7 +39,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             // basin, descend from there and keep whichever the true log posterior prefers.
             var data = objective.Data;
             var theta = ToTheta(x, data.S, data.K);
-            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken);
+            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7);
             evaluations = search.ProfileEvaluations;
             var start = FromTheta(search.Theta, search.Precision, data.S, data.K);
             if (Math.Abs(Math.Log(search.Precision) + (2 * x[2 + data.S])) > 0.01)
@@ -75,17 +77,24 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var p = 2 + s + k;
         var dim = objective.Dimension;
         var x = (double[])x0.Clone();
-        var gradient = new double[dim];
-        var jacobian = new double[n * p];
-        var mean = new double[n];
+        var stride = GramMatrix.Stride(n);
+        var columns = ArrayPool<double>.Shared.Rent((k + 1) * stride); // [B, y - mu + Jθ] by columns
+        for (var c = 0; c <= k; c++)
+        {
+            columns.AsSpan((c * stride) + n, stride - n).Clear(); // padding rows
+        }
+
+        var design = new SegmentedDesign(n, s, k);
+        var full = new double[(p + 1) * (p + 1)];
+        // Without multiplicative components the beta columns are X·s_a: written once, and their Gram block kept.
+        var constantBeta = !objective.HasMultiplicative;
         var trial = new double[dim];
-        var scratch = new double[dim];
         LinearGaussianModel? linearised = null;
 
         // Start from the conditional optimum of sigma_obs.
-        objective.Evaluate(x, gradient);
+        objective.Value(x);
         x[2 + s] = LogSigmaGiven(objective.LastSquaredError, n);
-        var f = objective.Evaluate(x, gradient);
+        var f = objective.Value(x);
         var quiet = 0;
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
@@ -94,36 +103,37 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
 
             // Linearise at x (the last Evaluate was at x): mu(θ') ≈ mu(θ) + J (θ' - θ), so the sub-problem is the linear
             // model with design J and response y - mu(θ) + Jθ.
-            objective.MeanJacobian(jacobian);
-            Mean(data, x, mean);
+            objective.FillDesign(design, columns, stride, includeBeta: !constantBeta || iteration == 1);
             var theta = ToTheta(x, s, k);
-            var gram = new double[p * p];
-            var zy = new double[p];
-            var yy = 0.0;
+            var response = columns.AsSpan(k * stride, n);
+            objective.LastMean.CopyTo(response);
             for (var i = 0; i < n; i++)
             {
-                var row = jacobian.AsSpan(i * p, p);
-                var response = data.Y[i] - mean[i] + VectorMath.Dot(row, theta);
-                yy += response * response;
-                for (var a = 0; a < p; a++)
-                {
-                    var ra = row[a];
-                    if (ra == 0)
-                    {
-                        continue;
-                    }
-
-                    zy[a] += ra * response;
-                    VectorMath.Axpy(ra, row[a..], gram.AsSpan((a * p) + a, p - a));
-                }
+                response[i] = data.Y[i] - response[i];
             }
 
-            LinearGaussianModel.MirrorUpperTriangle(gram, p);
-            linearised = new LinearGaussianModel(data, gram, zy, yy);
-            var target = linearised.SolveJoint((double[])theta.Clone(), Math.Exp(-2 * x[2 + s]), global: false, cancellationToken);
+            design.AddTrendProduct(theta.AsSpan(0, 2 + s), response);
+            for (var j = 0; j < k; j++)
+            {
+                VectorMath.Axpy(theta[2 + s + j], columns.AsSpan(j * stride, n), response);
+            }
 
-            // Backtrack on the true log posterior (at the target's sigma_obs), then re-optimise sigma_obs.
+            design.NormalEquations(columns, stride, full, keepFeatureBlock: constantBeta && iteration > 1);
+            var (gram, zy, yy) = Split(full, p);
+            linearised = new LinearGaussianModel(data, gram, zy, yy);
+            var precision = Math.Exp(-2 * x[2 + s]);
+            if (linearised.RelativeKktResidual(theta, precision) <= 1e-9)
+            {
+                break; // θ is the linearisation's minimiser at the optimal sigma_obs: the first-order conditions hold
+            }
+
+            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken);
+
+            // Backtrack on the true log posterior with sigma_obs at its conditional optimum for each trial θ: one
+            // evaluation at the target's sigma_obs gives the sum of squares, and f moves to the optimal sigma_obs in
+            // closed form. The objective then holds the accepted point's trend for the next linearisation.
             var accepted = false;
+            var fNew = f;
             for (var alpha = 1.0; alpha > 1e-10; alpha *= 0.5)
             {
                 Array.Copy(x, trial, dim);
@@ -132,13 +142,17 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                     trial[ToX(a, s)] = theta[a] + (alpha * (target.Theta[a] - theta[a]));
                 }
 
-                trial[2 + s] = -0.5 * Math.Log(target.Precision);
-                objective.Evaluate(trial, scratch);
-                trial[2 + s] = LogSigmaGiven(objective.LastSquaredError, n);
-                var fTrial = objective.Evaluate(trial, scratch);
+                var uTrial = -0.5 * Math.Log(target.Precision);
+                trial[2 + s] = uTrial;
+                var fTrial = objective.Value(trial);
+                var ss = objective.LastSquaredError;
+                var uBest = LogSigmaGiven(ss, n);
+                fTrial += NoiseTerms(uBest, ss, n) - NoiseTerms(uTrial, ss, n);
+                trial[2 + s] = uBest;
                 if (double.IsFinite(fTrial) && fTrial < f)
                 {
                     accepted = true;
+                    fNew = fTrial;
                     break;
                 }
             }
@@ -148,7 +162,6 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                 break;
             }
 
-            var fNew = objective.Evaluate(trial, gradient);
             var gain = f - fNew;
             Array.Copy(trial, x, dim);
             f = fNew;
@@ -165,24 +178,31 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             }
         }
 
-        objective.Evaluate(x, gradient);
+        ArrayPool<double>.Shared.Return(columns);
+        objective.Value(x);
         return (x, f, linearised);
     }
 
-    /// <summary>mu at x from the last Evaluate's trend and multiplier: trend·(1 + X·(beta∘s_m)) + X·(beta∘s_a).</summary>
-    private void Mean(ProphetStanData data, double[] x, double[] mean)
+    /// <summary>G (p × p), Z'r and r'r from the (p + 1)² normal equations of [Z, r].</summary>
+    private static (double[] Gram, double[] Zy, double Yy) Split(double[] full, int p)
     {
-        int s = data.S, k = data.K;
-        for (var i = 0; i < data.T; i++)
+        var q = p + 1;
+        var gram = new double[p * p];
+        var zy = new double[p];
+        for (var a = 0; a < p; a++)
         {
-            var additive = 0.0;
-            for (var j = 0; j < k; j++)
-            {
-                additive += data.X[(i * k) + j] * x[3 + s + j] * data.SA[j];
-            }
-
-            mean[i] = (objective.LastTrend[i] * objective.LastMultiplier[i]) + additive;
+            Array.Copy(full, a * q, gram, a * p, p);
+            zy[a] = full[(a * q) + p];
         }
+
+        return (gram, zy, full[(p * q) + p]);
+    }
+
+    /// <summary>The terms of f that depend on u = log sigma_obs: 2 sigma² (its normal(0, 0.5) prior) + n u + ss / (2 sigma²).</summary>
+    private static double NoiseTerms(double u, double ss, int n)
+    {
+        var sigma2 = Math.Exp(2 * u);
+        return (2 * sigma2) + (n * u) + (ss / (2 * sigma2));
     }
 
     private double LogSigmaGiven(double ss, int n) => 0.5 * Math.Log(Math.Max(ProphetObjective.SigmaSquaredGiven(ss, n), FloorVariance));

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -10,18 +12,23 @@ namespace Forecast.Prophet;
 /// <remarks>
 /// The tolerance scales with the problem: each gradient entry is a sum over the rows of terms of size
 /// |d mu_i/dx|·(|y_i| + |mu_i|)/sigma², so rounding alone leaves a residual of about machine epsilon times the largest
-/// such sum S. A point within 1e-8·(1 + S) of the conditions is at the optimum up to a change of the log posterior of
-/// order 1e-16·S, far below anything a forecast can show; a stalled solver (rstan at the |delta| kinks: residuals near
-/// 1/tau = 20 at prophet's default) is orders of magnitude above it.
+/// such sum S (bounded here through the segmented trend design, <see cref="SegmentedDesign"/>). A point within
+/// 1e-8·(1 + S) of the conditions is at the optimum up to a change of the log posterior of order 1e-16·S, far below
+/// anything a forecast can show; a stalled solver (rstan at the |delta| kinks: residuals near 1/tau = 20 at prophet's
+/// default) is orders of magnitude above it.
 /// </remarks>
 internal static class KktConditions
 {
     /// <summary>Residual allowed per unit of the largest gradient term sum S (tolerance = this × (1 + S)).</summary>
     public const double RelativeTolerance = 1e-8;
 
-    public static (double Residual, double Tolerance) Measure(ProphetStanData data, double[] x, bool atSigmaFloor = false)
+    /// <summary>
+    /// The residual and its tolerance at <paramref name="x"/>. <paramref name="atSigmaFloor"/>: sigma_obs is bounded
+    /// below there, so only a gradient that would raise it counts.
+    /// </summary>
+    public static (double Residual, double Tolerance) Measure(ProphetObjective objective, double[] x, bool atSigmaFloor = false)
     {
-        var objective = new ProphetObjective(data);
+        var data = objective.Data;
         var gradient = new double[x.Length];
         objective.Evaluate(x, gradient); // gradient of f = -L; |delta|/tau contributes sign(delta)/tau, 0 at 0
         int n = data.T, s = data.S, k = data.K;
@@ -33,40 +40,61 @@ internal static class KktConditions
             var violation = isDelta && x[a] == 0 ? Math.Abs(gradient[a]) - lambda : Math.Abs(gradient[a]);
             if (a == 2 + s && atSigmaFloor)
             {
-                violation = Math.Max(0.0, -gradient[a]); // bounded below: only a gradient that would raise sigma_obs violates
+                violation = Math.Max(0.0, -gradient[a]);
             }
 
             residual = Math.Max(residual, violation);
         }
 
         // S: the largest sum of absolute gradient terms, over θ = [k, m, delta, beta] and log sigma_obs.
-        var p = 2 + s + k;
-        var jacobian = new double[n * p];
-        objective.MeanJacobian(jacobian);
-        var sigma2 = Math.Exp(2 * x[2 + s]);
-        var sums = new double[p];
+        var size = new double[n];
         var squared = 0.0;
+        var mean = objective.LastMean;
         for (var i = 0; i < n; i++)
         {
-            var additive = 0.0;
-            for (var j = 0; j < k; j++)
+            size[i] = Math.Abs(data.Y[i]) + Math.Abs(mean[i]);
+            squared += (data.Y[i] - mean[i]) * (data.Y[i] - mean[i]);
+        }
+
+        var stride = GramMatrix.Stride(n);
+        var columns = ArrayPool<double>.Shared.Rent(Math.Max(k, 1) * stride);
+        var design = new SegmentedDesign(n, s, k);
+        objective.FillDesign(design, columns, stride, includeBeta: true);
+        var sums = new double[2 + s + k];
+        var p = 2 + s;
+        for (var g = 0; g < design.Segments; g++)
+        {
+            double w1 = 0, w2 = 0;
+            for (var i = design.SegmentStart[g]; i < design.SegmentStart[g + 1]; i++)
             {
-                additive += data.X[(i * k) + j] * x[3 + s + j] * data.SA[j];
+                w1 += Math.Abs(design.C1[i]) * size[i];
+                w2 += Math.Abs(design.C2[i]) * size[i];
             }
 
-            var mu = (objective.LastTrend[i] * objective.LastMultiplier[i]) + additive;
-            var size = Math.Abs(data.Y[i]) + Math.Abs(mu);
-            squared += (data.Y[i] - mu) * (data.Y[i] - mu);
             for (var a = 0; a < p; a++)
             {
-                sums[a] += Math.Abs(jacobian[(i * p) + a]) * size;
+                sums[a] += (Math.Abs(design.U[(g * p) + a]) * w1) + (Math.Abs(design.V[(g * p) + a]) * w2);
             }
         }
 
-        var scale = n + (squared / sigma2) + (4 * sigma2);
-        for (var a = 0; a < p; a++)
+        for (var j = 0; j < k; j++)
         {
-            scale = Math.Max(scale, (sums[a] / sigma2) + lambda);
+            var column = columns.AsSpan(j * stride, n);
+            var sum = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                sum += Math.Abs(column[i]) * size[i];
+            }
+
+            sums[p + j] = sum;
+        }
+
+        ArrayPool<double>.Shared.Return(columns);
+        var sigma2 = Math.Exp(2 * x[2 + s]);
+        var scale = n + (squared / sigma2) + (4 * sigma2);
+        foreach (var sum in sums)
+        {
+            scale = Math.Max(scale, (sum / sigma2) + lambda);
         }
 
         return (residual, RelativeTolerance * (1 + scale));

@@ -5,6 +5,7 @@ namespace Forecast.Prophet;
 /// <summary>
 /// Exact minimiser of q(θ) = ½θ'Hθ - c'θ + λ Σ_{j in delta block} |θ_j| for positive definite H: the
 /// L1-penalised quadratic that both prophet solvers reduce to (the Laplace prior on the changepoint deltas).
+/// One instance per problem size; not thread-safe (it keeps its buffers and the last factorisation).
 /// </summary>
 /// <remarks>
 /// An active-set method in the manner of Lawson and Hanson's NNLS, on the orthants of the delta block (the
@@ -17,19 +18,28 @@ namespace Forecast.Prophet;
 /// a free delta whose target crosses zero. It stops when the free set is at its Newton target and every zero delta
 /// satisfies |g| ≤ λ within rounding: the KKT conditions of q.
 /// </remarks>
-internal static class L1QuadraticSolver
+internal sealed class L1QuadraticSolver(int p)
 {
+    private readonly bool[] _free = new bool[p];
+    private readonly double[] _sign = new double[p];
+    private readonly int[] _indices = new int[p];
+    private readonly double[] _factor = new double[p * p];
+    private readonly double[] _target = new double[p];
+    private readonly double[] _scratch = new double[p];
+    private int _factorSize = -1; // rows of _factor valid for the free set in _indices; -1 = none
+
     /// <summary>
     /// Minimises q from the warm start <paramref name="theta"/> (overwritten with the minimiser). Returns the number
     /// of Newton systems solved.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Solve(double[] h, double[] c, double[] theta, int deltaStart, int deltaCount, double lambda)
+    public int Solve(double[] h, double[] c, double[] theta, int deltaStart, int deltaCount, double lambda)
     {
-        var p = theta.Length;
         var deltaEnd = deltaStart + deltaCount;
-        var free = new bool[p];
-        var sign = new double[p];
+        var free = _free;
+        var sign = _sign;
+        var indices = _indices;
+        var target = _target;
         for (var a = 0; a < p; a++)
         {
             var isDelta = a >= deltaStart && a < deltaEnd;
@@ -45,9 +55,6 @@ internal static class L1QuadraticSolver
         }
 
         var tolerance = 1e-13 * Math.Max(scale, lambda);
-        var indices = new int[p];
-        var system = new double[p * p];
-        var target = new double[p];
         var justAdded = -1;
         var solves = 0;
         var maxSteps = (20 * p) + 100;
@@ -65,20 +72,16 @@ internal static class L1QuadraticSolver
 
             for (var i = 0; i < m; i++)
             {
-                var row = indices[i] * p;
-                for (var j = 0; j < m; j++)
-                {
-                    system[(i * m) + j] = h[row + indices[j]];
-                }
-
                 target[i] = c[indices[i]] - (lambda * sign[indices[i]]);
             }
 
             solves++;
-            if (!CholeskySolve(system, target, m))
+            if (!Factor(h, m))
             {
                 return solves; // H is positive definite by construction (priors); this only guards rounding
             }
+
+            Substitute(target, m);
 
             // The first free delta whose target has left its orthant blocks the step.
             var blocking = -1;
@@ -107,6 +110,7 @@ internal static class L1QuadraticSolver
                 // The free set is optimal; activate the zero delta that violates |g| <= λ most.
                 var worst = -1;
                 var worstViolation = tolerance;
+                var worstGradient = 0.0;
                 for (var a = deltaStart; a < deltaEnd; a++)
                 {
                     if (free[a])
@@ -120,17 +124,17 @@ internal static class L1QuadraticSolver
                     {
                         worstViolation = violation;
                         worst = a;
+                        worstGradient = g;
                     }
                 }
 
                 if (worst < 0)
                 {
-                    return solves;
+                    return solves; // the factor is that of the final free set
                 }
 
-                var gradient = VectorMath.Dot(h.AsSpan(worst * p, p), theta) - c[worst];
                 free[worst] = true;
-                sign[worst] = -Math.Sign(gradient);
+                sign[worst] = -Math.Sign(worstGradient);
                 justAdded = worst;
                 continue;
             }
@@ -141,6 +145,7 @@ internal static class L1QuadraticSolver
                 free[blocking] = false;
                 sign[blocking] = 0;
                 theta[blocking] = 0;
+                _factorSize = -1;
                 return solves;
             }
 
@@ -164,21 +169,61 @@ internal static class L1QuadraticSolver
             }
         }
 
+        _factorSize = -1;
         return solves;
     }
 
-    /// <summary>Solves A x = b in place (A symmetric positive definite, m × m); false if A is not.</summary>
+    /// <summary>
+    /// r_F' H_FF⁻¹ r_F on the free set of the last <see cref="Solve"/> (the coordinates the solution moves in): with
+    /// r = dc/dw - (dH/dw)θ it is the derivative that makes the solution path's sensitivity available.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static bool CholeskySolve(double[] a, double[] b, int m)
+    public double InverseQuadraticForm(double[] h, ReadOnlySpan<double> r)
     {
+        var m = 0;
+        for (var a = 0; a < p; a++)
+        {
+            if (_free[a])
+            {
+                _indices[m++] = a;
+            }
+        }
+
+        if (_factorSize != m && !Factor(h, m))
+        {
+            return 0;
+        }
+
+        // ||L⁻¹ r_F||² with H_FF = L L'.
+        var y = _scratch;
+        for (var i = 0; i < m; i++)
+        {
+            var sum = r[_indices[i]] - VectorMath.Dot(_factor.AsSpan(i * m, i), y.AsSpan(0, i));
+            y[i] = sum / _factor[(i * m) + i];
+        }
+
+        return VectorMath.Dot(y.AsSpan(0, m), y.AsSpan(0, m));
+    }
+
+    /// <summary>Cholesky factor L (row-major, lower) of H restricted to _indices[0..m); false if not positive definite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Factor(double[] h, int m)
+    {
+        var a = _factor;
+        for (var i = 0; i < m; i++)
+        {
+            var row = _indices[i] * p;
+            for (var j = 0; j <= i; j++)
+            {
+                a[(i * m) + j] = h[row + _indices[j]];
+            }
+        }
+
+        _factorSize = -1;
         for (var j = 0; j < m; j++)
         {
-            var diagonal = a[(j * m) + j];
-            for (var k = 0; k < j; k++)
-            {
-                diagonal -= a[(j * m) + k] * a[(j * m) + k];
-            }
-
+            var rowJ = a.AsSpan(j * m, j);
+            var diagonal = a[(j * m) + j] - VectorMath.Dot(rowJ, rowJ);
             if (!(diagonal > 0))
             {
                 return false;
@@ -188,38 +233,30 @@ internal static class L1QuadraticSolver
             a[(j * m) + j] = l;
             for (var i = j + 1; i < m; i++)
             {
-                var sum = a[(i * m) + j];
-                for (var k = 0; k < j; k++)
-                {
-                    sum -= a[(i * m) + k] * a[(j * m) + k];
-                }
-
-                a[(i * m) + j] = sum / l;
+                a[(i * m) + j] = (a[(i * m) + j] - VectorMath.Dot(a.AsSpan(i * m, j), rowJ)) / l;
             }
         }
 
+        _factorSize = m;
+        return true;
+    }
+
+    /// <summary>Solves L L' x = b in place with the factor of <see cref="Factor"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Substitute(double[] b, int m)
+    {
+        var a = _factor;
         for (var i = 0; i < m; i++)
         {
-            var sum = b[i];
-            for (var k = 0; k < i; k++)
-            {
-                sum -= a[(i * m) + k] * b[k];
-            }
-
-            b[i] = sum / a[(i * m) + i];
+            b[i] = (b[i] - VectorMath.Dot(a.AsSpan(i * m, i), b.AsSpan(0, i))) / a[(i * m) + i];
         }
 
+        // L' x = y by columns of L' (= rows of L): x_i = y_i / L_ii, then y_0..i-1 -= x_i L_i,0..i-1.
         for (var i = m - 1; i >= 0; i--)
         {
-            var sum = b[i];
-            for (var k = i + 1; k < m; k++)
-            {
-                sum -= a[(k * m) + i] * b[k];
-            }
-
-            b[i] = sum / a[(i * m) + i];
+            var x = b[i] / a[(i * m) + i];
+            b[i] = x;
+            VectorMath.Axpy(-x, a.AsSpan(i * m, i), b.AsSpan(0, i));
         }
-
-        return true;
     }
 }

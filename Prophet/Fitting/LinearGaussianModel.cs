@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Forecast.Prophet;
@@ -29,13 +30,22 @@ internal sealed class LinearGaussianModel
     private readonly double _lambda; // 1 / tau on delta entries
     private readonly double[] _hessian;
     private readonly double[] _rhs;
+    private readonly double[] _residualCorrelation; // Z'(y - Zθ) = zy - Gθ
+    private readonly L1QuadraticSolver _solver;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LinearGaussianModel(ProphetStanData data)
+        : this(new ProphetObjective(data))
     {
+    }
+
+    /// <summary>The model of <paramref name="objective"/>'s data (linear or flat growth, additive components only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public LinearGaussianModel(ProphetObjective objective)
+    {
+        var data = objective.Data;
         if (!IsApplicable(data))
         {
-            throw new ArgumentException("LinearGaussianModel needs linear or flat growth and additive components only (s_m = 0).", nameof(data));
+            throw new ArgumentException("LinearGaussianModel needs linear or flat growth and additive components only (s_m = 0).", nameof(objective));
         }
 
         _s = data.S;
@@ -43,44 +53,37 @@ internal sealed class LinearGaussianModel
         _n = data.T;
         _p = 2 + _s + _k;
         _lambda = 1.0 / data.Tau;
-        _gram = new double[_p * _p];
-        _zy = new double[_p];
         _prior = PriorPrecisions(data);
         _hessian = new double[_p * _p];
         _rhs = new double[_p];
+        _residualCorrelation = new double[_p];
+        _solver = new L1QuadraticSolver(_p);
 
-        // Z row by row (flat growth: the k and delta columns are zero), accumulated into the upper triangle.
-        var linear = data.TrendIndicator == 0;
-        var row = new double[_p];
-        var t = data.TimeScaled;
-        var yy = 0.0;
-        for (var i = 0; i < _n; i++)
+        // Z = [t, 1, A∘(t - t_change), X] in segmented form (the trend rows of a segment share two vectors) and y.
+        objective.Value(new double[objective.Dimension]); // any point: the design of a linear model does not depend on it
+        var stride = GramMatrix.Stride(_n);
+        var columns = ArrayPool<double>.Shared.Rent((_k + 1) * stride);
+        for (var c = 0; c <= _k; c++)
         {
-            row[0] = linear ? t[i] : 0.0;
-            row[1] = 1.0;
-            for (var j = 0; j < _s; j++)
-            {
-                row[2 + j] = linear && t[i] >= data.TChange[j] ? t[i] - data.TChange[j] : 0.0;
-            }
-
-            Array.Copy(data.X, i * _k, row, 2 + _s, _k);
-            var y = data.Y[i];
-            yy += y * y;
-            for (var a = 0; a < _p; a++)
-            {
-                var ra = row[a];
-                if (ra == 0)
-                {
-                    continue;
-                }
-
-                _zy[a] += ra * y;
-                VectorMath.Axpy(ra, row.AsSpan(a), _gram.AsSpan((a * _p) + a, _p - a));
-            }
+            columns.AsSpan((c * stride) + _n, stride - _n).Clear();
         }
 
-        MirrorUpperTriangle(_gram, _p);
-        _yy = yy;
+        var design = new SegmentedDesign(_n, _s, _k);
+        objective.FillDesign(design, columns, stride, includeBeta: true);
+        data.Y.CopyTo(columns.AsSpan(_k * stride, _n));
+        var full = new double[(_p + 1) * (_p + 1)];
+        design.NormalEquations(columns, stride, full, keepFeatureBlock: false);
+        ArrayPool<double>.Shared.Return(columns);
+        var q = _p + 1;
+        _gram = new double[_p * _p];
+        _zy = new double[_p];
+        for (var a = 0; a < _p; a++)
+        {
+            Array.Copy(full, a * q, _gram, a * _p, _p);
+            _zy[a] = full[(a * q) + _p];
+        }
+
+        _yy = full[(_p * q) + _p];
     }
 
     /// <summary>
@@ -100,6 +103,8 @@ internal sealed class LinearGaussianModel
         _prior = PriorPrecisions(data);
         _hessian = new double[_p * _p];
         _rhs = new double[_p];
+        _residualCorrelation = new double[_p];
+        _solver = new L1QuadraticSolver(_p);
     }
 
     /// <summary>Copies the upper triangle of a row-major m × m matrix into its lower triangle.</summary>
@@ -178,37 +183,63 @@ internal sealed class LinearGaussianModel
     /// The joint optimum of θ and the precision from (θ, w): the local one (alternating, cheap) or, with
     /// <paramref name="global"/>, the branch-and-bound search over the precision.
     /// </summary>
-    public NoiseProfileSearch.Result SolveJoint(double[] theta, double w, bool global, CancellationToken cancellationToken) =>
-        new NoiseProfileSearch(this).Run(theta, w, cancellationToken, global);
+    public NoiseProfileSearch.Result SolveJoint(double[] theta, double w, bool global, CancellationToken cancellationToken,
+        double relativeTolerance = NoiseProfileSearch.RelativeTolerance) =>
+        new NoiseProfileSearch(this) { Tolerance = relativeTolerance }.Run(theta, w, cancellationToken, global);
+
+    /// <summary>
+    /// How far θ is from the minimiser at precision w, relative to the size of the gradient's terms: the largest KKT
+    /// violation of (w/2)·ss(θ) + R(θ) (|g_a| on smooth and non-zero coordinates with the Laplace prior's slope, |g_a| - λ
+    /// on zero deltas) over max(1, λ, max |w·Z'y|).
+    /// </summary>
+    public double RelativeKktResidual(double[] theta, double w)
+    {
+        var residual = 0.0;
+        var scale = Math.Max(1.0, _lambda);
+        for (var a = 0; a < _p; a++)
+        {
+            var g = (w * (VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta) - _zy[a])) + (_prior[a] * theta[a]);
+            scale = Math.Max(scale, Math.Abs(w * _zy[a]));
+            var isDelta = a >= 2 && a < 2 + _s;
+            var violation = !isDelta ? Math.Abs(g) : theta[a] != 0 ? Math.Abs(g + (_lambda * Math.Sign(theta[a]))) : Math.Abs(g) - _lambda;
+            residual = Math.Max(residual, violation);
+        }
+
+        return residual / scale;
+    }
 
     /// <summary>
     /// h(w) = min_θ (w/2)·ss(θ) + R(θ): solves the L1-penalised quadratic at precision <paramref name="w"/> from the
-    /// warm start <paramref name="theta"/> (overwritten with the minimiser) and returns h with ss(θ).
+    /// warm start <paramref name="theta"/> (overwritten with the minimiser) and returns h with ss(θ) and dss/dw.
+    /// dss/dw = -2 r_F' H_FF⁻¹ r_F with r = Z'(y - Zθ) on the free set F (differentiating H_FF θ_F = w·zy_F - λ·sign_F
+    /// in w while the active set holds): h is concave because h' = ss/2 and this is never positive.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public (double H, double SumOfSquares, int Solves) Profile(double w, double[] theta)
+    public (double H, double SumOfSquares, double SumOfSquaresSlope, int Solves) Profile(double w, double[] theta)
     {
         if (w == 0)
         {
             Array.Clear(theta);
-            return (0.0, _yy, 0);
+            return (0.0, _yy, 0.0, 0);
         }
 
         for (var a = 0; a < _p; a++)
         {
+            var row = a * _p;
             for (var b = 0; b < _p; b++)
             {
-                _hessian[(a * _p) + b] = _gram[(a * _p) + b] * w;
+                _hessian[row + b] = _gram[row + b] * w;
             }
 
             // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
-            _hessian[(a * _p) + a] += _prior[a] + (1e-12 * (1 + _hessian[(a * _p) + a]));
+            _hessian[row + a] += _prior[a] + (1e-12 * (1 + _hessian[row + a]));
             _rhs[a] = _zy[a] * w;
         }
 
-        var solves = L1QuadraticSolver.Solve(_hessian, _rhs, theta, 2, _s, _lambda);
+        var solves = _solver.Solve(_hessian, _rhs, theta, 2, _s, _lambda);
         var ss = SumOfSquares(theta);
-        return ((0.5 * w * ss) + Penalty(theta), ss, solves);
+        var slope = -2.0 * _solver.InverseQuadraticForm(_hessian, _residualCorrelation);
+        return ((0.5 * w * ss) + Penalty(theta), ss, slope, solves);
     }
 
     /// <summary>The precision that minimises f for a fixed θ with sum of squares <paramref name="ss"/>.</summary>
@@ -241,6 +272,7 @@ internal sealed class LinearGaussianModel
         for (var a = 0; a < _p; a++)
         {
             var gt = VectorMath.Dot(_gram.AsSpan(a * _p, _p), theta);
+            _residualCorrelation[a] = _zy[a] - gt;
             ss += (theta[a] * gt) - (2.0 * _zy[a] * theta[a]);
         }
 

@@ -8,8 +8,8 @@ namespace Forecast.Prophet;
 /// g(w) ≥ chord(w) - (n/2)·ln w + 2/w, a convex function whose minimum over [a, b] bounds g there. The search splits
 /// the interval with the lowest bound until every bound is within the tolerance of the best value found, which is
 /// then the global minimum over w ∈ (0, w_max] (and so over sigma_obs ≥ its floor) up to that tolerance.
-/// The incumbent is always a local optimum of the joint problem (alternating θ and the closed-form sigma_obs until
-/// f stops decreasing), so the result satisfies the first-order conditions in every parameter.
+/// The incumbent is always a local optimum of the joint problem (θ exact for its w, and g'(w) = 0, found by a
+/// safeguarded Newton iteration in ln w), so the result satisfies the first-order conditions in every parameter.
 /// </summary>
 internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 {
@@ -25,6 +25,9 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
     private const int MaxProfileEvaluations = 400;
 
+    /// <summary>The relative tolerance of this search's certificate (<see cref="RelativeTolerance"/> by default).</summary>
+    public double Tolerance { get; init; } = RelativeTolerance;
+
     private readonly List<Point> _points = [];
     private int _solves;
     private int _evaluations;
@@ -32,7 +35,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     /// <summary>
     /// Outcome: θ, precision and f = -L of the result; the certified gap. <paramref name="Unbounded"/>: g decreases
     /// without bound towards the floor (no MAP exists); the result is then the best local mode above the floor, or the
-    /// floor itself when g has none.
+    /// floor itself (<paramref name="AtFloor"/>) when g has none.
     /// </summary>
     public sealed record Result(double[] Theta, double Precision, double Value, int Solves, int ProfileEvaluations, double Gap, bool Unbounded, bool AtFloor);
 
@@ -40,7 +43,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     {
         var n = model.Rows;
         var maxPrecision = n / (VarianceFloor * Math.Max(model.SumOfSquaredY, double.Epsilon));
-        var first = Alternate(theta, Math.Clamp(startPrecision, 1e-300, maxPrecision), maxPrecision, cancellationToken);
+        var first = LocalOptimum(theta, Math.Clamp(startPrecision, 1e-300, maxPrecision), maxPrecision, cancellationToken);
         var best = first;
         if (!global)
         {
@@ -48,45 +51,52 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
                 AtFloor: first.Precision >= maxPrecision);
         }
 
-        _points.Add(new Point(0, 0, model.SumOfSquaredY, new double[model.Dimension], double.PositiveInfinity));
+        _points.Add(new Point(0, 0, model.SumOfSquaredY, 0, new double[model.Dimension], double.PositiveInfinity));
         Insert(best.Point);
-        var anchor = best.Point.W;
-        foreach (var offset in (ReadOnlySpan<double>)[-0.3, -0.03, -0.003, 0.003, 0.03, 0.3])
-        {
-            Evaluate(Math.Min(anchor * Math.Exp(offset), maxPrecision), cancellationToken);
-        }
-
-        if (_points[^1].W < maxPrecision)
-        {
-            Evaluate(maxPrecision, cancellationToken);
-        }
-
         var gap = double.PositiveInfinity;
-        while (_evaluations < MaxProfileEvaluations)
+        if (best.Precision < maxPrecision)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (best.Precision >= maxPrecision)
+            // Bracket the incumbent where the chord gap, |h''|·(Δw)²/8 = |dss/dw|·(Δw)²/16, meets the tolerance, then
+            // coarser, then the floor; the search refines wherever that does not prune.
+            var w = best.Point.W;
+            var tolerance = Tolerance * Math.Max(1.0, Math.Abs(best.Value));
+            var step = Math.Clamp(Math.Sqrt(16 * tolerance / Math.Max(-best.Point.SsSlope, 1e-300)) / w, 1e-6, 0.1);
+            foreach (var offset in (ReadOnlySpan<double>)[-step, step, -0.3, 0.3])
             {
-                break; // unbounded towards the floor: the interior modes are searched below
+                Evaluate(Math.Min(w * Math.Exp(offset), maxPrecision), cancellationToken);
             }
 
-            var tolerance = RelativeTolerance * Math.Max(1.0, Math.Abs(best.Value));
-            var (lowest, at, split) = LowestBound();
-            gap = Math.Max(0.0, best.Value - lowest);
-            if (lowest >= best.Value - tolerance)
+            if (_points[^1].W < maxPrecision)
             {
-                break;
+                Evaluate(maxPrecision, cancellationToken);
             }
 
-            var point = Evaluate(split, cancellationToken, near: at);
-            if (point.G < best.Value - tolerance)
+            while (_evaluations < MaxProfileEvaluations)
             {
-                // A better basin: descend to its local optimum and make it the incumbent.
-                var local = Alternate((double[])point.Theta.Clone(), point.W, maxPrecision, cancellationToken);
-                Insert(local.Point);
-                if (local.Value < best.Value)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (best.Precision >= maxPrecision)
                 {
-                    best = local;
+                    break; // unbounded towards the floor: the interior modes are searched below
+                }
+
+                tolerance = Tolerance * Math.Max(1.0, Math.Abs(best.Value));
+                var (lowest, at, split) = LowestBound();
+                gap = Math.Max(0.0, best.Value - lowest);
+                if (lowest >= best.Value - tolerance)
+                {
+                    break;
+                }
+
+                var point = Evaluate(split, cancellationToken, near: at);
+                if (point.G < best.Value - tolerance)
+                {
+                    // A better basin: descend to its local optimum and make it the incumbent.
+                    var local = LocalOptimum((double[])point.Theta.Clone(), point.W, maxPrecision, cancellationToken);
+                    Insert(local.Point);
+                    if (local.Value < best.Value)
+                    {
+                        best = local;
+                    }
                 }
             }
         }
@@ -96,7 +106,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             return new Result(best.Theta, best.Precision, best.Value, _solves, _evaluations, gap, Unbounded: false, AtFloor: false);
         }
 
-        // The profile keeps rising towards sigma_obs -> 0: the model reproduces the history (more parameters than the
+        // The profile keeps falling towards sigma_obs -> 0: the model reproduces the history (more parameters than the
         // rows determine, or noise-free data) and the posterior has no maximum. rstan stops at a local mode where one
         // exists; so do we, at the best one above the floor.
         var interior = InteriorModes(first, maxPrecision, cancellationToken);
@@ -106,30 +116,73 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     }
 
     /// <summary>
+    /// The local minimum of g from (θ, w): Newton steps on g in v = ln w (g'(w) = ss/2 - n/(2w) - 2/w², and g''(w)
+    /// from dss/dw), each safeguarded by the closed-form sigma_obs for the current θ, which never raises f; stops when
+    /// dg/dv, half the gradient of f in log sigma_obs, is at rounding level or no step lowers g.
+    /// </summary>
+    private Local LocalOptimum(double[] theta, double w, double maxPrecision, CancellationToken cancellationToken)
+    {
+        var n = model.Rows;
+        var point = Profile(w, theta);
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var slope = (0.5 * point.Ss) - (0.5 * n / w) - (2.0 / (w * w)); // g'(w)
+            var dv = w * slope; // dg/dv
+            if (Math.Abs(dv) <= 1e-13 * n || (w >= maxPrecision && dv < 0))
+            {
+                break;
+            }
+
+            var curvature = dv + (w * w * ((0.5 * point.SsSlope) + (0.5 * n / (w * w)) + (4.0 / (w * w * w)))); // d²g/dv²
+            var fallback = Math.Min(model.PrecisionGiven(point.Ss), maxPrecision);
+            var next = curvature > 0 ? Math.Min(w * Math.Exp(Math.Clamp(-dv / curvature, -2.0, 2.0)), maxPrecision) : fallback;
+            var candidate = Profile(next, (double[])point.Theta.Clone());
+            if (!(candidate.G < point.G) && next != fallback)
+            {
+                next = fallback;
+                candidate = Profile(next, (double[])point.Theta.Clone());
+            }
+
+            if (!(candidate.G < point.G))
+            {
+                break;
+            }
+
+            var progress = point.G - candidate.G;
+            (point, w) = (candidate, next);
+            if (progress <= 1e-15 * Math.Max(1.0, Math.Abs(point.G)))
+            {
+                break;
+            }
+        }
+
+        return new Local((double[])point.Theta.Clone(), w, point.G, point);
+    }
+
+    /// <summary>
     /// The best local optimum with sigma_obs above the floor: from the start point's descent and from every local
     /// minimum of g on a grid of step 0.5 in ln w; null when g has none (it falls all the way to the floor).
     /// </summary>
     private Local? InteriorModes(Local first, double maxPrecision, CancellationToken cancellationToken)
     {
         Local? best = first.Precision < maxPrecision ? first : null;
-        var lowest = _points.First(p => p.W > 0).W;
+        var lowest = Math.Min(first.Precision, _points.Where(p => p.W > 0).Select(p => p.W).DefaultIfEmpty(first.Precision).Min()) * Math.Exp(-3);
         var grid = new List<Point>();
         var theta = new double[model.Dimension];
         for (var logW = Math.Log(lowest); logW < Math.Log(maxPrecision); logW += 0.5)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var w = Math.Exp(logW);
-            var (h, ss, solves) = model.Profile(w, theta);
-            _solves += solves;
-            _evaluations++;
-            grid.Add(new Point(w, h, ss, (double[])theta.Clone(), G(w, h)));
+            var point = Profile(Math.Exp(logW), theta);
+            grid.Add(point);
+            theta = (double[])point.Theta.Clone();
         }
 
         for (var i = 1; i + 1 < grid.Count; i++)
         {
             if (grid[i].G < grid[i - 1].G && grid[i].G <= grid[i + 1].G)
             {
-                var local = Alternate((double[])grid[i].Theta.Clone(), grid[i].W, maxPrecision, cancellationToken);
+                var local = LocalOptimum((double[])grid[i].Theta.Clone(), grid[i].W, maxPrecision, cancellationToken);
                 if (local.Precision < maxPrecision && (best is null || local.Value < best.Value))
                 {
                     best = local;
@@ -140,35 +193,12 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
         return best;
     }
 
-    /// <summary>
-    /// The local optimum from (θ, w): θ's exact minimiser at w, then sigma_obs's closed form for that θ, until f stops
-    /// decreasing (each half-step can only lower f).
-    /// </summary>
-    private Local Alternate(double[] theta, double w, double maxPrecision, CancellationToken cancellationToken)
+    private Point Profile(double w, double[] theta)
     {
-        var previous = double.PositiveInfinity;
-        Point point = null!;
-        var value = double.PositiveInfinity;
-        var next = w;
-        for (var iteration = 0; iteration < 500; iteration++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (h, ss, solves) = model.Profile(w, theta);
-            _solves += solves;
-            _evaluations++;
-            point = new Point(w, h, ss, (double[])theta.Clone(), G(w, h));
-            next = Math.Min(model.PrecisionGiven(ss), maxPrecision);
-            value = model.Value(next, ss, theta);
-            if (previous - value <= 1e-15 * Math.Max(1.0, Math.Abs(value)))
-            {
-                break;
-            }
-
-            previous = value;
-            w = next;
-        }
-
-        return new Local((double[])theta.Clone(), next, value, point);
+        var (h, ss, ssSlope, solves) = model.Profile(w, theta);
+        _solves += solves;
+        _evaluations++;
+        return new Point(w, h, ss, ssSlope, theta, G(w, h));
     }
 
     private Point Evaluate(double w, CancellationToken cancellationToken, int near = -1)
@@ -182,11 +212,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
         // Warm start from the evaluated neighbour closest in log precision.
         var warm = near >= 0 ? Closer(near, w) : index < 0 ? _points[^1] : index == 0 ? _points[0] : Closer(index - 1, w);
-        var theta = (double[])warm.Theta.Clone();
-        var (h, ss, solves) = model.Profile(w, theta);
-        _solves += solves;
-        _evaluations++;
-        var point = new Point(w, h, ss, theta, G(w, h));
+        var point = Profile(w, (double[])warm.Theta.Clone());
         Insert(point);
         return point;
     }
@@ -251,7 +277,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
     private double G(double w, double h) => h - (0.5 * model.Rows * Math.Log(w)) + (2.0 / w);
 
-    private sealed record Point(double W, double H, double Ss, double[] Theta, double G);
+    private sealed record Point(double W, double H, double Ss, double SsSlope, double[] Theta, double G);
 
     private sealed record Local(double[] Theta, double Precision, double Value, Point Point);
 }

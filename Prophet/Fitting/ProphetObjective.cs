@@ -15,6 +15,7 @@ internal sealed class ProphetObjective
     private readonly bool _hasMultiplicative;
     private readonly double[] _trend;
     private readonly double[] _multiplier; // 1 + X·(beta ∘ s_m)
+    private readonly double[] _mean; // mu of the last evaluation
     private readonly double[] _weight; // dL/dmu = residual / sigma²
     private readonly double[] _trendGradient; // dL/dtrend
     private readonly double[] _rate; // logistic: k + A·delta per row
@@ -28,6 +29,7 @@ internal sealed class ProphetObjective
     private readonly double[] _gradM;
     private readonly double[] _suffixA;
     private readonly double[] _suffixB;
+    private double[]? _xByColumn;
 
     public ProphetObjective(ProphetStanData data)
     {
@@ -55,21 +57,12 @@ internal sealed class ProphetObjective
             throw new ArgumentException($"Stan data X has {data.X.Length} values; expected T*K = {data.T}*{data.K}.", nameof(data));
         }
 
-        _firstActiveRow = new int[data.S];
-        var row = 0;
-        for (var j = 0; j < data.S; j++)
-        {
-            while (row < data.T && t[row] < data.TChange[j])
-            {
-                row++;
-            }
-
-            _firstActiveRow[j] = row;
-        }
+        _firstActiveRow = FirstActiveRows(data);
 
         _hasMultiplicative = data.SM.Any(v => v != 0);
         _trend = new double[data.T];
         _multiplier = new double[data.T];
+        _mean = new double[data.T];
         _weight = new double[data.T];
         _trendGradient = new double[data.T];
         _rate = new double[data.T];
@@ -101,8 +94,16 @@ internal sealed class ProphetObjective
     }
 
     /// <summary>f = -L at the unconstrained point <paramref name="x"/>; writes df/dx into <paramref name="gradient"/>.</summary>
+    public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient) => Evaluate(x, gradient, withGradient: true);
+
+    /// <summary>
+    /// f = -L at <paramref name="x"/> without the gradient (half the work); the trend, multiplier and sum of squares of
+    /// the point are kept for <see cref="MeanJacobian"/> and <see cref="LastSquaredError"/> as after <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/>.
+    /// </summary>
+    public double Value(ReadOnlySpan<double> x) => Evaluate(x, default, withGradient: false);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
+    private double Evaluate(ReadOnlySpan<double> x, Span<double> gradient, bool withGradient)
     {
         Evaluations++;
         var d = _data;
@@ -138,7 +139,9 @@ internal sealed class ProphetObjective
             }
 
             _multiplier[i] = multiplier;
-            var residual = y[i] - ((_trend[i] * multiplier) + additive);
+            var mean = (_trend[i] * multiplier) + additive;
+            _mean[i] = mean;
+            var residual = y[i] - mean;
             squaredError += residual * residual;
             _weight[i] = residual / sigma2;
         }
@@ -158,6 +161,11 @@ internal sealed class ProphetObjective
         for (var j = 0; j < kCols; j++)
         {
             logPosterior -= beta[j] * beta[j] / (2.0 * d.Sigmas[j] * d.Sigmas[j]);
+        }
+
+        if (!withGradient)
+        {
+            return -logPosterior;
         }
 
         // Gradient of L; negated at the end.
@@ -379,6 +387,9 @@ internal sealed class ProphetObjective
     /// <summary>The scaled trend of the last <see cref="Evaluate"/> (or <see cref="TrendOnly"/>) call.</summary>
     internal ReadOnlySpan<double> LastTrend => _trend;
 
+    /// <summary>mu (prophet.stan's mean of y) of the last evaluation.</summary>
+    internal ReadOnlySpan<double> LastMean => _mean;
+
     /// <summary>1 + X·(beta ∘ s_m) of the last <see cref="Evaluate"/> call.</summary>
     internal ReadOnlySpan<double> LastMultiplier => _multiplier;
 
@@ -391,15 +402,31 @@ internal sealed class ProphetObjective
     /// offset m_a, so d trend = cap s(1 - s) ((t - m_a) d k_a - k_a d m_a).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void TrendJacobian(double[] jacobian, int stride)
+    internal void TrendJacobian(double[] jacobian, int stride) => TrendJacobian(jacobian, stride, 1);
+
+    /// <summary>
+    /// <see cref="TrendJacobian(double[], int)"/> with element (i, a) at jacobian[i·rowStride + a·columnStride]:
+    /// (stride, 1) is row-major, (1, stride) column-major.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void TrendJacobian(double[] jacobian, int rowStride, int columnStride)
     {
         var d = _data;
         var t = d.TimeScaled;
         int n = d.T, s = d.S, p = 2 + s;
-        for (var i = 0; i < n; i++)
+        if (columnStride == 1)
         {
-            var row = jacobian.AsSpan(i * stride, p);
-            row.Clear();
+            for (var i = 0; i < n; i++)
+            {
+                jacobian.AsSpan(i * rowStride, p).Clear();
+            }
+        }
+        else
+        {
+            for (var a = 0; a < p; a++)
+            {
+                jacobian.AsSpan(a * columnStride, n).Clear();
+            }
         }
 
         switch (d.TrendIndicator)
@@ -407,12 +434,12 @@ internal sealed class ProphetObjective
             case 0:
                 for (var i = 0; i < n; i++)
                 {
-                    var offset = i * stride;
+                    var offset = i * rowStride;
                     jacobian[offset] = t[i];
-                    jacobian[offset + 1] = 1.0;
+                    jacobian[offset + columnStride] = 1.0;
                     for (var j = 0; j < s && _firstActiveRow[j] <= i; j++)
                     {
-                        jacobian[offset + 2 + j] = t[i] - d.TChange[j];
+                        jacobian[offset + ((2 + j) * columnStride)] = t[i] - d.TChange[j];
                     }
                 }
 
@@ -422,27 +449,7 @@ internal sealed class ProphetObjective
                 // dk[a], dm[a]: derivatives of k_a and m_a (rows of length p), a = 0..S.
                 var dk = new double[(s + 1) * p];
                 var dm = new double[(s + 1) * p];
-                dk[0] = 1.0;
-                dm[1] = 1.0;
-                for (var j = 0; j < s; j++)
-                {
-                    var kj = _kCumulative[j];
-                    var kNext = _kCumulative[j + 1];
-                    var ratio = kj / kNext;
-                    var distance = d.TChange[j] - _mPrevious[j];
-                    for (var a = 0; a < p; a++)
-                    {
-                        dk[((j + 1) * p) + a] = dk[(j * p) + a];
-                    }
-
-                    dk[((j + 1) * p) + 2 + j] += 1.0;
-                    for (var a = 0; a < p; a++)
-                    {
-                        var dGamma = (-(1.0 - ratio) * dm[(j * p) + a])
-                            + (distance * ((kj * dk[((j + 1) * p) + a] / (kNext * kNext)) - (dk[(j * p) + a] / kNext)));
-                        dm[((j + 1) * p) + a] = dm[(j * p) + a] + dGamma;
-                    }
-                }
+                LogisticSegmentDerivatives(dk, dm);
 
                 var active = 0;
                 for (var i = 0; i < n; i++)
@@ -456,10 +463,12 @@ internal sealed class ProphetObjective
                     var sig = InverseLogit(z);
                     var scale = d.Cap[i] * sig * (1.0 - sig);
                     var gap = t[i] - _offset[i];
-                    var offset = i * stride;
-                    for (var a = 0; a < p; a++)
+                    var offset = i * rowStride;
+                    // Only k, m and the deltas of the changepoints at or before row i move its rate and offset.
+                    var used = Math.Min(p, 2 + active);
+                    for (var a = 0; a < used; a++)
                     {
-                        jacobian[offset + a] = scale * ((gap * dk[(active * p) + a]) - (_rate[i] * dm[(active * p) + a]));
+                        jacobian[offset + (a * columnStride)] = scale * ((gap * dk[(active * p) + a]) - (_rate[i] * dm[(active * p) + a]));
                     }
                 }
 
@@ -469,7 +478,7 @@ internal sealed class ProphetObjective
             default:
                 for (var i = 0; i < n; i++)
                 {
-                    jacobian[(i * stride) + 1] = 1.0;
+                    jacobian[(i * rowStride) + columnStride] = 1.0;
                 }
 
                 break;
@@ -477,31 +486,229 @@ internal sealed class ProphetObjective
     }
 
     /// <summary>
-    /// d mu_i / dθ for θ = [k, m, delta, beta] (p = 2 + S + K columns, row-major T × p) at the point of the last
-    /// <see cref="Evaluate"/> call: the trend's Jacobian times 1 + X·(beta ∘ s_m), and X_ij (s_a_j + s_m_j trend_i)
-    /// for beta (prophet.stan: mu = trend .* (1 + X*(beta .* s_m)) + X*(beta .* s_a)).
+    /// d mu_i / dθ for θ = [k, m, delta, beta] (p = 2 + S + K columns) at the point of the last evaluation, with element
+    /// (i, a) at jacobian[i·rowStride + a·columnStride]: the trend's Jacobian times 1 + X·(beta ∘ s_m), and
+    /// X_ij (s_a_j + s_m_j trend_i) for beta (prophet.stan: mu = trend .* (1 + X*(beta .* s_m)) + X*(beta .* s_a)).
     /// </summary>
-    internal void MeanJacobian(double[] jacobian)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MeanJacobian(double[] jacobian, int rowStride, int columnStride) => MeanJacobian(jacobian, rowStride, columnStride, includeBeta: true);
+
+    /// <summary>
+    /// <see cref="MeanJacobian(double[], int, int)"/>; without <paramref name="includeBeta"/> the beta columns are left as
+    /// they are (they are X·s_a, constant, when no component is multiplicative).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void MeanJacobian(double[] jacobian, int rowStride, int columnStride, bool includeBeta)
     {
         var d = _data;
         int n = d.T, s = d.S, k = d.K;
-        var p = 2 + s + k;
-        TrendJacobian(jacobian, p);
+        TrendJacobian(jacobian, rowStride, columnStride);
         for (var i = 0; i < n; i++)
         {
-            var row = jacobian.AsSpan(i * p, p);
+            var offset = i * rowStride;
             var scale = _multiplier[i];
             if (scale != 1.0)
             {
                 for (var a = 0; a < 2 + s; a++)
                 {
-                    row[a] *= scale;
+                    jacobian[offset + (a * columnStride)] *= scale;
                 }
             }
 
+            if (includeBeta)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    jacobian[offset + ((2 + s + j) * columnStride)] = d.X[(i * k) + j] * (d.SA[j] + (d.SM[j] * _trend[i]));
+                }
+            }
+        }
+    }
+
+    /// <summary>True when some component is multiplicative (the beta columns of the mean's Jacobian move with the trend).</summary>
+    internal bool HasMultiplicative => _hasMultiplicative;
+
+    /// <summary>
+    /// For each column of the mean's Jacobian (k, m, deltas, betas) and one more (a response): the first row that can
+    /// be non-zero. A changepoint's column is zero before its changepoint; flat growth has zero k and delta columns.
+    /// </summary>
+    internal int[] FirstNonZeroRows()
+    {
+        var d = _data;
+        var rows = new int[3 + d.S + d.K];
+        var flat = d.TrendIndicator == 2;
+        rows[0] = flat ? d.T : 0;
+        for (var j = 0; j < d.S; j++)
+        {
+            rows[2 + j] = flat ? d.T : _firstActiveRow[j];
+        }
+
+        return rows;
+    }
+
+    /// <summary>For each changepoint j, the first row with t ≥ t_change[j] (A[i, j] = 1 from there on; t is sorted).</summary>
+    internal static int[] FirstActiveRows(ProphetStanData data)
+    {
+        var rows = new int[data.S];
+        var row = 0;
+        for (var j = 0; j < data.S; j++)
+        {
+            while (row < data.T && data.TimeScaled[row] < data.TChange[j])
+            {
+                row++;
+            }
+
+            rows[j] = row;
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The trend part of the mean's Jacobian at the last evaluated point in segmented form (<see cref="SegmentedDesign"/>:
+    /// per segment U_g, V_g, per row c1, c2, multiplier included), and with <paramref name="includeBeta"/> its beta
+    /// columns X_ij (s_a_j + s_m_j trend_i) into columns[j·stride ..].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void FillDesign(SegmentedDesign design, double[] columns, int stride, bool includeBeta)
+    {
+        var d = _data;
+        var t = d.TimeScaled;
+        int n = d.T, s = d.S, p = 2 + s, k = d.K;
+        design.SetSegments(_firstActiveRow);
+        Array.Clear(design.U);
+        Array.Clear(design.V);
+        var u = design.U;
+        var v = design.V;
+        switch (d.TrendIndicator)
+        {
+            case 0:
+                for (var g = 0; g <= s; g++)
+                {
+                    u[g * p] = 1.0;
+                    v[(g * p) + 1] = 1.0;
+                    for (var j = 0; j < g; j++)
+                    {
+                        u[(g * p) + 2 + j] = 1.0;
+                        v[(g * p) + 2 + j] = -d.TChange[j];
+                    }
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    design.C1[i] = _multiplier[i] * t[i];
+                    design.C2[i] = _multiplier[i];
+                }
+
+                break;
+            case 1:
+            {
+                LogisticSegmentDerivatives(u, v);
+                for (var i = 0; i < n; i++)
+                {
+                    var sig = InverseLogit(_rate[i] * (t[i] - _offset[i]));
+                    var scale = _multiplier[i] * d.Cap[i] * sig * (1.0 - sig);
+                    design.C1[i] = scale * (t[i] - _offset[i]);
+                    design.C2[i] = -scale * _rate[i];
+                }
+
+                break;
+            }
+
+            default:
+                for (var g = 0; g <= s; g++)
+                {
+                    v[(g * p) + 1] = 1.0;
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    design.C1[i] = 0.0;
+                    design.C2[i] = _multiplier[i];
+                }
+
+                break;
+        }
+
+        if (includeBeta)
+        {
+            var x = XByColumn();
             for (var j = 0; j < k; j++)
             {
-                row[2 + s + j] = d.X[(i * k) + j] * (d.SA[j] + (d.SM[j] * _trend[i]));
+                var column = columns.AsSpan(j * stride, n);
+                var source = x.AsSpan(j * n, n);
+                double sa = d.SA[j], sm = d.SM[j];
+                if (sm == 0)
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        column[i] = source[i] * sa;
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < n; i++)
+                    {
+                        column[i] = source[i] * (sa + (sm * _trend[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>X by columns (K × T), built on first use.</summary>
+    private double[] XByColumn()
+    {
+        if (_xByColumn is null)
+        {
+            var d = _data;
+            var x = new double[d.T * d.K];
+            for (var i = 0; i < d.T; i++)
+            {
+                for (var j = 0; j < d.K; j++)
+                {
+                    x[(j * d.T) + i] = d.X[(i * d.K) + j];
+                }
+            }
+
+            _xByColumn = x;
+        }
+
+        return _xByColumn;
+    }
+
+    /// <summary>
+    /// Logistic growth: d k_g / dθ and d m_g / dθ (θ = k, m, delta) of every segment's rate k_g = k + Σ_{j&lt;g} delta_j
+    /// and offset m_g = m + Σ_{j&lt;g} gamma_j, row g of <paramref name="dk"/> and <paramref name="dm"/> ((S+1) × (2+S)),
+    /// by differentiating prophet.stan's logistic_gamma recursion forwards:
+    /// d gamma_j = -(1 - k_j/k_{j+1}) d m_j + (t_change_j - m_j)(k_j d k_{j+1} / k_{j+1}² - d k_j / k_{j+1}).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LogisticSegmentDerivatives(double[] dk, double[] dm)
+    {
+        var d = _data;
+        int s = d.S, p = 2 + s;
+        Array.Clear(dk, 0, (s + 1) * p);
+        Array.Clear(dm, 0, (s + 1) * p);
+        dk[0] = 1.0;
+        dm[1] = 1.0;
+        for (var j = 0; j < s; j++)
+        {
+            var kj = _kCumulative[j];
+            var kNext = _kCumulative[j + 1];
+            var ratio = kj / kNext;
+            var distance = d.TChange[j] - _mPrevious[j];
+            for (var a = 0; a < p; a++)
+            {
+                dk[((j + 1) * p) + a] = dk[(j * p) + a];
+            }
+
+            dk[((j + 1) * p) + 2 + j] += 1.0;
+            for (var a = 0; a < p; a++)
+            {
+                var dGamma = (-(1.0 - ratio) * dm[(j * p) + a])
+                    + (distance * ((kj * dk[((j + 1) * p) + a] / (kNext * kNext)) - (dk[(j * p) + a] / kNext)));
+                dm[((j + 1) * p) + a] = dm[(j * p) + a] + dGamma;
             }
         }
     }
