@@ -23,6 +23,7 @@ app.MapDefaultEndpoints();
 app.UseExceptionHandler("/error");
 app.UseStatusCodePages();
 app.UseSecurityHeaders(DashboardSecurityPolicy.ContentSecurityPolicy);
+app.UseSameOriginPosts();
 app.UseStaticFiles();
 app.MapRazorPages();
 app.MapDashboardData();

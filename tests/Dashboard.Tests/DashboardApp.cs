@@ -14,10 +14,13 @@ namespace Forecast.Dashboard.Tests;
 public sealed class DashboardApp : WebApplicationFactory<Program>
 {
     private readonly DashboardRuns _runs;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public DashboardApp(DashboardRuns runs)
+    /// <param name="settings">Settings over the test defaults (e.g. Trainer:Command, AllowedHosts).</param>
+    public DashboardApp(DashboardRuns runs, IReadOnlyDictionary<string, string>? settings = null)
     {
         _runs = runs;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
     }
@@ -34,5 +37,6 @@ public sealed class DashboardApp : WebApplicationFactory<Program>
         builder.UseSetting("Trainer:Arguments:0", Path.Combine(AppContext.BaseDirectory, "Trainer.dll"));
         builder.UseSetting("Trainer:WorkingDirectory", _runs.Root);
         builder.UseSetting("Trainer:ConfigFolder", _runs.ConfigFolder);
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 }
