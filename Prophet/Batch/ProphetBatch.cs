@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Forecast.Prophet;
 
 /// <summary>One series of a batch: an id and its history (ds, y and any extra columns).</summary>
@@ -7,6 +9,9 @@ public sealed record ProphetSeries(string Id, ProphetFrame History);
 public sealed record ProphetBatchResult(string Id, Prophet? Model, ProphetForecast? Forecast, Exception? Error)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>Wall time of the series' <see cref="Prophet.Fit"/> (data preparation and optimisation).</summary>
+    public TimeSpan FitTime { get; init; }
 }
 
 /// <summary>Progress of a batch: series finished (successfully or not) out of the total.</summary>
@@ -45,9 +50,11 @@ public static class ProphetBatch
             var item = series[i];
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 var model = createModel(item).Fit(item.History, fitOptions, token);
+                var fitTime = Stopwatch.GetElapsedTime(started);
                 var forecast = model.Predict(makeFuture(model, item), token);
-                results[i] = new ProphetBatchResult(item.Id, model, forecast, null);
+                results[i] = new ProphetBatchResult(item.Id, model, forecast, null) { FitTime = fitTime };
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

@@ -14,11 +14,13 @@ namespace Forecast.Trainer.Models;
 /// prophet's own predictive distribution, not a Gaussian guess. The fitted models of the last call are the run's state:
 /// model/prophet/&lt;unique_id&gt;.json in prophet 1.1's <c>model_to_json</c> format.
 /// </summary>
-public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, IHasModelState, IUsesFutureCovariates
+public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, IHasModelState, IUsesFutureCovariates, Pipeline.IHasRunWarnings
 {
     private const string RegressorsKey = "model.prophet.regressors";
 
     private IReadOnlyList<ProphetBatchResult> _lastFits = [];
+    private readonly List<ProphetFitDiagnostics> _diagnostics = [];
+    private int _calls;
 
     public string Name => ProphetModelFactory.ModelName;
 
@@ -59,6 +61,12 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
             progress: batchProgress,
             cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        var call = Interlocked.Increment(ref _calls);
+        lock (_diagnostics)
+        {
+            _diagnostics.AddRange(results.Where(r => r.Succeeded).Select(r => new ProphetFitDiagnostics(call, r.Id, settings.FitMode, r.Model!.Optimization, r.FitTime)));
+        }
+
         var failures = results.Where(r => !r.Succeeded).ToList();
         if (failures.Count > 0)
             throw new InvalidOperationException(
@@ -75,12 +83,30 @@ public sealed class ProphetForecaster(ProphetSettings settings) : IForecaster, I
         return forecasts;
     }
 
-    /// <summary>model/prophet/&lt;id&gt;.json per series of the last forecast (the final fit on the full history).</summary>
+    /// <summary>
+    /// model/prophet/&lt;id&gt;.json per series of the last forecast (the final fit on the full history), and
+    /// model/prophet/diagnostics.csv with every fit of the run (<see cref="ProphetFitDiagnostics"/>).
+    /// </summary>
     public IReadOnlyList<(string Name, byte[] Content)> ExportState()
     {
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        return [.. _lastFits.Where(r => r.Model is not null)
+        var used = new HashSet<string>(StringComparer.Ordinal) { "diagnostics" };
+        List<(string Name, byte[] Content)> files = [.. _lastFits.Where(r => r.Model is not null)
             .Select(r => ($"prophet/{Core.Artifacts.SeriesFileNames.For(r.Id, used)}.json", Encoding.UTF8.GetBytes(ProphetSerializer.ModelToJson(r.Model!))))];
+        lock (_diagnostics)
+        {
+            files.Add(("prophet/diagnostics.csv", ProphetFitDiagnostics.ToCsv(_diagnostics)));
+        }
+
+        return files;
+    }
+
+    /// <summary>The warning for fits that stopped short of the optimum (KKT residual above its tolerance), if any.</summary>
+    public IReadOnlyList<string> RunWarnings()
+    {
+        lock (_diagnostics)
+        {
+            return ProphetFitDiagnostics.Warning(_diagnostics) is { } warning ? [warning] : [];
+        }
     }
 
     private ProphetModel CreateModel(ProphetSeries series)

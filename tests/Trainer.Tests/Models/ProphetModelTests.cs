@@ -17,9 +17,20 @@ public class ProphetModelTests
 
         code.Should().Be(0, errors + output);
         var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
-        var modelFiles = manifest.Files.Where(f => f.Path.StartsWith("model/prophet/", StringComparison.Ordinal)).ToList();
+        var modelFiles = manifest.Files.Where(f => f.Path.StartsWith("model/prophet/", StringComparison.Ordinal) && f.Path.EndsWith(".json", StringComparison.Ordinal)).ToList();
         modelFiles.Should().HaveCount(9, "one prophet model_to_json file per series of the sample data");
         output.Should().Contain("prophet fit: 9/9 series");
+
+        // Every fit of the run (the holdout window, then the forecast beyond the data) in model/prophet/diagnostics.csv,
+        // each at the optimum (KKT residual within tolerance), so the run log carries no warning about it.
+        var diagnostics = await File.ReadAllLinesAsync(Path.Combine(run.Output, "runs", manifest.RunId, "model", "prophet", "diagnostics.csv"));
+        diagnostics[0].Should().Be("call,unique_id,fit_mode,algorithm,iterations,return_code,log_posterior,kkt_residual,kkt_tolerance,at_optimum,fit_ms");
+        var rows = diagnostics.Skip(1).Select(l => l.Split(',')).ToList();
+        rows.Should().HaveCount(18, "9 series fitted twice");
+        rows.Select(r => r[0]).Distinct().Should().Equal("1", "2");
+        rows.Should().OnlyContain(r => r[2] == "exact" && r[3] == "GaussNewtonL1" && r[9] == "true", "the shipped config is multiplicative");
+        rows.Should().OnlyContain(r => double.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(r[8], System.Globalization.CultureInfo.InvariantCulture));
+        (output + errors).Should().NotContain("stopped short of the optimum");
 
         // The saved model loads back and predicts: model_to_json → model_from_json round trip.
         string json = await File.ReadAllTextAsync(Path.Combine(run.Output, "runs", manifest.RunId, "model", "prophet", "AirPassengers.json"));
@@ -66,6 +77,12 @@ public class ProphetModelTests
         var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
         string folder = Path.Combine(run.Output, "runs", manifest.RunId);
         (await File.ReadAllTextAsync(Path.Combine(folder, "config.yaml"))).Should().Contain("fit_mode: r_compatible");
+
+        // rstan stops short of the mode at the changepoint kinks: the diagnostics show it and the run log says why.
+        var diagnostics = (await File.ReadAllLinesAsync(Path.Combine(folder, "model", "prophet", "diagnostics.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        diagnostics.Should().HaveCount(18).And.OnlyContain(r => r[2] == "r_compatible");
+        diagnostics.Should().Contain(r => r[9] == "false");
+        (output + errors).Should().Contain("stopped short of the optimum").And.Contain("expected with fit_mode: r_compatible");
 
         // The saved AirPassengers model is the R-compatible fit of its history (the final fit on the full series).
         var saved = ProphetSerializer.ModelFromJson(await File.ReadAllTextAsync(Path.Combine(folder, "model", "prophet", "AirPassengers.json")));
