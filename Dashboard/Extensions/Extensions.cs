@@ -1,5 +1,6 @@
 using Forecast.Core.Artifacts;
 using Forecast.Core.Requests;
+using Forecast.Core.Artifacts.Catalog;
 using Forecast.Core.Storage;
 using Forecast.Dashboard.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,10 +26,15 @@ public static class Extensions
             return sp.GetRequiredService<StorageLocations>().OpenArtifactStore(ContentPath(sp, root));
         });
         builder.Services.AddHealthChecks().AddCheck<ArtifactStoreHealthCheck>("artifact-store");
-        builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<IArtifactStore>()));
+        // Lists and leaderboards read the runs kept in memory; storage is looked at once per RunCatalog:ChangeCheckInterval.
+        builder.Services.AddOptions<RunCatalogOptions>().BindConfiguration(RunCatalogOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new RunCatalogCache(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<IOptions<RunCatalogOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RunCatalogCache>>()));
+        builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<RunCatalogCache>()));
         builder.Services.AddSingleton<SeriesHistoryCache>();
         builder.Services.AddSingleton<ChartDataBuilder>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
         // Starting runs: run requests in the artifact root, run by a Trainer process or by the deployment.
         builder.Services.AddSingleton(sp => new RunRequestStore(sp.GetRequiredService<IArtifactStore>()));
         builder.Services.AddSingleton<TrainerCatalog>();

@@ -1,4 +1,5 @@
 using Forecast.Core.Artifacts;
+using Forecast.Core.Artifacts.Catalog;
 using Forecast.Dashboard.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Forecast.Dashboard.Pages;
 
-/// <summary>The runs list: every committed run, newest first, with status and key metrics; filter, search and paging.</summary>
+/// <summary>The runs list: every committed run, newest first, with status and key metrics; filter, search and paging over the run catalog in memory.</summary>
 public sealed class IndexModel(RunReader reader, IOptions<DashboardOptions> options) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "dataset")] public string? Dataset { get; set; }
@@ -21,16 +22,16 @@ public sealed class IndexModel(RunReader reader, IOptions<DashboardOptions> opti
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var all = await reader.ListAsync(cancellationToken);
-        Datasets = [.. all.Select(r => r.Dataset).Distinct().Order(StringComparer.Ordinal)];
-        Models = [.. all.Select(r => r.Model).Distinct().Order(StringComparer.Ordinal)];
-        var matching = all
-            .Where(r => string.IsNullOrEmpty(Dataset) || r.Dataset == Dataset)
-            .Where(r => string.IsNullOrEmpty(ModelName) || r.Model == ModelName)
-            .Where(r => string.IsNullOrEmpty(Search) || r.RunId.Contains(Search, StringComparison.OrdinalIgnoreCase) || r.RunName.Contains(Search, StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        Pager = new Pager(matching.Count, PageNumber, options.Value.RunsPerPage, "runs",
+        var catalog = await reader.Catalog.GetAsync(cancellationToken);
+        Datasets = catalog.Datasets;
+        Models = catalog.Models;
+        var filter = new RunFilter(NullIfEmpty(Dataset), NullIfEmpty(ModelName), Search: NullIfEmpty(Search));
+        int pageSize = options.Value.RunsPerPage;
+        // The pager clamps the page to the last one, so count first, then take the page it settles on.
+        Pager = new Pager(catalog.Count(filter), PageNumber, pageSize, "runs",
             page => Url.Page("/Index", new { dataset = Dataset, model = ModelName, q = Search, p = page })!);
-        Runs = [.. Pager.Slice(matching)];
+        Runs = catalog.Page(filter, Pager.Page, pageSize).Items;
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

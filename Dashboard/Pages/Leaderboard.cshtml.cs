@@ -6,7 +6,7 @@ namespace Forecast.Dashboard.Pages;
 
 /// <summary>
 /// Models compared across runs, one table per evaluation setup (Forecast.Core's <see cref="RunLeaderboard"/>, the same
-/// ranking as the Evaluator's /api/leaderboard).
+/// ranking as the Evaluator's /api/leaderboard, built once per version of the run catalog).
 /// </summary>
 public sealed class LeaderboardModel(RunReader reader) : PageModel
 {
@@ -17,8 +17,8 @@ public sealed class LeaderboardModel(RunReader reader) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var runs = await reader.ListAsync(cancellationToken);
-        Datasets = [.. runs.Select(r => r.Dataset).Distinct().Order(StringComparer.Ordinal)];
-        Board = RunLeaderboard.Build(runs.Where(r => string.IsNullOrEmpty(Dataset) || r.Dataset == Dataset));
+        var catalog = await reader.Catalog.GetAsync(cancellationToken);
+        Datasets = catalog.Datasets;
+        Board = catalog.Leaderboard(string.IsNullOrEmpty(Dataset) ? null : Dataset);
     }
 }

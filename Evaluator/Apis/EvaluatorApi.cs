@@ -1,4 +1,6 @@
+using System.Globalization;
 using Forecast.Core.Artifacts;
+using Forecast.Core.Artifacts.Catalog;
 using Forecast.Evaluator.Model;
 using Forecast.Evaluator.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +24,7 @@ public static class EvaluatorApi
         api.MapGet("/runs", ListRuns)
             .WithName("ListRuns")
             .WithSummary("List committed runs")
-            .WithDescription("Committed runs, newest first, one page at a time; filter by dataset and model (exact names).")
+            .WithDescription("Committed runs, newest first, one page at a time; filter by dataset, model and status (exact names) and by start time (from inclusive, to exclusive; ISO 8601, UTC when no offset is given). Served from the run catalog in memory.")
             .WithTags("Runs");
 
         api.MapGet("/runs/{runId}", GetRun)
@@ -66,14 +68,15 @@ public static class EvaluatorApi
 
     public static async Task<Results<Ok<PagedResult<RunSummary>>, ValidationProblem>> ListRuns(
         [FromServices] RunReader reader, CancellationToken cancellationToken,
-        int page = 1, int pageSize = 20, string? dataset = null, string? model = null)
+        int page = 1, int pageSize = 20, string? dataset = null, string? model = null, string? status = null, string? from = null, string? to = null)
     {
-        if (PagingErrors(page, pageSize) is { } errors) return TypedResults.ValidationProblem(errors);
-        var runs = (await reader.ListAsync(cancellationToken))
-            .Where(r => dataset is null || r.Dataset == dataset)
-            .Where(r => model is null || r.Model == model)
-            .ToList();
-        return TypedResults.Ok(Page(runs, page, pageSize));
+        var errors = PagingErrors(page, pageSize) ?? [];
+        var startedFrom = ParseTime(from, "from", errors);
+        var startedBefore = ParseTime(to, "to", errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var catalog = await reader.Catalog.GetAsync(cancellationToken);
+        var (total, items) = catalog.Page(new RunFilter(dataset, model, status, startedFrom, startedBefore), page, pageSize);
+        return TypedResults.Ok(new PagedResult<RunSummary>(page, pageSize, total, items));
     }
 
     public static async Task<Results<Ok<RunDetail>, NotFound<ProblemDetails>, ValidationProblem>> GetRun(
@@ -117,8 +120,8 @@ public static class EvaluatorApi
     public static async Task<Ok<Leaderboard>> GetLeaderboard(
         [FromServices] RunReader reader, CancellationToken cancellationToken, string? dataset = null)
     {
-        var runs = (await reader.ListAsync(cancellationToken)).Where(r => dataset is null || r.Dataset == dataset);
-        return TypedResults.Ok(RunLeaderboard.Build(runs));
+        var catalog = await reader.Catalog.GetAsync(cancellationToken);
+        return TypedResults.Ok(catalog.Leaderboard(dataset));
     }
 
     public static Results<Ok<ScoreResponse>, ValidationProblem> ScoreForecasts(ScoreRequest request)
@@ -143,6 +146,15 @@ public static class EvaluatorApi
 
     private static PagedResult<T> Page<T>(IReadOnlyList<T> items, int page, int pageSize) =>
         new(page, pageSize, items.Count, [.. items.Skip((int)Math.Min(int.MaxValue, (page - 1L) * pageSize)).Take(pageSize)]);
+
+    /// <summary>An ISO 8601 date or date-time as UTC (no offset means UTC), or null when absent; a bad value adds an error naming <paramref name="name"/>.</summary>
+    private static DateTime? ParseTime(string? value, string name, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        if (DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)) return time;
+        errors[name] = [$"{name} must be an ISO 8601 date or date-time such as 2026-01-31 or 2026-01-31T06:15:00Z; got '{value}'."];
+        return null;
+    }
 
     private static Dictionary<string, string[]>? PagingErrors(int page, int pageSize)
     {

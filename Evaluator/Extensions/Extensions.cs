@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Forecast.Core.Artifacts;
+using Forecast.Core.Artifacts.Catalog;
 using Forecast.Core.Storage;
 using Forecast.Evaluator.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Forecast.Evaluator.Extensions;
@@ -22,7 +24,13 @@ public static class Extensions
         builder.Services.AddSingleton(sp => new StorageLocations(sp.GetRequiredService<IOptions<S3StorageOptions>>().Value));
         builder.Services.AddSingleton(sp => OpenArtifactStore(sp, sp.GetRequiredService<IOptions<ArtifactStoreOptions>>().Value.Root));
         builder.Services.AddHealthChecks().AddCheck<ArtifactStoreHealthCheck>("artifact-store");
-        builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<IArtifactStore>()));
+        // Lists and leaderboards read the runs kept in memory; storage is looked at once per RunCatalog:ChangeCheckInterval.
+        builder.Services.AddOptions<RunCatalogOptions>().BindConfiguration(RunCatalogOptions.SectionName)
+            .Validate(o => { o.Validate(); return true; });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new RunCatalogCache(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<IOptions<RunCatalogOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RunCatalogCache>>()));
+        builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<RunCatalogCache>()));
         builder.Services.AddSingleton<BacktestComparer>();
 
         // Metrics are NaN where undefined (MAPE of a zero actual); JSON has no NaN, so they travel as "NaN".

@@ -15,8 +15,18 @@ public interface IArtifactStore
     /// <summary>The bytes of <paramref name="key"/>, or null when it does not exist.</summary>
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>The key and size of <paramref name="key"/>, or null when it does not exist (S3 HeadObject: no body is read).</summary>
+    Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default);
+
     /// <summary>Every object whose key starts with <paramref name="prefix"/>, in ordinal key order.</summary>
     IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The folders directly under <paramref name="prefix"/> (which ends with '/'), each as a key prefix ending with '/',
+    /// in ordinal order: "runs/" gives "runs/&lt;run-id&gt;/" once per run however many files it holds (S3
+    /// ListObjectsV2 with Delimiter "/", its CommonPrefixes; a local folder's subfolders).
+    /// </summary>
+    IAsyncEnumerable<string> ListFoldersAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes <paramref name="key"/>; deleting a missing key is not an error (as S3 DeleteObject).</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken = default);

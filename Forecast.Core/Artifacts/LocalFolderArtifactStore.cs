@@ -54,6 +54,12 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(PathOf(key));
+        return Task.FromResult(info.Exists ? new ArtifactInfo(key, info.Length) : null);
+    }
+
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.CompletedTask.ConfigureAwait(false);
@@ -72,6 +78,23 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
             cancellationToken.ThrowIfCancellationRequested();
             var info = new FileInfo(path);
             if (info.Exists) yield return new ArtifactInfo(key, info.Length);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListFoldersAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        if (prefix.Length > 0 && !prefix.EndsWith('/'))
+            throw new ArgumentException($"A folder prefix ends with '/'; got '{prefix}'.", nameof(prefix));
+        string folder = prefix.Length == 0 ? Root : PathOf(prefix.TrimEnd('/'));
+        if (!Directory.Exists(folder)) yield break;
+        // Names only (one directory read, no stat per entry): a run folder holding 1,435 files costs what an empty one does.
+        var names = Directory.EnumerateDirectories(folder).Select(Path.GetFileName).OfType<string>().ToList();
+        names.Sort(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return prefix + name + "/";
         }
     }
 

@@ -5,15 +5,17 @@ namespace Forecast.Core.Artifacts;
 /// <summary>Reads committed runs: a run exists for readers only once its manifest.json does.</summary>
 public static class RunCatalog
 {
-    /// <summary>The manifests of every committed run, oldest first (run ids sort by start time).</summary>
+    /// <summary>
+    /// The manifests of every committed run, oldest first (run ids sort by start time). Lists the run folders, not
+    /// their files, and reads each manifest: for a few runs (tools, tests); services use <see cref="Catalog.RunCatalogCache"/>.
+    /// </summary>
     public static async Task<IReadOnlyList<RunManifest>> ListCommittedAsync(IArtifactStore store, CancellationToken cancellationToken = default)
     {
         var manifests = new List<RunManifest>();
-        await foreach (var info in store.ListAsync("runs/", cancellationToken).ConfigureAwait(false))
+        await foreach (string folder in store.ListFoldersAsync("runs/", cancellationToken).ConfigureAwait(false))
         {
-            var parts = info.Key.Split('/');
-            if (parts.Length != 3 || parts[2] != RunManifest.FileName) continue;
-            if (await GetAsync(store, parts[1], cancellationToken).ConfigureAwait(false) is { } manifest) manifests.Add(manifest);
+            string runId = folder["runs/".Length..^1];
+            if (RunIds.IsValid(runId) && await GetAsync(store, runId, cancellationToken).ConfigureAwait(false) is { } manifest) manifests.Add(manifest);
         }
         return manifests;
     }

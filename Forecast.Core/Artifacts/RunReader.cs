@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using Forecast.Core.Artifacts.Catalog;
 
 namespace Forecast.Core.Artifacts;
 
@@ -10,10 +7,11 @@ namespace Forecast.Core.Artifacts;
 /// Reads committed runs back from an <see cref="IArtifactStore"/> for the Evaluator and the Dashboard: summaries,
 /// metrics.yaml, forecasts, EDA and any file the manifest lists. Only runs with a manifest exist (as
 /// <see cref="RunCatalog"/>), run ids are checked with <see cref="RunIds.IsValid"/> and file names must be listed in
-/// the manifest, so no caller-supplied name can reach outside a run. Committed runs are immutable, so what was read
-/// once is cached.
+/// the manifest, so no caller-supplied name can reach outside a run. Lists of runs come from the
+/// <see cref="RunCatalogCache"/> (one summary per run, kept current); committed runs are immutable, so manifests and
+/// parsed tables of the runs looked at last are cached too, a bounded number of each.
 /// </summary>
-public sealed class RunReader(IArtifactStore store)
+public sealed class RunReader
 {
     public const string MetricsFile = "metrics.yaml";
     public const string ConfigFile = "config.yaml";
@@ -23,63 +21,54 @@ public sealed class RunReader(IArtifactStore store)
     public const string CleaningFile = "cleaning.yaml";
     public const string FlagsFile = "flags.yaml";
 
-    private static readonly IDeserializer Yaml = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .IgnoreUnmatchedProperties()
-        .Build();
-
-    private readonly ConcurrentDictionary<string, RunManifest> _manifests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RunSummary> _summaries = new(StringComparer.Ordinal);
+    // A Prophet run over 1,428 series has a manifest of 1,435 files (~200 KB): keep those of the runs being looked at,
+    // not of every run ever opened.
+    private const int CachedManifests = 256;
 
     // Parsed forecast tables and metrics of the last few runs looked at: a chart or a page of series would otherwise
     // parse the whole forecasts.csv or metrics.yaml of a run with thousands of series on every click.
     private const int CachedTables = 8;
-    private readonly Lock _tablesGate = new();
-    private readonly LinkedList<(string Key, object Value)> _tables = new();
 
-    public IArtifactStore Store => store;
+    private readonly IArtifactStore _store;
+    private readonly LruCache<RunManifest> _manifests = new(CachedManifests);
+    private readonly LruCache<object> _tables = new(CachedTables);
+
+    /// <summary>A reader with its own catalog of <paramref name="store"/> (default <see cref="RunCatalogOptions"/>).</summary>
+    public RunReader(IArtifactStore store) : this(new RunCatalogCache(store)) { }
+
+    public RunReader(RunCatalogCache catalog)
+    {
+        Catalog = catalog;
+        _store = catalog.Store;
+    }
+
+    public IArtifactStore Store => _store;
+
+    /// <summary>The committed runs kept in memory: lists, filters, facets and leaderboards.</summary>
+    public RunCatalogCache Catalog { get; }
 
     /// <summary>Every committed run, newest first.</summary>
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var ids = new List<string>();
-        await foreach (var info in store.ListAsync("runs/", cancellationToken).ConfigureAwait(false))
-        {
-            var parts = info.Key.Split('/');
-            if (parts.Length == 3 && parts[2] == RunManifest.FileName && RunIds.IsValid(parts[1])) ids.Add(parts[1]);
-        }
-        var summaries = new List<RunSummary>(ids.Count);
-        foreach (string id in ids)
-            if (await GetSummaryAsync(id, cancellationToken).ConfigureAwait(false) is { } summary) summaries.Add(summary);
-        return [.. summaries.OrderByDescending(s => s.StartedUtc).ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
-    }
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(CancellationToken cancellationToken = default) =>
+        (await Catalog.GetAsync(cancellationToken).ConfigureAwait(false)).Runs;
 
     /// <summary>The manifest of a committed run; null when the id is not a committed run.</summary>
     /// <exception cref="ArgumentException">The id is not a valid run id.</exception>
     public async Task<RunManifest?> GetManifestAsync(string runId, CancellationToken cancellationToken = default)
     {
         EnsureValid(runId);
-        if (_manifests.TryGetValue(runId, out var cached)) return cached;
-        var manifest = await RunCatalog.GetAsync(store, runId, cancellationToken).ConfigureAwait(false);
-        if (manifest is not null) _manifests[runId] = manifest;
+        if (_manifests.Get(runId) is { } cached) return cached;
+        var manifest = await RunCatalog.GetAsync(_store, runId, cancellationToken).ConfigureAwait(false);
+        if (manifest is not null) _manifests.Set(runId, manifest);
         return manifest;
     }
 
+    /// <summary>The run's summary from the catalog, or read from its files when the catalog has not seen it yet; null when not committed.</summary>
     public async Task<RunSummary?> GetSummaryAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if (_summaries.TryGetValue(runId, out var cached)) return cached;
+        if (Catalog.Current?.Find(runId) is { } listed) return listed;
         var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
         if (manifest is null) return null;
-        var config = await ReadConfigAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunConfigSummary();
-        var metrics = await ReadMetricsHeadAsync(runId, cancellationToken).ConfigureAwait(false) ?? new RunMetrics();
-        var summary = new RunSummary(runId, manifest.Status, manifest.StartedUtc, manifest.CommittedUtc, config.Run.Name,
-            metrics.Dataset.Name.Length > 0 ? metrics.Dataset.Name : Path.GetFileNameWithoutExtension(config.Data.Path),
-            metrics.Dataset.Model.Length > 0 ? metrics.Dataset.Model : config.Model.Name,
-            metrics.Dataset.Series, metrics.Evaluation.Mode, metrics.Evaluation.Horizon, metrics.Evaluation.Windows,
-            metrics.Dataset.Metrics, metrics.Dataset.RelativeToSeasonalNaive, manifest.Files.Count,
-            metrics.Evaluation.DataSha256, metrics.Evaluation.Step);
-        _summaries[runId] = summary;
-        return summary;
+        return (await RunSummarySources.ReadAsync(_store, manifest, cancellationToken).ConfigureAwait(false)).Build(manifest, _store.Describe);
     }
 
     /// <summary>
@@ -90,7 +79,7 @@ public sealed class RunReader(IArtifactStore store)
     {
         var manifest = await GetManifestAsync(runId, cancellationToken).ConfigureAwait(false);
         if (manifest is null || !manifest.Files.Any(f => string.Equals(f.Path, path, StringComparison.Ordinal))) return null;
-        return await store.GetAsync(RunIds.Prefix(runId) + path, cancellationToken).ConfigureAwait(false);
+        return await _store.GetAsync(RunIds.Prefix(runId) + path, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> ReadTextAsync(string runId, string path, CancellationToken cancellationToken = default) =>
@@ -104,19 +93,6 @@ public sealed class RunReader(IArtifactStore store)
         var metrics = await ReadYamlAsync<RunMetrics>(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
         if (metrics is not null) Remember(key, metrics);
         return metrics;
-    }
-
-    /// <summary>
-    /// metrics.yaml without its per_series block, for run summaries: MetricsReport writes per_series last, as a
-    /// top-level key, so the text before the line "per_series:" is a whole YAML document and a list of runs never
-    /// parses thousands of series per run.
-    /// </summary>
-    private async Task<RunMetrics?> ReadMetricsHeadAsync(string runId, CancellationToken cancellationToken)
-    {
-        var text = await ReadTextAsync(runId, MetricsFile, cancellationToken).ConfigureAwait(false);
-        if (text is null) return null;
-        int perSeries = text.StartsWith("per_series:", StringComparison.Ordinal) ? 0 : text.IndexOf("\nper_series:", StringComparison.Ordinal);
-        return Deserialize<RunMetrics>(perSeries < 0 ? text : text[..perSeries], runId, MetricsFile);
     }
 
     public Task<RunConfigSummary?> ReadConfigAsync(string runId, CancellationToken cancellationToken = default) =>
@@ -138,7 +114,7 @@ public sealed class RunReader(IArtifactStore store)
         if (Cached<ForecastTable>(key) is { } cached) return cached;
         var bytes = await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false);
         if (bytes is null) return null;
-        var table = ForecastCsvReader.Read(bytes, store.Describe(key));
+        var table = ForecastCsvReader.Read(bytes, _store.Describe(key));
         Remember(key, table);
         return table;
     }
@@ -160,7 +136,7 @@ public sealed class RunReader(IArtifactStore store)
         {
             var bytes = await ReadFileAsync(runId, path, cancellationToken).ConfigureAwait(false);
             if (bytes is null) continue;
-            var part = RunSelection.Parse(bytes, store.Describe(RunIds.Prefix(runId) + path));
+            var part = RunSelection.Parse(bytes, _store.Describe(RunIds.Prefix(runId) + path));
             merged = merged is null ? part : merged with { Rows = [.. merged.Rows, .. part.Rows] };
         }
         if (merged is not null) Remember(key, merged);
@@ -184,29 +160,9 @@ public sealed class RunReader(IArtifactStore store)
         return shard.Length > 0 && !shard.ContainsAnyExceptInRange('0', '9');
     }
 
-    private T? Cached<T>(string key) where T : class
-    {
-        lock (_tablesGate)
-        {
-            for (var node = _tables.First; node is not null; node = node.Next)
-            {
-                if (node.Value.Key != key) continue;
-                _tables.Remove(node);
-                _tables.AddFirst(node);
-                return node.Value.Value as T;
-            }
-        }
-        return null;
-    }
+    private T? Cached<T>(string key) where T : class => _tables.Get(key) as T;
 
-    private void Remember(string key, object value)
-    {
-        lock (_tablesGate)
-        {
-            _tables.AddFirst((key, value));
-            while (_tables.Count > CachedTables) _tables.RemoveLast();
-        }
-    }
+    private void Remember(string key, object value) => _tables.Set(key, value);
 
     private async Task<T?> ReadYamlAsync<T>(string runId, string path, CancellationToken cancellationToken) where T : class
     {
@@ -214,17 +170,8 @@ public sealed class RunReader(IArtifactStore store)
         return text is null ? null : Deserialize<T>(text, runId, path);
     }
 
-    private T? Deserialize<T>(string text, string runId, string path) where T : class
-    {
-        try
-        {
-            return Yaml.Deserialize<T>(text);
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"{store.Describe(RunIds.Prefix(runId) + path)} line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
-        }
-    }
+    private T? Deserialize<T>(string text, string runId, string path) where T : class =>
+        RunYaml.Parse<T>(text, _store.Describe(RunIds.Prefix(runId) + path));
 
     private static void EnsureValid(string runId)
     {

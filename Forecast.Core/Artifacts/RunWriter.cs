@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Forecast.Core.Artifacts.Catalog;
 
 namespace Forecast.Core.Artifacts;
 
@@ -8,12 +9,15 @@ namespace Forecast.Core.Artifacts;
 /// is put first (each put is atomic), then <see cref="RunManifest.FileName"/> lists them with sizes and SHA-256.
 /// Readers (<see cref="RunCatalog"/>) ignore runs without a manifest, so a crash at any point leaves no committed run;
 /// <see cref="AbortAsync"/> also removes what a failed run had written. Object stores need no rename for this.
+/// After the manifest, the commit writes the run's entry in the run index (index/runs/, see <see cref="RunIndex"/>):
+/// its summary, so the Evaluator and the Dashboard list and rank runs without reading each run's files.
 /// </summary>
 public sealed class RunWriter
 {
     private readonly IArtifactStore _store;
     private readonly TimeProvider _clock;
     private readonly List<ManifestEntry> _files = [];
+    private readonly RunSummarySources _summarySources = new();
     private bool _finished;
 
     public RunWriter(IArtifactStore store, string runId, TimeProvider? clock = null)
@@ -47,20 +51,36 @@ public sealed class RunWriter
         if (_files.Any(f => f.Path == relativePath))
             throw new ArgumentException($"Run {RunId} already has {relativePath}.", nameof(relativePath));
         await _store.PutAsync(Prefix + relativePath, content, cancellationToken).ConfigureAwait(false);
+        _summarySources.Observe(relativePath, content.Span);
         _files.Add(new ManifestEntry(relativePath, content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span))));
     }
 
     public Task PutTextAsync(string relativePath, string text, CancellationToken cancellationToken = default) =>
         PutAsync(relativePath, Encoding.UTF8.GetBytes(text), cancellationToken);
 
-    /// <summary>Writes the manifest, which commits the run.</summary>
+    /// <summary>
+    /// Why the run's index entry could not be written, or null. The run is committed all the same (the manifest is);
+    /// readers rebuild its summary from its files until an entry exists.
+    /// </summary>
+    public string? IndexWarning { get; private set; }
+
+    /// <summary>Writes the manifest, which commits the run, then the run's index entry.</summary>
     public async Task<RunManifest> CommitAsync(CancellationToken cancellationToken = default)
     {
         if (_finished) throw new InvalidOperationException($"Run {RunId} is already committed or aborted.");
         var manifest = new RunManifest(RunId, RunManifest.CommittedStatus, StartedUtc, _clock.GetUtcNow().UtcDateTime,
             [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)]);
-        await _store.PutAsync(Prefix + RunManifest.FileName, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
+        byte[] manifestJson = manifest.ToJson();
+        await _store.PutAsync(Prefix + RunManifest.FileName, manifestJson, cancellationToken).ConfigureAwait(false);
         _finished = true;
+        try
+        {
+            await RunIndex.WriteAsync(_store, manifest, manifestJson, _summarySources.Build(manifest, _store.Describe), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArtifactStoreException or InvalidDataException)
+        {
+            IndexWarning = $"Run {RunId} is committed but its index entry was not written ({e.Message}); the Evaluator and the Dashboard read its summary from its files instead.";
+        }
         return manifest;
     }
 

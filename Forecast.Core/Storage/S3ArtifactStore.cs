@@ -43,6 +43,19 @@ public sealed class S3ArtifactStore(S3ObjectStorage storage, S3Uri root) : IArti
         }
     }
 
+    public async Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var uri = UriOf(key);
+        try
+        {
+            return await storage.TryGetSizeAsync(uri, cancellationToken).ConfigureAwait(false) is { } size ? new ArtifactInfo(key, size) : null;
+        }
+        catch (S3StorageException e)
+        {
+            throw Wrap(e);
+        }
+    }
+
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var listing = storage.ListAsync(new S3Uri(Root.Bucket, Root.KeyPrefix + prefix), cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -62,6 +75,34 @@ public sealed class S3ArtifactStore(S3ObjectStorage storage, S3Uri root) : IArti
                 }
                 // S3 lists keys in UTF-8 binary order, which is the ordinal order the interface promises.
                 yield return item;
+            }
+        }
+        finally
+        {
+            await listing.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListFoldersAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (prefix.Length > 0 && !prefix.EndsWith('/'))
+            throw new ArgumentException($"A folder prefix ends with '/'; got '{prefix}'.", nameof(prefix));
+        var listing = storage.ListFoldersAsync(new S3Uri(Root.Bucket, Root.KeyPrefix + prefix), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                string folder;
+                try
+                {
+                    if (!await listing.MoveNextAsync().ConfigureAwait(false)) yield break;
+                    folder = listing.Current[Root.KeyPrefix.Length..];
+                }
+                catch (S3StorageException e)
+                {
+                    throw Wrap(e);
+                }
+                yield return folder;
             }
         }
         finally

@@ -58,6 +58,24 @@ public sealed class S3ObjectStorage : IDisposable
         }, e => Translate(e, uri, "read"), cancellationToken);
 
     /// <summary>
+    /// The size of <paramref name="uri"/> (HeadObject: no body), or null when it does not exist. A HEAD answer has no
+    /// body, so S3 cannot say whether the key or the bucket is missing: both are null here (listings name the bucket).
+    /// </summary>
+    public Task<long?> TryGetSizeAsync(S3Uri uri, CancellationToken cancellationToken = default) =>
+        _retry.ExecuteAsync<long?>(async ct =>
+        {
+            try
+            {
+                var response = await _client.GetObjectMetadataAsync(uri.Bucket, uri.Key, ct).ConfigureAwait(false);
+                return response.ContentLength;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, e => Translate(e, uri, "read"), cancellationToken);
+
+    /// <summary>
     /// Downloads <paramref name="uri"/> into a temporary file and returns it opened for reading, seekable (Parquet needs
     /// that) and deleted when disposed. A large input never has to fit in memory, and a retry restarts the download.
     /// </summary>
@@ -115,6 +133,27 @@ public sealed class S3ObjectStorage : IDisposable
                 .ConfigureAwait(false);
             // SDK 4 leaves S3Objects null (not empty) when nothing matches.
             foreach (var item in page.S3Objects ?? []) yield return item;
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (continuation is not null);
+    }
+
+    /// <summary>
+    /// The common prefixes directly under <paramref name="prefix"/> (ListObjectsV2 with Delimiter "/"), in S3's key
+    /// order: one entry per "folder" however many objects it holds, so listing runs/ costs a page per 1,000 runs.
+    /// </summary>
+    public async IAsyncEnumerable<string> ListFoldersAsync(S3Uri prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? continuation = null;
+        do
+        {
+            var request = new ListObjectsV2Request
+            {
+                BucketName = prefix.Bucket, Prefix = prefix.Key, Delimiter = "/", ContinuationToken = continuation, MaxKeys = _options.ListPageSize,
+            };
+            var page = await _retry.ExecuteAsync(ct => _client.ListObjectsV2Async(request, ct), e => Translate(e, prefix, "list"), cancellationToken)
+                .ConfigureAwait(false);
+            foreach (string folder in page.CommonPrefixes ?? []) yield return folder;
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
         while (continuation is not null);

@@ -62,6 +62,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
 
             var manifest = await writer.CommitAsync(cancellationToken);
             log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
+            if (writer.IndexWarning is { } warning) log.Warn(warning);
             return new RunResult(writer.RunId, writer.Location, manifest, score.Dataset, baseline.Dataset);
         }
         catch (Exception e)
@@ -78,6 +79,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         await variant!.BeforeCommitAsync(writer, cancellationToken);
         var manifest = await writer.CommitAsync(cancellationToken);
         log.Info($"Run {writer.RunId} committed with no series: {manifest.Files.Count} files in {writer.Location}");
+        if (writer.IndexWarning is { } warning) log.Warn(warning);
         var empty = new DatasetScore(Path.GetFileNameWithoutExtension(config.Data.Path), _model, 0, 0, new Dictionary<string, double>());
         return new RunResult(writer.RunId, writer.Location, manifest, empty, empty with { Model = "seasonal_naive" });
     }

@@ -27,9 +27,16 @@ public sealed class InstrumentedArtifactStore(IArtifactStore inner) : IArtifactS
 
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
+    public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default) => inner.GetInfoAsync(key, cancellationToken);
+
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var item in inner.ListAsync(prefix, cancellationToken).ConfigureAwait(false)) yield return item;
+    }
+
+    public async IAsyncEnumerable<string> ListFoldersAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (string folder in inner.ListFoldersAsync(prefix, cancellationToken).ConfigureAwait(false)) yield return folder;
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);

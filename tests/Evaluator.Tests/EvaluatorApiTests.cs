@@ -59,6 +59,8 @@ public sealed class EvaluatorApiTests : IDisposable
     [InlineData("/api/runs/.hidden/metrics", "runId")]
     [InlineData("/api/runs/a%5Cb/metrics/series", "runId")]
     [InlineData("/api/backtests/compare?runId=a", "runId")]
+    [InlineData("/api/runs?from=yesterday", "from")]
+    [InlineData("/api/runs?to=2026-13-01", "to")]
     public async Task Bad_parameters_are_problem_details_naming_the_parameter(string url, string parameter)
     {
         var response = await _client.GetAsync(url);

@@ -16,10 +16,13 @@ public sealed class EvaluatorApp : WebApplicationFactory<Program>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private readonly string _artifactRoot;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public EvaluatorApp(string artifactRoot)
+    /// <param name="settings">More configuration, e.g. RunCatalog:ChangeCheckInterval.</param>
+    public EvaluatorApp(string artifactRoot, IReadOnlyDictionary<string, string>? settings = null)
     {
         _artifactRoot = artifactRoot;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         StartServer();
     }
@@ -28,6 +31,7 @@ public sealed class EvaluatorApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("ArtifactStore:Root", _artifactRoot);
         builder.UseSetting("Urls", "");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 
     public async Task<T> GetAsync<T>(HttpClient client, string url)

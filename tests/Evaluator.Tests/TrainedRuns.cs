@@ -44,23 +44,25 @@ public sealed class TrainedRuns : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs the Trainer CLI in-process and returns the id of the run it committed.</summary>
-    private async Task<string> TrainAsync(string data, params string[] overrides)
+    private Task<string> TrainAsync(string data, params string[] overrides) => TrainIntoAsync(Output, data, overrides);
+
+    /// <summary>Runs the Trainer CLI in-process with run.output = <paramref name="output"/> and returns the id of the run it committed.</summary>
+    public static async Task<string> TrainIntoAsync(string output, string data, params string[] overrides)
     {
-        var before = RunFolders();
-        var args = new List<string> { "--config", Fixture("default-config.yaml"), "--set", $"data.path={data}", "--set", $"run.output={Output}", "--set", "plots.enabled=false", "--set", "eda.enabled=true" };
+        var before = RunFolders(output);
+        var args = new List<string> { "--config", Fixture("default-config.yaml"), "--set", $"data.path={data}", "--set", $"run.output={output}", "--set", "plots.enabled=false", "--set", "eda.enabled=true" };
         foreach (string o in overrides) { args.Add("--set"); args.Add(o); }
-        using var output = new StringWriter();
+        using var log = new StringWriter();
         using var errors = new StringWriter();
-        int code = await TrainerCli.RunAsync([.. args], output, errors, interactive: false);
+        int code = await TrainerCli.RunAsync([.. args], log, errors, interactive: false);
         code.Should().Be(0, $"the Trainer must commit the fixture run; stderr: {errors}");
         // Run ids sort by start time to the second; a short pause keeps the order of the runs unambiguous.
         await Task.Delay(1100);
-        return RunFolders().Except(before).Single();
+        return RunFolders(output).Except(before).Single();
     }
 
-    private string[] RunFolders() =>
-        Directory.Exists(Path.Combine(Output, "runs")) ? [.. Directory.GetDirectories(Path.Combine(Output, "runs")).Select(Path.GetFileName).OfType<string>()] : [];
+    private static string[] RunFolders(string output) =>
+        Directory.Exists(Path.Combine(output, "runs")) ? [.. Directory.GetDirectories(Path.Combine(output, "runs")).Select(Path.GetFileName).OfType<string>()] : [];
 }
 
 [CollectionDefinition(Name)]

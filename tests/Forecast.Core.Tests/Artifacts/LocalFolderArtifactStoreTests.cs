@@ -32,6 +32,24 @@ public sealed class LocalFolderArtifactStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FoldersAreListedOncePerFolderAndObjectsAreStatedWithoutReadingThem()
+    {
+        var store = new LocalFolderArtifactStore(_root);
+        await store.PutAsync("runs/b/manifest.json", "{}"u8.ToArray());
+        await store.PutAsync("runs/a/model/prophet/s1.json", "{}"u8.ToArray());
+        await store.PutAsync("runs/a/metrics.yaml", "mase: 1\n"u8.ToArray());
+        await store.PutAsync("runs/B/x", "1"u8.ToArray());
+        await store.PutAsync("index/runs/1-a.json", "{}"u8.ToArray());
+
+        (await store.ListFoldersAsync("runs/").ToListAsync()).Should().Equal("runs/B/", "runs/a/", "runs/b/");
+        (await store.ListFoldersAsync("").ToListAsync()).Should().Equal("index/", "runs/");
+        (await store.ListFoldersAsync("nothing/").ToListAsync()).Should().BeEmpty();
+        await store.Invoking(s => s.ListFoldersAsync("runs").ToListAsync().AsTask()).Should().ThrowAsync<ArgumentException>().WithMessage("*ends with '/'*");
+        (await store.GetInfoAsync("runs/a/metrics.yaml")).Should().Be(new ArtifactInfo("runs/a/metrics.yaml", 8));
+        (await store.GetInfoAsync("runs/a/manifest.json")).Should().BeNull();
+    }
+
+    [Fact]
     public async Task PutReplacesWholeObjectsAndLeavesNoTemporaryFiles()
     {
         var store = new LocalFolderArtifactStore(_root);

@@ -73,6 +73,42 @@ public sealed class S3ArtifactStoreTests(S3rverFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Folders_are_common_prefixes_relative_to_the_root_and_objects_are_stated_by_HEAD()
+    {
+        var bucket = await _server.NewBucketAsync();
+        var store = new S3ArtifactStore(_storage, bucket.Append("root"));
+        await store.PutAsync("runs/b/manifest.json", "{}"u8.ToArray());
+        await store.PutAsync("runs/a/model/prophet/s1.json", "{}"u8.ToArray());
+        await store.PutAsync("runs/a/metrics.yaml", "mase: 1\n"u8.ToArray());
+        await store.PutAsync("runs/B/x", "1"u8.ToArray());
+        await store.PutAsync("runs/loose.txt", "1"u8.ToArray());
+        await _storage.UploadAsync(bucket.Append("rootless/runs/z/x"), "x"u8.ToArray());
+
+        (await store.ListFoldersAsync("runs/").ToListAsync()).Should().Equal("runs/B/", "runs/a/", "runs/b/");
+        (await store.ListFoldersAsync("").ToListAsync()).Should().Equal("runs/");
+        (await store.ListFoldersAsync("nothing/").ToListAsync()).Should().BeEmpty();
+        (await store.GetInfoAsync("runs/a/metrics.yaml")).Should().Be(new ArtifactInfo("runs/a/metrics.yaml", 8));
+        (await store.GetInfoAsync("runs/a/manifest.json")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Folders_are_listed_across_pages()
+    {
+        var bucket = await _server.NewBucketAsync();
+        var options = _server.Options();
+        options.ListPageSize = 2;
+        using var storage = _server.CreateStorage(options);
+        var store = new S3ArtifactStore(storage, bucket);
+        for (int i = 0; i < 5; i++)
+        {
+            await store.PutAsync($"runs/r{i}/manifest.json", "{}"u8.ToArray());
+            await store.PutAsync($"runs/r{i}/config.yaml", "x"u8.ToArray());
+        }
+
+        (await store.ListFoldersAsync("runs/").ToListAsync()).Should().Equal("runs/r0/", "runs/r1/", "runs/r2/", "runs/r3/", "runs/r4/");
+    }
+
+    [Fact]
     public async Task Invalid_keys_are_rejected_before_any_request()
     {
         var store = new S3ArtifactStore(_storage, S3Uri.Parse("s3://any-bucket/x"));
