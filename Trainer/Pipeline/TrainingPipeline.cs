@@ -62,7 +62,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
 
             var manifest = await writer.CommitAsync(cancellationToken);
             log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
-            if (writer.IndexWarning is { } warning) log.Warn(warning);
+            if (writer.IndexWarning is { } indexWarning) log.Warn(indexWarning);
             return new RunResult(writer.RunId, writer.Location, manifest, score.Dataset, baseline.Dataset);
         }
         catch (Exception e)
