@@ -12,6 +12,9 @@ namespace Forecast.Core.Data;
 /// </summary>
 internal static class ParquetSeriesReader
 {
+    /// <summary>How long the footer may take to decode; a valid one takes milliseconds even with thousands of row groups.</summary>
+    internal static TimeSpan FooterTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public static async Task<LoadedData> ReadAsync(Stream stream, string file, DataOptions options, CancellationToken cancellationToken)
     {
         // Parquet keeps its footer at the end, so the reader needs to seek; S3 or HTTP streams are buffered first.
@@ -30,10 +33,22 @@ internal static class ParquetSeriesReader
 
         ParquetReader reader;
         DataField[] fields;
+        // Some corrupt footers send Parquet.Net 6.1's metadata decoder into a loop that never ends and ignores
+        // cancellation (found by fuzzing): the footer gets a deadline, after which the decoding is abandoned.
+        var seekable = stream;
+        var open = Task.Run(async () =>
+        {
+            var opened = await ParquetReader.CreateAsync(seekable, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            return (Reader: opened, Fields: opened.Schema.GetDataFields()); // the schema is decoded from the footer on first use
+        }, cancellationToken);
         try
         {
-            reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
-            fields = reader.Schema.GetDataFields(); // decoded from the footer on first use
+            (reader, fields) = await open.WaitAsync(FooterTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new DataException(string.Create(CultureInfo.InvariantCulture,
+                $"the Parquet footer (the file's metadata) could not be decoded within {FooterTimeout.TotalSeconds:F0} s; the file is corrupt, write it again."), file, inner: e);
         }
         catch (Exception e) when (IsDecodingFailure(e))
         {

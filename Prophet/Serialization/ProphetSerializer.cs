@@ -111,7 +111,12 @@ public static class ProphetSerializer
     /// </summary>
     public static Prophet ModelFromJson(string text)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ProphetModelJsonException("the text is empty");
+        }
+
         var json = ModelJson.ParseObject(text, "");
         if (ModelJson.OptionalNumber(json, "mcmc_samples", "") is > 0)
         {
