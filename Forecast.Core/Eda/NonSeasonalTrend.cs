@@ -1,3 +1,5 @@
+using Forecast.Statistical.Decomposition;
+
 namespace Forecast.Core.Eda;
 
 /// <summary>

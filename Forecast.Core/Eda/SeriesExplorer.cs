@@ -1,6 +1,7 @@
 using Forecast.Core.Cleaning;
 using Forecast.Core.Data;
 using Forecast.Core.Series;
+using Forecast.Statistical.Decomposition;
 
 namespace Forecast.Core.Eda;
 

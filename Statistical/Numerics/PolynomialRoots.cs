@@ -5,7 +5,7 @@ namespace Forecast.Statistical.Numerics;
 /// (src/main/complex.c: <c>R_cpolyroot</c>, Ross Ihaka's C translation). R forecast decides ETS admissibility and ARIMA
 /// stationarity/invertibility from these roots' moduli, so we follow the same iteration.
 /// </summary>
-internal sealed class PolynomialRoots
+internal sealed partial class PolynomialRoots
 {
     private const double Eta = 2.220446049250313e-16; // DBL_EPSILON
     private const double Are = Eta;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Forecast.Statistical.Arima;
 using Forecast.Statistical.Ets;
 using Forecast.Statistical.Tests.Golden;
 using Forecast.Statistical.Theta;
@@ -67,6 +68,7 @@ internal static class Accuracy
     private static IStatisticalModel Model(string method) => method switch
     {
         "ets" => new AutoEts(),
+        "arima" => new AutoArima(),
         "theta" => new AutoTheta(),
         _ => throw new ArgumentException($"Unknown method {method}."),
     };

@@ -1,5 +1,6 @@
 using Forecast.Core.Data;
 using Forecast.Core.Eda;
+using Forecast.Statistical.Decomposition;
 
 namespace Forecast.Core.Tests.Eda;
 

@@ -1,4 +1,4 @@
-namespace Forecast.Core.Eda;
+namespace Forecast.Statistical.Decomposition;
 
 /// <summary>
 /// Seasonal-trend decomposition by loess (Cleveland et al. 1990, J. Official Statistics 6(1)), ported from netlib

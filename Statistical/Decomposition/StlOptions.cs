@@ -1,4 +1,4 @@
-namespace Forecast.Core.Eda;
+namespace Forecast.Statistical.Decomposition;
 
 /// <summary>
 /// Parameters of the STL decomposition (Cleveland et al. 1990). Defaults: seasonal window 7 with local-linear fits

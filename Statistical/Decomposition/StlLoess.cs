@@ -1,4 +1,4 @@
-namespace Forecast.Core.Eda;
+namespace Forecast.Statistical.Decomposition;
 
 /// <summary>
 /// The loess smoother of STL, ported from netlib stl.f (Cleveland, Cleveland, McRae and Terpenning 1990):
@@ -6,7 +6,7 @@ namespace Forecast.Core.Eda;
 /// <see cref="Smooth"/> is <c>stless</c> (fits at every <c>jump</c>-th point, linear interpolation between).
 /// Positions are 1-based as in the Fortran, so a reader can hold the two side by side.
 /// </summary>
-internal static class StlLoess
+public static class StlLoess
 {
     /// <summary>stl.f <c>stlest</c>: the fit at <paramref name="xs"/> from points nleft..nright; false when every weight is zero.</summary>
     public static bool Estimate(ReadOnlySpan<double> y, int n, int len, int degree, double xs, int nleft, int nright,

@@ -1,0 +1,432 @@
+using Forecast.Statistical.Numerics;
+using Forecast.Statistical.Optimization;
+
+namespace Forecast.Statistical.Arima;
+
+/// <summary>
+/// One ARIMA fit as R's <c>stats::arima()</c> computes it (arima.R), for the cases auto.arima uses: exact maximum
+/// likelihood by the Kalman filter started from the conditional-sum-of-squares estimate ("CSS-ML"), or CSS alone, with
+/// an optional intercept or drift regressor; AR parts kept stationary through the partial-autocorrelation transform,
+/// MA parts made invertible; BFGS with numerical gradients (optim's defaults: 100 iterations, reltol √ε, the
+/// regressors' parscale 10·SE); the Hessian by optimhess; R's error cases raise <see cref="ArimaFitException"/>.
+/// </summary>
+internal static class ArimaEstimation
+{
+    public static ArimaFit Fit(double[] x, ArimaOrder arma, IReadOnlyList<(string Name, double[] Values)> xreg, bool includeMean,
+        ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6)
+    {
+        int n = x.Length;
+        int narma = arma.ArmaCount;
+        var delta = DifferencingPolynomial(arma);
+        int nd = arma.D + arma.SeasonalD;
+        int nUsed = x.Count(v => !double.IsNaN(v)) - delta.Length;
+
+        var columns = new List<(string Name, double[] Values)>(xreg);
+        if (includeMean && nd == 0)
+        {
+            var ones = new double[n];
+            Array.Fill(ones, 1.0);
+            columns.Insert(0, ("intercept", ones));
+        }
+        int ncxreg = columns.Count;
+        if (method == ArimaMethod.CssMl)
+        {
+            bool anyNa = x.Any(double.IsNaN) || columns.Any(c => c.Values.Any(double.IsNaN));
+            if (anyNa) method = ArimaMethod.Ml;
+        }
+        int ncond = 0;
+        if (method is ArimaMethod.Css or ArimaMethod.CssMl)
+            ncond = arma.D + arma.SeasonalD * arma.Period + arma.P + arma.Period * arma.SeasonalP;
+
+        var fixedPar = fixedValues ?? Enumerable.Repeat(double.NaN, narma + ncxreg).ToArray();
+        if (fixedPar.Length != narma + ncxreg) throw new ArgumentException("wrong length for 'fixed'");
+        var mask = fixedPar.Select(double.IsNaN).ToArray();
+        bool noOptim = !mask.Any(m => m);
+        if (noOptim) transformPars = false;
+        if (transformPars)
+        {
+            bool arFixed = Enumerable.Range(0, arma.P).Any(i => !mask[i])
+                || Enumerable.Range(arma.P + arma.Q, arma.SeasonalP).Any(i => !mask[i]);
+            if (arFixed) transformPars = false;
+        }
+
+        var init0 = new double[narma + ncxreg];
+        var parscale = Enumerable.Repeat(1.0, narma + ncxreg).ToArray();
+        if (ncxreg > 0)
+        {
+            bool origXreg = ncxreg == 1 || Enumerable.Range(narma, ncxreg).Any(i => !mask[i]);
+            if (!origXreg) throw new NotSupportedException("Several free regression coefficients (stats::arima rotates them by an SVD) are not supported.");
+            var dx = x;
+            var dxreg = columns.Select(c => c.Values).ToArray();
+            if (arma.D > 0)
+            {
+                dx = Diff(dx, 1, arma.D);
+                dxreg = dxreg.Select(c => Diff(c, 1, arma.D)).ToArray();
+            }
+            if (arma.Period > 1 && arma.SeasonalD > 0)
+            {
+                dx = Diff(dx, arma.Period, arma.SeasonalD);
+                dxreg = dxreg.Select(c => Diff(c, arma.Period, arma.SeasonalD)).ToArray();
+            }
+            var fit = dx.Length > dxreg.Length ? Regression(dxreg, dx) : null;
+            fit ??= Regression(columns.Select(c => c.Values).ToArray(), x)
+                ?? throw new ArimaFitException("The regressors are degenerate.");
+            int usable = 0;
+            for (int i = 0; i < n; i++)
+                if (!double.IsNaN(x[i]) && columns.All(c => !double.IsNaN(c.Values[i]))) usable++;
+            nUsed = usable - delta.Length;
+            for (int j = 0; j < ncxreg; j++)
+            {
+                init0[narma + j] = fit.Value.Coefficients[j];
+                parscale[narma + j] = 10 * fit.Value.StandardErrors[j];
+            }
+        }
+        if (nUsed <= 0) throw new ArimaFitException("too few non-missing observations");
+
+        var init = (double[])init0.Clone();
+        var coef = (double[])fixedPar.Clone();
+        var maskedScale = Masked(parscale, mask);
+        var xregValues = columns.Select(c => c.Values).ToArray();
+
+        double[] Adjusted(ReadOnlySpan<double> par)
+        {
+            if (ncxreg == 0) return x;
+            var result = (double[])x.Clone();
+            for (int j = 0; j < ncxreg; j++)
+            {
+                double beta = par[narma + j];
+                var column = xregValues[j];
+                if (j == 0)
+                    for (int i = 0; i < n; i++) result[i] = x[i] - column[i] * beta;
+                else
+                    for (int i = 0; i < n; i++) result[i] -= column[i] * beta;
+            }
+            return result;
+        }
+
+        double ArmaCss(ReadOnlySpan<double> p)
+        {
+            var par = (double[])fixedPar.Clone();
+            Unmask(par, mask, p);
+            var (phi, theta) = ArimaParameters.Expand(par, arma, false);
+            double res = ArimaKalman.ConditionalSumOfSquares(Adjusted(par), arma, phi, theta, ncond, null);
+            return 0.5 * Math.Log(res);
+        }
+
+        double ArmaFn(ReadOnlySpan<double> p, bool trans)
+        {
+            var par = (double[])coef.Clone();
+            Unmask(par, mask, p);
+            var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
+            ArimaStateSpace z;
+            try
+            {
+                z = new ArimaStateSpace(phi, theta, delta, kappa);
+            }
+            catch (ArgumentException)
+            {
+                return double.MaxValue;
+            }
+            var (ssq, sumlog, nu) = ArimaKalman.Likelihood(Adjusted(par), z, null);
+            double s2 = ssq / nu;
+            return 0.5 * (Math.Log(s2) + sumlog / nu);
+        }
+
+        double sigma2;
+        double[,]? var = null;
+        double[] residuals;
+        ArimaStateSpace model;
+        double value;
+        int convergence;
+        try
+        {
+            if (method == ArimaMethod.Css)
+            {
+                OptimizationResult res;
+                double[,]? hessian = null;
+                if (noOptim)
+                {
+                    res = new OptimizationResult([], ArmaCss([]), 0, 0);
+                }
+                else
+                {
+                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale);
+                    res = Optim(objective, Masked(init, mask));
+                    hessian = objective.Hessian(res.X);
+                }
+                Unmask(coef, mask, res.X);
+                var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
+                model = new ArimaStateSpace(phi, theta, delta, kappa);
+                var adjusted = Adjusted(coef);
+                ArimaKalman.Likelihood(adjusted, model, new double[n]);
+                residuals = new double[n];
+                sigma2 = ArimaKalman.ConditionalSumOfSquares(adjusted, arma, phi, theta, ncond, residuals);
+                if (hessian is not null)
+                    var = LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
+                        ?? throw new ArimaFitException("system is computationally singular (CSS Hessian)");
+                value = res.Value;
+                convergence = res.Convergence;
+            }
+            else
+            {
+                if (method == ArimaMethod.CssMl)
+                {
+                    if (!noOptim)
+                    {
+                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale);
+                        var css = Optim(objective, Masked(init, mask));
+                        if (css.Convergence == 0) Unmask(init, mask, css.X);
+                    }
+                    if (arma.P > 0 && !ArCheck(init.AsSpan(0, arma.P)))
+                        throw new ArimaFitException("non-stationary AR part from CSS");
+                    if (arma.SeasonalP > 0 && !ArCheck(init.AsSpan(arma.P + arma.Q, arma.SeasonalP)))
+                        throw new ArimaFitException("non-stationary seasonal AR part from CSS");
+                    ncond = 0;
+                }
+                if (transformPars)
+                {
+                    init = ArimaParameters.Inverse(init, arma);
+                    if (arma.Q > 0) MaInvert(init.AsSpan(arma.P, arma.Q));
+                    if (arma.SeasonalQ > 0) MaInvert(init.AsSpan(arma.P + arma.Q + arma.SeasonalP, arma.SeasonalQ));
+                }
+                OptimizationResult res;
+                double[,]? hessian = null;
+                bool trans = transformPars;
+                if (noOptim)
+                {
+                    res = new OptimizationResult([], ArmaFn([], trans), 0, 0);
+                }
+                else
+                {
+                    var objective = new ScaledObjective(p => ArmaFn(p, trans), maskedScale);
+                    res = Optim(objective, Masked(init, mask));
+                    hessian = objective.Hessian(res.X);
+                }
+                Unmask(coef, mask, res.X);
+                if (transformPars)
+                {
+                    if (arma.Q > 0 && Enumerable.Range(arma.P, arma.Q).All(i => mask[i]))
+                        MaInvert(coef.AsSpan(arma.P, arma.Q));
+                    int sq = arma.P + arma.Q + arma.SeasonalP;
+                    if (arma.SeasonalQ > 0 && Enumerable.Range(sq, arma.SeasonalQ).All(i => mask[i]))
+                        MaInvert(coef.AsSpan(sq, arma.SeasonalQ));
+                    var now = Masked(coef, mask);
+                    if (!now.AsSpan().SequenceEqual(res.X))
+                    {
+                        // Re-evaluate at the inverted MA coefficients (maxit = 0) for the Hessian there.
+                        int oldCode = res.Convergence;
+                        var objective = new ScaledObjective(p => ArmaFn(p, true), maskedScale);
+                        var scaled = new double[now.Length];
+                        for (int i = 0; i < now.Length; i++) scaled[i] = now[i] / maskedScale[i];
+                        var again = Bfgs.Minimize(objective, scaled, maxit: 0);
+                        var par = new double[now.Length];
+                        for (int i = 0; i < now.Length; i++) par[i] = again.X[i] * maskedScale[i];
+                        hessian = objective.Hessian(par);
+                        res = new OptimizationResult(par, again.Value, again.Evaluations, oldCode);
+                        Unmask(coef, mask, res.X);
+                    }
+                    var jacobian = Submatrix(ArimaParameters.Jacobian(coef, arma), mask);
+                    var solved = LinearSolve.Solve(Scale(hessian!, nUsed), jacobian)
+                        ?? throw new ArimaFitException("system is computationally singular (Hessian)");
+                    var = Multiply(Transpose(jacobian), solved);
+                    coef = ArimaParameters.Undo(coef, arma);
+                }
+                else if (hessian is not null)
+                {
+                    var = LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
+                        ?? throw new ArimaFitException("system is computationally singular (Hessian)");
+                }
+                var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
+                model = new ArimaStateSpace(phi, theta, delta, kappa);
+                residuals = new double[n];
+                var (ssq, _, _) = ArimaKalman.Likelihood(Adjusted(coef), model, residuals);
+                sigma2 = ssq / nUsed;
+                value = res.Value;
+                convergence = res.Convergence;
+            }
+        }
+        catch (OptimizationException e)
+        {
+            throw new ArimaFitException(e.Message);
+        }
+
+        double minus2LogLik = 2 * nUsed * value + nUsed + nUsed * Math.Log(2 * Math.PI);
+        double aic = method != ArimaMethod.Css ? minus2LogLik + 2 * mask.Count(m => m) + 2 : double.NaN;
+        var names = new List<string>();
+        for (int i = 1; i <= arma.P; i++) names.Add($"ar{i}");
+        for (int i = 1; i <= arma.Q; i++) names.Add($"ma{i}");
+        for (int i = 1; i <= arma.SeasonalP; i++) names.Add($"sar{i}");
+        for (int i = 1; i <= arma.SeasonalQ; i++) names.Add($"sma{i}");
+        names.AddRange(columns.Select(c => c.Name));
+        return new ArimaFit(arma, coef, [.. names], mask, sigma2, var, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method);
+    }
+
+    /// <summary>optim(par, fn, method = "BFGS") with parscale: returns the optimum in the original coordinates.</summary>
+    private static OptimizationResult Optim(ScaledObjective objective, double[] par)
+    {
+        var scale = objective.Parscale;
+        var b = new double[par.Length];
+        for (int i = 0; i < b.Length; i++) b[i] = par[i] / scale[i];
+        var res = Bfgs.Minimize(objective, b);
+        var x = new double[par.Length];
+        for (int i = 0; i < x.Length; i++) x[i] = res.X[i] * scale[i];
+        return res with { X = x };
+    }
+
+    /// <summary>The AR part is stationary: all roots of 1 − φ1 z − … outside the unit circle (arima.R: <c>arCheck</c>).</summary>
+    public static bool ArCheck(ReadOnlySpan<double> ar)
+    {
+        int p = 0;
+        for (int i = 0; i < ar.Length; i++) if (ar[i] != 0) p = i + 1;
+        if (p == 0) return true;
+        var poly = new double[p + 1];
+        poly[0] = 1;
+        for (int i = 0; i < p; i++) poly[i + 1] = -ar[i];
+        var roots = PolynomialRoots.Roots(poly) ?? throw new ArimaFitException("root finding code failed");
+        for (int i = 0; i < roots.Re.Length; i++)
+            if (!(double.Hypot(roots.Re[i], roots.Im[i]) > 1)) return false;
+        return true;
+    }
+
+    /// <summary>arima.R <c>maInvert</c>: reflect the MA polynomial's roots inside the unit circle to make it invertible.</summary>
+    public static void MaInvert(Span<double> ma)
+    {
+        int q = ma.Length;
+        int q0 = 0;
+        for (int i = 0; i < q; i++) if (ma[i] != 0) q0 = i + 1;
+        if (q0 == 0) return;
+        var poly = new double[q0 + 1];
+        poly[0] = 1;
+        for (int i = 0; i < q0; i++) poly[i + 1] = ma[i];
+        var roots = PolynomialRoots.Roots(poly) ?? throw new ArimaFitException("root finding code failed");
+        var (re, im) = roots;
+        bool any = false;
+        for (int i = 0; i < re.Length; i++) if (double.Hypot(re[i], im[i]) < 1) any = true;
+        if (!any) return;
+        if (q0 == 1)
+        {
+            ma[0] = 1 / ma[0];
+            for (int i = 1; i < q; i++) ma[i] = 0;
+            return;
+        }
+        for (int i = 0; i < re.Length; i++)
+        {
+            if (double.Hypot(re[i], im[i]) < 1) (re[i], im[i]) = RComplex.Divide(1, 0, re[i], im[i]);
+        }
+        // x <- 1; for (r in roots) x <- c(x, 0) - c(0, x)/r
+        var xr = new List<double> { 1 };
+        var xi = new List<double> { 0 };
+        for (int k = 0; k < re.Length; k++)
+        {
+            var nr = new double[xr.Count + 1];
+            var ni = new double[xr.Count + 1];
+            for (int i = 0; i < xr.Count; i++) { nr[i] = xr[i]; ni[i] = xi[i]; }
+            for (int i = 0; i < xr.Count; i++)
+            {
+                var (dr, di) = RComplex.Divide(xr[i], xi[i], re[k], im[k]);
+                nr[i + 1] -= dr;
+                ni[i + 1] -= di;
+            }
+            xr = [.. nr];
+            xi = [.. ni];
+        }
+        for (int i = 0; i < q0; i++) ma[i] = xr[i + 1];
+        for (int i = q0; i < q; i++) ma[i] = 0;
+    }
+
+    /// <summary>Δ: the coefficients of (1 − B)^d (1 − B^s)^D beyond the leading 1, negated (arima.R, via TSconv).</summary>
+    public static double[] DifferencingPolynomial(ArimaOrder arma)
+    {
+        double[] delta = [1.0];
+        for (int i = 0; i < arma.D; i++) delta = Convolve(delta, [1.0, -1.0]);
+        for (int i = 0; i < arma.SeasonalD; i++)
+        {
+            var seasonal = new double[arma.Period + 1];
+            seasonal[0] = 1;
+            seasonal[arma.Period] = -1;
+            delta = Convolve(delta, seasonal);
+        }
+        return [.. delta.Skip(1).Select(v => -v)];
+    }
+
+    private static double[] Convolve(double[] a, double[] b)
+    {
+        var ab = new double[a.Length + b.Length - 1];
+        for (int i = 0; i < a.Length; i++)
+            for (int j = 0; j < b.Length; j++) ab[i + j] += a[i] * b[j];
+        return ab;
+    }
+
+    /// <summary>R's <c>diff(x, lag, differences)</c>.</summary>
+    public static double[] Diff(double[] x, int lag, int differences)
+    {
+        var result = x;
+        for (int k = 0; k < differences; k++)
+        {
+            if (result.Length <= lag) return [];
+            var next = new double[result.Length - lag];
+            for (int i = 0; i < next.Length; i++) next[i] = result[i + lag] - result[i];
+            result = next;
+        }
+        return result;
+    }
+
+    /// <summary>lm(y ~ X − 1, na.action = na.omit): coefficients and standard errors; null when X has rank 0 or is deficient.</summary>
+    private static (double[] Coefficients, double[] StandardErrors)? Regression(double[][] columns, double[] y)
+    {
+        var rows = Enumerable.Range(0, y.Length).Where(i => !double.IsNaN(y[i]) && columns.All(c => !double.IsNaN(c[i]))).ToArray();
+        int k = columns.Length, m = rows.Length;
+        if (m == 0) return null;
+        var xs = columns.Select(c => rows.Select(i => c[i]).ToArray()).ToList();
+        var ys = rows.Select(i => y[i]).ToArray();
+        var b = LeastSquares.Fit(xs, ys);
+        if (b is null) return null;
+        double rss = 0;
+        for (int r = 0; r < m; r++)
+        {
+            double fit = 0;
+            for (int j = 0; j < k; j++) fit += xs[j][r] * b[j];
+            double e = ys[r] - fit;
+            rss += e * e;
+        }
+        double s2 = m > k ? rss / (m - k) : double.NaN;
+        var xtx = new double[k, k];
+        for (int a = 0; a < k; a++)
+            for (int c = 0; c < k; c++)
+            {
+                double s = 0;
+                for (int r = 0; r < m; r++) s += xs[a][r] * xs[c][r];
+                xtx[a, c] = s;
+            }
+        var inverse = LinearSolve.Solve(xtx, Identity(k));
+        var se = new double[k];
+        for (int j = 0; j < k; j++) se[j] = inverse is null ? double.NaN : Math.Sqrt(s2 * inverse[j, j]);
+        return (b, se);
+    }
+
+    private static double[] Masked(double[] values, bool[] mask) => [.. values.Where((_, i) => mask[i])];
+
+    private static void Unmask(double[] target, bool[] mask, ReadOnlySpan<double> values)
+    {
+        int k = 0;
+        for (int i = 0; i < target.Length; i++)
+            if (mask[i]) target[i] = values[k++];
+    }
+
+    private static double[,] Submatrix(double[,] a, bool[] mask)
+    {
+        var idx = Enumerable.Range(0, mask.Length).Where(i => mask[i]).ToArray();
+        var s = new double[idx.Length, idx.Length];
+        for (int i = 0; i < idx.Length; i++)
+            for (int j = 0; j < idx.Length; j++) s[i, j] = a[idx[i], idx[j]];
+        return s;
+    }
+
+    private static double[,] Identity(int n) => Matrix.Identity(n);
+
+    private static double[,] Scale(double[,] a, double s) => Matrix.Scale(a, s);
+
+    private static double[,] Transpose(double[,] a) => Matrix.Transpose(a);
+
+    private static double[,] Multiply(double[,] a, double[,] b) => Matrix.Multiply(a, b);
+}

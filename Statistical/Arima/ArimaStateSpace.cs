@@ -1,0 +1,56 @@
+namespace Forecast.Statistical.Arima;
+
+/// <summary>
+/// The state-space form of an ARIMA model as stats::arima builds it (arima.R: <c>makeARIMA</c>): the ARMA part in
+/// Harvey's form with r = max(p, q + 1) states plus d = length(Δ) states for the differencing, the state a, its
+/// covariance P and the prior covariance Pn (Gardner et al. 1980's Q0 for the ARMA block, κ = 1e6 for the diffuse
+/// differencing block). <see cref="ArimaKalman.Likelihood"/> updates a, P and Pn in place, as R's C code does, so a
+/// filtered model forecasts from the end of the sample.
+/// </summary>
+internal sealed class ArimaStateSpace
+{
+    public ArimaStateSpace(double[] phi, double[] theta, double[] delta, double kappa = 1e6)
+    {
+        Phi = phi;
+        int p = phi.Length, q = theta.Length;
+        int r = Math.Max(p, q + 1);
+        int d = delta.Length;
+        // theta padded to r - 1 (makeARIMA: c(theta, rep(0, r - 1 - q))).
+        Theta = q < r - 1 ? [.. theta, .. new double[r - 1 - q]] : theta;
+        Delta = delta;
+        R = r;
+        int rd = r + d;
+        A = new double[rd];
+        P = new double[rd * rd];
+        Pn = new double[rd * rd];
+        if (r > 1)
+        {
+            var q0 = ArimaKalman.Q0(phi, Theta);
+            for (int i = 0; i < r; i++)
+                for (int j = 0; j < r; j++) Pn[i + rd * j] = q0[i + r * j];
+        }
+        else
+        {
+            Pn[0] = p > 0 ? 1 / (1 - phi[0] * phi[0]) : 1;
+        }
+        for (int i = 0; i < d; i++) Pn[(r + i) + rd * (r + i)] = kappa;
+    }
+
+    public double[] Phi { get; }
+
+    /// <summary>MA coefficients padded with zeros to r − 1.</summary>
+    public double[] Theta { get; }
+
+    public double[] Delta { get; }
+
+    public int R { get; }
+
+    public int Dimension => R + Delta.Length;
+
+    /// <summary>State (column-major storage for the matrices below, as R's).</summary>
+    public double[] A { get; }
+
+    public double[] P { get; }
+
+    public double[] Pn { get; }
+}

@@ -1,0 +1,243 @@
+using Forecast.Statistical.Numerics;
+
+namespace Forecast.Statistical.Arima;
+
+public sealed partial class AutoArima
+{
+    /// <summary>
+    /// The candidate fits of one auto.arima call: <c>myarima</c> (one model with R forecast's criteria and checks),
+    /// the stepwise search and the exhaustive one (<c>search.arima</c>), and the exact refit after an approximate search.
+    /// </summary>
+    internal sealed class Search(double[] x, int serieslength, int m, int d, int sd, InformationCriterion ic, bool approximation, double offset)
+    {
+        private readonly double[] _drift = [.. Enumerable.Range(1, x.Length).Select(i => (double)i)];
+
+        /// <summary>Number of observations from the first to the last non-missing one, missing ones excluded.</summary>
+        public static int Interior(double[] x)
+        {
+            int first = Array.FindIndex(x, v => !double.IsNaN(v));
+            int last = Array.FindLastIndex(x, v => !double.IsNaN(v));
+            int n = 0;
+            for (int i = first; i <= last; i++) if (!double.IsNaN(x[i])) n++;
+            return n;
+        }
+
+        /// <summary>R forecast's residual variance: Σ e² / (n* − k + 1), n* = n − d − sD.</summary>
+        public static double UnbiasedSigma2(ArimaFit fit, int nstar, int npar) =>
+            AccurateSum.Sum(fit.Residuals.Where(v => !double.IsNaN(v)).Select(v => v * v).ToArray()) / (nstar - npar + 1);
+
+        /// <summary>myarima: one candidate, with IC = ∞ where R's fit fails or the model is rejected.</summary>
+        public Candidate Fit(int p, int q, int sp, int sq, bool constant, bool approximate)
+        {
+            int n = Interior(x);
+            bool useSeason = sp + sd + sq > 0 && m > 0;
+            var order = useSeason ? new ArimaOrder(p, d, q, sp, sd, sq, m) : new ArimaOrder(p, d, q, 0, 0, 0, m);
+            var method = approximate ? ArimaMethod.Css : ArimaMethod.CssMl;
+            int diffs = d + sd;
+            ArimaFit fit;
+            try
+            {
+                fit = diffs == 1 && constant
+                    ? ArimaEstimation.Fit(x, order, [("drift", _drift)], includeMean: true, method)
+                    : ArimaEstimation.Fit(x, order, [], includeMean: constant, method);
+            }
+            catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
+            {
+                return new Candidate(p, q, sp, sq, constant, double.PositiveInfinity, null);
+            }
+
+            int nstar = n - d - sd * m;
+            int npar = fit.Mask.Count(v => v) + 1;
+            double aic = method == ArimaMethod.Css ? offset + nstar * Math.Log(fit.Sigma2) + 2 * npar : fit.Aic;
+            double bic, aicc, value;
+            if (!double.IsNaN(aic))
+            {
+                bic = aic + npar * (Math.Log(nstar) - 2);
+                aicc = aic + 2.0 * npar * (npar + 1) / (nstar - npar - 1);
+                value = ic switch { InformationCriterion.Bic => bic, InformationCriterion.Aic => aic, _ => aicc };
+            }
+            else
+            {
+                aic = bic = aicc = value = double.PositiveInfinity;
+            }
+            double sigma2 = UnbiasedSigma2(fit, nstar, npar);
+
+            // Reject models whose AR or MA polynomial has a root within 1.01 of the unit circle.
+            double minroot = 2;
+            if (p + sp > 0)
+            {
+                double? root = MinRoot(fit.Model.Phi, negate: true);
+                if (root is null) value = double.PositiveInfinity;
+                else minroot = Math.Min(minroot, root.Value);
+            }
+            if (q + sq > 0 && value < double.PositiveInfinity)
+            {
+                double? root = MinRoot(fit.Model.Theta, negate: false);
+                if (root is null) value = double.PositiveInfinity;
+                else minroot = Math.Min(minroot, root.Value);
+            }
+            if (minroot < 1 + 1e-2 || NonPositiveVariance(fit)) value = double.PositiveInfinity;
+            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic));
+        }
+
+        /// <summary>min(Mod(polyroot(c(1, ∓coefficients)))) up to the last coefficient above 1e-8 in size; 2 when none; null when the root finder fails.</summary>
+        private static double? MinRoot(double[] coefficients, bool negate)
+        {
+            int last = 0;
+            for (int i = 0; i < coefficients.Length; i++) if (Math.Abs(coefficients[i]) > 1e-8) last = i + 1;
+            if (last == 0) return 2;
+            var poly = new double[last + 1];
+            poly[0] = 1;
+            for (int i = 0; i < last; i++) poly[i + 1] = negate ? -coefficients[i] : coefficients[i];
+            return PolynomialRoots.MinModulus(poly);
+        }
+
+        /// <summary>checkarima: some coefficient variance is negative (sqrt gives NaN).</summary>
+        private static bool NonPositiveVariance(ArimaFit fit)
+        {
+            if (fit.Covariance is not { } v) return false;
+            for (int i = 0; i < v.GetLength(0); i++)
+                if (double.IsNaN(Math.Sqrt(v[i, i]))) return true;
+            return false;
+        }
+
+        /// <summary>The stepwise search of auto.arima (Hyndman and Khandakar 2008, algorithm step 2).</summary>
+        public Candidate Stepwise(int maxP, int maxQ, int maxSP, int maxSQ, bool constant, bool allowDrift, bool allowMean, int nmodels)
+        {
+            int startP = 2, startQ = 2, startSP = 1, startSQ = 1;
+            if (x.Length < 10)
+            {
+                startP = Math.Min(startP, 1);
+                startQ = Math.Min(startQ, 1);
+                startSP = 0;
+                startSQ = 0;
+            }
+            int p = Math.Min(startP, maxP), q = Math.Min(startQ, maxQ), sp = Math.Min(startSP, maxSP), sq = Math.Min(startSQ, maxSQ);
+            var results = new List<Candidate>();
+
+            var best = Fit(p, q, sp, sq, constant, approximation);
+            results.Add(best);
+            var fit = Fit(0, 0, 0, 0, constant, approximation);
+            results.Add(fit);
+            if (fit.Ic < best.Ic)
+            {
+                best = fit;
+                p = q = sp = sq = 0;
+            }
+            if (maxP > 0 || maxSP > 0)
+            {
+                int pp = maxP > 0 ? 1 : 0, ssp = m > 1 && maxSP > 0 ? 1 : 0;
+                fit = Fit(pp, 0, ssp, 0, constant, approximation);
+                results.Add(fit);
+                if (fit.Ic < best.Ic)
+                {
+                    best = fit;
+                    p = pp;
+                    sp = ssp;
+                    q = sq = 0;
+                }
+            }
+            if (maxQ > 0 || maxSQ > 0)
+            {
+                int qq = maxQ > 0 ? 1 : 0, ssq = m > 1 && maxSQ > 0 ? 1 : 0;
+                fit = Fit(0, qq, 0, ssq, constant, approximation);
+                results.Add(fit);
+                if (fit.Ic < best.Ic)
+                {
+                    best = fit;
+                    p = sp = 0;
+                    sq = ssq;
+                    q = qq;
+                }
+            }
+            if (constant)
+            {
+                fit = Fit(0, 0, 0, 0, false, approximation);
+                results.Add(fit);
+                if (fit.Ic < best.Ic)
+                {
+                    best = fit;
+                    p = q = sp = sq = 0;
+                }
+            }
+            int k = results.Count;
+
+            bool NewModel(int a, int b, int c, int e, bool k7) =>
+                !results.Any(r => r.P == a && r.Q == b && r.SP == c && r.SQ == e && r.Constant == k7);
+
+            int startk = 0;
+            while (startk < k && k < nmodels)
+            {
+                startk = k;
+                // Neighbours in the order R visits them: seasonal moves first, then non-seasonal, then the constant.
+                (int dp, int dq, int dsp, int dsq, bool flip)[] moves =
+                [
+                    (0, 0, -1, 0, false), (0, 0, 0, -1, false), (0, 0, 1, 0, false), (0, 0, 0, 1, false),
+                    (0, 0, -1, -1, false), (0, 0, -1, 1, false), (0, 0, 1, -1, false), (0, 0, 1, 1, false),
+                    (-1, 0, 0, 0, false), (0, -1, 0, 0, false), (1, 0, 0, 0, false), (0, 1, 0, 0, false),
+                    (-1, -1, 0, 0, false), (-1, 1, 0, 0, false), (1, -1, 0, 0, false), (1, 1, 0, 0, false),
+                    (0, 0, 0, 0, true),
+                ];
+                foreach (var (dp, dq, dsp, dsq, flip) in moves)
+                {
+                    if (flip && !(allowDrift || allowMean)) continue;
+                    int np = p + dp, nq = q + dq, nsp = sp + dsp, nsq = sq + dsq;
+                    bool nc = flip ? !constant : constant;
+                    if (np < 0 || nq < 0 || nsp < 0 || nsq < 0 || np > maxP || nq > maxQ || nsp > maxSP || nsq > maxSQ) continue;
+                    if (!NewModel(np, nq, nsp, nsq, nc)) continue;
+                    k++;
+                    if (k > nmodels) break;
+                    fit = Fit(np, nq, nsp, nsq, nc, approximation);
+                    results.Add(fit);
+                    if (fit.Ic < best.Ic)
+                    {
+                        best = fit;
+                        (p, q, sp, sq, constant) = (np, nq, nsp, nsq, nc);
+                        if (!flip) break; // R's `next`: restart the neighbourhood from the new model
+                    }
+                }
+            }
+
+            // Refit the candidates by exact likelihood, best approximate IC first, until one succeeds.
+            if (approximation && best.Model is not null)
+            {
+                foreach (var candidate in results.Select((r, i) => (r, i)).OrderBy(t => double.IsNaN(t.r.Ic)).ThenBy(t => t.r.Ic).ThenBy(t => t.i).Select(t => t.r))
+                {
+                    var exact = Fit(candidate.P, candidate.Q, candidate.SP, candidate.SQ, candidate.Constant, approximate: false);
+                    if (exact.Ic < double.PositiveInfinity)
+                    {
+                        best = exact;
+                        break;
+                    }
+                }
+            }
+            return best;
+        }
+
+        /// <summary>search.arima: every model with p + q + P + Q ≤ maxOrder (with and without constant), then the exact refit.</summary>
+        public Candidate Exhaustive(int maxP, int maxQ, int maxSP, int maxSQ, int maxOrder, bool constantAllowed)
+        {
+            Candidate? best = null;
+            for (int i = 0; i <= maxP; i++)
+                for (int j = 0; j <= maxQ; j++)
+                    for (int si = 0; si <= maxSP; si++)
+                        for (int sj = 0; sj <= maxSQ; sj++)
+                        {
+                            if (i + j + si + sj > maxOrder) continue;
+                            for (int kk = 0; kk <= (constantAllowed ? 1 : 0); kk++)
+                            {
+                                var fit = Fit(i, j, si, sj, kk == 1, approximation);
+                                if (best is null ? fit.Ic < double.PositiveInfinity : fit.Ic < best.Ic) best = fit;
+                            }
+                        }
+            if (best is null) throw new ModelFitException("No ARIMA model able to be estimated.");
+            if (approximation)
+            {
+                var exact = Fit(best.P, best.Q, best.SP, best.SQ, best.Constant, approximate: false);
+                if (exact.Ic < double.PositiveInfinity) return exact;
+                return new Search(x, serieslength, m, d, sd, ic, false, offset).Exhaustive(maxP, maxQ, maxSP, maxSQ, maxOrder, constantAllowed);
+            }
+            return best;
+        }
+    }
+}
