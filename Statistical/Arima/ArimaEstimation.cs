@@ -113,21 +113,24 @@ internal static class ArimaEstimation
             return 0.5 * Math.Log(res);
         }
 
+        ArimaStateSpace? z = null;
+        KalmanWorkspace? workspace = null;
         double ArmaFn(ReadOnlySpan<double> p, bool trans)
         {
             var par = (double[])coef.Clone();
             Unmask(par, mask, p);
             var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
-            ArimaStateSpace z;
             try
             {
-                z = new ArimaStateSpace(phi, theta, delta, kappa);
+                if (z is null) z = new ArimaStateSpace(phi, theta, delta, kappa);
+                else z.Reset(phi, theta);
             }
             catch (ArgumentException)
             {
                 return double.MaxValue;
             }
-            var (ssq, sumlog, nu) = ArimaKalman.Likelihood(Adjusted(par), z, null);
+            workspace ??= new KalmanWorkspace(z.Dimension);
+            var (ssq, sumlog, nu) = ArimaKalman.Likelihood(Adjusted(par), z, null, workspace);
             double s2 = ssq / nu;
             return 0.5 * (Math.Log(s2) + sumlog / nu);
         }

@@ -9,25 +9,45 @@ internal static class ArimaKalman
 {
     /// <summary>
     /// ARIMA_Like with useUp = 0: (Σ v²/F, Σ log F, number of terms) over the observations whose gain F &lt; 1e4, and
-    /// the standardised innovations v/√F when <paramref name="residuals"/> is given (NaN where y is missing).
+    /// the standardised innovations v/√F when <paramref name="residuals"/> is given (NaN where y is missing). The
+    /// model's state and covariance are left at their filtered values, as R's C code leaves them.
     /// </summary>
-    public static (double Ssq, double SumLog, int Count) Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model, double[]? residuals)
+    /// <remarks>
+    /// Steady state: the covariance recursion does not depend on the data, and in floating point P settles into a
+    /// fixed point or a 2-cycle, or keeps wandering in its last bits. Once an observed step reproduces the P of one or
+    /// two steps before exactly, or changes it by less than 1e-14 of the predicted covariance, every later observed
+    /// step is taken to repeat the same (M, gain) pattern, and only the state is updated (R's arithmetic) until a
+    /// missing value breaks the pattern. For an exact repeat the result is R's bit for bit; otherwise it differs by
+    /// about that tolerance.
+    /// </remarks>
+    public static (double Ssq, double SumLog, int Count) Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model, double[]? residuals,
+        KalmanWorkspace? workspace = null)
     {
         var phi = model.Phi;
         var theta = model.Theta;
         var delta = model.Delta;
         int n = y.Length, rd = model.Dimension, p = phi.Length, q = theta.Length, d = delta.Length, r = rd - d;
+        int size = rd * rd;
+        var w = workspace is not null && workspace.Dimension == rd ? workspace : new KalmanWorkspace(rd);
         var a = model.A;
-        var pm = model.P;
         var pnew = model.Pn;
+        var anew = w.ANew;
+        var mv = w.M;
+        var mm = w.Mm;
+        // P lives in one of three buffers: the current one, the one before, and the one the next P is written to.
+        var buffers = w.P;
+        int cur = 0, prev = 1, spare = 2;
+        Array.Copy(model.P, buffers[cur], size);
         double sumlog = 0, ssq = 0;
         int nu = 0;
-        var anew = new double[rd];
-        var mv = new double[rd];
-        var mm = d > 0 ? new double[rd * rd] : null;
+        double g1 = 0;
+        int history = 0;
+        bool steady = false;
+        int phase = 0;
 
         for (int l = 0; l < n; l++)
         {
+            // anew = T a
             for (int i = 0; i < r; i++)
             {
                 double tmp = i < r - 1 ? a[i + 1] : 0.0;
@@ -41,73 +61,32 @@ internal static class ArimaKalman
                 for (int i = 0; i < d; i++) tmp += delta[i] * a[r + i];
                 anew[r] = tmp;
             }
-            if (l > 0)
+            if (steady)
             {
-                if (d == 0)
+                if (!double.IsNaN(y[l]))
                 {
-                    for (int i = 0; i < r; i++)
+                    double sresid = y[l] - anew[0];
+                    for (int i = 0; i < d; i++) sresid -= delta[i] * anew[r + i];
+                    double sgain = w.SteadyGain[phase];
+                    var sm = w.SteadyM[phase];
+                    if (sgain < 1e4)
                     {
-                        double vi = 0.0;
-                        if (i == 0) vi = 1.0;
-                        else if (i - 1 < q) vi = theta[i - 1];
-                        for (int j = 0; j < r; j++)
-                        {
-                            double tmp = 0.0;
-                            if (j == 0) tmp = vi;
-                            else if (j - 1 < q) tmp = vi * theta[j - 1];
-                            if (i < p && j < p) tmp += phi[i] * phi[j] * pm[0];
-                            if (i < r - 1 && j < r - 1) tmp += pm[i + 1 + r * (j + 1)];
-                            if (i < p && j < r - 1) tmp += phi[i] * pm[j + 1];
-                            if (j < p && i < r - 1) tmp += phi[j] * pm[i + 1];
-                            pnew[i + r * j] = tmp;
-                        }
+                        nu++;
+                        ssq += sresid * sresid / sgain;
+                        sumlog += w.SteadyLog[phase];
                     }
+                    if (residuals is not null) residuals[l] = sresid / Math.Sqrt(sgain);
+                    for (int i = 0; i < rd; i++) a[i] = anew[i] + sm[i] * sresid / sgain;
+                    phase ^= 1;
+                    continue;
                 }
-                else
-                {
-                    // mm = T P
-                    for (int i = 0; i < r; i++)
-                        for (int j = 0; j < rd; j++)
-                        {
-                            double tmp = 0.0;
-                            if (i < p) tmp += phi[i] * pm[rd * j];
-                            if (i < r - 1) tmp += pm[i + 1 + rd * j];
-                            mm![i + rd * j] = tmp;
-                        }
-                    for (int j = 0; j < rd; j++)
-                    {
-                        double tmp = pm[rd * j];
-                        for (int k = 0; k < d; k++) tmp += delta[k] * pm[r + k + rd * j];
-                        mm![r + rd * j] = tmp;
-                    }
-                    for (int i = 1; i < d; i++)
-                        for (int j = 0; j < rd; j++) mm![r + i + rd * j] = pm[r + i - 1 + rd * j];
-
-                    // Pnew = mm T'
-                    for (int i = 0; i < r; i++)
-                        for (int j = 0; j < rd; j++)
-                        {
-                            double tmp = 0.0;
-                            if (i < p) tmp += phi[i] * mm![j];
-                            if (i < r - 1) tmp += mm![rd * (i + 1) + j];
-                            pnew[j + rd * i] = tmp;
-                        }
-                    for (int j = 0; j < rd; j++)
-                    {
-                        double tmp = mm![j];
-                        for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
-                        pnew[rd * r + j] = tmp;
-                    }
-                    for (int i = 1; i < d; i++)
-                        for (int j = 0; j < rd; j++) pnew[rd * (r + i) + j] = mm![rd * (r + i - 1) + j];
-                    // Pnew += (1, theta) (1, theta)'
-                    for (int i = 0; i <= q; i++)
-                    {
-                        double vi = i == 0 ? 1.0 : theta[i - 1];
-                        for (int j = 0; j <= q; j++) pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
-                    }
-                }
+                // A missing value: P moves again, from the P the pattern has reached.
+                Array.Copy(w.SteadyP[phase ^ 1], buffers[cur], size);
+                steady = false;
+                history = 0;
             }
+            var pm = buffers[cur];
+            if (l > 0) Predict(pm, pnew, mm, phi, theta, delta, r, rd, p, q, d);
             if (!double.IsNaN(y[l]))
             {
                 double resid = y[l] - anew[0];
@@ -128,17 +107,131 @@ internal static class ArimaKalman
                 }
                 if (residuals is not null) residuals[l] = resid / Math.Sqrt(gain);
                 for (int i = 0; i < rd; i++) a[i] = anew[i] + mv[i] * resid / gain;
-                for (int i = 0; i < rd; i++)
-                    for (int j = 0; j < rd; j++) pm[i + j * rd] = pnew[i + j * rd] - mv[i] * mv[j] / gain;
+
+                var next = buffers[spare];
+                var before = buffers[prev];
+                bool fixedPoint = history >= 1, cycle = history >= 2;
+                double change = 0, scale = 0;
+                for (int j = 0; j < rd; j++)
+                {
+                    double mj = mv[j];
+                    int col = j * rd;
+                    for (int i = 0; i < rd; i++)
+                    {
+                        double value = pnew[i + col] - mv[i] * mj / gain;
+                        double old = pm[i + col];
+                        if (value != old)
+                        {
+                            fixedPoint = false;
+                            change = Math.Max(change, Math.Abs(value - old));
+                        }
+                        if (value != before[i + col]) cycle = false;
+                        scale = Math.Max(scale, Math.Abs(pnew[i + col]));
+                        next[i + col] = value;
+                    }
+                }
+                (prev, cur, spare) = (cur, spare, prev);
+                if (!fixedPoint && !cycle && history >= 1 && change <= 1e-14 * scale) fixedPoint = true;
+                if (fixedPoint || cycle)
+                {
+                    // The next step repeats step l-1 (2-cycle) or step l (fixed point); then they alternate.
+                    steady = true;
+                    phase = 0;
+                    Array.Copy(fixedPoint ? mv : w.M1, w.SteadyM[0], rd);
+                    Array.Copy(mv, w.SteadyM[1], rd);
+                    w.SteadyGain[0] = fixedPoint ? gain : g1;
+                    w.SteadyGain[1] = gain;
+                    w.SteadyLog[0] = Math.Log(w.SteadyGain[0]);
+                    w.SteadyLog[1] = Math.Log(gain);
+                    Array.Copy(fixedPoint ? buffers[cur] : buffers[prev], w.SteadyP[0], size);
+                    Array.Copy(buffers[cur], w.SteadyP[1], size);
+                }
+                else
+                {
+                    Array.Copy(mv, w.M1, rd);
+                    g1 = gain;
+                    history++;
+                }
             }
             else
             {
                 for (int i = 0; i < rd; i++) a[i] = anew[i];
-                for (int i = 0; i < rd * rd; i++) pm[i] = pnew[i];
+                Array.Copy(pnew, buffers[spare], size);
+                (prev, cur, spare) = (cur, spare, prev);
                 if (residuals is not null) residuals[l] = double.NaN;
+                history = 0;
             }
         }
+        Array.Copy(steady ? w.SteadyP[phase ^ 1] : buffers[cur], model.P, size);
         return (ssq, sumlog, nu);
+    }
+
+    /// <summary>ARIMA_Like's prediction step: Pnew = T P T' + V, with T's companion and differencing structure.</summary>
+    private static void Predict(double[] pm, double[] pnew, double[] mm, double[] phi, double[] theta, double[] delta,
+        int r, int rd, int p, int q, int d)
+    {
+        if (d == 0)
+        {
+            for (int i = 0; i < r; i++)
+            {
+                double vi = 0.0;
+                if (i == 0) vi = 1.0;
+                else if (i - 1 < q) vi = theta[i - 1];
+                for (int j = 0; j < r; j++)
+                {
+                    double tmp = 0.0;
+                    if (j == 0) tmp = vi;
+                    else if (j - 1 < q) tmp = vi * theta[j - 1];
+                    if (i < p && j < p) tmp += phi[i] * phi[j] * pm[0];
+                    if (i < r - 1 && j < r - 1) tmp += pm[i + 1 + r * (j + 1)];
+                    if (i < p && j < r - 1) tmp += phi[i] * pm[j + 1];
+                    if (j < p && i < r - 1) tmp += phi[j] * pm[i + 1];
+                    pnew[i + r * j] = tmp;
+                }
+            }
+            return;
+        }
+        // mm = T P
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < rd; j++)
+            {
+                double tmp = 0.0;
+                if (i < p) tmp += phi[i] * pm[rd * j];
+                if (i < r - 1) tmp += pm[i + 1 + rd * j];
+                mm[i + rd * j] = tmp;
+            }
+        for (int j = 0; j < rd; j++)
+        {
+            double tmp = pm[rd * j];
+            for (int k = 0; k < d; k++) tmp += delta[k] * pm[r + k + rd * j];
+            mm[r + rd * j] = tmp;
+        }
+        for (int i = 1; i < d; i++)
+            for (int j = 0; j < rd; j++) mm[r + i + rd * j] = pm[r + i - 1 + rd * j];
+
+        // Pnew = mm T'
+        for (int i = 0; i < r; i++)
+            for (int j = 0; j < rd; j++)
+            {
+                double tmp = 0.0;
+                if (i < p) tmp += phi[i] * mm[j];
+                if (i < r - 1) tmp += mm[rd * (i + 1) + j];
+                pnew[j + rd * i] = tmp;
+            }
+        for (int j = 0; j < rd; j++)
+        {
+            double tmp = mm[j];
+            for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
+            pnew[rd * r + j] = tmp;
+        }
+        for (int i = 1; i < d; i++)
+            for (int j = 0; j < rd; j++) pnew[rd * (r + i) + j] = mm[rd * (r + i - 1) + j];
+        // Pnew += (1, theta) (1, theta)'
+        for (int i = 0; i <= q; i++)
+        {
+            double vi = i == 0 ? 1.0 : theta[i - 1];
+            for (int j = 0; j <= q; j++) pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
+        }
     }
 
     /// <summary>

@@ -9,20 +9,37 @@ namespace Forecast.Statistical.Arima;
 /// </summary>
 internal sealed class ArimaStateSpace
 {
+    private readonly double _kappa;
+
     public ArimaStateSpace(double[] phi, double[] theta, double[] delta, double kappa = 1e6)
     {
-        Phi = phi;
-        int p = phi.Length, q = theta.Length;
-        int r = Math.Max(p, q + 1);
-        int d = delta.Length;
-        // theta padded to r - 1 (makeARIMA: c(theta, rep(0, r - 1 - q))).
-        Theta = q < r - 1 ? [.. theta, .. new double[r - 1 - q]] : theta;
         Delta = delta;
+        _kappa = kappa;
+        int r = Math.Max(phi.Length, theta.Length + 1);
         R = r;
-        int rd = r + d;
+        int rd = r + delta.Length;
         A = new double[rd];
         P = new double[rd * rd];
         Pn = new double[rd * rd];
+        Phi = phi;
+        Theta = theta;
+        Reset(phi, theta);
+    }
+
+    /// <summary>
+    /// Sets new coefficients of the same orders and restarts the filter: a = 0, P = 0, Pn = the prior (arima.R:
+    /// <c>upARIMA</c>), so one model object serves every likelihood evaluation of a fit.
+    /// </summary>
+    public void Reset(double[] phi, double[] theta)
+    {
+        int p = phi.Length, q = theta.Length, r = R, d = Delta.Length, rd = r + d;
+        if (Math.Max(p, q + 1) != r) throw new ArgumentException("The orders changed.");
+        Phi = phi;
+        // theta padded to r - 1 (makeARIMA: c(theta, rep(0, r - 1 - q))).
+        Theta = q < r - 1 ? [.. theta, .. new double[r - 1 - q]] : theta;
+        Array.Clear(A);
+        Array.Clear(P);
+        Array.Clear(Pn);
         if (r > 1)
         {
             var q0 = ArimaKalman.Q0(phi, Theta);
@@ -33,13 +50,13 @@ internal sealed class ArimaStateSpace
         {
             Pn[0] = p > 0 ? 1 / (1 - phi[0] * phi[0]) : 1;
         }
-        for (int i = 0; i < d; i++) Pn[(r + i) + rd * (r + i)] = kappa;
+        for (int i = 0; i < d; i++) Pn[(r + i) + rd * (r + i)] = _kappa;
     }
 
-    public double[] Phi { get; }
+    public double[] Phi { get; private set; }
 
     /// <summary>MA coefficients padded with zeros to r − 1.</summary>
-    public double[] Theta { get; }
+    public double[] Theta { get; private set; }
 
     public double[] Delta { get; }
 

@@ -7,7 +7,9 @@
 # ets, arima, theta (default all). Protocol as the shared baselines: train = all but the last `horizon` points,
 # models see at most the last 3000 training points, ts frequency = season_length, default arguments, set.seed(1)
 # before each call. Writes <out-dir>/<dataset>/<method>_models.csv (form, parameters, criteria, timing) and
-# <method>_forecasts.csv (mean and the bounds of the 20/40/60/80/95% intervals per step).
+# <method>_forecasts.csv (mean and the bounds of the 20/40/60/80/95% intervals per step). Rows are appended as each
+# series finishes (a long run can be stopped and resumed: series already in the models file are skipped), the
+# baselines' subset (positions round(seq(1, N, length.out = 24)) for hourly, 20 for weekly M4) first.
 suppressPackageStartupMessages(library(forecast))
 args <- commandArgs(trailingOnly = TRUE)
 data_dir <- args[1]; out_dir <- args[2]; dataset <- args[3]
@@ -23,6 +25,11 @@ m <- field("season_length"); horizon <- field("horizon")
 
 data <- read.csv(file.path(data_dir, dataset, "data.csv"), stringsAsFactors = FALSE)
 ids <- unique(data$unique_id)
+subset_n <- c(m4_hourly = 24, m4_weekly = 20)[dataset]
+if (!is.na(subset_n)) {
+  first <- ids[round(seq(1, length(ids), length.out = subset_n))]
+  ids <- c(first, setdiff(ids, first))
+}
 dir.create(file.path(out_dir, dataset), recursive = TRUE, showWarnings = FALSE)
 levels <- c(20, 40, 60, 80, 95)
 hex <- function(x) sprintf("%a", x)   # exact doubles
@@ -36,9 +43,15 @@ bounds_row <- function(fc) {
   cols
 }
 
+append_csv <- function(df, path) {
+  write.table(df, path, sep = ",", row.names = FALSE, col.names = !file.exists(path), append = file.exists(path), qmethod = "double")
+}
+
 for (method in methods) {
-  models <- list(); forecasts <- list()
-  for (id in ids) {
+  models_path <- file.path(out_dir, dataset, paste0(method, "_models.csv"))
+  forecasts_path <- file.path(out_dir, dataset, paste0(method, "_forecasts.csv"))
+  done <- if (file.exists(models_path)) read.csv(models_path, stringsAsFactors = FALSE)$unique_id else character()
+  for (id in setdiff(ids, done)) {
     y <- data$y[data$unique_id == id]
     train <- head(y, length(y) - horizon)
     x <- ts(tail(train, 3000), frequency = m)
@@ -69,16 +82,14 @@ for (method in methods) {
     }, error = function(e) list(error = conditionMessage(e)))
     seconds <- proc.time()[["elapsed"]] - t0
     if (!is.null(res$error)) {
-      models[[id]] <- data.frame(unique_id = id, form = NA, status = res$error, seconds = seconds,
-                                 n_context = length(x), detail = "", states = "")
+      append_csv(data.frame(unique_id = id, form = NA, status = res$error, seconds = seconds,
+                            n_context = length(x), detail = "", states = ""), models_path)
       next
     }
     detail <- paste(paste0(names(res$detail), "=", hex(unname(res$detail))), collapse = " ")
-    models[[id]] <- data.frame(unique_id = id, form = res$form, status = "ok", seconds = seconds,
-                               n_context = length(x), detail = detail, states = res$states)
-    forecasts[[id]] <- data.frame(unique_id = id, step = seq_len(horizon), bounds_row(res$fc))
+    append_csv(data.frame(unique_id = id, step = seq_len(horizon), bounds_row(res$fc)), forecasts_path)
+    append_csv(data.frame(unique_id = id, form = res$form, status = "ok", seconds = seconds,
+                          n_context = length(x), detail = detail, states = res$states), models_path)
     cat(dataset, method, id, res$form, sprintf("%.2fs", seconds), "\n")
   }
-  write.csv(do.call(rbind, models), file.path(out_dir, dataset, paste0(method, "_models.csv")), row.names = FALSE)
-  write.csv(do.call(rbind, forecasts), file.path(out_dir, dataset, paste0(method, "_forecasts.csv")), row.names = FALSE)
 }
