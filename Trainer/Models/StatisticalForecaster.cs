@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using Forecast.Core.Models;
+using Forecast.Core.Models.Baselines;
+using Forecast.Core.Series;
+using Forecast.Core.Threading;
+using Forecast.Statistical;
+
+namespace Forecast.Trainer.Models;
+
+/// <summary>
+/// A classical model of Forecast.Statistical (ETS, ARIMA, Theta) as an <see cref="IForecaster"/>: one fit per series,
+/// series in parallel (one per core unless max_parallelism says otherwise), quantiles from the model's prediction
+/// intervals (q and 1 − q are the bounds of the 100·|2q − 1|% interval, 0.5 the point forecast, as R's baselines read
+/// them). A series the model cannot fit gets the seasonal naive forecast, or stops the run, as configured. The fitted
+/// forms, parameters and criteria of the last call are the run's state: model/&lt;name&gt;/models.csv.
+/// </summary>
+public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings) : IForecaster, IHasModelState
+{
+    private IReadOnlyList<FitRecord> _lastFits = [];
+
+    public string Name => name;
+
+    public IStatisticalModel Model => model;
+
+    public StatisticalSettings Settings => settings;
+
+    public Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
+        IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        ForecastRequestValidation.ThrowIfInvalid(request);
+        var levels = StatisticalForecast.LevelsFor(request.Quantiles);
+        var results = new SeriesForecast[histories.Count];
+        var records = new FitRecord[histories.Count];
+        var reporter = new MonotonicProgress(progress, histories.Count, $"{name} fit");
+        var options = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = settings.MaxParallelism ?? Environment.ProcessorCount,
+        };
+        try
+        {
+            Parallel.For(0, histories.Count, options, i =>
+            {
+                (results[i], records[i]) = ForecastOne(histories[i], request, levels);
+                reporter.OneMoreDone();
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        _lastFits = records;
+        return Task.FromResult<IReadOnlyList<SeriesForecast>>(results);
+    }
+
+    private (SeriesForecast Forecast, FitRecord Record) ForecastOne(TimeSeries history, ForecastRequest request, IReadOnlyList<double> levels)
+    {
+        if (history.Frequency is not { } frequency)
+            throw new InvalidOperationException($"Series '{history.Id}' has no frequency; {name} needs one to date the forecast (set cleaning.frequency).");
+        int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
+        try
+        {
+            var fit = model.Fit(history.Values, m);
+            var forecast = fit.Forecast(request.Horizon, levels);
+            var quantiles = request.Quantiles.Select(forecast.Quantile).ToArray();
+            var timestamps = frequency.Following(history.Timestamps[^1], request.Horizon);
+            return (new SeriesForecast(history.Id, timestamps, forecast.Mean, request.Quantiles, quantiles),
+                new FitRecord(history.Id, m, fit, null));
+        }
+        catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException)
+        {
+            if (settings.OnError == StatisticalFailure.Fail)
+                throw new InvalidOperationException($"{name} could not be fitted to series '{history.Id}': {e.Message} (set model.{name}.on_error: seasonal_naive to fall back to the seasonal naive forecast).", e);
+            var fallback = new SeasonalNaiveForecaster(m).ForecastAsync([history], request).GetAwaiter().GetResult()[0];
+            return (fallback, new FitRecord(history.Id, m, null, e.Message));
+        }
+    }
+
+    /// <summary>model/&lt;name&gt;/models.csv: per series the season length, the fitted form (or the fallback and why), σ², AICc and parameters.</summary>
+    public IReadOnlyList<(string Name, byte[] Content)> ExportState()
+    {
+        if (_lastFits.Count == 0) return [];
+        var csv = new StringBuilder("unique_id,season_length,model,status,sigma2,aicc,parameters\n");
+        foreach (var record in _lastFits)
+        {
+            csv.Append(Field(record.Id)).Append(',').Append(record.SeasonLength.ToString(CultureInfo.InvariantCulture)).Append(',');
+            if (record.Fit is { } fit)
+            {
+                csv.Append(Field(fit.Description)).Append(",ok,")
+                    .Append(Number(fit.Sigma2)).Append(',')
+                    .Append(fit.Aicc is { } aicc ? Number(aicc) : "").Append(',')
+                    .Append(Field(StatisticalParameters.Describe(fit)));
+            }
+            else
+            {
+                csv.Append("seasonal_naive,").Append(Field("fallback: " + record.Error)).Append(",,,");
+            }
+            csv.Append('\n');
+        }
+        return [($"{name}/models.csv", Encoding.UTF8.GetBytes(csv.ToString()))];
+    }
+
+    private static string Number(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private sealed record FitRecord(string Id, int SeasonLength, IFittedModel? Fit, string? Error);
+}
