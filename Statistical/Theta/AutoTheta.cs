@@ -26,7 +26,7 @@ public sealed class AutoTheta : IStatisticalModel
         return Variant switch
         {
             ThetaVariant.Standard => StandardTheta.Fit(x, seasonLength),
-            _ => throw new NotSupportedException($"Theta variant {Variant} is not available yet."),
+            _ => DynamicThetaModels.Fit(x, seasonLength, Variant),
         };
     }
 }

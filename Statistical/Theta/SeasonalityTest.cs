@@ -9,10 +9,11 @@ namespace Forecast.Statistical.Theta;
 /// </summary>
 internal static class SeasonalityTest
 {
-    public static bool IsSeasonal(ReadOnlySpan<double> x, int m, double level = 0.95)
+    /// <param name="allowAnyLength">statsforecast's variant of the rule: also exactly two seasons (n ≥ 2m rather than n &gt; 2m).</param>
+    public static bool IsSeasonal(ReadOnlySpan<double> x, int m, double level = 0.95, bool allowAnyLength = false)
     {
         int n = x.Length;
-        if (m <= 1 || n <= 2 * m || SeriesGuards.IsConstant(x)) return false;
+        if (m <= 1 || (allowAnyLength ? n < 2 * m : n <= 2 * m) || SeriesGuards.IsConstant(x)) return false;
         var r = Autocorrelation.Compute(x, m);
         var squares = new double[m - 1];
         for (int k = 1; k < m; k++) squares[k - 1] = r[k] * r[k];
