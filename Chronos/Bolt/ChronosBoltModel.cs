@@ -1,6 +1,6 @@
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
-using Forecast.Chronos.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -125,7 +125,7 @@ public sealed class ChronosBoltModel : nn.Module
     {
         using var scope = NewDisposeScope();
         var batch = inputEmbeds.shape[0];
-        var start = full(batch, 1, Config.DecoderStartTokenId, dtype: ScalarType.Int64, device: inputEmbeds.device);
+        var start = full(batch, 1, Config.StartTokenId, dtype: ScalarType.Int64, device: inputEmbeds.device);
         return decoder.Decode(shared.forward(start), encoderHidden, attentionMask, backend).MoveToOuterDisposeScope();
     }
 

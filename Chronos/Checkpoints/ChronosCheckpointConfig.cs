@@ -1,14 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Forecast.Chronos.Bolt;
+using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.ChronosT5;
+using Forecast.Chronos.T5;
 
 namespace Forecast.Chronos.Checkpoints;
 
 /// <summary>
-/// A Chronos checkpoint's config.json: the HF T5Config keys the Chronos models use (defaults as
-/// transformers models/t5/configuration_t5.py T5Config.__init__), the model family, and the family's
-/// <c>chronos_config</c>. Every other key is kept, so <see cref="Write"/> gives back a file Python reads the same
-/// way (written as PretrainedConfig.to_json_string: sorted keys, indent 2, Python float repr). Named after the file
-/// it reads to stay apart from the pipelines' own config types.
+/// A Chronos checkpoint's config.json, read once into the validated records the models run with: the family (from
+/// architectures[0] / chronos_pipeline_class, as base.py: from_pretrained), the network (<see cref="T5"/> for Chronos-T5
+/// and Bolt, <see cref="Chronos2Core"/> for Chronos-2) and the family's <c>chronos_config</c> (<see cref="ChronosT5"/>,
+/// <see cref="Bolt"/> or <see cref="Chronos2"/>). Every error names the file and the key. Every other key is kept, so
+/// <see cref="Write"/> gives back a file Python reads the same way (as PretrainedConfig.to_json_string writes it:
+/// sorted keys, indent 2, Python float repr).
 /// </summary>
 public sealed class ChronosCheckpointConfig
 {
@@ -31,36 +36,17 @@ public sealed class ChronosCheckpointConfig
 
     private JsonObject raw = [];
 
+    private ChronosCheckpointConfig()
+    {
+    }
+
     public string Path { get; private set; } = FileName;
 
-    public ChronosModelFamily Family { get; set; }
+    public ChronosModelFamily Family { get; private set; }
 
     public IReadOnlyList<string> Architectures { get; set; } = [];
     public string? ChronosPipelineClass { get; set; }
     public string ModelType { get; set; } = "t5";
-    public int VocabSize { get; set; } = 32128;
-    public int DModel { get; set; } = 512;
-    public int DKv { get; set; } = 64;
-    public int DFf { get; set; } = 2048;
-    public int NumLayers { get; set; } = 6;
-
-    /// <summary>T5Config: num_decoder_layers defaults to num_layers (symmetry).</summary>
-    public int NumDecoderLayers { get; set; } = 6;
-    public int NumHeads { get; set; } = 8;
-    public int RelativeAttentionNumBuckets { get; set; } = 32;
-    public int RelativeAttentionMaxDistance { get; set; } = 128;
-    public double DropoutRate { get; set; } = 0.1;
-    public double LayerNormEpsilon { get; set; } = 1e-6;
-    public double InitializerFactor { get; set; } = 1.0;
-
-    /// <summary>"relu", "gelu", "gated-gelu", ... (T5Config: "[gated-]{ACT_FN}").</summary>
-    public string FeedForwardProj { get; set; } = "relu";
-    public int PadTokenId { get; set; }
-    public int? EosTokenId { get; set; } = 1;
-    public int? DecoderStartTokenId { get; set; }
-
-    /// <summary>PretrainedConfig default true: lm_head shares shared.weight (T5 then scales by d_model^-0.5).</summary>
-    public bool TieWordEmbeddings { get; set; } = true;
 
     /// <summary>
     /// The dtype the checkpoint was saved from ("float32", "bfloat16"). Informational only: it may disagree with the
@@ -72,16 +58,78 @@ public sealed class ChronosCheckpointConfig
     /// <summary>Bolt / Chronos-2: the id of the REG embedding row of shared.weight.</summary>
     public int? RegTokenId { get; set; }
 
-    /// <summary>Chronos-2: RoPE base.</summary>
-    public double? RopeTheta { get; set; }
+    /// <summary>Chronos-T5 and Chronos-Bolt: the T5 network.</summary>
+    public T5Config? T5 { get; set; }
 
-    public ChronosT5Settings? ChronosT5 { get; set; }
-    public ChronosBoltSettings? Bolt { get; set; }
-    public Chronos2Settings? Chronos2 { get; set; }
+    /// <summary>Chronos-2: its network (Chronos2CoreConfig).</summary>
+    public Chronos2CoreConfig? Chronos2Core { get; set; }
+
+    public ChronosConfig? ChronosT5 { get; set; }
+    public ChronosBoltConfig? Bolt { get; set; }
+    public Chronos2ForecastingConfig? Chronos2 { get; set; }
+
+    // What the weights of any family are shaped by (CheckpointPreflight, SafetensorsCheckpoint): views of the records.
+    public int DModel => T5?.DModel ?? Chronos2Core!.DModel;
+    public int DKv => T5?.DKv ?? Chronos2Core!.DKv;
+    public int DFf => T5?.DFf ?? Chronos2Core!.DFf;
+    public int NumHeads => T5?.NumHeads ?? Chronos2Core!.NumHeads;
+    public int NumLayers => T5?.NumLayers ?? Chronos2Core!.NumLayers;
+    public int NumDecoderLayers => T5?.NumDecoderLayers ?? 0;
+    public int RelativeAttentionNumBuckets => T5?.RelativeAttentionNumBuckets ?? 0;
+
+    /// <summary>Rows of shared.weight: vocab_size for T5; Bolt and Chronos-2 hold [PAD] (and [REG]), as their models build it.</summary>
+    public int VocabSize => Family switch
+    {
+        ChronosModelFamily.ChronosT5 => T5!.VocabSize,
+        ChronosModelFamily.ChronosBolt => Bolt!.UseRegToken ? 2 : 1,
+        _ => Chronos2!.UseRegToken ? 2 : 1,
+    };
+
+    /// <summary>PretrainedConfig default true: lm_head shares shared.weight (T5 then scales by d_model^-0.5).</summary>
+    public bool TieWordEmbeddings => T5?.TieWordEmbeddings ?? true;
 
     /// <summary>The transformers version that wrote the file ("4.46.0.dev0"), kept as written; null when absent.</summary>
-    public string? TransformersVersion => raw["transformers_version"] is System.Text.Json.Nodes.JsonValue v
-        && v.TryGetValue<string>(out var version) ? version : null;
+    public string? TransformersVersion => raw["transformers_version"] is JsonValue v && v.TryGetValue<string>(out var version) ? version : null;
+
+    /// <summary>config.json of a Chronos-T5 or Chronos-Bolt model built in code (keys as transformers' T5Config writes them).</summary>
+    public static ChronosCheckpointConfig ForT5(T5Config network, ChronosConfig chronosConfig) => new()
+    {
+        Family = ChronosModelFamily.ChronosT5,
+        Architectures = ["T5ForConditionalGeneration"],
+        T5 = network,
+        ChronosT5 = chronosConfig,
+    };
+
+    /// <inheritdoc cref="ForT5"/>
+    public static ChronosCheckpointConfig ForBolt(T5Config network, ChronosBoltConfig chronosConfig) => new()
+    {
+        Family = ChronosModelFamily.ChronosBolt,
+        Architectures = ["ChronosBoltModelForForecasting"],
+        ChronosPipelineClass = "ChronosBoltPipeline",
+        T5 = network with { VocabSize = chronosConfig.UseRegToken ? 2 : 1 },
+        RegTokenId = chronosConfig.UseRegToken ? chronosConfig.RegTokenId : null,
+        Bolt = chronosConfig,
+    };
+
+    /// <summary>config.json of a Chronos-2 model built in code (pipeline.py: save_pretrained).</summary>
+    public static ChronosCheckpointConfig ForChronos2(Chronos2CoreConfig network, Chronos2ForecastingConfig chronosConfig)
+    {
+        var config = new ChronosCheckpointConfig
+        {
+            Family = ChronosModelFamily.Chronos2,
+            Architectures = ["Chronos2Model"],
+            ChronosPipelineClass = "Chronos2Pipeline",
+            TorchDtype = "float32",
+            Chronos2Core = network,
+            RegTokenId = chronosConfig.UseRegToken ? chronosConfig.RegTokenId : null,
+            Chronos2 = chronosConfig,
+        };
+        // Chronos2CoreConfig.__init__ always sets these (config.py); eos_token_id it pops.
+        var fields = new JsonFields(config.raw, FileName);
+        fields.Set("vocab_size", chronosConfig.UseRegToken ? 2 : 1);
+        fields.Set("pad_token_id", 0);
+        return config;
+    }
 
     /// <summary>
     /// generation_config.json as save_pretrained writes it for T5ForConditionalGeneration (GenerationConfig.from_model_config:
@@ -92,21 +140,15 @@ public sealed class ChronosCheckpointConfig
         if (Family != ChronosModelFamily.ChronosT5)
             return null;
         var generation = new JsonObject { ["_from_model_config"] = true };
-        if (DecoderStartTokenId is { } start)
+        if (T5!.DecoderStartTokenId is { } start)
             generation["decoder_start_token_id"] = start;
-        if (EosTokenId is { } eos)
+        if (T5.EosTokenId is { } eos)
             generation["eos_token_id"] = eos;
-        generation["pad_token_id"] = PadTokenId;
+        generation["pad_token_id"] = T5.PadTokenId;
         if (TransformersVersion is { } version)
             generation["transformers_version"] = version;
         return PythonJson.Serialize(generation) + "\n";
     }
-
-    /// <summary>T5Config: act_info = feed_forward_proj.split("-"); gated when it starts with "gated".</summary>
-    public bool IsGatedAct => FeedForwardProj.Split('-') is ["gated", _];
-
-    /// <summary>T5Config: the activation after the optional "gated-"; "gated-gelu" maps to "gelu_new" for backwards compatibility.</summary>
-    public string DenseActFn => FeedForwardProj == "gated-gelu" ? "gelu_new" : FeedForwardProj.Split('-')[^1];
 
     public static ChronosCheckpointConfig Read(string path)
     {
@@ -138,41 +180,28 @@ public sealed class ChronosCheckpointConfig
         config.ChronosPipelineClass = fields.String("chronos_pipeline_class");
         config.Family = DetectFamily(config, fields, path);
         config.ModelType = fields.String("model_type") ?? "t5";
-        config.VocabSize = fields.Int("vocab_size", 32128);
-        config.DModel = fields.Int("d_model", 512);
-        config.DKv = fields.Int("d_kv", 64);
-        config.DFf = fields.Int("d_ff", 2048);
-        config.NumLayers = fields.Int("num_layers", 6);
-        config.NumDecoderLayers = fields.Int("num_decoder_layers") ?? config.NumLayers;
-        config.NumHeads = fields.Int("num_heads", 8);
-        config.RelativeAttentionNumBuckets = fields.Int("relative_attention_num_buckets", 32);
-        config.RelativeAttentionMaxDistance = fields.Int("relative_attention_max_distance", 128);
-        config.DropoutRate = fields.Double("dropout_rate", 0.1);
-        config.LayerNormEpsilon = fields.Double("layer_norm_epsilon", 1e-6);
-        config.InitializerFactor = fields.Double("initializer_factor", 1.0);
-        config.FeedForwardProj = fields.String("feed_forward_proj") ?? "relu";
-        config.PadTokenId = fields.Int("pad_token_id", 0);
-        config.EosTokenId = fields.Has("eos_token_id") ? fields.Int("eos_token_id") : 1;
-        config.DecoderStartTokenId = fields.Int("decoder_start_token_id");
-        config.TieWordEmbeddings = fields.Bool("tie_word_embeddings") ?? true;
         config.TorchDtype = fields.String("torch_dtype");
         config.RegTokenId = fields.Int("reg_token_id");
-        config.RopeTheta = fields.Double("rope_theta");
         var chronos = fields.Child("chronos_config")
             ?? throw new CheckpointConfigException(path, "no chronos_config object: this is not a Chronos checkpoint's config.json.");
         switch (config.Family)
         {
             case ChronosModelFamily.ChronosT5:
-                config.ChronosT5 = ChronosT5Settings.Parse(chronos);
+                config.T5 = T5Config.Parse(fields);
+                config.ChronosT5 = ChronosConfig.Parse(chronos);
+                if (config.T5.VocabSize < config.ChronosT5.NTokens)
+                    throw fields.Invalid("vocab_size",
+                        $"is below chronos_config.n_tokens ({config.ChronosT5.NTokens}); the token embedding must cover every token id.");
                 break;
             case ChronosModelFamily.ChronosBolt:
-                config.Bolt = ChronosBoltSettings.Parse(chronos);
+                config.T5 = T5Config.Parse(fields);
+                config.Bolt = ChronosBoltConfig.Parse(chronos);
                 break;
             default:
-                config.Chronos2 = Chronos2Settings.Parse(chronos);
+                config.Chronos2Core = Chronos2CoreConfig.Parse(fields);
+                config.Chronos2 = Chronos2ForecastingConfig.Parse(chronos);
                 break;
         }
-        config.Validate(fields);
         return config;
     }
 
@@ -197,24 +226,6 @@ public sealed class ChronosCheckpointConfig
         return family;
     }
 
-    private void Validate(JsonFields fields)
-    {
-        foreach (var (name, value) in new[]
-                 {
-                     ("d_model", DModel), ("d_kv", DKv), ("d_ff", DFf), ("num_heads", NumHeads), ("vocab_size", VocabSize),
-                     ("num_layers", NumLayers), ("relative_attention_num_buckets", RelativeAttentionNumBuckets),
-                 })
-            if (value <= 0)
-                throw fields.Invalid(name, "must be positive.");
-        var act = FeedForwardProj.Split('-');
-        if (act.Length > 2 || (act.Length == 2 && act[0] != "gated") || act[^1].Length == 0)
-            throw fields.Invalid("feed_forward_proj", "must be 'gated-{ACT_FN}' or '{ACT_FN}', e.g. 'relu' or 'gated-gelu' (T5Config).");
-        if (LayerNormEpsilon <= 0)
-            throw fields.Invalid("layer_norm_epsilon", "must be positive.");
-        if (ChronosT5 is { } t5 && VocabSize < t5.NTokens)
-            throw fields.Invalid("vocab_size", $"is below chronos_config.n_tokens ({t5.NTokens}); the token embedding must cover every token id.");
-    }
-
     /// <summary>config.json as transformers writes it: every key read plus the typed values, sorted, indent 2.</summary>
     public string ToJson()
     {
@@ -222,32 +233,11 @@ public sealed class ChronosCheckpointConfig
         var fields = new JsonFields(root, Path);
         fields.Set("architectures", Architectures.Count == 0 && !fields.Has("architectures") ? null : Architectures);
         fields.Set("chronos_pipeline_class", ChronosPipelineClass);
-        SetUnlessDefault(fields, "model_type", ModelType, "t5", always: true);
-        SetUnlessDefault(fields, "vocab_size", VocabSize, 32128);
-        SetUnlessDefault(fields, "d_model", DModel, 512);
-        SetUnlessDefault(fields, "d_kv", DKv, 64);
-        SetUnlessDefault(fields, "d_ff", DFf, 2048);
-        SetUnlessDefault(fields, "num_layers", NumLayers, 6);
-        SetUnlessDefault(fields, "num_decoder_layers", NumDecoderLayers, NumLayers);
-        SetUnlessDefault(fields, "num_heads", NumHeads, 8);
-        SetUnlessDefault(fields, "relative_attention_num_buckets", RelativeAttentionNumBuckets, 32);
-        SetUnlessDefault(fields, "relative_attention_max_distance", RelativeAttentionMaxDistance, 128);
-        SetUnlessDefault(fields, "dropout_rate", DropoutRate, 0.1);
-        SetUnlessDefault(fields, "layer_norm_epsilon", LayerNormEpsilon, 1e-6);
-        SetUnlessDefault(fields, "initializer_factor", InitializerFactor, 1.0);
-        SetUnlessDefault(fields, "feed_forward_proj", FeedForwardProj, "relu");
-        if (fields.Has("dense_act_fn") || FeedForwardProj != "relu")
-            fields.Set("dense_act_fn", DenseActFn);
-        if (fields.Has("is_gated_act") || IsGatedAct)
-            fields.Set("is_gated_act", IsGatedAct);
-        SetUnlessDefault(fields, "pad_token_id", PadTokenId, 0);
-        if (fields.Has("eos_token_id") || EosTokenId != 1)
-            fields.Set("eos_token_id", EosTokenId);
-        fields.Set("decoder_start_token_id", DecoderStartTokenId);
-        SetUnlessDefault(fields, "tie_word_embeddings", TieWordEmbeddings, true);
+        fields.Set("model_type", ModelType);
+        T5?.WriteTo(fields);
+        Chronos2Core?.WriteTo(fields);
         fields.Set("torch_dtype", TorchDtype);
         fields.Set("reg_token_id", RegTokenId);
-        fields.Set("rope_theta", RopeTheta);
         if (root["chronos_config"] is not JsonObject chronos)
             root["chronos_config"] = chronos = [];
         var chronosFields = new JsonFields(chronos, Path, "chronos_config.");
@@ -263,19 +253,5 @@ public sealed class ChronosCheckpointConfig
         if (Directory.Exists(path))
             path = System.IO.Path.Combine(path, FileName);
         File.WriteAllText(path, ToJson());
-    }
-
-    /// <summary>Keys the file had are rewritten; absent keys only when they differ from the T5Config default (use_diff).</summary>
-    private static void SetUnlessDefault<T>(JsonFields fields, string name, T value, T fallback, bool always = false)
-    {
-        if (!always && !fields.Has(name) && EqualityComparer<T>.Default.Equals(value, fallback))
-            return;
-        switch (value)
-        {
-            case int i: fields.Set(name, (long)i); break;
-            case double d: fields.Set(name, d); break;
-            case string s: fields.Set(name, s); break;
-            case bool b: fields.Set(name, b); break;
-        }
     }
 }

@@ -1,18 +1,24 @@
 namespace Forecast.Chronos.Checkpoints;
 
-/// <summary>Checks of a config's quantile levels shared by Bolt and Chronos-2.</summary>
+/// <summary>The rules for a config's quantile levels, shared by Bolt and Chronos-2.</summary>
 internal static class ChronosQuantiles
 {
-    public static void Validate(IReadOnlyList<double> quantiles, JsonFields fields)
+    public static IEnumerable<string> Problems(IReadOnlyList<float> quantiles)
     {
         if (quantiles.Count == 0)
-            throw fields.Invalid("quantiles", "needs at least one level.");
+            yield return "needs at least one level.";
         for (var i = 0; i < quantiles.Count; i++)
         {
-            if (quantiles[i] is <= 0 or >= 1 || double.IsNaN(quantiles[i]))
-                throw fields.Invalid("quantiles", $"level {quantiles[i]} at index {i} is not in (0, 1).");
+            if (quantiles[i] is <= 0 or >= 1 || float.IsNaN(quantiles[i]))
+            {
+                yield return $"level {quantiles[i]} at index {i} is not in (0, 1).";
+                yield break;
+            }
             if (i > 0 && quantiles[i] <= quantiles[i - 1])
-                throw fields.Invalid("quantiles", "levels must be strictly increasing.");
+            {
+                yield return "levels must be strictly increasing.";
+                yield break;
+            }
         }
     }
 }

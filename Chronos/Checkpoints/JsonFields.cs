@@ -136,6 +136,41 @@ internal sealed class JsonFields(JsonObject obj, string path, string prefix = ""
             obj[name] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
     }
 
+    /// <summary>
+    /// Keys the file had are rewritten; absent keys only when the value differs from the class default (what
+    /// transformers' to_json_string(use_diff) leaves out).
+    /// </summary>
+    public void SetUnlessDefault<T>(string name, T value, T fallback)
+    {
+        if (!Has(name) && EqualityComparer<T>.Default.Equals(value, fallback))
+            return;
+        switch (value)
+        {
+            case int i: Set(name, (long)i); break;
+            case double d: Set(name, d); break;
+            case string s: Set(name, s); break;
+            case bool b: Set(name, b); break;
+        }
+    }
+
+    /// <summary>
+    /// Writes float32 levels as the short decimals Python wrote (0.1, not 0.10000000149011612), leaving the file's
+    /// numbers alone when they already are these levels.
+    /// </summary>
+    public void SetLevels(string name, IReadOnlyList<float> levels)
+    {
+        if (obj[name] is JsonArray && Doubles(name) is { } old && old.Select(v => (float)v).SequenceEqual(levels))
+            return;
+        Set(name, levels.Select(level => (double)(decimal)level).ToList());
+    }
+
+    /// <summary>Fails with the first problem of <paramref name="problems"/> (JSON key, value, why) as an error naming the file and key.</summary>
+    public void Check(IEnumerable<(string Key, object? Value, string Why)> problems)
+    {
+        foreach (var (key, _, why) in problems)
+            throw Invalid(key, why);
+    }
+
     public CheckpointConfigException Bad(string name, string expected) =>
         new(path, $"{prefix}{name} is {obj[name]?.ToJsonString() ?? "null"}, expected {expected}.");
 

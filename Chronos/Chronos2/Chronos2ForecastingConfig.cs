@@ -1,8 +1,12 @@
+using Forecast.Chronos.Checkpoints;
+
 namespace Forecast.Chronos.Chronos2;
 
 /// <summary>
-/// <c>chronos_config</c> of a Chronos-2 checkpoint (chronos2/config.py: Chronos2ForecastingConfig). Defaults are
-/// those of the official checkpoints (spec §1, Chronos-2).
+/// <c>chronos_config</c> of a Chronos-2 checkpoint (chronos2/config.py: dataclass Chronos2ForecastingConfig), read
+/// straight from config.json (<see cref="Parse"/>: the dataclass's required fields must be there; use_reg_token and
+/// use_arcsinh default to false, max_output_patches to 1) or set in code (defaults: the official checkpoints). One set
+/// of rules (<see cref="Problems"/>) checks both.
 /// </summary>
 public sealed record Chronos2ForecastingConfig
 {
@@ -32,21 +36,66 @@ public sealed record Chronos2ForecastingConfig
     /// <summary>Steps one forward pass can predict (pipeline.py: model_prediction_length).</summary>
     public int PredictionLength => MaxOutputPatches * OutputPatchSize;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first field that cannot describe a Chronos-2 model.</summary>
     public void Validate()
     {
-        if (ContextLength < 1 || InputPatchSize < 1 || InputPatchStride < 1 || OutputPatchSize < 1 || MaxOutputPatches < 1)
-            throw new ArgumentException(
-                $"chronos_config: context_length ({ContextLength}), input_patch_size ({InputPatchSize}), input_patch_stride "
-                + $"({InputPatchStride}), output_patch_size ({OutputPatchSize}) and max_output_patches ({MaxOutputPatches}) must be positive.");
+        foreach (var (key, value, why) in Problems())
+            throw new ArgumentException($"chronos_config.{key} = {value}: {why}");
+    }
+
+    /// <summary>What is wrong, by chronos_config key.</summary>
+    public IEnumerable<(string Key, object? Value, string Why)> Problems()
+    {
+        foreach (var (key, value) in new[]
+                 {
+                     ("context_length", ContextLength), ("input_patch_size", InputPatchSize), ("input_patch_stride", InputPatchStride),
+                     ("output_patch_size", OutputPatchSize), ("max_output_patches", MaxOutputPatches),
+                 })
+            if (value < 1)
+                yield return (key, value, "must be positive.");
         if (InputPatchSize != OutputPatchSize)
-            throw new ArgumentException(
-                $"chronos_config: input_patch_size ({InputPatchSize}) and output_patch_size ({OutputPatchSize}) must be equal (model.py asserts it).");
+            yield return ("output_patch_size", OutputPatchSize,
+                $"input_patch_size ({InputPatchSize}) and output_patch_size ({OutputPatchSize}) must be equal (model.py asserts it).");
         if (TimeEncodingScale is < 1)
-            throw new ArgumentException($"chronos_config.time_encoding_scale ({TimeEncodingScale}) must be positive.");
-        if (Quantiles.Count == 0 || Quantiles.Any(q => q is <= 0 or >= 1))
-            throw new ArgumentException("chronos_config.quantiles must be a non-empty list of levels in (0, 1).");
-        for (var i = 1; i < Quantiles.Count; i++)
-            if (Quantiles[i] <= Quantiles[i - 1])
-                throw new ArgumentException("chronos_config.quantiles must be increasing.");
+            yield return ("time_encoding_scale", TimeEncodingScale, "must be positive.");
+        foreach (var problem in ChronosQuantiles.Problems(Quantiles))
+            yield return ("quantiles", string.Join(", ", Quantiles), problem);
+    }
+
+    internal static Chronos2ForecastingConfig Parse(JsonFields fields)
+    {
+        int Required(string name) => fields.Int(name) ?? throw fields.Invalid(name, "is missing (chronos2/config.py Chronos2ForecastingConfig requires it).");
+        var config = new Chronos2ForecastingConfig
+        {
+            ContextLength = Required("context_length"),
+            InputPatchSize = Required("input_patch_size"),
+            InputPatchStride = Required("input_patch_stride"),
+            OutputPatchSize = Required("output_patch_size"),
+            Quantiles = [.. (fields.Doubles("quantiles") ?? throw fields.Invalid("quantiles", "is missing.")).Select(q => (float)q)],
+            MaxOutputPatches = fields.Int("max_output_patches") ?? 1,
+            UseRegToken = fields.Bool("use_reg_token") ?? false,
+            UseArcsinh = fields.Bool("use_arcsinh") ?? false,
+            TimeEncodingScale = fields.Double("time_encoding_scale") switch
+            {
+                null => null,
+                double scale when scale == Math.Floor(scale) && Math.Abs(scale) <= int.MaxValue => (int)scale,
+                _ => throw fields.Invalid("time_encoding_scale", "must be an integer."),
+            },
+        };
+        fields.Check(config.Problems());
+        return config;
+    }
+
+    internal void WriteTo(JsonFields fields)
+    {
+        fields.Set("context_length", ContextLength);
+        fields.Set("input_patch_size", InputPatchSize);
+        fields.Set("input_patch_stride", InputPatchStride);
+        fields.Set("output_patch_size", OutputPatchSize);
+        fields.SetLevels("quantiles", Quantiles);
+        fields.Set("max_output_patches", MaxOutputPatches);
+        fields.Set("use_reg_token", UseRegToken);
+        fields.Set("use_arcsinh", UseArcsinh);
+        fields.Set("time_encoding_scale", TimeEncodingScale);
     }
 }

@@ -1,6 +1,6 @@
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.Bolt;
-using Forecast.Chronos.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

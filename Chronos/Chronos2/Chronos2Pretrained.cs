@@ -1,15 +1,13 @@
 using Forecast.Chronos.Checkpoints;
-using Forecast.Chronos.Loading;
-using Forecast.Chronos.Weights;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Chronos2;
 
 /// <summary>
-/// Builds a <see cref="Chronos2Pipeline"/> from a local checkpoint folder (config.json + model.safetensors), as
-/// Chronos2Pipeline.from_pretrained does; the weights are loaded by name and checked (a missing tensor or a shape
-/// mismatch names the tensor). The buffers quantiles / inv_freq are not in the file: they are recomputed.
+/// Builds a <see cref="Chronos2Pipeline"/> from a local checkpoint folder (config.json + model.safetensors or shards),
+/// as Chronos2Pipeline.from_pretrained does, for callers who know the family (Chronos.FromPretrained
+/// picks it from config.json); the weights are loaded by name and checked (a missing tensor or a shape mismatch names
+/// the tensor). The buffers quantiles / inv_freq are not in the file: they are recomputed.
 /// </summary>
 public static class Chronos2Pretrained
 {
@@ -18,47 +16,30 @@ public static class Chronos2Pretrained
     /// only (<see cref="Chronos2Model.UseEncoderDType"/>).
     /// </param>
     public static Chronos2Pipeline Load(string directory, ScalarType dtype = ScalarType.Float32) =>
-        Load(directory, dtype, model =>
-        {
-            using var file = SafetensorsFile.Open(Path.Combine(directory, ChronosPretrained.WeightsFileName));
-            StateDictLoader.Load(model, file);
-        });
+        Load(ReadConfig(directory), directory, dtype, null);
 
     /// <summary>As <see cref="Load(string, ScalarType)"/> with the weights from another reader of model.safetensors.</summary>
     public static Chronos2Pipeline Load(string directory, TensorFileReader readTensors, ScalarType dtype = ScalarType.Float32) =>
-        Load(directory, dtype, model =>
-        {
-            var path = Path.Combine(directory, ChronosPretrained.WeightsFileName);
-            var tensors = readTensors(path);
-            try
-            {
-                model.LoadWeights(tensors, path);
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values)
-                    tensor.Dispose();
-            }
-        });
+        Load(ReadConfig(directory), directory, dtype, readTensors);
 
-    private static Chronos2Pipeline Load(string directory, ScalarType dtype, Action<Chronos2Model> loadWeights)
+    internal static Chronos2Pipeline Load(ChronosCheckpointConfig config, string directory, ScalarType dtype, TensorFileReader? readTensors)
     {
-        var config = Chronos2CheckpointConfig.Read(Path.Combine(directory, ChronosPretrained.ConfigFileName));
-        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
-            throw new ArgumentException($"Models run in float32, bfloat16 or float16, not {dtype}.", nameof(dtype));
+        ChronosPretrained.CheckDType(dtype);
         TorchRuntime.EnsureLoaded();
-        var model = new Chronos2Model(config.Core, config.Forecasting);
-        try
-        {
-            loadWeights(model);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var model = new Chronos2Model(config.Chronos2Core!, config.Chronos2!);
+        ChronosPretrained.LoadWeights(directory, config, model, [], readTensors);
         if (dtype != ScalarType.Float32)
             model.UseEncoderDType(dtype);
         return new Chronos2Pipeline(model);
+    }
+
+    private static ChronosCheckpointConfig ReadConfig(string directory)
+    {
+        var config = ChronosCheckpointConfig.ReadFolder(directory);
+        if (config.Family != ChronosModelFamily.Chronos2)
+            throw new CheckpointConfigException(config.Path,
+                $"architectures[0] '{(config.Architectures.Count > 0 ? config.Architectures[0] : "")}' is a {config.Family} checkpoint, not "
+                + "Chronos2Model; load it with Chronos.FromPretrained, which reads the family from config.json.");
+        return config;
     }
 }

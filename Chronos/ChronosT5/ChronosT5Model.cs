@@ -1,6 +1,6 @@
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
-using Forecast.Chronos.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -88,7 +88,7 @@ public sealed class ChronosT5Model : nn.Module
     public Tensor ShiftRight(Tensor labels)
     {
         using var scope = NewDisposeScope();
-        var start = full(labels.shape[0], 1, Config.DecoderStartTokenId, dtype: ScalarType.Int64, device: labels.device);
+        var start = full(labels.shape[0], 1, Config.StartTokenId, dtype: ScalarType.Int64, device: labels.device);
         var shifted = cat([start, labels[TensorIndex.Colon, TensorIndex.Slice(0, -1)]], 1);
         return shifted.masked_fill(shifted.eq(-100), Config.PadTokenId).MoveToOuterDisposeScope();
     }

@@ -150,7 +150,7 @@ public sealed class ChronosT5Pipeline : IDisposable
         using var decodingCache = cache;
         using var backend = call.OpenGenerationBackend(rows, panelArena);
         var output = empty(rows, steps, dtype: ScalarType.Int64);
-        var tokens = full(rows, 1, Model.Config.DecoderStartTokenId, dtype: ScalarType.Int64);
+        var tokens = full(rows, 1, Model.Config.StartTokenId, dtype: ScalarType.Int64);
         for (var step = 0; step < steps; step++)
         {
             using var stepScope = NewDisposeScope();

@@ -5,7 +5,6 @@ using Forecast.Chronos.Chronos2;
 using Forecast.Chronos.ChronosT5;
 using Forecast.Chronos.Common;
 using Forecast.Chronos.FineTuning;
-using Forecast.Chronos.Loading;
 using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;

@@ -6,7 +6,6 @@ using System.Text.Json;
 using Forecast.Chronos;
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Checkpoints;
-using Forecast.Chronos.Loading;
 using Forecast.Chronos.T5;
 using static TorchSharp.torch;
 

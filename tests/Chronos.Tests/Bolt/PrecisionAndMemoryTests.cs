@@ -1,6 +1,6 @@
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Common;
-using Forecast.Chronos.Loading;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;

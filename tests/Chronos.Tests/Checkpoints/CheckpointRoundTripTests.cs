@@ -1,5 +1,4 @@
 using Forecast.Chronos.Checkpoints;
-using Forecast.Chronos.Loading;
 using Forecast.Chronos.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -110,13 +109,13 @@ public class CheckpointRoundTripTests : IDisposable
     public void Reading_into_the_parameters_of_a_model_loads_it_exactly_in_float32_and_bfloat16()
     {
         var original = Fixtures.SetA("chronos-bolt", "model");
-        var config = ChronosModelConfig.Read(Path.Combine(original, "config.json"));
+        var config = ChronosCheckpointConfig.ReadFolder(original);
         using var reference = ChronosPretrained.LoadBolt(original);
         using var checkpoint = SafetensorsCheckpoint.Open(original);
 
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
         {
-            using var model = new Forecast.Chronos.Bolt.ChronosBoltModel(config.T5, config.Bolt!);
+            using var model = new Forecast.Chronos.Bolt.ChronosBoltModel(config.T5!, config.Bolt!);
             model.to(dtype);
             foreach (var (name, parameter) in model.state_dict())
                 SafetensorsTorch.CopyInto(checkpoint, name, parameter);

@@ -1,4 +1,5 @@
 using Forecast.Chronos.Checkpoints;
+using Forecast.Chronos.ChronosT5;
 using Forecast.Chronos.Tests.Support;
 
 namespace Forecast.Chronos.Tests.Checkpoints;
@@ -21,9 +22,9 @@ public class ChronosCheckpointConfigTests : IDisposable
             .Should().Be((64, 16, 32, 1, 1, 1, 32));
         config.TorchDtype.Should().Be("bfloat16");
         config.TieWordEmbeddings.Should().BeTrue("the key is absent and T5Config defaults to tied");
-        config.DecoderStartTokenId.Should().Be(0);
-        config.IsGatedAct.Should().BeFalse();
-        config.ChronosT5.Should().BeEquivalentTo(new ChronosT5Settings
+        config.T5!.DecoderStartTokenId.Should().Be(0);
+        config.T5.IsGatedActivation.Should().BeFalse();
+        config.ChronosT5.Should().BeEquivalentTo(new ChronosConfig
         {
             TokenizerClass = "MeanScaleUniformBins", LowLimit = -15, HighLimit = 15, NTokens = 32, NSpecialTokens = 2,
             PadTokenId = 0, EosTokenId = 1, UseEosToken = true, ModelType = "seq2seq", ContextLength = 512,
@@ -38,14 +39,14 @@ public class ChronosCheckpointConfigTests : IDisposable
         var chronos2 = ChronosCheckpointConfig.Read(Config("dummy-models/dummy-chronos2-model/model"));
 
         bolt.Family.Should().Be(ChronosModelFamily.ChronosBolt);
-        bolt.Bolt!.Quantiles.Should().Equal(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
+        bolt.Bolt!.Quantiles.Should().Equal(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f);
         (bolt.Bolt.ContextLength, bolt.Bolt.PredictionLength, bolt.Bolt.InputPatchSize, bolt.Bolt.UseRegToken).Should().Be((2048, 64, 16, true));
         bolt.RegTokenId.Should().Be(1);
         chronos2.Family.Should().Be(ChronosModelFamily.Chronos2);
         chronos2.Chronos2!.Quantiles.Should().HaveCount(21);
-        chronos2.Chronos2.MaxPredictionLength.Should().Be(1024);
-        (chronos2.Chronos2.UseArcsinh, chronos2.Chronos2.TimeEncodingScale, chronos2.RopeTheta).Should().Be((true, 8192.0, 10000.0));
-        chronos2.NumDecoderLayers.Should().Be(2, "it defaults to num_layers");
+        chronos2.Chronos2.PredictionLength.Should().Be(1024);
+        (chronos2.Chronos2.UseArcsinh, chronos2.Chronos2.TimeEncodingScale, chronos2.Chronos2Core!.RopeTheta).Should().Be((true, (int?)8192, 10000.0));
+        (chronos2.Chronos2Core.DModel, chronos2.Chronos2Core.NumLayers, chronos2.Chronos2Core.NumHeads, chronos2.Chronos2Core.DKv).Should().Be((6, 2, 4, 4));
     }
 
     [Theory]
@@ -80,8 +81,7 @@ public class ChronosCheckpointConfigTests : IDisposable
     {
         var config = ChronosCheckpointConfig.Read(Config("set-a/chronos-bolt/model"));
         config.Bolt = config.Bolt! with { PredictionLength = 96 };
-        config.TieWordEmbeddings = false;
-        config.LayerNormEpsilon = 1e-5;
+        config.T5 = config.T5! with { TieWordEmbeddings = false, LayerNormEpsilon = 1e-5 };
 
         var text = config.ToJson();
 

@@ -35,14 +35,14 @@ public sealed class Chronos2DummyCheckpointTests
     [Fact]
     public void Dummy_config_is_read_with_the_official_chronos_config()
     {
-        var config = Chronos2CheckpointConfig.Read(Fixtures.Dummy("dummy-chronos2-model", "model", "config.json"));
-        config.Core.DModel.Should().Be(6);
-        config.Core.NumLayers.Should().Be(2);
-        config.Core.NumHeads.Should().Be(4);
-        config.Core.DKv.Should().Be(4);
-        config.Forecasting.Quantiles.Should().HaveCount(21);
-        config.Forecasting.UseArcsinh.Should().BeTrue();
-        config.Forecasting.PredictionLength.Should().Be(1024);
-        config.Forecasting.EffectiveTimeEncodingScale.Should().Be(8192);
+        var config = Forecast.Chronos.Checkpoints.ChronosCheckpointConfig.Read(Fixtures.Dummy("dummy-chronos2-model", "model", "config.json"));
+        config.Chronos2Core!.DModel.Should().Be(6);
+        config.Chronos2Core.NumLayers.Should().Be(2);
+        config.Chronos2Core.NumHeads.Should().Be(4);
+        config.Chronos2Core.DKv.Should().Be(4);
+        config.Chronos2!.Quantiles.Should().HaveCount(21);
+        config.Chronos2.UseArcsinh.Should().BeTrue();
+        config.Chronos2.PredictionLength.Should().Be(1024);
+        config.Chronos2.EffectiveTimeEncodingScale.Should().Be(8192);
     }
 }

@@ -1,10 +1,10 @@
-using Forecast.Chronos.Loading;
+using Forecast.Chronos.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Support;
 
-/// <summary>Reads the golden safetensors fixtures with the library's reader (Chronos/Checkpoints).</summary>
+/// <summary>Reads the golden safetensors fixtures with the library's reader (Chronos/Checkpoints), in their stored dtypes.</summary>
 internal static class SafeTensorsFixture
 {
-    public static Dictionary<string, Tensor> Read(string path) => new(SafetensorsTensors.ReadAll(path));
+    public static Dictionary<string, Tensor> Read(string path) => SafetensorsTorch.ReadAll(path, floatingDType: null);
 }

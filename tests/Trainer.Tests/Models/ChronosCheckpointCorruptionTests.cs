@@ -86,7 +86,6 @@ public class ChronosCheckpointCorruptionTests
     [InlineData("d_model", 16, "SelfAttention.k.weight' has shape [16, 8] but [16, 16]")]
     [InlineData("d_ff", 12, "DenseReluDense.wi.weight")]
     [InlineData("num_heads", 2, "SelfAttention.")]
-    [InlineData("vocab_size", 3, "shared.weight")]
     public async Task Shapes_in_config_json_that_do_not_match_the_tensors_name_a_tensor(string key, int value, string tensor)
     {
         using var run = new TrainerRun();
@@ -94,6 +93,18 @@ public class ChronosCheckpointCorruptionTests
         EditConfig(folder, c => c[key] = value);
         var errors = await ExpectConfigError(run, folder);
         errors.Should().Contain("model.safetensors: tensor '").And.Contain(tensor).And.Contain("is expected");
+    }
+
+    // Chronos-Bolt's embedding holds [PAD] and [REG] whatever vocab_size says (chronos_bolt.py overrides vocab_size with
+    // 2 or 1 from use_reg_token), so the REG token's presence, not vocab_size, shapes shared.weight.
+    [Fact]
+    public async Task A_reg_token_setting_that_does_not_match_the_embedding_names_shared_weight()
+    {
+        using var run = new TrainerRun();
+        string folder = CopyCheckpoint(run);
+        EditConfig(folder, c => c["chronos_config"]!["use_reg_token"] = false);
+        var errors = await ExpectConfigError(run, folder);
+        errors.Should().Contain("model.safetensors: tensor 'shared.weight'").And.Contain("is expected");
     }
 
     [Fact]

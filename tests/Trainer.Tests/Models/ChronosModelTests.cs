@@ -1,4 +1,4 @@
-using Forecast.Chronos.Loading;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Trainer.Cli;
 
 namespace Forecast.Trainer.Tests.Models;

@@ -1,9 +1,7 @@
-using Forecast.Chronos.Checkpoints;
-using Forecast.Chronos.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Forecast.Chronos.Weights;
+namespace Forecast.Chronos.Checkpoints;
 
 /// <summary>
 /// Copies checkpoint tensors into a module's parameters by PyTorch state_dict name, with errors that name the
@@ -14,18 +12,18 @@ namespace Forecast.Chronos.Weights;
 /// </summary>
 public static class StateDictLoader
 {
-    /// <summary>Loads straight from a safetensors file, one tensor at a time (no second copy of the whole model).</summary>
-    public static void Load(nn.Module module, SafetensorsFile file, IReadOnlyCollection<string>? ignorable = null)
+    /// <summary>
+    /// Loads straight from a checkpoint (a single file or shards), one tensor at a time into the parameter's own
+    /// memory (no second copy of the model; other float dtypes converted on the way).
+    /// </summary>
+    public static void Load(nn.Module module, SafetensorsCheckpoint checkpoint, IReadOnlyCollection<string>? ignorable = null)
     {
         var parameters = module.state_dict();
-        CheckNames(parameters, file.Names.ToHashSet(StringComparer.Ordinal), file.Path, ignorable);
-        using var noGrad = no_grad();
+        var source = checkpoint.Index is null ? Path.Combine(checkpoint.Folder, SafetensorsCheckpoint.SingleFileName)
+            : Path.Combine(checkpoint.Folder, SafetensorsIndex.FileName);
+        CheckNames(parameters, checkpoint.Names.ToHashSet(StringComparer.Ordinal), source, ignorable);
         foreach (var (name, target) in parameters)
-        {
-            var info = file.GetInfo(name, target.shape);
-            using var value = SafetensorsTensors.ToTensor(file, info);
-            target.copy_(value);
-        }
+            SafetensorsTorch.CopyInto(checkpoint, name, target);
     }
 
     /// <param name="source">Where the tensors came from (a file path), for messages.</param>

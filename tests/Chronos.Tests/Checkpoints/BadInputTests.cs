@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Checkpoints;
-using Forecast.Chronos.Loading;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
-namespace Forecast.Chronos.Tests.Loading;
+namespace Forecast.Chronos.Tests.Checkpoints;
 
 /// <summary>Bad checkpoints and bad inputs give exceptions that name the file, field, tensor or series.</summary>
 public sealed class BadInputTests : IDisposable
@@ -41,7 +40,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Chronos_2_checkpoints_are_refused_clearly()
+    public void A_Chronos_2_checkpoint_given_to_the_Bolt_loader_is_refused_naming_the_right_loader()
     {
         var directory = CheckpointWithConfig(c =>
         {
@@ -59,14 +58,14 @@ public sealed class BadInputTests : IDisposable
 
         var act = () => ChronosPretrained.LoadBolt(directory);
 
-        act.Should().Throw<NotSupportedException>().WithMessage("*Chronos-2*not supported*");
+        act.Should().Throw<CheckpointConfigException>().WithMessage("*config.json*Chronos2 checkpoint, not ChronosBolt*Chronos2Pretrained.Load*");
     }
 
     [Fact]
     public void A_config_without_chronos_config_or_with_a_wrong_field_type_is_named()
     {
-        var noChronos = () => ChronosModelConfig.Read(CheckpointWithConfig(c => c.Remove("chronos_config")) + "/config.json");
-        var wrongType = () => ChronosModelConfig.Read(CheckpointWithConfig(c => c["d_model"] = "wide") + "/config.json");
+        var noChronos = () => ChronosCheckpointConfig.Read(CheckpointWithConfig(c => c.Remove("chronos_config")) + "/config.json");
+        var wrongType = () => ChronosCheckpointConfig.Read(CheckpointWithConfig(c => c["d_model"] = "wide") + "/config.json");
 
         noChronos.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: no chronos_config object*not a Chronos checkpoint*");
         wrongType.Should().Throw<CheckpointConfigException>().WithMessage("*config.json: d_model is \"wide\", expected*");

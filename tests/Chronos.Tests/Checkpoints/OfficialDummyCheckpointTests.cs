@@ -1,9 +1,9 @@
 using Forecast.Chronos.Inference;
-using Forecast.Chronos.Loading;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
-namespace Forecast.Chronos.Tests.Loading;
+namespace Forecast.Chronos.Tests.Checkpoints;
 
 /// <summary>
 /// The official tiny checkpoints of amazon-science/chronos-forecasting (test/dummy-*) load through config.json and
