@@ -17,6 +17,8 @@ using trainer::Forecast.Trainer.Cli;
 // What the Evaluator and Dashboard do per request, timed on real runs written by the real Trainer:
 //   1. a run of 10,000 monthly series (48 points, horizon 12): its metrics.yaml (run page), forecasts (chart), data (history);
 //   2. 300 committed runs: listing them cold (every manifest, config and metrics.yaml) and warm (cached summaries).
+//   `catalog`: the run catalog under HTTP load (CatalogLoad: 10,000 runs on disk, 1,000 on s3rver, wrk at 50 connections).
+if (args.Length > 0 && args[0] == "catalog") return await Forecast.Bench.EvaluatorDashboard.CatalogLoad.RunAsync(args[1..]);
 const int Series = 10_000, Points = 48, Runs = 300;
 string root = Path.Combine(Path.GetTempPath(), "forecast-bench-evaluator-dashboard");
 if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
@@ -91,6 +93,7 @@ Measure($"runs list, {Runs} runs (warm)", () => manyRuns.ListAsync().GetAwaiter(
 Measure($"leaderboard over {Runs} runs (warm)", () => RunLeaderboard.Build(manyRuns.ListAsync().GetAwaiter().GetResult()).Entries.Count);
 Console.WriteLine(FormattableString.Invariant($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB"));
 Directory.Delete(root, recursive: true);
+return 0;
 
 static void Measure(string what, Func<int> action, int repetitions = 1)
 {
