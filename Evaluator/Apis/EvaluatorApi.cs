@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.Json;
 using Forecast.Core.Artifacts;
 using Forecast.Core.Artifacts.Catalog;
 using Forecast.Evaluator.Model;
 using Forecast.Evaluator.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Forecast.Evaluator.Apis;
 
@@ -22,6 +25,7 @@ public static class EvaluatorApi
         var api = app.MapGroup("api");
 
         api.MapGet("/runs", ListRuns)
+            .Produces<PagedResult<RunSummary>>(StatusCodes.Status200OK, "application/json")
             .WithName("ListRuns")
             .WithSummary("List committed runs")
             .WithDescription("Committed runs, newest first, one page at a time; filter by dataset, model and status (exact names) and by start time (from inclusive, to exclusive; ISO 8601, UTC when no offset is given). Served from the run catalog in memory.")
@@ -46,6 +50,7 @@ public static class EvaluatorApi
             .WithTags("Metrics");
 
         api.MapGet("/leaderboard", GetLeaderboard)
+            .Produces<Leaderboard>(StatusCodes.Status200OK, "application/json")
             .WithName("GetLeaderboard")
             .WithSummary("Rank models across runs")
             .WithDescription("Per dataset the newest run of each model with MASE and WQL relative to seasonal naive; per model the geometric mean of those ratios over datasets (Chronos paper aggregate).")
@@ -66,17 +71,23 @@ public static class EvaluatorApi
         return app;
     }
 
-    public static async Task<Results<Ok<PagedResult<RunSummary>>, ValidationProblem>> ListRuns(
-        [FromServices] RunReader reader, CancellationToken cancellationToken,
+    public static async Task<Results<FileContentHttpResult, ValidationProblem>> ListRuns(
+        [FromServices] RunReader reader, [FromServices] IOptions<HttpJsonOptions> json, CancellationToken cancellationToken,
         int page = 1, int pageSize = 20, string? dataset = null, string? model = null, string? status = null, string? from = null, string? to = null)
     {
         var errors = PagingErrors(page, pageSize) ?? [];
         var startedFrom = ParseTime(from, "from", errors);
         var startedBefore = ParseTime(to, "to", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var filter = new RunFilter(dataset, model, status, startedFrom, startedBefore);
         var catalog = await reader.Catalog.GetAsync(cancellationToken);
-        var (total, items) = catalog.Page(new RunFilter(dataset, model, status, startedFrom, startedBefore), page, pageSize);
-        return TypedResults.Ok(new PagedResult<RunSummary>(page, pageSize, total, items));
+        // The body is serialized once per version of the catalog and query: a busy list page costs a lookup.
+        var body = catalog.Response($"runs|{page}|{pageSize}|{filter}", snapshot =>
+        {
+            var (total, items) = snapshot.Page(filter, page, pageSize);
+            return JsonSerializer.SerializeToUtf8Bytes(new PagedResult<RunSummary>(page, pageSize, total, items), json.Value.SerializerOptions);
+        });
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     public static async Task<Results<Ok<RunDetail>, NotFound<ProblemDetails>, ValidationProblem>> GetRun(
@@ -117,11 +128,12 @@ public static class EvaluatorApi
         return TypedResults.Ok(Page(series, page, pageSize));
     }
 
-    public static async Task<Ok<Leaderboard>> GetLeaderboard(
-        [FromServices] RunReader reader, CancellationToken cancellationToken, string? dataset = null)
+    public static async Task<FileContentHttpResult> GetLeaderboard(
+        [FromServices] RunReader reader, [FromServices] IOptions<HttpJsonOptions> json, CancellationToken cancellationToken, string? dataset = null)
     {
         var catalog = await reader.Catalog.GetAsync(cancellationToken);
-        return TypedResults.Ok(catalog.Leaderboard(dataset));
+        var body = catalog.Response($"leaderboard|{dataset}", snapshot => JsonSerializer.SerializeToUtf8Bytes(snapshot.Leaderboard(dataset), json.Value.SerializerOptions));
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
     public static Results<Ok<ScoreResponse>, ValidationProblem> ScoreForecasts(ScoreRequest request)

@@ -10,6 +10,7 @@ public sealed class RunCatalogSnapshot
 {
     private readonly Dictionary<string, RunSummary> _byId;
     private readonly ConcurrentDictionary<string, Leaderboard> _leaderboards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _responses = new(StringComparer.Ordinal);
     private readonly int _maxLeaderboards;
 
     internal RunCatalogSnapshot(IEnumerable<RunSummary> runs, long version, DateTimeOffset loadedAt, int maxLeaderboards)
@@ -62,6 +63,19 @@ public sealed class RunCatalogSnapshot
             total++;
         }
         return (total, items);
+    }
+
+    /// <summary>
+    /// A response body made from this snapshot, built once per <paramref name="key"/> (the request's normalized query)
+    /// up to the leaderboard bound: the same first page or leaderboard asked for again and again is serialized once
+    /// per version of the list, not once per request.
+    /// </summary>
+    public byte[] Response(string key, Func<RunCatalogSnapshot, byte[]> build)
+    {
+        if (_responses.TryGetValue(key, out var cached)) return cached;
+        var bytes = build(this);
+        if (_responses.Count < _maxLeaderboards * 4) _responses.TryAdd(key, bytes);
+        return bytes;
     }
 
     /// <summary>The leaderboard over the runs of <paramref name="dataset"/> (all datasets when null), built once per snapshot.</summary>
