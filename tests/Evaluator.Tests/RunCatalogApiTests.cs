@@ -33,7 +33,7 @@ public sealed class RunCatalogApiTests(TrainedRuns runs) : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_output, "index", "runs", Path.GetFileName(entry).Replace(copied, halfWritten, StringComparison.Ordinal)),
             (await File.ReadAllTextAsync(entry)).Replace(copied, halfWritten, StringComparison.Ordinal));
 
-        using var app = new EvaluatorApp(_output, new Dictionary<string, string> { ["RunCatalog:ChangeCheckInterval"] = "00:00:00" });
+        using var app = new EvaluatorApp(_output, new Dictionary<string, string> { ["RunCatalog:ChangeCheckInterval"] = "00:00:00", ["RunCatalog:ChangeCheckWait"] = "00:01:00" });
         using var client = app.CreateClient();
         var before = await app.GetAsync<PagedResult<RunSummary>>(client, "/api/runs");
         before.Items.Select(r => r.RunId).Should().Equal(copied);

@@ -13,7 +13,8 @@ namespace Forecast.Core.Artifacts.Catalog;
 /// without a usable entry (older than the index, or whose writer stopped between manifest and entry) gets its
 /// summary rebuilt from its manifest, config.yaml and metrics.yaml, so no committed run is hidden.</item>
 /// <item>Change check, at most once per <see cref="RunCatalogOptions.ChangeCheckInterval"/>: the newest page of the
-/// index (its keys sort newest commit first); only entries not seen before are read. Requests wait for it.</item>
+/// index (its keys sort newest commit first); only entries not seen before are read. Requests wait for it up to
+/// <see cref="RunCatalogOptions.ChangeCheckWait"/>, then answer from the current list.</item>
 /// <item>Full refresh, once per <see cref="RunCatalogOptions.FullRefreshInterval"/>, as at cold start but in the
 /// background (requests keep the current list): drops deleted runs, finds runs without entries.</item>
 /// </list>
@@ -89,11 +90,14 @@ public sealed class RunCatalogCache
         {
             try
             {
-                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // A change check is waited for up to ChangeCheckWait: on a slow or loaded store the current list is
+                // the answer and the check finishes in the background.
+                if (_snapshot is null) await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                else await wait.WaitAsync(_options.ChangeCheckWait, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (_snapshot is not null && e is not OperationCanceledException)
             {
-                // The check failed (logged by the refresh); the list we have is still the best answer.
+                // The check failed (logged by the refresh) or is still running; the list we have is the best answer.
             }
         }
         return _snapshot ?? throw new InvalidOperationException("The run catalog has not loaded.");

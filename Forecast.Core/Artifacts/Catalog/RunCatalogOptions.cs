@@ -17,6 +17,12 @@ public sealed class RunCatalogOptions
     public TimeSpan ChangeCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a request waits for a change check before it answers from the current list (the check goes on in the
+    /// background): a slow store or a loaded machine never holds requests longer than this.
+    /// </summary>
+    public TimeSpan ChangeCheckWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// How often the catalog lists the run folders and the whole index, in the background while requests keep reading
     /// the current list: this finds deleted runs and committed runs without an index entry (written before the index
     /// existed, or by a writer that stopped between the manifest and the entry).
@@ -37,6 +43,7 @@ public sealed class RunCatalogOptions
     {
         var problems = new List<string>();
         if (ChangeCheckInterval < TimeSpan.Zero) problems.Add($"{SectionName}:ChangeCheckInterval must be >= 0; got {ChangeCheckInterval}.");
+        if (ChangeCheckWait < TimeSpan.Zero) problems.Add($"{SectionName}:ChangeCheckWait must be >= 0; got {ChangeCheckWait}.");
         if (FullRefreshInterval <= TimeSpan.Zero) problems.Add($"{SectionName}:FullRefreshInterval must be positive; got {FullRefreshInterval}.");
         if (Parallelism < 1) problems.Add($"{SectionName}:Parallelism must be >= 1; got {Parallelism}.");
         if (ChangeCheckEntries < 1) problems.Add($"{SectionName}:ChangeCheckEntries must be >= 1; got {ChangeCheckEntries}.");

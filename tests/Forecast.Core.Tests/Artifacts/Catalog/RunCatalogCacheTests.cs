@@ -60,7 +60,8 @@ public abstract class RunCatalogCacheTests
         var store = new CountingArtifactStore(await NewStoreAsync());
         string old = await CommitAsync(store, "20260101T000000Z-old-000001");
         var clock = new ManualClock();
-        var catalog = new RunCatalogCache(store, clock: clock);
+        // Waits for every change check (the default answers from the current list after 100 ms on a slow store).
+        var catalog = new RunCatalogCache(store, new RunCatalogOptions { ChangeCheckWait = TimeSpan.FromMinutes(1) }, clock);
         (await catalog.GetAsync()).Runs.Should().ContainSingle();
 
         string fresh = await CommitAsync(store, "20260105T000000Z-new-000002");
@@ -121,7 +122,7 @@ public abstract class RunCatalogCacheTests
             System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(entry).Replace(committed, forged, StringComparison.Ordinal)));
 
         var clock = new ManualClock();
-        var catalog = new RunCatalogCache(store, clock: clock);
+        var catalog = new RunCatalogCache(store, new RunCatalogOptions { ChangeCheckWait = TimeSpan.FromMinutes(1) }, clock);
         (await catalog.GetAsync()).Runs.Select(r => r.RunId).Should().Equal(committed);
         clock.Advance(Check);
         (await catalog.GetAsync()).Runs.Select(r => r.RunId).Should().Equal(committed);
