@@ -72,6 +72,10 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
         }
     }
 
+    /// <summary>What a candidate sees of a history: the last max_history points (all when it is not set).</summary>
+    private TimeSeries Context(TimeSeries history) =>
+        _settings.MaxHistory is { } max && history.Length > max ? history.Slice(history.Length - max, max) : history;
+
     private int SeasonLength(TimeSeries series) => _settings.SeasonLength ?? series.Frequency?.DefaultSeasonLength ?? 1;
 
     /// <summary>Every candidate on every backtest window: results[candidate][window][position in the window].</summary>
@@ -87,7 +91,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
                 if (window.Histories.Length == 0) { results[c][window.Index] = []; continue; }
                 string stage = $"auto backtest {_settings.Candidates[c]} (window {window.Index + 1}/{plan.Windows.Count})";
                 var windowRequest = request with { FutureCovariates = window.FutureCovariates };
-                results[c][window.Index] = await _runner.RunAsync(c, window.Histories, windowRequest, stage, progress, cancellationToken).ConfigureAwait(false);
+                results[c][window.Index] = await _runner.RunAsync(c, [.. window.Histories.Select(Context)], windowRequest, stage, progress, cancellationToken).ConfigureAwait(false);
             }
         }
         return results;
@@ -122,7 +126,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
             }
             foreach (var (c, series) in needs)
             {
-                var batch = series.Select(i => histories[i]).ToList();
+                var batch = series.Select(i => Context(histories[i])).ToList();
                 var run = await _runner.RunAsync(c, batch, request, $"auto {_settings.Candidates[c]}", progress, cancellationToken).ConfigureAwait(false);
                 for (int j = 0; j < series.Count; j++) full[c][series[j]] = run[j];
             }

@@ -35,11 +35,14 @@ public sealed class AutoModelFactory : IModelFactory
         int topK = options.Int("top_k", 3, min: 2, max: 100);
         int ensembleSize = options.Int("ensemble_size", 100, min: 1, max: 10_000);
         var selection = options.Enum("selection", SelectionScope.PerSeries);
+        double shrinkage = options.Double("shrinkage", AutoSettings.DefaultShrinkage, 0, 1000);
         int? seasonLength = options.OptionalInt("season_length", null, min: 1);
         int? minHistory = options.OptionalInt("min_history", null, min: 1);
+        int? maxHistory = options.OptionalInt("max_history", null, min: 1);
         options.Finish();
 
-        var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory);
+        var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
+            maxHistory, shrinkage);
         return context => new AutoForecaster(settings,
             [.. builds.Select(build => TrainerTelemetry.Instrument(build(context)))]);
     }

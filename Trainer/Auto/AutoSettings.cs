@@ -14,6 +14,9 @@ namespace Forecast.Trainer.Auto;
 /// <param name="Selection">Whether each series gets its own best option, or all series the best option overall.</param>
 /// <param name="SeasonLength">Season length m of the MASE scale; null = each series' frequency default.</param>
 /// <param name="MinHistory">Fewest history points before a backtest cutoff; null = two seasons (at least 10 points).</param>
+/// <param name="MaxHistory">The most recent points of a history each candidate sees (backtest and final fits); null = all.</param>
+/// <param name="Shrinkage">How many backtest windows the options' standing over all series is worth when a series' own
+/// backtest ranks its options (0: the series' own scores alone).</param>
 public sealed record AutoSettings(
     IReadOnlyList<string> Candidates,
     SelectionMetric Metric,
@@ -24,10 +27,14 @@ public sealed record AutoSettings(
     int EnsembleSize,
     SelectionScope Selection,
     int? SeasonLength,
-    int? MinHistory)
+    int? MinHistory,
+    int? MaxHistory = null,
+    double Shrinkage = 0)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
+
+    public const double DefaultShrinkage = 1;
 
     public static readonly IReadOnlyList<EnsembleKind> DefaultEnsembles = [EnsembleKind.Mean, EnsembleKind.Median, EnsembleKind.Greedy];
 }

@@ -78,14 +78,17 @@ internal static class Selector
             : new double[candidates];
 
         // Every option's per-series sums: candidates, then ensembles.
+        // A series' top candidates (the mean and median ensembles' members) by the same shrunk estimate that ranks its options.
+        var candidateRelative = candidateParts.Select(RelativeLogScores).ToArray();
+        var candidatePrior = Prior(candidateRelative, candidates);
         var parts = new BacktestLoss.Part?[n][];
         var topCandidates = new int[n][];
         for (int i = 0; i < n; i++)
         {
             parts[i] = new BacktestLoss.Part?[options.Count];
             Array.Copy(candidateParts[i], parts[i], candidates);
-            var ranked = Enumerable.Range(0, candidates).Where(c => candidateParts[i][c] is not null)
-                .OrderBy(c => candidateParts[i][c]!.Value.Value).ThenBy(c => c).ToArray();
+            var key = ShrunkKeys(candidateRelative[i], candidatePrior, plan.Series[i].Count, settings.Shrinkage);
+            var ranked = Enumerable.Range(0, candidates).Where(c => double.IsFinite(key[c])).OrderBy(c => key[c]).ThenBy(c => c).ToArray();
             topCandidates[i] = ranked.Take(settings.TopK).ToArray();
             for (int e = 0; e < settings.Ensembles.Count; e++)
             {
@@ -99,6 +102,8 @@ internal static class Selector
         var overall = Order(overallScores);
         var overallCandidates = Order(OverallScores(candidateParts, candidates, metric));
         bool anyBacktest = plan.Series.Any(s => s.Count > 0);
+        var relative = parts.Select(RelativeLogScores).ToArray();
+        var prior = Prior(relative, options.Count);
 
         var series = new SeriesSelection[n];
         for (int i = 0; i < n; i++)
@@ -125,7 +130,8 @@ internal static class Selector
             }
             else
             {
-                var own = Enumerable.Range(0, options.Count).Where(o => double.IsFinite(scores[o])).OrderBy(o => scores[o]).ThenBy(o => o).ToList();
+                var key = ShrunkKeys(relative[i], prior, plan.Series[i].Count, settings.Shrinkage);
+                var own = Enumerable.Range(0, options.Count).Where(o => double.IsFinite(key[o])).OrderBy(o => key[o]).ThenBy(o => o).ToList();
                 preference = [.. own, .. overall.Where(o => !own.Contains(o))];
             }
             series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], note);
@@ -210,6 +216,55 @@ internal static class Selector
             score[o] = scoring.Contains(o) ? BacktestLoss.Aggregate(metric, over.Select(p => p[o]!.Value)) : double.NaN;
         }
         return score;
+    }
+
+    /// <summary>
+    /// A series' options relative to each other: log score minus the mean log score of the options it has (so a hard
+    /// series and an easy one are alike); NaN where an option has no score. A zero score is floored just above zero.
+    /// </summary>
+    private static double[] RelativeLogScores(BacktestLoss.Part?[] parts)
+    {
+        var scores = parts.Select(p => p?.Value ?? double.NaN).ToArray();
+        var finite = scores.Where(double.IsFinite).ToList();
+        var result = new double[scores.Length];
+        Array.Fill(result, double.NaN);
+        if (finite.Count == 0) return result;
+        double floor = Math.Max(finite.Max() * 1e-9, double.Epsilon);
+        double mean = finite.Average(v => Math.Log(Math.Max(v, floor)));
+        for (int o = 0; o < scores.Length; o++)
+            if (double.IsFinite(scores[o])) result[o] = Math.Log(Math.Max(scores[o], floor)) - mean;
+        return result;
+    }
+
+    /// <summary>Each option's mean relative log score over the series that have every option (else over those that have it).</summary>
+    private static double[] Prior(double[][] relative, int options)
+    {
+        var scoring = Enumerable.Range(0, options).Where(o => relative.Any(r => double.IsFinite(r[o]))).ToList();
+        var common = relative.Where(r => scoring.All(o => double.IsFinite(r[o]))).ToList();
+        var prior = new double[options];
+        for (int o = 0; o < options; o++)
+        {
+            var over = (common.Count > 0 ? common : relative.Where(r => double.IsFinite(r[o]))).Select(r => r[o]).Where(double.IsFinite).ToList();
+            prior[o] = over.Count > 0 && scoring.Contains(o) ? over.Average() : double.NaN;
+        }
+        return prior;
+    }
+
+    /// <summary>
+    /// The ranking key of a series' options: its relative log score shrunk toward the option's over all series,
+    /// (windows·own + shrinkage·prior) / (windows + shrinkage) — an estimate that trusts a series' own backtest more the
+    /// more windows it has (empirical Bayes with a prior worth <paramref name="shrinkage"/> windows).
+    /// </summary>
+    private static double[] ShrunkKeys(double[] relative, double[] prior, int windows, double shrinkage)
+    {
+        var key = new double[relative.Length];
+        for (int o = 0; o < key.Length; o++)
+        {
+            key[o] = !double.IsFinite(relative[o]) ? double.NaN
+                : shrinkage <= 0 || !double.IsFinite(prior[o]) ? relative[o]
+                : (windows * relative[o] + shrinkage * prior[o]) / (windows + shrinkage);
+        }
+        return key;
     }
 
     /// <summary>Options by score, best first; those without a score last, in their listed order.</summary>

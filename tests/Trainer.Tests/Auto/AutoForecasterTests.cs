@@ -199,6 +199,46 @@ public class AutoForecasterTests
     }
 
     [Fact]
+    public async Task ShrinkageTowardTheOptionsStandingOverAllSeriesOverridesANarrowOwnWin()
+    {
+        // Series s0..s4: "steady" forecasts 1 too high everywhere, "erratic" 10 too high, except on series s0 where it
+        // is exact in the backtest windows only.
+        var series = Enumerable.Range(0, 5).Select(i => Series($"s{i}", 60, 20 + i)).ToArray();
+        var oracle = ScriptedForecaster.Oracle(series);
+        var steady = new ScriptedForecaster("steady", (h, horizon) => [.. oracle(h, horizon).Select(v => v + 1)]);
+        var erratic = new ScriptedForecaster("erratic", (h, horizon) => [.. oracle(h, horizon).Select(v => v + (h.Id == "s0" && h.Length < 60 ? 0.9 : 10))]);
+
+        async Task<string> ChoiceFor(double shrinkage)
+        {
+            var auto = new AutoForecaster(Settings(["steady", "erratic"]) with { Ensembles = [], Windows = 1, Shrinkage = shrinkage }, [steady, erratic]);
+            await auto.ForecastAsync(series, Request);
+            return ReadSelection(State(auto, "selection.csv"))[0]["choice"];
+        }
+
+        // Relative log scores: on s0 erratic wins by log(1/0.9) ≈ 0.11; over all series it loses by ≈ log 10 / 2 each.
+        (await ChoiceFor(0)).Should().Be("erratic", "its own backtest alone favours it");
+        (await ChoiceFor(1)).Should().Be("steady", "one window of its own does not outweigh the standing over all series");
+    }
+
+    [Fact]
+    public async Task CandidatesSeeAtMostMaxHistoryPointsButTheScaleUsesTheWholeHistory()
+    {
+        var series = new[] { Series("a", 60, 30) };
+        var flat = new ScriptedForecaster("flat", ScriptedForecaster.Flat);
+        var auto = new AutoForecaster(Settings(["flat"]) with { Ensembles = [], MaxHistory = 20 }, [flat]);
+
+        await auto.ForecastAsync(series, Request);
+
+        flat.Seen.Should().OnlyContain(h => h.Length == 20);
+        flat.Seen.Select(h => h.Timestamps[^1]).Should().Equal(series[0].Timestamps[47], series[0].Timestamps[53], series[0].Timestamps[59]);
+        var values = series[0].Values;
+        double expected = new[] { 48, 54 }.Select(cutoff =>
+            Enumerable.Range(cutoff, Horizon).Average(t => Math.Abs(values[t] - values[cutoff - 1])) /
+            Enumerable.Range(12, cutoff - 12).Average(t => Math.Abs(values[t] - values[t - 12]))).Average();
+        Score(ReadSelection(State(auto, "selection.csv")).Single(), "flat").Should().BeApproximately(expected, 1e-12);
+    }
+
+    [Fact]
     public async Task WqlSelectionNeedsQuantileLevels()
     {
         var flat = new ScriptedForecaster("flat", ScriptedForecaster.Flat);
