@@ -47,3 +47,40 @@ public class RunSelectionTests
         error.Field.Should().Be(field);
     }
 }
+
+/// <summary>RunReader finds model: auto's record in a run, and in a merged sharded run under each shard's folder.</summary>
+public sealed class RunSelectionReaderTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "run-selection-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private const string Header = "unique_id,cutoff,windows,metric,choice,members,naive,ets,note\n";
+
+    [Fact]
+    public async Task The_shards_selection_files_of_a_merged_run_are_read_as_one_and_other_runs_have_none()
+    {
+        var store = new LocalFolderArtifactStore(_root);
+        var merged = new RunWriter(store, "20260101T000000Z-merged-000001");
+        await merged.PutTextAsync("model/shard-0/auto/selection.csv", Header + "a,2020-01-01,2,mase,ets,ets,2,1,\n");
+        await merged.PutTextAsync("model/shard-1/auto/selection.csv", Header + "b,2020-01-01,2,mase,naive,naive,1,2,\n");
+        await merged.PutTextAsync("model/shard-1/auto/summary.yaml", "metric: mase\ncalls:\n- series: 1\n  scores: { naive: 1.5, ets: null }\n  chosen: { naive: 1 }\n");
+        await merged.PutTextAsync("model/shard-x/auto/selection.csv", Header + "c,2020-01-01,2,mase,ets,ets,2,1,\n");
+        await merged.CommitAsync();
+        var plain = new RunWriter(store, "20260101T000000Z-plain-000002");
+        await plain.PutTextAsync("metrics.yaml", "dataset:\n  name: d\n");
+        await plain.CommitAsync();
+
+        var reader = new RunReader(store);
+        var selection = await reader.ReadSelectionAsync("20260101T000000Z-merged-000001");
+
+        selection!.Rows.Select(r => (r.Id, r.Choice)).Should().Equal(("a", "ets"), ("b", "naive"));
+        var summary = await reader.ReadAutoSummaryAsync("20260101T000000Z-merged-000001");
+        summary!.Calls.Single().Scores.Should().Equal(new Dictionary<string, double?> { ["naive"] = 1.5, ["ets"] = null });
+        (await reader.ReadSelectionAsync("20260101T000000Z-plain-000002")).Should().BeNull();
+        (await reader.ReadAutoSummaryAsync("20260101T000000Z-plain-000002")).Should().BeNull();
+    }
+}
