@@ -101,7 +101,7 @@ public class ParquetLoadingTests
 
         var e = (await act.Should().ThrowAsync<DataException>()).Which;
         e.Field.Should().Be("y");
-        e.Message.Should().Contain("row 3: Infinity is not a value");
+        e.Message.Should().Contain("row 3: Infinity is not a usable value");
     }
 
     [Fact]

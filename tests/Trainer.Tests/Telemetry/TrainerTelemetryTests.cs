@@ -49,7 +49,7 @@ public sealed class TrainerTelemetryTests
         fits.Select(f => mine.Single(s => s.SpanId == f.ParentSpanId).OperationName).Should().BeEquivalentTo(["evaluate", "forecast"]);
         fits.Should().OnlyContain(f => (string?)f.GetTagItem(TrainerTelemetry.ModelTag) == "seasonal_naive" && (int?)f.GetTagItem(TrainerTelemetry.SeriesCountTag) == 9);
         var manifest = (await run.CommittedRunsAsync()).Single();
-        mine.Count(s => s.OperationName == "upload").Should().Be(manifest.Files.Count + 1, "one per file and one for manifest.json");
+        mine.Count(s => s.OperationName == "upload").Should().Be(manifest.Files.Count + 2, "one per file, one for manifest.json and one for the run's index entry");
         runSpan.GetTagItem(TrainerTelemetry.RunIdTag).Should().Be(manifest.RunId);
         runSpan.Status.Should().Be(ActivityStatusCode.Unset);
 
