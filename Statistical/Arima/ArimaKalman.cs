@@ -29,6 +29,7 @@ internal static class ArimaKalman
         int n = y.Length, rd = model.Dimension, p = phi.Length, q = theta.Length, d = delta.Length, r = rd - d;
         int size = rd * rd;
         var w = workspace is not null && workspace.Dimension == rd ? workspace : new KalmanWorkspace(rd);
+        w.Prepare(phi, theta, delta, r);
         var a = model.A;
         var pnew = model.Pn;
         var anew = w.ANew;
@@ -86,16 +87,18 @@ internal static class ArimaKalman
                 history = 0;
             }
             var pm = buffers[cur];
-            if (l > 0) Predict(pm, pnew, mm, phi, theta, delta, r, rd, p, q, d);
+            if (l > 0) Predict(pm, pnew, mm, phi, theta, delta, r, rd, p, q, d, w);
             if (!double.IsNaN(y[l]))
             {
                 double resid = y[l] - anew[0];
                 for (int i = 0; i < d; i++) resid -= delta[i] * anew[r + i];
-                for (int i = 0; i < rd; i++)
+                // M = Pnew Z' (R sums the differencing columns in order; zero weights add nothing).
+                Array.Copy(pnew, mv, rd);
+                foreach (int k in w.DeltaIndices)
                 {
-                    double tmp = pnew[i];
-                    for (int j = 0; j < d; j++) tmp += pnew[i + (r + j) * rd] * delta[j];
-                    mv[i] = tmp;
+                    double dk = delta[k];
+                    int offset = (r + k) * rd;
+                    for (int i = 0; i < rd; i++) mv[i] += pnew[i + offset] * dk;
                 }
                 double gain = mv[0];
                 for (int j = 0; j < d; j++) gain += delta[j] * mv[r + j];
@@ -112,11 +115,32 @@ internal static class ArimaKalman
                 var before = buffers[prev];
                 bool fixedPoint = history >= 1, cycle = history >= 2;
                 double change = 0, scale = 0;
+                int width = System.Numerics.Vector<double>.Count;
+                var gainVector = new System.Numerics.Vector<double>(gain);
+                var changeVector = System.Numerics.Vector<double>.Zero;
+                var scaleVector = System.Numerics.Vector<double>.Zero;
                 for (int j = 0; j < rd; j++)
                 {
                     double mj = mv[j];
                     int col = j * rd;
-                    for (int i = 0; i < rd; i++)
+                    var mjVector = new System.Numerics.Vector<double>(mj);
+                    int i = 0;
+                    for (; i <= rd - width; i += width)
+                    {
+                        var predicted = new System.Numerics.Vector<double>(pnew, col + i);
+                        // R: Pnew[i,j] - M[i] * M[j] / gain, lane by lane.
+                        var value = predicted - new System.Numerics.Vector<double>(mv, i) * mjVector / gainVector;
+                        var old = new System.Numerics.Vector<double>(pm, col + i);
+                        if (!System.Numerics.Vector.EqualsAll(value, old))
+                        {
+                            fixedPoint = false;
+                            changeVector = System.Numerics.Vector.Max(changeVector, System.Numerics.Vector.Abs(value - old));
+                        }
+                        if (cycle && !System.Numerics.Vector.EqualsAll(value, new System.Numerics.Vector<double>(before, col + i))) cycle = false;
+                        scaleVector = System.Numerics.Vector.Max(scaleVector, System.Numerics.Vector.Abs(predicted));
+                        value.CopyTo(next, col + i);
+                    }
+                    for (; i < rd; i++)
                     {
                         double value = pnew[i + col] - mv[i] * mj / gain;
                         double old = pm[i + col];
@@ -129,6 +153,11 @@ internal static class ArimaKalman
                         scale = Math.Max(scale, Math.Abs(pnew[i + col]));
                         next[i + col] = value;
                     }
+                }
+                for (int lane = 0; lane < width; lane++)
+                {
+                    change = Math.Max(change, changeVector[lane]);
+                    scale = Math.Max(scale, scaleVector[lane]);
                 }
                 (prev, cur, spare) = (cur, spare, prev);
                 if (!fixedPoint && !cycle && history >= 1 && change <= 1e-14 * scale) fixedPoint = true;
@@ -166,72 +195,153 @@ internal static class ArimaKalman
         return (ssq, sumlog, nu);
     }
 
-    /// <summary>ARIMA_Like's prediction step: Pnew = T P T' + V, with T's companion and differencing structure.</summary>
+    /// <summary>
+    /// ARIMA_Like's prediction step, Pnew = T P T' + V, column by column: T's companion rows shift P (block copies),
+    /// the nonzero AR coefficients and differencing weights add their columns, V adds the MA outer product. Terms R
+    /// multiplies by a zero coefficient add ±0 there, which changes no value, so skipping them keeps R's results; each
+    /// element is otherwise formed by R's operations in R's order (vector lanes compute the same IEEE operations).
+    /// </summary>
     private static void Predict(double[] pm, double[] pnew, double[] mm, double[] phi, double[] theta, double[] delta,
-        int r, int rd, int p, int q, int d)
+        int r, int rd, int p, int q, int d, KalmanWorkspace w)
     {
+        var phiIdx = w.PhiIndices;
+        var deltaIdx = w.DeltaIndices;
         if (d == 0)
         {
-            for (int i = 0; i < r; i++)
-            {
-                double vi = 0.0;
-                if (i == 0) vi = 1.0;
-                else if (i - 1 < q) vi = theta[i - 1];
-                for (int j = 0; j < r; j++)
-                {
-                    double tmp = 0.0;
-                    if (j == 0) tmp = vi;
-                    else if (j - 1 < q) tmp = vi * theta[j - 1];
-                    if (i < p && j < p) tmp += phi[i] * phi[j] * pm[0];
-                    if (i < r - 1 && j < r - 1) tmp += pm[i + 1 + r * (j + 1)];
-                    if (i < p && j < r - 1) tmp += phi[i] * pm[j + 1];
-                    if (j < p && i < r - 1) tmp += phi[j] * pm[i + 1];
-                    pnew[i + r * j] = tmp;
-                }
-            }
+            PredictStationary(pm, pnew, phi, theta, r, p, q, w);
             return;
         }
-        // mm = T P
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < rd; j++)
-            {
-                double tmp = 0.0;
-                if (i < p) tmp += phi[i] * pm[rd * j];
-                if (i < r - 1) tmp += pm[i + 1 + rd * j];
-                mm[i + rd * j] = tmp;
-            }
+        // mm = T P.
         for (int j = 0; j < rd; j++)
         {
-            double tmp = pm[rd * j];
-            for (int k = 0; k < d; k++) tmp += delta[k] * pm[r + k + rd * j];
-            mm[r + rd * j] = tmp;
+            int col = rd * j;
+            double p0 = pm[col];
+            // Rows 0..r-2: P[i+1, j] (+ phi_i P[0, j]); row r-1: phi_{r-1} P[0, j] or 0.
+            Array.Copy(pm, col + 1, mm, col, r - 1);
+            mm[col + r - 1] = 0.0;
+            foreach (int i in phiIdx)
+            {
+                if (i < r - 1) mm[col + i] = phi[i] * p0 + mm[col + i];
+                else mm[col + i] = phi[i] * p0;
+            }
+            // Row r: P[0, j] + sum_k delta_k P[r+k, j]; rows r+1..: P[r+i-1, j].
+            double tmp = p0;
+            foreach (int k in deltaIdx) tmp += delta[k] * pm[r + k + col];
+            mm[r + col] = tmp;
+            if (d > 1) Array.Copy(pm, col + r, mm, col + r + 1, d - 1);
         }
-        for (int i = 1; i < d; i++)
-            for (int j = 0; j < rd; j++) mm[r + i + rd * j] = pm[r + i - 1 + rd * j];
+        // Pnew = mm T': column i (< r) is column i+1 of mm (+ phi_i column 0); column r the differencing combination;
+        // columns r+1.. shift.
+        var col0 = mm.AsSpan(0, rd);
+        for (int i = 0; i < r; i++)
+        {
+            var target = pnew.AsSpan(rd * i, rd);
+            bool hasPhi = i < p && phi[i] != 0;
+            if (i < r - 1)
+            {
+                var next = mm.AsSpan(rd * (i + 1), rd);
+                if (hasPhi) MultiplyAdd(phi[i], col0, next, target);
+                else next.CopyTo(target);
+            }
+            else if (hasPhi)
+            {
+                Multiply(phi[i], col0, target);
+            }
+            else
+            {
+                target.Clear();
+            }
+        }
+        var diffColumn = pnew.AsSpan(rd * r, rd);
+        col0.CopyTo(diffColumn);
+        foreach (int k in deltaIdx) AddScaled(delta[k], mm.AsSpan(rd * (r + k), rd), diffColumn);
+        if (d > 1) Array.Copy(mm, rd * r, pnew, rd * (r + 1), rd * (d - 1));
+        // Pnew += (1, theta)(1, theta)'.
+        AddMaOuterProduct(pnew, theta, q, rd, w);
+    }
 
-        // Pnew = mm T'
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < rd; j++)
-            {
-                double tmp = 0.0;
-                if (i < p) tmp += phi[i] * mm[j];
-                if (i < r - 1) tmp += mm[rd * (i + 1) + j];
-                pnew[j + rd * i] = tmp;
-            }
-        for (int j = 0; j < rd; j++)
+    /// <summary>The d = 0 branch of ARIMA_Like's prediction (an r × r ARMA state), vectorised over rows.</summary>
+    private static void PredictStationary(double[] pm, double[] pnew, double[] phi, double[] theta, int r, int p, int q, KalmanWorkspace w)
+    {
+        // v = (1, theta, 0...) and phi padded with zeros to r.
+        var v = w.V;
+        var phiPad = w.PhiPadded;
+        double p00 = pm[0];
+        int width = System.Numerics.Vector<double>.Count;
+        for (int j = 0; j < r; j++)
         {
-            double tmp = mm[j];
-            for (int k = 0; k < d; k++) tmp += delta[k] * mm[rd * (r + k) + j];
-            pnew[rd * r + j] = tmp;
+            double vj = v[j];
+            double phij = phiPad[j];
+            bool jShift = j < r - 1;
+            double pj1 = jShift ? pm[j + 1] : 0.0;
+            var target = pnew.AsSpan(r * j, r);
+            // Rows 0..r-2 vectorised (every term present); row r-1 without the shifted terms.
+            int rows = r - 1;
+            int i = 0;
+            if (jShift)
+            {
+                var shifted = pm.AsSpan(1 + r * (j + 1), rows);
+                var pCol0 = pm.AsSpan(1, rows);
+                var vjv = new System.Numerics.Vector<double>(vj);
+                for (; i <= rows - width; i += width)
+                {
+                    var vi = new System.Numerics.Vector<double>(v.AsSpan(i, width));
+                    var phii = new System.Numerics.Vector<double>(phiPad.AsSpan(i, width));
+                    var tmp = vi * vjv;
+                    tmp += phii * new System.Numerics.Vector<double>(phij) * new System.Numerics.Vector<double>(p00);
+                    tmp += new System.Numerics.Vector<double>(shifted.Slice(i, width));
+                    tmp += phii * new System.Numerics.Vector<double>(pj1);
+                    tmp += new System.Numerics.Vector<double>(phij) * new System.Numerics.Vector<double>(pCol0.Slice(i, width));
+                    tmp.CopyTo(target.Slice(i, width));
+                }
+            }
+            for (; i < r; i++)
+            {
+                double vi = v[i];
+                double tmp = vi * vj;
+                if (i < p && j < p) tmp += phi[i] * phi[j] * pm[0];
+                if (i < r - 1 && j < r - 1) tmp += pm[i + 1 + r * (j + 1)];
+                if (i < p && j < r - 1) tmp += phi[i] * pm[j + 1];
+                if (j < p && i < r - 1) tmp += phi[j] * pm[i + 1];
+                target[i] = tmp;
+            }
         }
-        for (int i = 1; i < d; i++)
-            for (int j = 0; j < rd; j++) pnew[rd * (r + i) + j] = mm[rd * (r + i - 1) + j];
-        // Pnew += (1, theta) (1, theta)'
-        for (int i = 0; i <= q; i++)
+    }
+
+    private static void AddMaOuterProduct(double[] pnew, double[] theta, int q, int rd, KalmanWorkspace w)
+    {
+        var idx = w.MaIndices;
+        // (i, j) in {0} ∪ nonzero theta indices (+1): R adds vi·vj for every i, j ≤ q; zero terms change nothing.
+        foreach (int i in idx)
         {
             double vi = i == 0 ? 1.0 : theta[i - 1];
-            for (int j = 0; j <= q; j++) pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
+            foreach (int j in idx) pnew[i + rd * j] += vi * (j == 0 ? 1.0 : theta[j - 1]);
         }
+    }
+
+    /// <summary>target = a·x + y elementwise (R's <c>a * x + y</c> per element).</summary>
+    private static void MultiplyAdd(double a, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> target)
+    {
+        int width = System.Numerics.Vector<double>.Count, n = target.Length, i = 0;
+        var av = new System.Numerics.Vector<double>(a);
+        for (; i <= n - width; i += width)
+            (av * new System.Numerics.Vector<double>(x.Slice(i, width)) + new System.Numerics.Vector<double>(y.Slice(i, width))).CopyTo(target.Slice(i, width));
+        for (; i < n; i++) target[i] = a * x[i] + y[i];
+    }
+
+    private static void Multiply(double a, ReadOnlySpan<double> x, Span<double> target)
+    {
+        for (int i = 0; i < target.Length; i++) target[i] = a * x[i];
+    }
+
+    /// <summary>target += a·x elementwise.</summary>
+    private static void AddScaled(double a, ReadOnlySpan<double> x, Span<double> target)
+    {
+        int width = System.Numerics.Vector<double>.Count, n = target.Length, i = 0;
+        var av = new System.Numerics.Vector<double>(a);
+        for (; i <= n - width; i += width)
+            (new System.Numerics.Vector<double>(target.Slice(i, width)) + av * new System.Numerics.Vector<double>(x.Slice(i, width))).CopyTo(target.Slice(i, width));
+        for (; i < n; i++) target[i] += a * x[i];
     }
 
     /// <summary>

@@ -13,4 +13,32 @@ internal sealed class KalmanWorkspace(int dimension)
     public double[][] SteadyP { get; } = [new double[dimension * dimension], new double[dimension * dimension]];
     public double[] SteadyGain { get; } = new double[2];
     public double[] SteadyLog { get; } = new double[2];
+
+    /// <summary>Indices of the nonzero AR coefficients.</summary>
+    public int[] PhiIndices { get; private set; } = [];
+
+    /// <summary>Indices of the nonzero differencing weights.</summary>
+    public int[] DeltaIndices { get; private set; } = [];
+
+    /// <summary>0 and 1 + the indices of the nonzero MA coefficients: the (1, theta) entries that are not zero.</summary>
+    public int[] MaIndices { get; private set; } = [];
+
+    /// <summary>(1, theta, 0, ...) of length r.</summary>
+    public double[] V { get; private set; } = [];
+
+    /// <summary>phi padded with zeros to length r.</summary>
+    public double[] PhiPadded { get; private set; } = [];
+
+    /// <summary>Derived views of the coefficients for one likelihood evaluation.</summary>
+    public void Prepare(double[] phi, double[] theta, double[] delta, int r)
+    {
+        PhiIndices = [.. Enumerable.Range(0, phi.Length).Where(i => phi[i] != 0)];
+        DeltaIndices = [.. Enumerable.Range(0, delta.Length).Where(i => delta[i] != 0)];
+        MaIndices = [0, .. Enumerable.Range(0, theta.Length).Where(i => theta[i] != 0).Select(i => i + 1)];
+        if (V.Length != r) V = new double[r];
+        if (PhiPadded.Length != r) PhiPadded = new double[r];
+        V[0] = 1.0;
+        for (int i = 1; i < r; i++) V[i] = i - 1 < theta.Length ? theta[i - 1] : 0.0;
+        for (int i = 0; i < r; i++) PhiPadded[i] = i < phi.Length ? phi[i] : 0.0;
+    }
 }
