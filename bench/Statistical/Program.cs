@@ -1,7 +1,9 @@
+using System.Globalization;
 using Forecast.Statistical.Bench;
 
 // Benchmarks of Forecast.Statistical against R forecast 8.20.
 //   accuracy [--goldens <fixtures dir>] [--data <dir with <dataset>/data.csv>] [--datasets a,b] [--methods ets,arima,theta] [--details]
+//   speed [--data <dir>] [--datasets a,b] [--methods ets,arima] [--series 8] [--rounds 3]   (needs Rscript with forecast)
 var root = FindRepositoryRoot();
 string goldens = Option("--goldens") ?? Path.Combine(root, "tests", "Statistical.Tests", "Fixtures");
 string data = Option("--data") ?? "/work/shared/data";
@@ -12,7 +14,14 @@ if (args.Length > 0 && args[0] == "accuracy")
     Accuracy.Run(goldens, data, datasets, methods, args.Contains("--details"));
     return;
 }
-Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details]");
+if (args.Length > 0 && args[0] == "speed")
+{
+    Speed.Run(root, goldens, data, Option("--datasets")?.Split(',') ?? ["rdatasets_monthly", "m4_weekly", "m4_hourly"],
+        (Option("--methods") ?? "ets,arima").Split(','), int.Parse(Option("--series") ?? "8", CultureInfo.InvariantCulture),
+        int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    return;
+}
+Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details] | speed [--data dir] [--datasets a,b] [--methods ets,arima] [--series n] [--rounds n]");
 
 string? Option(string name)
 {

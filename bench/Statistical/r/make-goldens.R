@@ -1,10 +1,10 @@
 #!/usr/bin/env Rscript
 # Golden fits of R forecast 8.20 for tests/Statistical.Tests (dev-only; needs Debian's r-cran-forecast).
 #
-#   Rscript bench/Statistical/r/make-goldens.R <data-dir> <out-dir> <dataset> [methods]
+#   Rscript bench/Statistical/r/make-goldens.R <data-dir> <out-dir> <dataset> [methods] [max-series]
 #
 # <data-dir> holds datasets.yaml and <dataset>/data.csv (long format unique_id,ds,y); methods is a comma list of
-# ets, arima, theta (default all). Protocol as the shared baselines: train = all but the last `horizon` points,
+# ets, arima, theta (default all); max-series stops after that many series (the subset first). Protocol as the shared baselines: train = all but the last `horizon` points,
 # models see at most the last 3000 training points, ts frequency = season_length, default arguments, set.seed(1)
 # before each call. Writes <out-dir>/<dataset>/<method>_models.csv (form, parameters, criteria, timing) and
 # <method>_forecasts.csv (mean and the bounds of the 20/40/60/80/95% intervals per step). Rows are appended as each
@@ -30,6 +30,7 @@ if (!is.na(subset_n)) {
   first <- ids[round(seq(1, length(ids), length.out = subset_n))]
   ids <- c(first, setdiff(ids, first))
 }
+if (length(args) >= 5) ids <- head(ids, as.integer(args[5]))
 dir.create(file.path(out_dir, dataset), recursive = TRUE, showWarnings = FALSE)
 levels <- c(20, 40, 60, 80, 95)
 hex <- function(x) sprintf("%a", x)   # exact doubles
