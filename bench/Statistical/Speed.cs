@@ -10,7 +10,9 @@ namespace Forecast.Statistical.Bench;
 /// Per-series fit time of AutoEts / AutoArima next to R forecast 8.20's <c>ets()</c> / <c>auto.arima()</c> on the same
 /// series in the same run: rounds alternate one Rscript pass (bench/Statistical/r/time-fits.R, each fit timed inside R)
 /// with one pass of ours (one thread, each fit timed alone), so both see the same machine load. Per series the median
-/// over rounds; the reported ratio is R's median total over ours, with the load average before and after.
+/// over rounds of the wall time and of the CPU time (R: user + system of its process; ours: the whole process's, JIT
+/// and GC threads included, so ours is if anything overstated); the ratios are R's median totals over ours, with the
+/// load average before and after. On a loaded machine the CPU-time ratio is the steadier figure.
 /// </summary>
 internal static class Speed
 {
@@ -18,7 +20,7 @@ internal static class Speed
         int seriesPerDataset, int rounds)
     {
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {Load()}");
-        Console.WriteLine("dataset | method | series | rounds | R median s/series | ours median s/series | ratio (R total / ours total) | median per-series ratio | load before → after");
+        Console.WriteLine("dataset | method | series | rounds | R s/series (wall, median) | ours s/series (wall, median) | wall ratio (R total / ours) | R CPU s/series | ours CPU s/series | CPU ratio | load before → after");
         string script = Path.Combine(root, "bench", "Statistical", "r", "time-fits.R");
         foreach (string name in datasets)
         {
@@ -40,22 +42,33 @@ internal static class Speed
                     model.Fit(picked[0].Y, data.SeasonLength); // JIT warm-up, as R's untimed first fit
                     var rTimes = picked.ToDictionary(p => p.Id, _ => new List<double>());
                     var ourTimes = picked.ToDictionary(p => p.Id, _ => new List<double>());
+                    var rCpu = picked.ToDictionary(p => p.Id, _ => new List<double>());
+                    var ourCpu = picked.ToDictionary(p => p.Id, _ => new List<double>());
+                    using var self = Process.GetCurrentProcess();
                     for (int round = 0; round < rounds; round++)
                     {
-                        foreach (var (id, seconds) in RunR(script, csv, data.SeasonLength, method)) rTimes[id].Add(seconds);
+                        foreach (var (id, seconds, cpu) in RunR(script, csv, data.SeasonLength, method))
+                        {
+                            rTimes[id].Add(seconds);
+                            rCpu[id].Add(cpu);
+                        }
                         foreach (var (id, y) in picked)
                         {
+                            self.Refresh();
+                            var cpuStart = self.TotalProcessorTime;
                             var watch = Stopwatch.StartNew();
                             model.Fit(y, data.SeasonLength);
                             ourTimes[id].Add(watch.Elapsed.TotalSeconds);
+                            self.Refresh();
+                            ourCpu[id].Add((self.TotalProcessorTime - cpuStart).TotalSeconds);
                         }
                     }
                     var rMedian = picked.Select(p => Median(rTimes[p.Id])).ToArray();
                     var ourMedian = picked.Select(p => Median(ourTimes[p.Id])).ToArray();
-                    double ratio = rMedian.Sum() / ourMedian.Sum();
-                    double perSeries = Median(rMedian.Zip(ourMedian, (r, o) => r / o).ToList());
+                    var rCpuMedian = picked.Select(p => Median(rCpu[p.Id])).ToArray();
+                    var ourCpuMedian = picked.Select(p => Median(ourCpu[p.Id])).ToArray();
                     Console.WriteLine(FormattableString.Invariant(
-                        $"{name} | {method} | {picked.Count} | {rounds} | {Median([.. rMedian]):G4} | {Median([.. ourMedian]):G4} | {ratio:F1}× | {perSeries:F1}× | {loadBefore} → {Load()}"));
+                        $"{name} | {method} | {picked.Count} | {rounds} | {Median([.. rMedian]):G4} | {Median([.. ourMedian]):G4} | {rMedian.Sum() / ourMedian.Sum():F1}× | {Median([.. rCpuMedian]):G4} | {Median([.. ourCpuMedian]):G4} | {rCpuMedian.Sum() / ourCpuMedian.Sum():F1}× | {loadBefore} → {Load()}"));
                 }
             }
             finally
@@ -72,7 +85,7 @@ internal static class Speed
         return [.. Enumerable.Range(0, n).Select(i => series[(int)Math.Round(i * (series.Count - 1) / (double)(n - 1))])];
     }
 
-    private static IEnumerable<(string Id, double Seconds)> RunR(string script, string csv, int seasonLength, string method)
+    private static IEnumerable<(string Id, double Seconds, double Cpu)> RunR(string script, string csv, int seasonLength, string method)
     {
         var info = new ProcessStartInfo("Rscript") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { script, csv, seasonLength.ToString(CultureInfo.InvariantCulture), method }) info.ArgumentList.Add(a);
@@ -83,7 +96,7 @@ internal static class Speed
         if (process.ExitCode != 0) throw new InvalidOperationException($"Rscript failed: {stderr.Result}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(line => line.Split(','))
-            .Select(f => (f[0], double.Parse(f[1], CultureInfo.InvariantCulture)))
+            .Select(f => (f[0], double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture)))
             .ToList();
     }
 
