@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Frames;
 using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
@@ -11,7 +13,7 @@ namespace Forecast.Chronos.Bolt;
 /// Every call is one batch and thread-safe to call sequentially; adapters batch many series themselves
 /// (<see cref="ContextBatch"/> builds a batch from arrays).
 /// </summary>
-public sealed class ChronosBoltPipeline : IDisposable
+public sealed class ChronosBoltPipeline : IChronosPipeline
 {
     /// <summary>Wraps a loaded model and switches it to inference mode (dropout off).</summary>
     public ChronosBoltPipeline(ChronosBoltModel model)
@@ -26,6 +28,12 @@ public sealed class ChronosBoltPipeline : IDisposable
     public ChronosInferenceOptions Inference { get; set; } = new();
 
     public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
+
+    public ChronosModelFamily Family => ChronosModelFamily.ChronosBolt;
+
+    public int ContextLength => Model.ChronosConfig.ContextLength;
+
+    public int PredictionLength => Model.ChronosConfig.PredictionLength;
 
     /// <summary>
     /// Most series run through the network at once; larger batches are processed in chunks of this size. The
@@ -176,6 +184,30 @@ public sealed class ChronosBoltPipeline : IDisposable
         return (encoding.EncoderHidden.MoveToOuterDisposeScope(), encoding.Loc.squeeze(-1).MoveToOuterDisposeScope(),
             encoding.Scale.squeeze(-1).MoveToOuterDisposeScope());
     }
+
+    public ForecastFrame PredictFrame(SeriesFrame history, int? predictionLength = null, IReadOnlyList<float>? quantileLevels = null,
+        FrameForecastOptions? options = null, CancellationToken cancellationToken = default) =>
+        ForecastFrames.PredictUnivariate(this, history, predictionLength, quantileLevels, options, cancellationToken);
+
+    Tensor IChronosPipeline.Predict(IReadOnlyList<float[]> series, int? predictionLength) => Predict(series, predictionLength);
+
+    (Tensor Quantiles, Tensor Mean) IChronosPipeline.PredictQuantiles(IReadOnlyList<float[]> series, int? predictionLength,
+        IReadOnlyList<float>? quantileLevels)
+    {
+        using var context = ContextBatch.LeftPadAndStack(series);
+        return PredictQuantiles(context, predictionLength, quantileLevels);
+    }
+
+    ChronosEmbedding IChronosPipeline.Embed(IReadOnlyList<float[]> series)
+    {
+        using var context = ContextBatch.LeftPadAndStack(series);
+        var (embeddings, loc, scale) = Embed(context);
+        return new ChronosEmbedding(embeddings, loc, scale);
+    }
+
+    IReadOnlyList<QuantileForecast> IChronosPipeline.ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int? batchSize, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        ForecastSeries(series, predictionLength, quantileLevels, batchSize ?? 256, progress, cancellationToken);
 
     public void Dispose() => Model.Dispose();
 

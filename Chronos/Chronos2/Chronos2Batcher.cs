@@ -7,15 +7,22 @@ namespace Forecast.Chronos.Chronos2;
 /// _build_prepared_inputs; dataset.py: Chronos2Dataset in TEST mode): rows are the targets, then past-only
 /// covariates, then known-future covariates (each set in ordinal name order); histories are cut to the last
 /// <c>contextLength</c> values; tasks are added to a batch while it holds fewer than <c>batchSize</c> rows. Checks
-/// the schema and values and names the task, the covariate and the position of what is wrong.
+/// the schema and values and names the task, the covariate and the position of what is wrong; categorical covariates
+/// are encoded over all tasks at once (<see cref="CategoricalCovariates"/>).
 /// </summary>
 public static class Chronos2Batcher
 {
-    public static IEnumerable<Chronos2Batch> Batches(IReadOnlyList<Chronos2Input> inputs, int predictionLength, int contextLength, int batchSize)
+    public static IEnumerable<Chronos2Batch> Batches(IReadOnlyList<Chronos2Input> inputs, int predictionLength, int contextLength, int batchSize,
+        bool allowUnseenCategories = false)
     {
         Validate(inputs, predictionLength);
         if (batchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        return BatchesOf(CategoricalCovariates.Encode(inputs, allowUnseenCategories), predictionLength, contextLength, batchSize);
+    }
+
+    private static IEnumerable<Chronos2Batch> BatchesOf(IReadOnlyList<Chronos2Input> inputs, int predictionLength, int contextLength, int batchSize)
+    {
         var next = 0;
         while (next < inputs.Count)
         {
@@ -31,7 +38,7 @@ public static class Chronos2Batcher
         }
     }
 
-    private static int RowCount(Chronos2Input input) => input.Target.Count + input.PastCovariates.Count;
+    private static int RowCount(Chronos2Input input) => input.RowCount;
 
     private static Chronos2Batch Build(IReadOnlyList<Chronos2Input> tasks, int predictionLength, int contextLength)
     {
@@ -80,7 +87,7 @@ public static class Chronos2Batcher
     /// reference's dict input, tasks of one call may differ in variates and covariates (its list-of-tensors input
     /// already mixes 1-D and 2-D items): each task is its own group, so nothing requires a shared schema here.
     /// </summary>
-    private static void Validate(IReadOnlyList<Chronos2Input> inputs, int predictionLength)
+    internal static void Validate(IReadOnlyList<Chronos2Input> inputs, int predictionLength)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0)
@@ -124,6 +131,26 @@ public static class Chronos2Batcher
                         $"inputs[{i}].FutureCovariates[\"{name}\"] has {values?.Length ?? 0} values but prediction_length is {predictionLength}.",
                         nameof(inputs));
                 CheckFinite(values, $"inputs[{i}].FutureCovariates[\"{name}\"]");
+            }
+            foreach (var (name, values) in input.PastCategoricals)
+            {
+                if (input.PastCovariates.ContainsKey(name))
+                    throw new ArgumentException(
+                        $"inputs[{i}] has \"{name}\" both as a numeric and a categorical covariate; give each covariate once.", nameof(inputs));
+                if (values is null || values.Length != history)
+                    throw new ArgumentException(
+                        $"inputs[{i}].PastCategoricals[\"{name}\"] has {values?.Length ?? 0} values but the target history has {history}.", nameof(inputs));
+            }
+            foreach (var (name, values) in input.FutureCategoricals)
+            {
+                if (!input.PastCategoricals.ContainsKey(name))
+                    throw new ArgumentException(
+                        $"inputs[{i}].FutureCategoricals[\"{name}\"] has no past values; add it to PastCategoricals (known-future covariates need both).",
+                        nameof(inputs));
+                if (values is null || values.Length != predictionLength)
+                    throw new ArgumentException(
+                        $"inputs[{i}].FutureCategoricals[\"{name}\"] has {values?.Length ?? 0} values but prediction_length is {predictionLength}.",
+                        nameof(inputs));
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Frames;
 using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
@@ -11,7 +13,7 @@ namespace Forecast.Chronos.Chronos2;
 /// any levels, <see cref="Embed"/> the encoder states. Horizons beyond one forward pass are rolled out along
 /// quantile paths as the reference does.
 /// </summary>
-public sealed class Chronos2Pipeline : IDisposable
+public sealed class Chronos2Pipeline : IChronosPipeline
 {
     public Chronos2Pipeline(Chronos2Model model)
     {
@@ -25,6 +27,12 @@ public sealed class Chronos2Pipeline : IDisposable
     public ChronosInferenceOptions Inference { get; set; } = new();
 
     public IReadOnlyList<float> Quantiles => Model.ChronosConfig.Quantiles;
+
+    public ChronosModelFamily Family => ChronosModelFamily.Chronos2;
+
+    public int ContextLength => Model.ChronosConfig.ContextLength;
+
+    int IChronosPipeline.PredictionLength => ModelPredictionLength;
 
     /// <summary>Steps one forward pass predicts: max_output_patches × output_patch_size.</summary>
     public int ModelPredictionLength => Model.ChronosConfig.PredictionLength;
@@ -83,7 +91,7 @@ public sealed class Chronos2Pipeline : IDisposable
         using var noGrad = no_grad();
         using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
         using var backend = call.OpenBackend();
-        foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize))
+        foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize, options.AllowUnseenCategories))
         {
             using (batch)
             using (var scope = NewDisposeScope())
@@ -152,16 +160,20 @@ public sealed class Chronos2Pipeline : IDisposable
     /// <summary>
     /// Quantile forecasts of many tasks (with variates and covariates) as arrays: per task one
     /// <see cref="QuantileForecast"/> per target variate. Tasks are run about <paramref name="batchSize"/> rows at a
-    /// time (never split), each batch in its own dispose scope; progress reports tasks done.
+    /// time (never split), each batch in its own dispose scope; progress reports tasks done. Categorical covariates are
+    /// encoded over all tasks first, as one predict call of the reference would. <paramref name="options"/>' batch size
+    /// is replaced by <paramref name="batchSize"/>.
     /// </summary>
     public IReadOnlyList<QuantileForecast[]> ForecastTasks(IReadOnlyList<Chronos2Input> tasks, int predictionLength,
         IReadOnlyList<float> quantileLevels, int batchSize = 256, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Chronos2PredictOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        options = (options ?? new Chronos2PredictOptions()) with { BatchSize = batchSize };
+        Chronos2Batcher.Validate(tasks, predictionLength);
+        tasks = CategoricalCovariates.Encode(tasks, options.AllowUnseenCategories);
         var results = new List<QuantileForecast[]>(tasks.Count);
-        var options = new Chronos2PredictOptions { BatchSize = batchSize };
         var next = 0;
         while (next < tasks.Count)
         {
@@ -170,7 +182,7 @@ public sealed class Chronos2Pipeline : IDisposable
             for (var rows = 0; next < tasks.Count && rows < batchSize; next++)
             {
                 chunk.Add(tasks[next]);
-                rows += tasks[next].Target.Count + tasks[next].PastCovariates.Count;
+                rows += tasks[next].RowCount;
             }
             using (var scope = NewDisposeScope())
             {
@@ -208,8 +220,8 @@ public sealed class Chronos2Pipeline : IDisposable
         IReadOnlyList<Chronos2Input> inputs, int batchSize = 256, int? contextLength = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Any(i => i is { FutureCovariates.Count: > 0 }))
-            throw new ArgumentException("Embed takes histories only; remove FutureCovariates.", nameof(inputs));
+        if (inputs.Any(i => i is { FutureCovariates.Count: > 0 } or { FutureCategoricals.Count: > 0 }))
+            throw new ArgumentException("Embed takes histories only; remove FutureCovariates and FutureCategoricals.", nameof(inputs));
         var length = EffectiveContextLength(contextLength);
         var embeddings = new List<Tensor>();
         var locScales = new List<(Tensor, Tensor)>();
@@ -232,6 +244,52 @@ public sealed class Chronos2Pipeline : IDisposable
         }
         return (embeddings, locScales);
     }
+
+    /// <summary>
+    /// pipeline.py: predict_df — tasks from the table (<see cref="Chronos2FrameTasks"/>: covariate columns, known-future
+    /// columns of <see cref="FrameForecastOptions.Future"/>, groups), forecast, one row per series and step.
+    /// </summary>
+    public ForecastFrame PredictFrame(SeriesFrame history, int? predictionLength = null, IReadOnlyList<float>? quantileLevels = null,
+        FrameForecastOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FrameForecastOptions();
+        var horizon = predictionLength ?? ModelPredictionLength;
+        var levels = quantileLevels ?? ForecastFrames.DefaultLevels;
+        var tasks = Chronos2FrameTasks.Build(history, horizon, options);
+        var perTask = ForecastTasks(tasks.Tasks, horizon, levels, options.BatchSize ?? 256, options.Progress, cancellationToken,
+            new Chronos2PredictOptions { CrossLearning = options.CrossLearning, AllowUnseenCategories = options.AllowUnseenCategories });
+        return ForecastFrames.Build(tasks.Ids, tasks.FutureTimestamps, tasks.Unpack(perTask), levels);
+    }
+
+    Tensor IChronosPipeline.Predict(IReadOnlyList<float[]> series, int? predictionLength)
+    {
+        using var scope = NewDisposeScope();
+        return cat(Predict(series, predictionLength).ToArray(), 0).MoveToOuterDisposeScope();
+    }
+
+    (Tensor Quantiles, Tensor Mean) IChronosPipeline.PredictQuantiles(IReadOnlyList<float[]> series, int? predictionLength,
+        IReadOnlyList<float>? quantileLevels)
+    {
+        using var scope = NewDisposeScope();
+        var (quantiles, mean) = PredictQuantiles(series.Select(Chronos2Input.Univariate).ToList(), predictionLength, quantileLevels);
+        return (cat(quantiles.ToArray(), 0).MoveToOuterDisposeScope(), cat(mean.ToArray(), 0).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Every series left-padded to the longest (so all have the same patches), each its own task.</summary>
+    ChronosEmbedding IChronosPipeline.Embed(IReadOnlyList<float[]> series)
+    {
+        using var scope = NewDisposeScope();
+        var length = series.Max(s => s.Length);
+        var padded = series.Select(s => Chronos2Input.Univariate([.. Enumerable.Repeat(float.NaN, length - s.Length), .. s])).ToList();
+        var (embeddings, locScale) = Embed(padded);
+        return new ChronosEmbedding(cat(embeddings.ToArray(), 0).MoveToOuterDisposeScope(),
+            cat(locScale.Select(l => l.Loc.view(-1)).ToArray(), 0).MoveToOuterDisposeScope(),
+            cat(locScale.Select(l => l.Scale.view(-1)).ToArray(), 0).MoveToOuterDisposeScope());
+    }
+
+    IReadOnlyList<QuantileForecast> IChronosPipeline.ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int? batchSize, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        ForecastSeries(series, predictionLength, quantileLevels, batchSize ?? 256, progress, cancellationToken);
 
     public void Dispose() => Model.Dispose();
 

@@ -21,6 +21,13 @@ public sealed record Chronos2PredictOptions
     /// <summary>Output patches per forward pass before long-horizon unrolling; null = the model's max_output_patches.</summary>
     public int? MaxOutputPatches { get; init; }
 
+    /// <summary>
+    /// A future value of a categorical covariate that no history of the call had is an <see cref="UnseenCategoryException"/>
+    /// (false, the default) or encoded as the reference does (true: the series' mean target under target encoding,
+    /// missing under ordinal encoding).
+    /// </summary>
+    public bool AllowUnseenCategories { get; init; }
+
     /// <summary>Quantile paths appended to the context for long horizons; must be model quantiles.</summary>
     public IReadOnlyList<float> UnrolledQuantiles { get; init; } = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f];
 }

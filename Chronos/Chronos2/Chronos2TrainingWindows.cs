@@ -30,6 +30,8 @@ public sealed class Chronos2TrainingWindows
         this.minPast = minPast;
         random = new Random(seed);
         var known = knownFutureCovariates ?? [];
+        // Categorical covariates become numeric ones as for prediction (training windows have no future values).
+        inputs = CategoricalCovariates.Encode(inputs, allowUnseen: true);
         tasks = [];
         for (var i = 0; i < inputs.Count; i++)
         {

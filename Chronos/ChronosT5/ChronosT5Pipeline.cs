@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Common;
+using Forecast.Chronos.Frames;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.Kernels;
 using Forecast.Chronos.T5;
@@ -13,7 +15,7 @@ namespace Forecast.Chronos.ChronosT5;
 /// gives sample paths (B, S, H), <see cref="PredictQuantiles"/> quantiles and mean, <see cref="Embed"/> encoder states.
 /// Each call is one batch; adapters batch many series themselves (<see cref="ContextBatch"/>).
 /// </summary>
-public sealed class ChronosT5Pipeline : IDisposable
+public sealed class ChronosT5Pipeline : IChronosPipeline
 {
     // Pages for the packed decoder weights of few-row generation, kept between calls (see PanelArena).
     private readonly PanelArena panelArena = new();
@@ -34,6 +36,21 @@ public sealed class ChronosT5Pipeline : IDisposable
     public ChronosT5Model Model { get; }
     public ChronosConfig Config { get; }
     public MeanScaleUniformBins Tokenizer { get; }
+
+    public ChronosModelFamily Family => ChronosModelFamily.ChronosT5;
+
+    public int ContextLength => Config.ContextLength;
+
+    public int PredictionLength => Config.PredictionLength;
+
+    /// <summary>None: Chronos-T5 samples paths, and its quantiles are taken over the samples.</summary>
+    public IReadOnlyList<float> Quantiles => [];
+
+    /// <summary>
+    /// The sampling of calls that do not pass their own (the <see cref="IChronosPipeline"/> methods); null fields take
+    /// the checkpoint's chronos_config.
+    /// </summary>
+    public SamplingSettings Sampling { get; set; } = new();
 
     /// <summary>Backend and process-wide tunings of inference calls (<see cref="ChronosInferenceOptions"/>).</summary>
     public ChronosInferenceOptions Inference { get; set; } = new();
@@ -60,7 +77,7 @@ public sealed class ChronosT5Pipeline : IDisposable
         ContextBatch.Validate(context);
         var horizon = predictionLength ?? Config.PredictionLength;
         CheckPredictionLength(horizon, limitPredictionLength);
-        sampling ??= new SamplingSettings();
+        sampling ??= Sampling;
         var numSamples = sampling.NumSamples ?? Config.NumSamples;
         if (numSamples < 1)
             throw new ArgumentOutOfRangeException(nameof(sampling), numSamples, "num_samples must be at least 1.");
@@ -162,6 +179,30 @@ public sealed class ChronosT5Pipeline : IDisposable
         }
         return output.view(batch, numSamples, steps).MoveToOuterDisposeScope();
     }
+
+    public ForecastFrame PredictFrame(SeriesFrame history, int? predictionLength = null, IReadOnlyList<float>? quantileLevels = null,
+        FrameForecastOptions? options = null, CancellationToken cancellationToken = default) =>
+        ForecastFrames.PredictUnivariate(this, history, predictionLength, quantileLevels, options, cancellationToken);
+
+    Tensor IChronosPipeline.Predict(IReadOnlyList<float[]> series, int? predictionLength) => Predict(series, predictionLength);
+
+    (Tensor Quantiles, Tensor Mean) IChronosPipeline.PredictQuantiles(IReadOnlyList<float[]> series, int? predictionLength,
+        IReadOnlyList<float>? quantileLevels)
+    {
+        using var context = ContextBatch.LeftPadAndStack(series);
+        return PredictQuantiles(context, predictionLength, quantileLevels);
+    }
+
+    ChronosEmbedding IChronosPipeline.Embed(IReadOnlyList<float[]> series)
+    {
+        using var context = ContextBatch.LeftPadAndStack(series);
+        var (embeddings, scale) = Embed(context);
+        return new ChronosEmbedding(embeddings, zeros_like(scale), scale);
+    }
+
+    IReadOnlyList<QuantileForecast> IChronosPipeline.ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
+        IReadOnlyList<float> quantileLevels, int? batchSize, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        ForecastSeries(series, predictionLength, quantileLevels, null, batchSize ?? 16, progress, cancellationToken);
 
     public void Dispose()
     {
