@@ -5,10 +5,13 @@ using Forecast.Chronos.Chronos2;
 using Forecast.Chronos.ChronosT5;
 using Forecast.Chronos.Common;
 using Forecast.Chronos.FineTuning;
+using Forecast.Chronos.Frames;
+using Forecast.Chronos.Inference;
 using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;
 using TorchSharp;
+using ChronosModels = Forecast.Chronos.Chronos;
 
 namespace Forecast.Trainer.Models;
 
@@ -25,7 +28,7 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _checkpointFolder;
-    private IDisposable? _pipeline;
+    private IChronosPipeline? _pipeline;
     private IReadOnlyList<(string Name, byte[] Content)> _state = [];
 
     public string Name => ChronosModelFactory.ModelName;
@@ -81,87 +84,83 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
         if (settings.Threads is { } threads) TorchRuntime.SetThreads(threads); // torch.set_num_threads
         // The pipelines need at least one level; the median is always meaningful.
         IReadOnlyList<float> levels = request.Quantiles.Count > 0 ? [.. request.Quantiles.Select(q => (float)q)] : [0.5f];
-        var seriesProgress = progress is null ? null : new ForwardingProgress<int>(done => progress.Report(new ForecastProgress(done, histories.Count, "chronos forecast")));
-
-        var quantileForecasts = settings.Variant switch
+        int horizon = request.Horizon;
+        var pipeline = Pipeline(folder);
+        var history = ChronosSeriesFrames.History(histories, settings.Grouping, settings.GroupSeparator, settings.PastCovariates, settings.FutureCovariates);
+        string? groupColumn = settings.Grouping == ChronosGrouping.IdPrefix ? ChronosSeriesFrames.GroupColumn : null;
+        var step = ChronosSeriesFrames.StepOf(histories);
+        if (settings.FineTune.Enabled)
         {
-            ChronosVariant.Bolt => ForecastBolt(folder, histories, request.Horizon, levels, seriesProgress, progress, cancellationToken),
-            ChronosVariant.T5 => ForecastT5(folder, histories, request.Horizon, levels, seriesProgress, progress, cancellationToken),
-            _ => ForecastChronos2(folder, histories, request, levels, progress, cancellationToken),
-        };
+            SaveState(folder, FineTune(pipeline, histories, history, groupColumn, step, horizon, progress, cancellationToken));
+        }
+        if (pipeline is ChronosT5Pipeline t5) // a seed makes the sampled paths (and so the run) reproducible
+            t5.Sampling = new SamplingSettings { NumSamples = settings.NumSamples, Seed = settings.Seed };
+        int units = groupColumn is null ? histories.Count : history.CategoricalColumns[groupColumn].Distinct().Count();
+        string unitName = pipeline.Family == ChronosModelFamily.Chronos2 ? "chronos forecast (tasks)" : "chronos forecast";
+        var table = pipeline.PredictFrame(history, horizon, levels, new FrameForecastOptions
+        {
+            BatchSize = settings.BatchSize,
+            GroupColumn = groupColumn,
+            Future = ChronosSeriesFrames.Future(histories, horizon, settings.FutureCovariates, (id, column) => request.FutureValues(id, column, FutureCovariatesKey)),
+            Frequency = step,
+            Progress = progress is null ? null : new ForwardingProgress<int>(done => progress.Report(new ForecastProgress(done, units, unitName))),
+        }, cancellationToken);
 
+        // One block of `horizon` rows per series, in the histories' order (their ids are distinct).
         var result = new SeriesForecast[histories.Count];
         for (int i = 0; i < histories.Count; i++)
         {
             var series = histories[i];
-            var forecast = quantileForecasts[i];
             var frequency = series.Frequency
                 ?? throw new InvalidOperationException($"Series '{series.Id}' has no frequency; Chronos needs one to date the forecast (set cleaning.frequency).");
+            int first = i * horizon;
             double[][] quantiles = request.Quantiles.Count == 0
                 ? []
-                : [.. forecast.Quantiles.Select(row => row.Select(v => (double)v).ToArray())];
-            result[i] = new SeriesForecast(series.Id, frequency.Following(series.Timestamps[^1], request.Horizon),
-                [.. forecast.Mean.Select(v => (double)v)], request.Quantiles, quantiles);
+                : [.. table.Quantiles.Select(column => column.AsSpan(first, horizon).ToArray().Select(v => (double)v).ToArray())];
+            result[i] = new SeriesForecast(series.Id, frequency.Following(series.Timestamps[^1], horizon),
+                [.. table.Mean.Skip(first).Take(horizon).Select(v => (double)v)], request.Quantiles, quantiles);
         }
         return result;
     }
 
-    private IReadOnlyList<QuantileForecast> ForecastBolt(string folder, IReadOnlyList<TimeSeries> histories, int horizon, IReadOnlyList<float> levels,
-        IProgress<int>? seriesProgress, IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fine-tunes the freshly loaded pipeline on exactly the histories of this call (train.py / Chronos2Pipeline.fit);
+    /// returns the tuned network.
+    /// </summary>
+    private torch.nn.Module FineTune(IChronosPipeline pipeline, IReadOnlyList<TimeSeries> histories, SeriesFrame history, string? groupColumn,
+        TimeStep? step, int horizon, IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
     {
-        var values = Values(histories);
-        var pipeline = Pipeline(() => ChronosPretrained.LoadBolt(folder, ScalarTypeOf(settings.DType)));
-        if (settings.FineTune.Enabled)
+        var options = FineTuneOptions();
+        var tuneProgress = FineTuneProgress(progress);
+        switch (pipeline)
         {
-            LastFineTune = new ChronosFineTuner(new ChronosBoltObjective(pipeline.Model))
-                .Fit(values, FineTuneOptions(), FineTuneProgress(progress), cancellationToken);
-            SaveState(folder, pipeline.Model);
+            case ChronosBoltPipeline bolt:
+                LastFineTune = new ChronosFineTuner(new ChronosBoltObjective(bolt.Model)).Fit(Values(histories), options, tuneProgress, cancellationToken);
+                return bolt.Model;
+            case ChronosT5Pipeline t5:
+                LastFineTune = new ChronosFineTuner(new ChronosT5Objective(t5)).Fit(Values(histories), options, tuneProgress, cancellationToken);
+                return t5.Model;
+            default:
+                var chronos2 = (Chronos2Pipeline)pipeline;
+                var tasks = Chronos2FrameTasks.Build(history, horizon, new FrameForecastOptions { GroupColumn = groupColumn, Frequency = step }).Tasks;
+                LastFineTune = new Chronos2FineTuner(chronos2.Model).Fit(tasks, horizon, options, null, tuneProgress, cancellationToken);
+                return chronos2.Model;
         }
-        return pipeline.ForecastSeries(values, horizon, levels, settings.BatchSize, seriesProgress, cancellationToken);
-    }
-
-    private IReadOnlyList<QuantileForecast> ForecastT5(string folder, IReadOnlyList<TimeSeries> histories, int horizon, IReadOnlyList<float> levels,
-        IProgress<int>? seriesProgress, IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
-    {
-        var values = Values(histories);
-        var pipeline = Pipeline(() => ChronosPretrained.LoadT5(folder, ScalarTypeOf(settings.DType)));
-        if (settings.FineTune.Enabled)
-        {
-            LastFineTune = new ChronosFineTuner(new ChronosT5Objective(pipeline))
-                .Fit(values, FineTuneOptions(), FineTuneProgress(progress), cancellationToken);
-            SaveState(folder, pipeline.Model);
-        }
-        // A seed makes the sampled paths (and so the run) reproducible.
-        var sampling = new SamplingSettings { NumSamples = settings.NumSamples, Seed = settings.Seed };
-        return pipeline.ForecastSeries(values, horizon, levels, sampling, settings.BatchSize, seriesProgress, cancellationToken);
-    }
-
-    private IReadOnlyList<QuantileForecast> ForecastChronos2(string folder, IReadOnlyList<TimeSeries> histories, ForecastRequest request, IReadOnlyList<float> levels,
-        IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
-    {
-        int horizon = request.Horizon;
-        var groups = ChronosSeriesGroups.Build(histories, settings.Grouping, settings.GroupSeparator, settings.PastCovariates,
-            settings.FutureCovariates, (id, column) => request.FutureValues(id, column, FutureCovariatesKey));
-        var pipeline = Pipeline(() => Chronos2Pretrained.Load(folder, ScalarTypeOf(settings.DType)));
-        if (settings.FineTune.Enabled)
-        {
-            LastFineTune = new Chronos2FineTuner(pipeline.Model)
-                .Fit(groups.Tasks, horizon, FineTuneOptions(), null, FineTuneProgress(progress), cancellationToken);
-            SaveState(folder, pipeline.Model);
-        }
-        var taskProgress = progress is null ? null : new ForwardingProgress<int>(done => progress.Report(new ForecastProgress(done, groups.Tasks.Count, "chronos forecast (tasks)")));
-        var perTask = pipeline.ForecastTasks(groups.Tasks, horizon, levels, settings.BatchSize, taskProgress, cancellationToken);
-        return groups.Unpack(perTask);
     }
 
     /// <summary>The cached pipeline, or a fresh one from the pretrained weights when fine-tuning (each call starts from them).</summary>
-    private TPipeline Pipeline<TPipeline>(Func<TPipeline> load) where TPipeline : class, IDisposable
+    private IChronosPipeline Pipeline(string folder)
     {
-        if (!settings.FineTune.Enabled && _pipeline is TPipeline cached) return cached;
+        if (!settings.FineTune.Enabled && _pipeline is { } cached) return cached;
         _pipeline?.Dispose();
-        var pipeline = load();
-        _pipeline = pipeline;
-        return pipeline;
+        _pipeline = null;
+        // The Trainer is a process that only runs its job: the process-wide malloc and GC tunings are on.
+        _pipeline = ChronosModels.FromPretrained(folder, new ChronosLoadOptions
+        {
+            DType = ScalarTypeOf(settings.DType),
+            Inference = ChronosInferenceOptions.ForDedicatedProcess(),
+        });
+        return _pipeline;
     }
 
     private FineTuneOptions FineTuneOptions()

@@ -118,13 +118,16 @@ public class FutureCovariatesTests
         var series = new TimeSeries("s1", timestamps, [.. Enumerable.Range(0, 12).Select(t => (double)t)])
         {
             Covariates = new Dictionary<string, double[]> { ["promo"] = [.. Enumerable.Range(0, 12).Select(Promo)] },
+            Frequency = Frequency.MonthlyStart,
         };
 
-        var groups = ChronosSeriesGroups.Build([series], ChronosGrouping.None, "_", [], ["promo"], (id, column) => [1, 0, 0]);
+        var history = ChronosSeriesFrames.History([series], ChronosGrouping.None, "_", [], ["promo"]);
+        var future = ChronosSeriesFrames.Future([series], 3, ["promo"], (id, column) => [1, 0, 0]);
+        var tasks = Forecast.Chronos.Chronos2.Chronos2FrameTasks.Build(history, 3, new Forecast.Chronos.Frames.FrameForecastOptions { Future = future });
 
-        var task = groups.Tasks.Should().ContainSingle().Subject;
-        task.PastCovariates["s1:promo"].Should().Equal([.. Enumerable.Range(0, 12).Select(t => (float)Promo(t))]);
-        task.FutureCovariates["s1:promo"].Should().Equal(1f, 0f, 0f);
+        var task = tasks.Tasks.Should().ContainSingle().Subject;
+        task.PastCovariates["promo"].Should().Equal([.. Enumerable.Range(0, 12).Select(t => (float)Promo(t))]);
+        task.FutureCovariates["promo"].Should().Equal(1f, 0f, 0f);
     }
 
     [Fact]
