@@ -16,6 +16,28 @@ public static class TrainerResourceExtensions
         .WithEnvironment("AWS_REGION", "us-east-1");
 
     /// <summary>
+    /// How the Dashboard starts a Trainer process for a run request when the stack runs locally: the Trainer project
+    /// as this AppHost built it (`dotnet run --no-build` in the AppHost's configuration, as Aspire runs its projects),
+    /// from the repository root, where the shipped configs' relative paths (sample-data/, models/) resolve, with the same
+    /// feature flags as the Trainer resource (the Dashboard's environment, which its processes inherit). Nothing is set
+    /// when publishing: a deployed Dashboard only writes the request (Trainer__Launch=Request, set by the deploy stack).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTrainerProcess<TTrainer>(this IResourceBuilder<ProjectResource> dashboard, string repository,
+        IConfigurationSection trainerSettings)
+        where TTrainer : IProjectMetadata, new()
+    {
+        if (!dashboard.ApplicationBuilder.ExecutionContext.IsRunMode) return dashboard;
+        dashboard.WithFeatureFlags(trainerSettings);
+        string configuration = typeof(TrainerResourceExtensions).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
+        string[] arguments = ["run", "--project", new TTrainer().ProjectPath, "--configuration", configuration, "--no-build", "--no-launch-profile", "--"];
+        dashboard.WithEnvironment("Trainer__Command", "dotnet").WithEnvironment("Trainer__WorkingDirectory", repository);
+        for (int i = 0; i < arguments.Length; i++) dashboard.WithEnvironment($"Trainer__Arguments__{i}", arguments[i]);
+        return dashboard;
+    }
+
+    /// <summary>
     /// Forwards the AppHost's Trainer:FeatureManagement (on/off flags) and Trainer:feature_management (the variant
     /// Model flag) sections as the Trainer's environment variables, where they override its appsettings.json.
     /// </summary>

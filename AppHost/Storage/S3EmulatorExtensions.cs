@@ -29,7 +29,7 @@ public static class S3EmulatorExtensions
         string script = S3rverScript(builder);
         string data = builder.Configuration["Storage:S3rver:DataDirectory"] is { Length: > 0 } configured
             ? configured
-            : Path.Combine(Path.GetTempPath(), "forecast-s3rver");
+            : DefaultDataDirectory(builder.AppHostDirectory);
         int port = int.TryParse(builder.Configuration["Storage:S3rver:Port"], out int fixedPort) ? fixedPort : FreePort();
         // Not proxied: s3rver binds the port itself, and clients (the Trainer, tests) reach it directly on 127.0.0.1.
         var s3rver = builder.AddExecutable(name, "node", Path.GetDirectoryName(script)!,
@@ -51,13 +51,25 @@ public static class S3EmulatorExtensions
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>tests/s3rver/node_modules/s3rver/bin/s3rver.js above the AppHost, or a loud error saying how to install it.</summary>
+    /// <summary>
+    /// $TMPDIR/forecast-s3rver-&lt;user&gt;-&lt;hash of this clone's path&gt;: kept across runs of the stack (the bucket and its
+    /// runs survive a restart), and never shared by two users or two clones on one machine.
+    /// </summary>
+    public static string DefaultDataDirectory(string appHostDirectory)
+    {
+        string clone = Path.GetFullPath(Path.Combine(appHostDirectory, ".."));
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(clone)))[..12];
+        string user = string.Concat(Environment.UserName.Where(char.IsAsciiLetterOrDigit));
+        return Path.Combine(Path.GetTempPath(), $"forecast-s3rver-{(user.Length > 0 ? user : "user")}-{hash}");
+    }
+
+    /// <summary>tests/s3rver/node_modules/s3rver/bin/s3rver.js above the AppHost (AppHost.csproj's build installs it), or an error saying how to.</summary>
     private static string S3rverScript(IDistributedApplicationBuilder builder)
     {
         string package = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "tests", "s3rver"));
         string script = Path.Combine(package, "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
-            throw new InvalidOperationException($"Storage:Mode resolved to s3rver, but {script} is missing. Install it with `npm ci --prefix {package}`.");
+            throw new InvalidOperationException($"Storage:Mode resolved to s3rver, but {script} is missing (the AppHost's build installs it with npm): build again, or run `npm ci --prefix {package}`.");
         return script;
     }
 

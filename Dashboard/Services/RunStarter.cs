@@ -23,6 +23,8 @@ public sealed class RunStarter(RunConfigs configs, TrainerCatalog catalog, RunRe
     public static readonly IReadOnlyList<string> EvaluationModes = ["holdout", "backtest"];
 
     private readonly TrainerOptions _options = trainerOptions.Value;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunRequestStatus> _lastStatus = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RunRequest> _lastRequest = new(StringComparer.Ordinal);
 
     public TrainerLaunch Launch => _options.Launch;
 
@@ -159,19 +161,8 @@ public sealed class RunStarter(RunConfigs configs, TrainerCatalog catalog, RunRe
     public async Task<RunJob?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         if (!RunRequest.IsValidId(id)) return null;
-        RunRequest? request;
-        RunRequestStatus? status;
-        try
-        {
-            request = await requests.GetAsync(id, cancellationToken);
-            status = request is null ? null : await requests.GetStatusAsync(id, cancellationToken);
-        }
-        catch (InvalidDataException e)
-        {
-            logger.LogWarning("Run request {RequestId} cannot be read: {Message}", id, e.Message);
-            return null;
-        }
-        if (request is null || status is null) return null;
+        var read = await ReadAsync(id, cancellationToken);
+        if (read is not var (request, status)) return null;
         var local = processes.Get(id);
         // A process that ended without reporting an end (killed, crashed before its first status) failed.
         if (local is { ExitCode: { } exit } && !status.Ended)
@@ -180,6 +171,34 @@ public sealed class RunStarter(RunConfigs configs, TrainerCatalog catalog, RunRe
         string model = request.Model.Length > 0 ? request.Model : "as the config says";
         return new RunJob(id, config, model, request.RequestedUtc, status.State, status.Stage, status.Percent,
             status.RunId, status.Message, status.ExitCode, local is not null, local?.Dropped ?? 0, local?.Lines ?? []);
+    }
+
+    /// <summary>
+    /// The request and its status. The Trainer rewrites the status while it runs; a store that is not atomic (s3rver
+    /// writes objects in place) can hand out a half-written one, so a read that fails is retried, and after that the
+    /// last status read is shown instead of an error.
+    /// </summary>
+    private async Task<(RunRequest Request, RunRequestStatus Status)?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var request = await requests.GetAsync(id, cancellationToken);
+                if (request is null) return null;
+                _lastRequest[id] = request;
+                var status = await requests.GetStatusAsync(id, cancellationToken) ?? RunRequestStatus.Queued(id, request.RequestedUtc);
+                _lastStatus[id] = status;
+                return (request, status);
+            }
+            catch (Exception e) when (e is InvalidDataException or Core.Artifacts.ArtifactStoreException or Core.Storage.S3StorageException)
+            {
+                if (attempt < 3) { await Task.Delay(TimeSpan.FromMilliseconds(150 * attempt), cancellationToken); continue; }
+                logger.LogWarning("Run request {RequestId} cannot be read: {Message}", id, e.Message);
+                if (_lastStatus.TryGetValue(id, out var last) && _lastRequest.TryGetValue(id, out var known)) return (known, last);
+                return null;
+            }
+        }
     }
 
     /// <summary>The model the request expects to run, with the challenger's share when there is one.</summary>

@@ -13,18 +13,25 @@ public sealed class TrainerCatalog(IArtifactStore store, ILogger<TrainerCatalog>
     /// <summary>Where the catalog is looked for, for messages.</summary>
     public string Location => store.Describe(RegisteredModels.Key);
 
-    /// <summary>The catalog, or null when no Trainer has published one yet (or it cannot be read: logged).</summary>
+    /// <summary>
+    /// The catalog, or null when no Trainer has published one yet (or it cannot be read: logged). Every committed run
+    /// rewrites it, and a store that is not atomic (s3rver) can hand out a half-written copy: a failed read is retried.
+    /// </summary>
     public async Task<RegisteredModels?> GetAsync(CancellationToken cancellationToken = default)
     {
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            var bytes = await store.GetAsync(RegisteredModels.Key, cancellationToken);
-            return bytes is null ? null : RegisteredModels.Parse(bytes, Location);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArtifactStoreException or Core.Storage.S3StorageException)
-        {
-            logger.LogWarning("The Trainer's model catalog cannot be read: {Message}", e.Message);
-            return null;
+            try
+            {
+                var bytes = await store.GetAsync(RegisteredModels.Key, cancellationToken);
+                return bytes is null ? null : RegisteredModels.Parse(bytes, Location);
+            }
+            catch (Exception e) when (e is InvalidDataException or ArtifactStoreException or Core.Storage.S3StorageException)
+            {
+                if (attempt < 3) { await Task.Delay(TimeSpan.FromMilliseconds(150 * attempt), cancellationToken); continue; }
+                logger.LogWarning("The Trainer's model catalog cannot be read: {Message}", e.Message);
+                return null;
+            }
         }
     }
 }

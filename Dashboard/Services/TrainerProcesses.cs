@@ -39,7 +39,7 @@ public sealed class TrainerProcesses(IOptions<TrainerOptions> options, IHostEnvi
         start.Environment["DOTNET_NOLOGO"] = "1";
         // Its own service in the telemetry: the Dashboard's OTEL_SERVICE_NAME and instance id would file the run under "dashboard".
         start.Environment["OTEL_SERVICE_NAME"] = TelemetryServiceName;
-        start.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={TelemetryServiceName}-{requestId}";
+        start.Environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={requestId}";
         // The request carries the run's flags; none of the Dashboard's environment may add a Model flag of its own.
         foreach (string inherited in start.Environment.Keys.Where(k => k.StartsWith("feature_management__", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(inherited);

@@ -11,6 +11,7 @@ using Forecast.Trainer.Pipeline;
 using Forecast.Trainer.Platform;
 using Forecast.Trainer.Requests;
 using Forecast.Trainer.Sharding;
+using Forecast.Trainer.Telemetry;
 using Spectre.Console;
 
 namespace Forecast.Trainer.Cli;
@@ -99,6 +100,8 @@ public static class TrainerCli
         bool interactive, TrainerPlatform platform, CancellationToken cancellationToken)
     {
         var log = new ConsoleRunLog(output, errors, logger: platform.Logger);
+        // The invocation's root span: its S3 reads and writes outside the pipeline's "run" belong to the same trace.
+        using var activity = TrainerTelemetry.Source.StartActivity("trainer");
         RequestedRun? request = null;
         int Fail(string message, int code)
         {
@@ -113,6 +116,7 @@ public static class TrainerCli
             if (requestLocation is not null)
             {
                 request = await RequestedRun.OpenAsync(requestLocation, platform.Locations, log, cancellationToken: cancellationToken);
+                activity?.SetTag(TrainerTelemetry.RequestIdTag, request.Request.Id);
                 if (configFlag is not null || overrides.Length > 0)
                     log.Info("The run request replaces the command line's --config and --set.");
                 path = request.Request.Config;

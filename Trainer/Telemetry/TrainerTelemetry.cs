@@ -5,8 +5,9 @@ namespace Forecast.Trainer.Telemetry;
 
 /// <summary>
 /// The Trainer's spans and metrics. ServiceDefaults registers every "Forecast.*" source and meter, so they reach the
-/// Aspire dashboard (or any OTLP collector) with no further wiring. Span names follow the pipeline's stages:
-/// run › load, clean, eda, evaluate › fit (one per model and batch of series), forecast › fit, upload (one per file).
+/// Aspire dashboard (or any OTLP collector) with no further wiring. One trace per Trainer invocation: trainer (reading
+/// the request and config, publishing the model catalog) › run › load, clean, eda, evaluate › fit (one per model and
+/// batch of series), forecast › fit, upload (one per file).
 /// </summary>
 public static class TrainerTelemetry
 {
@@ -32,6 +33,7 @@ public static class TrainerTelemetry
     public const string SeriesCountTag = "forecast.series_count";
     public const string RunIdTag = "forecast.run_id";
     public const string StageTag = "forecast.stage";
+    public const string RequestIdTag = "forecast.request_id";
 
     /// <summary>
     /// The model with "fit" spans and metrics. A <see cref="Features.ModelRouter"/> instruments the models it routes to

@@ -56,11 +56,54 @@ public sealed class AppModelTests
     }
 
     [NoDockerFact]
-    public async Task Localstack_mode_without_docker_fails_at_once_naming_the_way_out()
+    public async Task Localstack_mode_without_docker_fails_at_once_in_one_line_naming_the_way_out()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var create = () => DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["Storage:Mode=localstack"], timeout.Token);
-        (await create.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain("no Docker engine answers").And.Contain("Storage:Mode=s3rver");
+        // The AppHost as `dotnet run --project AppHost -- Storage:Mode=localstack` runs it: its own process.
+        var (exitCode, output, errors) = await AppHostProcess.RunAsync("Storage:Mode=localstack");
+
+        exitCode.Should().Be(1, output + errors);
+        var lines = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Should().ContainSingle("a start-up failure is one line, never a stack trace").Which.Should()
+            .StartWith("The Forecast stack cannot start:").And.Contain("no Docker engine answers").And.Contain("Storage:Mode=s3rver");
+        (output + errors).Should().NotContain("   at ", "no stack trace");
     }
+
+    [Fact]
+    public async Task An_unknown_storage_mode_is_one_line_too()
+    {
+        var (exitCode, output, errors) = await AppHostProcess.RunAsync("Storage:Mode=minio");
+
+        exitCode.Should().Be(1);
+        errors.Trim().Should().NotContain("\n").And.Contain("Storage:Mode is 'minio'").And.Contain("use auto, localstack or s3rver");
+        (output + errors).Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public void Without_configured_ports_the_apphost_takes_free_ones_and_keeps_configured_ones()
+    {
+        var args = LocalPorts.WithFreePorts(["ASPNETCORE_URLS=http://localhost:15180"], _ => null);
+
+        args.Should().Contain("ASPNETCORE_URLS=http://localhost:15180");
+        foreach (string setting in new[] { "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL" })
+            args.Should().ContainSingle(a => a.StartsWith(setting + "=http://localhost:", StringComparison.Ordinal));
+        LocalPorts.WithFreePorts([], name => name == "ASPNETCORE_URLS" ? "http://localhost:1" : null)
+            .Should().NotContain(a => a.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal), "the environment's setting stays");
+    }
+
+    [Fact]
+    public async Task The_web_services_take_free_ports_unless_configured_and_the_s3rver_folder_is_per_user_and_clone()
+    {
+        var free = await BuildAsync();
+        var fixedPort = await BuildAsync("Dashboard:Port=5190");
+
+        Endpoint(free, "dashboard").Port.Should().BeNull("no launch profile port: the proxy takes a free one");
+        Endpoint(free, "evaluator").Port.Should().BeNull();
+        Endpoint(fixedPort, "dashboard").Port.Should().Be(5190);
+        string folder = Forecast.AppHost.Storage.S3EmulatorExtensions.DefaultDataDirectory("/work/a/AppHost");
+        folder.Should().NotBe(Forecast.AppHost.Storage.S3EmulatorExtensions.DefaultDataDirectory("/work/b/AppHost"), "two clones never share a bucket folder");
+        Path.GetFileName(folder).Should().StartWith("forecast-s3rver-");
+    }
+
+    private static EndpointAnnotation Endpoint(IDistributedApplicationTestingBuilder builder, string resource) =>
+        Resource(builder, resource).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
 }

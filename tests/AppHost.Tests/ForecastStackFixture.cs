@@ -8,6 +8,7 @@ namespace Forecast.AppHost.Tests;
 /// <summary>
 /// The whole AppHost, once for all AppHost tests: s3rver (Storage:Mode=s3rver, no Docker), the bucket, the Trainer run
 /// to completion, and the Aspire dashboard (enabled, unlike the testing default) with its telemetry API behind a key.
+/// The Eda flag is off in the AppHost (Trainer:FeatureManagement:Eda=false), so runs show a flag that changed something.
 /// Every wait has a cancellation token: StartAsync never returns when a dependency dies, and the suite must end.
 /// </summary>
 public sealed class ForecastStackFixture : IAsyncLifetime
@@ -33,6 +34,7 @@ public sealed class ForecastStackFixture : IAsyncLifetime
             "Storage:Mode=s3rver",
             $"Storage:S3rver:DataDirectory={_dataDirectory}",
             "Trainer:StartOnLaunch=true",
+            "Trainer:FeatureManagement:Eda=false",
             $"AppHost:DashboardApiKey={DashboardApiKey}",
             $"ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}",
             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
@@ -52,6 +54,9 @@ public sealed class ForecastStackFixture : IAsyncLifetime
         DashboardUrl = new Uri(dashboard.Snapshot.Urls.First(u => u.Name == "http").Url).GetLeftPart(UriPartial.Authority);
         TrainerEnd = await notifications.WaitForResourceAsync("trainer", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
     }
+
+    /// <summary>The run the Trainer resource committed at launch (the default config; other tests may start more runs).</summary>
+    public static bool IsLaunchRun(string runId) => runId.Contains("-default-", StringComparison.Ordinal);
 
     /// <summary>Our S3 client on the stack's s3rver, with the emulator's credentials.</summary>
     public S3ObjectStorage CreateStorage() => S3ObjectStorage.Create(

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Forecast.Core.Artifacts;
 using Forecast.Core.Storage;
 using Polly;
@@ -22,7 +20,7 @@ public sealed class TrainerJobTests(ForecastStackFixture stack)
         using var storage = stack.CreateStorage();
         var store = new S3ArtifactStore(storage, S3Uri.Parse("s3://forecast"));
 
-        var manifest = (await RunCatalog.ListCommittedAsync(store)).Should().ContainSingle().Subject;
+        var manifest = (await RunCatalog.ListCommittedAsync(store)).Where(m => ForecastStackFixture.IsLaunchRun(m.RunId)).Should().ContainSingle().Subject;
 
         (await RunCatalog.VerifyAsync(store, manifest)).Should().BeEmpty("every object matches the size and SHA-256 in manifest.json");
         manifest.Files.Select(f => f.Path).Should().Contain(["config.yaml", "metrics.yaml", "forecasts.csv", "forecasts.parquet", "plots/AirPassengers.png"]);
@@ -38,8 +36,7 @@ public sealed class TrainerJobTests(ForecastStackFixture stack)
     [Fact]
     public async Task The_trainer_spans_reach_the_aspire_dashboard()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(stack.DashboardUrl), Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Add("X-API-Key", stack.DashboardApiKey);
+        using var telemetry = new TelemetryApi(stack.DashboardUrl, stack.DashboardApiKey);
         // Spans are exported in batches, so poll the dashboard's telemetry API for a while (Polly: fixed delay, bounded).
         var poll = new ResiliencePipelineBuilder<HashSet<string>>()
             .AddRetry(new RetryStrategyOptions<HashSet<string>>
@@ -53,27 +50,9 @@ public sealed class TrainerJobTests(ForecastStackFixture stack)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
 
         var names = await poll.ExecuteAsync(async ct =>
-        {
-            using var response = await http.GetAsync("/api/telemetry/spans?limit=1000", ct);
-            string body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-            using var document = JsonDocument.Parse(body);
-            return SpanNames(document.RootElement, scope: "Forecast.Trainer");
-        }, timeout.Token);
+            (await telemetry.SpansAsync("trainer", ct)).SelectMany(i => TelemetryApi.Spans(i.Spans, "Forecast.Trainer")).Select(s => s.GetProperty("name").GetString()!).ToHashSet(),
+            timeout.Token);
 
-        names.Should().Contain(["run", "load", "clean", "evaluate", "fit", "forecast", "upload"]);
-    }
-
-    /// <summary>The names of the spans of one instrumentation scope in an OTLP JSON response ({ data: { resourceSpans } }).</summary>
-    private static HashSet<string> SpanNames(JsonElement response, string scope)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var resource in response.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
-        foreach (var scopeSpans in resource.GetProperty("scopeSpans").EnumerateArray())
-        {
-            if (scopeSpans.GetProperty("scope").GetProperty("name").GetString() != scope) continue;
-            foreach (var span in scopeSpans.GetProperty("spans").EnumerateArray()) names.Add(span.GetProperty("name").GetString()!);
-        }
-        return names;
+        names.Should().Contain(["trainer", "run", "load", "clean", "evaluate", "fit", "forecast", "upload"], await telemetry.DescribeAsync());
     }
 }

@@ -63,6 +63,7 @@ public sealed class Browser : IAsyncDisposable
         page.Console += (_, message) => { if (message.Type == "error") Record(page, $"console: {message.Text}"); };
         page.PageError += (_, error) => Record(page, $"uncaught: {error}");
         page.RequestFailed += (_, request) => Record(page, $"request failed: {request.Url} ({request.Failure})");
+        page.Response += (_, response) => { if (response.Status >= 400) Record(page, $"HTTP {response.Status}: {response.Url}"); };
         return page;
     }
 

@@ -84,6 +84,44 @@ public sealed class ExtensionsTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task What_a_health_check_calls_is_not_traced_either()
+    {
+        string url = $"http://127.0.0.1:{FreePort()}";
+        var builder = NewBuilder(url);
+        var exported = new List<Activity>();
+        var requestEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The AppHost sets OTEL_TRACES_SAMPLER=always_on for its projects: a span is recorded even when its parent, the
+        // filtered-out probe request, is not, so only suppressing the checks' instrumentation keeps them out.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing
+            .SetSampler(new AlwaysOnSampler())
+            .AddInMemoryExporter(exported)
+            .AddProcessor(new EndSignal(a => a.Source.Name == "Microsoft.AspNetCore" && a.DisplayName.Contains("/work"), requestEnded)));
+        // A check that calls out over HTTP, as the artifact store check lists the bucket through the AWS SDK.
+        builder.Services.AddHealthChecks().AddAsyncCheck("calls-out", async cancellationToken =>
+        {
+            using var client = new HttpClient();
+            await client.GetStringAsync($"{url}/dependency", cancellationToken);
+            return HealthCheckResult.Healthy();
+        });
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGet("/dependency", () => "up");
+        app.MapGet("/work", () => "done");
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+
+        (await http.GetStringAsync("/health")).Should().Be("Healthy");
+        await http.GetStringAsync("/work");
+        await requestEnded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        exported.Should().Contain(a => a.DisplayName.Contains("/work"), "ordinary requests are traced");
+        exported.Should().NotContain(a => a.Source.Name == "System.Net.Http" && (a.GetTagItem("url.full") as string ?? "").Contains("/dependency"),
+            "the check's own HTTP call is not a trace of its own");
+        exported.Should().Contain(a => a.Source.Name == "System.Net.Http" && (a.GetTagItem("url.full") as string ?? "").Contains("/work"), "other client calls are");
+        await app.StopAsync();
+    }
+
     /// <summary>Completes <paramref name="ended"/> when an activity matching <paramref name="match"/> ends; added after the exporter, so it runs after the export.</summary>
     private sealed class EndSignal(Func<Activity, bool> match, TaskCompletionSource ended) : BaseProcessor<Activity>
     {

@@ -41,6 +41,8 @@ public sealed class TrainerTelemetryTests
         // Other tests run in parallel in this process: keep only this test's trace.
         var mine = spans.Where(s => s.TraceId == trace && s.Source.Name == TrainerTelemetry.Name).ToList();
         var runSpan = mine.Should().ContainSingle(s => s.OperationName == "run").Subject;
+        var invocation = mine.Should().ContainSingle(s => s.OperationName == "trainer").Subject;
+        runSpan.ParentSpanId.Should().Be(invocation.SpanId, "one trace per invocation: config reads and the catalog's upload sit beside the run");
         var stages = mine.Where(s => s.ParentSpanId == runSpan.SpanId).Select(s => s.OperationName).ToHashSet();
         // "eda" is a stage span too, when eda.enabled (SeriesExplorer is still a stub on this branch, so it is off here).
         stages.Should().Contain(["load", "clean", "evaluate", "forecast", "upload"]);
