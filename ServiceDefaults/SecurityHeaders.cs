@@ -4,7 +4,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Response headers every Forecast web process sends, pages and API alike: a content security policy, no MIME
-/// sniffing (a JSON or CSV body is never run as a script or page), no framing, no referrer.
+/// sniffing (a JSON or CSV body is never run as a script or page), no framing, no referrer to other sites.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -24,7 +24,10 @@ public static class SecurityHeaders
                 headers.ContentSecurityPolicy = contentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
+                // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with the page's own
+                // form posts (the Fetch standard's request-origin serialization), and the Dashboard refuses posts
+                // whose Origin is not its host (SameOriginPosts). Other sites still get neither referrer nor origin.
+                headers["Referrer-Policy"] = "same-origin";
                 return Task.CompletedTask;
             });
             await next(context);

@@ -90,7 +90,21 @@ public sealed class DashboardStackBrowserTests(ForecastStackFixture stack) : IAs
         await page.SelectOptionAsync("#Config", config);
         if (checkpoint is not null) await page.SelectOptionAsync("#Checkpoint", checkpoint);
         await page.ClickAsync("#start-run-button");
-        await page.WaitForURLAsync("**/jobs/*");
+        // The job page, or the form again with what it refused.
+        try
+        {
+            await page.Locator("#job, #form-errors").First.WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            await Browser.ScreenshotAsync(page, screenshot);
+            throw new Xunit.Sdk.XunitException($"starting {config}: no job page at {page.Url}: {await page.Locator("body").InnerTextAsync()}");
+        }
+        if (await page.Locator("#form-errors").CountAsync() > 0)
+        {
+            await Browser.ScreenshotAsync(page, screenshot);
+            throw new Xunit.Sdk.XunitException($"the form refused {config}: {await page.Locator("#form-errors").InnerTextAsync()}");
+        }
         await page.Locator("#job[data-state='succeeded'], #job[data-state='failed']").WaitForAsync(new LocatorWaitForOptions { Timeout = 300_000 });
         await Browser.ScreenshotAsync(page, screenshot);
         (await page.Locator("#job").GetAttributeAsync("data-state")).Should().Be("succeeded", await page.Locator("#job-log").InnerTextAsync());

@@ -87,7 +87,7 @@ public sealed class MalformedRequestTests : IDisposable
         var response = await _client.GetAsync(url);
         response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
         response.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
-        response.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+        response.Headers.GetValues("Referrer-Policy").Should().Equal("same-origin");
         response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("frame-ancestors 'none'");
     }
 }
