@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace Forecast.Statistical.Arima;
 
 /// <summary>
@@ -584,7 +585,28 @@ internal static class ArimaKalman
                 d[i] = dpi;
                 double cbar = di / dpi;
                 double sbar = xi / dpi;
-                for (int k = i + 1; k < np; k++)
+                // The rotation of the rest of the row: element-wise, so the vector lanes compute exactly what R's scalar
+                // loop computes (separate multiplies and adds, no fused multiply-add).
+                int k = i + 1;
+                if (Vector.IsHardwareAccelerated && np - k >= Vector<double>.Count)
+                {
+                    var vxi = new Vector<double>(xi);
+                    var vc = new Vector<double>(cbar);
+                    var vs = new Vector<double>(sbar);
+                    var rows = xrow.AsSpan(0, np);
+                    var bars = rbar.AsSpan((int)ithisr, np - k);
+                    int width = Vector<double>.Count;
+                    int j = 0;
+                    for (; k + width <= np; k += width, j += width)
+                    {
+                        var xk = new Vector<double>(rows[k..]);
+                        var rb = new Vector<double>(bars[j..]);
+                        (xk - vxi * rb).CopyTo(rows[k..]);
+                        (vc * rb + vs * xk).CopyTo(bars[j..]);
+                    }
+                    ithisr += j;
+                }
+                for (; k < np; k++)
                 {
                     double xk = xrow[k];
                     double rbthis = rbar[ithisr];

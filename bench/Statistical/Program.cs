@@ -31,7 +31,11 @@ string? Option(string name)
 
 static string FindRepositoryRoot()
 {
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Forecast.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+    foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+    {
+        var dir = new DirectoryInfo(start);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Forecast.sln"))) dir = dir.Parent;
+        if (dir is not null) return dir.FullName;
+    }
+    throw new InvalidOperationException("Run from inside the repository.");
 }

@@ -13,7 +13,7 @@ public class AutoArimaGoldenTests
 {
     public static TheoryData<string> Datasets => new()
     {
-        "rdatasets_quarterly", "rdatasets_yearly", "forecastpkg_monthly", "forecastpkg_quarterly", "exchange_rate",
+        "rdatasets_quarterly", "rdatasets_yearly", "forecastpkg_monthly", "forecastpkg_quarterly", "exchange_rate", "m4_weekly",
     };
 
     [Theory]
