@@ -11,7 +11,9 @@ public static class ForecastColumns
 
     public static string Quantile(double level) => "q" + level.ToString("0.##########", CultureInfo.InvariantCulture);
 
-    /// <summary>Timestamps as the input convention (shared/data/datasets.yaml): dates when every time is midnight, else "yyyy-MM-dd HH:mm:ss" (UTC).</summary>
+    public const string DateFormat = "yyyy-MM-dd", DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
+
+    /// <summary>Timestamps as the input convention: dates when every time is midnight, else "yyyy-MM-dd HH:mm:ss" (UTC).</summary>
     public static string TimeFormat(IEnumerable<DateTime> timestamps) =>
-        timestamps.All(t => t.TimeOfDay == TimeSpan.Zero) ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss";
+        timestamps.All(t => t.TimeOfDay == TimeSpan.Zero) ? DateFormat : DateTimeFormat;
 }

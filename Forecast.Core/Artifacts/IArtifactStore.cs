@@ -12,11 +12,23 @@ public interface IArtifactStore
 
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Puts the content of the local file <paramref name="path"/> as <paramref name="key"/> without holding it in memory
+    /// (files of several GB: a merged run of a million series). The file is consumed: it may be moved into the store.
+    /// </summary>
+    Task PutFileAsync(string key, string path, CancellationToken cancellationToken = default);
+
     /// <summary>The bytes of <paramref name="key"/>, or null when it does not exist.</summary>
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>The key and size of <paramref name="key"/>, or null when it does not exist (S3 HeadObject: no body is read).</summary>
     Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <paramref name="key"/> opened for reading (seekable, without holding it in memory), or null when it does not
+    /// exist; the caller disposes it.
+    /// </summary>
+    Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>Every object whose key starts with <paramref name="prefix"/>, in ordinal key order.</summary>
     IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);

@@ -47,6 +47,38 @@ public sealed class LocalFolderArtifactStore : IArtifactStore
         }
     }
 
+    public Task PutFileAsync(string key, string path, CancellationToken cancellationToken = default)
+    {
+        string target = PathOf(key);
+        string temporary = $"{target}.{Guid.NewGuid():N}{TemporarySuffix}";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // A move within one file system renames; across file systems .NET copies. Either way the target appears whole.
+            File.Move(path, temporary);
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new ArtifactStoreException($"Cannot write {target}: {e.Message} Make the folder writable or choose another run.output.", target, e);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(key);
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         string path = PathOf(key);

@@ -55,6 +55,21 @@ public sealed class RunWriter
         _files.Add(new ManifestEntry(relativePath, content.Length, Convert.ToHexStringLower(SHA256.HashData(content.Span))));
     }
 
+    /// <summary>Puts a large file written to a <see cref="TemporaryRunFile"/> (streamed from disk, never held in memory).</summary>
+    /// <param name="leadingBytes">The file's first bytes, for the run's index entry when it is a file the summary reads
+    /// (for metrics.yaml: its head, up to and including "per_series:").</param>
+    public async Task PutFileAsync(string relativePath, TemporaryRunFile file, ReadOnlyMemory<byte> leadingBytes = default, CancellationToken cancellationToken = default)
+    {
+        if (_finished) throw new InvalidOperationException($"Run {RunId} is already committed or aborted.");
+        ArtifactKey.Validate(relativePath);
+        if (_files.Any(f => f.Path == relativePath))
+            throw new ArgumentException($"Run {RunId} already has {relativePath}.", nameof(relativePath));
+        string sha256 = await file.CloseAsync().ConfigureAwait(false);
+        await _store.PutFileAsync(Prefix + relativePath, file.Path, cancellationToken).ConfigureAwait(false);
+        if (!leadingBytes.IsEmpty) _summarySources.Observe(relativePath, leadingBytes.Span);
+        _files.Add(new ManifestEntry(relativePath, file.Length, sha256));
+    }
+
     public Task PutTextAsync(string relativePath, string text, CancellationToken cancellationToken = default) =>
         PutAsync(relativePath, Encoding.UTF8.GetBytes(text), cancellationToken);
 

@@ -54,6 +54,9 @@ internal sealed class Utf8CsvBuilder(int initialCapacity = 1 << 16)
         _lineStarted = false;
     }
 
+    /// <summary>Bytes written so far.</summary>
+    public int Length => _buffer.WrittenCount;
+
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
     private void Separator()

@@ -27,20 +27,27 @@ public static class SeriesCleaner
                     source, field: series[i].Id);
         }
 
-        var frequencies = ResolveFrequencies(merged.Select(m => m.Series).ToArray(), options.Frequency, source);
-
         var kept = new List<TimeSeries>(series.Count);
         var reports = new List<SeriesCleaningReport>(series.Count);
         var tooShort = new List<(string Id, int Length)>();
         for (int i = 0; i < merged.Length; i++)
         {
             var (s, duplicates) = merged[i];
-            var (regular, added) = GridReindexer.Reindex(s, frequencies[i], source);
+            // A single timestamp has no gap to infer a frequency from; such a series is too short for any min_length
+            // above 1 and goes without one. (Each series is cleaned on its own, so a shard cleans its series exactly
+            // as a single run does.)
+            if (options.Frequency is null && s.Length < 2 && s.Length < options.MinLength)
+            {
+                tooShort.Add((s.Id, s.Length));
+                continue;
+            }
+            var frequency = ResolveFrequency(s, options.Frequency, source);
+            var (regular, added) = GridReindexer.Reindex(s, frequency, source);
             if (ReferenceEquals(regular, series[i])) regular = CopyColumns(regular); // filling writes in place: never into the caller's arrays
             int missing = regular.Values.Count(double.IsNaN);
             int filled = MissingValueFiller.Fill(regular.Values, options.FillMissing);
             foreach (var column in regular.Covariates.Values) MissingValueFiller.Fill(column, options.FillMissing);
-            regular = regular with { Frequency = frequencies[i] };
+            regular = regular with { Frequency = frequency };
 
             if (regular.Length < options.MinLength)
             {
@@ -51,7 +58,7 @@ public static class SeriesCleaner
             reports.Add(new SeriesCleaningReport
             {
                 Id = regular.Id,
-                Frequency = frequencies[i].ToString(),
+                Frequency = frequency.ToString(),
                 FrequencySource = options.Frequency is null ? "inferred" : "config",
                 LengthIn = series[i].Length,
                 LengthOut = regular.Length,
@@ -62,63 +69,59 @@ public static class SeriesCleaner
             });
         }
 
-        var warnings = new List<string>();
-        if (tooShort.Count > 0)
-        {
-            string list = string.Join(", ", tooShort.Select(s => $"'{s.Id}' ({s.Length})"));
-            if (options.ShortSeries == ShortSeriesPolicy.Error)
-                throw new DataException(
-                    $"{tooShort.Count} series are shorter than cleaning.min_length = {options.MinLength}: {list}; "
-                    + "remove them, lower cleaning.min_length, or set cleaning.short_series: drop.",
-                    source, field: "cleaning.min_length");
-            warnings.Add($"dropped {tooShort.Count} series shorter than min_length {options.MinLength}: {list}");
-        }
+        if (tooShort.Count > 0 && options.ShortSeries == ShortSeriesPolicy.Error)
+            throw new DataException(
+                $"{tooShort.Count} series are shorter than cleaning.min_length = {options.MinLength}: {ShortList(tooShort)}; "
+                + "remove them, lower cleaning.min_length, or set cleaning.short_series: drop.",
+                source, field: "cleaning.min_length");
 
-        var report = new CleaningReport
-        {
-            SeriesIn = series.Count,
-            SeriesOut = kept.Count,
-            RowsIn = series.Sum(s => (long)s.Length),
-            RowsOut = kept.Sum(s => (long)s.Length),
-            Duplicates = options.Duplicates.ToString().ToLowerInvariant(),
-            FillMissing = options.FillMissing.ToString().ToLowerInvariant(),
-            MinLength = options.MinLength,
-            DroppedSeries = [.. tooShort.Select(s => s.Id)],
-            Warnings = warnings,
-            Series = reports,
-        };
-        return new CleanedData(kept, report);
+        var report = Report(options, series.Count, kept.Count, series.Sum(s => (long)s.Length), kept.Sum(s => (long)s.Length), tooShort, reports);
+        return new CleanedData(kept, report) { Dropped = tooShort };
     }
 
     /// <summary>
-    /// The configured frequency, else one inferred per series. A series with a single timestamp has no gap to
-    /// infer from and takes the frequency most other series have.
+    /// cleaning.yaml: the counts, the policies, the series dropped as too short (ids and lengths, in series order) and
+    /// the report of every kept series. The merge of a sharded run builds it from all shards' counts and dropped series.
     /// </summary>
-    private static Frequency[] ResolveFrequencies(TimeSeries[] series, Frequency? configured, string? source)
+    public static CleaningReport Report(CleaningOptions options, int seriesIn, int seriesOut, long rowsIn, long rowsOut,
+        IReadOnlyList<(string Id, int Length)> dropped, IReadOnlyList<SeriesCleaningReport> series) => new()
     {
-        var result = new Frequency?[series.Length];
-        for (int i = 0; i < series.Length; i++)
-        {
-            if (configured is not null) { result[i] = configured; continue; }
-            if (series[i].Length < 2) continue;
-            if (!FrequencyInference.TryInfer(series[i].Timestamps, out var inferred, out var irregular))
-                throw new DataException(
-                    $"series '{series[i].Id}' has irregular timestamps whose frequency cannot be inferred: the gaps before "
-                    + $"{string.Join(", ", irregular.Select(TimestampParser.Format))} are not whole multiples of the most common gap; "
-                    + "fix those timestamps or set cleaning.frequency (for example h, D, W, MS or 15min).",
-                    source, field: series[i].Id);
-            result[i] = inferred;
-        }
+        SeriesIn = seriesIn,
+        SeriesOut = seriesOut,
+        RowsIn = rowsIn,
+        RowsOut = rowsOut,
+        Duplicates = options.Duplicates.ToString().ToLowerInvariant(),
+        FillMissing = options.FillMissing.ToString().ToLowerInvariant(),
+        MinLength = options.MinLength,
+        DroppedSeries = [.. dropped.Select(s => s.Id)],
+        Warnings = DropWarnings(dropped, options.MinLength),
+        Series = series,
+    };
 
-        var common = result.Where(f => f is not null).GroupBy(f => f!.Value).OrderByDescending(g => g.Count()).Select(g => (Frequency?)g.Key).FirstOrDefault();
-        for (int i = 0; i < series.Length; i++)
-        {
-            if (result[i] is not null) continue;
-            result[i] = common ?? throw new DataException(
-                $"series '{series[i].Id}' has a single timestamp, so its frequency cannot be inferred; set cleaning.frequency.",
-                source, field: series[i].Id);
-        }
-        return [.. result.Select(f => f!.Value)];
+    /// <summary>
+    /// The warnings of cleaning.yaml for the series dropped as shorter than <paramref name="minLength"/> (ids and
+    /// lengths in series order); the merge of a sharded run words them from all shards' dropped series the same way.
+    /// </summary>
+    public static IReadOnlyList<string> DropWarnings(IReadOnlyList<(string Id, int Length)> dropped, int minLength) =>
+        dropped.Count == 0 ? [] : [$"dropped {dropped.Count} series shorter than min_length {minLength}: {ShortList(dropped)}"];
+
+    private static string ShortList(IReadOnlyList<(string Id, int Length)> series) => string.Join(", ", series.Select(s => $"'{s.Id}' ({s.Length})"));
+
+    /// <summary>The configured frequency, else the one inferred from the series' own timestamps.</summary>
+    private static Frequency ResolveFrequency(TimeSeries series, Frequency? configured, string? source)
+    {
+        if (configured is { } given) return given;
+        if (series.Length < 2)
+            throw new DataException(
+                $"series '{series.Id}' has a single timestamp, so its frequency cannot be inferred; set cleaning.frequency, or drop such series with cleaning.min_length of 2 or more.",
+                source, field: series.Id);
+        if (!FrequencyInference.TryInfer(series.Timestamps, out var inferred, out var irregular))
+            throw new DataException(
+                $"series '{series.Id}' has irregular timestamps whose frequency cannot be inferred: the gaps before "
+                + $"{string.Join(", ", irregular.Select(TimestampParser.Format))} are not whole multiples of the most common gap; "
+                + "fix those timestamps or set cleaning.frequency (for example h, D, W, MS or 15min).",
+                source, field: series.Id);
+        return inferred;
     }
 
     private static TimeSeries CopyColumns(TimeSeries s) => s with

@@ -4,14 +4,18 @@ namespace Forecast.Core.Data;
 
 /// <summary>
 /// A read-only pass-through stream that hashes (SHA-256) every byte read, so a compressed file's fingerprint is of
-/// the file's own bytes while the loader reads the decompressed text.
+/// the file's own bytes while the loader reads the decompressed text, and a merge checks a shard's file against its
+/// manifest while it copies from it.
 /// </summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>The lower-case hex SHA-256 of the bytes read so far; read to the end first.</summary>
     public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+
+    /// <summary>The number of bytes read so far.</summary>
+    public long BytesRead { get; private set; }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -19,6 +23,7 @@ internal sealed class HashingReadStream(Stream inner) : Stream
     {
         int n = inner.Read(buffer);
         _hash.AppendData(buffer[..n]);
+        BytesRead += n;
         return n;
     }
 
@@ -26,6 +31,7 @@ internal sealed class HashingReadStream(Stream inner) : Stream
     {
         int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         _hash.AppendData(buffer.Span[..n]);
+        BytesRead += n;
         return n;
     }
 
@@ -44,7 +50,11 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _hash.Dispose();
+        if (disposing)
+        {
+            _hash.Dispose();
+            if (!leaveOpen) inner.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

@@ -55,7 +55,7 @@ public static class SeriesLoader
     {
         if (ResolveFormat(fileName[..^3], options.Format) != DataFormat.Csv)
             throw new DataException("only CSV can be gzip-compressed (Parquet compresses its own columns); load the .parquet file itself.", fileName, field: "data.path");
-        using var hashing = new HashingReadStream(stream);
+        using var hashing = new HashingReadStream(stream, leaveOpen: true);
         // Every member's CRC-32 and length are checked: a truncated .csv.gz must not load as fewer rows.
         using var text = new VerifiedGzipStream(hashing, fileName);
         var loaded = await CsvSeriesReader.ReadAsync(text, fileName, options, cancellationToken).ConfigureAwait(false);

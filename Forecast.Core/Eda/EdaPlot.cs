@@ -1,4 +1,7 @@
 namespace Forecast.Core.Eda;
 
-/// <summary>A rendered PNG: a relative file name ("AirPassengers.series.png") and its bytes, written by the pipeline's artifact store.</summary>
-public sealed record EdaPlot(string Name, byte[] Png);
+/// <summary>One EDA plot of series <paramref name="SeriesId"/>: the file <see cref="Name"/> = <paramref name="BaseName"/> + <paramref name="Suffix"/>, as PNG bytes.</summary>
+public sealed record EdaPlot(string SeriesId, string BaseName, string Suffix, byte[] Png)
+{
+    public string Name => BaseName + Suffix;
+}

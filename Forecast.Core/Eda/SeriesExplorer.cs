@@ -16,6 +16,9 @@ public static class SeriesExplorer
     /// <summary>The ACF is computed up to at least this lag (two days of hourly data), unless the series is shorter.</summary>
     private const int MinDefaultLag = 48;
 
+    /// <summary>The plots of a series are &lt;name&gt;.series.png (with its STL trend) and &lt;name&gt;.acf.png.</summary>
+    public const string SeriesPlotSuffix = ".series.png", AcfPlotSuffix = ".acf.png";
+
     public static EdaResult Explore(IReadOnlyList<TimeSeries> series, EdaOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -36,8 +39,8 @@ public static class SeriesExplorer
             cancellationToken.ThrowIfCancellationRequested();
             var a = analyses[i];
             string name = Artifacts.SeriesFileNames.For(series[i].Id, usedNames);
-            plots.Add(new EdaPlot($"{name}.series.png", EdaPlotter.SeriesWithTrend(series[i], a.Trend!, options.PlotWidth, options.PlotHeight)));
-            plots.Add(new EdaPlot($"{name}.acf.png", EdaPlotter.Acf(series[i].Id, a.Acf!, series[i].Length, options.PlotWidth, options.PlotHeight)));
+            plots.Add(new EdaPlot(series[i].Id, name, SeriesPlotSuffix, EdaPlotter.SeriesWithTrend(series[i], a.Trend!, options.PlotWidth, options.PlotHeight)));
+            plots.Add(new EdaPlot(series[i].Id, name, AcfPlotSuffix, EdaPlotter.Acf(series[i].Id, a.Acf!, series[i].Length, options.PlotWidth, options.PlotHeight)));
         }
 
         var report = new EdaReport { Overall = Overall(series, analyses), Series = [.. analyses.Select(a => a.Report)] };
@@ -90,28 +93,8 @@ public static class SeriesExplorer
 
     private static OverallEda Overall(IReadOnlyList<TimeSeries> series, Analysis[] analyses)
     {
-        if (series.Count == 0) return new OverallEda();
-        long total = series.Sum(s => (long)s.Length);
-        long missing = series.Sum(s => (long)s.Values.Count(double.IsNaN));
-        var nonEmpty = series.Where(s => s.Length > 0).ToArray();
-        var trend = analyses.Select(a => a.Report.TrendStrength).OfType<double>().ToArray();
-        var seasonal = analyses.Select(a => a.Report.SeasonalStrength).OfType<double>().ToArray();
-        return new OverallEda
-        {
-            SeriesCount = series.Count,
-            TotalLength = total,
-            MinLength = series.Min(s => s.Length),
-            MaxLength = series.Max(s => s.Length),
-            MeanLength = (double)total / series.Count,
-            Start = nonEmpty.Length > 0 ? TimestampParser.Format(nonEmpty.Min(s => s.Timestamps[0])) : "",
-            End = nonEmpty.Length > 0 ? TimestampParser.Format(nonEmpty.Max(s => s.Timestamps[^1])) : "",
-            Frequencies = analyses.GroupBy(a => a.Report.Frequency).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count()),
-            MissingShare = total > 0 ? (double)missing / total : 0,
-            MeanTrendStrength = trend.Length > 0 ? trend.Average() : null,
-            MeanSeasonalStrength = seasonal.Length > 0 ? seasonal.Average() : null,
-            DetectedSeasonLengths = analyses.SelectMany(a => a.Report.DetectedSeasonLengths).GroupBy(l => l)
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
-        };
+        var overall = new OverallEdaAccumulator();
+        for (int i = 0; i < series.Count; i++) overall.Add(analyses[i].Report, series[i]);
+        return overall.Result();
     }
 }

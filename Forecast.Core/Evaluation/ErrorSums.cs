@@ -192,6 +192,45 @@ public sealed class ErrorSums
         for (int c = 0; c < Inside.Length; c++) Inside[c] += other.Inside[c];
     }
 
+    /// <summary>The sums in binary (little-endian), as <see cref="Read"/> takes them back; the levels are the reader's.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(Count);
+        writer.Write(AbsoluteError);
+        writer.Write(SquaredError);
+        writer.Write(AbsoluteActual);
+        writer.Write(SymmetricPercentageError);
+        writer.Write(AbsolutePercentageError);
+        writer.Write(PercentageCount);
+        writer.Write(QuantileLoss.Length);
+        foreach (double loss in QuantileLoss) writer.Write(loss);
+        writer.Write(Inside.Length);
+        foreach (long inside in Inside) writer.Write(inside);
+    }
+
+    /// <summary>Sums written by <see cref="Write"/>, over the quantile levels of <paramref name="template"/>.</summary>
+    /// <exception cref="InvalidDataException">They were written for another number of quantile levels.</exception>
+    public static ErrorSums Read(BinaryReader reader, ErrorSums template)
+    {
+        var sums = new ErrorSums(template)
+        {
+            Count = reader.ReadInt64(),
+            AbsoluteError = reader.ReadDouble(),
+            SquaredError = reader.ReadDouble(),
+            AbsoluteActual = reader.ReadDouble(),
+            SymmetricPercentageError = reader.ReadDouble(),
+            AbsolutePercentageError = reader.ReadDouble(),
+            PercentageCount = reader.ReadInt64(),
+        };
+        if (reader.ReadInt32() != sums.QuantileLoss.Length)
+            throw new InvalidDataException($"Error sums written for another number of quantile levels than {sums.QuantileLoss.Length}.");
+        for (int q = 0; q < sums.QuantileLoss.Length; q++) sums.QuantileLoss[q] = reader.ReadDouble();
+        if (reader.ReadInt32() != sums.Inside.Length)
+            throw new InvalidDataException($"Error sums written for another number of central intervals than {sums.Inside.Length}.");
+        for (int c = 0; c < sums.Inside.Length; c++) sums.Inside[c] = reader.ReadInt64();
+        return sums;
+    }
+
     public double MeanAbsoluteError => Count == 0 ? double.NaN : AbsoluteError / Count;
     public double RootMeanSquaredError => Count == 0 ? double.NaN : Math.Sqrt(SquaredError / Count);
     public double MeanAbsolutePercentageError => PercentageCount == 0 ? double.NaN : AbsolutePercentageError / PercentageCount;

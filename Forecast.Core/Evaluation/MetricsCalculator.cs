@@ -16,7 +16,7 @@ public static class MetricsCalculator
     /// <param name="seasonLength">The MASE season length m of a series (called from several threads).</param>
     /// <param name="pointForecast">The forecast the point metrics score: the mean or the 0.5 quantile.</param>
     public static ModelScore Score(
-        string dataset,
+        string datasetName,
         string model,
         IReadOnlyList<EvaluationWindow> windows,
         IReadOnlyList<IReadOnlyList<SeriesForecast>> forecasts,
@@ -47,10 +47,7 @@ public static class MetricsCalculator
                 throw new ArgumentException($"Scoring the median needs the 0.5 quantile, but the forecasts have {string.Join(", ", levels)}; add 0.5 to evaluation.quantiles.", nameof(pointForecast));
         }
         var template = new ErrorSums(levels);
-        var coverageNames = template.CentralIntervals.Select(c => MetricNames.CoverageOf(levels[c.Lower])).ToArray();
-        var perSeries = new SeriesScore[seriesCount];
-        var seriesSums = new ErrorSums[seriesCount];
-        var forecastValues = new double[seriesCount][];
+        var statistics = new SeriesErrorStatistics[seriesCount];
         // Series are scored in parallel (each on its own sums); the dataset reduction below runs in series order, so
         // results do not depend on the number of threads.
         ParallelLoop.For(seriesCount,
@@ -58,8 +55,6 @@ public static class MetricsCalculator
             (i, _, sums) =>
             {
                 var own = new ErrorSums(template);
-                var means = new MeanOfFinite[PerForecast.Length];
-                for (int k = 0; k < means.Length; k++) means[k] = new MeanOfFinite();
                 var values = new double[windows.Count * PerForecast.Length];
                 for (int w = 0; w < windows.Count; w++)
                 {
@@ -73,28 +68,25 @@ public static class MetricsCalculator
                     sums.Reset();
                     sums.Add(actual, median < 0 ? forecast.Mean : forecast.Quantiles[median], forecast.Quantiles);
                     double scale = SeasonalScale.Of(history.Values, seasonLength(history));
-                    var slice = values.AsSpan(w * PerForecast.Length, PerForecast.Length);
-                    PerForecastValues(sums, scale, slice);
-                    for (int k = 0; k < slice.Length; k++) means[k].Add(slice[k]);
+                    PerForecastValues(sums, scale, values.AsSpan(w * PerForecast.Length, PerForecast.Length));
                     own.Add(sums);
                 }
-                seriesSums[i] = own;
-                forecastValues[i] = values;
-                perSeries[i] = new SeriesScore(windows[0].Histories[i].Id, windows.Count, Select(metrics, means, own, coverageNames));
+                statistics[i] = new SeriesErrorStatistics(windows[0].Histories[i].Id, own, values);
                 return sums;
             });
 
-        var datasetSums = new ErrorSums(template);
-        var datasetMeans = new MeanOfFinite[PerForecast.Length];
-        for (int k = 0; k < datasetMeans.Length; k++) datasetMeans[k] = new MeanOfFinite();
+        var dataset = new DatasetScoreAccumulator(levels, metrics);
+        var perSeries = new SeriesScore[seriesCount];
         for (int i = 0; i < seriesCount; i++)
         {
-            datasetSums.Add(seriesSums[i]);
-            for (int j = 0; j < forecastValues[i].Length; j++) datasetMeans[j % PerForecast.Length].Add(forecastValues[i][j]);
+            perSeries[i] = new SeriesScore(statistics[i].SeriesId, windows.Count, dataset.SeriesMetrics(statistics[i]));
+            dataset.Add(statistics[i]);
         }
-        var datasetScore = new DatasetScore(dataset, model, seriesCount, windows.Count, Select(metrics, datasetMeans, datasetSums, coverageNames));
-        return new ModelScore(datasetScore, perSeries);
+        return new ModelScore(dataset.Result(datasetName, model, windows.Count), perSeries) { Statistics = statistics };
     }
+
+    /// <summary>The metrics averaged over forecasts (the rest are pooled over points), in the order of their values.</summary>
+    public static IReadOnlyList<string> PerForecastMetrics => PerForecast;
 
     /// <summary>Metrics averaged over forecasts (the rest are pooled), in this order.</summary>
     private static readonly string[] PerForecast = [MetricNames.Mae, MetricNames.Rmse, MetricNames.Mape, MetricNames.Smape, MetricNames.Mase];
@@ -107,44 +99,5 @@ public static class MetricsCalculator
         values[2] = sums.MeanAbsolutePercentageError;
         values[3] = sums.SymmetricMeanAbsolutePercentageError;
         values[4] = scale > 0 ? mae / scale : double.NaN; // README: MASE over series with a finite (non-zero) scale
-    }
-
-    private static Dictionary<string, double> Select(IReadOnlyList<string> metrics, MeanOfFinite[] means, ErrorSums pooled, string[] coverageNames)
-    {
-        var result = new Dictionary<string, double>(metrics.Count + coverageNames.Length);
-        foreach (string metric in metrics)
-        {
-            int k = Array.IndexOf(PerForecast, metric);
-            if (k >= 0) { result[metric] = means[k].Value; continue; }
-            switch (metric)
-            {
-                case MetricNames.Wape: result[metric] = pooled.WeightedAbsolutePercentageError; break;
-                case MetricNames.Wql: result[metric] = pooled.WeightedQuantileLoss; break;
-                case MetricNames.Coverage:
-                    for (int c = 0; c < pooled.CentralIntervals.Count; c++)
-                        result[coverageNames[c]] = pooled.CoverageOf(c);
-                    break;
-                default: throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", MetricNames.All)}.", nameof(metrics));
-            }
-        }
-        return result;
-    }
-
-    /// <summary>Mean of the finite values added; NaN when there are none.</summary>
-    private sealed class MeanOfFinite
-    {
-        private double _sum;
-        private int _count;
-
-        public void Add(double value)
-        {
-            if (!double.IsFinite(value)) return;
-            _sum += value;
-            _count++;
-        }
-
-        public double Value => _count == 0 ? double.NaN : _sum / _count;
-
-        public void Reset() => (_sum, _count) = (0, 0);
     }
 }

@@ -35,8 +35,31 @@ public static class RelativeScores
     /// <summary>Per metric, the geometric mean over the given ratio sets (one set per dataset or per series).</summary>
     public static Dictionary<string, double> GeometricMeans(IEnumerable<IReadOnlyDictionary<string, double>> ratioSets)
     {
-        var sets = ratioSets.ToList();
-        var metrics = sets.SelectMany(s => s.Keys).Distinct().ToList();
-        return metrics.ToDictionary(m => m, m => GeometricMean(sets.Where(s => s.ContainsKey(m)).Select(s => s[m])));
+        var means = new GeometricMeanAccumulator();
+        foreach (var set in ratioSets) means.Add(set);
+        return means.Result();
     }
+}
+
+/// <summary>
+/// <see cref="RelativeScores.GeometricMeans"/> built up one ratio set at a time, so a merge can stream series through
+/// it: per metric (in the order metrics first appear) the sum of log ratios over the finite positive ones, added in
+/// order, then exp of their mean.
+/// </summary>
+public sealed class GeometricMeanAccumulator
+{
+    private readonly Dictionary<string, (double LogSum, int Count)> _byMetric = new(StringComparer.Ordinal);
+
+    public void Add(IReadOnlyDictionary<string, double> ratios)
+    {
+        foreach (var (metric, r) in ratios)
+        {
+            var (logSum, count) = _byMetric.GetValueOrDefault(metric);
+            if (r > 0 && double.IsFinite(r)) (logSum, count) = (logSum + Math.Log(r), count + 1);
+            _byMetric[metric] = (logSum, count);
+        }
+    }
+
+    public Dictionary<string, double> Result() =>
+        _byMetric.ToDictionary(m => m.Key, m => m.Value.Count == 0 ? double.NaN : Math.Exp(m.Value.LogSum / m.Value.Count));
 }

@@ -30,6 +30,37 @@ public sealed class S3ArtifactStore(S3ObjectStorage storage, S3Uri root) : IArti
         }
     }
 
+    public async Task PutFileAsync(string key, string path, CancellationToken cancellationToken = default)
+    {
+        var uri = UriOf(key);
+        try
+        {
+            await storage.UploadFileAsync(uri, path, cancellationToken).ConfigureAwait(false);
+            File.Delete(path);
+        }
+        catch (S3StorageException e)
+        {
+            throw Wrap(e);
+        }
+    }
+
+    public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var uri = UriOf(key);
+        try
+        {
+            return await storage.OpenReadAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (S3StorageException e) when (e.Failure == S3Failure.ObjectNotFound)
+        {
+            return null;
+        }
+        catch (S3StorageException e)
+        {
+            throw Wrap(e);
+        }
+    }
+
     public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var uri = UriOf(key);

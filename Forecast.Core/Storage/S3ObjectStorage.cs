@@ -122,6 +122,25 @@ public sealed class S3ObjectStorage : IDisposable
             }, ct).ConfigureAwait(false);
         }, e => Translate(e, uri, "write"), cancellationToken);
 
+    /// <summary>Uploads the local file <paramref name="path"/> as <paramref name="uri"/>, multipart above the threshold, streamed from disk.</summary>
+    public Task UploadFileAsync(S3Uri uri, string path, CancellationToken cancellationToken = default) =>
+        _retry.ExecuteAsync(async ct =>
+        {
+            long length = new FileInfo(path).Length;
+            if (length < _options.MultipartThresholdBytes)
+            {
+                await _client.PutObjectAsync(new PutObjectRequest { BucketName = uri.Bucket, Key = uri.Key, FilePath = path }, ct).ConfigureAwait(false);
+                return;
+            }
+            await _transfer.UploadAsync(new TransferUtilityUploadRequest
+            {
+                BucketName = uri.Bucket,
+                Key = uri.Key,
+                FilePath = path,
+                PartSize = _options.PartSizeBytes,
+            }, ct).ConfigureAwait(false);
+        }, e => Translate(e, uri, "write"), cancellationToken);
+
     /// <summary>Every object under <paramref name="prefix"/> (its key taken as a raw prefix), in S3's key order.</summary>
     public async IAsyncEnumerable<S3Object> ListAsync(S3Uri prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

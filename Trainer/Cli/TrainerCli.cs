@@ -131,8 +131,16 @@ public static class TrainerCli
             var (config, withModel) = await PlatformConfig.LoadAsync(path, overrides, platform.Locations, cancellationToken);
             IRunLog runLog = request is null ? log : request.Log(log);
             config = await FeatureOverrides.ApplyAsync(config, features, withModel, runLog, cancellationToken);
-            (config, var store, var variant) = await sharding.PlanAsync(config, platform.Locations, runLog, cancellationToken);
             RunResult result;
+            if (sharding.Merge is var (batch, shards))
+            {
+                result = await MergeRun.RunAsync(config, batch, shards, platform.Locations, runLog, cancellationToken: cancellationToken);
+                await PublishCatalogAsync(config.Run.Output, platform, log, cancellationToken);
+                if (request is not null) await request.SucceededAsync(result.RunId, final: true);
+                log.Info($"Done: {result.Location}");
+                return ExitCodes.Ok;
+            }
+            var (store, variant) = await sharding.PlanAsync(config, platform.Locations, cancellationToken);
             if (interactive)
             {
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes });

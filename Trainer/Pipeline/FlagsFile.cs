@@ -15,6 +15,9 @@ public static class FlagsFile
     public const string ConfigHeader =
         "# The effective configuration of this run: every key resolved, --set overrides and feature flags applied (flags.yaml says which flag changed what).\n";
 
+    /// <summary>config.yaml: the header and the effective configuration.</summary>
+    public static string ConfigText(Configuration.TrainerConfig config) => ConfigHeader + YamlText.Serialize(config.Resolved);
+
     private const string Header =
         "# The feature flags of this run: each flag, whether a configuration source defined it (appsettings.json < environment variables < run request),\n" +
         "# its value, and what it changed in config.yaml. A flag that is not defined changes nothing.\n";

@@ -26,7 +26,6 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
     private readonly IArtifactStore _store = new InstrumentedArtifactStore(store ?? new LocalFolderArtifactStore(config.Run.Output));
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly string _model = config.Model.Identity.ToString();
-    private string _dataSha256 = "";
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -34,23 +33,19 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         using var activity = TrainerTelemetry.Source.StartActivity("run");
         activity?.SetTag(TrainerTelemetry.RunIdTag, writer.RunId);
         activity?.SetTag(TrainerTelemetry.ModelTag, _model);
+        var record = new RunRecord();
         try
         {
             await WriteConfigAsync(writer, cancellationToken);
-            var series = await LoadAndCleanAsync(writer, cancellationToken);
-            if (variant is not null)
-            {
-                series = variant.SelectSeries(series, log);
-                if (series.Count == 0) return await CommitEmptyAsync(writer, cancellationToken);
-            }
-            await ExploreAsync(series, writer, cancellationToken);
+            var series = await LoadAndCleanAsync(writer, record, cancellationToken);
+            if (series.Count == 0) return await CommitEmptyAsync(writer, record, cancellationToken);
+            await ExploreAsync(series, writer, record, cancellationToken);
             var created = config.Model.Create(new ModelContext(config.Run.Seed) { Locations = locations });
             var futureCovariates = FutureCovariatesOf(created);
             var model = TrainerTelemetry.Instrument(created);
-            if (variant is not null) model = variant.Wrap(model);
-            var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, cancellationToken);
-            var future = await ForecastAsync(model, series, futureCovariates, writer, cancellationToken);
-            await PlotAsync(series, evaluationForecasts[^1], future, writer, cancellationToken);
+            var (evaluationForecasts, score, baseline) = await EvaluateAsync(model, series, writer, record, cancellationToken);
+            var future = await ForecastAsync(model, series, futureCovariates, writer, record, cancellationToken);
+            await PlotAsync(series, evaluationForecasts[^1], future, writer, record, cancellationToken);
             if (created is Features.ModelRouter router) // the Model feature flag chose the model per series
                 await writer.PutTextAsync("model_assignments.yaml", YamlText.Serialize(router.AssignmentsByModel()), cancellationToken);
             if (created is IHasRunWarnings warnings)
@@ -58,7 +53,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);
-            if (variant is not null) await variant.BeforeCommitAsync(writer, cancellationToken);
+            if (variant is not null) await variant.BeforeCommitAsync(writer, record, cancellationToken);
 
             var manifest = await writer.CommitAsync(cancellationToken);
             log.Info($"Run {writer.RunId} committed: {manifest.Files.Count} files in {writer.Location}");
@@ -73,14 +68,17 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         }
     }
 
-    /// <summary>A shard that the hash gave no series: committed with its (empty) shard files, so the merge finds it.</summary>
-    private async Task<RunResult> CommitEmptyAsync(RunWriter writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// A shard left with no series (none hashed to it, or cleaning dropped them all): committed with its fingerprint,
+    /// cleaning report and shard files, so the merge finds it and counts what cleaning dropped.
+    /// </summary>
+    private async Task<RunResult> CommitEmptyAsync(RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
-        await variant!.BeforeCommitAsync(writer, cancellationToken);
+        await variant!.BeforeCommitAsync(writer, record, cancellationToken);
         var manifest = await writer.CommitAsync(cancellationToken);
         log.Info($"Run {writer.RunId} committed with no series: {manifest.Files.Count} files in {writer.Location}");
         if (writer.IndexWarning is { } warning) log.Warn(warning);
-        var empty = new DatasetScore(Path.GetFileNameWithoutExtension(config.Data.Path), _model, 0, 0, new Dictionary<string, double>());
+        var empty = new DatasetScore(DatasetName(config.Data.Path), _model, 0, 0, new Dictionary<string, double>());
         return new RunResult(writer.RunId, writer.Location, manifest, empty, empty with { Model = "seasonal_naive" });
     }
 
@@ -93,7 +91,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         log.Info($"Run {writer.RunId}: model {_model}, writing to {writer.Location}");
         try
         {
-            await writer.PutTextAsync(FlagsFile.ConfigFileName, FlagsFile.ConfigHeader + YamlText.Serialize(config.Resolved), cancellationToken);
+            await writer.PutTextAsync(FlagsFile.ConfigFileName, FlagsFile.ConfigText(config), cancellationToken);
         }
         catch (ArtifactStoreException e)
         {
@@ -103,32 +101,52 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         await writer.PutTextAsync(FlagsFile.FileName, FlagsFile.Write(config.Flags), cancellationToken);
     }
 
-    private async Task<IReadOnlyList<TimeSeries>> LoadAndCleanAsync(RunWriter writer, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TimeSeries>> LoadAndCleanAsync(RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
-        log.Info($"Loading {config.Data.Path}");
         LoadedData loaded;
         using (TrainerTelemetry.Source.StartActivity("load"))
-            loaded = await LoadAsync(cancellationToken);
-        _dataSha256 = loaded.Fingerprint.Sha256;
-        log.Info($"Loaded {loaded.Fingerprint.Rows} rows, {loaded.Fingerprint.Series} series (sha256 {loaded.Fingerprint.Sha256[..12]}…)");
-        await writer.PutTextAsync("data_fingerprint.yaml", YamlText.Serialize(new Dictionary<string, object>
         {
-            ["path"] = config.Data.Path,
-            ["sha256"] = loaded.Fingerprint.Sha256,
-            ["rows"] = loaded.Fingerprint.Rows,
-            ["series"] = loaded.Fingerprint.Series,
-        }), cancellationToken);
+            var given = variant is null ? null : await variant.LoadAsync(config, locations, log, cancellationToken);
+            if (given is null) log.Info($"Loading {config.Data.Path}");
+            loaded = given ?? await LoadAsync(cancellationToken);
+        }
+        log.Info($"Loaded {loaded.Fingerprint.Rows} rows, {loaded.Fingerprint.Series} series (sha256 {loaded.Fingerprint.Sha256[..12]}…)");
+        record.Fingerprint = loaded.Fingerprint;
+        await writer.PutTextAsync("data_fingerprint.yaml", YamlText.Serialize(DataFingerprintFile(config.Data.Path, loaded.Fingerprint)), cancellationToken);
+        var series = variant is null ? loaded.Series : variant.SelectSeries(loaded.Series, log);
 
         using var cleaning = TrainerTelemetry.Source.StartActivity("clean");
-        var cleaned = SeriesCleaner.Clean(loaded.Series, config.Cleaning, config.Data.Path);
+        var cleaned = SeriesCleaner.Clean(series, config.Cleaning, config.Data.Path);
         cleaning?.SetTag(TrainerTelemetry.SeriesCountTag, cleaned.Series.Count);
         foreach (string warning in cleaned.Report.Warnings) log.Warn(warning);
         log.Info($"Cleaned: {cleaned.Report.SeriesOut} series, {cleaned.Report.RowsOut} rows");
-        await writer.PutTextAsync("cleaning.yaml", YamlText.Serialize(cleaned.Report), cancellationToken);
-        if (cleaned.Series.Count == 0)
-            throw new DataException($"no series is left after cleaning (cleaning.min_length = {config.Cleaning.MinLength} dropped all {cleaned.Report.SeriesIn}); lower cleaning.min_length or check the data.", config.Data.Path, field: "cleaning.min_length");
+        record.Cleaned = cleaned;
+        record.CleaningFile = YamlListDocument.Write(cleaned.Report with { Series = [] }, CleaningSeriesKey, cleaned.Report.Series);
+        await writer.PutAsync("cleaning.yaml", record.CleaningFile.Bytes, cancellationToken);
+        // A shard may be left with nothing (the merge checks that the dataset as a whole is not); a run may not.
+        if (cleaned.Series.Count == 0 && variant is null)
+            throw NothingLeft(config.Cleaning.MinLength, cleaned.Report.SeriesIn, config.Data.Path);
+        record.Series = cleaned.Series;
         return cleaned.Series;
     }
+
+    /// <summary>The key of cleaning.yaml's per-series list (<see cref="CleaningReport.Series"/>), its last key.</summary>
+    public const string CleaningSeriesKey = "series";
+
+    /// <summary>The key of eda.yaml's per-series list (<see cref="EdaReport.Series"/>), its last key.</summary>
+    public const string EdaSeriesKey = "series";
+
+    /// <summary>data_fingerprint.yaml: the data as configured and what was loaded from it.</summary>
+    public static Dictionary<string, object> DataFingerprintFile(string path, DataFingerprint fingerprint) => new()
+    {
+        ["path"] = path,
+        ["sha256"] = fingerprint.Sha256,
+        ["rows"] = fingerprint.Rows,
+        ["series"] = fingerprint.Series,
+    };
+
+    public static DataException NothingLeft(int minLength, int seriesIn, string path) =>
+        new($"no series is left after cleaning (cleaning.min_length = {minLength} dropped all {seriesIn}); lower cleaning.min_length or check the data.", path, field: "cleaning.min_length");
 
     /// <summary>A local file through the loader's own checks; an s3:// object downloaded first (StorageLocations).</summary>
     private async Task<LoadedData> LoadAsync(CancellationToken cancellationToken)
@@ -152,18 +170,20 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             return await SeriesLoader.LoadAsync(stream, config.Data.Path, config.Data, cancellationToken);
     }
 
-    private async Task ExploreAsync(IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+    private async Task ExploreAsync(IReadOnlyList<TimeSeries> series, RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
         if (!config.Eda.Enabled) return;
         log.Info("Exploring the series (EDA)");
         using var activity = TrainerTelemetry.Source.StartActivity("eda");
         var eda = SeriesExplorer.Explore(series, config.Eda, cancellationToken);
-        await writer.PutTextAsync("eda/eda.yaml", YamlText.Serialize(eda.Report), cancellationToken);
+        record.Eda = eda;
+        record.EdaFile = YamlListDocument.Write(eda.Report with { Series = [] }, EdaSeriesKey, eda.Report.Series);
+        await writer.PutAsync("eda/eda.yaml", record.EdaFile.Bytes, cancellationToken);
         foreach (var plot in eda.Plots) await writer.PutAsync($"eda/{plot.Name}", plot.Png, cancellationToken);
     }
 
     private async Task<(IReadOnlyList<IReadOnlyList<SeriesForecast>> Forecasts, ModelScore Score, ModelScore Baseline)> EvaluateAsync(
-        IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, CancellationToken cancellationToken)
+        IForecaster model, IReadOnlyList<TimeSeries> series, RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
         var options = config.Evaluation;
         var windows = EvaluationSplitter.Split(series, options);
@@ -182,10 +202,27 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             .Select(r => FormattableString.Invariant($"{r.Key} {r.Value:F3}")).ToList();
         if (relative.Count > 0) log.Info($"Relative to seasonal naive (lower is better): {string.Join(", ", relative)}");
 
-        await writer.PutTextAsync("metrics.yaml", YamlText.Serialize(MetricsReport.Build(options, score, baseline, _dataSha256)), cancellationToken);
+        record.Score = score;
+        record.SeasonalNaive = baseline;
+        record.MetricsFile = MetricsFile(options, score, baseline, record.Fingerprint!.Sha256);
+        await writer.PutAsync("metrics.yaml", record.MetricsFile.Bytes, cancellationToken);
         var table = windows.Select((w, i) => ((int?)w.Index, forecasts[i], (IReadOnlyList<double[]>?)w.Actuals)).ToList();
-        await writer.PutAsync("evaluation/forecasts.csv", ForecastCsvWriter.Write(table, options.Quantiles), cancellationToken);
+        record.EvaluationCsv = ForecastCsvWriter.WriteBlocks(table, options.Quantiles);
+        await writer.PutAsync("evaluation/forecasts.csv", record.EvaluationCsv.Bytes, cancellationToken);
         return (forecasts, score, baseline);
+    }
+
+    /// <summary>metrics.yaml as a head and one entry per series (<see cref="MetricsReport"/>), as the merge of a sharded run writes it too.</summary>
+    private static YamlListFile MetricsFile(EvaluationOptions options, ModelScore score, ModelScore baseline, string dataSha256)
+    {
+        var seriesRatios = new GeometricMeanAccumulator();
+        var entries = new object[score.PerSeries.Count];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entries[i] = MetricsReport.SeriesEntry(score.PerSeries[i], baseline.PerSeries[i], out var ratios);
+            seriesRatios.Add(ratios);
+        }
+        return YamlListDocument.Write(MetricsReport.Head(options, score.Dataset, baseline.Dataset, seriesRatios.Result(), dataSha256), MetricsReport.SeriesKey, entries);
     }
 
     /// <summary>
@@ -202,7 +239,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
     }
 
     private async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(IForecaster model, IReadOnlyList<TimeSeries> series, IReadOnlyList<string> futureCovariates,
-        RunWriter writer, CancellationToken cancellationToken)
+        RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
         using var activity = TrainerTelemetry.Source.StartActivity("forecast");
         log.Info($"Forecasting {config.Evaluation.Horizon} steps beyond the data with {_model}");
@@ -216,13 +253,15 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             };
         }
         var future = await model.ForecastAsync(series, request, progress, cancellationToken);
-        await writer.PutAsync("forecasts.csv", ForecastCsvWriter.Write(future, request.Quantiles), cancellationToken);
-        await writer.PutAsync("forecasts.parquet", await ForecastParquetWriter.WriteAsync(future, request.Quantiles, cancellationToken), cancellationToken);
+        record.ForecastCsv = ForecastCsvWriter.WriteBlocks([(null, future, null)], request.Quantiles);
+        record.ParquetRows = [.. future.Select(f => f.Mean.Length)];
+        await writer.PutAsync("forecasts.csv", record.ForecastCsv.Bytes, cancellationToken);
+        await writer.PutAsync("forecasts.parquet", await ForecastParquetWriter.WriteAsync(future, request.Quantiles, variant?.ParquetRowGroupRows ?? ForecastParquetWriter.RowGroupRows, cancellationToken), cancellationToken);
         return future;
     }
 
     private async Task PlotAsync(IReadOnlyList<TimeSeries> series, IReadOnlyList<SeriesForecast> evaluation,
-        IReadOnlyList<SeriesForecast> future, RunWriter writer, CancellationToken cancellationToken)
+        IReadOnlyList<SeriesForecast> future, RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
         if (!config.Plots.Enabled || config.Plots.MaxSeries == 0) return;
         int count = Math.Min(config.Plots.MaxSeries, series.Count);
@@ -232,12 +271,14 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
         {
             cancellationToken.ThrowIfCancellationRequested();
             var png = ForecastPlotter.Render(series[i], evaluation[i], future[i], config.Plots.Render);
-            await writer.PutAsync($"plots/{SeriesFileNames.For(series[i].Id, used)}.png", png, cancellationToken);
+            string file = $"plots/{SeriesFileNames.For(series[i].Id, used)}.png";
+            await writer.PutAsync(file, png, cancellationToken);
+            record.Plots.Add((series[i].Id, file));
         }
     }
 
     /// <summary>The data file's name without its extensions: sales.csv, sales.csv.gz and sales.parquet are all "sales".</summary>
-    private static string DatasetName(string path)
+    public static string DatasetName(string path)
     {
         string name = Path.GetFileName(path);
         if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];

@@ -1,5 +1,4 @@
 using Forecast.Core.Artifacts;
-using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
@@ -8,16 +7,15 @@ using Forecast.Trainer.Pipeline;
 namespace Forecast.Trainer.Sharding;
 
 /// <summary>
-/// One shard of a sharded job (<c>--shard i/N --batch B</c>): loads and cleans all the data as a single run would,
-/// keeps the series whose stable hash falls in this shard, evaluates and forecasts them, and commits a shard run
-/// B-shard-i-of-N under &lt;run.output&gt;/shards/ (outside runs/, so run listings and the dashboard never show a
-/// partial run) with every forecast in <see cref="ShardForecasts.FileName"/> for the merge.
+/// One shard of a sharded job (<c>--shard i/N --batch B</c>): runs the pipeline on the series whose stable hash falls
+/// in this shard — read from its partition when the input is partitioned (<see cref="PartitionSet"/>), else picked
+/// from the whole input — and commits a shard run B-shard-i-of-N under &lt;run.output&gt;/shards/ (outside runs/, so
+/// run listings and the dashboard never show a partial run). It is a complete run over its series; besides the usual
+/// files it keeps <see cref="ShardSummary.FileName"/> and <see cref="ShardSeriesFile.FileName"/>, from which
+/// <see cref="MergeRun"/> combines the shards without the data or the model.
 /// </summary>
-public sealed class ShardRun(ShardSpec shard, string batch) : RunVariant
+public sealed class ShardRun(ShardSpec shard, string batch, TrainerConfig config) : RunVariant
 {
-    private CapturingForecaster? _capture;
-    private IReadOnlyList<string> _series = [];
-
     public ShardSpec Shard => shard;
 
     public override string RunId => shard.RunId(batch);
@@ -31,25 +29,44 @@ public sealed class ShardRun(ShardSpec shard, string batch) : RunVariant
         store.Describe(RunIds.Prefix(runId) + RunManifest.FileName)[..^RunManifest.FileName.Length];
 
     /// <summary>
-    /// Shards skip EDA and plots: the merge draws both over all series, exactly as a single run does, so shard-level
-    /// ones would be thrown away. config.yaml still records the config as given.
+    /// Small row groups in a shard's forecasts.parquet: the merge reads every shard's file side by side, one row group
+    /// of each in memory, so this bounds its memory (fifty shards hold 800 thousand rows, about 90 MB).
     /// </summary>
-    public static TrainerConfig Adjust(TrainerConfig config) =>
-        config with { Eda = config.Eda with { Enabled = false }, Plots = config.Plots with { Enabled = false } };
+    public override int ParquetRowGroupRows => 1 << 14;
 
     public override IReadOnlyList<TimeSeries> SelectSeries(IReadOnlyList<TimeSeries> series, IRunLog log)
     {
         var mine = series.Where(s => shard.Owns(s.Id)).ToList();
-        _series = [.. mine.Select(s => s.Id)];
         log.Info($"Shard {shard}: {mine.Count} of {series.Count} series (FNV-1a-64 of the UTF-8 unique_id mod {shard.Count})");
         return mine;
     }
 
-    public override IForecaster Wrap(IForecaster model) => _capture = new CapturingForecaster(model);
-
-    public override Task BeforeCommitAsync(RunWriter writer, CancellationToken cancellationToken)
+    public override async Task BeforeCommitAsync(RunWriter writer, RunRecord record, CancellationToken cancellationToken)
     {
-        var forecasts = new ShardForecasts(batch, shard.Index, shard.Count, _capture?.Name ?? "", _series, _capture?.Calls ?? []);
-        return writer.PutAsync(ShardForecasts.FileName, forecasts.ToBytes(), cancellationToken);
+        var cleaned = record.Cleaned!;
+        var summary = new ShardSummary
+        {
+            Batch = batch,
+            Shard = shard.Index,
+            Shards = shard.Count,
+            Model = record.Score?.Dataset.Model ?? "",
+            EdaEnabled = config.Eda.Enabled,
+            PlotsEnabled = config.Plots.Enabled,
+            Data = new ShardData(record.Fingerprint!.Sha256, record.Fingerprint.Rows, record.Fingerprint.Series),
+            SeriesIn = cleaned.Report.SeriesIn,
+            RowsIn = cleaned.Report.RowsIn,
+            SeriesOut = cleaned.Report.SeriesOut,
+            RowsOut = cleaned.Report.RowsOut,
+            Dropped = [.. cleaned.Dropped.Select(d => new DroppedSeries(d.Id, d.Length))],
+            Windows = record.EvaluationCsv?.BlockLengths.Count ?? 0,
+            Heads = new FileHeads(record.CleaningFile!.HeadLength, record.EdaFile?.HeadLength ?? 0, record.MetricsFile?.HeadLength ?? 0,
+                record.EvaluationCsv?.HeaderLength ?? 0, record.ForecastCsv?.HeaderLength ?? 0),
+            EvaluationCsvDateOnly = record.EvaluationCsv?.DateOnly ?? true,
+            ForecastCsvDateOnly = record.ForecastCsv?.DateOnly ?? true,
+            EdaPlots = [.. (record.Eda?.Plots ?? []).Select(p => new EdaPlotFile(p.SeriesId, p.BaseName, p.Suffix))],
+            Plots = [.. record.Plots.Select(p => new ForecastPlotFile(p.SeriesId, p.File))],
+        };
+        await writer.PutAsync(ShardSeriesFile.FileName, ShardSeriesFile.Write(record), cancellationToken);
+        await writer.PutAsync(ShardSummary.FileName, summary.ToJson(), cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using Forecast.Core.Artifacts;
 using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
-using Forecast.Trainer.Pipeline;
 
 namespace Forecast.Trainer.Sharding;
 
@@ -34,16 +33,14 @@ public sealed record ShardingRequest(string? Shard, string? Batch, int? MergeSha
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    public async Task<(TrainerConfig Config, IArtifactStore Store, RunVariant? Variant)> PlanAsync(
-        TrainerConfig config, StorageLocations locations, IRunLog log, CancellationToken cancellationToken)
+    /// <summary>The merge's batch and shard count, when this is a merge.</summary>
+    public (string Batch, int Shards)? Merge =>
+        MergeShards is int count ? (ShardSpec.ValidateBatch(Batch, "merge"), count) : null;
+
+    /// <summary>The store and variant a plain run or a shard runs the pipeline with (a merge has its own path: <see cref="MergeRun"/>).</summary>
+    public async Task<(IArtifactStore Store, RunVariant? Variant)> PlanAsync(
+        TrainerConfig config, StorageLocations locations, CancellationToken cancellationToken)
     {
-        if (MergeShards is int count)
-        {
-            string batch = ShardSpec.ValidateBatch(Batch, "merge");
-            var shardStore = locations.OpenArtifactStore(ShardRun.StoreLocation(config.Run.Output));
-            var merge = await MergeRun.LoadAsync(shardStore, batch, count, log, cancellationToken);
-            return (merge.Adjust(config), locations.OpenArtifactStore(config.Run.Output), merge);
-        }
         if (Shard is not null)
         {
             var spec = ShardSpec.Parse(Shard);
@@ -53,10 +50,10 @@ public sealed record ShardingRequest(string? Shard, string? Batch, int? MergeSha
             if (await RunCatalog.GetAsync(store, runId, cancellationToken) is not null)
                 throw new ConfigException("command line", "--batch",
                     $"shard {spec} of batch '{batch}' is already committed ({ShardRun.Location(store, runId)}); each shard of a batch runs once: merge it, or start a new batch with another --batch.");
-            return (ShardRun.Adjust(config), store, new ShardRun(spec, batch));
+            return (store, new ShardRun(spec, batch, config));
         }
         if (Batch is not null)
             throw new ConfigException("command line", "--batch", "--batch only applies with --shard i/N or the merge command; remove it or add --shard.");
-        return (config, locations.OpenArtifactStore(config.Run.Output), null);
+        return (locations.OpenArtifactStore(config.Run.Output), null);
     }
 }

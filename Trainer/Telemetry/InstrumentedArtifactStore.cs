@@ -25,6 +25,25 @@ public sealed class InstrumentedArtifactStore(IArtifactStore inner) : IArtifactS
         }
     }
 
+    public async Task PutFileAsync(string key, string path, CancellationToken cancellationToken = default)
+    {
+        using var activity = TrainerTelemetry.Source.StartActivity("upload");
+        activity?.SetTag("forecast.artifact.key", key);
+        activity?.SetTag("forecast.artifact.bytes", new FileInfo(path).Length);
+        activity?.SetTag("forecast.artifact.location", inner.Describe(key));
+        try
+        {
+            await inner.PutFileAsync(key, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            TrainerTelemetry.RecordFailure(activity, "upload", e);
+            throw;
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(key, cancellationToken);
+
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
     public Task<ArtifactInfo?> GetInfoAsync(string key, CancellationToken cancellationToken = default) => inner.GetInfoAsync(key, cancellationToken);

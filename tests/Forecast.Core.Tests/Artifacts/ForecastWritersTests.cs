@@ -42,3 +42,67 @@ public class ForecastWritersTests
         q90.Should().Equal(2, 3);
     }
 }
+
+/// <summary>
+/// The layouts the merge of a sharded run relies on: a CSV's per-series blocks, date rows widened to date-times, and a
+/// Parquet file that depends only on its rows (not on row-group boundaries of the writer's callers).
+/// </summary>
+public class ForecastFileLayoutTests
+{
+    private static SeriesForecast Daily(string id, int days) => new(id,
+        [.. Enumerable.Range(0, days).Select(d => new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(d))],
+        [.. Enumerable.Range(0, days).Select(d => d + 0.5)], [0.1, 0.9],
+        [[.. Enumerable.Range(0, days).Select(d => d - 0.1)], [.. Enumerable.Range(0, days).Select(d => d + 1.1)]]);
+
+    [Fact]
+    public void Csv_blocks_are_the_rows_of_each_series_per_window()
+    {
+        var a = Daily("a,\"quoted\"", 2);
+        var b = Daily("b", 3);
+        var blocks = ForecastCsvWriter.WriteBlocks([(0, [a, b], [new[] { 1.0, 2 }, new[] { 1.0, 2, 3 }]), (1, [a, b], [new[] { 1.0, 2 }, new[] { 1.0, 2, 3 }])], [0.1, 0.9]);
+
+        var text = Encoding.UTF8.GetString(blocks.Bytes);
+        var lines = text.Split('\n');
+        blocks.HeaderLength.Should().Be(Encoding.UTF8.GetByteCount(lines[0] + "\n"));
+        blocks.BlockLengths.Should().HaveCount(2);
+        blocks.BlockLengths[0][0].Should().Be(Encoding.UTF8.GetByteCount(lines[1] + "\n" + lines[2] + "\n"));
+        (blocks.HeaderLength + blocks.BlockLengths.Sum(w => w.Sum())).Should().Be(blocks.Bytes.Length);
+        blocks.DateOnly.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Widened_date_rows_are_the_rows_written_with_date_times(bool withWindow)
+    {
+        var a = Daily("a,\"b\"\nc", 2);
+        var hourly = a with { Id = "h", Timestamps = [a.Timestamps[0].AddHours(1), a.Timestamps[1].AddHours(1)] };
+        (int?, IReadOnlyList<SeriesForecast>, IReadOnlyList<double[]>?) Window(IReadOnlyList<SeriesForecast> f) =>
+            (withWindow ? 3 : null, f, withWindow ? [.. f.Select(_ => new[] { 1.0, double.NaN })] : null);
+        var datesOnly = ForecastCsvWriter.WriteBlocks([Window([a])], [0.1, 0.9]);
+        var mixed = ForecastCsvWriter.WriteBlocks([Window([a, hourly])], [0.1, 0.9]);
+
+        var widened = new System.Buffers.ArrayBufferWriter<byte>();
+        ForecastCsvTimes.WidenDates(datesOnly.Bytes.AsSpan(datesOnly.HeaderLength), withWindow, widened);
+
+        datesOnly.DateOnly.Should().BeTrue();
+        mixed.DateOnly.Should().BeFalse();
+        widened.WrittenSpan.ToArray().Should().Equal(mixed.Bytes.AsSpan(mixed.HeaderLength, mixed.BlockLengths[0][0]).ToArray());
+    }
+
+    [Fact]
+    public async Task Parquet_bytes_depend_only_on_the_rows_and_the_row_group_size()
+    {
+        var forecasts = Enumerable.Range(0, 7).Select(i => Daily($"s{i}", 5)).ToList();
+        var whole = await ForecastParquetWriter.WriteAsync(forecasts, [0.1, 0.9], rowGroupRows: 8);
+
+        using var buffer = new MemoryStream();
+        await using (var writer = await ForecastParquetWriter.CreateAsync(buffer, [0.1, 0.9], expectedRows: 3, rowGroupRows: 8))
+            foreach (var f in forecasts) await writer.AddAsync(f);
+
+        buffer.ToArray().Should().Equal(whole);
+        using var stream = new MemoryStream(whole);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        reader.RowGroupCount.Should().Be((7 * 5 + 7) / 8, "row groups hold 8 rows but the last");
+    }
+}

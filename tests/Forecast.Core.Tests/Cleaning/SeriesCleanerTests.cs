@@ -178,13 +178,20 @@ public class SeriesCleanerTests
     }
 
     [Fact]
-    public async Task A_single_point_series_takes_the_frequency_of_the_others()
+    public async Task A_single_point_series_needs_a_configured_frequency_unless_it_is_dropped_as_too_short()
     {
+        // Each series is cleaned on its own (no frequency borrowed from the others), so a shard holding only some of
+        // the series cleans them exactly as a single run does.
         var data = await CsvText.LoadAsync("unique_id,ds,y\na,2024-01-01,1\na,2024-02-01,2\nb,2024-03-01,5\n");
 
-        var cleaned = SeriesCleaner.Clean(data.Series, Defaults);
+        var kept = () => SeriesCleaner.Clean(data.Series, Defaults with { MinLength = 1 });
+        var dropped = SeriesCleaner.Clean(data.Series, Defaults with { MinLength = 2 });
+        var configured = SeriesCleaner.Clean(data.Series, Defaults with { MinLength = 1, Frequency = Frequency.MonthlyStart });
 
-        cleaned.Series[1].Frequency.Should().Be(Frequency.MonthlyStart);
+        kept.Should().Throw<DataException>().WithMessage("*series 'b' has a single timestamp*set cleaning.frequency*");
+        dropped.Report.DroppedSeries.Should().Equal("b");
+        dropped.Dropped.Should().Equal([("b", 1)]);
+        configured.Series[1].Frequency.Should().Be(Frequency.MonthlyStart);
     }
 
     [Fact]

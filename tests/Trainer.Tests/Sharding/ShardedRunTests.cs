@@ -125,7 +125,7 @@ public class ShardedRunTests
     }
 
     [Fact]
-    public async Task Merging_with_other_data_than_the_shards_is_a_named_error()
+    public async Task Merging_with_another_config_than_the_shards_is_a_named_error()
     {
         using var run = new TrainerRun();
         for (int i = 0; i < 2; i++) (await TrainerRun.InProcessAsync(Args(run, "--shard", $"{i}/2", "--batch", "b"))).ExitCode.Should().Be(ExitCodes.Ok);
@@ -136,7 +136,7 @@ public class ShardedRunTests
         var (code, _, err) = await TrainerRun.InProcessAsync(Args(run, "merge", "--set", $"data.path={fewer}", "--batch", "b", "--shards", "2"));
 
         code.Should().Be(ExitCodes.DataError);
-        err.Should().Contain("no longer in the data: AirPassengers").And.Contain("rerun the shards");
+        err.Should().Contain("ran with another config than the merge's").And.Contain("rerun the shards");
         (await run.CommittedRunsAsync()).Should().BeEmpty();
     }
 
