@@ -49,7 +49,7 @@ public sealed class TrainingPipeline(TrainerConfig config, IRunLog log, IProgres
             if (created is Features.ModelRouter router) // the Model feature flag chose the model per series
                 await writer.PutTextAsync("model_assignments.yaml", YamlText.Serialize(router.AssignmentsByModel()), cancellationToken);
             if (created is IHasRunWarnings warnings)
-                foreach (string warning in warnings.RunWarnings()) log.Warn(warning);
+                foreach (string modelWarning in warnings.RunWarnings()) log.Warn(modelWarning);
             if (created is IHasModelState stateful)
                 foreach (var (name, content) in stateful.ExportState())
                     await writer.PutAsync($"model/{name}", content, cancellationToken);

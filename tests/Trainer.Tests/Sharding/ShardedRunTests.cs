@@ -30,6 +30,9 @@ public class ShardedRunTests
         foreach (string file in SameFiles)
             File.ReadAllBytes(Path.Combine(mergedFolder, "runs", merged.RunId, file))
                 .Should().Equal(File.ReadAllBytes(Path.Combine(singleFolder, "runs", single.RunId, file)), file);
+        // The merge commits through the same writer, so the run index has its entry too (index/runs/<…>-<run id>.json).
+        string entry = Directory.GetFiles(Path.Combine(mergedFolder, "index", "runs")).Should().ContainSingle(f => f.EndsWith($"-{merged.RunId}.json", StringComparison.Ordinal)).Subject;
+        File.ReadAllText(entry).Should().Contain("mase", "its summary holds the merged metrics");
     }
 
     [Theory]

@@ -19,6 +19,18 @@ internal sealed class CountingArtifactStore(IArtifactStore inner) : IArtifactSto
         return inner.PutAsync(key, content, cancellationToken);
     }
 
+    public Task PutFileAsync(string key, string path, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue($"put {key}");
+        return inner.PutFileAsync(key, path, cancellationToken);
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Calls.Enqueue($"get {key}");
+        return inner.OpenReadAsync(key, cancellationToken);
+    }
+
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         Calls.Enqueue($"get {key}");
