@@ -25,6 +25,7 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders(DashboardSecurityPolicy.ContentSecurityPolicy);
 app.UseSameOriginPosts();
 app.UseStaticFiles();
+app.UseOutputCache();
 app.MapRazorPages();
 app.MapDashboardData();
 
