@@ -80,8 +80,11 @@ public sealed class DashboardBrowserTests(DashboardRuns runs) : IAsyncLifetime
         await page.ClickAsync("#nav-leaderboard");
         await page.WaitForURLAsync("**/leaderboard");
         await page.SelectOptionAsync("select[name=dataset]", "rdatasets_monthly");
+        // Waiting starts before the click: the leaderboard comes from the output cache fast enough to load before a
+        // wait begun after the click would see the navigation.
+        var filtered = page.WaitForURLAsync("**dataset=rdatasets_monthly**");
         await page.ClickAsync("form.filters button");
-        await page.WaitForURLAsync("**dataset=rdatasets_monthly**");
+        await filtered;
         var groups = page.Locator("section.leaderboard-group");
         var holdout = groups.Filter(new LocatorFilterOptions { HasText = "holdout, horizon 18, 1 window" });
         var backtest = groups.Filter(new LocatorFilterOptions { HasText = "backtest, horizon 12, 2 windows" });
