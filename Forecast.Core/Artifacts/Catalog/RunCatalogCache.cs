@@ -9,7 +9,7 @@ namespace Forecast.Core.Artifacts.Catalog;
 /// request reads the current <see cref="RunCatalogSnapshot"/> and does no storage I/O while nothing changed.
 /// <list type="bullet">
 /// <item>First use (cold start): lists the run folders (runs/&lt;id&gt;/, one entry per run however many files it
-/// has) and the run index, then per run checks that its manifest exists (HEAD) and reads its index entry; a run
+/// has) and the run index, then per run checks that its manifest exists (HEAD) while it reads its index entry; a run
 /// without a usable entry (older than the index, or whose writer stopped between manifest and entry) gets its
 /// summary rebuilt from its manifest, config.yaml and metrics.yaml, so no committed run is hidden.</item>
 /// <item>Change check, at most once per <see cref="RunCatalogOptions.ChangeCheckInterval"/>: the newest page of the
@@ -156,6 +156,7 @@ public sealed class RunCatalogCache
                 string id = folder[RunsPrefix.Length..].TrimEnd('/');
                 if (RunIds.IsValid(id)) folders.Add(id);
             }
+            double foldersMs = _clock.GetElapsedTime(started).TotalMilliseconds;
             var entries = new Dictionary<string, ArtifactInfo>(StringComparer.Ordinal);
             await foreach (var info in _store.ListAsync(RunIndex.Prefix).ConfigureAwait(false))
                 if (RunIndex.TryParseKey(info.Key, out string id)) entries.TryAdd(id, info); // newest entry of an id first
@@ -167,6 +168,7 @@ public sealed class RunCatalogCache
                 if (_committed.TryGetValue(id, out var known)) committed[id] = known;
                 else toLoad.Add((id, entries.GetValueOrDefault(id)));
             }
+            double indexMs = _clock.GetElapsedTime(started).TotalMilliseconds - foldersMs;
             var rejected = new HashSet<string>(StringComparer.Ordinal);
             await LoadAsync(toLoad, committed, rejected).ConfigureAwait(false);
             int rebuilt = toLoad.Count(l => l.Entry is null && committed.ContainsKey(l.RunId));
@@ -174,8 +176,9 @@ public sealed class RunCatalogCache
             _committed = committed;
             _rejectedEntries = rejected;
             if (changed || _snapshot is null) Publish();
-            _logger.LogInformation("Run catalog of {Location}: {Runs} committed runs ({Loaded} read, {Rebuilt} without an index entry, {Pending} folders without a committed manifest) in {Elapsed:F0} ms",
-                _store.Describe("runs"), committed.Count, toLoad.Count, rebuilt, folders.Count - committed.Count, _clock.GetElapsedTime(started).TotalMilliseconds);
+            double elapsedMs = _clock.GetElapsedTime(started).TotalMilliseconds;
+            _logger.LogInformation("Run catalog of {Location}: {Runs} committed runs ({Loaded} read, {Rebuilt} without an index entry, {Pending} folders without a committed manifest) in {Elapsed:F0} ms (run folders listed in {Folders:F0} ms, index in {Index:F0} ms, runs read in {Read:F0} ms)",
+                _store.Describe("runs"), committed.Count, toLoad.Count, rebuilt, folders.Count - committed.Count, elapsedMs, foldersMs, indexMs, elapsedMs - foldersMs - indexMs);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -233,10 +236,14 @@ public sealed class RunCatalogCache
     /// </summary>
     private async Task<RunSummary?> LoadAsync(string runId, ArtifactInfo? entry, CancellationToken cancellationToken)
     {
-        var manifestInfo = await _store.GetInfoAsync(RunIds.Prefix(runId) + RunManifest.FileName, cancellationToken).ConfigureAwait(false);
+        // Both requests at once: on S3 a cold start is bound by round trips, and an entry read for a run that turns out
+        // uncommitted is only wasted, never used.
+        var manifestRequest = _store.GetInfoAsync(RunIds.Prefix(runId) + RunManifest.FileName, cancellationToken);
+        var entryRequest = entry is null ? Task.FromResult<byte[]?>(null) : _store.GetAsync(entry.Key, cancellationToken);
+        await Task.WhenAll(manifestRequest, entryRequest).ConfigureAwait(false);
+        var manifestInfo = await manifestRequest.ConfigureAwait(false);
         if (manifestInfo is null) return null;
-        if (entry is not null
-            && await _store.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) is { } bytes
+        if (await entryRequest.ConfigureAwait(false) is { } bytes
             && RunIndexEntry.TryParse(bytes) is { } parsed
             && parsed.Summary.RunId == runId && parsed.ManifestSize == manifestInfo.Size)
             return parsed.Summary;
