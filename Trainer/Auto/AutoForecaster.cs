@@ -163,7 +163,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
 
     private static List<(int Candidate, double Weight)> MembersOf(Selection selection, int series, int option) =>
         selection.EnsembleOf(option) is { } kind
-            ? Selector.Members(kind, selection.Series[series].TopCandidates, selection.GreedyWeights)
+            ? Selector.Members(kind, selection.Series[series].TopCandidates, selection.Series[series].GreedyWeights)
             : [(option, 1.0)];
 
     private static string Join(string? first, string second) => first is null ? second : $"{first}; {second}";

@@ -29,10 +29,10 @@ internal sealed record Selection(IReadOnlyList<string> Options, int Candidates, 
 /// <summary>
 /// One series: the number of backtest windows it had, every option's score (NaN: not available, e.g. the candidate
 /// failed on it, or no window), the options in order of preference (the first is the choice; the rest are the
-/// fallbacks should a model fail on the whole history), and its top candidates by score (members of the mean and
-/// median ensembles).
+/// fallbacks should a model fail on the whole history), its top candidates by score (members of the mean and
+/// median ensembles) and its greedy ensemble weights (the overall weights of the candidates it has a score for).
 /// </summary>
-internal sealed record SeriesSelection(string Id, int Windows, double[] Scores, int[] Preference, int[] TopCandidates, string? Note);
+internal sealed record SeriesSelection(string Id, int Windows, double[] Scores, int[] Preference, int[] TopCandidates, double[] GreedyWeights, string? Note);
 
 /// <summary>
 /// Scores every candidate and ensemble on the backtest of each series and orders them. A candidate is available for a
@@ -83,6 +83,7 @@ internal static class Selector
         var candidatePrior = Prior(candidateRelative, candidates);
         var parts = new BacktestLoss.Part?[n][];
         var topCandidates = new int[n][];
+        var seriesGreedy = new double[n][];
         for (int i = 0; i < n; i++)
         {
             parts[i] = new BacktestLoss.Part?[options.Count];
@@ -90,9 +91,10 @@ internal static class Selector
             var key = ShrunkKeys(candidateRelative[i], candidatePrior, plan.Series[i].Count, settings.Shrinkage);
             var ranked = Enumerable.Range(0, candidates).Where(c => double.IsFinite(key[c])).OrderBy(c => key[c]).ThenBy(c => c).ToArray();
             topCandidates[i] = ranked.Take(settings.TopK).ToArray();
+            seriesGreedy[i] = SeriesGreedyWeights(greedyWeights, candidateParts[i], plan.Series[i].Count);
             for (int e = 0; e < settings.Ensembles.Count; e++)
             {
-                var members = Members(settings.Ensembles[e], topCandidates[i], greedyWeights);
+                var members = Members(settings.Ensembles[e], topCandidates[i], seriesGreedy[i]);
                 parts[i][candidates + e] = EnsemblePart(settings.Ensembles[e], members, plan, results, i, metric, levels);
             }
         }
@@ -134,10 +136,36 @@ internal static class Selector
                 var own = Enumerable.Range(0, options.Count).Where(o => double.IsFinite(key[o])).OrderBy(o => key[o]).ThenBy(o => o).ToList();
                 preference = [.. own, .. overall.Where(o => !own.Contains(o))];
             }
-            series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], note);
+            if (BacktestFailures(plan, results, candidateParts, i, settings) is { } failures)
+                note = note is null ? failures : $"{note}; {failures}";
+            series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], seriesGreedy[i], note);
         }
         return new Selection(options, candidates, settings.Ensembles, greedyWeights, overallScores, series);
     }
+
+    /// <summary>
+    /// The candidates that missed a backtest window of a series and why (the first window's error), so that a candidate
+    /// left out of a series' choice — e.g. one that cannot fit gaps or zeros — says so in selection.csv.
+    /// </summary>
+    private static string? BacktestFailures(BacktestPlan plan, CandidateResult[][][] results, BacktestLoss.Part?[][] candidateParts, int series,
+        AutoSettings settings)
+    {
+        var failed = new List<string>();
+        for (int c = 0; c < results.Length; c++)
+        {
+            if (candidateParts[series][c] is not null) continue;
+            string? error = plan.Series[series].Items.Select(item => results[c][item.Window][item.Position].Error).FirstOrDefault(e => e is not null);
+            if (error is not null) failed.Add($"{settings.Candidates[c]} failed in the backtest ({error})");
+        }
+        return failed.Count == 0 ? null : string.Join("; ", failed);
+    }
+
+    /// <summary>
+    /// A series' greedy weights: the overall ones, less the candidates that missed a backtest window of the series (a
+    /// model that cannot forecast it is no member of its ensemble); a series without windows keeps them all.
+    /// </summary>
+    private static double[] SeriesGreedyWeights(double[] greedyWeights, BacktestLoss.Part?[] candidateParts, int windows) =>
+        windows == 0 ? greedyWeights : [.. greedyWeights.Select((w, c) => candidateParts[c] is null ? 0 : w)];
 
     /// <summary>The candidates (and weights) an ensemble of one series combines.</summary>
     public static List<(int Candidate, double Weight)> Members(EnsembleKind kind, int[] topCandidates, double[] greedyWeights) => kind switch

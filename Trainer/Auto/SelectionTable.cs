@@ -80,7 +80,7 @@ internal static class SelectionTable
     private static string Members(AutoSettings settings, Selection selection, int series, int option)
     {
         if (selection.EnsembleOf(option) is not { } kind) return settings.Candidates[option];
-        var members = Selector.Members(kind, selection.Series[series].TopCandidates, selection.GreedyWeights);
+        var members = Selector.Members(kind, selection.Series[series].TopCandidates, selection.Series[series].GreedyWeights);
         double total = members.Sum(m => m.Weight);
         return kind == EnsembleKind.Median
             ? string.Join(';', members.Select(m => settings.Candidates[m.Candidate]))

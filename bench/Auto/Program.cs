@@ -112,7 +112,9 @@ async Task<(string Folder, double Seconds)> RunAutoAsync(SharedDataset dataset)
 
 static string Chosen(string folder)
 {
-    var selection = RunSelection.Parse(File.ReadAllBytes(Path.Combine(folder, "model", "auto", "selection.csv")), "selection.csv");
+    string file = Path.Combine(folder, "model", "auto", "selection.csv");
+    if (!File.Exists(file)) return "(no selection)";
+    var selection = RunSelection.Parse(File.ReadAllBytes(file), "selection.csv");
     // The holdout call: each series' earliest cutoff.
     var first = selection.Rows.GroupBy(r => r.Id).Select(g => g.MinBy(r => r.Cutoff, StringComparer.Ordinal)!);
     return string.Join(", ", first.GroupBy(r => r.Choice).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
