@@ -9,7 +9,7 @@ public class AutoThetaGoldenTests
     public static TheoryData<string> Datasets => new()
     {
         "rdatasets_monthly", "rdatasets_quarterly", "rdatasets_yearly", "forecastpkg_monthly", "forecastpkg_quarterly",
-        "exchange_rate", "etth_ot", "m4_weekly", "taylor_halfhourly",
+        "exchange_rate", "etth_ot", "m4_weekly", "taylor_halfhourly", "m4_hourly",
     };
 
     [Theory]
