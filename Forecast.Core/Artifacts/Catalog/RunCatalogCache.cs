@@ -150,16 +150,13 @@ public sealed class RunCatalogCache
         try
         {
             var started = _clock.GetTimestamp();
-            var folders = new List<string>();
-            await foreach (string folder in _store.ListFoldersAsync(RunsPrefix).ConfigureAwait(false))
-            {
-                string id = folder[RunsPrefix.Length..].TrimEnd('/');
-                if (RunIds.IsValid(id)) folders.Add(id);
-            }
-            double foldersMs = _clock.GetElapsedTime(started).TotalMilliseconds;
-            var entries = new Dictionary<string, ArtifactInfo>(StringComparer.Ordinal);
-            await foreach (var info in _store.ListAsync(RunIndex.Prefix).ConfigureAwait(false))
-                if (RunIndex.TryParseKey(info.Key, out string id)) entries.TryAdd(id, info); // newest entry of an id first
+            // The two listings at once: neither needs the other.
+            var folderListing = ListRunFoldersAsync();
+            var indexListing = ListIndexAsync();
+            await Task.WhenAll(folderListing, indexListing).ConfigureAwait(false);
+            var folders = await folderListing.ConfigureAwait(false);
+            var entries = await indexListing.ConfigureAwait(false);
+            double listedMs = _clock.GetElapsedTime(started).TotalMilliseconds;
 
             var committed = new Dictionary<string, RunSummary>(folders.Count, StringComparer.Ordinal);
             var toLoad = new List<(string RunId, ArtifactInfo? Entry)>();
@@ -168,7 +165,6 @@ public sealed class RunCatalogCache
                 if (_committed.TryGetValue(id, out var known)) committed[id] = known;
                 else toLoad.Add((id, entries.GetValueOrDefault(id)));
             }
-            double indexMs = _clock.GetElapsedTime(started).TotalMilliseconds - foldersMs;
             var rejected = new HashSet<string>(StringComparer.Ordinal);
             await LoadAsync(toLoad, committed, rejected).ConfigureAwait(false);
             int rebuilt = toLoad.Count(l => l.Entry is null && committed.ContainsKey(l.RunId));
@@ -177,14 +173,35 @@ public sealed class RunCatalogCache
             _rejectedEntries = rejected;
             if (changed || _snapshot is null) Publish();
             double elapsedMs = _clock.GetElapsedTime(started).TotalMilliseconds;
-            _logger.LogInformation("Run catalog of {Location}: {Runs} committed runs ({Loaded} read, {Rebuilt} without an index entry, {Pending} folders without a committed manifest) in {Elapsed:F0} ms (run folders listed in {Folders:F0} ms, index in {Index:F0} ms, runs read in {Read:F0} ms)",
-                _store.Describe("runs"), committed.Count, toLoad.Count, rebuilt, folders.Count - committed.Count, elapsedMs, foldersMs, indexMs, elapsedMs - foldersMs - indexMs);
+            _logger.LogInformation("Run catalog of {Location}: {Runs} committed runs ({Loaded} read, {Rebuilt} without an index entry, {Pending} folders without a committed manifest) in {Elapsed:F0} ms (run folders and index listed in {Listed:F0} ms, runs read in {Read:F0} ms)",
+                _store.Describe("runs"), committed.Count, toLoad.Count, rebuilt, folders.Count - committed.Count, elapsedMs, listedMs, elapsedMs - listedMs);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _logger.LogWarning(e, "Run catalog of {Location}: the full refresh failed; requests keep the list they have", _store.Describe("runs"));
             throw;
         }
+    }
+
+    /// <summary>The ids of the run folders (runs/&lt;id&gt;/), one listing entry per run however many files it holds.</summary>
+    private async Task<List<string>> ListRunFoldersAsync()
+    {
+        var folders = new List<string>();
+        await foreach (string folder in _store.ListFoldersAsync(RunsPrefix).ConfigureAwait(false))
+        {
+            string id = folder[RunsPrefix.Length..].TrimEnd('/');
+            if (RunIds.IsValid(id)) folders.Add(id);
+        }
+        return folders;
+    }
+
+    /// <summary>The index entries by run id; keys sort newest commit first, so the first entry of an id is its newest.</summary>
+    private async Task<Dictionary<string, ArtifactInfo>> ListIndexAsync()
+    {
+        var entries = new Dictionary<string, ArtifactInfo>(StringComparer.Ordinal);
+        await foreach (var info in _store.ListAsync(RunIndex.Prefix).ConfigureAwait(false))
+            if (RunIndex.TryParseKey(info.Key, out string id)) entries.TryAdd(id, info);
+        return entries;
     }
 
     /// <summary>The newest page of the index: entries not seen before are read and added.</summary>
