@@ -19,14 +19,15 @@ public static class TrainerResourceExtensions
     /// How the Dashboard starts a Trainer process for a run request when the stack runs locally: the Trainer project
     /// as this AppHost built it (`dotnet run --no-build` in the AppHost's configuration, as Aspire runs its projects),
     /// from the repository root, where the shipped configs' relative paths (sample-data/, models/) resolve, with the same
-    /// feature flags as the Trainer resource (the Dashboard's environment, which its processes inherit). Nothing is set
-    /// when publishing: a deployed Dashboard only writes the request (Trainer__Launch=Request, set by the deploy stack).
+    /// feature flags as the Trainer resource (the Dashboard's environment, which its processes inherit). Published
+    /// (aspire-manifest.json), the Dashboard only writes the request (Trainer__Launch=Request): the deployment's S3 event
+    /// rule starts the Trainer's state machine on it, and the deploy stack lets that project write run requests.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithTrainerProcess<TTrainer>(this IResourceBuilder<ProjectResource> dashboard, string repository,
         IConfigurationSection trainerSettings)
         where TTrainer : IProjectMetadata, new()
     {
-        if (!dashboard.ApplicationBuilder.ExecutionContext.IsRunMode) return dashboard;
+        if (!dashboard.ApplicationBuilder.ExecutionContext.IsRunMode) return dashboard.WithEnvironment("Trainer__Launch", "Request");
         dashboard.WithFeatureFlags(trainerSettings);
         string configuration = typeof(TrainerResourceExtensions).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)

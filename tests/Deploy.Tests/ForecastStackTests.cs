@@ -112,25 +112,98 @@ public class ForecastStackTests(SynthesizedStack stack)
         Template.FindParameters("BootstrapVersion").Should().BeEmpty("the stack has no assets, so no bootstrap is needed");
     }
 
-    [Fact]
-    public void The_task_role_may_touch_only_the_prefix_of_the_bucket()
+    /// <summary>The statements of the one IAM policy attached to the role whose logical id starts with <paramref name="roleId"/>.</summary>
+    private JsonArray StatementsOf(string roleId)
     {
-        var policies = Template.FindResources("AWS::IAM::Policy");
-        var taskPolicy = policies.Values.Select(p => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(p))!)
-            .Single(p => p["Properties"]!["Roles"]!.ToJsonString().Contains("TaskRole", StringComparison.Ordinal));
-        var statements = taskPolicy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
-        statements.Should().HaveCount(2);
-        string text = statements.ToJsonString();
-        text.Should().NotContain("s3:*").And.NotContain("\"*\"");
-        text.Should().Contain("\"/forecast/*\"", "objects only under <bucket>/forecast/");
-        text.Should().Contain("\"s3:prefix\":[\"forecast\",\"forecast/*\"]", "listing only under the prefix");
+        var policy = Template.FindResources("AWS::IAM::Policy").Values
+            .Select(p => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(p))!)
+            .Where(p => p["Properties"]!["Roles"]!.AsArray().Any(r => r!["Ref"]!.GetValue<string>().StartsWith(roleId, StringComparison.Ordinal)))
+            .Should().ContainSingle($"one policy for {roleId}").Subject;
+        return policy["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+    }
+
+    private static Dictionary<string, (string[] Actions, string Resources)> BySid(JsonArray statements) =>
+        statements.ToDictionary(
+            s => s!["Sid"]!.GetValue<string>(),
+            s => (s!["Action"] is JsonArray many ? many.Select(a => a!.GetValue<string>()).ToArray() : [s["Action"]!.GetValue<string>()], s["Resource"]!.ToJsonString()));
+
+    [Fact]
+    public void Each_service_has_its_own_task_role_the_trainer_reads_and_writes_the_others_only_read_the_prefix()
+    {
+        var roles = Template.FindResources("AWS::IAM::Role").Keys.ToList();
+        foreach (string project in new[] { "Trainer", "Evaluator", "Dashboard" })
+        {
+            roles.Should().ContainSingle(r => r.StartsWith($"{project}TaskRole", StringComparison.Ordinal));
+            Template.HasResourceProperties("AWS::ECS::TaskDefinition", new Dictionary<string, object>
+            {
+                ["Family"] = $"forecast-{project.ToLowerInvariant()}",
+                ["TaskRoleArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp($"^{project}TaskRole"), "Arn" } },
+                ["ExecutionRoleArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { Match.StringLikeRegexp($"^{project}ExecutionRole"), "Arn" } },
+            });
+            string text = StatementsOf($"{project}TaskRole").ToJsonString();
+            text.Should().NotContain("s3:*").And.NotContain("\"*\"");
+            text.Should().Contain("\"s3:prefix\":[\"forecast\",\"forecast/*\"]", "listing only under the prefix");
+        }
+
+        var trainer = BySid(StatementsOf("TrainerTaskRole"));
+        trainer.Keys.Should().BeEquivalentTo(["ListThePrefix", "ObjectsUnderThePrefix"]);
+        trainer["ObjectsUnderThePrefix"].Actions.Should().Contain(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+        trainer["ObjectsUnderThePrefix"].Resources.Should().Contain("\"/forecast/*\"");
+
+        var evaluator = BySid(StatementsOf("EvaluatorTaskRole"));
+        evaluator.Keys.Should().BeEquivalentTo(["ListThePrefix", "ReadUnderThePrefix"], "the Evaluator only reads");
+        evaluator["ReadUnderThePrefix"].Actions.Should().Equal("s3:GetObject");
+
+        var dashboard = BySid(StatementsOf("DashboardTaskRole"));
+        dashboard.Keys.Should().BeEquivalentTo(["ListThePrefix", "ReadUnderThePrefix", "WriteRunRequests"], "the Dashboard reads, and writes run requests (Trainer__Launch=Request)");
+        dashboard["ReadUnderThePrefix"].Actions.Should().Equal("s3:GetObject");
+        dashboard["WriteRunRequests"].Actions.Should().Equal("s3:PutObject");
+        dashboard["WriteRunRequests"].Resources.Should().Contain("\"/forecast/requests/*\"").And.NotContain("\"/forecast/*\"");
+        string readers = StatementsOf("EvaluatorTaskRole").ToJsonString() + StatementsOf("DashboardTaskRole").ToJsonString();
+        readers.Should().NotContain("s3:DeleteObject");
     }
 
     [Fact]
-    public void The_execution_role_pulls_the_images_and_writes_the_logs()
+    public void Each_repository_has_its_own_execution_role_that_pulls_only_it_and_writes_only_its_logs()
     {
+        foreach (string project in new[] { "Trainer", "Evaluator", "Dashboard" })
+        {
+            var statements = StatementsOf($"{project}ExecutionRole");
+            string text = statements.ToJsonString();
+            text.Should().Contain("ecr:BatchGetImage").And.Contain("logs:PutLogEvents").And.Contain("ecr:GetAuthorizationToken");
+            text.Should().Contain($"\"{project}Repository").And.Contain($"\"{project}Logs");
+            foreach (string other in new[] { "Trainer", "Evaluator", "Dashboard" }.Where(o => o != project))
+                text.Should().NotContain($"\"{other}Repository").And.NotContain($"\"{other}Logs", $"the {project} execution role pulls only forecast/{project.ToLowerInvariant()}");
+        }
+        Template.FindResources("AWS::IAM::Role").Keys.Should().NotContain(r => r.StartsWith("TaskRole", StringComparison.Ordinal) || r.StartsWith("ExecutionRole", StringComparison.Ordinal), "no role is shared");
+    }
+
+    [Fact]
+    public void A_run_request_written_to_the_bucket_starts_the_state_machine_with_its_uri()
+    {
+        Template.HasResourceProperties("AWS::S3::Bucket", new Dictionary<string, object>
+        {
+            ["NotificationConfiguration"] = new Dictionary<string, object> { ["EventBridgeConfiguration"] = new Dictionary<string, object> { ["EventBridgeEnabled"] = true } },
+        });
+        Template.ResourceCountIs("AWS::Lambda::Function", 0);
+
+        var rule = Template.FindResources("AWS::Events::Rule").Values
+            .Select(r => JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(r))!["Properties"]!)
+            .Should().ContainSingle(r => r["EventPattern"] != null).Subject;
+        var pattern = rule["EventPattern"]!;
+        pattern["source"]!.ToJsonString().Should().Be("""["aws.s3"]""");
+        pattern["detail-type"]!.ToJsonString().Should().Be("""["Object Created"]""");
+        pattern["detail"]!["bucket"]!["name"]![0]!.ToJsonString().Should().Contain("\"Ref\":\"Data");
+        pattern["detail"]!["object"]!["key"]!.ToJsonString().Should().Be("""[{"prefix":"forecast/requests/"}]""", "only requests, not their statuses or the runs");
+
+        var target = rule["Targets"]!.AsArray().Should().ContainSingle().Subject!;
+        target["Arn"]!.ToJsonString().Should().Contain("TrainingJobStateMachine");
+        var transformer = target["InputTransformer"]!;
+        transformer["InputPathsMap"]!.ToJsonString().Should().Contain("\"$.detail.bucket.name\"").And.Contain("\"$.detail.object.key\"");
+        transformer["InputTemplate"]!.GetValue<string>().Should().MatchRegex("""^\{"request":"s3://<[^>]+>/<[^>]+>"\}$""");
+        // EventBridge may start it: the rule's role allows states:StartExecution on the state machine.
         string policies = System.Text.Json.JsonSerializer.Serialize(Template.FindResources("AWS::IAM::Policy"));
-        policies.Should().Contain("ecr:BatchGetImage").And.Contain("ecr:GetAuthorizationToken").And.Contain("logs:PutLogEvents");
+        policies.Should().Contain("states:StartExecution");
     }
 
     [Fact]
@@ -139,14 +212,21 @@ public class ForecastStackTests(SynthesizedStack stack)
         Template.ResourceCountIs("AWS::StepFunctions::StateMachine", 1);
         var definition = stack.StateMachineDefinition();
         var states = definition["States"]!.AsObject();
-        definition["StartAt"]!.GetValue<string>().Should().Be("ListShards");
+        definition["StartAt"]!.GetValue<string>().Should().Be("RunRequest?");
+        var choice = states["RunRequest?"]!;
+        choice["Choices"]![0]!.ToJsonString().Should().Be("""{"Variable":"$.request","IsPresent":true,"Next":"RunRequested"}""");
+        choice["Default"]!.GetValue<string>().Should().Be("NoRunRequest");
+        states["NoRunRequest"]!["Result"]!.GetValue<string>().Should().Be("", "a scheduled or manual start runs the task definition's command");
+        states["NoRunRequest"]!["ResultPath"]!.GetValue<string>().Should().Be("$.request");
+        states["RunRequested"]!["Next"]!.GetValue<string>().Should().Be("ListShards");
+        states["NoRunRequest"]!["Next"]!.GetValue<string>().Should().Be("ListShards");
         states["ListShards"]!["Result"]!.ToJsonString().Should().Be("[0,1,2]");
         states["ListShards"]!["Next"]!.GetValue<string>().Should().Be("TrainShards");
 
         var map = states["TrainShards"]!;
         map["Type"]!.GetValue<string>().Should().Be("Map");
         map["ItemProcessor"]!["ProcessorConfig"]!.ToJsonString().Should().Be("""{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}""");
-        map["ItemSelector"]!.ToJsonString().Should().Be("""{"index.$":"$$.Map.Item.Value","batch.$":"$$.Execution.Name"}""", "the batch is the parent execution's name");
+        map["ItemSelector"]!.ToJsonString().Should().Be("""{"index.$":"$$.Map.Item.Value","batch.$":"$$.Execution.Name","request.$":"$.request"}""", "the batch is the parent execution's name");
         map["MaxConcurrency"]!.GetValue<int>().Should().Be(3);
         map["Next"]!.GetValue<string>().Should().Be("MergeShards");
 
@@ -162,7 +242,7 @@ public class ForecastStackTests(SynthesizedStack stack)
         shard["Parameters"]!["TaskDefinition"]!.GetValue<string>().Should().Be("forecast-trainer");
         var shardOverride = shard["Parameters"]!["Overrides"]!["ContainerOverrides"]![0]!;
         shardOverride["Name"]!.GetValue<string>().Should().Be("trainer");
-        shardOverride["Environment"]!.ToJsonString(Relaxed).Should().Be("""[{"Name":"FORECAST_SHARD","Value.$":"States.Format('{}/3', $.index)"},{"Name":"FORECAST_BATCH","Value.$":"$.batch"}]""");
+        shardOverride["Environment"]!.ToJsonString(Relaxed).Should().Be("""[{"Name":"FORECAST_SHARD","Value.$":"States.Format('{}/3', $.index)"},{"Name":"FORECAST_BATCH","Value.$":"$.batch"},{"Name":"FORECAST_REQUEST","Value.$":"$.request"}]""");
         shardOverride["Command"].Should().BeNull("each shard runs the task definition's own command");
 
         var merge = states["MergeShards"]!["Parameters"]!["Overrides"]!["ContainerOverrides"]![0]!;
@@ -170,7 +250,7 @@ public class ForecastStackTests(SynthesizedStack stack)
         command[0].Should().Be("merge");
         command[1..^2].Should().Equal(stack.Result.TaskDefinitions["forecast-trainer"]["containerDefinitions"]![0]!["command"]!.AsArray().Select(c => c!.GetValue<string>()));
         command[^2..].Should().Equal("--shards", "3");
-        merge["Environment"]!.ToJsonString().Should().Be("""[{"Name":"FORECAST_BATCH","Value.$":"$$.Execution.Name"}]""");
+        merge["Environment"]!.ToJsonString().Should().Be("""[{"Name":"FORECAST_BATCH","Value.$":"$$.Execution.Name"},{"Name":"FORECAST_REQUEST","Value.$":"$.request"}]""");
         states["MergeShards"]!["Next"]!.GetValue<string>().Should().Be("MergeExitedZero");
         states["MergeFailed"]!["Type"]!.GetValue<string>().Should().Be("Fail");
 

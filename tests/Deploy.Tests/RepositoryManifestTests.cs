@@ -23,4 +23,25 @@ public class RepositoryManifestTests
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public void The_repository_dashboard_only_writes_run_requests_and_the_bucket_rule_starts_the_job_on_them()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "repository", "aspire-manifest.json");
+        string folder = Path.Combine(Path.GetTempPath(), "forecast-deploy-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var result = Synthesizer.Run(AspireManifest.Load(path), new DeploySettings { ImageTag = "test" }, folder);
+            var environment = result.TaskDefinitions["forecast-dashboard"]["containerDefinitions"]![0]!["environment"]!.AsArray()
+                .ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]!.GetValue<string>());
+            environment.Should().Contain("Trainer__Launch", "Request", "the AppHost publishes the Dashboard as a request writer");
+            environment["Dashboard__ArtifactRoot"].Should().MatchRegex("^s3://[a-z0-9-]+/forecast$", "requests go to <bucket>/forecast/requests/, where the rule looks");
+            string template = File.ReadAllText(result.TemplatePath);
+            template.Should().Contain("\"Sid\": \"WriteRunRequests\"").And.Contain("\"prefix\": \"forecast/requests/\"");
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
 }

@@ -13,8 +13,9 @@ namespace Forecast.Deploy.Stacks;
 
 /// <summary>
 /// The whole deployment, from aspire-manifest.json: one S3 bucket, one ECR repository, log group and Fargate task
-/// definition per project, an ECS cluster in a small VPC, the task and execution roles, and the sharded Trainer job
-/// (<see cref="ShardedTrainingJob"/>) with its optional schedule. Environment-agnostic (no account or region, no
+/// definition per project, each with its own task role and execution role, an ECS cluster in a small VPC, the sharded
+/// Trainer job (<see cref="ShardedTrainingJob"/>) with its optional schedule, and the rule that starts it on every run
+/// request written to the bucket (<see cref="RunRequestTrigger"/>). Environment-agnostic (no account or region, no
 /// lookups), so synthesis never calls AWS; the region and account come from where the template is deployed.
 /// </summary>
 public sealed class ForecastStack : Stack
@@ -45,6 +46,12 @@ public sealed class ForecastStack : Stack
             // Aborted multipart uploads (a task killed mid-upload) would otherwise be billed forever.
             LifecycleRules = [new Amazon.CDK.AWS.S3.LifecycleRule { AbortIncompleteMultipartUploadAfter = Duration.Days(7) }],
         });
+        // Object events to EventBridge, where RunRequestTrigger's rule picks up run requests. Set on the CloudFormation
+        // bucket itself: BucketProps.EventBridgeEnabled would add a Lambda-backed custom resource for the same switch.
+        ((CfnBucket)Bucket.Node.DefaultChild!).NotificationConfiguration = new CfnBucket.NotificationConfigurationProperty
+        {
+            EventBridgeConfiguration = new CfnBucket.EventBridgeConfigurationProperty { EventBridgeEnabled = true },
+        };
 
         // Public subnets and no NAT gateway: tasks pull from ECR and talk to S3 over public IPs (a NAT gateway costs
         // more per month than a nightly job); S3 traffic stays on the free gateway endpoint.
@@ -61,18 +68,6 @@ public sealed class ForecastStack : Stack
             Vpc = vpc,
             Description = "Forecast tasks: outbound only (ECR, S3, CloudWatch Logs)",
             AllowAllOutbound = true,
-        });
-
-        TaskRole = new Role(this, "TaskRole", new RoleProps
-        {
-            AssumedBy = new ServicePrincipal("ecs-tasks.amazonaws.com"),
-            Description = $"Forecast tasks: read and write s3://<bucket>/{settings.BucketPrefix}/ only",
-        });
-        GrantBucketPrefix(TaskRole, settings.BucketPrefix);
-        ExecutionRole = new Role(this, "ExecutionRole", new RoleProps
-        {
-            AssumedBy = new ServicePrincipal("ecs-tasks.amazonaws.com"),
-            Description = "ECS agent: pull the Forecast images and write their logs",
         });
 
         var parameters = new Dictionary<string, CfnParameter>(StringComparer.Ordinal);
@@ -96,6 +91,7 @@ public sealed class ForecastStack : Stack
             TaskDefinitions[project.Name] = AddProject(project, settings);
 
         Job = new ShardedTrainingJob(this, "TrainingJob", this, settings, manifest.Projects.Single(p => p.Name == settings.TrainerResource));
+        Requests = new RunRequestTrigger(this, "RunRequests", Bucket, settings.BucketPrefix, Job.StateMachine);
 
         _ = new CfnOutput(this, "BucketName", new CfnOutputProps { Value = Bucket.BucketName, Description = "Upload config and data under s3://<this>/" + settings.BucketPrefix + "/" });
         _ = new CfnOutput(this, "ClusterName", new CfnOutputProps { Value = Cluster.ClusterName });
@@ -110,9 +106,13 @@ public sealed class ForecastStack : Stack
 
     public SecurityGroup TaskSecurityGroup { get; }
 
-    public Role TaskRole { get; }
+    /// <summary>Each project's task role: its own S3 access (<see cref="BucketAccess"/>), nothing shared.</summary>
+    public Dictionary<string, Role> TaskRoles { get; } = new(StringComparer.Ordinal);
 
-    public Role ExecutionRole { get; }
+    /// <summary>Each project's execution role: pulls its own repository and writes its own log group only.</summary>
+    public Dictionary<string, Role> ExecutionRoles { get; } = new(StringComparer.Ordinal);
+
+    public RunRequestTrigger Requests { get; }
 
     public ProjectEnvironment Translation { get; }
 
@@ -146,13 +146,31 @@ public sealed class ForecastStack : Stack
             RemovalPolicy = RemovalPolicy.DESTROY,
         });
 
+        var level = BucketAccess.LevelOf(project, settings);
+        bool writesRequests = BucketAccess.WritesRunRequests(project);
+        var taskRole = new Role(this, $"{id}TaskRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("ecs-tasks.amazonaws.com"),
+            Description = $"Forecast {project.Name} tasks: {(level == BucketAccessLevel.ReadWrite ? "read and write" : "read")} s3://<bucket>/{settings.BucketPrefix}/ only"
+                + (writesRequests ? $", and write run requests under {settings.BucketPrefix}/{BucketAccess.RequestsFolder}/" : ""),
+        });
+        BucketAccess.Grant(taskRole, Bucket, settings.BucketPrefix, level, writesRequests);
+        TaskRoles[project.Name] = taskRole;
+        // Granted by CDK as the image and the log driver are attached below: pull from this repository, write to this log group.
+        var executionRole = new Role(this, $"{id}ExecutionRole", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("ecs-tasks.amazonaws.com"),
+            Description = $"ECS agent for {project.Name}: pull forecast/{project.Name} and write /forecast/{project.Name}",
+        });
+        ExecutionRoles[project.Name] = executionRole;
+
         var task = new FargateTaskDefinition(this, $"{id}Task", new FargateTaskDefinitionProps
         {
             Family = $"forecast-{project.Name}",
             Cpu = size.Cpu,
             MemoryLimitMiB = size.MemoryMiB,
-            TaskRole = TaskRole,
-            ExecutionRole = ExecutionRole,
+            TaskRole = taskRole,
+            ExecutionRole = executionRole,
             RuntimePlatform = new RuntimePlatform { CpuArchitecture = CpuArchitecture.X86_64, OperatingSystemFamily = OperatingSystemFamily.LINUX },
         });
         var environment = Translation.Environment(project);
@@ -168,27 +186,6 @@ public sealed class ForecastStack : Stack
         foreach (var binding in project.Bindings.Where(b => b.Scheme is "http" or "https").Take(1))
             container.AddPortMappings(new PortMapping { ContainerPort = ProjectEnvironment.ContainerPort, Name = binding.Name });
         return task;
-    }
-
-    /// <summary>
-    /// Least privilege on S3: list only under the prefix, read/write/delete objects only under it (RunWriter aborts
-    /// delete their files; the manifest-last commit needs nothing more).
-    /// </summary>
-    private void GrantBucketPrefix(Role role, string prefix)
-    {
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "ListThePrefix",
-            Actions = ["s3:ListBucket"],
-            Resources = [Bucket.BucketArn],
-            Conditions = new Dictionary<string, object> { ["StringLike"] = new Dictionary<string, object> { ["s3:prefix"] = new[] { prefix, $"{prefix}/*" } } },
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "ObjectsUnderThePrefix",
-            Actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            Resources = [Bucket.ArnForObjects($"{prefix}/*")],
-        }));
     }
 
     /// <summary>A CloudFormation logical id from a manifest name: "localstack-auth-token" → "LocalstackAuthToken".</summary>

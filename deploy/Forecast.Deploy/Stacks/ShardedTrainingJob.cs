@@ -14,7 +14,9 @@ namespace Forecast.Deploy.Stacks;
 /// (ecs:runTask.sync, environment overrides FORECAST_SHARD=i/N and FORECAST_BATCH=&lt;execution name&gt;), retries a
 /// task ECS could not run, fails a shard whose Trainer exited non-zero, and once every shard has committed runs one
 /// more task with <c>merge --shards N</c> (whose exit code is checked the same way). An optional
-/// EventBridge rule starts it on a schedule.
+/// EventBridge rule starts it on a schedule; <see cref="RunRequestTrigger"/> starts it on each run request, with the
+/// input <c>{"request": "s3://…/requests/&lt;id&gt;.json"}</c>, passed to every task as FORECAST_REQUEST (the Trainer
+/// then runs the request's config instead of the task definition's; empty for a scheduled or manual start).
 /// </summary>
 /// <remarks>
 /// Why Step Functions and not bare RunTask calls: RunTask only starts tasks; something must wait for all N, retry the
@@ -28,6 +30,7 @@ public sealed class ShardedTrainingJob : Construct
 {
     public const string ShardVariable = "FORECAST_SHARD";
     public const string BatchVariable = "FORECAST_BATCH";
+    public const string RequestVariable = "FORECAST_REQUEST";
 
     public ShardedTrainingJob(Construct scope, string id, ForecastStack stack, DeploySettings settings, ManifestResource trainer)
         : base(scope, id)
@@ -60,6 +63,20 @@ public sealed class ShardedTrainingJob : Construct
                 Cause = $"The Trainer ({what}) exited with a non-zero code (2 config, 3 data, 1 other); see the log group /forecast/{trainer.Name}.",
             }));
 
+        // A start without a request (the schedule, `aws stepfunctions start-execution` with no input) runs the task
+        // definition's command: FORECAST_REQUEST is then empty, which the Trainer treats as unset.
+        string request = $"$.{RunRequestTrigger.InputField}";
+        var requested = new Pass(this, "RunRequested", new PassProps { Comment = "Started on a run request: its s3:// URI goes to every task" });
+        var unrequested = new Pass(this, "NoRunRequest", new PassProps
+        {
+            Comment = "Started without a run request: the task definition's command runs",
+            Result = Result.FromString(""),
+            ResultPath = request,
+        });
+        var start = new Choice(this, "RunRequest?")
+            .When(Condition.IsPresent(request), requested)
+            .Otherwise(unrequested);
+
         var listShards = new Pass(this, "ListShards", new PassProps
         {
             Comment = $"The shard indices 0..{shards - 1}",
@@ -74,6 +91,7 @@ public sealed class ShardedTrainingJob : Construct
             [
                 new TaskEnvironmentVariable { Name = ShardVariable, Value = JsonPath.Format($"{{}}/{shards}", JsonPath.StringAt("$.index")) },
                 new TaskEnvironmentVariable { Name = BatchVariable, Value = JsonPath.StringAt("$.batch") },
+                new TaskEnvironmentVariable { Name = RequestVariable, Value = JsonPath.StringAt("$.request") },
             ],
         });
         // A shard that failed left no committed run (the Trainer aborts), so running it again is safe.
@@ -86,6 +104,7 @@ public sealed class ShardedTrainingJob : Construct
             {
                 ["index"] = JsonPath.StringAt("$$.Map.Item.Value"),
                 ["batch"] = JsonPath.StringAt("$$.Execution.Name"),
+                ["request"] = JsonPath.StringAt(request),
             },
             MaxConcurrency = shards,
             MapExecutionType = StateMachineType.STANDARD,
@@ -97,14 +116,22 @@ public sealed class ShardedTrainingJob : Construct
         {
             ContainerDefinition = container,
             Command = ["merge", .. stack.Translation.Arguments(trainer), "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            Environment = [new TaskEnvironmentVariable { Name = BatchVariable, Value = JsonPath.StringAt("$$.Execution.Name") }],
+            Environment =
+            [
+                new TaskEnvironmentVariable { Name = BatchVariable, Value = JsonPath.StringAt("$$.Execution.Name") },
+                new TaskEnvironmentVariable { Name = RequestVariable, Value = JsonPath.StringAt(request) },
+            ],
         });
+
+        listShards.Next(map).Next(merge).Next(ExitedZero("Merge", "the merge"));
+        requested.Next(listShards);
+        unrequested.Next(listShards);
 
         StateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
         {
             StateMachineName = $"{settings.StackName.ToLowerInvariant()}-training",
             StateMachineType = StateMachineType.STANDARD,
-            DefinitionBody = DefinitionBody.FromChainable(listShards.Next(map).Next(merge).Next(ExitedZero("Merge", "the merge"))),
+            DefinitionBody = DefinitionBody.FromChainable(start),
             Timeout = Duration.Hours(24),
             Comment = $"Forecast Trainer: {shards} shard task(s) in a Distributed Map, then merge",
         });

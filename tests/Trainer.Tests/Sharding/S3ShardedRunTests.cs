@@ -1,4 +1,5 @@
 using Forecast.Core.Artifacts;
+using Forecast.Core.Requests;
 using Forecast.Core.Storage;
 using Forecast.Core.Tests.Storage;
 using Forecast.Trainer.Cli;
@@ -72,5 +73,40 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
             var onS3 = await _storage.ReadAllBytesAsync(_bucket.Append($"forecast-runs/runs/{merged.RunId}/{file}"));
             onS3.Should().Equal(await File.ReadAllBytesAsync(Path.Combine(local.Output, "runs", single.RunId, file)), file);
         }
+    }
+
+    [Fact]
+    public async Task A_run_request_in_the_bucket_runs_as_the_state_machine_runs_it_and_its_status_names_the_merged_run()
+    {
+        // The Dashboard's side: a request under the run output root (the deployment's S3 event rule fires on requests/).
+        string output = _bucket.Append("forecast").ToString();
+        var requests = new RunRequestStore(new S3ArtifactStore(_storage, S3Uri.Parse(output)));
+        const string id = "20261206T200000Z-cafe0001";
+        await requests.SubmitAsync(new RunRequest(id, new DateTime(2026, 12, 6, 20, 0, 0, DateTimeKind.Utc), TrainerRun.DefaultConfig,
+            [$"data.path={_bucket.Append("input/rdatasets_monthly.csv")}", $"run.output={output}", "evaluation.horizon=6", "plots.enabled=false"],
+            new Dictionary<string, string>(), "dashboard"));
+        string location = requests.LocationOf(id);
+        location.Should().Be($"{output}/requests/{id}.json", "the rule passes s3://<bucket>/<key> of the created object");
+
+        // The state machine's side: every task runs the task definition's own command (which the request replaces),
+        // with FORECAST_REQUEST from the execution's input, the shard and the batch (the execution's name).
+        string[] taskDefinitionCommand = ["--config", "config/default-config.yaml", "--set", "run.output=s3://elsewhere/forecast"];
+        const int shards = 2;
+        Dictionary<string, string> TaskEnvironment(string? shard) => new(Environment())
+        {
+            ["FORECAST_REQUEST"] = location,
+            ["FORECAST_BATCH"] = "execution-1",
+            ["FORECAST_SHARD"] = shard ?? "",
+        };
+        foreach (var (code, log, err) in await Task.WhenAll(Enumerable.Range(0, shards).Select(i => TrainerProcess.RunAsync(TaskEnvironment($"{i}/{shards}"), taskDefinitionCommand))))
+            code.Should().Be(ExitCodes.Ok, err + log);
+        (await requests.GetStatusAsync(id))!.State.Should().Be(RunRequestState.Running, "a shard's end is not the request's end");
+        var merge = await TrainerProcess.RunAsync(TaskEnvironment(null), ["merge", .. taskDefinitionCommand, "--shards", $"{shards}"]);
+
+        merge.ExitCode.Should().Be(ExitCodes.Ok, merge.Err + merge.Out);
+        var store = new S3ArtifactStore(_storage, S3Uri.Parse(output));
+        var merged = (await RunCatalog.ListCommittedAsync(store)).Should().ContainSingle().Subject;
+        (await requests.GetStatusAsync(id)).Should().BeEquivalentTo(new { State = RunRequestState.Succeeded, RunId = merged.RunId, ExitCode = 0 });
+        (await new RunReader(store).ReadMetricsAsync(merged.RunId))!.Evaluation.Horizon.Should().Be(6, "the request's overrides applied, not the task definition's command");
     }
 }
