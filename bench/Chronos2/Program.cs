@@ -13,7 +13,7 @@ var arguments = args.ToList();
 var caseIndex = arguments.IndexOf("--case");
 if (caseIndex >= 0)
 {
-    TorchRuntime.SetThreads(Environment.ProcessorCount);
+    TorchRuntime.SetThreads(int.TryParse(Environment.GetEnvironmentVariable("BENCH_THREADS"), out var threads) ? threads : Environment.ProcessorCount);
     set_num_interop_threads(1);
     RunCase(arguments[caseIndex + 1]);
     return;
