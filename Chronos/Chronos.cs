@@ -1,5 +1,6 @@
 using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Lora;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos;
@@ -18,20 +19,49 @@ public static class Chronos
         FromPretrainedAsync(source, options).GetAwaiter().GetResult();
 
     /// <summary>Loads the checkpoint at <paramref name="source"/> as the pipeline of its family.</summary>
-    /// <exception cref="CheckpointException">config.json of an unknown family, a bad field, a missing or misshapen tensor.</exception>
+    /// <exception cref="CheckpointException">config.json of an unknown family, a bad field, a missing or misshapen tensor; a LoRA
+    /// adapter (a folder with adapter_config.json) for another base model (<see cref="LoraAdapterException"/>).</exception>
     public static async Task<IChronosPipeline> FromPretrainedAsync(string source, ChronosLoadOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         options ??= new ChronosLoadOptions();
-        string folder;
-        using (var resolver = new CheckpointResolver(options.Hub))
+        using var resolver = new CheckpointResolver(options.Hub);
+        if (options.ObjectStore is { } store)
+            resolver.RegisterObjectStore(store);
+        // A local folder with adapter_config.json is a peft LoRA adapter (it has no config.json of its own).
+        var folder = Directory.Exists(source) && LoraAdapter.IsAdapterFolder(source)
+            ? source
+            : await resolver.ResolveAsync(source, cancellationToken).ConfigureAwait(false);
+        if (!LoraAdapter.IsAdapterFolder(folder))
+            return Load(folder, options);
+
+        // A peft LoRA adapter (pipeline.py: from_pretrained → AutoPeftModel + merge_and_unload): its base model is loaded
+        // from base_model_name_or_path (a folder, relative to the adapter's when it exists there, or a hub id / s3://).
+        var configPath = Path.Combine(folder, "adapter_config.json");
+        var baseReference = LoraAdapter.BaseModelNameOrPath(folder)
+            ?? throw new LoraAdapterException(configPath,
+                "base_model_name_or_path is not set; load the base model with FromPretrained and call Chronos2Pipeline.MergeAdapter.");
+        var besideAdapter = Path.GetFullPath(Path.Combine(folder, baseReference));
+        var baseFolder = await resolver.ResolveAsync(Directory.Exists(besideAdapter) ? besideAdapter : baseReference, cancellationToken)
+            .ConfigureAwait(false);
+        var pipeline = Load(baseFolder, options);
+        if (pipeline is not Chronos2Pipeline chronos2)
         {
-            if (options.ObjectStore is { } store)
-                resolver.RegisterObjectStore(store);
-            folder = await resolver.ResolveAsync(source, cancellationToken).ConfigureAwait(false);
+            pipeline.Dispose();
+            throw new LoraAdapterException(configPath,
+                $"the base model '{baseReference}' is a {pipeline.Family} checkpoint; LoRA adapters are supported for Chronos-2 only.");
         }
-        return Load(folder, options);
+        try
+        {
+            chronos2.MergeAdapter(folder);
+        }
+        catch
+        {
+            chronos2.Dispose();
+            throw;
+        }
+        return chronos2;
     }
 
     /// <summary>The pipeline of a local checkpoint folder's family (config.json read once).</summary>

@@ -1,4 +1,5 @@
 using Forecast.Chronos.FineTuning;
+using Forecast.Chronos.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,48 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
             },
             () => ValidationLoss(windows, options.BatchSize, outputPatches),
             onNewBest: null, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// LoRA fine-tuning (pipeline.py: fit with finetune_mode="lora"): a fresh <see cref="LoraAdapter"/> on the layers
+    /// <paramref name="lora"/> targets (by default the attention projections and the output head's output layer) is
+    /// trained with the model's own weights frozen, the same loop and windows as <see cref="Fit"/>; at the end the
+    /// adapter is merged into the weights (forecasts run at full speed) and returned for <see cref="LoraAdapter.Save"/>.
+    /// The reference recommends a higher learning rate than full fine-tuning (1e-5 or more).
+    /// </summary>
+    public (FineTuneResult Result, LoraAdapter Adapter) FitLora(IReadOnlyList<Chronos2Input> tasks, int predictionLength, FineTuneOptions options,
+        LoraConfig? lora = null, IReadOnlyCollection<string>? knownFutureCovariates = null, IProgress<FineTuneProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        random.manual_seed(options.Seed);
+        var frozen = model.parameters().Where(p => p.requires_grad).ToList();
+        var adapter = LoraAdapter.Inject(model, lora ?? new LoraConfig());
+        try
+        {
+            foreach (var parameter in frozen)
+                parameter.requires_grad = false;
+            var contextLength = Math.Min(options.ContextLength ?? model.ChronosConfig.ContextLength, model.ChronosConfig.ContextLength);
+            var windows = new Chronos2TrainingWindows(tasks, contextLength, predictionLength, options.MinPast, knownFutureCovariates, options.Seed);
+            var outputPatches = (predictionLength + model.PatchSize - 1) / model.PatchSize;
+            var result = new FineTuningLoop(model, options, adapter).Run(
+                () => Loss(windows.Sample(options.BatchSize), outputPatches),
+                () => ValidationLoss(windows, options.BatchSize, outputPatches),
+                onNewBest: null, progress, cancellationToken);
+            adapter.Merge();
+            return (result, adapter);
+        }
+        catch
+        {
+            adapter.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var parameter in frozen)
+                parameter.requires_grad = true;
+        }
     }
 
     /// <summary>Mean loss over every task's last window (weighted by rows), eval mode, no gradients.</summary>

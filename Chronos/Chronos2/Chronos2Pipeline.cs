@@ -3,6 +3,7 @@ using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Common;
 using Forecast.Chronos.Frames;
 using Forecast.Chronos.Inference;
+using Forecast.Chronos.Lora;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Chronos2;
@@ -290,6 +291,18 @@ public sealed class Chronos2Pipeline : IChronosPipeline
     IReadOnlyList<QuantileForecast> IChronosPipeline.ForecastSeries(IReadOnlyList<float[]> series, int predictionLength,
         IReadOnlyList<float> quantileLevels, int? batchSize, IProgress<int>? progress, CancellationToken cancellationToken) =>
         ForecastSeries(series, predictionLength, quantileLevels, batchSize ?? 256, progress, cancellationToken);
+
+    /// <summary>
+    /// Loads a peft LoRA adapter (adapter_config.json + adapter_model.safetensors, as Chronos2Pipeline.fit with
+    /// finetune_mode="lora" saves it) and merges it into this pipeline's weights, as the reference's from_pretrained
+    /// does (AutoPeftModel + merge_and_unload).
+    /// </summary>
+    /// <exception cref="LoraAdapterException">Bad adapter files, or an adapter made for another base model (named tensor and shapes).</exception>
+    public void MergeAdapter(string adapterFolder)
+    {
+        using var adapter = LoraAdapter.Load(adapterFolder, Model);
+        adapter.Merge();
+    }
 
     public void Dispose() => Model.Dispose();
 

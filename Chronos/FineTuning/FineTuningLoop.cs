@@ -9,8 +9,12 @@ namespace Forecast.Chronos.FineTuning;
 /// the last one, early stopping after <see cref="FineTuneOptions.EarlyStoppingPatience"/> validations without
 /// improvement, and the best weights restored at the end. Progress per step, cancellation between steps.
 /// </summary>
-internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options)
+/// <param name="trainable">The module whose parameters are optimised and whose best weights are kept: the model itself
+/// (full fine-tuning) or an adapter on it (LoRA); the model's train/eval mode is switched either way.</param>
+internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, nn.Module? trainable = null)
 {
+    private readonly nn.Module trained = trainable ?? model;
+
     /// <param name="trainingLoss">The scalar loss of one freshly sampled batch; runs inside a dispose scope that ends after the step.</param>
     /// <param name="validationLoss">The mean held-out loss (the model is switched to eval mode by the callee).</param>
     /// <param name="onNewBest">Called when the validation loss improves, or once at the end when there is no validation.</param>
@@ -18,7 +22,7 @@ internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options)
         IProgress<FineTuneProgress>? progress, CancellationToken cancellationToken)
     {
         var warmup = (int)Math.Ceiling(options.WarmupRatio * options.MaxSteps);
-        using var optimizer = new OptimizerStep(model, options.LearningRate, options.WeightDecay, options.MaxGradNorm,
+        using var optimizer = new OptimizerStep(trained, options.LearningRate, options.WeightDecay, options.MaxGradNorm,
             new LinearWarmupSchedule(warmup, options.MaxSteps));
         var validate = options.ValidationInterval > 0;
         var history = new List<FineTuneProgress>();
@@ -85,12 +89,12 @@ internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options)
     }
 
     private Dictionary<string, Tensor> CopyWeights() =>
-        model.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
+        trained.state_dict().ToDictionary(entry => entry.Key, entry => entry.Value.detach().clone().DetachFromDisposeScope());
 
     private void RestoreWeights(Dictionary<string, Tensor> weights)
     {
         using var noGrad = no_grad();
-        foreach (var (name, value) in model.state_dict())
+        foreach (var (name, value) in trained.state_dict())
             value.copy_(weights[name]);
     }
 

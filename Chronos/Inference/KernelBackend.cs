@@ -1,4 +1,5 @@
 using Forecast.Chronos.Kernels;
+using Forecast.Chronos.Lora;
 using Forecast.Chronos.Parallelism;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ internal sealed class KernelBackend : IInferenceBackend
     public Tensor Linear(Linear layer, Tensor input, bool relu = false)
     {
         var weight = layer.weight!;
-        if (layer.training || !Accepts(input, weight) || layer.bias is { } bias && bias.dtype != ScalarType.Float32)
+        if (layer.training || !Accepts(input, weight) || layer.bias is { } bias && bias.dtype != ScalarType.Float32 || LoraLayer.Find(layer) is not null)
             return InLibtorch(() => LibtorchBackend.Instance.Linear(layer, input, relu));
         return Multiply(input, weight, layer.bias, relu);
     }
@@ -68,7 +69,8 @@ internal sealed class KernelBackend : IInferenceBackend
 
     public Tensor ReluFeedForward(Linear wi, Linear wo, Tensor input, Dropout dropout)
     {
-        if (dropout.training || wi.training || !Accepts(input, wi.weight!) || !IsKernelWeight(wo.weight!))
+        if (dropout.training || wi.training || !Accepts(input, wi.weight!) || !IsKernelWeight(wo.weight!)
+            || LoraLayer.Find(wi) is not null || LoraLayer.Find(wo) is not null)
             return InLibtorch(() => LibtorchBackend.Instance.ReluFeedForward(wi, wo, input, dropout));
         using var inner = Multiply(input, wi.weight!, null, relu: true);
         return Multiply(inner, wo.weight!, null, relu: false);

@@ -1,3 +1,4 @@
+using Forecast.Chronos.Lora;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,6 +17,19 @@ internal sealed class LibtorchBackend : IInferenceBackend
     }
 
     public Tensor Linear(Linear layer, Tensor input, bool relu = false)
+    {
+        if (LoraLayer.Find(layer) is { } lora)
+        {
+            // peft LoRA Linear.forward: base_layer(x) + lora_B(lora_A(dropout(x))) · scaling, before any activation.
+            using var plain = Plain(layer, input, relu: false);
+            using var delta = lora.Delta(input);
+            var sum = plain + delta;
+            return relu ? Relu(sum) : sum;
+        }
+        return Plain(layer, input, relu);
+    }
+
+    private static Tensor Plain(Linear layer, Tensor input, bool relu)
     {
         var weightType = layer.weight!.dtype;
         if (weightType == input.dtype)
@@ -36,6 +50,11 @@ internal sealed class LibtorchBackend : IInferenceBackend
 
     public Tensor ReluFeedForward(Linear wi, Linear wo, Tensor input, Dropout dropout)
     {
+        if (LoraLayer.Find(wi) is not null || LoraLayer.Find(wo) is not null)
+        {
+            using var adapted = dropout.forward(Linear(wi, input, relu: true));
+            return Linear(wo, adapted);
+        }
         var weightType = wi.weight!.dtype;
         if (weightType == input.dtype)
         {
