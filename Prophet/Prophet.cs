@@ -373,8 +373,13 @@ public sealed partial class Prophet
 
         if (exact && algorithm == OptimizerAlgorithm.Auto)
         {
-            // Logistic growth or multiplicative components: proximal Gauss-Newton on the exact objective.
-            return new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(x0, cancellationToken);
+            // Logistic growth or multiplicative components: proximal Gauss-Newton on the exact objective. The logistic
+            // trend is not convex in (k, m) for any sigma_obs and has several basins, so it also runs from a start
+            // fitted to every point (prophet's init uses the first and last only) and the better local optimum is kept.
+            var solver = new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) };
+            return Options.Growth == Growth.Logistic
+                ? BestOf(() => solver.Solve(x0, cancellationToken), () => solver.Solve(RobustStart(x0), cancellationToken))
+                : solver.Solve(x0, cancellationToken);
         }
 
         if (!exact)
@@ -393,6 +398,91 @@ public sealed partial class Prophet
         return polishedValue <= stan.Value
             ? stan with { X = polished.X, Value = polishedValue, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+" + polished.Algorithm }
             : stan;
+    }
+
+    /// <summary>
+    /// The second start of the non-convex fits: k and m by least squares over every row instead of prophet's two end
+    /// points — the line through y for linear growth, the line through logit((y - floor)/(cap - floor)) for logistic
+    /// growth (rate k, midpoint m) — with prophet's zeros elsewhere.
+    /// </summary>
+    private double[] RobustStart(double[] init)
+    {
+        var history = PreparedHistory!;
+        var t = history.T;
+        var y = history.YScaled!;
+        var start = (double[])init.Clone();
+        var z = Options.Growth switch
+        {
+            Growth.Logistic => y.Select((v, i) =>
+            {
+                var share = Math.Clamp(v / history.CapScaled![i], 0.01, 0.99);
+                return Math.Log(share / (1 - share));
+            }).ToArray(),
+            Growth.Linear => y,
+            _ => null,
+        };
+        if (z is null)
+        {
+            return start;
+        }
+
+        double meanT = t.Average(), meanZ = z.Average(), sxx = 0, sxz = 0;
+        for (var i = 0; i < t.Length; i++)
+        {
+            sxx += (t[i] - meanT) * (t[i] - meanT);
+            sxz += (t[i] - meanT) * (z[i] - meanZ);
+        }
+
+        var slope = sxx > 0 ? sxz / sxx : 0.0;
+        if (Options.Growth == Growth.Logistic)
+        {
+            if (slope == 0)
+            {
+                return start;
+            }
+
+            start[0] = slope;
+            start[1] = meanT - (meanZ / slope); // logit(trend / cap) = k (t - m)
+        }
+        else
+        {
+            start[0] = slope;
+            start[1] = meanZ - (slope * meanT);
+        }
+
+        return start;
+    }
+
+    /// <summary>The lower f of two fits; a fit that finds no posterior mode loses to one that does.</summary>
+    private static OptimizationResult BestOf(Func<OptimizationResult> first, Func<OptimizationResult> second)
+    {
+        OptimizationResult? a = null, b = null;
+        NoPosteriorModeException? error = null;
+        try
+        {
+            a = first();
+        }
+        catch (NoPosteriorModeException e)
+        {
+            error = e;
+        }
+
+        try
+        {
+            b = second();
+        }
+        catch (NoPosteriorModeException e)
+        {
+            error = e;
+        }
+
+        if (a is null && b is null)
+        {
+            throw error!;
+        }
+
+        var best = a is null ? b! : b is null || a.Value <= b.Value ? a : b;
+        return best with { Iterations = (a?.Iterations ?? 0) + (b?.Iterations ?? 0), ProfileEvaluations = (a?.ProfileEvaluations ?? 0) + (b?.ProfileEvaluations ?? 0) };
     }
 
     /// <summary>prophet's initial values (forecaster.py: linear_growth_init, logistic_growth_init, flat_growth_init).</summary>

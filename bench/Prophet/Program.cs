@@ -8,7 +8,7 @@ using Forecast.Prophet.Tests.Golden;
 // Benchmark of the Prophet port side by side with R prophet 1.0: on every golden case, R (one Rscript process,
 // r/bench_server.R) and the port fit alternately in the same run — fit, and fit + predict with 1000 interval samples —
 // in both fit modes (exact, the default; R-compatible). Also the memory of one fit and the 414 M4-hourly series.
-// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--predict-runs N] [--cases a,b]
+// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--predict-runs N (0: fit only)] [--cases a,b]
 //        | -- --memory <case> | -- --profile <case> | -- --m4 [data.csv]
 var root = FindRepositoryRoot();
 var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
@@ -98,8 +98,12 @@ foreach (var directory in directories)
     var rPredict = new List<double>();
     var exactPredict = new List<double>();
     var compatiblePredict = new List<double>();
-    r.FitPredict();
-    oursExactPredict();
+    if (predictRuns > 0)
+    {
+        r.FitPredict();
+        oursExactPredict();
+    }
+
     for (var i = 0; i < predictRuns; i++)
     {
         rPredict.Add(r.FitPredict());
@@ -109,8 +113,11 @@ foreach (var directory in directories)
 
     double rf = Median(rFit), ef = Median(exactFit), cf = Median(compatibleFit);
     double rp = Median(rPredict), ep = Median(exactPredict), cp = Median(compatiblePredict);
+    var predictColumns = predictRuns > 0
+        ? FormattableString.Invariant($"{rp:F2} | {ep * 1000:F1} | {rp / ep:F0}x | {cp * 1000:F1} | {rp / cp:F0}x")
+        : "— | — | — | — | —";
     Console.WriteLine(FormattableString.Invariant(
-        $"| {golden.Name} | {golden.History.RowCount} | {rf:F3} | {ef * 1000:F2} | {rf / ef:F0}x | {cf * 1000:F1} | {rf / cf:F1}x | {rp:F2} | {ep * 1000:F1} | {rp / ep:F0}x | {cp * 1000:F1} | {rp / cp:F0}x | {algorithm} | {LoadAverage()} |"));
+        $"| {golden.Name} | {golden.History.RowCount} | {rf:F3} | {ef * 1000:F2} | {rf / ef:F0}x | {cf * 1000:F1} | {rf / cf:F1}x | {predictColumns} | {algorithm} | {LoadAverage()} |"));
 }
 
 Console.WriteLine();
@@ -147,6 +154,11 @@ static double Median(List<double> values)
 {
     var sorted = values.Order().ToList();
     var n = sorted.Count;
+    if (n == 0)
+    {
+        return double.NaN;
+    }
+
     return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
 }
 
