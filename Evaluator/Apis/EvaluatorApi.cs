@@ -32,18 +32,21 @@ public static class EvaluatorApi
             .WithTags("Runs");
 
         api.MapGet("/runs/{runId}", GetRun)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetRun")
             .WithSummary("Get a run")
             .WithDescription("A committed run: summary, evaluation settings, data path, files with sizes and SHA-256, and the resolved config.")
             .WithTags("Runs");
 
         api.MapGet("/runs/{runId}/metrics", GetDatasetMetrics)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetDatasetMetrics")
             .WithSummary("Get a run's dataset metrics")
             .WithDescription("The model's metrics over the dataset, seasonal naive's on the same windows and their ratios.")
             .WithTags("Metrics");
 
         api.MapGet("/runs/{runId}/metrics/series", ListSeriesMetrics)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("ListSeriesMetrics")
             .WithSummary("List a run's per-series metrics")
             .WithDescription("Per-series metrics, one page at a time; search filters ids by substring (case-insensitive).")
@@ -63,6 +66,7 @@ public static class EvaluatorApi
             .WithTags("Metrics");
 
         api.MapGet("/backtests/compare", CompareBacktests)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("CompareBacktests")
             .WithSummary("Compare runs window by window")
             .WithDescription("Pooled metrics per backtest window of 2 to 10 runs (repeat runId), and whether they scored the same series and timestamps.")
@@ -90,7 +94,7 @@ public static class EvaluatorApi
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
-    public static async Task<Results<Ok<RunDetail>, NotFound<ProblemDetails>, ValidationProblem>> GetRun(
+    public static async Task<Results<Ok<RunDetail>, ProblemHttpResult, ValidationProblem>> GetRun(
         string runId, [FromServices] RunReader reader, CancellationToken cancellationToken)
     {
         if (RunIdErrors(runId) is { } errors) return TypedResults.ValidationProblem(errors);
@@ -103,7 +107,7 @@ public static class EvaluatorApi
         return TypedResults.Ok(new RunDetail(summary, metrics.Evaluation, config.Data.Path, manifest.Files, configText));
     }
 
-    public static async Task<Results<Ok<DatasetMetrics>, NotFound<ProblemDetails>, ValidationProblem>> GetDatasetMetrics(
+    public static async Task<Results<Ok<DatasetMetrics>, ProblemHttpResult, ValidationProblem>> GetDatasetMetrics(
         string runId, [FromServices] RunReader reader, CancellationToken cancellationToken)
     {
         if (RunIdErrors(runId) is { } errors) return TypedResults.ValidationProblem(errors);
@@ -114,7 +118,7 @@ public static class EvaluatorApi
             metrics.Aggregate.SeriesRelativeToSeasonalNaiveGeometricMean));
     }
 
-    public static async Task<Results<Ok<PagedResult<SeriesMetrics>>, NotFound<ProblemDetails>, ValidationProblem>> ListSeriesMetrics(
+    public static async Task<Results<Ok<PagedResult<SeriesMetrics>>, ProblemHttpResult, ValidationProblem>> ListSeriesMetrics(
         string runId, [FromServices] RunReader reader, CancellationToken cancellationToken,
         int page = 1, int pageSize = 50, string? search = null)
     {
@@ -143,7 +147,7 @@ public static class EvaluatorApi
         return TypedResults.Ok(PostedForecastScorer.Score(request));
     }
 
-    public static async Task<Results<Ok<BacktestComparison>, NotFound<ProblemDetails>, ValidationProblem>> CompareBacktests(
+    public static async Task<Results<Ok<BacktestComparison>, ProblemHttpResult, ValidationProblem>> CompareBacktests(
         [FromQuery(Name = "runId")] string[] runIds, [FromServices] BacktestComparer comparer, CancellationToken cancellationToken)
     {
         if (runIds.Length is < 2 or > 10)
@@ -152,7 +156,7 @@ public static class EvaluatorApi
             if (RunIdErrors(id) is { } errors) return TypedResults.ValidationProblem(errors);
         var (comparison, missing) = await comparer.CompareAsync(runIds, cancellationToken);
         if (comparison is null)
-            return TypedResults.NotFound(new ProblemDetails { Title = "Run not found", Status = 404, Detail = $"No committed run (or no evaluation forecasts) for: {string.Join(", ", missing)}." });
+            return TypedResults.Problem(title: "Run not found", statusCode: StatusCodes.Status404NotFound, detail: $"No committed run (or no evaluation forecasts) for: {string.Join(", ", missing)}.");
         return TypedResults.Ok(comparison);
     }
 
@@ -182,6 +186,7 @@ public static class EvaluatorApi
             ["runId"] = ["A run id is 1-128 letters, digits, '-', '_' or '.', starting with a letter or digit, e.g. 20261127T061500Z-default-3f9a1c."],
         };
 
-    private static NotFound<ProblemDetails> RunNotFound(string runId) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Run not found", Status = 404, Detail = $"No committed run '{runId}' (runs without manifest.json are not visible)." });
+    /// <summary>A 404 as application/problem+json (TypedResults.NotFound(problem) would send it as plain application/json).</summary>
+    private static ProblemHttpResult RunNotFound(string runId) =>
+        TypedResults.Problem(title: "Run not found", statusCode: StatusCodes.Status404NotFound, detail: $"No committed run '{runId}' (runs without manifest.json are not visible).");
 }

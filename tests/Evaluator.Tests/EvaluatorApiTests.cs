@@ -77,6 +77,7 @@ public sealed class EvaluatorApiTests : IDisposable
         {
             var response = await _client.GetAsync($"/api/runs/{id}");
             response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
             (await response.Content.ReadAsStringAsync()).Should().Contain(id);
         }
     }
