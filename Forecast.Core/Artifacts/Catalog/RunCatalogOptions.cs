@@ -18,9 +18,11 @@ public sealed class RunCatalogOptions
 
     /// <summary>
     /// How long a request waits for a change check before it answers from the current list (the check goes on in the
-    /// background): a slow store or a loaded machine never holds requests longer than this.
+    /// background): a slow store or a loaded machine never holds requests longer than this. Every request that arrives
+    /// while a check runs may wait this long, so it bounds what change detection adds to the list's tail latency (an
+    /// S3 listing takes tens of milliseconds; a commit is listed by the first request after its check completes).
     /// </summary>
-    public TimeSpan ChangeCheckWait { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan ChangeCheckWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// How often the catalog lists the run folders and the whole index, in the background while requests keep reading
