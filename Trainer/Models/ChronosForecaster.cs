@@ -7,6 +7,7 @@ using Forecast.Chronos.Common;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Frames;
 using Forecast.Chronos.Inference;
+using Forecast.Chronos.Lora;
 using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;
@@ -143,6 +144,13 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
             default:
                 var chronos2 = (Chronos2Pipeline)pipeline;
                 var tasks = Chronos2FrameTasks.Build(history, horizon, new FrameForecastOptions { GroupColumn = groupColumn, Frequency = step }).Tasks;
+                if (settings.FineTune.Mode == ChronosFineTuneMode.Lora)
+                {
+                    var (result, adapter) = new Chronos2FineTuner(chronos2.Model).FitLora(tasks, horizon, options, settings.FineTune.Lora, null,
+                        tuneProgress, cancellationToken);
+                    LastFineTune = result;
+                    return adapter;   // merged into the model already; its A and B are what is saved
+                }
                 LastFineTune = new Chronos2FineTuner(chronos2.Model).Fit(tasks, horizon, options, null, tuneProgress, cancellationToken);
                 return chronos2.Model;
         }
@@ -183,16 +191,29 @@ public sealed class ChronosForecaster(ChronosSettings settings, StorageLocations
     private static IProgress<FineTuneProgress>? FineTuneProgress(IProgress<ForecastProgress>? progress) =>
         progress is null ? null : new ForwardingProgress<FineTuneProgress>(p => progress.Report(new ForecastProgress(p.Step, p.MaxSteps, "chronos fine-tune")));
 
-    /// <summary>save_pretrained of the fine-tuned model (config.json of the source checkpoint, the tuned weights).</summary>
+    /// <summary>save_pretrained of the fine-tuned model (config.json of the source checkpoint, the tuned weights), or of the LoRA adapter.</summary>
     private void SaveState(string sourceFolder, torch.nn.Module model)
     {
-        if (!settings.FineTune.Save) return;
+        if (!settings.FineTune.Save)
+        {
+            (model as LoraAdapter)?.Dispose();
+            return;
+        }
         string folder = Path.Combine(Path.GetTempPath(), "forecast-chronos-finetune", Guid.NewGuid().ToString("N"));
         try
         {
-            ChronosCheckpointSaver.Save(folder, model.state_dict(), ChronosCheckpointConfig.ReadFolder(sourceFolder));
+            // LoRA: peft's adapter files (model/adapter/), loadable onto the checkpoint by Python's from_pretrained and ours.
+            string prefix = model is LoraAdapter ? "adapter" : "checkpoint";
+            if (model is LoraAdapter adapter)
+            {
+                using (adapter) adapter.Save(folder, settings.Checkpoint);
+            }
+            else
+            {
+                ChronosCheckpointSaver.Save(folder, model.state_dict(), ChronosCheckpointConfig.ReadFolder(sourceFolder));
+            }
             _state = [.. Directory.GetFiles(folder).Order(StringComparer.Ordinal)
-                .Select(path => ($"checkpoint/{Path.GetFileName(path)}", File.ReadAllBytes(path)))];
+                .Select(path => ($"{prefix}/{Path.GetFileName(path)}", File.ReadAllBytes(path)))];
         }
         finally
         {

@@ -75,7 +75,10 @@ public sealed class ChronosModelFactory : IModelFactory
         groups.Finish();
         if (grouping != ChronosGrouping.None && variant != ChronosVariant.Chronos2)
             groups.Problem("by", "groups of related series need variant chronos2.");
-        var fineTune = ReadFineTune(options.Section("fine_tune"));
+        var fineTuneSection = options.Section("fine_tune");
+        var fineTune = ReadFineTune(fineTuneSection);
+        if (fineTune.Mode == ChronosFineTuneMode.Lora && variant != ChronosVariant.Chronos2)
+            fineTuneSection.Problem("mode", "lora fine-tuning needs variant chronos2 (as the reference's Chronos2Pipeline.fit).");
         options.Finish();
 
         return context => new ChronosForecaster(
@@ -98,7 +101,23 @@ public sealed class ChronosModelFactory : IModelFactory
             MinPast: s.Int("min_past", 60, min: 1),
             ValidationInterval: s.Int("validation_interval", 100, min: 0),
             EarlyStoppingPatience: s.Int("early_stopping_patience", 3, min: 0),
-            Save: s.Bool("save", true));
+            Save: s.Bool("save", true))
+        {
+            Mode = s.Enum("mode", ChronosFineTuneMode.Full),
+        };
+        var lora = s.Section("lora");
+        var defaults = new Forecast.Chronos.Lora.LoraConfig();
+        settings = settings with
+        {
+            Lora = new Forecast.Chronos.Lora.LoraConfig
+            {
+                R = lora.Int("r", defaults.R, min: 1, max: 4096),
+                Alpha = lora.Double("alpha", defaults.Alpha, double.Epsilon, 1e6),
+                Dropout = lora.Double("dropout", 0, 0, 0.99),
+                TargetModules = lora.StringList("target_modules", defaults.TargetModules),
+            },
+        };
+        lora.Finish();
         s.Finish();
         return settings;
     }

@@ -41,7 +41,24 @@ public sealed record ChronosFineTuneSettings(
     int MinPast,
     int ValidationInterval,
     int EarlyStoppingPatience,
-    bool Save);
+    bool Save)
+{
+    /// <summary><c>fine_tune.mode</c>: all weights (full) or a LoRA adapter on them (lora, Chronos-2 only).</summary>
+    public ChronosFineTuneMode Mode { get; init; } = ChronosFineTuneMode.Full;
+
+    /// <summary><c>fine_tune.lora</c>: rank, alpha and target modules (Chronos2Pipeline.fit's defaults).</summary>
+    public Forecast.Chronos.Lora.LoraConfig Lora { get; init; } = new();
+}
+
+/// <summary>How <c>model.chronos.fine_tune</c> trains (Chronos2Pipeline.fit's finetune_mode).</summary>
+public enum ChronosFineTuneMode
+{
+    /// <summary>Every weight of the model.</summary>
+    Full,
+
+    /// <summary>A low-rank adapter on the attention projections and output layer; the model's weights frozen.</summary>
+    Lora,
+}
 
 /// <summary>Everything <c>model.chronos</c> configures.</summary>
 public sealed record ChronosSettings(

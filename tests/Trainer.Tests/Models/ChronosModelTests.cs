@@ -93,6 +93,23 @@ public class ChronosModelTests
     }
 
     [Fact]
+    public async Task LoraFineTunedChronos2WritesAPeftAdapterThatLoadsOntoItsBase()
+    {
+        using var run = new TrainerRun();
+        string checkpoint = Model("dummy-chronos2-model");
+        var (code, output, errors) = await RunAsync(run, "chronos2.yaml", checkpoint,
+            "model.chronos.fine_tune={enabled: true, mode: lora, lora: {r: 2, alpha: 4}, steps: 2, min_past: 12, validation_interval: 0, batch_size: 4}");
+
+        code.Should().Be(0, errors + output);
+        var manifest = (await run.CommittedRunsAsync()).Should().ContainSingle().Subject;
+        manifest.Files.Select(f => f.Path).Should().Contain(["model/adapter/adapter_config.json", "model/adapter/adapter_model.safetensors"])
+            .And.NotContain("model/checkpoint/model.safetensors");
+        string adapter = Path.Combine(run.Output, "runs", manifest.RunId, "model", "adapter");
+        using var pipeline = Forecast.Chronos.Chronos.FromPretrained(adapter);
+        pipeline.ForecastSeries([[1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f]], 4, [0.5f])[0].Mean.Should().OnlyContain(v => float.IsFinite(v));
+    }
+
+    [Fact]
     public async Task FineTunedT5CheckpointLoadsBack()
     {
         using var run = new TrainerRun();
@@ -137,6 +154,8 @@ public class ChronosModelTests
     [InlineData("model.chronos.dtype=float16", "model.chronos.dtype")]
     [InlineData("model.chronos.fine_tune.stepz=10", "model.chronos.fine_tune.stepz")]
     [InlineData("model.chronos.groups.by=id_prefix", "model.chronos.groups.by")]
+    [InlineData("model.chronos.fine_tune.mode=lora", "model.chronos.fine_tune.mode")] // LoRA is Chronos-2's
+    [InlineData("model.chronos.fine_tune.lora.r=0", "model.chronos.fine_tune.lora.r")]
     public async Task BadOptionsAreConfigErrorsNamingTheField(string setting, string field)
     {
         using var run = new TrainerRun();
