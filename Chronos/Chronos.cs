@@ -45,7 +45,9 @@ public static class Chronos
         var besideAdapter = Path.GetFullPath(Path.Combine(folder, baseReference));
         var baseFolder = await resolver.ResolveAsync(Directory.Exists(besideAdapter) ? besideAdapter : baseReference, cancellationToken)
             .ConfigureAwait(false);
-        var pipeline = Load(baseFolder, options);
+        ChronosPretrained.CheckDType(options.DType);
+        // Merged in float32 (as the reference merges before any cast), then the opt-in lower precision is applied.
+        var pipeline = Load(baseFolder, options with { DType = ScalarType.Float32 });
         if (pipeline is not Chronos2Pipeline chronos2)
         {
             pipeline.Dispose();
@@ -55,6 +57,8 @@ public static class Chronos
         try
         {
             chronos2.MergeAdapter(folder);
+            if (options.DType != ScalarType.Float32)
+                chronos2.Model.UseEncoderDType(options.DType);
         }
         catch
         {
