@@ -17,7 +17,8 @@ internal sealed class CsvSeriesReader
 
     private readonly string _file;
     private readonly DataOptions _options;
-    private readonly SeriesColumnsBuilder _builder;
+    private readonly ISeriesRowSink _builder;
+    private long _rows;
     private FieldRange[] _fields = new FieldRange[8];
     private int _fieldCount;
     private long _line = 1;
@@ -31,18 +32,28 @@ internal sealed class CsvSeriesReader
     private int _singleSeries = -1;
     private byte[] _unescaped = new byte[256];
 
-    private CsvSeriesReader(string file, DataOptions options)
+    private CsvSeriesReader(string file, DataOptions options, ISeriesRowSink sink)
     {
         _file = file;
         _options = options;
-        _builder = new SeriesColumnsBuilder(options.Covariates);
+        _builder = sink;
     }
 
     private readonly record struct FieldRange(int Start, int Length, bool Escaped);
 
     public static async Task<LoadedData> ReadAsync(Stream stream, string file, DataOptions options, CancellationToken cancellationToken)
     {
-        var reader = new CsvSeriesReader(file, options);
+        var builder = new SeriesColumnsBuilder(options.Covariates);
+        var read = await ReadRowsAsync(stream, file, options, builder, cancellationToken).ConfigureAwait(false);
+        var series = builder.Build();
+        if (!read.HasIdColumn && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, read.Columns);
+        return new LoadedData(series, new DataFingerprint(read.Sha256, read.Rows, series.Count));
+    }
+
+    /// <summary>Streams every row into <paramref name="sink"/>, hashing the bytes as they pass.</summary>
+    public static async Task<RowsRead> ReadRowsAsync(Stream stream, string file, DataOptions options, ISeriesRowSink sink, CancellationToken cancellationToken)
+    {
+        var reader = new CsvSeriesReader(file, options, sink);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[ChunkSize];
         int start = 0, end = 0;
@@ -69,19 +80,16 @@ internal sealed class CsvSeriesReader
                 totalBytes += read;
             }
             start += reader.Parse(buffer.AsSpan(start, end - start), final);
+            await sink.RowsCompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (totalBytes == 0 || reader._header is null)
             throw new DataException(
                 $"the file is empty; it needs a header line ({options.IdColumn},{options.TimeColumn},{options.TargetColumn}) and at least one data row.",
                 file);
-        if (reader._builder.RowCount == 0)
+        if (reader._rows == 0)
             throw new DataException("the file has a header but no data rows; add rows or point data.path at the right file.", file, 1);
-
-        var series = reader._builder.Build();
-        if (reader._idColumn < 0 && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, reader._header);
-        var fingerprint = new DataFingerprint(Convert.ToHexStringLower(hash.GetHashAndReset()), reader._builder.RowCount, series.Count);
-        return new LoadedData(series, fingerprint);
+        return new RowsRead(Convert.ToHexStringLower(hash.GetHashAndReset()), reader._rows, reader._idColumn >= 0, reader._header);
     }
 
     /// <summary>Consumes every complete row of <paramref name="data"/> and returns how many bytes that was.</summary>
@@ -231,6 +239,7 @@ internal sealed class CsvSeriesReader
                 $"'{Encoding.UTF8.GetString(time)}' is not a timestamp; {TimestampParser.AcceptedForms}.", _file, line, _header[_timeColumn]);
 
         _builder.Add(series, ticks, ParseValue(row, _targetColumn, line));
+        _rows++;
         for (int c = 0; c < _covariateColumns.Length; c++) _builder.AddCovariate(c, ParseValue(row, _covariateColumns[c], line));
     }
 

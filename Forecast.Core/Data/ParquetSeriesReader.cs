@@ -17,6 +17,16 @@ internal static class ParquetSeriesReader
 
     public static async Task<LoadedData> ReadAsync(Stream stream, string file, DataOptions options, CancellationToken cancellationToken)
     {
+        var builder = new SeriesColumnsBuilder(options.Covariates);
+        var read = await ReadRowsAsync(stream, file, options, builder, cancellationToken).ConfigureAwait(false);
+        var series = builder.Build();
+        if (!read.HasIdColumn && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, read.Columns);
+        return new LoadedData(series, new DataFingerprint(read.Sha256, read.Rows, series.Count));
+    }
+
+    /// <summary>Streams every row into <paramref name="builder"/>, one row group at a time.</summary>
+    public static async Task<RowsRead> ReadRowsAsync(Stream stream, string file, DataOptions options, ISeriesRowSink builder, CancellationToken cancellationToken)
+    {
         // Parquet keeps its footer at the end, so the reader needs to seek; S3 or HTTP streams are buffered first.
         if (!stream.CanSeek)
         {
@@ -74,7 +84,6 @@ internal static class ParquetSeriesReader
                     + "Rename the columns in the file or set the config keys in brackets to the names used.", file);
             var idField = options.SeriesId is null ? fields.FirstOrDefault(f => f.Name == options.IdColumn) : null;
 
-            var builder = new SeriesColumnsBuilder(options.Covariates);
             int singleSeries = idField is null ? builder.IdIndex((options.SeriesId ?? Path.GetFileNameWithoutExtension(file)).AsSpan()) : -1;
             long firstRow = 0;
             for (int g = 0; g < reader.RowGroupCount; g++)
@@ -117,13 +126,11 @@ internal static class ParquetSeriesReader
                     for (int c = 0; c < covariates.Length; c++) builder.AddCovariate(c, covariates[c][i]);
                 }
                 firstRow += n;
+                await builder.RowsCompleteAsync(cancellationToken).ConfigureAwait(false);
             }
-            if (builder.RowCount == 0)
+            if (firstRow == 0)
                 throw new DataException("the file has columns but no rows; add rows or point data.path at the right file.", file);
-
-            var series = builder.Build();
-            if (idField is null && options.SeriesId is null) MissingIdColumnCheck.ThrowIfTimestampsRepeat(series[0], file, options, columnNames);
-            return new LoadedData(series, new DataFingerprint(sha256, builder.RowCount, series.Count));
+            return new RowsRead(sha256, firstRow, idField is not null, columnNames);
         }
     }
 
@@ -132,7 +139,7 @@ internal static class ParquetSeriesReader
 
     /// <summary>Reads the id column as series indices of <paramref name="builder"/>; text ids are looked up by span, without a string per row.</summary>
     private static async Task<int[]> ReadSeriesIndicesAsync(
-        ParquetRowGroupReader group, DataField field, int n, SeriesColumnsBuilder builder, string file, long firstRow, CancellationToken ct)
+        ParquetRowGroupReader group, DataField field, int n, ISeriesRowSink builder, string file, long firstRow, CancellationToken ct)
     {
         var indices = new int[n];
         var type = field.ClrType;

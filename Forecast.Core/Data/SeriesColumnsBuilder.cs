@@ -8,7 +8,7 @@ namespace Forecast.Core.Data;
 /// one <see cref="TimeSeries"/> per id, sorted by id (ordinal) then time. Rows of one id at the same time stay in
 /// file order, so cleaning's "last" duplicate policy keeps the row that came last in the file.
 /// </summary>
-internal sealed class SeriesColumnsBuilder
+internal sealed class SeriesColumnsBuilder : ISeriesRowSink
 {
     private readonly Dictionary<string, int> _idIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idLookup;
@@ -62,6 +62,8 @@ internal sealed class SeriesColumnsBuilder
 
     /// <summary>Appends the covariate <paramref name="covariate"/> of the row just added.</summary>
     public void AddCovariate(int covariate, double value) => _covariates[covariate].Add(value);
+
+    public ValueTask RowsCompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public IReadOnlyList<TimeSeries> Build()
     {

@@ -10,6 +10,21 @@ public static class SeriesLoader
     /// <summary>Loads <see cref="DataOptions.Path"/>; a missing file is a <see cref="DataException"/> naming the path.</summary>
     public static async Task<LoadedData> LoadAsync(DataOptions options, CancellationToken cancellationToken = default)
     {
+        var stream = OpenFile(options);
+        await using (stream.ConfigureAwait(false))
+            return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Streams the rows of the local file <see cref="DataOptions.Path"/> into <paramref name="sink"/> (<see cref="ReadRowsAsync(Stream, string, DataOptions, ISeriesRowSink, CancellationToken)"/>).</summary>
+    public static async Task<RowsRead> ReadRowsAsync(DataOptions options, ISeriesRowSink sink, CancellationToken cancellationToken = default)
+    {
+        var stream = OpenFile(options);
+        await using (stream.ConfigureAwait(false))
+            return await ReadRowsAsync(stream, options.Path, options, sink, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static FileStream OpenFile(DataOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Path))
             throw new DataException("no data file is configured; set data.path to a CSV or Parquet file.", field: "data.path");
@@ -20,18 +35,14 @@ public static class SeriesLoader
             throw new DataException(
                 $"the file does not exist (looked for {fullPath}); fix data.path (relative paths resolve against {Directory.GetCurrentDirectory()}).",
                 options.Path, field: "data.path");
-
-        FileStream stream;
         try
         {
-            stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            return new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"the file cannot be opened ({e.Message}); check its permissions or fix data.path.", options.Path, field: "data.path", inner: e);
         }
-        await using (stream.ConfigureAwait(false))
-            return await LoadAsync(stream, options.Path, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -48,6 +59,32 @@ public static class SeriesLoader
         {
             DataFormat.Parquet => ParquetSeriesReader.ReadAsync(stream, fileName, options, cancellationToken),
             _ => CsvSeriesReader.ReadAsync(stream, fileName, options, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Streams the rows of <paramref name="stream"/> into <paramref name="sink"/> without building series (a
+    /// partition step that never holds the dataset); the same formats, checks and fingerprint as <see cref="LoadAsync(Stream, string, DataOptions, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<RowsRead> ReadRowsAsync(Stream stream, string fileName, DataOptions options, ISeriesRowSink sink, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (fileName.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            if (ResolveFormat(fileName[..^3], options.Format) != DataFormat.Csv)
+                throw new DataException("only CSV can be gzip-compressed (Parquet compresses its own columns); load the .parquet file itself.", fileName, field: "data.path");
+            using var hashing = new HashingReadStream(stream, leaveOpen: true);
+            using var text = new VerifiedGzipStream(hashing, fileName);
+            var read = await CsvSeriesReader.ReadRowsAsync(text, fileName, options, sink, cancellationToken).ConfigureAwait(false);
+            await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            return read with { Sha256 = hashing.Sha256() };
+        }
+        return ResolveFormat(fileName, options.Format) switch
+        {
+            DataFormat.Parquet => await ParquetSeriesReader.ReadRowsAsync(stream, fileName, options, sink, cancellationToken).ConfigureAwait(false),
+            _ => await CsvSeriesReader.ReadRowsAsync(stream, fileName, options, sink, cancellationToken).ConfigureAwait(false),
         };
     }
 

@@ -11,6 +11,7 @@ using Forecast.Trainer.Pipeline;
 using Forecast.Trainer.Platform;
 using Forecast.Trainer.Requests;
 using Forecast.Trainer.Sharding;
+using Forecast.Trainer.Sharding.Partitioning;
 using Forecast.Trainer.Telemetry;
 using Spectre.Console;
 
@@ -28,8 +29,10 @@ public static class TrainerCli
         <run.output>/runs/<run-id>/ (config, data fingerprint, cleaning, EDA, metrics, forecasts CSV/Parquet, plots,
         manifest.json written last).
 
-        Scale out: --shard i/N --batch B runs the series whose FNV-1a-64(unique_id) mod N is i and commits a shard run
-        under <run.output>/shards/; 'merge --batch B --shards N' then commits one run over all series (docs/deploy.md).
+        Scale out: 'partition --batch B --partitions N' cuts data.path into N Parquet parts by FNV-1a-64(unique_id) mod N
+        (optional, so that each shard reads only its part); --shard i/N --batch B runs the series of shard i and commits a
+        shard run under <run.output>/shards/; 'merge --batch B --shards N' then commits one run over all series from the
+        shards' files, without the data or the model (docs/deploy.md).
 
         Run requests: --request <root>/requests/<id>.json runs what a run request names (its config and overrides
         replace --config and --set) and reports to <root>/request-status/<id>.json; the Dashboard writes requests.
@@ -64,10 +67,12 @@ public static class TrainerCli
             Description = $"Run a run request: <run output>/requests/<id>.json, a path or an s3:// URI (default: {RequestedRun.Variable}); it replaces --config and --set.",
             Recursive = true,
         };
-        var merge = new Command("merge", "Combines the committed shard runs of --batch into one committed run over all series (metrics recomputed).") { shardsOption };
+        var merge = new Command("merge", "Combines the committed shard runs of --batch into one committed run over all series, from their files (no data, no model).") { shardsOption };
+        var partitionsOption = new Option<int>("--partitions") { Description = "How many parts to cut the data into: the shard count N of the batch.", Required = true };
+        var partition = new Command("partition", "Reads data.path once, streaming, and writes --partitions Parquet parts by FNV-1a-64(unique_id) mod N for the shards of --batch.") { partitionsOption };
         var modelsOutput = new Option<string?>("--output") { Description = $"Also write the catalog to <output>/{RegisteredModels.Key} (a folder or an s3:// URI), as every committed run does." };
         var models = new Command("models", "Prints the registered models with their variants and checkpoints as JSON (what the Dashboard's form offers).") { modelsOutput };
-        var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, requestOption, merge, models };
+        var root = new RootCommand(Description) { configOption, setOption, shardOption, batchOption, requestOption, partition, merge, models };
         int exitCode = ExitCodes.Ok;
         Func<ParseResult, ShardingRequest, CancellationToken, Task<int>> run = async (parse, sharding, ct) =>
         {
@@ -79,6 +84,7 @@ public static class TrainerCli
         };
         root.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(parse.GetValue(shardOption), parse.GetValue(batchOption), null, Environment.GetEnvironmentVariable), ct));
         merge.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(null, parse.GetValue(batchOption), parse.GetValue(shardsOption), Environment.GetEnvironmentVariable), ct));
+        partition.SetAction((parse, ct) => run(parse, ShardingRequest.FromCommandLine(null, parse.GetValue(batchOption), null, Environment.GetEnvironmentVariable, parse.GetValue(partitionsOption)), ct));
         models.SetAction(async (parse, ct) =>
         {
             exitCode = await PrintModelsAsync(parse.GetValue(modelsOutput), output, errors, platform ?? TrainerPlatform.Local, ct);
@@ -132,6 +138,11 @@ public static class TrainerCli
             IRunLog runLog = request is null ? log : request.Log(log);
             config = await FeatureOverrides.ApplyAsync(config, features, withModel, runLog, cancellationToken);
             RunResult result;
+            if (sharding.Partition is var (partitionBatch, parts))
+            {
+                await PartitionStep.RunAsync(config, partitionBatch, parts, platform.Locations, runLog, cancellationToken);
+                return ExitCodes.Ok;
+            }
             if (sharding.Merge is var (batch, shards))
             {
                 result = await MergeRun.RunAsync(config, batch, shards, platform.Locations, runLog, cancellationToken: cancellationToken);

@@ -1,8 +1,10 @@
 using Forecast.Core.Artifacts;
+using Forecast.Core.Data;
 using Forecast.Core.Series;
 using Forecast.Core.Storage;
 using Forecast.Trainer.Configuration;
 using Forecast.Trainer.Pipeline;
+using Forecast.Trainer.Sharding.Partitioning;
 
 namespace Forecast.Trainer.Sharding;
 
@@ -14,8 +16,10 @@ namespace Forecast.Trainer.Sharding;
 /// files it keeps <see cref="ShardSummary.FileName"/> and <see cref="ShardSeriesFile.FileName"/>, from which
 /// <see cref="MergeRun"/> combines the shards without the data or the model.
 /// </summary>
-public sealed class ShardRun(ShardSpec shard, string batch, TrainerConfig config) : RunVariant
+public sealed class ShardRun(ShardSpec shard, string batch, TrainerConfig config, IArtifactStore shardStore) : RunVariant
 {
+    private PartitionReference? _partitions;
+
     public ShardSpec Shard => shard;
 
     public override string RunId => shard.RunId(batch);
@@ -33,6 +37,25 @@ public sealed class ShardRun(ShardSpec shard, string batch, TrainerConfig config
     /// of each in memory, so this bounds its memory (fifty shards hold 800 thousand rows, about 90 MB).
     /// </summary>
     public override int ParquetRowGroupRows => 1 << 14;
+
+    /// <summary>
+    /// Part i of the batch's partitions (the partition step's, or data.path's when it is a partitioned folder), checked
+    /// and with the whole dataset's fingerprint; null (load data.path whole) when the input is not partitioned.
+    /// </summary>
+    public override async Task<LoadedData?> LoadAsync(TrainerConfig config, StorageLocations? locations, IRunLog log, CancellationToken cancellationToken)
+    {
+        var partitions = await PartitionSet.FindAsync(shardStore, batch, config.Data, locations, cancellationToken);
+        if (partitions is null) return null;
+        if (partitions.Manifest.Parts != shard.Count)
+            throw new DataException(
+                $"the data is cut into {partitions.Manifest.Parts} part(s) but this is shard {shard}: run {partitions.Manifest.Parts} shards (--shard i/{partitions.Manifest.Parts}), or partition again into {shard.Count}.",
+                partitions.Location + PartitionManifest.FileName, field: "parts");
+        string part = partitions.Manifest.Files[shard.Index].File;
+        log.Info($"Loading part {shard.Index} of {shard.Count} only: {partitions.Location}{part}");
+        var loaded = await partitions.LoadPartAsync(shard.Index, config.Data, cancellationToken);
+        _partitions = new PartitionReference(partitions.Location, partitions.ManifestSha256, part);
+        return loaded;
+    }
 
     public override IReadOnlyList<TimeSeries> SelectSeries(IReadOnlyList<TimeSeries> series, IRunLog log)
     {
@@ -53,6 +76,7 @@ public sealed class ShardRun(ShardSpec shard, string batch, TrainerConfig config
             EdaEnabled = config.Eda.Enabled,
             PlotsEnabled = config.Plots.Enabled,
             Data = new ShardData(record.Fingerprint!.Sha256, record.Fingerprint.Rows, record.Fingerprint.Series),
+            Partitions = _partitions,
             SeriesIn = cleaned.Report.SeriesIn,
             RowsIn = cleaned.Report.RowsIn,
             SeriesOut = cleaned.Report.SeriesOut,

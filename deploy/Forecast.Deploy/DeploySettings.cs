@@ -39,6 +39,9 @@ public sealed partial record DeploySettings
     /// <summary>How many shards the scheduled job runs (Step Functions Distributed Map over --shard i/N), then one merge.</summary>
     public int Shards { get; init; } = 4;
 
+    /// <summary>How many shard tasks run at once (the Distributed Map's MaxConcurrency); null runs all <see cref="Shards"/> at once.</summary>
+    public int? MaxConcurrency { get; init; }
+
     /// <summary>An EventBridge schedule expression (cron(...) or rate(...)) for the sharded job, or null for none.</summary>
     public string? Schedule { get; init; }
 
@@ -60,6 +63,8 @@ public sealed partial record DeploySettings
         foreach (var (project, size) in Sizes) size.Validate($"--size {project}");
         if (Shards < 1 || Shards > 10_000)
             throw new DeployException($"--shards: {Shards} is out of range; a Distributed Map runs 1 to 10000 shards.");
+        if (MaxConcurrency is int concurrency && (concurrency < 1 || concurrency > Shards))
+            throw new DeployException($"--max-concurrency: {concurrency} is out of range; between 1 and --shards ({Shards}) shard tasks can run at once.");
         if (StopTimeoutSeconds < 2 || StopTimeoutSeconds > 120)
             throw new DeployException($"--stop-timeout: {StopTimeoutSeconds} s; Fargate allows 2 to 120 seconds.");
         if (Schedule is not null && !ScheduleExpressionPattern().IsMatch(Schedule))

@@ -14,6 +14,7 @@ public sealed record SynthesisRequest(string ManifestPath, string OutputFolder, 
           --manifest <file>          the Aspire manifest (default: aspire-manifest.json)
           --out <folder>             where the template and task definitions go (default: deploy/out)
           --shards <N>               shards of the training job (default: 4)
+          --max-concurrency <M>      shard tasks running at once (default: all N)
           --schedule <expression>    EventBridge schedule for the job, e.g. "cron(0 2 * * ? *)" (default: none)
           --size <project>=<cpu>/<memory>   Fargate size, e.g. trainer=4096/16384 (repeatable)
           --stack-name <name>        (default: Forecast)
@@ -41,6 +42,7 @@ public sealed record SynthesisRequest(string ManifestPath, string OutputFolder, 
                 case "--manifest": manifest = Value(); break;
                 case "--out": output = Value(); break;
                 case "--shards": settings = settings with { Shards = Number() }; break;
+                case "--max-concurrency": settings = settings with { MaxConcurrency = Number() }; break;
                 case "--schedule": settings = settings with { Schedule = Value() }; break;
                 case "--stack-name": settings = settings with { StackName = Value() }; break;
                 case "--bucket-prefix": settings = settings with { BucketPrefix = Value() }; break;

@@ -71,6 +71,7 @@ public class BadInputTests
 
     [Theory]
     [InlineData(new[] { "--image-tag", "t", "--shards", "0" }, "--shards: 0 is out of range*")]
+    [InlineData(new[] { "--image-tag", "t", "--shards", "4", "--max-concurrency", "5" }, "--max-concurrency: 5 is out of range*")]
     [InlineData(new[] { "--image-tag", "t", "--schedule", "every night" }, "--schedule: 'every night' is not an EventBridge schedule expression*")]
     [InlineData(new[] { "--image-tag", "t", "--stop-timeout", "300" }, "--stop-timeout: 300 s; Fargate allows 2 to 120 seconds.")]
     [InlineData(new[] { "--image-tag", "t", "--frobnicate" }, "unknown option '--frobnicate'*")]

@@ -207,7 +207,7 @@ public class ForecastStackTests(SynthesizedStack stack)
     }
 
     [Fact]
-    public void The_state_machine_maps_shard_tasks_then_merges_and_a_schedule_starts_it()
+    public void The_state_machine_partitions_then_maps_shard_tasks_then_merges_and_a_schedule_starts_it()
     {
         Template.ResourceCountIs("AWS::StepFunctions::StateMachine", 1);
         var definition = stack.StateMachineDefinition();
@@ -218,8 +218,20 @@ public class ForecastStackTests(SynthesizedStack stack)
         choice["Default"]!.GetValue<string>().Should().Be("NoRunRequest");
         states["NoRunRequest"]!["Result"]!.GetValue<string>().Should().Be("", "a scheduled or manual start runs the task definition's command");
         states["NoRunRequest"]!["ResultPath"]!.GetValue<string>().Should().Be("$.request");
-        states["RunRequested"]!["Next"]!.GetValue<string>().Should().Be("ListShards");
-        states["NoRunRequest"]!["Next"]!.GetValue<string>().Should().Be("ListShards");
+        states["RunRequested"]!["Next"]!.GetValue<string>().Should().Be("PartitionInput");
+        states["NoRunRequest"]!["Next"]!.GetValue<string>().Should().Be("PartitionInput");
+        var partition = states["PartitionInput"]!;
+        partition["Resource"]!.GetValue<string>().Should().Be("arn:aws:states:::ecs:runTask.sync");
+        partition["Retry"]![0]!["ErrorEquals"]!.ToJsonString().Should().Contain("States.TaskFailed");
+        var partitionOverride = partition["Parameters"]!["Overrides"]!["ContainerOverrides"]![0]!;
+        var partitionCommand = partitionOverride["Command"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        partitionCommand[0].Should().Be("partition");
+        partitionCommand[^2..].Should().Equal("--partitions", "3");
+        partitionOverride["Environment"]!.ToJsonString().Should().Be("""[{"Name":"FORECAST_BATCH","Value.$":"$$.Execution.Name"},{"Name":"FORECAST_REQUEST","Value.$":"$.request"}]""",
+            "the shards find their parts by the batch, the execution's name; a run request's config is the one partitioned");
+        partition["Next"]!.GetValue<string>().Should().Be("PartitionExitedZero");
+        states["PartitionExitedZero"]!["Choices"]![0]!.ToJsonString().Should().Be("""{"Variable":"$.trainer.exitCode","NumericEquals":0,"Next":"ListShards"}""");
+        states["PartitionExitedZero"]!["Default"]!.GetValue<string>().Should().Be("PartitionFailed");
         states["ListShards"]!["Result"]!.ToJsonString().Should().Be("[0,1,2]");
         states["ListShards"]!["Next"]!.GetValue<string>().Should().Be("TrainShards");
 
@@ -227,7 +239,7 @@ public class ForecastStackTests(SynthesizedStack stack)
         map["Type"]!.GetValue<string>().Should().Be("Map");
         map["ItemProcessor"]!["ProcessorConfig"]!.ToJsonString().Should().Be("""{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}""");
         map["ItemSelector"]!.ToJsonString().Should().Be("""{"index.$":"$$.Map.Item.Value","batch.$":"$$.Execution.Name","request.$":"$.request"}""", "the batch is the parent execution's name");
-        map["MaxConcurrency"]!.GetValue<int>().Should().Be(3);
+        map["MaxConcurrency"]!.GetValue<int>().Should().Be(2, "--max-concurrency");
         map["Next"]!.GetValue<string>().Should().Be("MergeShards");
 
         var shard = map["ItemProcessor"]!["States"]!["TrainShard"]!;

@@ -6,7 +6,7 @@ namespace Forecast.Deploy.Tests;
 
 /// <summary>
 /// The fixture manifest synthesized once for the tests that read it (a synthesis starts CDK's node kernel; sharing it
-/// keeps the suite quick): 3 shards, a nightly schedule, into a temporary folder deleted afterwards.
+/// keeps the suite quick): 3 shards at most 2 at a time, a nightly schedule, into a temporary folder deleted afterwards.
 /// </summary>
 public sealed class SynthesizedStack : IDisposable
 {
@@ -16,7 +16,7 @@ public sealed class SynthesizedStack : IDisposable
     {
         Folder = Path.Combine(Path.GetTempPath(), "forecast-deploy-tests", Guid.NewGuid().ToString("N"));
         Manifest = AspireManifest.Load(FixturePath("aspire-manifest.json"));
-        Result = Synthesizer.Run(Manifest, new DeploySettings { ImageTag = Tag, Shards = 3, Schedule = "cron(0 2 * * ? *)" }, Folder);
+        Result = Synthesizer.Run(Manifest, new DeploySettings { ImageTag = Tag, Shards = 3, MaxConcurrency = 2, Schedule = "cron(0 2 * * ? *)" }, Folder);
         Template = Template.FromString(File.ReadAllText(Result.TemplatePath));
         Json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Result.TemplatePath))!.ToJsonString(new System.Text.Json.JsonSerializerOptions
         {

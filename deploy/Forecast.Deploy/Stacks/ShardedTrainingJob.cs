@@ -10,13 +10,16 @@ using Forecast.Deploy.Manifest;
 namespace Forecast.Deploy.Stacks;
 
 /// <summary>
-/// The Trainer as a sharded job: a Step Functions state machine whose Distributed Map runs one Fargate task per shard
-/// (ecs:runTask.sync, environment overrides FORECAST_SHARD=i/N and FORECAST_BATCH=&lt;execution name&gt;), retries a
-/// task ECS could not run, fails a shard whose Trainer exited non-zero, and once every shard has committed runs one
-/// more task with <c>merge --shards N</c> (whose exit code is checked the same way). An optional
-/// EventBridge rule starts it on a schedule; <see cref="RunRequestTrigger"/> starts it on each run request, with the
-/// input <c>{"request": "s3://…/requests/&lt;id&gt;.json"}</c>, passed to every task as FORECAST_REQUEST (the Trainer
-/// then runs the request's config instead of the task definition's; empty for a scheduled or manual start).
+/// The Trainer as a sharded job: a Step Functions state machine that first runs one Fargate task with
+/// <c>partition --partitions N</c> (the input read once and cut into N Parquet parts by the shards' hash), then a
+/// Distributed Map of one task per shard (ecs:runTask.sync, environment overrides FORECAST_SHARD=i/N and
+/// FORECAST_BATCH=&lt;execution name&gt;; each shard reads only its part), at most
+/// <see cref="DeploySettings.MaxConcurrency"/> at a time, and once every shard has committed one more task with
+/// <c>merge --shards N</c>. Each task is retried when ECS cannot run it and fails the execution when the Trainer exits
+/// non-zero. An optional EventBridge rule starts it on a schedule; <see cref="RunRequestTrigger"/> starts it on each
+/// run request, with the input <c>{"request": "s3://…/requests/&lt;id&gt;.json"}</c>, passed to every task as
+/// FORECAST_REQUEST (the Trainer then runs the request's config instead of the task definition's; empty for a
+/// scheduled or manual start).
 /// </summary>
 /// <remarks>
 /// Why Step Functions and not bare RunTask calls: RunTask only starts tasks; something must wait for all N, retry the
@@ -55,8 +58,8 @@ public sealed class ShardedTrainingJob : Construct
             ResultPath = "$.trainer",
         });
 
-        IChainable ExitedZero(string name, string what) => new Choice(this, $"{name}ExitedZero")
-            .When(Condition.NumberEquals("$.trainer.exitCode", 0), new Succeed(this, $"{name}Succeeded"))
+        IChainable ExitedZero(string name, string what, IChainable? then = null) => new Choice(this, $"{name}ExitedZero")
+            .When(Condition.NumberEquals("$.trainer.exitCode", 0), then ?? new Succeed(this, $"{name}Succeeded"))
             .Otherwise(new Fail(this, $"{name}Failed", new FailProps
             {
                 Error = $"{name}Failed",
@@ -76,6 +79,20 @@ public sealed class ShardedTrainingJob : Construct
         var start = new Choice(this, "RunRequest?")
             .When(Condition.IsPresent(request), requested)
             .Otherwise(unrequested);
+
+        string count = shards.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var partition = RunTrainer("PartitionInput", new ContainerOverride
+        {
+            ContainerDefinition = container,
+            Command = ["partition", .. stack.Translation.Arguments(trainer), "--partitions", count],
+            Environment =
+            [
+                new TaskEnvironmentVariable { Name = BatchVariable, Value = JsonPath.StringAt("$$.Execution.Name") },
+                new TaskEnvironmentVariable { Name = RequestVariable, Value = JsonPath.StringAt(request) },
+            ],
+        });
+        // A failed partition step wrote no manifest (it is written last), so running it again is safe.
+        partition.AddRetry(new RetryProps { Errors = ["States.TaskFailed", "ECS.AmazonECSException"], MaxAttempts = 2, Interval = Duration.Minutes(1), BackoffRate = 2 });
 
         var listShards = new Pass(this, "ListShards", new PassProps
         {
@@ -106,7 +123,7 @@ public sealed class ShardedTrainingJob : Construct
                 ["batch"] = JsonPath.StringAt("$$.Execution.Name"),
                 ["request"] = JsonPath.StringAt(request),
             },
-            MaxConcurrency = shards,
+            MaxConcurrency = settings.MaxConcurrency ?? shards,
             MapExecutionType = StateMachineType.STANDARD,
             ResultPath = JsonPath.DISCARD,
         });
@@ -115,7 +132,7 @@ public sealed class ShardedTrainingJob : Construct
         var merge = RunTrainer("MergeShards", new ContainerOverride
         {
             ContainerDefinition = container,
-            Command = ["merge", .. stack.Translation.Arguments(trainer), "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Command = ["merge", .. stack.Translation.Arguments(trainer), "--shards", count],
             Environment =
             [
                 new TaskEnvironmentVariable { Name = BatchVariable, Value = JsonPath.StringAt("$$.Execution.Name") },
@@ -123,9 +140,10 @@ public sealed class ShardedTrainingJob : Construct
             ],
         });
 
+        partition.Next(ExitedZero("Partition", "the partition step", listShards));
         listShards.Next(map).Next(merge).Next(ExitedZero("Merge", "the merge"));
-        requested.Next(listShards);
-        unrequested.Next(listShards);
+        requested.Next(partition);
+        unrequested.Next(partition);
 
         StateMachine = new StateMachine(this, "StateMachine", new StateMachineProps
         {
@@ -133,7 +151,7 @@ public sealed class ShardedTrainingJob : Construct
             StateMachineType = StateMachineType.STANDARD,
             DefinitionBody = DefinitionBody.FromChainable(start),
             Timeout = Duration.Hours(24),
-            Comment = $"Forecast Trainer: {shards} shard task(s) in a Distributed Map, then merge",
+            Comment = $"Forecast Trainer: partition into {shards} part(s), {shards} shard task(s) in a Distributed Map, then merge",
         });
 
         if (settings.Schedule is not null)

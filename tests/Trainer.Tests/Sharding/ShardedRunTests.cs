@@ -36,21 +36,29 @@ public class ShardedRunTests
     }
 
     [Theory]
-    [InlineData(3, "holdout", 1)]
-    [InlineData(2, "backtest", 3)]
-    [InlineData(20, "holdout", 1)] // more shards than series: most are empty, and still commit so the merge finds them
-    public async Task Shards_then_merge_equal_a_single_run(int shards, string mode, int windows)
+    [InlineData(3, "holdout", 1, false)] // every shard reads the whole input and keeps its series
+    [InlineData(3, "holdout", 1, true)] // the partition step first: every shard reads only its part
+    [InlineData(2, "backtest", 3, true)]
+    [InlineData(20, "holdout", 1, true)] // more shards than series: most parts and shards are empty, and still commit so the merge finds them
+    public async Task Shards_then_merge_equal_a_single_run(int shards, string mode, int windows, bool partitioned)
     {
         using var single = new TrainerRun();
         var singleRun = await SingleRunAsync(single, $"evaluation.mode={mode}", $"evaluation.windows={windows}", "evaluation.horizon=12");
         using var sharded = new TrainerRun();
         string[] set = ["--set", $"evaluation.mode={mode}", "--set", $"evaluation.windows={windows}", "--set", "evaluation.horizon=12"];
+        if (partitioned)
+        {
+            var partition = await TrainerRun.InProcessAsync(Args(sharded, ["partition", .. set, "--batch", "nightly", "--partitions", $"{shards}"]));
+            partition.ExitCode.Should().Be(ExitCodes.Ok, partition.Err);
+        }
 
         for (int i = 0; i < shards; i++)
         {
             var (code, output, err) = await TrainerRun.InProcessAsync(Args(sharded, [.. set, "--shard", $"{i}/{shards}", "--batch", "nightly"]));
             code.Should().Be(ExitCodes.Ok, err);
             output.Should().Contain($"Shard {i}/{shards}:");
+            if (partitioned) output.Should().Contain($"Loading part {i} of {shards} only");
+            else output.Should().NotContain("Loading part");
         }
         (await sharded.CommittedRunsAsync()).Should().BeEmpty("shard runs live under shards/, never among the runs");
         var merge = await TrainerRun.InProcessAsync(Args(sharded, ["merge", .. set, "--batch", "nightly", "--shards", $"{shards}"]));
