@@ -16,7 +16,8 @@ namespace Forecast.Bench.EvaluatorDashboard;
 /// files, manifest, index entry), copies of real Trainer runs under new ids across datasets and models, every
 /// <see cref="ManyFilesEvery"/>th with 1,435 model files as a Prophet run over 1,428 series has; starts the real
 /// Evaluator and Dashboard processes (Production) on them; times the first list (cold start); then wrk at 50
-/// connections on the list and leaderboard endpoints and pages, warm-up first; resident memory of each service.
+/// connections on the list and leaderboard endpoints and pages (and /alive, the host's own tail), warm-up first;
+/// resident memory of each service.
 /// Needs wrk (Debian: apt-get install wrk) and, for S3, s3rver (npm ci --prefix tests/s3rver).
 /// </summary>
 internal static class CatalogLoad
@@ -155,7 +156,9 @@ internal static class CatalogLoad
                 var response = await http.GetAsync(paths[0]);
                 response.EnsureSuccessStatusCode();
                 Console.WriteLine(FormattableString.Invariant($"  {name}: process answering after {up:F0} ms; first {paths[0]} (cold catalog) {first.Elapsed.TotalMilliseconds:F0} ms; RSS {Rss(process.Id)}"));
-                foreach (string path in paths)
+                // /alive first: the same process answering without any work of ours, so the tail latency the host
+                // alone adds (scheduling under load) is measured next to the endpoints'.
+                foreach (string path in paths.Prepend("/alive"))
                 {
                     (await http.GetAsync(path)).EnsureSuccessStatusCode();
                     Wrk(url + path, 5); // warm-up

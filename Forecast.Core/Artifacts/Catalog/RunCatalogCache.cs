@@ -13,8 +13,8 @@ namespace Forecast.Core.Artifacts.Catalog;
 /// without a usable entry (older than the index, or whose writer stopped between manifest and entry) gets its
 /// summary rebuilt from its manifest, config.yaml and metrics.yaml, so no committed run is hidden.</item>
 /// <item>Change check, at most once per <see cref="RunCatalogOptions.ChangeCheckInterval"/>: the newest page of the
-/// index (its keys sort newest commit first); only entries not seen before are read. Requests wait for it up to
-/// <see cref="RunCatalogOptions.ChangeCheckWait"/>, then answer from the current list.</item>
+/// index (its keys sort newest commit first); only entries not seen before are read. The request that starts it waits
+/// for it up to <see cref="RunCatalogOptions.ChangeCheckWait"/>; others answer from the current list meanwhile.</item>
 /// <item>Full refresh, once per <see cref="RunCatalogOptions.FullRefreshInterval"/>, as at cold start but in the
 /// background (requests keep the current list): drops deleted runs, finds runs without entries.</item>
 /// </list>
@@ -78,11 +78,10 @@ public sealed class RunCatalogCache
             }
             else if (idle && now - _lastCheck >= _options.ChangeCheckInterval)
             {
+                // Only the request that starts a check waits for it (someone who just committed and reloads sees the
+                // run); requests arriving while it runs answer from the current list, so under load a check costs
+                // one request per interval its wait, not every request in flight.
                 Start(full: false, now);
-                wait = _refresh;
-            }
-            else if (!idle && !_refreshIsFull)
-            {
                 wait = _refresh;
             }
         }

@@ -17,12 +17,11 @@ public sealed class RunCatalogOptions
     public TimeSpan ChangeCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long a request waits for a change check before it answers from the current list (the check goes on in the
-    /// background): a slow store or a loaded machine never holds requests longer than this. Every request that arrives
-    /// while a check runs may wait this long, so it bounds what change detection adds to the list's tail latency (an
-    /// S3 listing takes tens of milliseconds; a commit is listed by the first request after its check completes).
+    /// How long the request that starts a change check waits for it before it answers from the current list (the check
+    /// goes on in the background): a slow store or a loaded machine never holds it longer than this. Requests arriving
+    /// while the check runs do not wait, so under load change detection delays one request per interval.
     /// </summary>
-    public TimeSpan ChangeCheckWait { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan ChangeCheckWait { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// How often the catalog lists the run folders and the whole index, in the background while requests keep reading
