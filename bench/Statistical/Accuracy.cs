@@ -60,7 +60,9 @@ internal static class Accuracy
                 string sameText = fits is null ? "(no goldens)" : FormattableString.Invariant($"{same} ({100.0 * same / list.Count:F1}%)");
                 string maseRText = fits is null ? "" : FormattableString.Invariant($"{maseR:F4}");
                 string baselineText = baseline.Ids is null ? "" : FormattableString.Invariant($"{baseline.Mase:F4} ({baseline.Ids.Count} series)");
-                string ratioText = baseline.Ids is null ? "" : FormattableString.Invariant($"{maseOurs / baseline.Mase:F4}");
+                // The ratio only when both scored the same series (the hourly ARIMA goldens cover part of the baseline's).
+                bool sameSeries = baseline.Ids is not null && baseline.Ids.SetEquals(list.Select(r => r.Id));
+                string ratioText = sameSeries ? FormattableString.Invariant($"{maseOurs / baseline.Mase:F4}") : "";
                 Console.WriteLine(FormattableString.Invariant(
                     $"{name} | {method} | {list.Count} | {sameText} | {(fits is null ? "" : maxDiff.ToString("G3", CultureInfo.InvariantCulture))} | {maseOurs:F4} | {maseRText} | {baselineText} | {ratioText} | {list.Average(r => r.Seconds):F4}"));
                 if (details)
