@@ -212,8 +212,8 @@ public class ForecastStackTests(SynthesizedStack stack)
         Template.ResourceCountIs("AWS::StepFunctions::StateMachine", 1);
         var definition = stack.StateMachineDefinition();
         var states = definition["States"]!.AsObject();
-        definition["StartAt"]!.GetValue<string>().Should().Be("RunRequest?");
-        var choice = states["RunRequest?"]!;
+        definition["StartAt"]!.GetValue<string>().Should().Be("HasRunRequest");
+        var choice = states["HasRunRequest"]!;
         choice["Choices"]![0]!.ToJsonString().Should().Be("""{"Variable":"$.request","IsPresent":true,"Next":"RunRequested"}""");
         choice["Default"]!.GetValue<string>().Should().Be("NoRunRequest");
         states["NoRunRequest"]!["Result"]!.GetValue<string>().Should().Be("", "a scheduled or manual start runs the task definition's command");

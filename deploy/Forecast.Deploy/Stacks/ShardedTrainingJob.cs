@@ -76,7 +76,7 @@ public sealed class ShardedTrainingJob : Construct
             Result = Result.FromString(""),
             ResultPath = request,
         });
-        var start = new Choice(this, "RunRequest?")
+        var start = new Choice(this, "HasRunRequest")
             .When(Condition.IsPresent(request), requested)
             .Otherwise(unrequested);
 
