@@ -29,7 +29,7 @@ public sealed class AutoModelFactory : IModelFactory
     {
         var candidateNames = ReadCandidates(options, models, out var builds);
         var metric = options.Enum("metric", SelectionMetric.Mase);
-        int windows = options.Int("windows", 2, min: 1, max: 1000);
+        int windows = options.Int("windows", 4, min: 1, max: 1000);
         int? step = options.OptionalInt("step", null, min: 1);
         var ensembles = ReadEnsembles(options);
         int topK = options.Int("top_k", 3, min: 2, max: 100);

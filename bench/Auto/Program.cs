@@ -1,7 +1,8 @@
 // model: auto on every shared dataset with at least 8 series (../shared/data), through the real Trainer: holdout =
 // the last `horizon` points, scored as the R baselines are (MASE with the whole training part's scale, pooled WQL) on
 // the series the baselines scored, next to R forecast 8.20's and prophet 1.0's rows of baselines/summary.csv; the
-// geometric mean over datasets of MASE relative to seasonal naive; the wall time of each auto run, and R's ets() timed
+// geometric mean over datasets of MASE relative to seasonal naive; the wall and CPU time of each auto run (models see
+// the last 3000 points, as the baselines' models did), and R's ets() timed
 // on a sample of m4_hourly series in the same run (before and after the auto runs), with the load average.
 //   dotnet run -c Release --project bench/Auto [-- --data /work/shared/data] [--datasets a,b] [--candidates a,b]
 //       [--r-ets-series 6] [--set key=value ...] [--out table.md]
@@ -32,25 +33,25 @@ var hourly = all.SingleOrDefault(d => d.Name == "m4_hourly");
 var rBefore = hourly is null || rEtsSeries == 0 ? null : await REts.TimeAsync(hourly, rEtsSeries);
 if (rBefore is not null) Say($"R ets() on {rBefore.Count} m4_hourly series (before): {REts.Describe(rBefore, hourly!.SeriesCount)}; load {Load()}");
 
-var rows = new List<(SharedDataset Dataset, RBaselines R, double Mase, double Wql, double AllMase, double Seconds, string Load, string Chosen)>();
+var rows = new List<(SharedDataset Dataset, RBaselines R, double Mase, double Wql, double AllMase, double Seconds, double Cpu, string Load, string Chosen)>();
 foreach (var dataset in datasets)
 {
     var r = RBaselines.Read(dataFolder, dataset.Name);
-    var (folder, seconds) = await RunAutoAsync(dataset);
+    var (folder, root, seconds, cpu) = await RunAutoAsync(dataset);
     var evaluation = ForecastCsvReader.Read(File.ReadAllBytes(Path.Combine(folder, "evaluation", "forecasts.csv")), "evaluation/forecasts.csv");
     var data = dataset.LoadValues();
     var (mase, wql) = HoldoutScore.Of(evaluation, data, r.SeriesIds, dataset.SeasonLength);
     var (allMase, _) = HoldoutScore.Of(evaluation, data, [.. data.Keys], dataset.SeasonLength);
     string chosen = Chosen(folder);
-    rows.Add((dataset, r, mase, wql, allMase, seconds, Load(), chosen));
-    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F4} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s; load {Load()}; holdout choices: {chosen}"));
-    Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(folder)!)!, recursive: true);
+    rows.Add((dataset, r, mase, wql, allMase, seconds, cpu, Load(), chosen));
+    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}"));
+    Directory.Delete(root, recursive: true);
 }
 var rAfter = hourly is null || rEtsSeries == 0 ? null : await REts.TimeAsync(hourly, rEtsSeries);
 if (rAfter is not null) Say($"R ets() on {rAfter.Count} m4_hourly series (after): {REts.Describe(rAfter, hourly!.SeriesCount)}; load {Load()}");
 
 Say("");
-Say("| dataset | series (scored) | best R MASE | auto MASE | best R WQL | auto WQL | auto rel. MASE | best R rel. MASE | auto run |");
+Say("| dataset | series (scored) | best R MASE | auto MASE | best R WQL | auto WQL | auto rel. MASE | best R rel. MASE | auto run (wall, CPU) |");
 Say("|---|---|---|---|---|---|---|---|---|");
 foreach (var row in rows)
 {
@@ -58,7 +59,7 @@ foreach (var row in rows)
     var bestWql = row.R.Best(m => m.Wql);
     double naive = row.R.Methods["seasonal_naive"].Mase;
     Say(FormattableString.Invariant(
-        $"| {row.Dataset.Name} | {row.Dataset.SeriesCount} ({row.R.SeriesIds.Count}) | {bestMase.Value:F4} ({bestMase.Method}) | **{row.Mase:F4}** | {bestWql.Value:F4} ({bestWql.Method}) | **{row.Wql:F4}** | {row.Mase / naive:F3} | {bestMase.Value / naive:F3} | {row.Seconds:F1} s |"));
+        $"| {row.Dataset.Name} | {row.Dataset.SeriesCount} ({row.R.SeriesIds.Count}) | {bestMase.Value:F4} ({bestMase.Method}) | **{row.Mase:F4}** | {bestWql.Value:F5} ({bestWql.Method}) | **{row.Wql:F5}** | {row.Mase / naive:F3} | {bestMase.Value / naive:F3} | {row.Seconds:F1} s, {row.Cpu:F1} s |"));
 }
 Say("");
 var methods = rows[0].R.Methods.Keys.Where(m => rows.All(r => r.R.Methods.ContainsKey(m))).ToList();
@@ -72,7 +73,7 @@ Say("Geometric mean over the datasets of MASE relative to seasonal naive: " +
 if (outFile is not null) File.WriteAllText(outFile, report.ToString());
 return 0;
 
-async Task<(string Folder, double Seconds)> RunAutoAsync(SharedDataset dataset)
+async Task<(string Folder, string Root, double Seconds, double CpuSeconds)> RunAutoAsync(SharedDataset dataset)
 {
     string root = Path.Combine(Path.GetTempPath(), "bench-auto", Guid.NewGuid().ToString("N"));
     Directory.CreateDirectory(root);
@@ -93,7 +94,8 @@ async Task<(string Folder, double Seconds)> RunAutoAsync(SharedDataset dataset)
         """);
     // Every model is told the dataset's season length m (as R's ts frequency): the auto MASE scale and every
     // candidate that has a season_length key.
-    var overrides = new List<string> { $"model.auto.season_length={dataset.SeasonLength}" };
+    // The baselines' protocol: models see at most the last 3000 training points (the MASE scale uses them all).
+    var overrides = new List<string> { $"model.auto.season_length={dataset.SeasonLength}", "model.auto.max_history=3000" };
     if (candidates is not null) overrides.Add($"model.auto.candidates=[{string.Join(", ", candidates)}]");
     foreach (string model in new[] { "seasonal_naive", "ets", "arima", "theta" }.Where(ModelRegistry.Default.Names.Contains))
         overrides.Add($"model.{model}.season_length={dataset.SeasonLength}");
@@ -102,12 +104,16 @@ async Task<(string Folder, double Seconds)> RunAutoAsync(SharedDataset dataset)
     foreach (string o in overrides) { arguments.Add("--set"); arguments.Add(o); }
     var output = new StringWriter();
     var errors = new StringWriter();
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     int code = await TrainerCli.RunAsync([.. arguments], output, errors, interactive: false);
     watch.Stop();
+    process.Refresh();
+    double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
     if (code != 0) throw new InvalidOperationException($"The Trainer failed on {dataset.Name} (exit {code}): {errors}{output}");
     string runs = Path.Combine(root, "out", "runs");
-    return (Directory.GetDirectories(runs).Single(), watch.Elapsed.TotalSeconds);
+    return (Directory.GetDirectories(runs).Single(), root, watch.Elapsed.TotalSeconds, cpu);
 }
 
 static string Chosen(string folder)
