@@ -43,9 +43,13 @@ internal sealed class CountingArtifactStore(IArtifactStore inner) : IArtifactSto
         return inner.GetInfoAsync(key, cancellationToken);
     }
 
+    /// <summary>When set, listings wait for it: a slow store, held as long as a test needs.</summary>
+    public Task? ListGate { get; set; }
+
     public async IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Calls.Enqueue($"list {prefix}");
+        if (ListGate is { } gate) await gate.WaitAsync(cancellationToken);
         await foreach (var item in inner.ListAsync(prefix, cancellationToken)) yield return item;
     }
 

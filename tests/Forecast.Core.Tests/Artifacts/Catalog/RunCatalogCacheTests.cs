@@ -81,6 +81,28 @@ public abstract class RunCatalogCacheTests
     }
 
     [Fact]
+    public async Task Only_the_request_that_starts_a_change_check_waits_for_it_the_others_answer_from_the_current_list()
+    {
+        var store = new CountingArtifactStore(await NewStoreAsync());
+        string old = await CommitAsync(store, "20260101T000000Z-old-000001");
+        var clock = new ManualClock();
+        var catalog = new RunCatalogCache(store, new RunCatalogOptions { ChangeCheckWait = TimeSpan.FromMinutes(1) }, clock);
+        var first = await catalog.GetAsync();
+        string fresh = await CommitAsync(store, "20260105T000000Z-new-000002");
+
+        var slowStore = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.ListGate = slowStore.Task;
+        clock.Advance(Check);
+        var starter = catalog.GetAsync().AsTask();
+        for (int i = 0; i < 10; i++)
+            (await catalog.GetAsync()).Should().BeSameAs(first, "a request arriving while the check runs does not wait for it");
+        starter.IsCompleted.Should().BeFalse("the request that started the check waits for it (up to ChangeCheckWait)");
+
+        slowStore.SetResult();
+        (await starter).Runs.Select(r => r.RunId).Should().Equal(fresh, old);
+    }
+
+    [Fact]
     public async Task A_run_whose_index_entry_is_missing_still_appears()
     {
         var store = await NewStoreAsync();
