@@ -41,7 +41,7 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task Three_shard_processes_on_s3_then_merge_equal_a_local_single_run()
+    public async Task Partition_then_three_shard_processes_on_s3_then_merge_equal_a_local_single_run()
     {
         using var local = new TrainerRun();
         (await local.RunDefaultAsync()).ExitCode.Should().Be(ExitCodes.Ok);
@@ -50,13 +50,16 @@ public sealed class S3ShardedRunTests : IAsyncLifetime
         string[] common = ["--config", TrainerRun.DefaultConfig, "--set", $"data.path={_bucket.Append("input/rdatasets_monthly.csv")}", "--set", $"run.output={output}"];
         const int shards = 3;
 
-        // As the Step Functions job starts them: one command for all shards, the shard and batch in the environment.
+        // As the Step Functions job starts them: the partition step, then one command for all shards, the shard and
+        // batch in the environment; each shard reads only its part from the bucket.
+        var partition = await TrainerProcess.RunAsync(new Dictionary<string, string>(Environment()) { ["FORECAST_BATCH"] = "s3batch" }, ["partition", .. common, "--partitions", $"{shards}"]);
+        partition.ExitCode.Should().Be(ExitCodes.Ok, partition.Err);
         var results = await Task.WhenAll(Enumerable.Range(0, shards).Select(i =>
             TrainerProcess.RunAsync(new Dictionary<string, string>(Environment()) { ["FORECAST_SHARD"] = $"{i}/{shards}", ["FORECAST_BATCH"] = "s3batch" }, common)));
         foreach (var (code, log, err) in results)
         {
             code.Should().Be(ExitCodes.Ok, err);
-            log.Should().Contain("of 9 series (FNV-1a-64");
+            log.Should().Contain("series (FNV-1a-64").And.Contain($"Loading part").And.Contain("/shards/partitions/s3batch/part-");
         }
         var merge = await TrainerProcess.RunAsync(new Dictionary<string, string>(Environment()) { ["FORECAST_BATCH"] = "s3batch" }, ["merge", .. common, "--shards", $"{shards}"]);
 
