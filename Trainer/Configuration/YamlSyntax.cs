@@ -75,6 +75,10 @@ internal static class YamlSyntax
             {
                 switch (scanner.Current)
                 {
+                    // After some malformed block structures YamlDotNet's scanner yields Error tokens forever (" : t\ns\ns:"
+                    // never ends): the first one is where the text stops making sense.
+                    case Error:
+                        return open.Count > 0 ? open.Peek() : null;
                     case FlowSequenceStart or FlowMappingStart:
                         open.Push(scanner.Current.Start);
                         break;
