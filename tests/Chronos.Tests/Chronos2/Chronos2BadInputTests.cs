@@ -1,21 +1,27 @@
 using System.Text.Json.Nodes;
 using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Tests.Checkpoints;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Chronos2;
 
 /// <summary>Bad checkpoints and inputs give exceptions that name the file, tensor, task or field and the fix.</summary>
-public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTests.Shared>
+public sealed class Chronos2BadInputTests : IClassFixture<Chronos2ModelGoldenTests.Shared>, IDisposable
 {
     private readonly Chronos2Pipeline pipeline;
+    private readonly List<TempFolder> checkpoints = [];
 
     public Chronos2BadInputTests(Chronos2ModelGoldenTests.Shared shared) => pipeline = shared.Pipeline;
 
-    private static string CheckpointWith(Action<JsonObject> editConfig, Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>>? editTensors = null)
+    public void Dispose() => checkpoints.ForEach(folder => folder.Dispose());
+
+    private string CheckpointWith(Action<JsonObject> editConfig, Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>>? editTensors = null)
     {
-        var directory = Directory.CreateTempSubdirectory("chronos2-bad-").FullName;
+        var folder = new TempFolder();
+        checkpoints.Add(folder);
+        var directory = folder.Path;
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Chronos2Fixtures.SetAModel, "config.json")))!.AsObject();
         editConfig(config);
         File.WriteAllText(Path.Combine(directory, "config.json"), config.ToJsonString());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Tests.Checkpoints;
 using Forecast.Chronos.Tests.Support;
 using static TorchSharp.torch;
 
@@ -12,7 +13,8 @@ public sealed class Chronos2CheckpointSaverTests
     public void Saved_checkpoint_loads_back_with_identical_forecasts_and_the_reference_layout()
     {
         using var original = Chronos2Fixtures.LoadSetA();
-        var folder = Directory.CreateTempSubdirectory("chronos2-save-").FullName;
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         Chronos2CheckpointSaver.Save(original.Model, folder);
         using var reloaded = Chronos2Pretrained.Load(folder);
 

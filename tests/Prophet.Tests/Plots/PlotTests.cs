@@ -15,17 +15,24 @@ public sealed class PlotTests
         model.Fit(golden.Input);
         var forecast = model.Predict(golden.ReadFutureFrame(out _));
         var directory = Directory.CreateTempSubdirectory("prophet-plots").FullName;
-        var forecastPath = Path.Combine(directory, "forecast.png");
-        var componentsPath = Path.Combine(directory, "components.png");
-
-        ProphetPlots.SaveForecastPng(model, forecast, forecastPath);
-        ProphetPlots.SaveComponentsPng(model, forecast, componentsPath);
-
-        foreach (var path in new[] { forecastPath, componentsPath })
+        try
         {
-            var bytes = File.ReadAllBytes(path);
-            bytes.Take(8).Should().Equal(PngSignature, $"{path} is a PNG");
-            bytes.Length.Should().BeGreaterThan(10_000, "the plot has content");
+            var forecastPath = Path.Combine(directory, "forecast.png");
+            var componentsPath = Path.Combine(directory, "components.png");
+
+            ProphetPlots.SaveForecastPng(model, forecast, forecastPath);
+            ProphetPlots.SaveComponentsPng(model, forecast, componentsPath);
+
+            foreach (var path in new[] { forecastPath, componentsPath })
+            {
+                var bytes = File.ReadAllBytes(path);
+                bytes.Take(8).Should().Equal(PngSignature, $"{path} is a PNG");
+                bytes.Length.Should().BeGreaterThan(10_000, "the plot has content");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
         }
 
         ProphetPlots.Components(model, forecast).Should().HaveCount(5); // trend, holidays, yearly, weekly, extra_regressors_additive
