@@ -11,7 +11,10 @@ namespace Forecast.Prophet;
 /// step backtracks on the true log posterior with sigma_obs at its exact conditional optimum. Every accepted step
 /// raises the log posterior of prophet.stan, so the result is at least as good as the start point. Solving sigma_obs
 /// inside the sub-problem matters: alternating one θ step with one sigma_obs update crawls (hundreds of iterations)
-/// wherever the two are strongly coupled.
+/// wherever the two are strongly coupled. Where the multiplicative columns span a near-constant, each step is followed
+/// by a search along the trend-scale curve (<see cref="MultiplicativeScaleSearch"/>), the posterior's curved ridge that
+/// the linearisation sees only as its tangent (without it: 98 iterations instead of 10 on a quarterly multiplicative
+/// seasonality of monthly data).
 /// </summary>
 internal sealed class GaussNewtonSolver(ProphetObjective objective)
 {
@@ -96,6 +99,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         x[2 + s] = LogSigmaGiven(objective.LastSquaredError, n);
         var f = objective.Value(x);
         var quiet = 0;
+        var scale = MultiplicativeScaleSearch.TryCreate(objective);
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -162,8 +166,14 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                 break;
             }
 
-            var gain = f - fNew;
             Array.Copy(trial, x, dim);
+            if (scale is not null)
+            {
+                // Then along the trend-scale curve, which the linearisation sees only as its tangent.
+                fNew = scale.Improve(x, fNew, AtConditionalSigma);
+            }
+
+            var gain = f - fNew;
             f = fNew;
             if (gain <= 1e-13 * Math.Max(1.0, Math.Abs(f)))
             {
@@ -181,6 +191,18 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         ArrayPool<double>.Shared.Return(columns);
         objective.Value(x);
         return (x, f, linearised);
+    }
+
+    /// <summary>f at <paramref name="point"/> with sigma_obs moved to its conditional optimum for the point's θ (written back).</summary>
+    private double AtConditionalSigma(double[] point)
+    {
+        var data = objective.Data;
+        var u = point[2 + data.S];
+        var value = objective.Value(point);
+        var ss = objective.LastSquaredError;
+        var best = LogSigmaGiven(ss, data.T);
+        point[2 + data.S] = best;
+        return value + NoiseTerms(best, ss, data.T) - NoiseTerms(u, ss, data.T);
     }
 
     /// <summary>G (p × p), Z'r and r'r from the (p + 1)² normal equations of [Z, r].</summary>

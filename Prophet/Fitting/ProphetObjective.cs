@@ -656,6 +656,9 @@ internal sealed class ProphetObjective
         }
     }
 
+    /// <summary>Column j of X (the T values of feature j).</summary>
+    internal ReadOnlySpan<double> XColumn(int j) => XByColumn().AsSpan(j * _data.T, _data.T);
+
     /// <summary>X by columns (K × T), built on first use.</summary>
     private double[] XByColumn()
     {

@@ -47,9 +47,13 @@ if (args.Length > 1 && args[0] == "--profile")
     var (preprocessWall, preprocessCpu) = MeasureWithCpu(9, () => golden.CreateModel().Preprocess(golden.History));
     var (fitWall, fitCpu) = MeasureWithCpu(9, () => golden.CreateModel().Fit(golden.History));
     var fitted = golden.CreateModel().Fit(golden.History);
+    var rCompatibleOptions = new ProphetFitOptions { Mode = ProphetFitMode.RCompatible };
+    var (compatibleWall, compatibleCpu) = MeasureWithCpu(3, () => golden.CreateModel().Fit(golden.History, rCompatibleOptions));
+    var compatibleFitted = golden.CreateModel().Fit(golden.History, rCompatibleOptions);
     var (predictWall, predictCpu) = MeasureWithCpu(9, () => fitted.Predict(golden.Future));
     Console.WriteLine(FormattableString.Invariant($"preprocess {preprocessWall * 1000:F2} ms wall, {preprocessCpu * 1000:F2} ms CPU"));
     Console.WriteLine(FormattableString.Invariant($"fit {fitWall * 1000:F2} ms wall, {fitCpu * 1000:F2} ms CPU ({fitted.Optimization?.Algorithm}, {fitted.Optimization?.Iterations} iterations)"));
+    Console.WriteLine(FormattableString.Invariant($"r_compatible fit {compatibleWall * 1000:F2} ms wall, {compatibleCpu * 1000:F2} ms CPU ({compatibleFitted.Optimization?.Algorithm}, {compatibleFitted.Optimization?.Iterations} iterations)"));
     Console.WriteLine(FormattableString.Invariant($"predict {predictWall * 1000:F2} ms wall, {predictCpu * 1000:F2} ms CPU"));
     return;
 }
