@@ -1,5 +1,6 @@
 using Forecast.Core.Models;
 using Forecast.Trainer.Configuration;
+using Forecast.Trainer.Models;
 using Forecast.Trainer.Telemetry;
 
 namespace Forecast.Trainer.Auto;
@@ -39,13 +40,18 @@ public sealed class AutoModelFactory : IModelFactory
         int? seasonLength = options.OptionalInt("season_length", null, min: 1);
         int? minHistory = options.OptionalInt("min_history", null, min: 1);
         int? maxHistory = options.OptionalInt("max_history", null, min: 1);
+        bool reuseForms = options.Bool("reuse_forms", true);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
-            maxHistory, shrinkage);
+            maxHistory, shrinkage, reuseForms);
         return context => new AutoForecaster(settings,
-            [.. builds.Select(build => TrainerTelemetry.Instrument(build(context)))]);
+            [.. builds.Select(build => TrainerTelemetry.Instrument(FormsOnce(build(context), reuseForms)))]);
     }
+
+    /// <summary>A classical candidate that searches each series' form once, on its earliest backtest window (the backtest runs windows in time order).</summary>
+    private static IForecaster FormsOnce(IForecaster candidate, bool reuseForms) =>
+        reuseForms && candidate is StatisticalForecaster statistical ? statistical.WithFormsChosenOnce() : candidate;
 
     private static List<string> ReadCandidates(ConfigSection options, ModelCatalog models, out List<Func<ModelContext, IForecaster>> builds)
     {

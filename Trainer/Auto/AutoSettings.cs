@@ -17,6 +17,8 @@ namespace Forecast.Trainer.Auto;
 /// <param name="MaxHistory">The most recent points of a history each candidate sees (backtest and final fits); null = all.</param>
 /// <param name="Shrinkage">How many backtest windows the options' standing over all series is worth when a series' own
 /// backtest ranks its options (0: the series' own scores alone).</param>
+/// <param name="ReuseForms">Whether the classical candidates (ETS, ARIMA) choose each series' form once, on its earliest
+/// backtest window, and only re-estimate its parameters on the later windows and the final fits.</param>
 public sealed record AutoSettings(
     IReadOnlyList<string> Candidates,
     SelectionMetric Metric,
@@ -29,7 +31,8 @@ public sealed record AutoSettings(
     int? SeasonLength,
     int? MinHistory,
     int? MaxHistory = null,
-    double Shrinkage = 0)
+    double Shrinkage = 0,
+    bool ReuseForms = true)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Forecast.Core.Models;
@@ -18,12 +19,23 @@ namespace Forecast.Trainer.Models;
 public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings) : IForecaster, IHasModelState
 {
     private IReadOnlyList<FitRecord> _lastFits = [];
+    private ConcurrentDictionary<string, IStatisticalModel>? _forms;
 
     public string Name => name;
 
     public IStatisticalModel Model => model;
 
     public StatisticalSettings Settings => settings;
+
+    /// <summary>
+    /// A copy that chooses each series' form once — ETS form or ARIMA orders, on the first history of that series (by
+    /// id) it fits — and on every later history of the series only re-estimates that form's parameters
+    /// (<see cref="StatisticalForms"/>), as statsforecast's cross-validation reuses a fitted model's specification. For
+    /// a rolling-origin backtest whose windows come in time order: the search runs on the earliest window, the later
+    /// windows and the final fit cost one estimation each. A history on which the form cannot be estimated gets a fresh
+    /// search (the first choice is kept for the others).
+    /// </summary>
+    public StatisticalForecaster WithFormsChosenOnce() => new(name, model, settings) { _forms = new(StringComparer.Ordinal) };
 
     public Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
         IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -63,7 +75,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
         try
         {
-            var fit = model.Fit(history.Values, m);
+            var fit = Fit(history.Id, history.Values, m);
             var forecast = fit.Forecast(request.Horizon, levels);
             var quantiles = request.Quantiles.Select(forecast.Quantile).ToArray();
             var timestamps = frequency.Following(history.Timestamps[^1], request.Horizon);
@@ -77,6 +89,26 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
             var fallback = new SeasonalNaiveForecaster(m).ForecastAsync([history], request).GetAwaiter().GetResult()[0];
             return (fallback, new FitRecord(history.Id, m, null, e.Message));
         }
+    }
+
+    private IFittedModel Fit(string id, double[] values, int m)
+    {
+        if (_forms is null) return model.Fit(values, m);
+        if (_forms.TryGetValue(id, out var chosen))
+        {
+            if (ReferenceEquals(chosen, model)) return model.Fit(values, m);
+            try
+            {
+                return chosen.Fit(values, m);
+            }
+            catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
+            {
+                return model.Fit(values, m); // this stretch does not admit the form: a fresh search for it alone
+            }
+        }
+        var fit = model.Fit(values, m);
+        _forms.TryAdd(id, StatisticalForms.FixedFormOf(model, fit) ?? model);
+        return fit;
     }
 
     /// <summary>model/&lt;name&gt;/models.csv: per series the season length, the fitted form (or the fallback and why), σ², AICc and parameters.</summary>

@@ -1,0 +1,44 @@
+using Forecast.Statistical;
+using Forecast.Statistical.Arima;
+using Forecast.Statistical.Ets;
+
+namespace Forecast.Trainer.Models;
+
+/// <summary>
+/// The model that re-estimates a fitted model's form on other data of the same series: ETS with the chosen error,
+/// trend, damping and season (R's <c>ets(y, model = "MAM", damped = ...)</c>, every other setting kept), ARIMA with the
+/// chosen orders, mean and drift (R's <c>Arima(y, order, seasonal, include.drift)</c>). Null for models with no form
+/// search worth skipping (Theta: its only choice is the seasonality test, as cheap as the fit).
+/// </summary>
+internal static class StatisticalForms
+{
+    public static IStatisticalModel? FixedFormOf(IStatisticalModel model, IFittedModel fit) => (model, fit) switch
+    {
+        (AutoEts ets, EtsModel chosen) => WithForm(ets, chosen.Form),
+        (AutoArima, ArimaModel chosen) => FixedOrderArima.Like(chosen),
+        _ => null,
+    };
+
+    private static AutoEts WithForm(AutoEts ets, EtsForm form) => new()
+    {
+        Model = $"{Letter(form.Error)}{Letter(form.Trend)}{Letter(form.Season)}",
+        Damped = form.Trend == EtsComponent.None ? null : form.Damped,
+        AllowMultiplicativeTrend = form.Trend == EtsComponent.Multiplicative,
+        AdditiveOnly = ets.AdditiveOnly,
+        Restrict = ets.Restrict,
+        InformationCriterion = ets.InformationCriterion,
+        OptimizationCriterion = ets.OptimizationCriterion,
+        Nmse = ets.Nmse,
+        Bounds = ets.Bounds,
+        Lower = ets.Lower,
+        Upper = ets.Upper,
+        MaxIterations = ets.MaxIterations,
+    };
+
+    private static char Letter(EtsComponent component) => component switch
+    {
+        EtsComponent.Additive => 'A',
+        EtsComponent.Multiplicative => 'M',
+        _ => 'N',
+    };
+}

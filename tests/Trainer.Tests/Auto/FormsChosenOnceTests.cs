@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using Forecast.Core.Models;
+using Forecast.Core.Series;
+using Forecast.Statistical.Arima;
+using Forecast.Statistical.Ets;
+using Forecast.Trainer.Models;
+
+namespace Forecast.Trainer.Tests.Auto;
+
+/// <summary>
+/// What model: auto's classical candidates do on its backtest windows (<see cref="StatisticalForecaster.WithFormsChosenOnce"/>):
+/// the form — ETS form, ARIMA orders — is chosen on a series' first (earliest) window, as R's ets()/auto.arima() choose
+/// it there, and on every later window only its parameters are re-estimated; the same calls give the same forecasts.
+/// Real models on the shipped sample (monthly R datasets), no test doubles.
+/// </summary>
+public class FormsChosenOnceTests
+{
+    private const int Horizon = 12;
+    private const int Windows = 3;
+    private static readonly ForecastRequest Request = new(Horizon, [0.1, 0.5, 0.9]);
+
+    public static TheoryData<string> Models => new() { "ets", "arima" };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task TheFormOfTheFirstWindowIsReestimatedOnEveryLaterOne(string name)
+    {
+        var series = Sample();
+        var forecaster = Forecaster(name).WithFormsChosenOnce();
+        var formsByWindow = new List<Dictionary<string, (string Form, string Estimates)>>();
+        for (int w = 0; w < Windows; w++)
+        {
+            await forecaster.ForecastAsync(Cut(series, w), Request);
+            formsByWindow.Add(Fits(forecaster));
+        }
+
+        foreach (var s in series)
+        {
+            var first = Cut([s], 0)[0];
+            string searched = name == "ets" ? new AutoEts().Fit(first.Values, 12).Description : new AutoArima().Fit(first.Values, 12).Description;
+            formsByWindow.Select(f => f[s.Id].Form).Should().AllBe(searched, "series {0}: the form chosen on the first window", s.Id);
+            formsByWindow.Select(f => f[s.Id].Estimates).Distinct().Should().HaveCount(Windows, "series {0}: parameters re-estimated per window", s.Id);
+        }
+    }
+
+    [Fact]
+    public async Task TheSameCallsGiveTheSameForecasts()
+    {
+        async Task<List<double>> RunAsync()
+        {
+            var forecaster = Forecaster("arima").WithFormsChosenOnce();
+            var values = new List<double>();
+            for (int w = 0; w < Windows; w++)
+                foreach (var f in await forecaster.ForecastAsync(Cut(Sample(), w), Request))
+                    values.AddRange(f.Mean.Concat(f.Quantiles.SelectMany(q => q)));
+            return values;
+        }
+
+        (await RunAsync()).Should().Equal(await RunAsync());
+    }
+
+    private static StatisticalForecaster Forecaster(string name) => new(name,
+        name == "ets" ? new AutoEts() : (Forecast.Statistical.IStatisticalModel)new AutoArima(), new StatisticalSettings(12, StatisticalFailure.Fail, null));
+
+    /// <summary>Window w of the backtest: the history up to n − horizon·(windows − w).</summary>
+    private static List<TimeSeries> Cut(IEnumerable<TimeSeries> series, int w) =>
+        [.. series.Select(s => s.Head(s.Length - Horizon * (Windows - w)))];
+
+    /// <summary>Per series: the fitted form, and its estimates (σ² and parameters).</summary>
+    private static Dictionary<string, (string Form, string Estimates)> Fits(StatisticalForecaster forecaster)
+    {
+        var csv = Encoding.UTF8.GetString(forecaster.ExportState().Single().Content);
+        var rows = AutoForecasterTests.ReadSelection(Encoding.UTF8.GetBytes(csv));
+        return rows.ToDictionary(r => r["unique_id"], r => (r["model"], r["sigma2"] + " " + r["parameters"]));
+    }
+
+    /// <summary>The shipped sample's short monthly series (6 to 12 years; the longer ones would make the ARIMA search slow).</summary>
+    private static List<TimeSeries> Sample()
+    {
+        var rows = File.ReadAllLines(TrainerRun.SampleData).Skip(1).Select(l => l.Split(',')).GroupBy(r => r[0]);
+        return [.. rows.Where(g => g.Count() <= 144).Select(g => new TimeSeries(g.Key,
+            [.. g.Select(r => DateTime.SpecifyKind(DateTime.Parse(r[1], CultureInfo.InvariantCulture), DateTimeKind.Utc))],
+            [.. g.Select(r => double.Parse(r[2], CultureInfo.InvariantCulture))]) { Frequency = Frequency.MonthlyStart })];
+    }
+}
