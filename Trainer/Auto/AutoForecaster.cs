@@ -24,6 +24,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
     private readonly AutoSettings _settings;
     private readonly CandidateRunner _runner;
     private readonly List<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> _calls = [];
+    private readonly List<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> _quantileCalls = [];
 
     public AutoForecaster(AutoSettings settings, IReadOnlyList<IForecaster> candidates)
     {
@@ -53,22 +54,34 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
         var results = await BacktestAsync(plan, request, progress, cancellationToken).ConfigureAwait(false);
         var selection = Selector.Select(histories, plan, results, _settings, request.Quantiles);
         var (forecasts, final, notes) = await ForecastChosenAsync(histories, request, selection, progress, cancellationToken).ConfigureAwait(false);
-        lock (_calls)
-            _calls.Add(([.. histories.Select(h => h.Timestamps.Length > 0 ? h.Timestamps[^1] : (DateTime?)null)], selection, final, notes));
+        DateTime?[] cutoffs = [.. histories.Select(h => h.Timestamps.Length > 0 ? h.Timestamps[^1] : (DateTime?)null)];
+        if (_settings.Quantiles == QuantileChoice.Wql && _settings.Metric != SelectionMetric.Wql && request.Quantiles.Count > 0)
+        {
+            // The quantiles judged by their own loss: a second choice by WQL over the same backtest; the final fits it
+            // needs are mostly those of the point choice (the runner remembers them).
+            var byWql = Selector.Select(histories, plan, results, _settings with { Metric = SelectionMetric.Wql }, request.Quantiles);
+            var (quantileForecasts, quantileFinal, quantileNotes) = await ForecastChosenAsync(histories, request, byWql, progress, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < forecasts.Length; i++) forecasts[i] = forecasts[i] with { Quantiles = quantileForecasts[i].Quantiles };
+            lock (_calls) _quantileCalls.Add((cutoffs, byWql, quantileFinal, quantileNotes));
+        }
+        lock (_calls) _calls.Add((cutoffs, selection, final, notes));
         return forecasts;
     }
 
-    /// <summary>model/auto/selection.csv (per series and call: every option's backtest score and the choice) and model/auto/summary.yaml.</summary>
+    /// <summary>model/auto/selection.csv (per series and call: every option's backtest score and the choice), model/auto/summary.yaml and, with quantiles: wql, model/auto/quantile_selection.csv (the same for the quantiles' choice).</summary>
     public IReadOnlyList<(string Name, byte[] Content)> ExportState()
     {
         lock (_calls)
         {
             if (_calls.Count == 0) return [];
-            return
+            List<(string, byte[])> files =
             [
                 ("auto/" + SelectionTable.FileName, SelectionTable.Write(_settings, _calls)),
                 ("auto/" + SelectionTable.SummaryFileName, SelectionTable.Summary(_settings, _calls)),
             ];
+            if (_quantileCalls.Count > 0)
+                files.Add(("auto/" + SelectionTable.QuantileFileName, SelectionTable.Write(_settings with { Metric = SelectionMetric.Wql }, _quantileCalls)));
+            return files;
         }
     }
 

@@ -41,10 +41,11 @@ public sealed class AutoModelFactory : IModelFactory
         int? minHistory = options.OptionalInt("min_history", null, min: 1);
         int? maxHistory = options.OptionalInt("max_history", null, min: 1);
         bool reuseForms = options.Bool("reuse_forms", true);
+        var quantiles = options.Enum("quantiles", QuantileChoice.WithPoint);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
-            maxHistory, shrinkage, reuseForms);
+            maxHistory, shrinkage, reuseForms, quantiles);
         return context => new AutoForecaster(settings,
             [.. builds.Select(build => TrainerTelemetry.Instrument(FormsOnce(build(context), reuseForms)))]);
     }

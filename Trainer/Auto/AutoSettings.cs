@@ -19,6 +19,9 @@ namespace Forecast.Trainer.Auto;
 /// backtest ranks its options (0: the series' own scores alone).</param>
 /// <param name="ReuseForms">Whether the classical candidates (ETS, ARIMA) choose each series' form once, on its earliest
 /// backtest window, and only re-estimate its parameters on the later windows and the final fits.</param>
+/// <param name="Quantiles">Where a series' quantiles come from: the option chosen by <paramref name="Metric"/> (with the
+/// point forecast), or a second choice by WQL (every option's quantiles scored by weighted quantile loss; the greedy
+/// ensemble refitted on it).</param>
 public sealed record AutoSettings(
     IReadOnlyList<string> Candidates,
     SelectionMetric Metric,
@@ -32,7 +35,8 @@ public sealed record AutoSettings(
     int? MinHistory,
     int? MaxHistory = null,
     double Shrinkage = 0,
-    bool ReuseForms = true)
+    bool ReuseForms = true,
+    QuantileChoice Quantiles = QuantileChoice.WithPoint)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
@@ -49,6 +53,17 @@ public enum SelectionMetric
     Mase,
 
     /// <summary>Weighted quantile loss (GluonTS mean weighted sum quantile loss), pooled as the evaluation pools it.</summary>
+    Wql,
+}
+
+/// <summary><c>model.auto.quantiles</c>: how a series' quantile forecasts are chosen.</summary>
+public enum QuantileChoice
+{
+    /// <summary>From the option chosen for the point forecast (by <c>metric</c>).</summary>
+    WithPoint,
+
+    /// <summary>From the option with the best backtest WQL (per series or overall, as <c>selection</c>), the greedy
+    /// ensemble's weights fitted on WQL; the point forecast is still chosen by <c>metric</c>.</summary>
     Wql,
 }
 

@@ -20,6 +20,9 @@ internal static class SelectionTable
     public const string FileName = RunSelection.FileName;
     public const string SummaryFileName = RunSelection.SummaryFileName;
 
+    /// <summary>With <c>model.auto.quantiles: wql</c>: the quantiles' choice by WQL, in selection.csv's format.</summary>
+    public const string QuantileFileName = "quantile_selection.csv";
+
     public static byte[] Write(AutoSettings settings, IReadOnlyList<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> calls)
     {
         var options = calls[0].Selection.Options;

@@ -115,6 +115,31 @@ public class AutoForecasterTests
     }
 
     [Fact]
+    public async Task WithQuantilesWqlThePointComesFromTheMaseChoiceAndTheQuantilesFromTheWqlChoice()
+    {
+        var series = new[] { Series("a", 60, 11), Series("b", 72, 12) };
+        // "wide" forecasts every window exactly but with absurdly wide quantiles; "flat" is worse in the mean but its
+        // quantiles are far closer: MASE chooses wide, WQL flat.
+        var wide = new ScriptedForecaster("wide", ScriptedForecaster.Oracle(series), spread: 1e4);
+        var flat = new ScriptedForecaster("flat", ScriptedForecaster.Flat);
+        var auto = new AutoForecaster(Settings(["flat", "wide"]) with { Ensembles = [], Quantiles = QuantileChoice.Wql }, [flat, wide]);
+
+        var forecasts = await auto.ForecastAsync(series, Request);
+
+        ReadSelection(State(auto, "selection.csv")).Select(r => (r["metric"], r["choice"])).Should().AllBeEquivalentTo(("mase", "wide"));
+        var byWql = ReadSelection(State(auto, "quantile_selection.csv"));
+        byWql.Select(r => (r["metric"], r["choice"])).Should().AllBeEquivalentTo(("wql", "flat"));
+        byWql.Should().OnlyContain(r => Score(r, "flat") < Score(r, "wide"));
+        var flatForecasts = await flat.ForecastAsync(series, Request);
+        var wideForecasts = await wide.ForecastAsync(series, Request);
+        for (int i = 0; i < series.Length; i++)
+        {
+            forecasts[i].Mean.Should().Equal(wideForecasts[i].Mean);
+            forecasts[i].Quantiles.Should().BeEquivalentTo(flatForecasts[i].Quantiles, o => o.WithStrictOrdering());
+        }
+    }
+
+    [Fact]
     public async Task GlobalSelectionGivesEverySeriesTheOptionBestOverAllSeries()
     {
         var series = new[] { Series("a", 60, 5), Series("b", 60, 6) };
