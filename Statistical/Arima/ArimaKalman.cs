@@ -432,8 +432,41 @@ internal static class ArimaKalman
         var resid = residuals ?? new double[n];
         if (residuals is not null)
             for (int l = 0; l < ncond; l++) resid[l] = 0;
+
+        // Seasonal models expand to long coefficient vectors that are mostly zero (p + P·s AR terms, P + 1 of them
+        // nonzero at most): R subtracts 0·w for each, which changes no finite value, so the terms are skipped. Should a
+        // NaN or infinity appear (missing values, an exploding MA recursion), where 0·∞ would be NaN in R, the sum
+        // is redone with every term.
+        Span<int> arTerms = stackalloc int[p];
+        Span<int> maTerms = stackalloc int[q];
+        int nar = 0, nma = 0;
+        for (int j = 0; j < p; j++) if (phi[j] != 0) arTerms[nar++] = j;
+        for (int j = 0; j < q; j++) if (theta[j] != 0) maTerms[nma++] = j;
+        arTerms = arTerms[..nar];
+        maTerms = maTerms[..nma];
         double ssq = 0.0;
         int nu = 0;
+        for (int l = ncond; l < n; l++)
+        {
+            double tmp = w[l];
+            foreach (int j in arTerms) tmp -= phi[j] * w[l - j - 1];
+            int jmax = Math.Min(l - ncond, q);
+            foreach (int j in maTerms)
+            {
+                if (j >= jmax) break;
+                tmp -= theta[j] * resid[l - j - 1];
+            }
+            resid[l] = tmp;
+            if (!double.IsNaN(tmp))
+            {
+                nu++;
+                ssq += tmp * tmp;
+            }
+        }
+        if (double.IsFinite(ssq) && nu == n - ncond) return ssq / nu;
+
+        ssq = 0.0;
+        nu = 0;
         for (int l = ncond; l < n; l++)
         {
             double tmp = w[l];

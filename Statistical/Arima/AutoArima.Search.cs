@@ -8,9 +8,37 @@ public sealed partial class AutoArima
     /// The candidate fits of one auto.arima call: <c>myarima</c> (one model with R forecast's criteria and checks),
     /// the stepwise search and the exhaustive one (<c>search.arima</c>), and the exact refit after an approximate search.
     /// </summary>
-    internal sealed class Search(double[] x, int serieslength, int m, int d, int sd, InformationCriterion ic, bool approximation, double offset)
+    internal sealed class Search(double[] x, int serieslength, int m, int d, int sd, InformationCriterion ic, bool approximation, double offset,
+        int parallelism = 1)
     {
         private readonly double[] _drift = [.. Enumerable.Range(1, x.Length).Select(i => (double)i)];
+
+        /// <summary>Fits already made (a candidate's fit depends only on its key), so a candidate fitted ahead is fitted once.</summary>
+        private readonly Dictionary<(int P, int Q, int SP, int SQ, bool Constant, bool Approximate), Candidate> _fitted = [];
+
+        /// <summary>How many candidates to fit ahead at once (1: none).</summary>
+        private int Width => parallelism == -1 ? Environment.ProcessorCount : parallelism;
+
+        /// <summary><see cref="Fit"/>, or the fit made ahead.</summary>
+        private Candidate Visit(int p, int q, int sp, int sq, bool constant, bool approximate)
+        {
+            if (_fitted.TryGetValue((p, q, sp, sq, constant, approximate), out var known)) return known;
+            var fit = Fit(p, q, sp, sq, constant, approximate);
+            _fitted[(p, q, sp, sq, constant, approximate)] = fit;
+            return fit;
+        }
+
+        /// <summary>Fits the candidates not fitted yet, in parallel (nothing when fitting one at a time).</summary>
+        private void FitAhead(IReadOnlyList<(int P, int Q, int SP, int SQ, bool Constant, bool Approximate)> keys)
+        {
+            if (Width <= 1) return;
+            var todo = keys.Distinct().Where(k => !_fitted.ContainsKey(k)).ToList();
+            if (todo.Count < 2) return;
+            var fits = new Candidate[todo.Count];
+            Parallel.For(0, todo.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                i => fits[i] = Fit(todo[i].P, todo[i].Q, todo[i].SP, todo[i].SQ, todo[i].Constant, todo[i].Approximate));
+            for (int i = 0; i < todo.Count; i++) _fitted[todo[i]] = fits[i];
+        }
 
         /// <summary>Number of observations from the first to the last non-missing one, missing ones excluded.</summary>
         public static int Interior(double[] x)
@@ -115,9 +143,16 @@ public sealed partial class AutoArima
             int p = Math.Min(startP, maxP), q = Math.Min(startQ, maxQ), sp = Math.Min(startSP, maxSP), sq = Math.Min(startSQ, maxSQ);
             var results = new List<Candidate>();
 
-            var best = Fit(p, q, sp, sq, constant, approximation);
+            // The first candidates are always fitted: ahead, together.
+            var first = new List<(int, int, int, int, bool, bool)> { (p, q, sp, sq, constant, approximation), (0, 0, 0, 0, constant, approximation) };
+            if (maxP > 0 || maxSP > 0) first.Add((maxP > 0 ? 1 : 0, 0, m > 1 && maxSP > 0 ? 1 : 0, 0, constant, approximation));
+            if (maxQ > 0 || maxSQ > 0) first.Add((0, maxQ > 0 ? 1 : 0, 0, m > 1 && maxSQ > 0 ? 1 : 0, constant, approximation));
+            if (constant) first.Add((0, 0, 0, 0, false, approximation));
+            FitAhead(first);
+
+            var best = Visit(p, q, sp, sq, constant, approximation);
             results.Add(best);
-            var fit = Fit(0, 0, 0, 0, constant, approximation);
+            var fit = Visit(0, 0, 0, 0, constant, approximation);
             results.Add(fit);
             if (fit.Ic < best.Ic)
             {
@@ -127,7 +162,7 @@ public sealed partial class AutoArima
             if (maxP > 0 || maxSP > 0)
             {
                 int pp = maxP > 0 ? 1 : 0, ssp = m > 1 && maxSP > 0 ? 1 : 0;
-                fit = Fit(pp, 0, ssp, 0, constant, approximation);
+                fit = Visit(pp, 0, ssp, 0, constant, approximation);
                 results.Add(fit);
                 if (fit.Ic < best.Ic)
                 {
@@ -140,7 +175,7 @@ public sealed partial class AutoArima
             if (maxQ > 0 || maxSQ > 0)
             {
                 int qq = maxQ > 0 ? 1 : 0, ssq = m > 1 && maxSQ > 0 ? 1 : 0;
-                fit = Fit(0, qq, 0, ssq, constant, approximation);
+                fit = Visit(0, qq, 0, ssq, constant, approximation);
                 results.Add(fit);
                 if (fit.Ic < best.Ic)
                 {
@@ -152,7 +187,7 @@ public sealed partial class AutoArima
             }
             if (constant)
             {
-                fit = Fit(0, 0, 0, 0, false, approximation);
+                fit = Visit(0, 0, 0, 0, false, approximation);
                 results.Add(fit);
                 if (fit.Ic < best.Ic)
                 {
@@ -178,16 +213,33 @@ public sealed partial class AutoArima
                     (-1, -1, 0, 0, false), (-1, 1, 0, 0, false), (1, -1, 0, 0, false), (1, 1, 0, 0, false),
                     (0, 0, 0, 0, true),
                 ];
-                foreach (var (dp, dq, dsp, dsq, flip) in moves)
+                // The neighbour a move leads to, or null when R would skip the move.
+                (int, int, int, int, bool, bool)? Neighbour(int move)
                 {
-                    if (flip && !(allowDrift || allowMean)) continue;
+                    var (dp, dq, dsp, dsq, flip) = moves[move];
+                    if (flip && !(allowDrift || allowMean)) return null;
                     int np = p + dp, nq = q + dq, nsp = sp + dsp, nsq = sq + dsq;
                     bool nc = flip ? !constant : constant;
-                    if (np < 0 || nq < 0 || nsp < 0 || nsq < 0 || np > maxP || nq > maxQ || nsp > maxSP || nsq > maxSQ) continue;
-                    if (!NewModel(np, nq, nsp, nsq, nc)) continue;
+                    if (np < 0 || nq < 0 || nsp < 0 || nsq < 0 || np > maxP || nq > maxQ || nsp > maxSP || nsq > maxSQ) return null;
+                    if (!NewModel(np, nq, nsp, nsq, nc)) return null;
+                    return (np, nq, nsp, nsq, nc, approximation);
+                }
+                for (int move = 0; move < moves.Length; move++)
+                {
+                    if (Neighbour(move) is not { } neighbour) continue;
+                    var (np, nq, nsp, nsq, nc, _) = neighbour;
+                    bool flip = moves[move].flip;
                     k++;
                     if (k > nmodels) break;
-                    fit = Fit(np, nq, nsp, nsq, nc, approximation);
+                    if (Width > 1 && !_fitted.ContainsKey((np, nq, nsp, nsq, nc, approximation)))
+                    {
+                        // Fit this neighbour and the next ones R would visit from the same model, within the budget.
+                        var ahead = new List<(int, int, int, int, bool, bool)>();
+                        for (int next = move; next < moves.Length && ahead.Count < Width && k + ahead.Count <= nmodels; next++)
+                            if (Neighbour(next) is { } key) ahead.Add(key);
+                        FitAhead(ahead);
+                    }
+                    fit = Visit(np, nq, nsp, nsq, nc, approximation);
                     results.Add(fit);
                     if (fit.Ic < best.Ic)
                     {
@@ -203,7 +255,7 @@ public sealed partial class AutoArima
             {
                 foreach (var candidate in results.Select((r, i) => (r, i)).OrderBy(t => double.IsNaN(t.r.Ic)).ThenBy(t => t.r.Ic).ThenBy(t => t.i).Select(t => t.r))
                 {
-                    var exact = Fit(candidate.P, candidate.Q, candidate.SP, candidate.SQ, candidate.Constant, approximate: false);
+                    var exact = Visit(candidate.P, candidate.Q, candidate.SP, candidate.SQ, candidate.Constant, approximate: false);
                     if (exact.Ic < double.PositiveInfinity)
                     {
                         best = exact;
@@ -218,6 +270,14 @@ public sealed partial class AutoArima
         public Candidate Exhaustive(int maxP, int maxQ, int maxSP, int maxSQ, int maxOrder, bool constantAllowed)
         {
             Candidate? best = null;
+            var all = new List<(int, int, int, int, bool, bool)>();
+            for (int i = 0; i <= maxP; i++)
+                for (int j = 0; j <= maxQ; j++)
+                    for (int si = 0; si <= maxSP; si++)
+                        for (int sj = 0; sj <= maxSQ; sj++)
+                            if (i + j + si + sj <= maxOrder)
+                                for (int kk = 0; kk <= (constantAllowed ? 1 : 0); kk++) all.Add((i, j, si, sj, kk == 1, approximation));
+            FitAhead(all);
             for (int i = 0; i <= maxP; i++)
                 for (int j = 0; j <= maxQ; j++)
                     for (int si = 0; si <= maxSP; si++)
@@ -226,16 +286,16 @@ public sealed partial class AutoArima
                             if (i + j + si + sj > maxOrder) continue;
                             for (int kk = 0; kk <= (constantAllowed ? 1 : 0); kk++)
                             {
-                                var fit = Fit(i, j, si, sj, kk == 1, approximation);
+                                var fit = Visit(i, j, si, sj, kk == 1, approximation);
                                 if (best is null ? fit.Ic < double.PositiveInfinity : fit.Ic < best.Ic) best = fit;
                             }
                         }
             if (best is null) throw new ModelFitException("No ARIMA model able to be estimated.");
             if (approximation)
             {
-                var exact = Fit(best.P, best.Q, best.SP, best.SQ, best.Constant, approximate: false);
+                var exact = Visit(best.P, best.Q, best.SP, best.SQ, best.Constant, approximate: false);
                 if (exact.Ic < double.PositiveInfinity) return exact;
-                return new Search(x, serieslength, m, d, sd, ic, false, offset).Exhaustive(maxP, maxQ, maxSP, maxSQ, maxOrder, constantAllowed);
+                return new Search(x, serieslength, m, d, sd, ic, false, offset, parallelism).Exhaustive(maxP, maxQ, maxSP, maxSQ, maxOrder, constantAllowed);
             }
             return best;
         }

@@ -51,12 +51,23 @@ public sealed partial class AutoArima : IStatisticalModel
     public bool AllowDrift { get; init; } = true;
     public bool AllowMean { get; init; } = true;
 
+    /// <summary>
+    /// How many candidate models are fitted at once: 1, the default, fits them one after another on the calling thread
+    /// — the right choice when many series are fitted in parallel, as the Trainer does. With 2 or more (−1: as many as
+    /// the thread pool gives) the first candidates, and the next neighbours of the stepwise search, are fitted ahead
+    /// in parallel; the search still visits them in R's order and moves on the first improvement (a neighbour fitted
+    /// ahead and not visited is kept in case the search comes back to it), so the result is the same either way.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+
     IFittedModel IStatisticalModel.Fit(ReadOnlySpan<double> y, int seasonLength) => Fit(y, seasonLength);
 
     /// <summary>Fits <paramref name="y"/>; missing values inside the series are handled by the Kalman filter (leading ones are dropped).</summary>
     public ArimaModel Fit(ReadOnlySpan<double> y, int seasonLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seasonLength, 1);
+        if (MaxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or at least 1.");
         if (y.IsEmpty) throw new UnsuitableSeriesException("The series is empty; arima needs observations.");
         int first = -1, last = -1;
         for (int i = 0; i < y.Length; i++)
@@ -133,7 +144,7 @@ public sealed partial class AutoArima : IStatisticalModel
         bool allowDrift = AllowDrift && dd + sdd == 1;
         bool allowMean = AllowMean && dd + sdd == 0;
         bool constant = allowDrift || allowMean;
-        var search = new Search(x, serieslength, m, dd, sdd, ic, approximation, offset);
+        var search = new Search(x, serieslength, m, dd, sdd, ic, approximation, offset, MaxDegreeOfParallelism);
 
         Candidate best;
         if (!Stepwise)

@@ -32,13 +32,29 @@ internal sealed class KalmanWorkspace(int dimension)
     /// <summary>Derived views of the coefficients for one likelihood evaluation.</summary>
     public void Prepare(double[] phi, double[] theta, double[] delta, int r)
     {
-        PhiIndices = [.. Enumerable.Range(0, phi.Length).Where(i => phi[i] != 0)];
-        DeltaIndices = [.. Enumerable.Range(0, delta.Length).Where(i => delta[i] != 0)];
-        MaIndices = [0, .. Enumerable.Range(0, theta.Length).Where(i => theta[i] != 0).Select(i => i + 1)];
+        // The zero pattern of the coefficients rarely changes between the evaluations of one fit: the index lists
+        // are rebuilt only when it does.
+        if (!SameIndices(PhiIndices, phi, 0)) PhiIndices = [.. Enumerable.Range(0, phi.Length).Where(i => phi[i] != 0)];
+        if (!SameIndices(DeltaIndices, delta, 0)) DeltaIndices = [.. Enumerable.Range(0, delta.Length).Where(i => delta[i] != 0)];
+        if (MaIndices.Length == 0 || !SameIndices(MaIndices.AsSpan(1), theta, 1))
+            MaIndices = [0, .. Enumerable.Range(0, theta.Length).Where(i => theta[i] != 0).Select(i => i + 1)];
         if (V.Length != r) V = new double[r];
         if (PhiPadded.Length != r) PhiPadded = new double[r];
         V[0] = 1.0;
         for (int i = 1; i < r; i++) V[i] = i - 1 < theta.Length ? theta[i - 1] : 0.0;
         for (int i = 0; i < r; i++) PhiPadded[i] = i < phi.Length ? phi[i] : 0.0;
+    }
+
+    /// <summary>Whether <paramref name="indices"/> (each minus <paramref name="offset"/>) are exactly the nonzero positions of <paramref name="values"/>.</summary>
+    private static bool SameIndices(ReadOnlySpan<int> indices, double[] values, int offset)
+    {
+        int k = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] == 0) continue;
+            if (k >= indices.Length || indices[k] - offset != i) return false;
+            k++;
+        }
+        return k == indices.Length;
     }
 }

@@ -50,12 +50,21 @@ public sealed class AutoEts : IStatisticalModel
     /// <summary>Nelder-Mead's evaluation budget per form (R's <c>maxit</c>, 2000).</summary>
     public int MaxIterations { get; init; } = 2000;
 
+    /// <summary>
+    /// How many forms are fitted at once (they are independent fits): 1, the default, fits them one after another on
+    /// the calling thread — the right choice when many series are fitted in parallel, as the Trainer does; 2 or more
+    /// (−1: as many as the thread pool gives) cuts one series' wall time. The result is the same either way.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = 1;
+
     IFittedModel IStatisticalModel.Fit(ReadOnlySpan<double> y, int seasonLength) => Fit(y, seasonLength);
 
     /// <summary>Fits the best form to <paramref name="y"/> (missing values: the longest stretch without any is used, as R's <c>na.contiguous</c>).</summary>
     public EtsModel Fit(ReadOnlySpan<double> y, int seasonLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seasonLength, 1);
+        if (MaxDegreeOfParallelism is 0 or < -1)
+            throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or at least 1.");
         if (Nmse is < 1 or > 30) throw new ArgumentOutOfRangeException(nameof(Nmse), Nmse, "nmse must be in 1..30.");
         var (error, trend, season) = ParseModel(Model);
         if (Lower.Count != 4 || Upper.Count != 4 || Lower.Zip(Upper).Any(b => b.Second < b.First))
@@ -102,9 +111,7 @@ public sealed class AutoEts : IStatisticalModel
         char[] seasons = season == 'Z' ? ['N', 'A', 'M'] : [season];
         bool[] dampings = Damped is { } dd ? [dd] : [true, false];
 
-        EtsModel? best = null;
-        double bestIc = double.PositiveInfinity;
-        Exception? lastError = null;
+        var forms = new List<EtsForm>();
         foreach (char e in errors)
         foreach (char t in trends)
         foreach (char s in seasons)
@@ -118,18 +125,44 @@ public sealed class AutoEts : IStatisticalModel
                 if (AdditiveOnly && (e == 'M' || t == 'M' || s == 'M')) continue;
             }
             if (!positive && e == 'M') continue;
-            var form = new EtsForm(Component(e), Component(t), damped, Component(s));
-            EtsModel? fit;
+            forms.Add(new EtsForm(Component(e), Component(t), damped, Component(s)));
+        }
+
+        // The forms are independent fits: one after another, or several at once; either way the choice below runs
+        // in R's order, so the result does not depend on the parallelism.
+        var fits = new EtsModel?[forms.Count];
+        var errorsByForm = new Exception?[forms.Count];
+        void FitForm(int i)
+        {
             try
             {
-                fit = EtsEstimation.Fit(data, form, m, settings);
+                fits[i] = EtsEstimation.Fit(data, forms[i], m, settings);
             }
             catch (Exception ex) when (ex is ModelFitException or ArgumentException)
+            {
+                errorsByForm[i] = ex;
+            }
+        }
+        if (MaxDegreeOfParallelism == 1 || forms.Count < 2)
+        {
+            for (int i = 0; i < forms.Count; i++) FitForm(i);
+        }
+        else
+        {
+            Parallel.For(0, forms.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, FitForm);
+        }
+
+        EtsModel? best = null;
+        double bestIc = double.PositiveInfinity;
+        Exception? lastError = null;
+        for (int i = 0; i < forms.Count; i++)
+        {
+            if (errorsByForm[i] is { } ex)
             {
                 lastError = ex;
                 continue;
             }
-            if (fit is null) continue;
+            if (fits[i] is not { } fit) continue;
             double ic = InformationCriterion switch
             {
                 InformationCriterion.Aic => fit.Aic,

@@ -10,6 +10,12 @@ namespace Forecast.Statistical.Ets;
 /// </summary>
 internal static class EtsParameterSpace
 {
+    /// <summary>R's limit on the roots' moduli (admissible iff every root has modulus at most this).</summary>
+    private const double RootLimit = 1 + 1e-10;
+
+    /// <summary>How far from <see cref="RootLimit"/> the Schur-Cohn test decides alone.</summary>
+    private const double RootBand = 1e-8;
+
     /// <summary>check_params: <paramref name="hasBeta"/>/<paramref name="hasGamma"/>/<paramref name="hasPhi"/> say which parameters are estimated.</summary>
     public static bool Check(EtsBounds bounds, double[] lower, double[] upper, double alpha, double beta, double gamma, double phi,
         bool hasBeta, bool hasGamma, bool hasPhi, int m)
@@ -51,7 +57,9 @@ internal static class EtsParameterSpace
             poly[m] = alpha + beta - phi;
             poly[m + 1] = 1;
             // R: max(Mod(polyroot(P))) > 1 + 1e-10 is inadmissible. The Schur-Cohn test settles that without finding
-            // the roots unless one lies within 1e-6 of the unit circle; only then are they found as R finds them.
+            // the roots unless one lies within 1e-8 of that radius; only then are they found as R finds them. (Fits
+            // with alpha near 1 and gamma near its lower bound put all m roots within 1e-5 of the unit circle, at
+            // 1 - 1e-7 or so: a wider band sent most of their evaluations to the root finder.)
             // P(1) = m·beta when phi = 1, so without trend and damping z = 1 is a root; it is divided out first.
             Span<double> work = stackalloc double[2 * (m + 2)];
             ReadOnlySpan<double> test = poly;
@@ -62,8 +70,8 @@ internal static class EtsParameterSpace
                 for (int k = m; k >= 1; k--) quotient[k - 1] = poly[k] + quotient[k];
                 test = quotient;
             }
-            if (SchurCohn.AllZerosInside(test, 1 - 1e-6, work)) return true;
-            if (!SchurCohn.AllZerosInside(test, 1 + 1e-6, work)) return false;
+            if (SchurCohn.AllZerosInside(test, RootLimit - RootBand, work)) return true;
+            if (!SchurCohn.AllZerosInside(test, RootLimit + RootBand, work)) return false;
             double? max = PolynomialRoots.MaxModulus(poly);
             if (max is null || max > 1 + 1e-10) return false;
         }

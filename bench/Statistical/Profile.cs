@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+using Forecast.Statistical.Arima;
+using Forecast.Statistical.Ets;
+using Forecast.Statistical.Tests.Golden;
+
+namespace Forecast.Statistical.Bench;
+
+/// <summary>
+/// Fits the same series again and again for a profiler (perf with DOTNET_PerfMapEnabled=1): the per-fit wall time and
+/// the allocations per fit, one thread, after a warm-up.
+/// </summary>
+internal static class Profile
+{
+    public static void Run(string goldens, string dataRoot, string dataset, string method, int seriesCount, double seconds, int parallel)
+    {
+        var data = RGolden.LoadDataset(goldens, dataset, Path.Combine(dataRoot, dataset, "data.csv"));
+        var picked = data.Series.Take(seriesCount).Select(s => s.Context(data.MaxContext)).ToList();
+        IStatisticalModel model = method == "ets" ? new AutoEts { MaxDegreeOfParallelism = parallel } : new AutoArima { MaxDegreeOfParallelism = parallel };
+        foreach (var y in picked) model.Fit(y, data.SeasonLength);
+        double cpu = Speed.ProcessCpuSeconds();
+        var watch = Stopwatch.StartNew();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        int fits = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+            foreach (var y in picked) { model.Fit(y, data.SeasonLength); fits++; }
+        Console.WriteLine(FormattableString.Invariant(
+            $"{dataset} {method}: {fits} fits, {watch.Elapsed.TotalMilliseconds / fits:F3} ms/fit wall, {(Speed.ProcessCpuSeconds() - cpu) * 1e3 / fits:F3} ms/fit CPU, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / fits / 1024.0:F1} KiB allocated/fit, lengths {string.Join(' ', picked.Select(p => p.Length))}"));
+    }
+}
