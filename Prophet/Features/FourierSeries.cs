@@ -19,8 +19,7 @@ public static class FourierSeries
         {
             // prophet.R fourier_series: 2 * i * pi * t / period (same expression order, so values agree to the bit).
             var angle = 2.0 * i * Math.PI * t / period;
-            destination[2 * (i - 1)] = Math.Sin(angle);
-            destination[(2 * (i - 1)) + 1] = Math.Cos(angle);
+            (destination[2 * (i - 1)], destination[(2 * (i - 1)) + 1]) = Math.SinCos(angle);
         }
     }
 }

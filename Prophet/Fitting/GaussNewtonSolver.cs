@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Forecast.Prophet;
@@ -27,6 +26,13 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
     /// </summary>
     public bool SearchNoiseProfile { get; init; } = true;
 
+    /// <summary>Local optima whose linearisation was already searched over sigma_obs (by an earlier start's Solve).</summary>
+    private readonly List<(double[] X, double F)> _searched = [];
+
+    private double[]? _columns;
+    private double[]? _full;
+    private bool _featureBlockReady;
+
     /// <summary>Gauss–Newton iterations of the last <see cref="Solve"/> (both descents when the profile search moved).</summary>
     private int _iterations;
 
@@ -36,8 +42,9 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         _iterations = 0;
         var (x, f, linearised) = Descend(x0, cancellationToken);
         var evaluations = 0;
-        if (SearchNoiseProfile && linearised is not null)
+        if (SearchNoiseProfile && linearised is not null && !Searched(x, f))
         {
+            _searched.Add(((double[])x.Clone(), f));
             // The linearisation at the optimum is exact to first order; if its profile over sigma_obs has a better
             // basin, descend from there and keep whichever the true log posterior prefers.
             var data = objective.Data;
@@ -81,14 +88,12 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var dim = objective.Dimension;
         var x = (double[])x0.Clone();
         var stride = GramMatrix.Stride(n);
-        var columns = ArrayPool<double>.Shared.Rent((k + 1) * stride); // [B, y - mu + Jθ] by columns
-        for (var c = 0; c <= k; c++)
-        {
-            columns.AsSpan((c * stride) + n, stride - n).Clear(); // padding rows
-        }
+        // [B, y - mu + Jθ] by columns, and the normal equations: kept across descents, so that with constant beta
+        // columns (no multiplicative component) their Gram block is computed once per solver, not once per descent.
+        var columns = _columns ??= new double[(k + 1) * stride]; // padding rows stay zero
 
         var design = new SegmentedDesign(n, s, k);
-        var full = new double[(p + 1) * (p + 1)];
+        var full = _full ??= new double[(p + 1) * (p + 1)];
         // Without multiplicative components the beta columns are X·s_a: written once, and their Gram block kept.
         var constantBeta = !objective.HasMultiplicative;
         var trial = new double[dim];
@@ -107,7 +112,8 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
 
             // Linearise at x (the last Evaluate was at x): mu(θ') ≈ mu(θ) + J (θ' - θ), so the sub-problem is the linear
             // model with design J and response y - mu(θ) + Jθ.
-            objective.FillDesign(design, columns, stride, includeBeta: !constantBeta || iteration == 1);
+            var featureBlockKept = constantBeta && _featureBlockReady;
+            objective.FillDesign(design, columns, stride, includeBeta: !featureBlockKept);
             var theta = ToTheta(x, s, k);
             var response = columns.AsSpan(k * stride, n);
             objective.LastMean.CopyTo(response);
@@ -122,7 +128,8 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                 VectorMath.Axpy(theta[2 + s + j], columns.AsSpan(j * stride, n), response);
             }
 
-            design.NormalEquations(columns, stride, full, keepFeatureBlock: constantBeta && iteration > 1);
+            design.NormalEquations(columns, stride, full, keepFeatureBlock: featureBlockKept);
+            _featureBlockReady = true;
             var (gram, zy, yy) = Split(full, p);
             linearised = new LinearGaussianModel(data, gram, zy, yy);
             var precision = Math.Exp(-2 * x[2 + s]);
@@ -188,7 +195,6 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             }
         }
 
-        ArrayPool<double>.Shared.Return(columns);
         objective.Value(x);
         return (x, f, linearised);
     }
@@ -203,6 +209,29 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var best = LogSigmaGiven(ss, data.T);
         point[2 + data.S] = best;
         return value + NoiseTerms(best, ss, data.T) - NoiseTerms(u, ss, data.T);
+    }
+
+    /// <summary>
+    /// Whether a descent from another start ended at (x, f) already: the same local optimum to 1e-9 in f and 1e-5 in
+    /// every coordinate, whose linearisation — the same to first order — was searched over sigma_obs then.
+    /// </summary>
+    private bool Searched(double[] x, double f)
+    {
+        foreach (var (y, g) in _searched)
+        {
+            var same = Math.Abs(f - g) <= 1e-9 * Math.Max(1.0, Math.Abs(g));
+            for (var i = 0; same && i < x.Length; i++)
+            {
+                same = Math.Abs(x[i] - y[i]) <= 1e-5 * (1 + Math.Abs(y[i]));
+            }
+
+            if (same)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>G (p × p), Z'r and r'r from the (p + 1)² normal equations of [Z, r].</summary>

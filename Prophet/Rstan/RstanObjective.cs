@@ -30,6 +30,12 @@ internal sealed class RstanObjective
     private readonly int _l1CacheBytes;
     private readonly double[] _negativeTChange;
 
+    // The inputs of the products held in _productA, _productB, _xBetaA and _xBetaM.
+    private readonly ProductInputCache _productACache;
+    private readonly ProductInputCache _productBCache;
+    private readonly ProductInputCache _xBetaACache;
+    private readonly ProductInputCache _xBetaMCache;
+
     // Forward values (vari val_) and adjoints (adj_), named after prophet.stan's expressions.
     private readonly double[] _productA; // A * (first vector)
     private readonly double[] _productB; // A * delta
@@ -99,6 +105,10 @@ internal sealed class RstanObjective
         _anyMultiplicative = data.SM.Any(v => v != 0);
         _scratch = new double[Math.Max(t, 2 * k)];
         _negativeTChange = data.TChange.Select(c => -c).ToArray();
+        _productACache = new ProductInputCache(s);
+        _productBCache = new ProductInputCache(s);
+        _xBetaACache = new ProductInputCache(k);
+        _xBetaMCache = new ProductInputCache(k);
         _productA = new double[t];
         _productB = new double[t];
         _offset = new double[t];
@@ -211,7 +221,11 @@ internal sealed class RstanObjective
         // With every s_m (s_a) zero the product only adds X_ij * ±0 to a sum started at +0: +0 in every row.
         if (_anyAdditive)
         {
-            XTimes(_betaA, _xBetaA);
+            if (!_xBetaACache.Matches(_betaA))
+            {
+                XTimes(_betaA, _xBetaA);
+                _xBetaACache.Store(_betaA);
+            }
         }
         else
         {
@@ -220,7 +234,11 @@ internal sealed class RstanObjective
 
         if (_anyMultiplicative)
         {
-            XTimes(_betaM, _xBetaM);
+            if (!_xBetaMCache.Matches(_betaM))
+            {
+                XTimes(_betaM, _xBetaM);
+                _xBetaMCache.Store(_betaM);
+            }
         }
         else
         {
@@ -391,6 +409,16 @@ internal sealed class RstanObjective
         }
     }
 
+    /// <summary>result = A v, unless result already holds A v for these bits of v.</summary>
+    private void ChangepointProduct(ReadOnlySpan<double> v, double[] result, ProductInputCache cache)
+    {
+        if (!cache.Matches(v))
+        {
+            _a.Times(v, result);
+            cache.Store(v);
+        }
+    }
+
     private bool Trend(double k, double m, ReadOnlySpan<double> delta)
     {
         var d = _data;
@@ -411,8 +439,8 @@ internal sealed class RstanObjective
                     return false;
                 }
 
-                _a.Times(scaled, _productA);
-                _a.Times(delta, _productB);
+                ChangepointProduct(scaled, _productA, _productACache);
+                ChangepointProduct(delta, _productB, _productBCache);
                 var time = d.TimeScaled;
                 for (var i = 0; i < t; i++)
                 {
@@ -468,8 +496,8 @@ internal sealed class RstanObjective
 
         // logistic_trend, right to left: A * gamma; m + ...; t - ...; A * delta; k + ...; the product; inv_logit;
         // cap .* ....
-        _a.Times(_gamma, _productA);
-        _a.Times(delta, _productB);
+        ChangepointProduct(_gamma, _productA, _productACache);
+        ChangepointProduct(delta, _productB, _productBCache);
         var time = d.TimeScaled;
         for (var i = 0; i < t; i++)
         {
