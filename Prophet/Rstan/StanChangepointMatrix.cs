@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Forecast.Prophet.Rstan;
 
@@ -8,8 +10,8 @@ namespace Forecast.Prophet.Rstan;
 /// set, column j its rows from f_j on. Eigen's product (<see cref="EigenKernels.MatrixTimesVector"/>,
 /// <see cref="EigenKernels.TransposeTimesVectorAdd"/>) adds 1·v (= v) for the set entries and 0·v (= ±0, which
 /// leaves a running sum started at +0 unchanged) for the others, in depth blocks each summed from +0; so a row of
-/// A·v is a sum of per-block prefix sums of v, and a column of Aᵀw a sum of per-block suffix sums of w — the same
-/// bits, with shared prefix and whole-block sums.
+/// A·v is a sum of per-block prefix sums of v (shared by the rows), and a column of Aᵀw a sum of per-block sums of w
+/// from the column's first row (all columns accumulated together, row by row) — the same bits.
 /// </summary>
 internal sealed class StanChangepointMatrix
 {
@@ -20,7 +22,8 @@ internal sealed class StanChangepointMatrix
     private readonly int _columnBlock; // depth block of A * v
     private readonly int _rowBlock; // depth block of A' * w
     private readonly double[] _prefix; // per column block: prefix sums of v, block length + 1 each
-    private readonly double[] _blockSums; // per row block: the sum of all its w
+    private readonly double[] _columnSums; // A' w: each column's sum within the current row block
+    private readonly double[] _columnTotals; // A' w: each column's sum over the blocks so far
     private readonly double[]? _dense; // A column-major, for the coefficient-based products of tiny problems
 
     public StanChangepointMatrix(ReadOnlySpan<double> t, ReadOnlySpan<double> tChange, int l1CacheBytes)
@@ -46,7 +49,8 @@ internal sealed class StanChangepointMatrix
         _columnBlock = EigenKernels.DepthBlock(_cols, _rows, l1CacheBytes);
         _rowBlock = EigenKernels.DepthBlock(_rows, _cols, l1CacheBytes);
         _prefix = new double[_cols + ((_cols + _columnBlock - 1) / _columnBlock)];
-        _blockSums = new double[(_rows + _rowBlock - 1) / _rowBlock];
+        _columnSums = new double[_cols];
+        _columnTotals = new double[_cols];
         if (EigenKernels.IsLazy(_rows, _cols))
         {
             _dense = new double[_rows * _cols];
@@ -114,49 +118,54 @@ internal sealed class StanChangepointMatrix
             return;
         }
 
-        var blocks = _blockSums.Length;
-        for (var b = 0; b < blocks; b++)
+        // Column j of block b sums w_i over the block's rows i ≥ f_j in row order from +0 (the whole block's sum when
+        // f_j is at or before the block, +0 when after it), and the blocks' sums are added in order from +0. Every
+        // column's sum is kept in order, but the columns advance together: row i adds w_i to the columns active at
+        // row i, a prefix 0..a_i of them, so a row is one vector add instead of a pass per column.
+        var totals = _columnTotals;
+        var sums = _columnSums;
+        Array.Clear(totals);
+        for (var start = 0; start < _rows; start += _rowBlock)
         {
-            var start = b * _rowBlock;
             var end = Math.Min(start + _rowBlock, _rows);
-            var sum = 0.0;
+            Array.Clear(sums);
             for (var i = start; i < end; i++)
             {
-                sum += w[i];
+                AddToPrefix(sums.AsSpan(0, _activeColumns[i]), w[i]);
             }
 
-            _blockSums[b] = sum;
+            for (var j = 0; j < _cols; j++)
+            {
+                totals[j] += sums[j];
+            }
         }
 
         for (var j = 0; j < _cols; j++)
         {
-            var first = _firstRow[j];
-            var total = 0.0;
-            for (var b = 0; b < blocks; b++)
-            {
-                var start = b * _rowBlock;
-                var end = Math.Min(start + _rowBlock, _rows);
-                if (first >= end)
-                {
-                    total += 0.0;
-                }
-                else if (first <= start)
-                {
-                    total += _blockSums[b];
-                }
-                else
-                {
-                    var sum = 0.0;
-                    for (var i = first; i < end; i++)
-                    {
-                        sum += w[i];
-                    }
+            destination[j] += totals[j];
+        }
+    }
 
-                    total += sum;
-                }
+    /// <summary>values[j] += addend for every j (one rounding per element, as a scalar loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddToPrefix(Span<double> values, double addend)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
+        {
+            var vectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var broadcast = new Vector<double>(addend);
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                vectors[v] += broadcast;
             }
 
-            destination[j] += total;
+            i = vectors.Length * Vector<double>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] += addend;
         }
     }
 }
