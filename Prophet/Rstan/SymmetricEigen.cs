@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Forecast.Prophet.Rstan;
 
 /// <summary>
@@ -133,10 +136,7 @@ internal static class SymmetricEigen
                 var a1 = -1 * v[c];
                 var a2 = -1 * h[c];
                 var target = ((i + 1 + c) * n) + i + 1;
-                for (var r = c; r < size; r++)
-                {
-                    mat[target + r] += (a1 * h[r]) + (a2 * v[r]);
-                }
+                AddTwoScaled(mat.AsSpan(target + c, size - c), a1, h[c..], a2, v[c..]);
             }
 
             mat[column + i + 1] = beta;
@@ -222,7 +222,7 @@ internal static class SymmetricEigen
     /// </summary>
     private static void FormQ(double[] mat, int n, double[] hCoeffs)
     {
-        var tmp = new double[n];
+        var tmp = new double[2 * n];
         for (var c = 0; c < n; c++)
         {
             mat[(c * n) + c] = 1;
@@ -287,13 +287,15 @@ internal static class SymmetricEigen
                 }
 
                 // bottom -= (tau * essential) * tmp, column by column
+                var scaled = tmp.AsSpan(n, depth); // tau * essential, one rounding per element as in the product
+                for (var r = 0; r < depth; r++)
+                {
+                    scaled[r] = tau * mat[essential + r];
+                }
+
                 for (var c = 0; c < corner; c++)
                 {
-                    var column = origin + (c * n) + 1;
-                    for (var r = 0; r < depth; r++)
-                    {
-                        mat[column + r] -= tmp[c] * (tau * mat[essential + r]);
-                    }
+                    SubtractScaled(mat.AsSpan(origin + (c * n) + 1, depth), tmp[c], scaled);
                 }
             }
 
@@ -425,15 +427,88 @@ internal static class SymmetricEigen
             }
 
             // Q = Q G (applyOnTheRight with the transposed rotation (c, -s)): x' = c x + (-s) y, y' = c y - (-s) x.
-            var xColumn = k * n;
-            var yColumn = (k + 1) * n;
-            for (var r = 0; r < n; r++)
+            Rotate(q.AsSpan(k * n, n), q.AsSpan((k + 1) * n, n), c, -s);
+        }
+    }
+
+    /// <summary>
+    /// x' = c·x + m·y, y' = c·y − m·x element by element (m = −s): each element's products and sum are the scalar
+    /// loop's, so packets of elements give the same bits.
+    /// </summary>
+    private static void Rotate(Span<double> x, Span<double> y, double c, double m)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            var vc = new Vector<double>(c);
+            var vm = new Vector<double>(m);
+            for (var k = 0; k < vx.Length; k++)
             {
-                var xi = q[xColumn + r];
-                var yi = q[yColumn + r];
-                q[xColumn + r] = (c * xi) + (-s * yi);
-                q[yColumn + r] = (c * yi) - (-s * xi);
+                var xk = vx[k];
+                var yk = vy[k];
+                vx[k] = (vc * xk) + (vm * yk);
+                vy[k] = (vc * yk) - (vm * xk);
             }
+
+            i = vx.Length * Vector<double>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            var xi = x[i];
+            var yi = y[i];
+            x[i] = (c * xi) + (m * yi);
+            y[i] = (c * yi) - (m * xi);
+        }
+    }
+
+    /// <summary>target[r] += (a·h[r]) + (b·v[r]) element by element (SelfadjointRank2Update.h's column update).</summary>
+    private static void AddTwoScaled(Span<double> target, double a, ReadOnlySpan<double> h, double b, ReadOnlySpan<double> v)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
+        {
+            var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
+            var vh = MemoryMarshal.Cast<double, Vector<double>>(h[..target.Length]);
+            var vv = MemoryMarshal.Cast<double, Vector<double>>(v[..target.Length]);
+            var va = new Vector<double>(a);
+            var vb = new Vector<double>(b);
+            for (var k = 0; k < vt.Length; k++)
+            {
+                vt[k] += (va * vh[k]) + (vb * vv[k]);
+            }
+
+            i = vt.Length * Vector<double>.Count;
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] += (a * h[i]) + (b * v[i]);
+        }
+    }
+
+    /// <summary>target[r] -= factor · scaled[r] element by element.</summary>
+    private static void SubtractScaled(Span<double> target, double factor, ReadOnlySpan<double> scaled)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
+        {
+            var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
+            var vs = MemoryMarshal.Cast<double, Vector<double>>(scaled[..target.Length]);
+            var vf = new Vector<double>(factor);
+            for (var k = 0; k < vt.Length; k++)
+            {
+                vt[k] -= vf * vs[k];
+            }
+
+            i = vt.Length * Vector<double>.Count;
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] -= factor * scaled[i];
         }
     }
 
