@@ -41,7 +41,7 @@ public sealed class AutoModelFactory : IModelFactory
         int? minHistory = options.OptionalInt("min_history", null, min: 1);
         int? maxHistory = options.OptionalInt("max_history", null, min: 1);
         bool reuseForms = options.Bool("reuse_forms", true);
-        var quantiles = options.Enum("quantiles", QuantileChoice.WithPoint);
+        var quantiles = options.Enum("quantiles", QuantileChoice.Wql);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
