@@ -13,7 +13,7 @@ namespace Forecast.Statistical.Arima;
 internal static class ArimaEstimation
 {
     public static ArimaFit Fit(double[] x, ArimaOrder arma, IReadOnlyList<(string Name, double[] Values)> xreg, bool includeMean,
-        ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6)
+        ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6, int parallelism = 1)
     {
         int n = x.Length;
         int narma = arma.ArmaCount;
@@ -113,9 +113,18 @@ internal static class ArimaEstimation
             return 0.5 * Math.Log(res);
         }
 
-        ArimaStateSpace? z = null;
-        KalmanWorkspace? workspace = null;
-        double ArmaFn(ReadOnlySpan<double> p, bool trans)
+        // Each exact-likelihood objective keeps its own state-space model and filter buffers, so that copies can run
+        // at the same time (the gradient's evaluations, on long series with large states).
+        Objective ExactObjective(bool trans)
+        {
+            ArimaStateSpace? z = null;
+            KalmanWorkspace? workspace = null;
+            return p => ArmaFn(p, trans, ref z, ref workspace);
+        }
+        int stateDimension = Math.Max(arma.P + arma.Period * arma.SeasonalP, arma.Q + arma.Period * arma.SeasonalQ + 1) + delta.Length;
+        int gradientThreads = (long)n * stateDimension * stateDimension >= 200_000 ? parallelism : 1;
+
+        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace)
         {
             var par = (double[])coef.Clone();
             Unmask(par, mask, p);
@@ -153,7 +162,7 @@ internal static class ArimaEstimation
                 }
                 else
                 {
-                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale);
+                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads);
                     res = Optim(objective, Masked(init, mask));
                     hessian = objective.Hessian(res.X);
                 }
@@ -176,7 +185,7 @@ internal static class ArimaEstimation
                 {
                     if (!noOptim)
                     {
-                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale);
+                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads);
                         var css = Optim(objective, Masked(init, mask));
                         if (css.Convergence == 0) Unmask(init, mask, css.X);
                     }
@@ -197,11 +206,11 @@ internal static class ArimaEstimation
                 bool trans = transformPars;
                 if (noOptim)
                 {
-                    res = new OptimizationResult([], ArmaFn([], trans), 0, 0);
+                    res = new OptimizationResult([], ExactObjective(trans)([]), 0, 0);
                 }
                 else
                 {
-                    var objective = new ScaledObjective(p => ArmaFn(p, trans), maskedScale);
+                    var objective = new ScaledObjective(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads);
                     res = Optim(objective, Masked(init, mask));
                     hessian = objective.Hessian(res.X);
                 }
@@ -218,7 +227,7 @@ internal static class ArimaEstimation
                     {
                         // Re-evaluate at the inverted MA coefficients (maxit = 0) for the Hessian there.
                         int oldCode = res.Convergence;
-                        var objective = new ScaledObjective(p => ArmaFn(p, true), maskedScale);
+                        var objective = new ScaledObjective(ExactObjective(true), maskedScale, fork: () => ExactObjective(true), parallelism: gradientThreads);
                         var scaled = new double[now.Length];
                         for (int i = 0; i < now.Length; i++) scaled[i] = now[i] / maskedScale[i];
                         var again = Bfgs.Minimize(objective, scaled, maxit: 0);

@@ -66,8 +66,8 @@ public sealed partial class AutoArima
             try
             {
                 fit = diffs == 1 && constant
-                    ? ArimaEstimation.Fit(x, order, [("drift", _drift)], includeMean: true, method)
-                    : ArimaEstimation.Fit(x, order, [], includeMean: constant, method);
+                    ? ArimaEstimation.Fit(x, order, [("drift", _drift)], includeMean: true, method, parallelism: Width)
+                    : ArimaEstimation.Fit(x, order, [], includeMean: constant, method, parallelism: Width);
             }
             catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
             {

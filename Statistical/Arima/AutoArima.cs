@@ -56,7 +56,9 @@ public sealed partial class AutoArima : IStatisticalModel
     /// — the right choice when many series are fitted in parallel, as the Trainer does. With 2 or more (−1: as many as
     /// the thread pool gives) the first candidates, and the next neighbours of the stepwise search, are fitted ahead
     /// in parallel; the search still visits them in R's order and moves on the first improvement (a neighbour fitted
-    /// ahead and not visited is kept in case the search comes back to it), so the result is the same either way.
+    /// ahead and not visited is kept in case the search comes back to it); on long series with large states (seasonal
+    /// models of hourly data) the evaluations of each numerical gradient also run in parallel. The result is the same
+    /// either way.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
 

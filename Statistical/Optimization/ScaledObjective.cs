@@ -5,9 +5,15 @@ namespace Forecast.Statistical.Optimization;
 /// works on p = par / parscale; the function sees p · parscale. Gradients are central differences with step
 /// <c>ndeps</c> (1e-3) in the scaled coordinates, as R computes them when no gradient function is given.
 /// </summary>
-internal sealed class ScaledObjective(Objective f, double[] parscale, double ndeps = 1e-3)
+/// <remarks>
+/// With <paramref name="fork"/> (a source of independent copies of the objective, safe to call at the same time) and
+/// <paramref name="parallelism"/> above 1, the 2·n evaluations of a gradient run on several threads: each is the
+/// same function of its own point, so the gradient is the same to the bit.
+/// </remarks>
+internal sealed class ScaledObjective(Objective f, double[] parscale, double ndeps = 1e-3, Func<Objective>? fork = null, int parallelism = 1)
 {
     private readonly double[] _x = new double[parscale.Length];
+    private (Objective F, double[] X)[]? _workers;
 
     public int Dimension => parscale.Length;
 
@@ -27,6 +33,11 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
     /// <summary>fmingr, numerical branch without bounds.</summary>
     public void Gradient(ReadOnlySpan<double> p, Span<double> df)
     {
+        if (fork is not null && parallelism > 1 && p.Length > 1)
+        {
+            ParallelGradient(p.ToArray(), df);
+            return;
+        }
         for (int i = 0; i < p.Length; i++) _x[i] = p[i] * parscale[i];
         for (int i = 0; i < p.Length; i++)
         {
@@ -38,6 +49,39 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
             df[i] = (val1 - val2) / (2 * eps);
             if (!double.IsFinite(df[i])) throw new OptimizationException($"non-finite finite-difference value [{i + 1}]");
             _x[i] = p[i] * parscale[i];
+        }
+    }
+
+    private void ParallelGradient(double[] p, Span<double> df)
+    {
+        int n = p.Length, evaluations = 2 * n;
+        int count = Math.Min(parallelism, evaluations);
+        if (_workers is null || _workers.Length != count)
+            _workers = [.. Enumerable.Range(0, count).Select(_ => (fork!(), new double[n]))];
+        var workers = _workers;
+        var values = new double[evaluations];
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, w =>
+            {
+                var (fw, x) = workers[w];
+                for (int k = w; k < evaluations; k += count)
+                {
+                    int i = k / 2;
+                    for (int j = 0; j < n; j++) x[j] = p[j] * parscale[j];
+                    x[i] = (k % 2 == 0 ? p[i] + ndeps : p[i] - ndeps) * parscale[i];
+                    values[k] = fw(x);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        for (int i = 0; i < n; i++)
+        {
+            df[i] = (values[2 * i] - values[2 * i + 1]) / (2 * ndeps);
+            if (!double.IsFinite(df[i])) throw new OptimizationException($"non-finite finite-difference value [{i + 1}]");
         }
     }
 

@@ -24,7 +24,13 @@ internal static class Profile
         int fits = 0;
         while (watch.Elapsed.TotalSeconds < seconds)
             foreach (var y in picked) { model.Fit(y, data.SeasonLength); fits++; }
-        Console.WriteLine(FormattableString.Invariant(
+        foreach (var y in picked)
+        {
+            var fit = model.Fit(y, data.SeasonLength);
+            Console.WriteLine(FormattableString.Invariant($"{fit.Description}: first forecast {fit.Forecast(data.Horizon).Mean[0]:R}"));
+        }
+        if (fits > 0)
+            Console.WriteLine(FormattableString.Invariant(
             $"{dataset} {method}: {fits} fits, {watch.Elapsed.TotalMilliseconds / fits:F3} ms/fit wall, {(Speed.ProcessCpuSeconds() - cpu) * 1e3 / fits:F3} ms/fit CPU, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / fits / 1024.0:F1} KiB allocated/fit, lengths {string.Join(' ', picked.Select(p => p.Length))}"));
     }
 }
