@@ -37,15 +37,28 @@ internal sealed class Chronos2Attention : nn.Module
     /// Self-attention over dim −2 of <paramref name="hidden"/> (N, L, d) with an additive <paramref name="mask"/>
     /// broadcastable to (N, h, L, L) and optional RoPE tables (1, 1, L, d_kv); returns (N, L, d).
     /// </summary>
-    public Tensor forward(Tensor hidden, Tensor mask, (Tensor Cos, Tensor Sin)? rope, IInferenceBackend backend)
+    public Tensor forward(Tensor hidden, Tensor mask, (Tensor Cos, Tensor Sin)? rope, IInferenceBackend backend) =>
+        forward(hidden, hidden.shape[1], mask, rope, backend);
+
+    /// <summary>
+    /// As <see cref="forward(Tensor, Tensor, ValueTuple{Tensor, Tensor}?, IInferenceBackend)"/>, with queries for the last
+    /// <paramref name="queryPositions"/> positions only (keys and values from all): (N, L, d) → (N, queryPositions, d).
+    /// </summary>
+    public Tensor forward(Tensor hidden, long queryPositions, Tensor mask, (Tensor Cos, Tensor Sin)? rope, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
-        var queries = SplitHeads(backend.Linear(q, hidden));
+        var length = hidden.shape[1];
+        var queryInput = queryPositions == length ? hidden : hidden[.., TensorIndex.Slice(length - queryPositions)];
+        var queries = SplitHeads(backend.Linear(q, queryInput));
         var keys = SplitHeads(backend.Linear(k, hidden));
         var values = SplitHeads(backend.Linear(v, hidden));
         if (rope is { } tables)
         {
-            queries = RotaryEmbedding.Apply(queries, tables.Cos, tables.Sin);
+            var (queryCos, querySin) = queryPositions == length
+                ? tables
+                : (tables.Cos[TensorIndex.Ellipsis, TensorIndex.Slice(length - queryPositions), ..],
+                    tables.Sin[TensorIndex.Ellipsis, TensorIndex.Slice(length - queryPositions), ..]);
+            queries = RotaryEmbedding.Apply(queries, queryCos, querySin);
             keys = RotaryEmbedding.Apply(keys, tables.Cos, tables.Sin);
         }
         // No 1/√d_kv scaling: the original Chronos-2 attention.

@@ -30,7 +30,12 @@ internal sealed class Chronos2Encoder : nn.Module
     /// <param name="inputsEmbeds">(B, S, d).</param>
     /// <param name="groupIds">(B) int64: series with the same id attend to each other in the group attention.</param>
     /// <param name="attentionMask">(B, S) 1 where a position may be attended to.</param>
-    public Tensor forward(Tensor inputsEmbeds, Tensor groupIds, Tensor attentionMask, IInferenceBackend backend)
+    /// <param name="outputPositions">
+    /// When set, only the last this many positions are returned, (B, outputPositions, d), and the last block computes
+    /// only those past its keys and values: nothing after the last block mixes positions, so they are exactly the
+    /// full output's last positions (a forecast reads only its output patches).
+    /// </param>
+    public Tensor forward(Tensor inputsEmbeds, Tensor groupIds, Tensor attentionMask, IInferenceBackend backend, long? outputPositions = null)
     {
         using var scope = NewDisposeScope();
         var dtype = inputsEmbeds.dtype;
@@ -43,8 +48,9 @@ internal sealed class Chronos2Encoder : nn.Module
         var tables = rope.Tables(sequenceLength, dtype, inputsEmbeds.device);
 
         var hidden = dropout.forward(inputsEmbeds);
-        foreach (var layer in block)
-            hidden = layer.forward(hidden, timeMask, groupTimeMask, tables, backend);
+        for (var index = 0; index < block.Count; index++)
+            hidden = block[index].forward(hidden, timeMask, groupTimeMask, tables, backend,
+                index == block.Count - 1 ? outputPositions : null);
         hidden = final_layer_norm.forward(hidden, backend);
         return dropout.forward(hidden).MoveToOuterDisposeScope();
     }

@@ -23,10 +23,18 @@ internal sealed class Chronos2EncoderBlock : nn.Module
     private GroupSelfAttention groupAttention => (GroupSelfAttention)layer[1];
     private Chronos2FeedForward feedForward => (Chronos2FeedForward)layer[2];
 
-    public Tensor forward(Tensor hidden, Tensor timeMask, Tensor? groupTimeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend)
+    /// <param name="outputPositions">
+    /// Only the last this many positions are computed past the time attention's keys and values (the last block of a
+    /// forecast, whose other positions feed nothing).
+    /// </param>
+    public Tensor forward(Tensor hidden, Tensor timeMask, Tensor? groupTimeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend,
+        long? outputPositions = null)
     {
         using var scope = NewDisposeScope();
-        var x = timeAttention.forward(hidden, timeMask, rope, backend);
+        var x = timeAttention.forward(hidden, timeMask, rope, backend, outputPositions);
+        // The group mask is per time position (S, 1, B, B): the kept positions' slices.
+        if (groupTimeMask is not null && outputPositions is { } kept && kept != groupTimeMask.shape[0])
+            groupTimeMask = groupTimeMask[TensorIndex.Slice(groupTimeMask.shape[0] - kept)];
         x = groupAttention.forward(x, groupTimeMask, backend);
         return feedForward.forward(x, backend).MoveToOuterDisposeScope();
     }

@@ -78,8 +78,12 @@ public sealed class Chronos2Model : nn.Module
         Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1) =>
         Encode(LibtorchBackend.Instance, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches);
 
+    /// <param name="outputPatchesOnly">
+    /// Encode only the output patches' hidden states past the last block's keys and values (what a forecast reads;
+    /// inference only, so that training runs the reference's graph).
+    /// </param>
     internal Chronos2Encoding Encode(IInferenceBackend backend, Tensor context, Tensor? contextMask = null, Tensor? groupIds = null,
-        Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1)
+        Tensor? futureCovariates = null, Tensor? futureCovariatesMask = null, int numOutputPatches = 1, bool outputPatchesOnly = false)
     {
         ValidateInputs(context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches, null, null);
         using var scope = NewDisposeScope();
@@ -104,7 +108,8 @@ public sealed class Chronos2Model : nn.Module
         attentionMask = cat([attentionMask, ones(batch, numOutputPatches, dtype: dtype, device: device)], -1);
 
         groupIds ??= arange(batch, dtype: ScalarType.Int64, device: device);
-        var hidden = encoder.forward(inputEmbeds, groupIds.to(device), attentionMask, backend);
+        var hidden = encoder.forward(inputEmbeds, groupIds.to(device), attentionMask, backend,
+            outputPatchesOnly && !is_grad_enabled() ? numOutputPatches : null);
         return new Chronos2Encoding(hidden, locScale.Loc, locScale.Scale, futureMask, contextPatches).MoveToOuterDisposeScope();
     }
 
@@ -125,7 +130,8 @@ public sealed class Chronos2Model : nn.Module
         ValidateInputs(context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches, futureTarget, futureTargetMask);
         using var scope = NewDisposeScope();
         var batch = context.shape[0];
-        var encoding = Encode(backend, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches);
+        var encoding = Encode(backend, context, contextMask, groupIds, futureCovariates, futureCovariatesMask, numOutputPatches,
+            outputPatchesOnly: true);
         var forecastEmbeds = encoding.Hidden[.., TensorIndex.Slice(-numOutputPatches)];
         var horizon = numOutputPatches * PatchSize;
         // "b n (q p) -> b q (n p)"

@@ -90,7 +90,7 @@ public sealed class Chronos2Pipeline : IChronosPipeline
 
         var results = new List<Tensor>();
         using var noGrad = no_grad();
-        using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
+        using var call = InferenceCall.Begin(Inference, Model.EncoderDType, reuseFreedBuffers: true);
         using var backend = call.OpenBackend();
         foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize, options.AllowUnseenCategories))
         {
@@ -227,7 +227,7 @@ public sealed class Chronos2Pipeline : IChronosPipeline
         var embeddings = new List<Tensor>();
         var locScales = new List<(Tensor, Tensor)>();
         using var noGrad = no_grad();
-        using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
+        using var call = InferenceCall.Begin(Inference, Model.EncoderDType, reuseFreedBuffers: true);
         using var backend = call.OpenBackend();
         foreach (var batch in Chronos2Batcher.Batches(inputs, 0, length, batchSize))
         {

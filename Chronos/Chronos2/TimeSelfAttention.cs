@@ -26,10 +26,14 @@ internal sealed class TimeSelfAttention : nn.Module
     /// <param name="hidden">(B, S, d).</param>
     /// <param name="timeMask">Additive mask (B, 1, 1, S).</param>
     /// <param name="rope">cos/sin tables (1, 1, S, d_kv).</param>
-    public Tensor forward(Tensor hidden, Tensor timeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend)
+    /// <param name="outputPositions">Only the last this many positions are returned (queries for them only).</param>
+    public Tensor forward(Tensor hidden, Tensor timeMask, (Tensor Cos, Tensor Sin) rope, IInferenceBackend backend, long? outputPositions = null)
     {
         using var scope = NewDisposeScope();
-        var attended = self_attention.forward(layer_norm.forward(hidden, backend), timeMask, rope, backend);
-        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
+        var length = hidden.shape[1];
+        var kept = outputPositions ?? length;
+        var attended = self_attention.forward(layer_norm.forward(hidden, backend), kept, timeMask, rope, backend);
+        var residual = kept == length ? hidden : hidden[.., TensorIndex.Slice(length - kept)];
+        return backend.AddResidual(residual, dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

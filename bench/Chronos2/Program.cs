@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Forecast.Chronos;
 using Forecast.Chronos.Chronos2;
+using Forecast.Chronos.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +42,8 @@ static void RunCase(string name)
         Bf16Accuracy();
         return;
     }
-    var batch = name.EndsWith("-1", StringComparison.Ordinal) ? 1 : 256;
+    // fp32-N / bf16-N: N series (1 and 256 are the standard cases; others for profiling).
+    var batch = int.Parse(name.Split('-')[1], CultureInfo.InvariantCulture);
     var dtype = name.StartsWith("bf16", StringComparison.Ordinal) ? ScalarType.BFloat16 : ScalarType.Float32;
     using var pipeline = OfficialSize(dtype);
     if (name.EndsWith("-one-pass", StringComparison.Ordinal))
@@ -51,7 +53,8 @@ static void RunCase(string name)
         pipeline.Predict(series.Take(Math.Min(batch, 16)).ToList(), 64);
     var before = MatmulGflops();
     var times = new List<double>();
-    var runs = batch == 1 ? 3 : 1;   // one call of 256 × 2048 is minutes on 2 cores
+    // One call of 256 × 2048 is minutes on 2 cores; BENCH_RUNS sets more (for profiling).
+    var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : batch == 1 ? 3 : 1;
     for (var run = 0; run < runs; run++)
     {
         using var scope = NewDisposeScope();
@@ -119,7 +122,8 @@ static Chronos2Pipeline OfficialSize(ScalarType dtype)
     // TorchSharp's default init; the speed does not depend on the values.
     if (dtype != ScalarType.Float32)
         model.UseEncoderDType(dtype);   // as Chronos2Pretrained.Load(dir, dtype)
-    return new Chronos2Pipeline(model) { Warn = _ => { } };
+    // A benchmark process does nothing but forecast: both process-wide tunings on, as the Trainer runs.
+    return new Chronos2Pipeline(model) { Warn = _ => { }, Inference = ChronosInferenceOptions.ForDedicatedProcess() };
 }
 
 static List<float[]> RandomWalks(int count, int length, int seed = 7)

@@ -1,6 +1,6 @@
 """Dev-only: the real chronos-forecasting pipelines timed on the cases of bench/Chronos (side-by-side.sh runs this and
 ours alternately). Random official-size weights (speed does not depend on the values), 2 threads, float32, median of
-RUNS calls after one warm-up; prints one line: REF <case> <median s> <series/s> <peak RSS MiB>.
+RUNS calls after one warm-up (WARMUP=0 skips it, for cases of minutes); prints one line: REF <case> <median s> <series/s> <peak RSS MiB>.
 Cases: bolt-small-B, bolt-base-B, t5-small-B (20 samples; random walks of 512 → 64) and chronos2-B (official size,
 attn_implementation="eager" as torch 1.13 has no SDPA; random walks of 2048 → 64)."""
 import os, statistics, sys, time
@@ -62,7 +62,8 @@ else:
 rng = np.random.default_rng(7)
 ctx = torch.tensor(100.0 + np.cumsum(rng.uniform(-1, 1, size=(batch, length)), axis=1), dtype=torch.float32)
 with torch.no_grad():
-    run(ctx if model_name != "chronos2" else ctx[: min(batch, 16)])  # warm-up
+    if os.environ.get("WARMUP", "1") != "0":
+        run(ctx if model_name != "chronos2" else ctx[: min(batch, 16)])  # warm-up
     times = []
     for _ in range(runs):
         start = time.perf_counter()
