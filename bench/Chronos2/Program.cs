@@ -46,6 +46,8 @@ static void RunCase(string name)
     var batch = int.Parse(name.Split('-')[1], CultureInfo.InvariantCulture);
     var dtype = name.StartsWith("bf16", StringComparison.Ordinal) ? ScalarType.BFloat16 : ScalarType.Float32;
     using var pipeline = OfficialSize(dtype);
+    if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
+        pipeline.MaxRowsPerForward = chunk;   // rows per network pass (Chronos2Pipeline.MaxRowsPerForward)
     if (name.EndsWith("-one-pass", StringComparison.Ordinal))
         pipeline.MaxRowsPerForward = batch;   // the reference's behaviour: the whole batch through the network at once
     var series = RandomWalks(batch, 2048);
