@@ -9,6 +9,14 @@ namespace Forecast.Core.Artifacts;
 /// </summary>
 public sealed record RunManifest(string RunId, string Status, DateTime StartedUtc, DateTime CommittedUtc, IReadOnlyList<ManifestEntry> Files)
 {
+    /// <summary>
+    /// The run's summary for the run catalog (Catalog.ManifestSummary: schema and summary), written by
+    /// <see cref="RunWriter"/> so a catalog lists the run with one read of this file; absent in manifests written
+    /// before it existed.
+    /// </summary>
+    [JsonInclude, JsonPropertyName("catalog"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    internal JsonElement? Catalog { get; init; }
+
     public const string FileName = "manifest.json";
     public const string CommittedStatus = "committed";
 

@@ -79,22 +79,36 @@ public sealed class RunWriter
     /// </summary>
     public string? IndexWarning { get; private set; }
 
-    /// <summary>Writes the manifest, which commits the run, then the run's index entry.</summary>
+    /// <summary>
+    /// Writes the manifest, which commits the run, then the run's index entry. The manifest carries the run's summary
+    /// (<see cref="ManifestSummary"/>) so a catalog reads both the proof of the commit and the summary in one request.
+    /// </summary>
     public async Task<RunManifest> CommitAsync(CancellationToken cancellationToken = default)
     {
         if (_finished) throw new InvalidOperationException($"Run {RunId} is already committed or aborted.");
         var manifest = new RunManifest(RunId, RunManifest.CommittedStatus, StartedUtc, _clock.GetUtcNow().UtcDateTime,
             [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)]);
+        RunSummary? summary = null;
+        try
+        {
+            summary = _summarySources.Build(manifest, _store.Describe);
+            manifest = manifest with { Catalog = ManifestSummary.Create(summary) };
+        }
+        catch (InvalidDataException e)
+        {
+            IndexWarning = $"Run {RunId} is committed without a summary ({e.Message}); the Evaluator and the Dashboard list it with what its manifest says.";
+        }
         byte[] manifestJson = manifest.ToJson();
         await _store.PutAsync(Prefix + RunManifest.FileName, manifestJson, cancellationToken).ConfigureAwait(false);
         _finished = true;
+        if (summary is null) return manifest;
         try
         {
-            await RunIndex.WriteAsync(_store, manifest, manifestJson, _summarySources.Build(manifest, _store.Describe), cancellationToken).ConfigureAwait(false);
+            await RunIndex.WriteAsync(_store, manifest, manifestJson, summary, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ArtifactStoreException or InvalidDataException)
+        catch (ArtifactStoreException e)
         {
-            IndexWarning = $"Run {RunId} is committed but its index entry was not written ({e.Message}); the Evaluator and the Dashboard read its summary from its files instead.";
+            IndexWarning = $"Run {RunId} is committed but its index entry was not written ({e.Message}); the Evaluator and the Dashboard find it at their next full listing of run folders.";
         }
         return manifest;
     }

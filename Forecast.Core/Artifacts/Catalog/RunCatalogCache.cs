@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,9 +10,10 @@ namespace Forecast.Core.Artifacts.Catalog;
 /// request reads the current <see cref="RunCatalogSnapshot"/> and does no storage I/O while nothing changed.
 /// <list type="bullet">
 /// <item>First use (cold start): lists the run folders (runs/&lt;id&gt;/, one entry per run however many files it
-/// has) and the run index, then per run checks that its manifest exists (HEAD) while it reads its index entry; a run
-/// without a usable entry (older than the index, or whose writer stopped between manifest and entry) gets its
-/// summary rebuilt from its manifest, config.yaml and metrics.yaml, so no committed run is hidden.</item>
+/// has) and the run index, then reads each run's manifest (one GET: it proves the commit and carries the run's
+/// summary, see <see cref="ManifestSummary"/>). A run committed before manifests carried summaries takes its index
+/// entry, or, without a usable one (older than the index, or whose writer stopped between manifest and entry), gets
+/// its summary rebuilt from its manifest, config.yaml and metrics.yaml, so no committed run is hidden.</item>
 /// <item>Change check, at most once per <see cref="RunCatalogOptions.ChangeCheckInterval"/>: the newest page of the
 /// index (its keys sort newest commit first); only entries not seen before are read. The request that starts it waits
 /// for it up to <see cref="RunCatalogOptions.ChangeCheckWait"/>; others answer from the current list meanwhile.</item>
@@ -246,39 +248,40 @@ public sealed class RunCatalogCache
     }
 
     /// <summary>
-    /// The summary of run <paramref name="runId"/>, or null when it has no committed manifest. A HEAD of the manifest
-    /// proves the commit; the index entry (when its schema is current and it describes a manifest of that size) gives
-    /// the summary; otherwise the summary is rebuilt from the run's files.
+    /// The summary of run <paramref name="runId"/>, or null when it has no committed manifest. One GET of the manifest
+    /// proves the commit and, for a run committed by this version, gives the summary it carries
+    /// (<see cref="ManifestSummary"/>). A run committed before manifests carried summaries takes its index entry when
+    /// the entry describes exactly this manifest (its SHA-256), else its summary is rebuilt from its files.
     /// </summary>
     private async Task<RunSummary?> LoadAsync(string runId, ArtifactInfo? entry, CancellationToken cancellationToken)
     {
-        // Both requests at once: on S3 a cold start is bound by round trips, and an entry read for a run that turns out
-        // uncommitted is only wasted, never used.
-        var manifestRequest = _store.GetInfoAsync(RunIds.Prefix(runId) + RunManifest.FileName, cancellationToken);
-        var entryRequest = entry is null ? Task.FromResult<byte[]?>(null) : _store.GetAsync(entry.Key, cancellationToken);
-        await Task.WhenAll(manifestRequest, entryRequest).ConfigureAwait(false);
-        var manifestInfo = await manifestRequest.ConfigureAwait(false);
-        if (manifestInfo is null) return null;
-        if (await entryRequest.ConfigureAwait(false) is { } bytes
-            && RunIndexEntry.TryParse(bytes) is { } parsed
-            && parsed.Summary.RunId == runId && parsed.ManifestSize == manifestInfo.Size)
-            return parsed.Summary;
-        return await RebuildAsync(runId, cancellationToken).ConfigureAwait(false);
-    }
+        string manifestKey = RunIds.Prefix(runId) + RunManifest.FileName;
+        var manifestJson = await _store.GetAsync(manifestKey, cancellationToken).ConfigureAwait(false);
+        if (manifestJson is null) return null;
+        if (ManifestSummary.TryRead(manifestJson, runId) is { } carried) return carried;
 
-    private async Task<RunSummary?> RebuildAsync(string runId, CancellationToken cancellationToken)
-    {
-        RunManifest? manifest;
+        RunManifest manifest;
         try
         {
-            manifest = await RunCatalog.GetAsync(_store, runId, cancellationToken).ConfigureAwait(false);
+            manifest = RunManifest.Parse(manifestJson, _store.Describe(manifestKey));
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException)
+        catch (Exception e) when (e is JsonException or InvalidDataException or NotSupportedException)
         {
             _logger.LogWarning("Run {RunId} is not listed: its manifest cannot be read ({Error})", runId, e.Message);
             return null;
         }
-        if (manifest is null) return null;
+        if (manifest.Status != RunManifest.CommittedStatus || manifest.RunId != runId) return null;
+        if (entry is not null
+            && await _store.GetAsync(entry.Key, cancellationToken).ConfigureAwait(false) is { } bytes
+            && RunIndexEntry.TryParse(bytes) is { } parsed
+            && parsed.Summary.RunId == runId && parsed.ManifestSize == manifestJson.Length
+            && parsed.ManifestSha256 == Convert.ToHexStringLower(SHA256.HashData(manifestJson)))
+            return parsed.Summary;
+        return await RebuildAsync(manifest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunSummary?> RebuildAsync(RunManifest manifest, CancellationToken cancellationToken)
+    {
         try
         {
             return (await RunSummarySources.ReadAsync(_store, manifest, cancellationToken).ConfigureAwait(false)).Build(manifest, _store.Describe);
@@ -286,8 +289,8 @@ public sealed class RunCatalogCache
         catch (InvalidDataException e)
         {
             // Committed but with a damaged config.yaml or metrics.yaml: listed with what the manifest says.
-            _logger.LogWarning("Run {RunId} is listed without its metrics: {Error}", runId, e.Message);
-            return new RunSummary(runId, manifest.Status, manifest.StartedUtc, manifest.CommittedUtc, "", "", "", 0, "", 0, 0,
+            _logger.LogWarning("Run {RunId} is listed without its metrics: {Error}", manifest.RunId, e.Message);
+            return new RunSummary(manifest.RunId, manifest.Status, manifest.StartedUtc, manifest.CommittedUtc, "", "", "", 0, "", 0, 0,
                 new Dictionary<string, double>(), new Dictionary<string, double>(), manifest.Files.Count);
         }
     }

@@ -30,7 +30,7 @@ public sealed class RunCatalogOptions
     /// </summary>
     public TimeSpan FullRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Runs read at once when summaries are loaded (HEAD of the manifest and GET of the entry per run).</summary>
+    /// <summary>Runs read at once when summaries are loaded (a GET of the manifest per run).</summary>
     public int Parallelism { get; set; } = 16;
 
     /// <summary>Index entries a change check reads from the newest: one S3 list page.</summary>

@@ -16,7 +16,8 @@ internal sealed record RunIndexEntry(string Schema, long ManifestSize, string Ma
     /// <summary>"summary-" and the first 12 hex digits of SHA-256 over RunSummary's parameter names and types.</summary>
     public static readonly string CurrentSchema = SchemaOf(typeof(RunSummary));
 
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>Also the options of the summary a manifest carries (<see cref="ManifestSummary"/>).</summary>
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,

@@ -16,7 +16,7 @@ public abstract class RunCatalogCacheTests
     protected abstract Task<IArtifactStore> NewStoreAsync();
 
     [Fact]
-    public async Task Committed_runs_are_listed_from_their_index_entries_without_reading_their_files()
+    public async Task Committed_runs_are_listed_with_one_read_of_their_manifests_and_none_of_their_other_files()
     {
         var store = new CountingArtifactStore(await NewStoreAsync());
         var first = await CommitAsync(store, "20260101T000000Z-a-000001", dataset: "sales", model: "prophet", mase: 0.8);
@@ -33,18 +33,20 @@ public abstract class RunCatalogCacheTests
         snapshot.Find(second)!.Files.Should().Be(44);
         snapshot.Datasets.Should().Equal("sales");
         snapshot.Models.Should().Equal("prophet", "seasonal_naive");
-        store.Calls.Should().NotContain(c => c.StartsWith("list runs/", StringComparison.Ordinal), "the catalog lists run folders, never every object of every run")
-            .And.NotContain(c => c.EndsWith("metrics.yaml", StringComparison.Ordinal) || c.EndsWith("config.yaml", StringComparison.Ordinal) || c.StartsWith("get runs/", StringComparison.Ordinal));
-        store.Calls.Should().Contain(["folders runs/", "list index/runs/", $"head runs/{first}/manifest.json", $"head runs/{second}/manifest.json"]);
+        // The manifest proves the commit and carries the summary: one request per run, no index entry read.
+        store.Calls.Should().BeEquivalentTo(["folders runs/", "list index/runs/", $"get runs/{first}/manifest.json", $"get runs/{second}/manifest.json"],
+            "the catalog lists run folders (never every object of every run) and reads nothing of a run but its manifest");
     }
 
     [Fact]
-    public async Task The_summary_in_the_index_entry_is_the_one_rebuilt_from_the_runs_files()
+    public async Task The_summary_a_manifest_carries_is_the_one_rebuilt_from_the_runs_files()
     {
         var store = await NewStoreAsync();
         string id = await CommitAsync(store, "20260101T000000Z-a-000001", dataset: "sales", model: "prophet", mase: 0.8);
         var indexed = (await new RunCatalogCache(store).GetAsync()).Find(id)!;
 
+        // As a run committed before manifests carried summaries, and without its index entry.
+        await RewriteManifestAsync(store, id, m => m with { Catalog = null });
         await DeleteIndexEntryAsync(store, id);
         var rebuilt = (await new RunCatalogCache(store).GetAsync()).Find(id)!;
 
@@ -65,14 +67,13 @@ public abstract class RunCatalogCacheTests
         (await catalog.GetAsync()).Runs.Should().ContainSingle();
 
         string fresh = await CommitAsync(store, "20260105T000000Z-new-000002");
-        string freshKey = await IndexKeyAsync(store, fresh);
         store.Reset();
         for (int i = 0; i < 100; i++) (await catalog.GetAsync()).Runs.Should().ContainSingle();
         store.Calls.Should().BeEmpty("requests within the change-check interval are served from memory");
 
         clock.Advance(Check);
         (await catalog.GetAsync()).Runs.Select(r => r.RunId).Should().Equal(fresh, old);
-        store.Calls.Should().Equal(["list index/runs/", $"head runs/{fresh}/manifest.json", $"get {freshKey}"]);
+        store.Calls.Should().Equal(["list index/runs/", $"get runs/{fresh}/manifest.json"]);
 
         store.Reset();
         clock.Advance(Check);
@@ -161,13 +162,43 @@ public abstract class RunCatalogCacheTests
     }
 
     [Fact]
-    public async Task An_entry_of_an_older_summary_schema_or_a_damaged_entry_is_rebuilt_from_the_run()
+    public async Task A_run_committed_before_manifests_carried_summaries_is_listed_from_its_index_entry()
+    {
+        var store = new CountingArtifactStore(await NewStoreAsync());
+        string old = await CommitAsync(store, "20260101T000000Z-old-000001", dataset: "d1", model: "naive", mase: 0.7);
+        var expected = (await new RunCatalogCache(store).GetAsync()).Find(old)!;
+        // The manifest without its summary, the entry as the previous version wrote it (the SHA-256 of that manifest).
+        var manifest = await RewriteManifestAsync(store, old, m => m with { Catalog = null });
+        byte[] manifestJson = manifest.ToJson();
+        await store.PutAsync(await IndexKeyAsync(store, old), RunIndexEntry.Create(manifest, manifestJson, expected).ToJson());
+        store.Reset();
+
+        var listed = (await new RunCatalogCache(store).GetAsync()).Find(old)!;
+
+        listed.Should().BeEquivalentTo(expected, o => o.Excluding(r => r.Metrics));
+        listed.Metrics["mase"].Should().Be(0.7);
+        store.Calls.Should().Contain($"get runs/{old}/manifest.json").And.Contain(c => c.StartsWith("get index/runs/", StringComparison.Ordinal))
+            .And.NotContain(c => c.EndsWith(".yaml", StringComparison.Ordinal), "the entry describes this very manifest, so no file of the run is read");
+    }
+
+    [Fact]
+    public async Task A_summary_of_an_older_schema_or_a_damaged_entry_is_rebuilt_from_the_run()
     {
         var store = await NewStoreAsync();
         string stale = await CommitAsync(store, "20260101T000000Z-stale-000001", dataset: "d1", mase: 0.7);
         string damaged = await CommitAsync(store, "20260102T000000Z-damaged-000002", dataset: "d2", mase: 0.9);
+        string carriedStale = await CommitAsync(store, "20260103T000000Z-carried-000003", dataset: "d3", mase: 1.1);
+        // Runs committed before manifests carried summaries, with a stale and a damaged index entry; and a run whose
+        // manifest carries a summary of an older schema.
+        var staleManifest = await RewriteManifestAsync(store, stale, m => m with { Catalog = null });
+        await RewriteManifestAsync(store, damaged, m => m with { Catalog = null });
+        string carriedKey = RunIds.Prefix(carriedStale) + RunManifest.FileName;
+        string carried = System.Text.Encoding.UTF8.GetString((await store.GetAsync(carriedKey))!).Replace(RunIndexEntry.CurrentSchema, "summary-000000000000", StringComparison.Ordinal);
+        await store.PutAsync(carriedKey, System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(carried, "\"dataset\": *\"d3\"", "\"dataset\": \"from an old summary\"")));
         string staleKey = await IndexKeyAsync(store, stale);
-        string text = System.Text.Encoding.UTF8.GetString((await store.GetAsync(staleKey))!);
+        // The stale entry describes the manifest exactly (its SHA-256): only its schema disqualifies it.
+        var staleEntry = RunIndexEntry.TryParse((await store.GetAsync(staleKey))!)!;
+        string text = System.Text.Encoding.UTF8.GetString(RunIndexEntry.Create(staleManifest, staleManifest.ToJson(), staleEntry.Summary).ToJson());
         await store.PutAsync(staleKey, System.Text.Encoding.UTF8.GetBytes(text.Replace(RunIndexEntry.CurrentSchema, "summary-000000000000", StringComparison.Ordinal)
             .Replace("\"dataset\":\"d1\"", "\"dataset\":\"from an old entry\"", StringComparison.Ordinal)));
         await store.PutAsync(await IndexKeyAsync(store, damaged), "{\"schema\": 1, \"summ"u8.ToArray());
@@ -177,6 +208,7 @@ public abstract class RunCatalogCacheTests
         snapshot.Find(stale)!.Dataset.Should().Be("d1");
         snapshot.Find(damaged)!.Dataset.Should().Be("d2");
         snapshot.Find(damaged)!.Metrics["mase"].Should().Be(0.9);
+        snapshot.Find(carriedStale)!.Dataset.Should().Be("d3");
     }
 
     [Fact]
@@ -284,6 +316,15 @@ public abstract class RunCatalogCacheTests
         await foreach (var info in store.ListAsync(RunIndex.Prefix))
             if (RunIndex.TryParseKey(info.Key, out string id) && id == runId) return info.Key;
         throw new InvalidOperationException($"{runId} has no index entry.");
+    }
+
+    /// <summary>Rewrites the manifest of <paramref name="runId"/> as <paramref name="change"/> makes it (a run written by an older version).</summary>
+    private static async Task<RunManifest> RewriteManifestAsync(IArtifactStore store, string runId, Func<RunManifest, RunManifest> change)
+    {
+        string key = RunIds.Prefix(runId) + RunManifest.FileName;
+        var manifest = change(RunManifest.Parse((await store.GetAsync(key))!, key));
+        await store.PutAsync(key, manifest.ToJson());
+        return manifest;
     }
 
     private static async Task DeleteIndexEntryAsync(IArtifactStore store, string runId) => await store.DeleteAsync(await IndexKeyAsync(store, runId));
