@@ -25,7 +25,7 @@ app.UseStatusCodePages();
 app.UseSecurityHeaders(DashboardSecurityPolicy.ContentSecurityPolicy);
 app.UseSameOriginPosts();
 app.UseStaticFiles();
-app.UseOutputCache();
+app.UseRunCatalogPageCache();
 app.MapRazorPages();
 app.MapDashboardData();
 

@@ -33,12 +33,8 @@ public static class Extensions
         builder.Services.AddSingleton(sp => new RunCatalogCache(sp.GetRequiredService<IArtifactStore>(), sp.GetRequiredService<IOptions<RunCatalogOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RunCatalogCache>>()));
         builder.Services.AddSingleton(sp => new RunReader(sp.GetRequiredService<RunCatalogCache>()));
-        // The runs list and the leaderboard are rendered once per catalog version and query (bounded, in memory).
-        builder.Services.AddOutputCache(o =>
-        {
-            o.AddPolicy(RunCatalogOutputCachePolicy.Name, new RunCatalogOutputCachePolicy());
-            o.SizeLimit = 32 * 1024 * 1024;
-        });
+        // The runs list and the leaderboard are rendered once per catalog version and URL (bounded, in memory).
+        builder.Services.AddSingleton<RunCatalogPageCache>();
         builder.Services.AddSingleton<SeriesHistoryCache>();
         builder.Services.AddSingleton<ChartDataBuilder>();
         // Starting runs: run requests in the artifact root, run by a Trainer process or by the deployment.

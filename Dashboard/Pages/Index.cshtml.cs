@@ -3,13 +3,12 @@ using Forecast.Core.Artifacts.Catalog;
 using Forecast.Dashboard.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 
 namespace Forecast.Dashboard.Pages;
 
 /// <summary>The runs list: every committed run, newest first, with status and key metrics; filter, search and paging over the run catalog in memory.</summary>
-[OutputCache(PolicyName = RunCatalogOutputCachePolicy.Name)]
+[RunCatalogPage]
 public sealed class IndexModel(RunReader reader, IOptions<DashboardOptions> options) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "dataset")] public string? Dataset { get; set; }

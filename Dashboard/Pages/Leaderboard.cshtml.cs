@@ -2,7 +2,6 @@ using Forecast.Core.Artifacts;
 using Forecast.Dashboard.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.OutputCaching;
 
 namespace Forecast.Dashboard.Pages;
 
@@ -10,7 +9,7 @@ namespace Forecast.Dashboard.Pages;
 /// Models compared across runs, one table per evaluation setup (Forecast.Core's <see cref="RunLeaderboard"/>, the same
 /// ranking as the Evaluator's /api/leaderboard, built once per version of the run catalog).
 /// </summary>
-[OutputCache(PolicyName = RunCatalogOutputCachePolicy.Name)]
+[RunCatalogPage]
 public sealed class LeaderboardModel(RunReader reader) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "dataset")] public string? Dataset { get; set; }

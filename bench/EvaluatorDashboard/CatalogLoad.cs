@@ -12,7 +12,7 @@ using trainer::Forecast.Trainer.Cli;
 namespace Forecast.Bench.EvaluatorDashboard;
 
 /// <summary>
-/// `catalog` mode: the run catalog under HTTP load. Writes N committed runs with RunWriter (the Trainer's own commit:
+/// `catalog` mode: the run catalog under HTTP load (--runs 0 or --s3-runs 0 skips that store). Writes N committed runs with RunWriter (the Trainer's own commit:
 /// files, manifest, index entry), copies of real Trainer runs under new ids across datasets and models, every
 /// <see cref="ManyFilesEvery"/>th with 1,435 model files as a Prophet run over 1,428 series has; starts the real
 /// Evaluator and Dashboard processes (Production) on them; times the first list (cold start); then wrk at 50
@@ -37,7 +37,7 @@ internal static class CatalogLoad
 
         var template = await TemplateRunAsync(root);
         string local = Path.Combine(root, $"local-{localRuns}");
-        if (!File.Exists(Path.Combine(local, "complete")))
+        if (localRuns > 0 && !File.Exists(Path.Combine(local, "complete")))
         {
             if (Directory.Exists(local)) Directory.Delete(local, recursive: true);
             var watch = Stopwatch.StartNew();
@@ -45,8 +45,11 @@ internal static class CatalogLoad
             await File.WriteAllTextAsync(Path.Combine(local, "complete"), "");
             Console.WriteLine(FormattableString.Invariant($"generated {localRuns} runs on local disk in {watch.Elapsed.TotalSeconds:F0} s (setup)"));
         }
-        Console.WriteLine($"local disk, {localRuns} runs ({CountFiles(Path.Combine(local, "runs"))} files under runs/)");
-        await MeasureServicesAsync(repo, new Dictionary<string, string> { ["ArtifactStore__Root"] = local, ["Dashboard__ArtifactRoot"] = local }, seconds);
+        if (localRuns > 0)
+        {
+            Console.WriteLine($"local disk, {localRuns} runs ({CountFiles(Path.Combine(local, "runs"))} files under runs/)");
+            await MeasureServicesAsync(repo, new Dictionary<string, string> { ["ArtifactStore__Root"] = local, ["Dashboard__ArtifactRoot"] = local }, seconds);
+        }
 
         if (s3Runs > 0)
         {
@@ -160,10 +163,12 @@ internal static class CatalogLoad
                 // alone adds (scheduling under load) is measured next to the endpoints'.
                 foreach (string path in paths.Prepend("/alive"))
                 {
-                    (await http.GetAsync(path)).EnsureSuccessStatusCode();
+                    var probe = await http.GetAsync(path);
+                    probe.EnsureSuccessStatusCode();
+                    long bytes = (await probe.Content.ReadAsByteArrayAsync()).Length;
                     Wrk(url + path, 5); // warm-up
                     var result = Wrk(url + path, seconds);
-                    Console.WriteLine($"  {name} GET {path}: {result}; load average {LoadAverage()}");
+                    Console.WriteLine($"  {name} GET {path} ({bytes:N0} bytes): {result}; load average {LoadAverage()}");
                 }
                 Console.WriteLine($"  {name}: RSS after load {Rss(process.Id)}");
                 lock (log) foreach (string line in log.Where(l => l.Contains("Run catalog", StringComparison.Ordinal)).Take(3)) Console.WriteLine($"    log: {line.Trim()}");

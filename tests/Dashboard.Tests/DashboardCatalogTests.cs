@@ -1,7 +1,7 @@
 namespace Forecast.Dashboard.Tests;
 
 /// <summary>
-/// The runs page and the leaderboard are served from the output cache while the run catalog is unchanged, and a run
+/// The runs page and the leaderboard are served from memory (RunCatalogPageCache) while the run catalog is unchanged, and a run
 /// committed while the Dashboard is up shows on the next request (the cache is keyed by the catalog's version); a
 /// half-written run with a forged index entry never shows. Each test has its own artifact root, filled with copies of
 /// the fixture's real Trainer runs.
@@ -38,7 +38,7 @@ public sealed class DashboardCatalogTests(DashboardRuns runs) : IDisposable
         page.Should().Contain(first).And.NotContain(later).And.NotContain(halfWritten);
         using (var again = await client.GetAsync("/"))
         {
-            again.Headers.Age.Should().NotBeNull("the unchanged runs page is served from the output cache, not rendered again");
+            again.Headers.Age.Should().NotBeNull("the unchanged runs page is served from the page cache, not rendered again");
             (await again.Content.ReadAsStringAsync()).Should().Be(page);
         }
         (await client.GetStringAsync("/leaderboard")).Should().Contain(first).And.NotContain(later);
