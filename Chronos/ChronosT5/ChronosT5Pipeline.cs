@@ -147,6 +147,13 @@ public sealed class ChronosT5Pipeline : IChronosPipeline
     /// encoder once per series, num_samples decoder rows per series (row b·S + s, as repeat_interleave), one cached
     /// decoder step per token. Returns token ids (B, S, steps).
     /// </summary>
+    /// <remarks>
+    /// When the kernels run and the batch has more decoder rows than <see cref="InferenceCall.GenerationRowLimit"/>, the
+    /// series are generated in groups of at most that many rows, one after another: each group decodes with weights
+    /// packed once (at 16 series × 20 samples libtorch's sgemm repacked every weight at every step, and its
+    /// matrix-vector self-attention ran one product per row and head), and its caches are freed before the next group,
+    /// so peak memory falls too. Rows never interact, so only the order of the random draws differs.
+    /// </remarks>
     public Tensor GenerateTokens(Tensor tokenIds, Tensor attentionMask, int steps, int numSamples, TokenSampler sampler,
         Generator? generator = null)
     {
@@ -155,6 +162,25 @@ public sealed class ChronosT5Pipeline : IChronosPipeline
         // buffers instead of faulting fresh pages in was 20% of T5-small at 16 series × 20 samples, for ~110 MiB more
         // peak memory (no target for T5).
         using var call = InferenceCall.Begin(Inference, LinearDType, reuseFreedBuffers: true);
+        var batch = tokenIds.shape[0];
+        var seriesPerGroup = Math.Max(1, InferenceCall.GenerationRowLimit / numSamples);
+        if (!call.RunsKernels || batch * numSamples <= InferenceCall.GenerationRowLimit || batch <= seriesPerGroup)
+            return GenerateGroup(call, tokenIds, attentionMask, steps, numSamples, sampler, generator);
+        using var scope = NewDisposeScope();
+        var groups = new List<Tensor>();
+        for (var start = 0L; start < batch; start += seriesPerGroup)
+        {
+            var end = Math.Min(batch, start + seriesPerGroup);
+            groups.Add(GenerateGroup(call, tokenIds[TensorIndex.Slice(start, end)], attentionMask[TensorIndex.Slice(start, end)],
+                steps, numSamples, sampler, generator));
+            call.EndChunk();
+        }
+        return cat(groups, 0).MoveToOuterDisposeScope();
+    }
+
+    private Tensor GenerateGroup(InferenceCall call, Tensor tokenIds, Tensor attentionMask, int steps, int numSamples,
+        TokenSampler sampler, Generator? generator)
+    {
         using var scope = NewDisposeScope();
         var batch = tokenIds.shape[0];
         var rows = batch * numSamples;

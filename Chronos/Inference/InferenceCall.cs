@@ -73,8 +73,9 @@ internal sealed class InferenceCall : IDisposable
         : LibtorchBackend.Instance;
 
     /// <summary>
-    /// Up to this many decoder rows generation packs its weights once per call. At 320 rows (16 series × 20 samples)
-    /// the packed products were only as fast as libtorch's sgemm on two threads.
+    /// Up to this many decoder rows generation packs its weights once per call; Chronos-T5 generates larger batches in
+    /// groups of series of at most this many rows (ChronosT5Pipeline.GenerateTokens), which keeps the packed keys of
+    /// the cross-attention and the caches of one group in memory at a time.
     /// </summary>
     public const long GenerationRowLimit = 128;
 

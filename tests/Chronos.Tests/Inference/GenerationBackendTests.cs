@@ -1,3 +1,4 @@
+using FluentAssertions;
 using Forecast.Chronos.ChronosT5;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
@@ -37,6 +38,36 @@ public class GenerationBackendTests
         var withPackedWeights = DecodeLogits(model, ids, mask, packed);
 
         TensorAssert.Close(withPackedWeights, plain, "logits of 6 decoder steps", rtol: 1e-5, atol: 1e-5);
+    }
+
+    // 7 series × 20 samples = 140 decoder rows, above InferenceCall.GenerationRowLimit: the kernels generate them in
+    // groups of series (6 + 1); greedy draws (top-k 1) make the tokens comparable with libtorch's single batch.
+    [Avx512Fact]
+    public void Batches_above_the_row_limit_are_generated_in_groups_with_the_tokens_of_one_batch()
+    {
+        TorchRuntime.SetThreads(2);
+        random.manual_seed(8);
+        var model = new ChronosT5Model(new T5Config
+        {
+            VocabSize = 4096, DModel = 64, DKv = 16, DFf = 96, NumLayers = 2, NumDecoderLayers = 2, NumHeads = 4,
+        });
+        model.eval();
+        using var pipeline = new ChronosT5Pipeline(model, new ChronosConfig());
+        using var scope = NewDisposeScope();
+        var ids = randint(3, 4096, [7, 30], dtype: ScalarType.Int64);
+        var mask = ones(7, 30, dtype: ScalarType.Bool);
+        mask[2, ..4] = false;
+        const int samples = 20, steps = 5;
+        (samples * 7).Should().BeGreaterThan((int)InferenceCall.GenerationRowLimit);
+        var greedy = new TokenSampler(eosTokenId: 1, temperature: 1.0, topK: 1, topP: 1.0);
+
+        pipeline.Inference = new ChronosInferenceOptions { Backend = ChronosBackend.Libtorch };
+        var oneBatch = pipeline.GenerateTokens(ids, mask, steps, samples, greedy);
+        pipeline.Inference = new ChronosInferenceOptions { Backend = ChronosBackend.Kernels };
+        var grouped = pipeline.GenerateTokens(ids, mask, steps, samples, greedy);
+
+        grouped.shape.Should().Equal(7, samples, steps);
+        grouped.eq(oneBatch).all().item<bool>().Should().BeTrue("greedy tokens of grouped generation equal one batch's");
     }
 
     [Fact]
