@@ -10,7 +10,7 @@ namespace Forecast.Statistical.Ets;
 /// with a multiplicative season or trend (infinite-variance forms); seasonal forms only for 2 ≤ m ≤ 24 and more than
 /// m observations. A constant series gets simple exponential smoothing with α = 0.99999, as R.
 /// </summary>
-public sealed class AutoEts : IStatisticalModel
+public sealed record AutoEts : IStatisticalModel
 {
     public string Name => "ets";
 

@@ -19,20 +19,12 @@ internal static class StatisticalForms
         _ => null,
     };
 
-    private static AutoEts WithForm(AutoEts ets, EtsForm form) => new()
+    // Every other setting (bounds, criteria, parallelism…) is the candidate's own, so a setting added to AutoEts is kept.
+    private static AutoEts WithForm(AutoEts ets, EtsForm form) => ets with
     {
         Model = $"{Letter(form.Error)}{Letter(form.Trend)}{Letter(form.Season)}",
         Damped = form.Trend == EtsComponent.None ? null : form.Damped,
         AllowMultiplicativeTrend = form.Trend == EtsComponent.Multiplicative,
-        AdditiveOnly = ets.AdditiveOnly,
-        Restrict = ets.Restrict,
-        InformationCriterion = ets.InformationCriterion,
-        OptimizationCriterion = ets.OptimizationCriterion,
-        Nmse = ets.Nmse,
-        Bounds = ets.Bounds,
-        Lower = ets.Lower,
-        Upper = ets.Upper,
-        MaxIterations = ets.MaxIterations,
     };
 
     private static char Letter(EtsComponent component) => component switch
