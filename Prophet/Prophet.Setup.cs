@@ -371,14 +371,14 @@ public sealed partial class Prophet
     /// columns are aligned to the training ones.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df)
+    internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df, bool fourierByRecurrence = false)
     {
         var fitting = !IsFitted && FeatureNames.Count == 0;
         var n = df.RowCount;
         var names = new List<string>();
         var components = new List<string>();
         var priorScales = new List<double>();
-        var columns = new List<Func<int, double>>();
+        var columns = new List<FeatureSource>();
         var modes = new Dictionary<SeasonalityMode, List<string>> { [SeasonalityMode.Additive] = [], [SeasonalityMode.Multiplicative] = [] };
 
         foreach (var seasonality in _seasonalityOrder.Select(s => _seasonalities[s]))
@@ -387,7 +387,14 @@ public sealed partial class Prophet
             var block = new double[n * width];
             for (var i = 0; i < n; i++)
             {
-                FourierSeries.Fill(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
+                if (fourierByRecurrence)
+                {
+                    FourierSeries.FillByRecurrence(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
+                }
+                else
+                {
+                    FourierSeries.Fill(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
+                }
             }
 
             if (seasonality.ConditionName is { } condition)
@@ -404,11 +411,10 @@ public sealed partial class Prophet
 
             for (var j = 0; j < width; j++)
             {
-                var column = j;
                 names.Add($"{seasonality.Name}{HolidayFeatures.Delimiter}{j + 1}");
                 components.Add(seasonality.Name);
                 priorScales.Add(seasonality.PriorScale);
-                columns.Add(i => block[(i * width) + column]);
+                columns.Add(new FeatureSource(block, width, j, null));
             }
 
             modes[seasonality.Mode].Add(seasonality.Name);
@@ -425,11 +431,10 @@ public sealed partial class Prophet
             var holidayColumns = HolidayFeatures.Make(df.Ds, holidays, Options.HolidaysPriorScale, Options.HolidayColumnOrder);
             foreach (var column in holidayColumns)
             {
-                var values = column.Values;
                 names.Add(column.Name);
                 components.Add(column.Holiday);
                 priorScales.Add(column.PriorScale);
-                columns.Add(i => values[i] ? 1.0 : 0.0);
+                columns.Add(new FeatureSource(null, 0, 0, column.Values));
             }
 
             modes[Options.EffectiveHolidaysMode].AddRange(holidays.Select(h => h.Name).Distinct());
@@ -441,7 +446,7 @@ public sealed partial class Prophet
             names.Add(name);
             components.Add(name);
             priorScales.Add(_extraRegressors[name].PriorScale);
-            columns.Add(i => values[i]);
+            columns.Add(new FeatureSource(values, 1, 0, null));
             modes[_extraRegressors[name].Mode].Add(name);
         }
 
@@ -450,7 +455,7 @@ public sealed partial class Prophet
             names.Add("zeros");
             components.Add("zeros");
             priorScales.Add(1.0);
-            columns.Add(_ => 0.0);
+            columns.Add(default);
         }
 
         if (fitting)
@@ -462,10 +467,10 @@ public sealed partial class Prophet
         {
             // Align to the training columns (a holiday window absent from these dates gives a zero column).
             var index = names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-            var aligned = new List<Func<int, double>>(FeatureNames.Count);
+            var aligned = new List<FeatureSource>(FeatureNames.Count);
             foreach (var name in FeatureNames)
             {
-                aligned.Add(index.TryGetValue(name, out var i) ? columns[i] : _ => 0.0);
+                aligned.Add(index.TryGetValue(name, out var i) ? columns[i] : default);
             }
 
             columns = aligned;
@@ -478,11 +483,7 @@ public sealed partial class Prophet
         var x = new double[n * k];
         for (var j = 0; j < k; j++)
         {
-            var column = columns[j];
-            for (var i = 0; i < n; i++)
-            {
-                x[(i * k) + j] = column(i);
-            }
+            columns[j].CopyTo(x, k, j, n);
         }
 
         var sA = new double[k];
@@ -500,6 +501,32 @@ public sealed partial class Prophet
         }
 
         return new FeatureMatrix(n, names, x, priorScales.ToArray(), components, sA, sM);
+    }
+
+    /// <summary>
+    /// Where column j of X comes from: column <c>Offset</c> of a row-major block <c>Width</c> wide (a seasonality's
+    /// Fourier block, or a regressor with width 1), a holiday's indicator flags, or zeros (both null).
+    /// </summary>
+    private readonly record struct FeatureSource(double[]? Block, int Width, int Offset, bool[]? Flags)
+    {
+        /// <summary>Writes the column into column <paramref name="column"/> of the row-major n × k matrix <paramref name="x"/>.</summary>
+        public void CopyTo(double[] x, int k, int column, int n)
+        {
+            if (Block is { } block)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    x[(i * k) + column] = block[(i * Width) + Offset];
+                }
+            }
+            else if (Flags is { } flags)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    x[(i * k) + column] = flags[i] ? 1.0 : 0.0;
+                }
+            }
+        }
     }
 
     private string ComponentOfFeature(string featureName)

@@ -197,7 +197,7 @@ public sealed partial class Prophet
         var snapshot = SaveConfiguration();
         try
         {
-            return PreprocessCore(df);
+            return PreprocessCore(df, fourierByRecurrence: false);
         }
         catch
         {
@@ -206,7 +206,12 @@ public sealed partial class Prophet
         }
     }
 
-    private ProphetStanData PreprocessCore(ProphetFrame df)
+    /// <param name="df">The history.</param>
+    /// <param name="fourierByRecurrence">
+    /// Fourier features by angle addition (<see cref="FourierSeries.FillByRecurrence"/>): the exact fit, which does not
+    /// reproduce R's rounding; <see cref="Preprocess"/> and the R-compatible fit keep prophet's expression.
+    /// </param>
+    private ProphetStanData PreprocessCore(ProphetFrame df, bool fourierByRecurrence)
     {
         ArgumentNullException.ThrowIfNull(df);
         if (IsFitted || StanData is not null)
@@ -229,13 +234,13 @@ public sealed partial class Prophet
             throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {keep.Count}); prophet needs at least two observed y values.", nameof(df));
         }
 
-        HistoryDates = IsStrictlyIncreasing(df.Ds) ? (DateTime[])df.Ds.Clone() : df.Ds.Distinct().Order().ToArray();
+        HistoryDates = IsStrictlyIncreasing(df.Ds) ? (DateTime[])df.Ds.Clone() : DistinctSorted(df.Ds);
         var historySource = df.Select(keep);
         var history = SetupDataFrame(historySource, initializeScales: true);
         PreparedHistory = history;
         History = history.Source;
         SetAutoSeasonalities();
-        var features = MakeAllSeasonalityFeatures(history);
+        var features = MakeAllSeasonalityFeatures(history, fourierByRecurrence);
         SetChangepoints();
 
         StanData = new ProphetStanData(
@@ -285,9 +290,9 @@ public sealed partial class Prophet
     private void FitCore(ProphetFrame df, ProphetFitOptions? fitOptions, CancellationToken cancellationToken)
     {
         FitOptions = fitOptions ?? new ProphetFitOptions();
-        PreprocessCore(df);
+        PreprocessCore(df, fourierByRecurrence: FitOptions.Mode == ProphetFitMode.Exact);
         var history = PreparedHistory!;
-        var init = FitOptions.Init ?? InitialParameters(history, StanData!);
+        var init = FitOptions.Init ?? InitialParameters(history, StanData!, rMean: FitOptions.Mode == ProphetFitMode.RCompatible);
         var yScaled = history.YScaled!;
         if (yScaled.Min() == yScaled.Max() && Options.Growth != Growth.Logistic)
         {
@@ -486,7 +491,10 @@ public sealed partial class Prophet
     }
 
     /// <summary>prophet's initial values (forecaster.py: linear_growth_init, logistic_growth_init, flat_growth_init).</summary>
-    internal ProphetParameters InitialParameters(PreparedFrame history, ProphetStanData data)
+    /// <param name="history">The prepared history.</param>
+    /// <param name="data">Its Stan data.</param>
+    /// <param name="rMean">The flat trend's mean summed as R sums it (x87 long double), as the R-compatible fit needs.</param>
+    internal ProphetParameters InitialParameters(PreparedFrame history, ProphetStanData data, bool rMean = true)
     {
         double k, m;
         var t = history.T;
@@ -521,7 +529,9 @@ public sealed partial class Prophet
 
             default:
                 k = 0;
-                m = RMean.Of(y); // R prophet flat_growth_init: mean(y_scaled), summed as R does
+                // R prophet flat_growth_init: mean(y_scaled), summed in x87 long double as R does for the R-compatible
+                // fit; the exact fit's result does not depend on its start's last bit.
+                m = rMean ? RMean.Of(y) : y.Average();
                 break;
         }
 
@@ -541,6 +551,23 @@ public sealed partial class Prophet
         return true;
     }
 
+    /// <summary>The distinct dates in increasing order.</summary>
+    private static DateTime[] DistinctSorted(DateTime[] ds)
+    {
+        var sorted = (DateTime[])ds.Clone();
+        Array.Sort(sorted);
+        var count = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (count == 0 || sorted[i] != sorted[count - 1])
+            {
+                sorted[count++] = sorted[i];
+            }
+        }
+
+        return sorted[..count];
+    }
+
     /// <summary>Stable sort order of dates (prophet sorts by ds and resets the index).</summary>
     private static int[] SortedOrder(DateTime[] ds)
     {
@@ -550,13 +577,19 @@ public sealed partial class Prophet
             return order; // the usual case: a history already in time order
         }
 
-        var keys = (DateTime[])ds.Clone();
-        // Array.Sort is unstable; sort on (ds, original index) to keep prophet's stable order for equal dates.
-        Array.Sort(order, (a, b) =>
+        // Array.Sort is unstable; sorting on (ds, original index) keeps prophet's stable order for equal dates.
+        var keys = new (long Ticks, int Index)[ds.Length];
+        for (var i = 0; i < ds.Length; i++)
         {
-            var c = keys[a].CompareTo(keys[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
+            keys[i] = (ds[i].Ticks, i);
+        }
+
+        Array.Sort(keys);
+        for (var i = 0; i < ds.Length; i++)
+        {
+            order[i] = keys[i].Index;
+        }
+
         return order;
     }
 

@@ -259,7 +259,9 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
     private double LogSigmaGiven(double ss, int n) => 0.5 * Math.Log(Math.Max(ProphetObjective.SigmaSquaredGiven(ss, n), FloorVariance));
 
     /// <summary>sigma_obs² is kept at or above <see cref="NoiseProfileSearch.VarianceFloor"/> · mean(y²), as in the linear case.</summary>
-    private double FloorVariance => NoiseProfileSearch.VarianceFloor * objective.Data.Y.Sum(v => v * v) / objective.Data.T;
+    private double FloorVariance => _floorVariance ??= NoiseProfileSearch.VarianceFloor * VectorMath.Dot(objective.Data.Y, objective.Data.Y) / objective.Data.T;
+
+    private double? _floorVariance;
 
     private static int ToX(int a, int s) => a < 2 + s ? a : a + 1;
 

@@ -30,7 +30,11 @@ internal static class KktConditions
     {
         var data = objective.Data;
         var gradient = new double[x.Length];
-        objective.Evaluate(x, gradient); // gradient of f = -L; |delta|/tau contributes sign(delta)/tau, 0 at 0
+        if (!objective.TryLastGradient(x, gradient))
+        {
+            objective.Evaluate(x, gradient); // gradient of f = -L; |delta|/tau contributes sign(delta)/tau, 0 at 0
+        }
+
         int n = data.T, s = data.S, k = data.K;
         var lambda = 1.0 / data.Tau;
         var residual = 0.0;

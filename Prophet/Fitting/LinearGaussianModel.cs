@@ -60,7 +60,7 @@ internal sealed class LinearGaussianModel
         _solver = new L1QuadraticSolver(_p);
 
         // Z = [t, 1, A∘(t - t_change), X] in segmented form (the trend rows of a segment share two vectors) and y.
-        objective.Value(new double[objective.Dimension]); // any point: the design of a linear model does not depend on it
+        objective.PrepareLinearDesign(); // the design of a linear model does not depend on the point
         var stride = GramMatrix.Stride(_n);
         var columns = ArrayPool<double>.Shared.Rent((_k + 1) * stride);
         for (var c = 0; c <= _k; c++)

@@ -83,6 +83,39 @@ internal sealed class ProphetObjective
     /// <summary>Length of the unconstrained parameter vector: 3 + S + K.</summary>
     public int Dimension => 3 + _data.S + _data.K;
 
+    /// <summary>
+    /// Readies the design of a model whose mean is linear in the parameters (no multiplicative column) for
+    /// <see cref="FillDesign"/> without evaluating anything: its only dependence on the point is the multiplier, 1.
+    /// </summary>
+    internal void PrepareLinearDesign()
+    {
+        if (_hasMultiplicative || _data.TrendIndicator == 1)
+        {
+            throw new InvalidOperationException("The design depends on the point: evaluate the objective first.");
+        }
+
+        Array.Fill(_multiplier, 1.0);
+    }
+
+    /// <summary>
+    /// The gradient of the last <see cref="Evaluate(ReadOnlySpan{double}, Span{double})"/> if it was at exactly
+    /// <paramref name="x"/> (then <see cref="LastMean"/> is that point's too); false otherwise.
+    /// </summary>
+    internal bool TryLastGradient(ReadOnlySpan<double> x, Span<double> gradient)
+    {
+        if (_lastGradientX is null || _lastGradient is null || !x.SequenceEqual(_lastGradientX) || _lastGradientValid != Evaluations)
+        {
+            return false;
+        }
+
+        _lastGradient.CopyTo(gradient);
+        return true;
+    }
+
+    private double[]? _lastGradientX;
+    private double[]? _lastGradient;
+    private long _lastGradientValid = -1; // the evaluation count at which the stored gradient was computed
+
     /// <summary>Number of Evaluate calls so far (gradient evaluations, for diagnostics and benchmarks).</summary>
     public long Evaluations { get; private set; }
 
@@ -206,6 +239,11 @@ internal sealed class ProphetObjective
             gradient[2 + j] -= -Math.Sign(delta[j]) / d.Tau;
         }
 
+        _lastGradientX ??= new double[x.Length];
+        _lastGradient ??= new double[x.Length];
+        x.CopyTo(_lastGradientX);
+        gradient.CopyTo(_lastGradient);
+        _lastGradientValid = Evaluations;
         return -logPosterior;
     }
 

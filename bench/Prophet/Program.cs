@@ -9,7 +9,7 @@ using Forecast.Prophet.Tests.Golden;
 // r/bench_server.R) and the port fit alternately in the same run — fit, and fit + predict with 1000 interval samples —
 // in both fit modes (exact, the default; R-compatible). Also the memory of one fit and the 414 M4-hourly series.
 // Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--predict-runs N (0: fit only)] [--cases a,b]
-//        | -- --memory <case> | -- --profile <case> | -- --m4 [data.csv]
+//        | -- --memory <case> | -- --profile <case> | -- --loop <case> <seconds> [r_compatible] | -- --m4 [data.csv]
 var root = FindRepositoryRoot();
 var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
 var runs = Option("--runs", 5);
@@ -37,6 +37,28 @@ if (args.Length > 0 && args[0] == "--m4")
     var data = args.Length > 1 ? args[1] : "/work/shared/data/m4_hourly/data.csv";
     var baseline = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(data)!)!, "baselines", "m4_hourly.csv");
     M4HourlyBenchmark.Run(data, baseline);
+    return;
+}
+
+if (args.Length > 2 && args[0] == "--loop")
+{
+    // Fits one case repeatedly for a number of seconds (for `perf record` with DOTNET_PerfMapEnabled=1).
+    var golden = GoldenCaseFiles.Load(Path.Combine(casesDirectory, args[1]));
+    var seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
+    var options = args.Length > 3 && args[3] == "r_compatible" ? new ProphetFitOptions { Mode = ProphetFitMode.RCompatible } : new ProphetFitOptions();
+    golden.CreateModel().Fit(golden.History, options);
+    var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+    var loop = Stopwatch.StartNew();
+    var fits = 0;
+    while (loop.Elapsed.TotalSeconds < seconds)
+    {
+        golden.CreateModel().Fit(golden.History, options);
+        fits++;
+    }
+
+    var last = golden.CreateModel().Fit(golden.History, options).Optimization;
+    Console.WriteLine(FormattableString.Invariant(
+        $"{fits} fits, {loop.Elapsed.TotalMilliseconds / fits:F3} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / fits:F3} ms CPU per fit ({last?.Algorithm}, {last?.Iterations} iterations, {last?.ProfileEvaluations} profile evaluations, log posterior {last?.LogPosterior:R})"));
     return;
 }
 
