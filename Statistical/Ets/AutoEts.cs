@@ -51,8 +51,9 @@ public sealed record AutoEts : IStatisticalModel
     public int MaxIterations { get; init; } = 2000;
 
     /// <summary>
-    /// How many forms are fitted at once (they are independent fits): 1, the default, fits them one after another on
-    /// the calling thread — the right choice when many series are fitted in parallel, as the Trainer does; 2 or more
+    /// How many forms are fitted at once (they are independent fits): 1, the default, fits them on the calling thread,
+    /// two forms' likelihood recursions at a time in one loop — the right choice when many series are fitted in
+    /// parallel, as the Trainer does; 2 or more
     /// (−1: as many as the thread pool gives) cuts one series' wall time. The result is the same either way.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
@@ -143,7 +144,11 @@ public sealed record AutoEts : IStatisticalModel
                 errorsByForm[i] = ex;
             }
         }
-        if (MaxDegreeOfParallelism == 1 || forms.Count < 2)
+        if (MaxDegreeOfParallelism == 1)
+        {
+            PairedEstimation.FitAll(data, forms, m, settings, fits, errorsByForm);
+        }
+        else if (forms.Count < 2)
         {
             for (int i = 0; i < forms.Count; i++) FitForm(i);
         }

@@ -23,6 +23,18 @@ internal static class EtsEstimation
     /// </summary>
     public static EtsModel? Fit(double[] y, EtsForm form, int seasonLength, EtsSettings settings)
     {
+        if (Prepare(y, form, seasonLength, settings) is not { } problem) return null;
+        var search = problem.Search();
+        while (search.Next()) search.Report(problem.Objective.Evaluate(search.Point));
+        return problem.Complete(search.Result);
+    }
+
+    /// <summary>
+    /// One form's estimation problem: its objective and Nelder-Mead's start (R's <c>initparam</c> and <c>initstate</c>);
+    /// null when the form has at least as many parameters as observations minus one.
+    /// </summary>
+    public static Problem? Prepare(double[] y, EtsForm form, int seasonLength, EtsSettings settings)
+    {
         int error = (int)form.Error, trend = (int)form.Trend, season = (int)form.Season;
         int m = season != EtsRecursions.None ? seasonLength : 1;
         var lower = settings.Lower;
@@ -41,18 +53,36 @@ internal static class EtsEstimation
         var initState = EtsInitialization.States(y, trend, season, seasonLength);
         int nstate = initState.Count;
         par.AddRange(initState);
-        int np = par.Count;
-        if (np >= y.Length - 1) return null;
+        if (par.Count >= y.Length - 1) return null;
 
         var objective = new EtsObjective(y, nstate, error, trend, season, lower, upper, settings.Criterion, settings.Nmse,
             settings.Bounds, m, optAlpha: true, hasBeta, hasGamma, form.Damped, alpha, beta, gamma, phi);
-        var result = NelderMead.Minimize(objective.Evaluate, par.ToArray(), double.NegativeInfinity, Math.Sqrt(2.220446049250313e-16),
-            1.0, 0.5, 2.0, settings.MaxIterations)
-            ?? throw new ModelFitException($"{form}: the objective cannot be evaluated at the initial parameters.");
+        return new Problem(y, form, m, nstate, [.. par], objective, settings);
+    }
+
+    /// <summary>One form's estimation: <see cref="Search"/> minimises <see cref="Objective"/>; <see cref="Complete"/> makes the model of its result.</summary>
+    internal sealed record Problem(double[] Y, EtsForm Form, int M, int Nstate, double[] Start, EtsObjective Objective, EtsSettings Settings)
+    {
+        /// <summary>Nelder-Mead as etsmodel calls it (reltol √ε, at most maxit evaluations).</summary>
+        public NelderMeadSearch Search() =>
+            new(Start, double.NegativeInfinity, Math.Sqrt(2.220446049250313e-16), 1.0, 0.5, 2.0, Settings.MaxIterations);
+
+        /// <summary>The model at the optimum (null <paramref name="result"/>: the objective was not finite at the start).</summary>
+        public EtsModel Complete(OptimizationResult? result) => Model(this, result);
+    }
+
+    private static EtsModel Model(Problem problem, OptimizationResult? optimum)
+    {
+        var (y, form, m, nstate, settings) = (problem.Y, problem.Form, problem.M, problem.Nstate, problem.Settings);
+        int trend = (int)form.Trend, season = (int)form.Season, error = (int)form.Error;
+        int np = problem.Start.Length;
+        bool hasBeta = trend != EtsRecursions.None, hasGamma = season != EtsRecursions.None;
+        double beta = 0, gamma = 0, phi = 1;
+        var result = optimum ?? throw new ModelFitException($"{form}: the objective cannot be evaluated at the initial parameters.");
         var fit = result.X;
 
-        j = 0;
-        alpha = fit[j++];
+        int j = 0;
+        double alpha = fit[j++];
         double? betaOut = null, gammaOut = null, phiOut = null;
         if (hasBeta) betaOut = beta = fit[j++];
         if (hasGamma) gammaOut = gamma = fit[j++];

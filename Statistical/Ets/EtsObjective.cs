@@ -46,13 +46,48 @@ internal sealed class EtsObjective
         _phi = phi;
         int p = nstate + (season != EtsRecursions.None ? 1 : 0);
         _state = new double[p];
-        // Only the AMSE criterion reads the errors beyond one step.
-        _horizons = criterion == EtsCriterion.Amse ? Math.Min(nmse, 30) : 1;
+        // Only the AMSE criterion reads the errors beyond one step, and the likelihood reads none.
+        _horizons = criterion switch
+        {
+            EtsCriterion.Amse => Math.Min(nmse, 30),
+            EtsCriterion.Likelihood => 0,
+            _ => 1,
+        };
         _e = new double[y.Length];
+        Lane = EtsRecursions.OneStepLane.For(error, trend, season);
     }
 
     public double Evaluate(ReadOnlySpan<double> par)
     {
+        return Prepare(par, out double rejected) ? Finish(Recurse()) : rejected;
+    }
+
+    /// <summary>The recursion at the point last prepared (see <see cref="Finish"/>).</summary>
+    public double Recurse() =>
+        EtsRecursions.Objective(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _horizons, _ring);
+
+    /// <summary>
+    /// Whether this objective's recursion can share a loop with another's (<see cref="EtsRecursions.PairRunner"/>): the
+    /// likelihood criterion and no multiplicative trend.
+    /// </summary>
+    public bool Pairable => _horizons == 0 && Lane.Pairable && !(_m > 24 && _season != EtsRecursions.None);
+
+    public EtsRecursions.OneStepLane Lane { get; }
+
+    /// <summary>The recursion's inputs at the point last prepared.</summary>
+    public ReadOnlySpan<double> State => _state;
+
+    public Span<double> Ring => _ring;
+
+    public EtsRecursions.OneStep Step => new(_alpha, _beta, _gamma, _phi, _m < 1 ? 1 : _m, false);
+
+    /// <summary>
+    /// Takes the parameters and initial states of <paramref name="par"/>; false (with the objective's value, +∞) when
+    /// they are outside the parameter space or a multiplicative seasonal state is negative, so no recursion is needed.
+    /// </summary>
+    public bool Prepare(ReadOnlySpan<double> par, out double value)
+    {
+        value = double.PositiveInfinity;
         int j = 0;
         if (_optAlpha) _alpha = par[j++];
         if (_optBeta) _beta = par[j++];
@@ -60,7 +95,7 @@ internal sealed class EtsObjective
         if (_optPhi) _phi = par[j++];
 
         if (!EtsParameterSpace.Check(_bounds, _lower, _upper, _alpha, _beta, _gamma, _phi, _optBeta, _optGamma, _optPhi, _m))
-            return double.PositiveInfinity;
+            return false;
 
         int count = 0;
         for (int i = par.Length - _nstate; i < par.Length; i++) _state[count++] = par[i];
@@ -75,10 +110,14 @@ internal sealed class EtsObjective
             double min = double.PositiveInfinity;
             int start = _trend != EtsRecursions.None ? 2 : 1;
             for (int i = start; i < count; i++) if (_state[i] < min) min = _state[i];
-            if (min < 0) return double.PositiveInfinity;
+            if (min < 0) return false;
         }
+        return true;
+    }
 
-        double lik = EtsRecursions.Objective(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _horizons, _ring);
+    /// <summary>The objective's value from the recursion's result at the point last prepared.</summary>
+    public double Finish(double lik)
+    {
         if (lik < -1e10) lik = -1e10;
         if (double.IsNaN(lik)) lik = double.PositiveInfinity;
         if (Math.Abs(lik + 99999) < 1e-7) lik = double.PositiveInfinity;

@@ -6,12 +6,11 @@ namespace Forecast.Statistical.Ets;
 /// same guards (tiny divisors replaced by 1e10, the NA marker when a multiplicative trend turns negative). The
 /// likelihood objective is n·log(Σe²) (+ 2·Σlog|ŷ| for multiplicative errors), as there.
 /// </summary>
-internal static class EtsRecursions
+internal static partial class EtsRecursions
 {
     public const int None = 0, Add = 1, Mult = 2;
     private const double Tol = 1.0e-10;
     private const double HugeN = 1.0e10;
-    private const double Ln2 = 0.69314718055994530942;
 
     /// <summary>etscalc.c: <c>NA</c>, the marker for an undefined forecast.</summary>
     public const double NotAvailable = -99999.0;
@@ -88,41 +87,23 @@ internal static class EtsRecursions
     /// <summary>
     /// The objective of <see cref="Calculate"/> without keeping the state history, for the optimiser: the same
     /// arithmetic in the same order (so the same values; for one-step criteria with multiplicative errors Σ log|ŷ| is
-    /// the log of a product, equal to rounding), with the seasonal states in a ring instead of shifted each step, and the k-step errors only for the <paramref name="horizons"/> the criterion needs (1 for the likelihood,
-    /// nmse for AMSE). <paramref name="ring"/> needs m elements.
+    /// the log of a product, equal to rounding), with the seasonal states in a ring instead of shifted each step, and the k-step errors only for the <paramref name="horizons"/> the criterion needs (1 for
+    /// MSE, nmse for AMSE; 0 for the likelihood alone, which then neither stores the innovations in <paramref name="e"/> nor
+    /// keeps the running mean squared error, whose division per step was the longest chain of dependent operations of
+    /// the forms without trend). <paramref name="ring"/> needs m elements.
     /// </summary>
     public static double Objective(ReadOnlySpan<double> y, ReadOnlySpan<double> init, int m, int error, int trend, int season,
         double alpha, double beta, double gamma, double phi, Span<double> e, Span<double> amse, int horizons, Span<double> ring)
     {
-        if (horizons == 1 && !(m > 24 && season > None))
+        if (horizons <= 1 && !(m > 24 && season > None))
         {
-            var p = new OneStep(alpha, beta, gamma, phi, m < 1 ? 1 : m);
-            return (error, trend, season) switch
-            {
-                (Add, None, None) => OneStepObjective<AddE, NoT, NoS>(y, init, p, e, amse, ring),
-                (Add, None, Add) => OneStepObjective<AddE, NoT, AddS>(y, init, p, e, amse, ring),
-                (Add, None, Mult) => OneStepObjective<AddE, NoT, MultS>(y, init, p, e, amse, ring),
-                (Add, Add, None) => OneStepObjective<AddE, AddT, NoS>(y, init, p, e, amse, ring),
-                (Add, Add, Add) => OneStepObjective<AddE, AddT, AddS>(y, init, p, e, amse, ring),
-                (Add, Add, Mult) => OneStepObjective<AddE, AddT, MultS>(y, init, p, e, amse, ring),
-                (Add, Mult, None) => OneStepObjective<AddE, MultT, NoS>(y, init, p, e, amse, ring),
-                (Add, Mult, Add) => OneStepObjective<AddE, MultT, AddS>(y, init, p, e, amse, ring),
-                (Add, Mult, Mult) => OneStepObjective<AddE, MultT, MultS>(y, init, p, e, amse, ring),
-                (Mult, None, None) => OneStepObjective<MultE, NoT, NoS>(y, init, p, e, amse, ring),
-                (Mult, None, Add) => OneStepObjective<MultE, NoT, AddS>(y, init, p, e, amse, ring),
-                (Mult, None, Mult) => OneStepObjective<MultE, NoT, MultS>(y, init, p, e, amse, ring),
-                (Mult, Add, None) => OneStepObjective<MultE, AddT, NoS>(y, init, p, e, amse, ring),
-                (Mult, Add, Add) => OneStepObjective<MultE, AddT, AddS>(y, init, p, e, amse, ring),
-                (Mult, Add, Mult) => OneStepObjective<MultE, AddT, MultS>(y, init, p, e, amse, ring),
-                (Mult, Mult, None) => OneStepObjective<MultE, MultT, NoS>(y, init, p, e, amse, ring),
-                (Mult, Mult, Add) => OneStepObjective<MultE, MultT, AddS>(y, init, p, e, amse, ring),
-                _ => OneStepObjective<MultE, MultT, MultS>(y, init, p, e, amse, ring),
-            };
+            var p = new OneStep(alpha, beta, gamma, phi, m < 1 ? 1 : m, horizons == 1);
+            return OneStepLane.For(error, trend, season).Run(y, init, p, e, amse, ring);
         }
         int n = y.Length;
         if (m > 24 && season > None) return double.NaN;
         if (m < 1) m = 1;
-        if (horizons > 30) horizons = 30;
+        horizons = Math.Clamp(horizons, 1, 30);
         Span<double> f = stackalloc double[30];
         Span<double> denom = stackalloc double[30];
         double l = init[0], b = 0;
@@ -232,135 +213,6 @@ internal static class EtsRecursions
         }
         lik = n * Math.Log(lik);
         if (error == Mult) lik += 2 * lik2;
-        return lik;
-    }
-
-    private readonly record struct OneStep(double Alpha, double Beta, double Gamma, double Phi, int M);
-
-    private struct AddE;
-    private struct MultE;
-    private struct NoT;
-    private struct AddT;
-    private struct MultT;
-    private struct NoS;
-    private struct AddS;
-    private struct MultS;
-
-    /// <summary>
-    /// <see cref="Objective"/> for one-step criteria, compiled once per form (the type arguments fold every component
-    /// test away): the same operations in the same order as etscalc's <c>forecast</c> (h = 1) and <c>update</c>, but for
-    /// the sum of log|ŷ| (see below).
-    /// </summary>
-    private static double OneStepObjective<TE, TT, TS>(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p,
-        Span<double> e, Span<double> amse, Span<double> ring)
-        where TE : struct where TT : struct where TS : struct
-    {
-        bool seasonal = typeof(TS) != typeof(NoS);
-        bool trended = typeof(TT) != typeof(NoT);
-        int n = y.Length, m = p.M;
-        double alpha = p.Alpha, beta = p.Beta, gamma = p.Gamma, phi = p.Phi;
-        bool undamped = Math.Abs(phi - 1.0) < Tol;
-        double betaOverAlpha = beta / alpha;
-        double l = init[0], b = trended ? init[1] : 0;
-        int head = 0;
-        if (seasonal)
-        {
-            for (int j = 0; j < m; j++) ring[j] = init[(trended ? 1 : 0) + j + 1];
-        }
-        double amse0 = 0, denom0 = 0, lik = 0;
-        // Σ log|ŷ| of multiplicative errors as the log of a running product, its binary exponent moved out when it
-        // leaves [1e-150, 1e150]: one multiply a step instead of a logarithm (a third of a short fit's time), and no
-        // less accurate (n roundings of the product against n roundings of the logs and of their sum).
-        double product = 1;
-        long exponent = 0;
-        e = e[..n];
-        for (int i = 0; i < n; i++)
-        {
-            double oldl = l, oldb = b;
-            int oldest = 0;
-            double sOld = 0;
-            if (seasonal)
-            {
-                oldest = head == 0 ? m - 1 : head - 1;
-                sOld = ring[oldest];
-            }
-            // forecast(), h = 1 (phistar = phi).
-            double f;
-            if (typeof(TT) == typeof(NoT)) f = oldl;
-            else if (typeof(TT) == typeof(AddT)) f = oldl + phi * oldb;
-            else if (oldb < 0) f = NotAvailable;
-            else f = oldl * Math.Pow(oldb, phi);
-            if (typeof(TS) == typeof(AddS)) f = f + sOld;
-            else if (typeof(TS) == typeof(MultS)) f = f * sOld;
-            if (typeof(TT) == typeof(MultT) && Math.Abs(f - NotAvailable) < Tol) return NotAvailable;
-
-            double yi = y[i];
-            double ei = typeof(TE) == typeof(AddE) ? yi - f : (yi - f) / f;
-            e[i] = ei;
-            denom0 += 1.0;
-            double tmp = yi - f;
-            amse0 = (amse0 * (denom0 - 1.0) + (tmp * tmp)) / denom0;
-
-            // update().
-            double q, phib;
-            if (typeof(TT) == typeof(NoT))
-            {
-                q = oldl;
-                phib = 0;
-            }
-            else if (typeof(TT) == typeof(AddT))
-            {
-                phib = phi * oldb;
-                q = oldl + phib;
-            }
-            else if (undamped)
-            {
-                phib = oldb;
-                q = oldl * oldb;
-            }
-            else
-            {
-                phib = Math.Pow(oldb, phi);
-                q = oldl * phib;
-            }
-            double pp;
-            if (typeof(TS) == typeof(NoS)) pp = yi;
-            else if (typeof(TS) == typeof(AddS)) pp = yi - sOld;
-            else if (Math.Abs(sOld) < Tol) pp = HugeN;
-            else pp = yi / sOld;
-            l = q + alpha * (pp - q);
-            if (trended)
-            {
-                double r;
-                if (typeof(TT) == typeof(AddT)) r = l - oldl;
-                else if (Math.Abs(oldl) < Tol) r = HugeN;
-                else r = l / oldl;
-                b = phib + betaOverAlpha * (r - phib);
-            }
-            if (seasonal)
-            {
-                double t;
-                if (typeof(TS) == typeof(AddS)) t = yi - q;
-                else if (Math.Abs(q) < Tol) t = HugeN;
-                else t = yi / q;
-                ring[oldest] = sOld + gamma * (t - sOld);
-                head = oldest;
-            }
-            lik += ei * ei;
-            if (typeof(TE) == typeof(MultE))
-            {
-                product *= Math.Abs(f);
-                if (!(product < 1e150 && product > 1e-150) && product != 0 && double.IsFinite(product))
-                {
-                    int shift = Math.ILogB(product);
-                    product = Math.ScaleB(product, -shift);
-                    exponent += shift;
-                }
-            }
-        }
-        amse[0] = amse0;
-        lik = n * Math.Log(lik);
-        if (typeof(TE) == typeof(MultE)) lik += 2 * (Math.Log(product) + exponent * Ln2);
         return lik;
     }
 

@@ -5,7 +5,7 @@
 // the last 3000 points, as the baselines' models did), and R's ets() timed
 // on a sample of m4_hourly series in the same run (before and after the auto runs), with the load average.
 //   dotnet run -c Release --project bench/Auto [-- --data /work/shared/data] [--datasets a,b] [--candidates a,b]
-//       [--r-ets-series 6] [--set key=value ...] [--out table.md]
+//       [--r-ets-series 6] [--set key=value ...] [--out table.md] [--keep (the run folders are not deleted)]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -17,6 +17,7 @@ using Forecast.Trainer.Configuration;
 string dataFolder = Option("--data") ?? "/work/shared/data";
 int rEtsSeries = int.Parse(Option("--r-ets-series") ?? "6", CultureInfo.InvariantCulture);
 string? outFile = Option("--out");
+bool keep = args.Contains("--keep");
 var extra = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();
 var all = SharedDataset.Read(dataFolder);
 var datasets = Option("--datasets") is { } names
@@ -45,7 +46,8 @@ foreach (var dataset in datasets)
     string chosen = Chosen(folder);
     rows.Add((dataset, r, mase, wql, allMase, seconds, cpu, Load(), chosen));
     Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}"));
-    Directory.Delete(root, recursive: true);
+    if (keep) Say($"{dataset.Name}: run kept in {folder}");
+    else Directory.Delete(root, recursive: true);
 }
 var rAfter = hourly is null || rEtsSeries == 0 ? null : await REts.TimeAsync(hourly, rEtsSeries);
 if (rAfter is not null) Say($"R ets() on {rAfter.Count} m4_hourly series (after): {REts.Describe(rAfter, hourly!.SeriesCount)}; load {Load()}");
