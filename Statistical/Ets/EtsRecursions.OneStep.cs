@@ -50,6 +50,14 @@ internal static partial class EtsRecursions
 
         private protected abstract PairRunner PairAfter<TE, TT, TS>() where TE : struct where TT : struct where TS : struct;
 
+        /// <summary>The runner of this lane, <paramref name="second"/> and <paramref name="third"/> in one loop; all must be <see cref="Pairable"/>.</summary>
+        public abstract TripleRunner TripleWith(OneStepLane second, OneStepLane third);
+
+        private protected abstract TripleRunner TripleAfter<TE, TT, TS>(OneStepLane third) where TE : struct where TT : struct where TS : struct;
+
+        private protected abstract TripleRunner TripleLast<TE1, TT1, TS1, TE2, TT2, TS2>()
+            where TE1 : struct where TT1 : struct where TS1 : struct where TE2 : struct where TT2 : struct where TS2 : struct;
+
         private sealed class Lane<TE, TT, TS> : OneStepLane where TE : struct where TT : struct where TS : struct
         {
             public override bool Pairable => typeof(TT) != typeof(MultT);
@@ -60,6 +68,22 @@ internal static partial class EtsRecursions
             public override PairRunner PairWith(OneStepLane second) => second.PairAfter<TE, TT, TS>();
 
             private protected override PairRunner PairAfter<TE1, TT1, TS1>() => new Runner<TE1, TT1, TS1, TE, TT, TS>();
+
+            public override TripleRunner TripleWith(OneStepLane second, OneStepLane third) => second.TripleAfter<TE, TT, TS>(third);
+
+            private protected override TripleRunner TripleAfter<TE1, TT1, TS1>(OneStepLane third) => third.TripleLast<TE1, TT1, TS1, TE, TT, TS>();
+
+            private protected override TripleRunner TripleLast<TE1, TT1, TS1, TE2, TT2, TS2>() => new Runner3<TE1, TT1, TS1, TE2, TT2, TS2, TE, TT, TS>();
+        }
+
+        private sealed class Runner3<TE1, TT1, TS1, TE2, TT2, TS2, TE3, TT3, TS3> : TripleRunner
+            where TE1 : struct where TT1 : struct where TS1 : struct where TE2 : struct where TT2 : struct where TS2 : struct
+            where TE3 : struct where TT3 : struct where TS3 : struct
+        {
+            public override (double First, double Second, double Third) Run(ReadOnlySpan<double> y, ReadOnlySpan<double> init1, OneStep p1,
+                Span<double> ring1, ReadOnlySpan<double> init2, OneStep p2, Span<double> ring2, ReadOnlySpan<double> init3, OneStep p3,
+                Span<double> ring3) =>
+                Triple<TE1, TT1, TS1, TE2, TT2, TS2, TE3, TT3, TS3>(y, init1, p1, ring1, init2, p2, ring2, init3, p3, ring3);
         }
 
         private sealed class Runner<TE1, TT1, TS1, TE2, TT2, TS2> : PairRunner
@@ -76,6 +100,14 @@ internal static partial class EtsRecursions
     {
         public abstract (double First, double Second) Run(ReadOnlySpan<double> y, ReadOnlySpan<double> init1, OneStep p1, Span<double> ring1,
             ReadOnlySpan<double> init2, OneStep p2, Span<double> ring2);
+    }
+
+    /// <summary>Three lanes' likelihood objectives in one loop (see <see cref="OneStepLane"/>).</summary>
+    public abstract class TripleRunner
+    {
+        public abstract (double First, double Second, double Third) Run(ReadOnlySpan<double> y, ReadOnlySpan<double> init1, OneStep p1,
+            Span<double> ring1, ReadOnlySpan<double> init2, OneStep p2, Span<double> ring2, ReadOnlySpan<double> init3, OneStep p3,
+            Span<double> ring3);
     }
 
     /// <summary>
@@ -142,6 +174,42 @@ internal static partial class EtsRecursions
             if (typeof(TE2) == typeof(MultE)) LogProduct(f2, ref product2, ref exponent2);
         }
         return (Likelihood<TE1>(n, lik1, product1, exponent1), Likelihood<TE2>(n, lik2, product2, exponent2));
+    }
+
+    /// <summary>Three forms' likelihood objectives (no innovations kept), step by step in one loop.</summary>
+    private static (double, double, double) Triple<TE1, TT1, TS1, TE2, TT2, TS2, TE3, TT3, TS3>(ReadOnlySpan<double> y,
+        ReadOnlySpan<double> init1, OneStep p1, Span<double> ring1, ReadOnlySpan<double> init2, OneStep p2, Span<double> ring2,
+        ReadOnlySpan<double> init3, OneStep p3, Span<double> ring3)
+        where TE1 : struct where TT1 : struct where TS1 : struct where TE2 : struct where TT2 : struct where TS2 : struct
+        where TE3 : struct where TT3 : struct where TS3 : struct
+    {
+        int n = y.Length;
+        var (l1, b1) = Start<TT1, TS1>(init1, p1, ring1);
+        var (l2, b2) = Start<TT2, TS2>(init2, p2, ring2);
+        var (l3, b3) = Start<TT3, TS3>(init3, p3, ring3);
+        int head1 = 0, head2 = 0, head3 = 0;
+        double betaOverAlpha1 = p1.Beta / p1.Alpha, betaOverAlpha2 = p2.Beta / p2.Alpha, betaOverAlpha3 = p3.Beta / p3.Alpha;
+        bool undamped1 = Math.Abs(p1.Phi - 1.0) < Tol, undamped2 = Math.Abs(p2.Phi - 1.0) < Tol, undamped3 = Math.Abs(p3.Phi - 1.0) < Tol;
+        double lik1 = 0, lik2 = 0, lik3 = 0, product1 = 1, product2 = 1, product3 = 1;
+        long exponent1 = 0, exponent2 = 0, exponent3 = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double yi = y[i];
+            double f1 = Step<TT1, TS1>(yi, p1, betaOverAlpha1, undamped1, ref l1, ref b1, ref head1, ring1);
+            double f2 = Step<TT2, TS2>(yi, p2, betaOverAlpha2, undamped2, ref l2, ref b2, ref head2, ring2);
+            double f3 = Step<TT3, TS3>(yi, p3, betaOverAlpha3, undamped3, ref l3, ref b3, ref head3, ring3);
+            double e1 = typeof(TE1) == typeof(AddE) ? yi - f1 : (yi - f1) / f1;
+            double e2 = typeof(TE2) == typeof(AddE) ? yi - f2 : (yi - f2) / f2;
+            double e3 = typeof(TE3) == typeof(AddE) ? yi - f3 : (yi - f3) / f3;
+            lik1 += e1 * e1;
+            lik2 += e2 * e2;
+            lik3 += e3 * e3;
+            if (typeof(TE1) == typeof(MultE)) LogProduct(f1, ref product1, ref exponent1);
+            if (typeof(TE2) == typeof(MultE)) LogProduct(f2, ref product2, ref exponent2);
+            if (typeof(TE3) == typeof(MultE)) LogProduct(f3, ref product3, ref exponent3);
+        }
+        return (Likelihood<TE1>(n, lik1, product1, exponent1), Likelihood<TE2>(n, lik2, product2, exponent2),
+            Likelihood<TE3>(n, lik3, product3, exponent3));
     }
 
     /// <summary>The initial level and growth of one recursion, its seasonal states copied into the ring.</summary>

@@ -3,13 +3,14 @@ using System.Collections.Concurrent;
 namespace Forecast.Statistical.Ets;
 
 /// <summary>
-/// Fits several ETS forms of one series on one thread, their Nelder-Mead searches advanced together so that two
-/// forms' likelihood recursions run in one loop (<see cref="EtsRecursions.PairRunner"/>). Each search gets exactly the
+/// Fits several ETS forms of one series on one thread, their Nelder-Mead searches advanced together so that two or
+/// three forms' likelihood recursions run in one loop (<see cref="EtsRecursions.PairRunner"/>). Each search gets exactly the
 /// values it would get alone, so every form's fit is the one <see cref="EtsEstimation.Fit"/> makes.
 /// </summary>
 internal static class PairedEstimation
 {
-    private static readonly ConcurrentDictionary<(EtsRecursions.OneStepLane, EtsRecursions.OneStepLane), EtsRecursions.PairRunner> Runners = new();
+    private static readonly ConcurrentDictionary<(EtsRecursions.OneStepLane, EtsRecursions.OneStepLane), EtsRecursions.PairRunner> Pairs = new();
+    private static readonly ConcurrentDictionary<(EtsRecursions.OneStepLane, EtsRecursions.OneStepLane, EtsRecursions.OneStepLane), EtsRecursions.TripleRunner> Triples = new();
 
     private sealed record Job(int Index, EtsEstimation.Problem Problem, Optimization.NelderMeadSearch Search)
     {
@@ -47,6 +48,7 @@ internal static class PairedEstimation
         }
 
         var ready = new List<Job>();
+        var grouped = new List<Job>();
         while (active.Count > 0)
         {
             // Every search's next point; those outside the parameter space are answered without a recursion.
@@ -65,29 +67,36 @@ internal static class PairedEstimation
             }
             active.Clear();
 
-            // The recursions, two at a time where the forms allow.
-            Job? waiting = null;
+            // The recursions, three at a time where the forms allow, then two, then alone.
+            grouped.Clear();
             foreach (var job in ready)
             {
-                if (!job.Objective.Pairable)
-                {
-                    job.Search.Report(job.Objective.Finish(job.Objective.Recurse()));
-                    continue;
-                }
-                if (waiting is null)
-                {
-                    waiting = job;
-                    continue;
-                }
-                var first = waiting.Objective;
-                var second = job.Objective;
-                var runner = Runners.GetOrAdd((first.Lane, second.Lane), lanes => lanes.Item1.PairWith(lanes.Item2));
-                var (a, b) = runner.Run(y, first.State, first.Step, first.Ring, second.State, second.Step, second.Ring);
-                waiting.Search.Report(first.Finish(a));
-                job.Search.Report(second.Finish(b));
-                waiting = null;
+                if (job.Objective.Pairable) grouped.Add(job);
+                else job.Search.Report(job.Objective.Finish(job.Objective.Recurse()));
             }
-            waiting?.Search.Report(waiting.Objective.Finish(waiting.Objective.Recurse()));
+            int k3 = 0;
+            for (; k3 + 3 <= grouped.Count; k3 += 3)
+            {
+                EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective, c = grouped[k3 + 2].Objective;
+                var runner = Triples.GetOrAdd((a.Lane, b.Lane, c.Lane), lanes => lanes.Item1.TripleWith(lanes.Item2, lanes.Item3));
+                var (va, vb, vc) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring, c.State, c.Step, c.Ring);
+                grouped[k3].Search.Report(a.Finish(va));
+                grouped[k3 + 1].Search.Report(b.Finish(vb));
+                grouped[k3 + 2].Search.Report(c.Finish(vc));
+            }
+            if (grouped.Count - k3 == 2)
+            {
+                EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective;
+                var runner = Pairs.GetOrAdd((a.Lane, b.Lane), lanes => lanes.Item1.PairWith(lanes.Item2));
+                var (va, vb) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring);
+                grouped[k3].Search.Report(a.Finish(va));
+                grouped[k3 + 1].Search.Report(b.Finish(vb));
+            }
+            else if (grouped.Count - k3 == 1)
+            {
+                var a = grouped[k3].Objective;
+                grouped[k3].Search.Report(a.Finish(a.Recurse()));
+            }
 
             foreach (var job in ready)
             {
