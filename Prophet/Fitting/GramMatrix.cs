@@ -54,7 +54,18 @@ internal static class GramMatrix
                     start = Math.Min(Math.Max(rowsA, rowsB), stride) / RowPadding * RowPadding;
                 }
 
-                Block(columns, stride, start, a, a1, b, p, gram);
+                if (b3 - b < 3)
+                {
+                    // Fewer than four columns left: one column at a time (the 2 × 4 kernel would redo clamped ones).
+                    for (var c = b; c <= b3; c++)
+                    {
+                        Narrow(columns, stride, start, a, a1, c, gram, p);
+                    }
+                }
+                else
+                {
+                    Block(columns, stride, start, a, a1, b, p, gram);
+                }
             }
         }
 
@@ -131,6 +142,33 @@ internal static class GramMatrix
         if (a1 != a)
         {
             Store(gram, p, a1, b, b1, b2, b3, s10, s11, s12, s13);
+        }
+    }
+
+    /// <summary>Rows a and a1 of column c (upper triangle only), in the same summation order as <see cref="Block"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Narrow(double[] columns, int stride, int start, int a, int a1, int c, double[] gram, int p)
+    {
+        var span = columns.AsSpan();
+        var x0 = span.Slice(a * stride, stride);
+        var x1 = span.Slice(a1 * stride, stride);
+        var y = span.Slice(c * stride, stride);
+        Vector256<double> s0 = default, s1 = default;
+        for (var t = start; t < stride; t += 4)
+        {
+            var v = Vector256.Create<double>(y.Slice(t, 4));
+            s0 = Vector256.FusedMultiplyAdd(Vector256.Create<double>(x0.Slice(t, 4)), v, s0);
+            s1 = Vector256.FusedMultiplyAdd(Vector256.Create<double>(x1.Slice(t, 4)), v, s1);
+        }
+
+        if (c >= a)
+        {
+            gram[(a * p) + c] = Vector256.Sum(s0);
+        }
+
+        if (a1 != a && c >= a1)
+        {
+            gram[(a1 * p) + c] = Vector256.Sum(s1);
         }
     }
 

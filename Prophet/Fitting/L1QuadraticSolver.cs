@@ -17,16 +17,20 @@ namespace Forecast.Prophet;
 /// delta that reaches zero after a step of any length (even 1e-17) leaves the free set, so the search cannot stall at
 /// a free delta whose target crosses zero. It stops when the free set is at its Newton target and every zero delta
 /// satisfies |g| ≤ λ within rounding: the KKT conditions of q.
+/// The Cholesky factor of H_FF is factorised once per call and then kept up to date as the free set changes: a
+/// coordinate that joins is appended (one forward substitution, O(m²)), one that leaves is deleted with a rank-one
+/// update of the rows after it (O(m²)) — instead of a new O(m³) factorisation per change of the free set.
 /// </remarks>
 internal sealed class L1QuadraticSolver(int p)
 {
     private readonly bool[] _free = new bool[p];
     private readonly double[] _sign = new double[p];
-    private readonly int[] _indices = new int[p];
-    private readonly double[] _factor = new double[p * p];
+    private readonly int[] _order = new int[p]; // the free coordinates in the factor's order
+    private readonly double[] _factor = new double[p * p]; // L, row-major lower triangle, row stride p
     private readonly double[] _target = new double[p];
     private readonly double[] _scratch = new double[p];
-    private int _factorSize = -1; // rows of _factor valid for the free set in _indices; -1 = none
+    private int _size; // free coordinates in _order
+    private bool _factorValid; // _factor is the Cholesky factor of H restricted to _order[0.._size)
 
     /// <summary>
     /// Minimises q from the warm start <paramref name="theta"/> (overwritten with the minimiser). Returns the number
@@ -38,13 +42,18 @@ internal sealed class L1QuadraticSolver(int p)
         var deltaEnd = deltaStart + deltaCount;
         var free = _free;
         var sign = _sign;
-        var indices = _indices;
+        var order = _order;
         var target = _target;
+        _size = 0;
         for (var a = 0; a < p; a++)
         {
             var isDelta = a >= deltaStart && a < deltaEnd;
             free[a] = !isDelta || theta[a] != 0;
             sign[a] = isDelta ? Math.Sign(theta[a]) : 0;
+            if (free[a])
+            {
+                order[_size++] = a;
+            }
         }
 
         // Violations below rounding of the gradient (|Hθ| and |c| terms at machine precision) are not acted on.
@@ -58,25 +67,18 @@ internal sealed class L1QuadraticSolver(int p)
         var justAdded = -1;
         var solves = 0;
         var maxSteps = (20 * p) + 100;
+        _factorValid = Factor(h);
         for (var step = 0; step < maxSteps; step++)
         {
             // Newton target on the free set: H_FF z = c_F - λ sign_F.
-            var m = 0;
-            for (var a = 0; a < p; a++)
-            {
-                if (free[a])
-                {
-                    indices[m++] = a;
-                }
-            }
-
+            var m = _size;
             for (var i = 0; i < m; i++)
             {
-                target[i] = c[indices[i]] - (lambda * sign[indices[i]]);
+                target[i] = c[order[i]] - (lambda * sign[order[i]]);
             }
 
             solves++;
-            if (!Factor(h, m))
+            if (!_factorValid)
             {
                 return solves; // H is positive definite by construction (priors); this only guards rounding
             }
@@ -88,7 +90,7 @@ internal sealed class L1QuadraticSolver(int p)
             var alpha = 1.0;
             for (var i = 0; i < m; i++)
             {
-                var a = indices[i];
+                var a = order[i];
                 if (sign[a] != 0 && target[i] * sign[a] <= 0)
                 {
                     var crossing = theta[a] / (theta[a] - target[i]);
@@ -104,7 +106,7 @@ internal sealed class L1QuadraticSolver(int p)
             {
                 for (var i = 0; i < m; i++)
                 {
-                    theta[indices[i]] = target[i];
+                    theta[order[i]] = target[i];
                 }
 
                 // The free set is optimal; activate the zero delta that violates |g| <= λ most.
@@ -136,6 +138,7 @@ internal sealed class L1QuadraticSolver(int p)
                 free[worst] = true;
                 sign[worst] = -Math.Sign(worstGradient);
                 justAdded = worst;
+                _factorValid = Append(h, worst) || Factor(h);
                 continue;
             }
 
@@ -145,31 +148,32 @@ internal sealed class L1QuadraticSolver(int p)
                 free[blocking] = false;
                 sign[blocking] = 0;
                 theta[blocking] = 0;
-                _factorSize = -1;
+                Remove(h, blocking);
                 return solves;
             }
 
             justAdded = -1;
             for (var i = 0; i < m; i++)
             {
-                var a = indices[i];
+                var a = order[i];
                 theta[a] += alpha * (target[i] - theta[a]);
             }
 
             // The blocking delta (and any other that rounding put on or past zero) is exactly zero and leaves the set.
-            for (var i = 0; i < m; i++)
+            for (var i = m - 1; i >= 0; i--)
             {
-                var a = indices[i];
+                var a = order[i];
                 if (sign[a] != 0 && (a == blocking || theta[a] * sign[a] <= 0))
                 {
                     theta[a] = 0;
                     free[a] = false;
                     sign[a] = 0;
+                    Remove(h, a);
                 }
             }
         }
 
-        _factorSize = -1;
+        _factorValid = false;
         return solves;
     }
 
@@ -180,16 +184,8 @@ internal sealed class L1QuadraticSolver(int p)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double InverseQuadraticForm(double[] h, ReadOnlySpan<double> r)
     {
-        var m = 0;
-        for (var a = 0; a < p; a++)
-        {
-            if (_free[a])
-            {
-                _indices[m++] = a;
-            }
-        }
-
-        if (_factorSize != m && !Factor(h, m))
+        var m = _size;
+        if (!_factorValid && !(_factorValid = Factor(h)))
         {
             return 0;
         }
@@ -198,65 +194,161 @@ internal sealed class L1QuadraticSolver(int p)
         var y = _scratch;
         for (var i = 0; i < m; i++)
         {
-            var sum = r[_indices[i]] - VectorMath.Dot(_factor.AsSpan(i * m, i), y.AsSpan(0, i));
-            y[i] = sum / _factor[(i * m) + i];
+            var sum = r[_order[i]] - VectorMath.Dot(_factor.AsSpan(i * p, i), y.AsSpan(0, i));
+            y[i] = sum / _factor[(i * p) + i];
         }
 
         return VectorMath.Dot(y.AsSpan(0, m), y.AsSpan(0, m));
     }
 
-    /// <summary>Cholesky factor L (row-major, lower) of H restricted to _indices[0..m); false if not positive definite.</summary>
+    /// <summary>Cholesky factor L of H restricted to _order[0.._size); false if not positive definite.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Factor(double[] h, int m)
+    private bool Factor(double[] h)
     {
+        var m = _size;
         var a = _factor;
         for (var i = 0; i < m; i++)
         {
-            var row = _indices[i] * p;
+            var row = _order[i] * p;
             for (var j = 0; j <= i; j++)
             {
-                a[(i * m) + j] = h[row + _indices[j]];
+                a[(i * p) + j] = h[row + _order[j]];
             }
         }
 
-        _factorSize = -1;
         for (var j = 0; j < m; j++)
         {
-            var rowJ = a.AsSpan(j * m, j);
-            var diagonal = a[(j * m) + j] - VectorMath.Dot(rowJ, rowJ);
+            var rowJ = a.AsSpan(j * p, j);
+            var diagonal = a[(j * p) + j] - VectorMath.Dot(rowJ, rowJ);
             if (!(diagonal > 0))
             {
                 return false;
             }
 
             var l = Math.Sqrt(diagonal);
-            a[(j * m) + j] = l;
+            a[(j * p) + j] = l;
             for (var i = j + 1; i < m; i++)
             {
-                a[(i * m) + j] = (a[(i * m) + j] - VectorMath.Dot(a.AsSpan(i * m, j), rowJ)) / l;
+                a[(i * p) + j] = (a[(i * p) + j] - VectorMath.Dot(a.AsSpan(i * p, j), rowJ)) / l;
             }
         }
 
-        _factorSize = m;
         return true;
     }
 
-    /// <summary>Solves L L' x = b in place with the factor of <see cref="Factor"/>.</summary>
+    /// <summary>
+    /// Adds coordinate <paramref name="a"/> to the free set as the factor's last row: L_m = L⁻¹ H_F,a and
+    /// L_mm = sqrt(H_aa - |L_m|²). False (the caller refactorises) if the factor was not valid or the pivot is not positive.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Append(double[] h, int a)
+    {
+        var m = _size;
+        _order[m] = a;
+        _size = m + 1;
+        if (!_factorValid)
+        {
+            return false;
+        }
+
+        var f = _factor;
+        var row = f.AsSpan(m * p, m);
+        var hRow = a * p;
+        for (var j = 0; j < m; j++)
+        {
+            row[j] = (h[hRow + _order[j]] - VectorMath.Dot(row[..j], f.AsSpan(j * p, j))) / f[(j * p) + j];
+        }
+
+        var diagonal = h[hRow + a] - VectorMath.Dot(row, row);
+        if (!(diagonal > 0))
+        {
+            return false;
+        }
+
+        f[(m * p) + m] = Math.Sqrt(diagonal);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes coordinate <paramref name="a"/> from the free set. Deleting row and column r of L leaves the rows below
+    /// with L₂₂L₂₂' = H₂₂ - l l' where l is the deleted column below the diagonal, so L₂₂ takes the rank-one update
+    /// L₂₂L₂₂' + l l' (Givens-style, O(m²)); then the rows move up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Remove(double[] h, int a)
+    {
+        var m = _size;
+        var r = Array.IndexOf(_order, a, 0, m);
+        if (r < 0)
+        {
+            return;
+        }
+
+        var f = _factor;
+        if (_factorValid)
+        {
+            var x = _scratch;
+            for (var i = r + 1; i < m; i++)
+            {
+                x[i] = f[(i * p) + r];
+            }
+
+            for (var k = r + 1; k < m; k++)
+            {
+                var lkk = f[(k * p) + k];
+                var rho = Math.Sqrt((lkk * lkk) + (x[k] * x[k]));
+                var cos = rho / lkk;
+                var sin = x[k] / lkk;
+                f[(k * p) + k] = rho;
+                for (var i = k + 1; i < m; i++)
+                {
+                    var lik = (f[(i * p) + k] + (sin * x[i])) / cos;
+                    f[(i * p) + k] = lik;
+                    x[i] = (cos * x[i]) - (sin * lik);
+                }
+            }
+
+            // Move rows r+1.. up by one and drop column r from each.
+            for (var i = r + 1; i < m; i++)
+            {
+                var source = i * p;
+                var destination = (i - 1) * p;
+                Array.Copy(f, source, f, destination, r);
+                Array.Copy(f, source + r + 1, f, destination + r, i - r);
+            }
+        }
+
+        Array.Copy(_order, r + 1, _order, r, m - r - 1);
+        _size = m - 1;
+        if (_factorValid)
+        {
+            for (var i = 0; i < _size; i++)
+            {
+                if (!(f[(i * p) + i] > 0))
+                {
+                    _factorValid = Factor(h);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Solves L L' x = b in place with the current factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Substitute(double[] b, int m)
     {
         var a = _factor;
         for (var i = 0; i < m; i++)
         {
-            b[i] = (b[i] - VectorMath.Dot(a.AsSpan(i * m, i), b.AsSpan(0, i))) / a[(i * m) + i];
+            b[i] = (b[i] - VectorMath.Dot(a.AsSpan(i * p, i), b.AsSpan(0, i))) / a[(i * p) + i];
         }
 
         // L' x = y by columns of L' (= rows of L): x_i = y_i / L_ii, then y_0..i-1 -= x_i L_i,0..i-1.
         for (var i = m - 1; i >= 0; i--)
         {
-            var x = b[i] / a[(i * m) + i];
+            var x = b[i] / a[(i * p) + i];
             b[i] = x;
-            VectorMath.Axpy(-x, a.AsSpan(i * m, i), b.AsSpan(0, i));
+            VectorMath.Axpy(-x, a.AsSpan(i * p, i), b.AsSpan(0, i));
         }
     }
 }

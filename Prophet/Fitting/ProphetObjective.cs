@@ -20,6 +20,7 @@ internal sealed class ProphetObjective
     private readonly double[] _trendGradient; // dL/dtrend
     private readonly double[] _rate; // logistic: k + A·delta per row
     private readonly double[] _offset; // logistic: m + A·gamma per row
+    private readonly double[] _sigmoid; // logistic: inv_logit(rate·(t - offset)) per row
     private readonly double[] _gamma;
     private readonly double[] _mPrevious;
     private readonly double[] _kCumulative;
@@ -67,6 +68,7 @@ internal sealed class ProphetObjective
         _trendGradient = new double[data.T];
         _rate = new double[data.T];
         _offset = new double[data.T];
+        _sigmoid = new double[data.T];
         _gamma = new double[data.S];
         _mPrevious = new double[data.S];
         _kCumulative = new double[data.S + 1];
@@ -311,7 +313,9 @@ internal sealed class ProphetObjective
 
                     _rate[i] = rate;
                     _offset[i] = offset;
-                    _trend[i] = d.Cap[i] * InverseLogit(rate * (t[i] - offset));
+                    var sig = InverseLogit(rate * (t[i] - offset));
+                    _sigmoid[i] = sig;
+                    _trend[i] = d.Cap[i] * sig;
                 }
 
                 break;
@@ -365,8 +369,7 @@ internal sealed class ProphetObjective
                 _suffixB[n] = 0;
                 for (var i = n - 1; i >= 0; i--)
                 {
-                    var z = _rate[i] * (t[i] - _offset[i]);
-                    var sig = InverseLogit(z);
+                    var sig = _sigmoid[i]; // inv_logit(rate_i (t_i - offset_i)) of the last ComputeTrend
                     var h = _trendGradient[i] * d.Cap[i] * sig * (1.0 - sig);
                     _suffixA[i] = _suffixA[i + 1] + (h * (t[i] - _offset[i])); // dL/drate
                     _suffixB[i] = _suffixB[i + 1] + (-h * _rate[i]); // dL/doffset
@@ -497,8 +500,7 @@ internal sealed class ProphetObjective
                         active++;
                     }
 
-                    var z = _rate[i] * (t[i] - _offset[i]);
-                    var sig = InverseLogit(z);
+                    var sig = _sigmoid[i];
                     var scale = d.Cap[i] * sig * (1.0 - sig);
                     var gap = t[i] - _offset[i];
                     var offset = i * rowStride;
@@ -644,7 +646,7 @@ internal sealed class ProphetObjective
                 LogisticSegmentDerivatives(u, v);
                 for (var i = 0; i < n; i++)
                 {
-                    var sig = InverseLogit(_rate[i] * (t[i] - _offset[i]));
+                    var sig = _sigmoid[i];
                     var scale = _multiplier[i] * d.Cap[i] * sig * (1.0 - sig);
                     design.C1[i] = scale * (t[i] - _offset[i]);
                     design.C2[i] = -scale * _rate[i];

@@ -128,9 +128,7 @@ internal sealed class SegmentedDesign
             var m22 = VectorMath.Dot(c2, c2);
             for (var j = 0; j < dense; j++)
             {
-                var column = columns.AsSpan((j * stride) + start, count);
-                s1[j] = VectorMath.Dot(c1, column);
-                s2[j] = VectorMath.Dot(c2, column);
+                (s1[j], s2[j]) = VectorMath.Dot2(c1, c2, columns.AsSpan((j * stride) + start, count));
             }
 
             var u = U.AsSpan(g * p, p);

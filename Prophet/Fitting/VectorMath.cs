@@ -35,6 +35,39 @@ internal static class VectorMath
         return sum;
     }
 
+    /// <summary>(a·c, b·c) in one pass over c, each summed in the order of <see cref="Dot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double, double) Dot2(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c)
+    {
+        var n = c.Length;
+        var i = 0;
+        double sumA = 0.0, sumB = 0.0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var va = MemoryMarshal.Cast<double, Vector<double>>(a[..n]);
+            var vb = MemoryMarshal.Cast<double, Vector<double>>(b[..n]);
+            var vc = MemoryMarshal.Cast<double, Vector<double>>(c);
+            Vector<double> accA = Vector<double>.Zero, accB = Vector<double>.Zero;
+            for (var v = 0; v < vc.Length; v++)
+            {
+                accA += va[v] * vc[v];
+                accB += vb[v] * vc[v];
+            }
+
+            sumA = Vector.Sum(accA);
+            sumB = Vector.Sum(accB);
+            i = vc.Length * Vector<double>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            sumA += a[i] * c[i];
+            sumB += b[i] * c[i];
+        }
+
+        return (sumA, sumB);
+    }
+
     /// <summary>y += alpha · x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
