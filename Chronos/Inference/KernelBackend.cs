@@ -97,8 +97,9 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>
-    /// Every query row through <see cref="AttentionKernels.OneQuery"/>, the (batch entry, head) pairs split over the
-    /// threads, heads merged as they are written. In a generation call several queries over the same keys (the samples
+    /// Every (batch entry, head) pair's queries through <see cref="AttentionKernels.AttendPairsInPanels"/> (from
+    /// <see cref="AttentionKernels.PanelQueryMinimum"/> queries on: products in the panel kernels) or, for fewer,
+    /// <see cref="AttentionKernels.OneQuery"/> per row, the pairs split over the threads, heads merged as they are written. In a generation call several queries over the same keys (the samples
     /// of a series over its encoder states, every step) multiply with that pair's keys packed at first use instead.
     /// </summary>
     public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias, Dropout dropout)
@@ -119,9 +120,13 @@ internal sealed class KernelBackend : IInferenceBackend
         workers.ForEachPart((part, parts) =>
         {
             var (firstPair, endPair) = (pairs * part / parts, pairs * (part + 1) / parts);
-            fixed (float* scores = Scratch(packedPairs is null ? keyLength : (long)queryLength * keyLength))
+            var inPanels = packedPairs is null && queryLength >= AttentionKernels.PanelQueryMinimum;
+            fixed (float* scores = Scratch(inPanels ? AttentionKernels.PanelScratchFloats(queryLength, keyLength, size, valueSize)
+                : packedPairs is null ? keyLength : (long)queryLength * keyLength))
             {
-                if (packedPairs is null)
+                if (inPanels)
+                    AttentionKernels.AttendPairsInPanels(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
+                else if (packedPairs is null)
                     AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
                 else
                     packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, firstPair, endPair, scores);

@@ -53,10 +53,13 @@ static void RunCase(string name)
     var series = RandomWalks(batch, 2048);
     using (var warm = NewDisposeScope())
         pipeline.Predict(series.Take(Math.Min(batch, 16)).ToList(), 64);
-    var before = MatmulGflops();
+    // BENCH_CALIBRATE=0 skips the matmul calibration (for profiles of the calls alone).
+    var calibrate = Environment.GetEnvironmentVariable("BENCH_CALIBRATE") != "0";
+    var before = calibrate ? MatmulGflops() : double.NaN;
     var times = new List<double>();
     // One call of 256 × 2048 is minutes on 2 cores; BENCH_RUNS sets more (for profiling).
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : batch == 1 ? 3 : 1;
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     for (var run = 0; run < runs; run++)
     {
         using var scope = NewDisposeScope();
@@ -64,7 +67,11 @@ static void RunCase(string name)
         pipeline.Predict(series, 64);
         times.Add(watch.Elapsed.TotalSeconds);
     }
-    var gflops = (before + MatmulGflops()) / 2;
+    // CPU seconds per call (all threads, helper polling included) on stderr: with BENCH_THREADS=1 a measure of the work
+    // that a loaded machine's time slicing does not inflate.
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"cpu s per call {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs:F4}"));
+    var gflops = calibrate ? (before + MatmulGflops()) / 2 : double.NaN;
     times.Sort();
     var median = times[times.Count / 2];
     var modelGflops = batch * FlopsPerSeries() / median / 1e9;

@@ -34,16 +34,18 @@ public class KernelBackendTests
     }
 
     [Avx512Theory]
-    [InlineData(1, 33)]
-    [InlineData(33, 33)]
-    [InlineData(5, 17)]
-    public void Attend_matches_softmax_of_unscaled_scores_plus_bias(int queryLength, int keyLength)
+    [InlineData(1, 33, 64)]
+    [InlineData(33, 33, 64)]      // queries through the panel kernels, a partial last panel of keys
+    [InlineData(5, 17, 64)]
+    [InlineData(133, 133, 64)]    // Chronos-2's 2048-step context: 128 patches, REG and 4 output patches
+    [InlineData(12, 70, 48)]      // values not filling whole panels: packed, not used in place
+    public void Attend_matches_softmax_of_unscaled_scores_plus_bias(int queryLength, int keyLength, int size)
     {
         TorchRuntime.SetThreads(2);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var generator = new Generator(8);
-        var (batch, heads, size) = (3, 4, 64);
+        var (batch, heads) = (3, 4);
         // Heads split from (B, L, h·d) projections, as the attention modules hand them over (strided views).
         var queries = randn([batch, queryLength, heads * size], generator: generator).view(batch, queryLength, heads, size).transpose(1, 2);
         var keys = randn([batch, keyLength, heads * size], generator: generator).view(batch, keyLength, heads, size).transpose(1, 2);

@@ -15,6 +15,8 @@ public class PackedWeightTests
     [InlineData(10, 32, 512)]
     [InlineData(20, 2048, 512)]
     [InlineData(23, 96, 33)]
+    [InlineData(27, 64, 40)]      // seven rows past the blocks of ten: one more block of ten ending at the last row
+    [InlineData(133, 45, 64)]     // three past: a block of four ending at the last row
     public void Multiply_matches_libtorch_linear_for_any_row_count_and_a_partial_last_panel(int rows, int outFeatures, int inFeatures)
     {
         TorchRuntime.EnsureLoaded();
