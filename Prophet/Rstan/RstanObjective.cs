@@ -523,25 +523,23 @@ internal sealed class RstanObjective
             {
                 // The sum (rate .* t) + offset; rate .* t (multiply_vd, none where t is 1); k + A delta; A delta's
                 // chain; m + A(...); its chain; (-t_change) .* delta (multiply_dv).
+                // adjK and adjM each take their rows in the same (reverse) order as in separate loops; one loop lets
+                // the two chains of additions overlap.
+                double sumK = adjK, sumM = adjM;
                 for (var i = t - 1; i >= 0; i--)
                 {
-                    _adjRowsA[i] = 0.0 + _adjTrend[i]; // offset_i
-                    _adjRowsB[i] = time[i] == 1.0 ? 0.0 + _adjTrend[i] : 0.0 + (_adjTrend[i] * time[i]); // rate_i
+                    var rowA = 0.0 + _adjTrend[i]; // offset_i
+                    var rowB = time[i] == 1.0 ? 0.0 + _adjTrend[i] : 0.0 + (_adjTrend[i] * time[i]); // rate_i
+                    _adjRowsA[i] = rowA;
+                    _adjRowsB[i] = rowB;
+                    sumK += rowB;
+                    sumM += rowA;
                 }
 
-                for (var i = t - 1; i >= 0; i--)
-                {
-                    adjK += _adjRowsB[i];
-                }
-
-                _a.TransposeTimesAdd(Rows(_adjRowsB), adjDelta);
-                for (var i = t - 1; i >= 0; i--)
-                {
-                    adjM += _adjRowsA[i];
-                }
-
+                adjK = sumK;
+                adjM = sumM;
                 Array.Clear(_adjChangepointsA);
-                _a.TransposeTimesAdd(Rows(_adjRowsA), _adjChangepointsA);
+                _a.TransposeTimesAdd(Rows(_adjRowsB), adjDelta, Rows(_adjRowsA), _adjChangepointsA);
                 for (var j = s - 1; j >= 0; j--)
                 {
                     adjDelta[j] += _negativeTChange[j] == 1.0 ? _adjChangepointsA[j] : _adjChangepointsA[j] * _negativeTChange[j];

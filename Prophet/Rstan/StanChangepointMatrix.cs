@@ -24,6 +24,8 @@ internal sealed class StanChangepointMatrix
     private readonly double[] _prefix; // per column block: prefix sums of v, block length + 1 each
     private readonly double[] _columnSums; // A' w: each column's sum within the current row block
     private readonly double[] _columnTotals; // A' w: each column's sum over the blocks so far
+    private readonly double[] _otherColumnSums; // the second vector's, when two are multiplied together
+    private readonly double[] _otherColumnTotals;
     private readonly double[]? _dense; // A column-major, for the coefficient-based products of tiny problems
 
     public StanChangepointMatrix(ReadOnlySpan<double> t, ReadOnlySpan<double> tChange, int l1CacheBytes)
@@ -51,6 +53,8 @@ internal sealed class StanChangepointMatrix
         _prefix = new double[_cols + ((_cols + _columnBlock - 1) / _columnBlock)];
         _columnSums = new double[_cols];
         _columnTotals = new double[_cols];
+        _otherColumnSums = new double[_cols];
+        _otherColumnTotals = new double[_cols];
         if (EigenKernels.IsLazy(_rows, _cols))
         {
             _dense = new double[_rows * _cols];
@@ -143,6 +147,77 @@ internal sealed class StanChangepointMatrix
         for (var j = 0; j < _cols; j++)
         {
             destination[j] += totals[j];
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TransposeTimesAdd(ReadOnlySpan{double}, Span{double})"/> for two vectors in one pass over the rows:
+    /// destination[j] += (Aᵀ w)[j] and otherDestination[j] += (Aᵀ other)[j], each column's sums in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void TransposeTimesAdd(ReadOnlySpan<double> w, Span<double> destination, ReadOnlySpan<double> other, Span<double> otherDestination)
+    {
+        if (_dense is not null)
+        {
+            TransposeTimesAdd(w, destination);
+            TransposeTimesAdd(other, otherDestination);
+            return;
+        }
+
+        var totals = _columnTotals;
+        var sums = _columnSums;
+        var otherTotals = _otherColumnTotals;
+        var otherSums = _otherColumnSums;
+        Array.Clear(totals);
+        Array.Clear(otherTotals);
+        for (var start = 0; start < _rows; start += _rowBlock)
+        {
+            var end = Math.Min(start + _rowBlock, _rows);
+            Array.Clear(sums);
+            Array.Clear(otherSums);
+            for (var i = start; i < end; i++)
+            {
+                AddToPrefix(sums.AsSpan(0, _activeColumns[i]), w[i], otherSums.AsSpan(0, _activeColumns[i]), other[i]);
+            }
+
+            for (var j = 0; j < _cols; j++)
+            {
+                totals[j] += sums[j];
+                otherTotals[j] += otherSums[j];
+            }
+        }
+
+        for (var j = 0; j < _cols; j++)
+        {
+            destination[j] += totals[j];
+            otherDestination[j] += otherTotals[j];
+        }
+    }
+
+    /// <summary>values[j] += addend and others[j] += otherAddend for every j (one rounding per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddToPrefix(Span<double> values, double addend, Span<double> others, double otherAddend)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
+        {
+            var vectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+            var otherVectors = MemoryMarshal.Cast<double, Vector<double>>(others);
+            var broadcast = new Vector<double>(addend);
+            var otherBroadcast = new Vector<double>(otherAddend);
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                vectors[v] += broadcast;
+                otherVectors[v] += otherBroadcast;
+            }
+
+            i = vectors.Length * Vector<double>.Count;
+        }
+
+        for (; i < values.Length; i++)
+        {
+            values[i] += addend;
+            others[i] += otherAddend;
         }
     }
 
