@@ -52,9 +52,9 @@ public sealed record AutoEts : IStatisticalModel
 
     /// <summary>
     /// How many forms are fitted at once (they are independent fits): 1, the default, fits them on the calling thread,
-    /// two forms' likelihood recursions at a time in one loop — the right choice when many series are fitted in
+    /// two or three forms' likelihood recursions at a time in one loop — the right choice when many series are fitted in
     /// parallel, as the Trainer does; 2 or more
-    /// (−1: as many as the thread pool gives) cuts one series' wall time. The result is the same either way.
+    /// (−1: one per core) splits the forms into as many groups, fitted at the same time, which cuts one series' wall time. The result is the same either way.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = 1;
 
@@ -129,32 +129,32 @@ public sealed record AutoEts : IStatisticalModel
             forms.Add(new EtsForm(Component(e), Component(t), damped, Component(s)));
         }
 
-        // The forms are independent fits: one after another, or several at once; either way the choice below runs
-        // in R's order, so the result does not depend on the parallelism.
+        // The forms are independent fits: on one thread, or in groups on several threads (each group's recursions
+        // sharing loops as on one thread); either way the choice below runs in R's order, so the result does not
+        // depend on the parallelism.
         var fits = new EtsModel?[forms.Count];
         var errorsByForm = new Exception?[forms.Count];
-        void FitForm(int i)
-        {
-            try
-            {
-                fits[i] = EtsEstimation.Fit(data, forms[i], m, settings);
-            }
-            catch (Exception ex) when (ex is ModelFitException or ArgumentException)
-            {
-                errorsByForm[i] = ex;
-            }
-        }
-        if (MaxDegreeOfParallelism == 1)
+        int threads = MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
+        int groups = Math.Max(1, Math.Min(threads, forms.Count));
+        if (groups == 1)
         {
             PairedEstimation.FitAll(data, forms, m, settings, fits, errorsByForm);
         }
-        else if (forms.Count < 2)
-        {
-            for (int i = 0; i < forms.Count; i++) FitForm(i);
-        }
         else
         {
-            Parallel.For(0, forms.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, FitForm);
+            // Round robin, so that the costly seasonal forms, listed together, are spread over the groups.
+            Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = groups }, g =>
+            {
+                var members = Enumerable.Range(0, forms.Count).Where(i => i % groups == g).ToArray();
+                var groupFits = new EtsModel?[members.Length];
+                var groupErrors = new Exception?[members.Length];
+                PairedEstimation.FitAll(data, [.. members.Select(i => forms[i])], m, settings, groupFits, groupErrors);
+                for (int k = 0; k < members.Length; k++)
+                {
+                    fits[members[k]] = groupFits[k];
+                    errorsByForm[members[k]] = groupErrors[k];
+                }
+            });
         }
 
         EtsModel? best = null;
