@@ -41,10 +41,11 @@ public sealed class Chronos2Pipeline : IChronosPipeline
     /// <summary>
     /// Most rows one forward pass takes; larger batches run in chunks of whole groups (a group larger than this, e.g.
     /// with cross-learning, runs at once). Bounds the activations (rows × 133 positions × d_ff for 2048-step
-    /// histories) without changing results. 16: with the kernels 32 rows peaked ~105 MiB higher (64 series of 2048
-    /// steps: 1105 vs 999 MiB), and the smaller activations stay nearer the caches.
+    /// histories) without changing results. 8: with the kernels 32 series of 2048 steps peaked at 835–839 MiB with 8
+    /// rows against 1054–1059 with 16 (1105 with 32 at 64 series), for the same CPU time per series (9.1–9.2 s against
+    /// 9.2–9.6 s per 32 series on one thread); a pass's activations then stay nearer the caches.
     /// </summary>
-    public int MaxRowsPerForward { get; set; } = 16;
+    public int MaxRowsPerForward { get; set; } = 8;
 
     /// <summary>Receives the reference's warnings (long horizons, levels outside the trained range, context length).</summary>
     public Action<string> Warn { get; set; } = message => Trace.TraceWarning(message);
