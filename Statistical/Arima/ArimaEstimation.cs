@@ -119,12 +119,13 @@ internal static class ArimaEstimation
         {
             ArimaStateSpace? z = null;
             KalmanWorkspace? workspace = null;
-            return p => ArmaFn(p, trans, ref z, ref workspace);
+            var chandrasekhar = new ArmaChandrasekhar();
+            return p => ArmaFn(p, trans, ref z, ref workspace, chandrasekhar);
         }
         int stateDimension = Math.Max(arma.P + arma.Period * arma.SeasonalP, arma.Q + arma.Period * arma.SeasonalQ + 1) + delta.Length;
         int gradientThreads = (long)n * stateDimension * stateDimension >= 200_000 ? parallelism : 1;
 
-        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace)
+        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ArmaChandrasekhar chandrasekhar)
         {
             var par = (double[])coef.Clone();
             Unmask(par, mask, p);
@@ -138,8 +139,11 @@ internal static class ArimaEstimation
             {
                 return double.MaxValue;
             }
-            workspace ??= new KalmanWorkspace(z.Dimension);
-            var (ssq, sumlog, nu) = ArimaKalman.Likelihood(Adjusted(par), z, null, workspace);
+            var adjusted = Adjusted(par);
+            // The Chandrasekhar recursions compute the filter's sums in O(r + d) a step; the Kalman filter (R's
+            // ARIMA_Like) where they do not apply (missing values, an inexact Q0).
+            var (ssq, sumlog, nu) = (UseChandrasekhar ? chandrasekhar.Likelihood(adjusted, z) : null)
+                ?? ArimaKalman.Likelihood(adjusted, z, null, workspace ??= new KalmanWorkspace(z.Dimension));
             double s2 = ssq / nu;
             return 0.5 * (Math.Log(s2) + sumlog / nu);
         }
@@ -272,6 +276,9 @@ internal static class ArimaEstimation
         names.AddRange(columns.Select(c => c.Name));
         return new ArimaFit(arma, coef, [.. names], mask, sigma2, var, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method);
     }
+
+    /// <summary>Whether the exact likelihood's objective uses <see cref="ArmaChandrasekhar"/> (false: R's Kalman filter throughout; for comparisons).</summary>
+    internal static bool UseChandrasekhar { get; set; } = true;
 
     /// <summary>optim(par, fn, method = "BFGS") with parscale: returns the optimum in the original coordinates.</summary>
     private static OptimizationResult Optim(ScaledObjective objective, double[] par)

@@ -423,13 +423,17 @@ internal static class ArimaKalman
     public static double ConditionalSumOfSquares(ReadOnlySpan<double> y, ArimaOrder arma, double[] phi, double[] theta, int ncond, double[]? residuals)
     {
         int n = y.Length, p = phi.Length, q = theta.Length;
-        var w = y.ToArray();
+        var buffers = q0Buffers ??= new Q0Buffers();
+        if (buffers.Css.Length < n) buffers.Css = new double[n];
+        var w = buffers.Css;
+        y.CopyTo(w);
         for (int i = 0; i < arma.D; i++)
             for (int l = n - 1; l > 0; l--) w[l] -= w[l - 1];
         int ns = arma.Period;
         for (int i = 0; i < arma.SeasonalD; i++)
             for (int l = n - 1; l >= ns; l--) w[l] -= w[l - ns];
-        var resid = residuals ?? new double[n];
+        if (residuals is null && buffers.CssResiduals.Length < n) buffers.CssResiduals = new double[n];
+        var resid = residuals ?? buffers.CssResiduals;
         if (residuals is not null)
             for (int l = 0; l < ncond; l++) resid[l] = 0;
 
@@ -518,13 +522,16 @@ internal static class ArimaKalman
             pm[0] = p == 0 ? 1.0 : 1.0 / (1.0 - phi[0] * phi[0]);
             return res;
         }
-        var packed = new double[Math.Max(np, r * r)];
+        // The work arrays (rbar alone holds np(np − 1)/2 values: 6 MB for a seasonal AR of period 24) are kept per
+        // thread and cleared, as getQ0 clears its allocations, instead of allocated for each of a fit's evaluations.
+        var buffers = q0Buffers ??= new Q0Buffers();
+        var packed = buffers.Get(ref buffers.Packed, Math.Max(np, r * r));
         if (p > 0)
         {
-            var rbar = new double[nrbar];
-            var thetab = new double[np];
-            var xnext = new double[np];
-            var xrow = new double[np];
+            var rbar = buffers.Get(ref buffers.Rbar, (int)nrbar);
+            var thetab = buffers.Get(ref buffers.Thetab, np);
+            var xnext = buffers.Get(ref buffers.Xnext, np);
+            var xrow = buffers.Get(ref buffers.Xrow, np);
             ind = 0;
             int ind1 = -1;
             int npr = np - r;
@@ -601,6 +608,22 @@ internal static class ArimaKalman
         for (int i = 0; i < r - 1; i++)
             for (int j = i + 1; j < r; j++) pm[i + r * j] = pm[j + r * i];
         return res;
+    }
+
+    [ThreadStatic]
+    private static Q0Buffers? q0Buffers;
+
+    private sealed class Q0Buffers
+    {
+        public double[] Packed = [], Rbar = [], Thetab = [], Xnext = [], Xrow = [], Css = [], CssResiduals = [];
+
+        /// <summary>The first <paramref name="length"/> elements of <paramref name="buffer"/>, zeroed (grown when short).</summary>
+        public double[] Get(ref double[] buffer, int length)
+        {
+            if (buffer.Length < length) buffer = new double[length];
+            else Array.Clear(buffer, 0, length);
+            return buffer;
+        }
     }
 
     /// <summary>inclu2 (AS 154): updates d, rbar, thetab by the inclusion of xnext and ynext.</summary>

@@ -10,6 +10,9 @@ namespace Forecast.Statistical.Arima;
 internal sealed class ArimaStateSpace
 {
     private readonly double _kappa;
+    private double[]? _q0;
+    private double[] _q0Phi = [];
+    private double[] _q0Theta = [];
 
     public ArimaStateSpace(double[] phi, double[] theta, double[] delta, double kappa = 1e6)
     {
@@ -42,9 +45,15 @@ internal sealed class ArimaStateSpace
         Array.Clear(Pn);
         if (r > 1)
         {
-            var q0 = ArimaKalman.Q0(phi, Theta);
-            for (int i = 0; i < r; i++)
-                for (int j = 0; j < r; j++) Pn[i + rd * j] = q0[i + r * j];
+            // The gradient's and Hessian's steps in a regression coefficient leave (phi, theta) as they were: Q0 is
+            // computed again only when they change.
+            if (_q0 is null || !phi.AsSpan().SequenceEqual(_q0Phi) || !Theta.AsSpan().SequenceEqual(_q0Theta))
+            {
+                _q0 = ArimaKalman.Q0(phi, Theta);
+                _q0Phi = (double[])phi.Clone();
+                _q0Theta = (double[])Theta.Clone();
+            }
+            for (int j = 0; j < r; j++) Array.Copy(_q0, r * j, Pn, rd * j, r);
         }
         else
         {
