@@ -23,7 +23,7 @@ internal sealed class ArmaChandrasekhar
     private double[] _a = [];
     private double[] _k = [];
     private double[] _w = [];
-    private double[] _tw = [];
+    private double[] _phiPad = [];
     private int[] _phiIndices = [];
     private int[] _deltaIndices = [];
 
@@ -46,7 +46,7 @@ internal sealed class ArmaChandrasekhar
             _a = new double[rd];
             _k = new double[rd];
             _w = new double[rd * 3];
-            _tw = new double[rd * 3];
+            _phiPad = new double[rd];
         }
         _phiIndices = NonZero(phi, _phiIndices);
         _deltaIndices = NonZero(delta, _deltaIndices);
@@ -55,7 +55,9 @@ internal sealed class ArmaChandrasekhar
         var a = _a;
         var k = _k;
         var w = _w;
-        var tw = _tw;
+        var phiPad = _phiPad;
+        Array.Clear(phiPad);
+        Array.Copy(phi, phiPad, p);
         Array.Clear(a);
 
         // The rank-three start needs Q0 = Tₐ Q0 Tₐ′ + V to working precision; Gardner et al.'s Q0 can miss it (strongly
@@ -134,14 +136,15 @@ internal sealed class ArmaChandrasekhar
             }
             if (!moving) continue;
 
-            // z = Z W; F ← F + z M z′; K ← K + T W M z′; M ← M + M z′ z M / F (the old F); W ← T W − K z / F (the new ones).
+            // z = Z W; F ← F + z M z′; K ← K + T W M z′; M ← M + M z′ z M / F (the old F); W ← T W − K z / F (the new
+            // ones). T W is formed row by row in the same pass: rows below r − 1 shift up and add φᵢ W₀, row r is z
+            // (Z W: the first differencing state's transition row is Z), the differencing rows below it shift down.
             for (int j = 0; j < rank; j++)
             {
                 int off = j * rd;
                 double zj = w[off];
                 foreach (int i in deltaIdx) zj += delta[i] * w[off + r + i];
                 z[j] = zj;
-                Transition(w.AsSpan(off, rd), tw.AsSpan(off, rd), r, d, phi, phiIdx, delta, deltaIdx);
             }
             double change = 0;
             for (int i = 0; i < rank; i++)
@@ -155,32 +158,9 @@ internal sealed class ArmaChandrasekhar
                 for (int j = 0; j < rank; j++) mm[i * 3 + j] += mz[i] * mz[j] / f;
             f += change;
             if (rank == 3)
-            {
-                double mz0 = mz[0], mz1 = mz[1], mz2 = mz[2];
-                double c0 = z[0] / f, c1 = z[1] / f, c2 = z[2] / f;
-                for (int i = 0; i < rd; i++)
-                {
-                    double t0 = tw[i], t1 = tw[rd + i], t2 = tw[2 * rd + i];
-                    double ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = ki;
-                    double w0 = t0 - ki * c0, w1 = t1 - ki * c1, w2 = t2 - ki * c2;
-                    w[i] = w0;
-                    w[rd + i] = w1;
-                    w[2 * rd + i] = w2;
-                }
-            }
+                StepRank3(w, k, phiPad, r, rd, z[0], z[1], z[2], mz[0], mz[1], mz[2], f);
             else
-            {
-                double mz0 = mz[0], c0 = z[0] / f;
-                for (int i = 0; i < rd; i++)
-                {
-                    double t0 = tw[i];
-                    double ki = k[i] + t0 * mz0;
-                    k[i] = ki;
-                    double w0 = t0 - ki * c0;
-                    w[i] = w0;
-                }
-            }
+                StepRank1(w, k, phiPad, r, z[0], mz[0], f);
             // Converged: the next change of the covariance, ΔP = W M W′, is below 1e-15 of F in Frobenius norm
             // (‖ΔP‖² = tr(M G M G) with G = W′W), and it shrinks from there; F and K are held, as the Kalman filter's
             // steady state holds P. Checked every eighth step.
@@ -208,6 +188,65 @@ internal sealed class ArmaChandrasekhar
             }
         }
         return (ssq, sumlog, nu);
+    }
+
+    /// <summary>K ← K + (T W) M z′ and W ← T W − K z / F for the three columns of W (stored one after another).</summary>
+    private static void StepRank3(double[] w, double[] k, double[] phiPad, int r, int rd, double z0, double z1, double z2,
+        double mz0, double mz1, double mz2, double f)
+    {
+        int o1 = rd, o2 = 2 * rd;
+        double c0 = z0 / f, c1 = z1 / f, c2 = z2 / f;
+        double first0 = w[0], first1 = w[o1], first2 = w[o2];
+        for (int i = 0; i < r; i++)
+        {
+            double t0, t1, t2;
+            if (i < r - 1)
+            {
+                double ph = phiPad[i];
+                t0 = w[i + 1] + ph * first0;
+                t1 = w[o1 + i + 1] + ph * first1;
+                t2 = w[o2 + i + 1] + ph * first2;
+            }
+            else
+            {
+                double ph = phiPad[i];
+                t0 = 0.0 + ph * first0;
+                t1 = 0.0 + ph * first1;
+                t2 = 0.0 + ph * first2;
+            }
+            double ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
+            k[i] = ki;
+            w[i] = t0 - ki * c0;
+            w[o1 + i] = t1 - ki * c1;
+            w[o2 + i] = t2 - ki * c2;
+        }
+        // Differencing rows: row r is z; row r + i (i ≥ 1) is the old row r + i − 1.
+        double prev0 = z0, prev1 = z1, prev2 = z2;
+        for (int i = r; i < rd; i++)
+        {
+            double t0 = prev0, t1 = prev1, t2 = prev2;
+            prev0 = w[i];
+            prev1 = w[o1 + i];
+            prev2 = w[o2 + i];
+            double ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
+            k[i] = ki;
+            w[i] = t0 - ki * c0;
+            w[o1 + i] = t1 - ki * c1;
+            w[o2 + i] = t2 - ki * c2;
+        }
+    }
+
+    /// <summary>The rank-one step (no differencing): K ← K + (T W) m z, W ← T W − K z / F.</summary>
+    private static void StepRank1(double[] w, double[] k, double[] phiPad, int r, double z0, double mz0, double f)
+    {
+        double c0 = z0 / f, first0 = w[0];
+        for (int i = 0; i < r; i++)
+        {
+            double t0 = (i < r - 1 ? w[i + 1] : 0.0) + phiPad[i] * first0;
+            double ki = k[i] + t0 * mz0;
+            k[i] = ki;
+            w[i] = t0 - ki * c0;
+        }
     }
 
     /// <summary>Largest |Tₐ Q0 Tₐ′ + V − Q0| relative to the largest |Q0| of the ARMA block of <paramref name="pn"/>.</summary>
