@@ -109,6 +109,7 @@ internal sealed class ArmaChandrasekhar
         Span<double> g = stackalloc double[9];
         Span<double> h = stackalloc double[9];
         bool moving = true;
+        double logF = 0;
         double ssq = 0, sumlog = 0;
         int nu = 0;
         for (int t = 0; t < y.Length; t++)
@@ -119,7 +120,7 @@ internal sealed class ArmaChandrasekhar
             {
                 nu++;
                 ssq += v * v / f;
-                sumlog += Math.Log(f);
+                sumlog += moving ? Math.Log(f) : logF;
             }
             // a ← T a + K v / F (the next prediction).
             double scale = v / f;
@@ -184,7 +185,11 @@ internal sealed class ArmaChandrasekhar
                 double trace = 0;
                 for (int a1 = 0; a1 < rank; a1++)
                     for (int b1 = 0; b1 < rank; b1++) trace += h[a1 * 3 + b1] * h[b1 * 3 + a1];
-                if (Math.Abs(trace) <= 1e-30 * f * f) moving = false;
+                if (Math.Abs(trace) <= 1e-30 * f * f)
+                {
+                    moving = false;
+                    logF = Math.Log(f);
+                }
             }
         }
         return (ssq, sumlog, nu);
