@@ -244,16 +244,6 @@ internal sealed class RstanObjective
         {
             Array.Clear(_xBetaM);
         }
-        for (var i = 0; i < t; i++)
-        {
-            _onePlus[i] = 1.0 + _xBetaM[i];
-            _mu[i] = (_trend[i] * _onePlus[i]) + _xBetaA[i];
-            if (!double.IsFinite(_mu[i]))
-            {
-                return double.NaN;
-            }
-        }
-
         // normal_lpdf<true>(y | mu, sigma_obs) with sigma_obs a var: one inv_sigma and log_sigma, then per row
         // logp -= log_sigma; logp += -0.5 * z^2; d/dmu = inv_sigma * z; d/dsigma accumulates -inv_sigma + inv_sigma z^2.
         if (!(sigma > 0))
@@ -266,14 +256,39 @@ internal sealed class RstanObjective
         var lpLikelihood = 0.0;
         var partialSigmaLikelihood = 0.0;
         var y = d.Y;
+        var flat = d.TrendIndicator == 2;
+
+        // One loop over the rows: mu (1 + X beta_m, trend .* that + X beta_a), the likelihood's terms, and the reverse
+        // pass's per-row adjoints of the products (each row's own values, so computing them here, in row order, gives
+        // the same bits as the reverse loop); the two running sums keep their row order. A flat trend's adjoint of m
+        // is a sum in reverse row order, done after.
         for (var i = 0; i < t; i++)
         {
-            var z = (y[i] - _mu[i]) * inverseSigma;
+            var onePlus = 1.0 + _xBetaM[i];
+            var mu = (_trend[i] * onePlus) + _xBetaA[i];
+            _onePlus[i] = onePlus;
+            _mu[i] = mu;
+            if (!double.IsFinite(mu))
+            {
+                return double.NaN;
+            }
+
+            var z = (y[i] - mu) * inverseSigma;
             var z2 = z * z;
             lpLikelihood -= logSigma;
             lpLikelihood += -0.5 * z2;
-            _adjMu[i] = 0.0 + (inverseSigma * z);
+            var adjMu = 0.0 + (inverseSigma * z);
+            _adjMu[i] = adjMu;
             partialSigmaLikelihood += -inverseSigma + (inverseSigma * z2);
+
+            // Reverse pass of the sums mu = (trend .* onePlus) + X beta_a and the products, row i.
+            var adjTimes = 0.0 + adjMu;
+            if (!flat)
+            {
+                _adjTrend[i] = 0.0 + (onePlus * adjTimes);
+            }
+
+            _adjOnePlus[i] = 0.0 + (_trend[i] * adjTimes);
         }
 
         // lp_accum__.sum(): sum_v_vari over [k, m, delta, sigma_obs, beta, likelihood priors, lp__ = 0] from 0.
@@ -291,23 +306,13 @@ internal sealed class RstanObjective
         var adjDelta = gradient.Slice(2, s);
         var adjBeta = gradient.Slice(3 + s, kCount);
         gradient.Clear();
-
-        // Likelihood, reverse creation: the sums mu = (trend .* onePlus) + X beta_a; the products; 1 + X beta_m.
-        var flat = d.TrendIndicator == 2;
-        for (var i = t - 1; i >= 0; i--)
+        if (flat)
         {
-            var adjTimes = 0.0 + _adjMu[i];
-            if (flat)
+            // trend_i is m itself (rep_vector): its adjoint goes straight to m, rows in reverse creation order.
+            for (var i = t - 1; i >= 0; i--)
             {
-                // trend_i is m itself (rep_vector): its adjoint goes straight to m.
-                adjM += _onePlus[i] * adjTimes;
+                adjM += _onePlus[i] * (0.0 + _adjMu[i]);
             }
-            else
-            {
-                _adjTrend[i] = 0.0 + (_onePlus[i] * adjTimes);
-            }
-
-            _adjOnePlus[i] = 0.0 + (_trend[i] * adjTimes);
         }
 
         // multiply_mat_vari(X, beta .* s_m).chain, then the beta .* s_m varis (reverse), then the same for s_a.
