@@ -157,8 +157,11 @@ internal sealed class LinearGaussianModel
         theta[1] = start[1];
         Array.Copy(start, 2, theta, 2, _s);
         Array.Copy(start, 3 + _s, theta, 2 + _s, _k);
+        // The local descent starts at sigma_obs's closed form for the start's θ (its residuals' variance) rather than
+        // at the start's sigma_obs (prophet's 1, far from any mode of scaled data): fewer profile evaluations; the
+        // search over sigma_obs is global either way.
         var search = new NoiseProfileSearch(this);
-        var result = search.Run(theta, 1.0 / Math.Exp(2 * start[2 + _s]), cancellationToken);
+        var result = search.Run(theta, PrecisionGiven(SumOfSquares(theta)), cancellationToken);
         if (result.AtFloor && _n <= _p)
         {
             throw new NoPosteriorModeException(_n, _p);

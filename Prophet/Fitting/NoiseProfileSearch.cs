@@ -118,7 +118,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     /// <summary>
     /// The local minimum of g from (θ, w): Newton steps on g in v = ln w (g'(w) = ss/2 - n/(2w) - 2/w², and g''(w)
     /// from dss/dw), each safeguarded by the closed-form sigma_obs for the current θ, which never raises f; stops when
-    /// dg/dv, half the gradient of f in log sigma_obs, is at rounding level or no step lowers g.
+    /// dg/dv, half the gradient of f in log sigma_obs, is a hundredth of the KKT tolerance or no step lowers g.
     /// </summary>
     private Local LocalOptimum(double[] theta, double w, double maxPrecision, CancellationToken cancellationToken)
     {
@@ -129,7 +129,8 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             cancellationToken.ThrowIfCancellationRequested();
             var slope = (0.5 * point.Ss) - (0.5 * n / w) - (2.0 / (w * w)); // g'(w)
             var dv = w * slope; // dg/dv
-            if (Math.Abs(dv) <= 1e-13 * n || (w >= maxPrecision && dv < 0))
+            // |df/d log sigma_obs| = 2|dg/dv|: 1e-10·n is a hundredth of the KKT tolerance (1e-8·(1 + S), S ≥ n).
+            if (Math.Abs(dv) <= 1e-10 * n || (w >= maxPrecision && dv < 0))
             {
                 break;
             }

@@ -50,10 +50,26 @@ if (args.Length > 2 && args[0] == "--loop")
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
     var loop = Stopwatch.StartNew();
     var fits = 0;
+    var pause = int.Parse(Environment.GetEnvironmentVariable("LOOP_PAUSE_MS") ?? "0", CultureInfo.InvariantCulture);
+    var single = new List<double>();
     while (loop.Elapsed.TotalSeconds < seconds)
     {
-        golden.CreateModel().Fit(golden.History, options);
+        if (pause > 0)
+        {
+            Thread.Sleep(pause);
+            single.Add(Time(() => golden.CreateModel().Fit(golden.History, options)));
+        }
+        else
+        {
+            golden.CreateModel().Fit(golden.History, options);
+        }
+
         fits++;
+    }
+
+    if (pause > 0)
+    {
+        Console.WriteLine(FormattableString.Invariant($"after a {pause} ms pause: median fit {Median(single) * 1000:F3} ms, fastest {single.Min() * 1000:F3} ms"));
     }
 
     var last = golden.CreateModel().Fit(golden.History, options).Optimization;
