@@ -32,7 +32,7 @@ internal sealed class InferenceCall : IDisposable
     public static InferenceCall Begin(ChronosInferenceOptions options, ScalarType linearDType, bool reuseFreedBuffers = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var usesKernels = UsesKernels(options.Backend, KernelBackend.IsSupported, linearDType, is_grad_enabled());
+        var usesKernels = UsesKernels(options.Backend, KernelBackend.IsSupported, linearDType, is_grad_enabled(), Bf16Kernels.IsSupported);
         if (options.TuneNativeAllocator)
             NativeAllocator.Tune();
         return new InferenceCall(options, usesKernels, reuseFreedBuffers ? FreedBufferReuse.Begin() : null);
@@ -41,10 +41,12 @@ internal sealed class InferenceCall : IDisposable
     /// <summary>
     /// The decision of <see cref="Begin"/>: libtorch when asked, or with autograd on (training needs its graph);
     /// the kernels when forced (on a CPU with AVX-512, else <see cref="NotSupportedException"/>), or under
-    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512. bfloat16 weights stay with
-    /// libtorch under Auto: its products use the CPU's bfloat16 units, which the kernels do not.
+    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512, and for bfloat16 weights where
+    /// the native bfloat16 kernels run (<paramref name="bfloat16KernelsSupported"/>: built, loadable, AVX512_BF16);
+    /// otherwise bfloat16 weights stay with libtorch under Auto, whose products use the CPU's bfloat16 units.
     /// </summary>
-    internal static bool UsesKernels(ChronosBackend backend, bool kernelsSupported, ScalarType linearDType, bool gradEnabled) =>
+    internal static bool UsesKernels(ChronosBackend backend, bool kernelsSupported, ScalarType linearDType, bool gradEnabled,
+        bool bfloat16KernelsSupported = false) =>
         backend switch
         {
             ChronosBackend.Libtorch => false,
@@ -52,7 +54,8 @@ internal sealed class InferenceCall : IDisposable
                 $"The Chronos backend is set to kernels ({nameof(ChronosInferenceOptions)}.{nameof(ChronosInferenceOptions.Backend)} or "
                 + $"{ChronosInferenceOptions.BackendVariable}), but this CPU has no AVX-512; use auto or libtorch."),
             ChronosBackend.Kernels => !gradEnabled,
-            _ => kernelsSupported && linearDType == ScalarType.Float32 && !gradEnabled,
+            _ => kernelsSupported && !gradEnabled
+                && (linearDType == ScalarType.Float32 || linearDType == ScalarType.BFloat16 && bfloat16KernelsSupported),
         };
 
     /// <summary>

@@ -12,8 +12,9 @@ namespace Forecast.Chronos.Inference;
 /// products (<see cref="DotKernels"/> reading the weights in place up to <see cref="DotRowLimit"/> rows, above that
 /// <see cref="PackedWeight.MultiplyPanelByPanel"/> packing each 32-feature panel just before use) with bias and relu
 /// applied as outputs are written, T5's RMS norm and residual sums (<see cref="RowKernels"/>) and attention
-/// (<see cref="AttentionKernels"/>, heads merged as they are written). What the kernels do not cover — weights in
-/// bfloat16, dropout in training mode, other dtypes — runs in libtorch with the call's threads.
+/// (<see cref="AttentionKernels"/>, heads merged as they are written); bfloat16 weights through <see cref="Bf16Kernels"/>
+/// where they run. What the kernels do not cover — bfloat16 weights without them, dropout in training mode, other
+/// dtypes — runs in libtorch with the call's threads.
 /// </summary>
 /// <remarks>
 /// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 110–180 GFLOP/s on two
@@ -165,6 +166,8 @@ internal sealed class KernelBackend : IInferenceBackend
     /// </summary>
     private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu)
     {
+        if (weight.dtype == ScalarType.BFloat16)
+            return MultiplyBf16(input, weight, bias, relu);
         var (outFeatures, inFeatures) = ((int)weight.shape[0], (int)weight.shape[1]);
         var rows = (int)(input.NumberOfElements / inFeatures);
         var shape = input.shape.ToArray();
@@ -219,6 +222,32 @@ internal sealed class KernelBackend : IInferenceBackend
         return output;
     }
 
+    /// <summary>
+    /// <see cref="Multiply"/> for a bfloat16 weight (the opt-in bfloat16 path): <see cref="Bf16Kernels"/>, output
+    /// panels split over the threads, float32 in and out as torch.autocast's products.
+    /// </summary>
+    private unsafe Tensor MultiplyBf16(Tensor input, Tensor weight, Tensor? bias, bool relu)
+    {
+        var (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1]);
+        var rows = input.NumberOfElements / inFeatures;
+        var shape = input.shape.ToArray();
+        shape[^1] = outFeatures;
+        var output = empty(shape, dtype: ScalarType.Float32);
+        using var contiguous = input.contiguous();
+        using var biasValues = bias?.contiguous();
+        var panelCount = (outFeatures + Bf16Kernels.PanelWidth - 1) / Bf16Kernels.PanelWidth;
+        fixed (byte* x = contiguous.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = output.bytes)
+        fixed (byte* bb = biasValues is null ? null : biasValues.bytes)
+        {
+            var (xAddress, wAddress, yAddress, bAddress) = ((nint)x, (nint)w, (nint)y, (nint)bb);
+            workers.ForEachPart((part, parts) => Bf16Kernels.Linear((float*)xAddress, rows, (ushort*)wAddress, outFeatures,
+                inFeatures, (float*)yAddress, (float*)bAddress, relu, panelCount * part / parts, panelCount * (part + 1) / parts));
+        }
+        return output;
+    }
+
     /// <summary>A libtorch operation with the call's threads (libtorch is single-threaded between the kernels' jobs).</summary>
     private Tensor InLibtorch(Func<Tensor> operation)
     {
@@ -239,9 +268,13 @@ internal sealed class KernelBackend : IInferenceBackend
     private static bool Accepts(Tensor input, Tensor weight) =>
         input.dtype == ScalarType.Float32 && IsKernelWeight(weight) && input.shape[^1] == weight.shape[1] && !is_grad_enabled();
 
-    /// <summary>A weight the kernels read in place: float32, 2-D, contiguous (as nn.Linear keeps it).</summary>
+    /// <summary>
+    /// A weight the kernels read in place: 2-D, contiguous (as nn.Linear keeps it), float32 — or bfloat16 where the
+    /// native bfloat16 kernels run (<see cref="Bf16Kernels.IsSupported"/>).
+    /// </summary>
     private static bool IsKernelWeight(Tensor weight) =>
-        weight.dtype == ScalarType.Float32 && weight.dim() == 2 && weight.is_contiguous();
+        (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && Bf16Kernels.IsSupported)
+        && weight.dim() == 2 && weight.is_contiguous();
 
     /// <summary>
     /// Float32 tensors whose last dimension is contiguous (as the projections and caches are): the kernels read them in

@@ -36,7 +36,7 @@ public class InferenceOptionsTests
     [Theory]
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, false, true)]
     [InlineData(ChronosBackend.Auto, false, ScalarType.Float32, false, false)]      // no AVX-512
-    [InlineData(ChronosBackend.Auto, true, ScalarType.BFloat16, false, false)]      // bfloat16 products: libtorch's units
+    [InlineData(ChronosBackend.Auto, true, ScalarType.BFloat16, false, false)]      // no native bfloat16 kernels: libtorch
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, true, false)]        // autograd (training)
     [InlineData(ChronosBackend.Libtorch, true, ScalarType.Float32, false, false)]
     [InlineData(ChronosBackend.Kernels, true, ScalarType.BFloat16, false, true)]

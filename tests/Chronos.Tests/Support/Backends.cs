@@ -1,5 +1,6 @@
 using System.Reflection;
 using Forecast.Chronos.Inference;
+using Forecast.Chronos.Kernels;
 using Xunit.Sdk;
 
 namespace Forecast.Chronos.Tests.Support;
@@ -9,6 +10,11 @@ internal static class Backends
 {
     public const string NoAvx512 =
         "this CPU has no AVX-512: the kernel backend is never used here (ChronosBackend.Auto takes libtorch), so its tests cannot run.";
+
+    /// <summary>Why the native bfloat16 kernels' tests skip here, or null where they run.</summary>
+    public static string? NoBf16Kernels => Bf16Kernels.IsSupported ? null
+        : $"the native bfloat16 kernels do not run here ({Bf16Kernels.LibraryFile} not built — no g++ — or this CPU has no "
+          + "AVX512_BF16): bfloat16 products stay in libtorch, so their tests cannot run.";
 
     /// <summary>Skip reason for <paramref name="backend"/> on this CPU, or null.</summary>
     public static string? SkipReason(ChronosBackend backend) =>
@@ -80,4 +86,16 @@ public sealed class SeriesAttribute : DataAttribute
             names = names.Where(Fixtures.HasComfortableGreedyGap).ToArray();
         return names.Select(name => new object[] { name, Backend });
     }
+}
+
+/// <summary>A fact that needs the native bfloat16 kernels (built by g++, AVX512_BF16): skipped, saying why, elsewhere.</summary>
+public sealed class Bf16FactAttribute : FactAttribute
+{
+    public Bf16FactAttribute() => Skip = Backends.NoBf16Kernels;
+}
+
+/// <summary>A theory that needs the native bfloat16 kernels: skipped, saying why, elsewhere.</summary>
+public sealed class Bf16TheoryAttribute : TheoryAttribute
+{
+    public Bf16TheoryAttribute() => Skip = Backends.NoBf16Kernels;
 }
