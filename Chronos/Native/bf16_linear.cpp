@@ -22,6 +22,7 @@
 namespace {
 
 constexpr long Width = 32;   // output features per panel
+constexpr long FewRowLimit = 48;   // up to this many rows the weights are read in place (FewRows), as KernelBackend.DotRowLimit
 
 // Two float32 values rounded to bfloat16 (nearest even, as torch's conversion), low then high half of one word.
 inline uint32_t PairOf(float low, float high)
@@ -130,6 +131,65 @@ void Epilogue(float* y, long width, const float* bias, bool relu)
     }
 }
 
+// Few rows (a decoder step, one series): packing a panel would cost more than multiplying with it, so the weights are
+// read in place, as pairs of their rows: y[r, n] for four rows and four output features at a time, 16 accumulators of
+// 16 lanes, each a sum over its lane's pairs, then summed across lanes. Needs an even inFeatures (whole pairs per row).
+void FewRows(const uint32_t* x, long rows, long pairCount, const uint16_t* w, long firstFeature, long endFeature,
+    float* y, long yStride, const float* bias, bool relu)
+{
+    const long tail = pairCount % 16;
+    const __mmask16 tailMask = static_cast<__mmask16>((1u << tail) - 1u);
+    for (long n0 = firstFeature; n0 < endFeature; n0 += 4)
+    {
+        const long features = endFeature - n0 < 4 ? endFeature - n0 : 4;
+        const uint32_t* wr[4];
+        for (long j = 0; j < 4; j++)
+            wr[j] = reinterpret_cast<const uint32_t*>(w) + (n0 + (j < features ? j : 0)) * pairCount;
+        for (long r0 = 0; r0 < rows; r0 += 4)
+        {
+            const long count = rows - r0 < 4 ? rows - r0 : 4;
+            const uint32_t* xr[4];
+            for (long i = 0; i < 4; i++)
+                xr[i] = x + (r0 + (i < count ? i : 0)) * pairCount;
+            __m512 acc[4][4];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    acc[i][j] = _mm512_setzero_ps();
+            long p = 0;
+            for (; p + 16 <= pairCount; p += 16)
+            {
+                __m512bh wv[4], xv[4];
+                for (int j = 0; j < 4; j++)
+                    wv[j] = (__m512bh)_mm512_loadu_si512(wr[j] + p);
+                for (int i = 0; i < 4; i++)
+                    xv[i] = (__m512bh)_mm512_loadu_si512(xr[i] + p);
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++)
+                        acc[i][j] = _mm512_dpbf16_ps(acc[i][j], xv[i], wv[j]);
+            }
+            if (tail != 0)
+            {
+                __m512bh wv[4], xv[4];
+                for (int j = 0; j < 4; j++)
+                    wv[j] = (__m512bh)_mm512_maskz_loadu_epi32(tailMask, wr[j] + p);
+                for (int i = 0; i < 4; i++)
+                    xv[i] = (__m512bh)_mm512_maskz_loadu_epi32(tailMask, xr[i] + p);
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++)
+                        acc[i][j] = _mm512_dpbf16_ps(acc[i][j], xv[i], wv[j]);
+            }
+            for (long i = 0; i < count; i++)
+                for (long j = 0; j < features; j++)
+                {
+                    float v = _mm512_reduce_add_ps(acc[i][j]);
+                    if (bias != nullptr)
+                        v += bias[n0 + j];
+                    y[(r0 + i) * yStride + n0 + j] = relu && v < 0.0f ? 0.0f : v;
+                }
+        }
+    }
+}
+
 // Per-thread buffers: the call's input rows as pairs and one packed panel (reused from call to call).
 thread_local std::vector<uint32_t> inputPairs;
 thread_local std::vector<uint32_t> panelWords;
@@ -162,6 +222,12 @@ __attribute__((visibility("default"))) void chronos_bf16_linear(const float* x, 
     // second hand-over between threads.
     for (long r = 0; r < rows; r++)
         ConvertRow(x + r * inFeatures, inFeatures, pairs + r * pairCount);
+    if (rows <= FewRowLimit && inFeatures % 2 == 0)
+    {
+        const long endFeature = endPanel * Width < outFeatures ? endPanel * Width : outFeatures;
+        FewRows(pairs, rows, pairCount, w, firstPanel * Width, endFeature, y, outFeatures, bias, relu != 0);
+        return;
+    }
     alignas(64) float scratch[10 * Width];
     for (long p = firstPanel; p < endPanel; p++)
     {

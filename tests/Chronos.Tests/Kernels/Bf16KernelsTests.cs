@@ -18,6 +18,7 @@ public class Bf16KernelsTests
     [InlineData(4, 64, 64)]
     [InlineData(13, 70, 33)]
     [InlineData(23, 96, 512)]
+    [InlineData(47, 100, 100)]
     [InlineData(528, 512, 2048)]
     public unsafe void Products_equal_float32_sums_of_the_bfloat16_rounded_operands(int rows, int outFeatures, int inFeatures)
     {
