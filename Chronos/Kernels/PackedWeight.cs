@@ -226,7 +226,7 @@ internal sealed unsafe class PackedWeight
     {
         var scratch = stackalloc float[10 * PanelKernels.Width];
         var full = width == PanelKernels.Width;
-        var prefetched = 0L;            // TenRows asks for 2·k floats (k/8 lines) per block
+        var prefetched = 0L;            // TenRows asks for 4·k floats (k/4 lines) per block: 8 blocks cover a panel
         var row = 0;
         while (row < rows)
         {
@@ -249,7 +249,7 @@ internal sealed unsafe class PackedWeight
                 // Past the region (or without one) the panel itself is named: lines already in the cache.
                 PanelKernels.TenRows(input, xStride, k, panel, panelRowStride, destination, stride,
                     prefetched < prefetchFloats ? prefetch + prefetched : panel);
-                prefetched += 2L * k;
+                prefetched += 4L * k;
             }
             else if (count == 4)
                 PanelKernels.FourRows(input, xStride, k, panel, panelRowStride, destination, stride);

@@ -18,8 +18,8 @@ internal static unsafe class PanelKernels
 
     /// <summary>
     /// y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> floats apart, rows
-    /// of the panel <paramref name="panelStride"/> (32 when packed), rows of y <paramref name="yStride"/>. Every eighth k
-    /// it asks for one cache line of <paramref name="prefetch"/> (k/8 lines from there on) to be brought into the L2
+    /// of the panel <paramref name="panelStride"/> (32 when packed), rows of y <paramref name="yStride"/>. Every fourth k
+    /// it asks for one cache line of <paramref name="prefetch"/> (k/4 lines from there on) to be brought into the L2
     /// cache: the weights the caller packs next, which would otherwise come from memory while nothing else runs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -33,8 +33,8 @@ internal static unsafe class PanelKernels
         float* x6 = x5 + xStride, x7 = x6 + xStride, x8 = x7 + xStride, x9 = x8 + xStride;
         for (var i = 0; i < k; i++, panel += panelStride)
         {
-            if ((i & 7) == 0)
-                Sse.Prefetch1(prefetch + 2 * i);
+            if ((i & 3) == 0)
+                Sse.Prefetch1(prefetch + 4 * i);
             var left = Vector512.Load(panel);
             var right = Vector512.Load(panel + 16);
             var v = Vector512.Create(x[i]);
