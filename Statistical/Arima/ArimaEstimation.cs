@@ -113,6 +113,23 @@ internal static class ArimaEstimation
             return 0.5 * Math.Log(res);
         }
 
+        // A gradient's CSS evaluations in one loop (ArimaKalman.ConditionalSumOfSquaresBatch): the same values.
+        void ArmaCssBatch(double[][] points, double[] values)
+        {
+            var ys = new double[points.Length][];
+            var phis = new double[points.Length][];
+            var thetas = new double[points.Length][];
+            for (int k = 0; k < points.Length; k++)
+            {
+                var par = (double[])fixedPar.Clone();
+                Unmask(par, mask, points[k]);
+                (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
+                ys[k] = Adjusted(par);
+            }
+            ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, values);
+            for (int k = 0; k < values.Length; k++) values[k] = 0.5 * Math.Log(values[k]);
+        }
+
         // Each exact-likelihood objective keeps its own state-space model and filter buffers, so that copies can run
         // at the same time (the gradient's evaluations, on long series with large states).
         Objective ExactObjective(bool trans)
@@ -166,7 +183,7 @@ internal static class ArimaEstimation
                 }
                 else
                 {
-                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads);
+                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads, batch: ArmaCssBatch);
                     res = Optim(objective, Masked(init, mask));
                     hessian = objective.Hessian(res.X);
                 }
@@ -189,7 +206,7 @@ internal static class ArimaEstimation
                 {
                     if (!noOptim)
                     {
-                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads);
+                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads, batch: ArmaCssBatch);
                         var css = Optim(objective, Masked(init, mask));
                         if (css.Convergence == 0) Unmask(init, mask, css.X);
                     }

@@ -488,6 +488,170 @@ internal static class ArimaKalman
     }
 
     /// <summary>
+    /// <see cref="ConditionalSumOfSquares"/> (without residuals) for several coefficient sets at once, results[k] for
+    /// lane k: the lanes' recursions run in one loop over time, so the processor overlaps their chains of dependent
+    /// steps (a numerical gradient's 2·n evaluations). Each lane performs the single call's operations in its order,
+    /// so each result is the single call's to the bit; lanes that meet a NaN or infinity are redone by it.
+    /// Lanes given the same <paramref name="ys"/> array share its differencing.
+    /// </summary>
+    public static void ConditionalSumOfSquaresBatch(double[][] ys, ArimaOrder arma, double[][] phis, double[][] thetas, int ncond, double[] results)
+    {
+        int lanes = ys.Length;
+        int n = ys[0].Length;
+        var buffers = q0Buffers ??= new Q0Buffers();
+        while (buffers.Lanes.Count < 2 * lanes) buffers.Lanes.Add([]);
+        var w = new double[lanes][];
+        var resid = new double[lanes][];
+        var arCoef = new double[lanes][];
+        var arLag = new int[lanes][];
+        var maCoef = new double[lanes][];
+        var maLag = new int[lanes][];
+        int q = thetas[0].Length;
+        for (int k = 0; k < lanes; k++)
+        {
+            if (ys[k].Length != n || thetas[k].Length != q) throw new ArgumentException("The lanes differ in length.");
+            if (k > 0 && ReferenceEquals(ys[k], ys[k - 1]))
+            {
+                w[k] = w[k - 1];
+            }
+            else
+            {
+                var wk = buffers.Lanes[2 * k];
+                if (wk.Length < n) buffers.Lanes[2 * k] = wk = new double[n];
+                ys[k].AsSpan().CopyTo(wk);
+                for (int i = 0; i < arma.D; i++)
+                    for (int l = n - 1; l > 0; l--) wk[l] -= wk[l - 1];
+                int ns = arma.Period;
+                for (int i = 0; i < arma.SeasonalD; i++)
+                    for (int l = n - 1; l >= ns; l--) wk[l] -= wk[l - ns];
+                w[k] = wk;
+            }
+            var rk = buffers.Lanes[2 * k + 1];
+            if (rk.Length < n) buffers.Lanes[2 * k + 1] = rk = new double[n];
+            resid[k] = rk;
+            var phi = phis[k];
+            var theta = thetas[k];
+            arLag[k] = [.. Enumerable.Range(0, phi.Length).Where(j => phi[j] != 0)];
+            arCoef[k] = [.. arLag[k].Select(j => phi[j])];
+            maLag[k] = [.. Enumerable.Range(0, q).Where(j => theta[j] != 0)];
+            maCoef[k] = [.. maLag[k].Select(j => theta[j])];
+        }
+        var ssq = new double[lanes];
+        bool sameLags = true;
+        for (int k = 1; k < lanes && sameLags; k++)
+            sameLags = arLag[k].AsSpan().SequenceEqual(arLag[0]) && maLag[k].AsSpan().SequenceEqual(maLag[0]);
+        if (sameLags && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            InterleavedCss(w, resid, arCoef, arLag[0], maCoef, maLag[0], n, q, ncond, ssq, buffers);
+            for (int k = 0; k < lanes; k++)
+                results[k] = double.IsFinite(ssq[k]) ? ssq[k] / (n - ncond) : ConditionalSumOfSquares(ys[k], arma, phis[k], thetas[k], ncond, null);
+            return;
+        }
+        var nu = new int[lanes];
+        for (int l = ncond; l < n; l++)
+        {
+            int jmax = Math.Min(l - ncond, q);
+            for (int k = 0; k < lanes; k++)
+            {
+                var wk = w[k];
+                var rk = resid[k];
+                var ac = arCoef[k];
+                var al = arLag[k];
+                var mc = maCoef[k];
+                var ml = maLag[k];
+                double tmp = wk[l];
+                for (int t = 0; t < al.Length; t++) tmp -= ac[t] * wk[l - al[t] - 1];
+                for (int t = 0; t < ml.Length; t++)
+                {
+                    int j = ml[t];
+                    if (j >= jmax) break;
+                    tmp -= mc[t] * rk[l - j - 1];
+                }
+                rk[l] = tmp;
+                if (!double.IsNaN(tmp))
+                {
+                    nu[k]++;
+                    ssq[k] += tmp * tmp;
+                }
+            }
+        }
+        for (int k = 0; k < lanes; k++)
+            results[k] = double.IsFinite(ssq[k]) && nu[k] == n - ncond
+                ? ssq[k] / nu[k]
+                : ConditionalSumOfSquares(ys[k], arma, phis[k], thetas[k], ncond, null);
+    }
+
+    /// <summary>
+    /// The lanes of <see cref="ConditionalSumOfSquaresBatch"/> when they share their nonzero lags: series and residuals
+    /// stored time-major with the lanes side by side, four lanes per vector operation (each lane's multiplications and
+    /// subtractions in the single call's order; no fused multiply-add). A NaN or infinity makes the lane's sum
+    /// non-finite (the caller then redoes it alone, as the single call redoes it).
+    /// </summary>
+    private static void InterleavedCss(double[][] w, double[][] resid, double[][] arCoef, int[] arLag, double[][] maCoef, int[] maLag,
+        int n, int q, int ncond, double[] ssq, Q0Buffers buffers)
+    {
+        int lanes = w.Length;
+        int width = System.Runtime.Intrinsics.Vector256<double>.Count;
+        int stride = (lanes + width - 1) / width * width;
+        if (buffers.InterleavedW.Length < n * stride) buffers.InterleavedW = new double[n * stride];
+        if (buffers.InterleavedR.Length < n * stride) buffers.InterleavedR = new double[n * stride];
+        var iw = buffers.InterleavedW;
+        var ir = buffers.InterleavedR;
+        Array.Clear(iw, 0, n * stride);
+        Array.Clear(ir, 0, n * stride);
+        for (int k = 0; k < lanes; k++)
+        {
+            var wk = w[k];
+            for (int l = 0; l < n; l++) iw[l * stride + k] = wk[l];
+        }
+        int nar = arLag.Length, nma = maLag.Length;
+        var ac = new double[nar * stride];
+        var mc = new double[nma * stride];
+        for (int k = 0; k < lanes; k++)
+        {
+            for (int t = 0; t < nar; t++) ac[t * stride + k] = arCoef[k][t];
+            for (int t = 0; t < nma; t++) mc[t * stride + k] = maCoef[k][t];
+        }
+        // Time outermost, the lane blocks inside: each block's step depends on its previous step (the MA terms), so
+        // the blocks' chains overlap in the processor.
+        int blocks = stride / width;
+        Span<System.Runtime.Intrinsics.Vector256<double>> totals = stackalloc System.Runtime.Intrinsics.Vector256<double>[blocks];
+        totals.Clear();
+        ref double w0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(iw);
+        ref double r0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ir);
+        ref double a0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ac);
+        ref double m0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(mc);
+        for (int l = ncond; l < n; l++)
+        {
+            int jmax = Math.Min(l - ncond, q);
+            for (int b = 0; b < blocks; b++)
+            {
+                int k0 = b * width;
+                var tmp = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w0, (nuint)(l * stride + k0));
+                for (int t = 0; t < nar; t++)
+                {
+                    var c = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a0, (nuint)(t * stride + k0));
+                    var x = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w0, (nuint)((l - arLag[t] - 1) * stride + k0));
+                    tmp -= c * x;
+                }
+                for (int t = 0; t < nma; t++)
+                {
+                    int j = maLag[t];
+                    if (j >= jmax) break;
+                    var c = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
+                    var e = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref r0, (nuint)((l - j - 1) * stride + k0));
+                    tmp -= c * e;
+                }
+                System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp, ref r0, (nuint)(l * stride + k0));
+                totals[b] += tmp * tmp;
+            }
+        }
+        var sums = new double[stride];
+        for (int b = 0; b < blocks; b++) System.Runtime.Intrinsics.Vector256.CopyTo(totals[b], sums.AsSpan(b * width, width));
+        for (int k = 0; k < lanes; k++) ssq[k] = sums[k];
+    }
+
+    /// <summary>
     /// getQ0: the covariance of the initial ARMA state (Gardner, Harvey and Phillips 1980), solving the
     /// r(r+1)/2 equations of vec(P) = vec(T P T' + V) by AS 154's Givens-style regression (<c>inclu2</c>).
     /// Column-major r × r result.
@@ -616,6 +780,8 @@ internal static class ArimaKalman
     private sealed class Q0Buffers
     {
         public double[] Packed = [], Rbar = [], Thetab = [], Xnext = [], Xrow = [], Css = [], CssResiduals = [];
+        public readonly List<double[]> Lanes = [];
+        public double[] InterleavedW = [], InterleavedR = [];
 
         /// <summary>The first <paramref name="length"/> elements of <paramref name="buffer"/>, zeroed (grown when short).</summary>
         public double[] Get(ref double[] buffer, int length)

@@ -10,8 +10,16 @@ namespace Forecast.Statistical.Optimization;
 /// <paramref name="parallelism"/> above 1, the 2·n evaluations of a gradient run on several threads: each is the
 /// same function of its own point, so the gradient is the same to the bit.
 /// </remarks>
-internal sealed class ScaledObjective(Objective f, double[] parscale, double ndeps = 1e-3, Func<Objective>? fork = null, int parallelism = 1)
+/// <remarks>
+/// With <paramref name="batch"/>, a one-thread gradient hands its 2·n points to it in one call (an objective whose
+/// evaluations are chains of dependent steps can run several chains in one loop); again the same values.
+/// </remarks>
+internal sealed class ScaledObjective(Objective f, double[] parscale, double ndeps = 1e-3, Func<Objective>? fork = null, int parallelism = 1,
+    BatchObjective? batch = null)
 {
+    private double[][]? _points;
+    private double[]? _values;
+
     private readonly double[] _x = new double[parscale.Length];
     private (Objective F, double[] X)[]? _workers;
 
@@ -38,6 +46,11 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
             ParallelGradient(p.ToArray(), df);
             return;
         }
+        if (batch is not null && p.Length > 0)
+        {
+            BatchGradient(p, df);
+            return;
+        }
         for (int i = 0; i < p.Length; i++) _x[i] = p[i] * parscale[i];
         for (int i = 0; i < p.Length; i++)
         {
@@ -49,6 +62,29 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
             df[i] = (val1 - val2) / (2 * eps);
             if (!double.IsFinite(df[i])) throw new OptimizationException($"non-finite finite-difference value [{i + 1}]");
             _x[i] = p[i] * parscale[i];
+        }
+    }
+
+    private void BatchGradient(ReadOnlySpan<double> p, Span<double> df)
+    {
+        int n = p.Length;
+        if (_points is null || _points.Length != 2 * n)
+        {
+            _points = [.. Enumerable.Range(0, 2 * n).Select(_ => new double[n])];
+            _values = new double[2 * n];
+        }
+        for (int k = 0; k < 2 * n; k++)
+        {
+            var x = _points[k];
+            for (int j = 0; j < n; j++) x[j] = p[j] * parscale[j];
+            int i = k / 2;
+            x[i] = (k % 2 == 0 ? p[i] + ndeps : p[i] - ndeps) * parscale[i];
+        }
+        batch!(_points, _values!);
+        for (int i = 0; i < n; i++)
+        {
+            df[i] = (_values![2 * i] - _values[2 * i + 1]) / (2 * ndeps);
+            if (!double.IsFinite(df[i])) throw new OptimizationException($"non-finite finite-difference value [{i + 1}]");
         }
     }
 
