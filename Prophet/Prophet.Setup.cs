@@ -384,37 +384,14 @@ public sealed partial class Prophet
         foreach (var seasonality in _seasonalityOrder.Select(s => _seasonalities[s]))
         {
             var width = 2 * seasonality.FourierOrder;
-            var block = new double[n * width];
-            for (var i = 0; i < n; i++)
-            {
-                if (fourierByRecurrence)
-                {
-                    FourierSeries.FillByRecurrence(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
-                }
-                else
-                {
-                    FourierSeries.Fill(df.Ds[i], seasonality.Period, seasonality.FourierOrder, block.AsSpan(i * width, width));
-                }
-            }
-
-            if (seasonality.ConditionName is { } condition)
-            {
-                var on = df.Conditions[condition];
-                for (var i = 0; i < n; i++)
-                {
-                    if (!on[i])
-                    {
-                        block.AsSpan(i * width, width).Clear();
-                    }
-                }
-            }
-
+            var on = seasonality.ConditionName is { } condition ? df.Conditions[condition] : null;
+            var block = new FourierBlock(df.Ds, seasonality, on, fourierByRecurrence);
             for (var j = 0; j < width; j++)
             {
                 names.Add($"{seasonality.Name}{HolidayFeatures.Delimiter}{j + 1}");
                 components.Add(seasonality.Name);
                 priorScales.Add(seasonality.PriorScale);
-                columns.Add(new FeatureSource(block, width, j, null));
+                columns.Add(new FeatureSource(null, width, j, null, block));
             }
 
             modes[seasonality.Mode].Add(seasonality.Name);
@@ -434,7 +411,7 @@ public sealed partial class Prophet
                 names.Add(column.Name);
                 components.Add(column.Holiday);
                 priorScales.Add(column.PriorScale);
-                columns.Add(new FeatureSource(null, 0, 0, column.Values));
+                columns.Add(new FeatureSource(null, 0, 0, column.Values, null));
             }
 
             modes[Options.EffectiveHolidaysMode].AddRange(holidays.Select(h => h.Name).Distinct());
@@ -446,7 +423,7 @@ public sealed partial class Prophet
             names.Add(name);
             components.Add(name);
             priorScales.Add(_extraRegressors[name].PriorScale);
-            columns.Add(new FeatureSource(values, 1, 0, null));
+            columns.Add(new FeatureSource(values, 1, 0, null, null));
             modes[_extraRegressors[name].Mode].Add(name);
         }
 
@@ -483,6 +460,14 @@ public sealed partial class Prophet
         var x = new double[n * k];
         for (var j = 0; j < k; j++)
         {
+            if (columns[j].Fourier is { } fourier && WholeBlockAt(columns, j, fourier))
+            {
+                // A seasonality's columns in their own order (always while fitting): computed straight into X's rows.
+                fourier.FillRows(x, k, j);
+                j += fourier.Width - 1;
+                continue;
+            }
+
             columns[j].CopyTo(x, k, j, n);
         }
 
@@ -503,16 +488,36 @@ public sealed partial class Prophet
         return new FeatureMatrix(n, names, x, priorScales.ToArray(), components, sA, sM);
     }
 
+    /// <summary>True when columns j .. j + width - 1 are <paramref name="fourier"/>'s columns 0 .. width - 1 in order.</summary>
+    private static bool WholeBlockAt(List<FeatureSource> columns, int j, FourierBlock fourier)
+    {
+        if (j + fourier.Width > columns.Count)
+        {
+            return false;
+        }
+
+        for (var offset = 0; offset < fourier.Width; offset++)
+        {
+            if (!ReferenceEquals(columns[j + offset].Fourier, fourier) || columns[j + offset].Offset != offset)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
-    /// Where column j of X comes from: column <c>Offset</c> of a row-major block <c>Width</c> wide (a seasonality's
-    /// Fourier block, or a regressor with width 1), a holiday's indicator flags, or zeros (both null).
+    /// Where column j of X comes from: column <c>Offset</c> of a seasonality's Fourier block, column <c>Offset</c> of
+    /// a row-major block <c>Width</c> wide (a regressor, width 1), a holiday's indicator flags, or zeros (all null).
     /// </summary>
-    private readonly record struct FeatureSource(double[]? Block, int Width, int Offset, bool[]? Flags)
+    private readonly record struct FeatureSource(double[]? Block, int Width, int Offset, bool[]? Flags, FourierBlock? Fourier)
     {
         /// <summary>Writes the column into column <paramref name="column"/> of the row-major n × k matrix <paramref name="x"/>.</summary>
         public void CopyTo(double[] x, int k, int column, int n)
         {
-            if (Block is { } block)
+            var block = Fourier?.Values ?? Block;
+            if (block is not null)
             {
                 for (var i = 0; i < n; i++)
                 {
@@ -524,6 +529,54 @@ public sealed partial class Prophet
                 for (var i = 0; i < n; i++)
                 {
                     x[(i * k) + column] = flags[i] ? 1.0 : 0.0;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A seasonality's Fourier columns (prophet's <c>fourier_series</c>, zero on rows where its condition is off), written
+    /// straight into X's rows when its columns are contiguous there, else materialised once as a block.
+    /// </summary>
+    private sealed class FourierBlock(DateTime[] ds, Seasonality seasonality, bool[]? on, bool byRecurrence)
+    {
+        private double[]? _values;
+
+        public int Width => 2 * seasonality.FourierOrder;
+
+        /// <summary>The n × Width block, row-major (computed on first use).</summary>
+        public double[] Values
+        {
+            get
+            {
+                if (_values is null)
+                {
+                    _values = new double[ds.Length * Width];
+                    FillRows(_values, Width, 0);
+                }
+
+                return _values;
+            }
+        }
+
+        /// <summary>Writes the columns into columns column .. column + Width - 1 of the row-major matrix x with k columns.</summary>
+        public void FillRows(double[] x, int k, int column)
+        {
+            var width = Width;
+            for (var i = 0; i < ds.Length; i++)
+            {
+                var row = x.AsSpan((i * k) + column, width);
+                if (on is not null && !on[i])
+                {
+                    row.Clear();
+                }
+                else if (byRecurrence)
+                {
+                    FourierSeries.FillByRecurrence(ds[i], seasonality.Period, seasonality.FourierOrder, row);
+                }
+                else
+                {
+                    FourierSeries.Fill(ds[i], seasonality.Period, seasonality.FourierOrder, row);
                 }
             }
         }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -60,10 +58,8 @@ internal static class KktConditions
             squared += (data.Y[i] - mean[i]) * (data.Y[i] - mean[i]);
         }
 
-        var stride = GramMatrix.Stride(n);
-        var columns = ArrayPool<double>.Shared.Rent(Math.Max(k, 1) * stride);
         var design = new SegmentedDesign(n, s, k);
-        objective.FillDesign(design, columns, stride, includeBeta: true);
+        objective.FillDesign(design, [], 0, includeBeta: false);
         var sums = new double[2 + s + k];
         var p = 2 + s;
         for (var g = 0; g < design.Segments; g++)
@@ -81,19 +77,19 @@ internal static class KktConditions
             }
         }
 
-        for (var j = 0; j < k; j++)
+        // The beta columns X_ij·(s_a_j + s_m_j·trend_i) row by row from X (each column's sum still in row order).
+        var features = data.X;
+        var trend = objective.LastTrend;
+        for (var i = 0; i < n; i++)
         {
-            var column = columns.AsSpan(j * stride, n);
-            var sum = 0.0;
-            for (var i = 0; i < n; i++)
+            var row = features.AsSpan(i * k, k);
+            for (var j = 0; j < k; j++)
             {
-                sum += Math.Abs(column[i]) * size[i];
+                double sa = data.SA[j], sm = data.SM[j];
+                var value = sm == 0 ? row[j] * sa : row[j] * (sa + (sm * trend[i]));
+                sums[p + j] += Math.Abs(value) * size[i];
             }
-
-            sums[p + j] = sum;
         }
-
-        ArrayPool<double>.Shared.Return(columns);
         var sigma2 = Math.Exp(2 * x[2 + s]);
         var scale = n + (squared / sigma2) + (4 * sigma2);
         foreach (var sum in sums)

@@ -670,7 +670,21 @@ internal sealed class ProphetObjective
                 break;
         }
 
-        if (includeBeta)
+        if (includeBeta && !_hasMultiplicative && _xByColumn is null)
+        {
+            // Columns X_ij · s_a_j, written row by row straight from X (one pass; the by-column copy of X is kept only
+            // for the multiplicative fits that refill these columns at every iteration).
+            var xValues = d.X;
+            for (var i = 0; i < n; i++)
+            {
+                var row = xValues.AsSpan(i * k, k);
+                for (var j = 0; j < k; j++)
+                {
+                    columns[(j * stride) + i] = row[j] * d.SA[j];
+                }
+            }
+        }
+        else if (includeBeta)
         {
             var x = XByColumn();
             for (var j = 0; j < k; j++)
