@@ -122,6 +122,42 @@ internal static class EigenKernels
     }
 
     /// <summary>
+    /// <see cref="TransposeTimesVectorAdd"/> of one matrix with two vectors in one pass over its rows: each product's
+    /// sums in the same order as alone (the same bits), the two chains of additions interleaved.
+    /// <paramref name="scratch"/> holds 4·cols values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TransposeTimesVectorAdd(int rows, int cols, ReadOnlySpan<double> aRowMajor, ReadOnlySpan<double> v, Span<double> destination,
+        ReadOnlySpan<double> w, Span<double> otherDestination, Span<double> scratch, int l1CacheBytes)
+    {
+        var total = scratch[..cols];
+        var sums = scratch.Slice(cols, cols);
+        var otherTotal = scratch.Slice(2 * cols, cols);
+        var otherSums = scratch.Slice(3 * cols, cols);
+        total.Clear();
+        otherTotal.Clear();
+        var block = DepthBlock(rows, cols, l1CacheBytes);
+        for (var start = 0; start < rows; start += block)
+        {
+            var end = Math.Min(start + block, rows);
+            sums.Clear();
+            otherSums.Clear();
+            for (var i = start; i < end; i++)
+            {
+                var row = aRowMajor.Slice(i * cols, cols);
+                MultiplyAdd(row, v[i], sums);
+                MultiplyAdd(row, w[i], otherSums);
+            }
+
+            Add(sums, total);
+            Add(otherSums, otherTotal);
+        }
+
+        Add(total, destination[..cols]);
+        Add(otherTotal, otherDestination[..cols]);
+    }
+
+    /// <summary>
     /// Whether Eigen evaluates this (rows × depth)·(depth × 1) product coefficient by coefficient instead of by GEMM
     /// (GeneralMatrixMatrix.h evalTo: rhs rows + result rows + result cols &lt; 20): then
     /// <see cref="LazyMatrixTimesVector"/> and <see cref="LazyTransposeTimesVectorAdd"/> apply.

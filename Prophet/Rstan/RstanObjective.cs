@@ -27,6 +27,7 @@ internal sealed class RstanObjective
     private readonly bool _anyAdditive; // some s_a != 0: else X * (beta .* s_a) is +0 in every row, its adjoint adds ±0
     private readonly bool _anyMultiplicative; // likewise for s_m
     private readonly double[] _scratch;
+    private readonly double[] _pairScratch; // 4·K: both Xᵀ products of the beta adjoints in one pass
     private readonly int _l1CacheBytes;
     private readonly double[] _negativeTChange;
 
@@ -104,6 +105,7 @@ internal sealed class RstanObjective
         _anyAdditive = data.SA.Any(v => v != 0);
         _anyMultiplicative = data.SM.Any(v => v != 0);
         _scratch = new double[Math.Max(t, 2 * k)];
+        _pairScratch = new double[4 * k];
         _negativeTChange = data.TChange.Select(c => -c).ToArray();
         _productACache = new ProductInputCache(s);
         _productBCache = new ProductInputCache(s);
@@ -317,14 +319,26 @@ internal sealed class RstanObjective
 
         // multiply_mat_vari(X, beta .* s_m).chain, then the beta .* s_m varis (reverse), then the same for s_a.
         // With every s_m (s_a) zero these add adj * 0 = ±0 to adjoints that are then +0 or finite: nothing.
-        if (_anyMultiplicative)
+        if (_anyMultiplicative && _anyAdditive && !EigenKernels.IsLazy(kCount, t))
         {
-            BetaAdjoints(d.SM, _adjOnePlus, _adjBetaM, adjBeta);
+            // Both products Xᵀ adj in one pass over X (each as alone), then their varis in the same order as below.
+            Array.Clear(_adjBetaM);
+            Array.Clear(_adjBetaA);
+            EigenKernels.TransposeTimesVectorAdd(t, kCount, _data.X, Rows(_adjOnePlus), _adjBetaM, Rows(_adjMu), _adjBetaA, _pairScratch, _l1CacheBytes);
+            IndicatorAdjoints(d.SM, _adjBetaM, adjBeta);
+            IndicatorAdjoints(d.SA, _adjBetaA, adjBeta);
         }
-
-        if (_anyAdditive)
+        else
         {
-            BetaAdjoints(d.SA, _adjMu, _adjBetaA, adjBeta);
+            if (_anyMultiplicative)
+            {
+                BetaAdjoints(d.SM, _adjOnePlus, _adjBetaM, adjBeta);
+            }
+
+            if (_anyAdditive)
+            {
+                BetaAdjoints(d.SA, _adjMu, _adjBetaA, adjBeta);
+            }
         }
 
         // Priors, reverse creation: beta, sigma_obs, delta, m, k.
@@ -381,6 +395,14 @@ internal sealed class RstanObjective
         {
             EigenKernels.TransposeTimesVectorAdd(t, kCount, _data.X, Rows(adjRows), adjProduct, _scratch, _l1CacheBytes);
         }
+
+        IndicatorAdjoints(indicator, adjProduct, adjBeta);
+    }
+
+    /// <summary>The beta .* s multiply_vd_varis in reverse: s_j = 1 passes the product's adjoint to beta_j, else times s_j.</summary>
+    private static void IndicatorAdjoints(double[] indicator, double[] adjProduct, Span<double> adjBeta)
+    {
+        var kCount = indicator.Length;
         for (var j = 0; j < kCount; j++)
         {
             if (indicator[j] == 1.0)
