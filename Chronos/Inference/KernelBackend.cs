@@ -118,19 +118,27 @@ internal sealed class KernelBackend : IInferenceBackend
         var o = new StridedTensor(output);
         var pairs = batch * heads;
         var packedPairs = queryLength > 1 ? packedWeights?.KeysAndValues(keys, k, v, batch, heads, keyLength, size, valueSize) : null;
+        var taken = new PanelCounter();
         workers.ForEachPart((part, parts) =>
         {
-            var (firstPair, endPair) = (pairs * part / parts, pairs * (part + 1) / parts);
             var inPanels = packedPairs is null && queryLength >= AttentionKernels.PanelQueryMinimum;
             fixed (float* scores = Scratch(inPanels ? AttentionKernels.PanelScratchFloats(queryLength, keyLength, size, valueSize)
                 : packedPairs is null ? keyLength : (long)queryLength * keyLength))
             {
-                if (inPanels)
-                    AttentionKernels.AttendPairsInPanels(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
-                else if (packedPairs is null)
-                    AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, firstPair, endPair, scores);
+                if (packedPairs is not null)
+                    // Generation: each pair stays with the thread that packed it, step after step.
+                    packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, pairs * part / parts, pairs * (part + 1) / parts, scores);
                 else
-                    packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, firstPair, endPair, scores);
+                    // Blocks of pairs to whichever thread is free, as the panels of a product (about eight blocks per
+                    // thread: a decoder step's pairs are a microsecond each).
+                    for (long block = taken.Next(), blockSize = Math.Max(1, pairs / (8 * parts)); block * blockSize < pairs; block = taken.Next())
+                    {
+                        var (first, end) = (block * blockSize, Math.Min(pairs, (block + 1) * blockSize));
+                        if (inPanels)
+                            AttentionKernels.AttendPairsInPanels(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
+                        else
+                            AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
+                    }
             }
         });
         return output;
@@ -211,12 +219,17 @@ internal sealed class KernelBackend : IInferenceBackend
                 return output;
             }
             var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
+            var taken = new PanelCounter();
             workers.ForEachPart((part, parts) =>
             {
+                // Panels handed out one at a time to whichever thread is free (a panel's outputs are the same chains of
+                // FMAs on any thread): on a shared machine the two threads rarely run at the same speed, and with halves
+                // fixed in advance the faster one waited for the other for up to a third of a one-series call.
                 fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
-                    PackedWeight.MultiplyPanelByPanel((float*)xAddress, rows, (float*)wAddress, outFeatures, inFeatures,
-                        (float*)yAddress, bAddress == 0 ? null : (float*)bAddress, relu,
-                        panelCount * part / parts, panelCount * (part + 1) / parts, Aligned(buffer));
+                    for (var panel = taken.Next(); panel < panelCount; panel = taken.Next())
+                        PackedWeight.MultiplyPanelByPanel((float*)xAddress, rows, (float*)wAddress, outFeatures, inFeatures,
+                            (float*)yAddress, bAddress == 0 ? null : (float*)bAddress, relu, panel, panel + 1, Aligned(buffer),
+                            prefetchPanel: panel + parts);
             });
         }
         return output;
@@ -300,4 +313,12 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     private static unsafe float* Aligned(float* start) => (float*)(((nint)start + 63) & ~(nint)63);
+
+    /// <summary>Hands out 0, 1, 2, … to the threads of one job (each number once).</summary>
+    private sealed class PanelCounter
+    {
+        private int next = -1;
+
+        public int Next() => Interlocked.Increment(ref next);
+    }
 }

@@ -192,8 +192,12 @@ internal sealed unsafe class PackedWeight
     /// every row is multiplied with it, so the whole weight is never copied.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <param name="prefetchPanel">
+    /// The panel whose weights are fetched into the L2 cache while the last one is multiplied (default: the one after
+    /// it; a thread taking every other panel names its own next).
+    /// </param>
     public static void MultiplyPanelByPanel(float* x, int rows, float* w, int outFeatures, int inFeatures, float* y,
-        float* bias, bool relu, int firstPanel, int endPanel, float* panelBuffer)
+        float* bias, bool relu, int firstPanel, int endPanel, float* panelBuffer, int prefetchPanel = -1)
     {
         for (var panel = firstPanel; panel < endPanel; panel++)
         {
@@ -202,7 +206,8 @@ internal sealed unsafe class PackedWeight
             // The next panel's weights (32 contiguous rows of W) are fetched into the L2 cache while this one is
             // multiplied: packing from memory was 12 % of the kernels' time with one series of Chronos-2 (each weight
             // is read once per call there, and 450 MB of them do not stay in any cache).
-            var next = panel + 1 < endPanel ? (long)(panel + 1) * PanelKernels.Width : outFeatures;
+            var following = panel + 1 < endPanel ? panel + 1 : prefetchPanel;
+            var next = following >= 0 && (long)following * PanelKernels.Width < outFeatures ? (long)following * PanelKernels.Width : outFeatures;
             MultiplyPanel(x, inFeatures, rows, inFeatures, panelBuffer, PanelKernels.Width, y + column, outFeatures,
                 Math.Min(PanelKernels.Width, outFeatures - column), bias is null ? null : bias + column, relu,
                 w + next * inFeatures, (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures);
