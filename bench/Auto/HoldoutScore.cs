@@ -52,4 +52,16 @@ internal static class HoldoutScore
         }
         return (maseSum / maseCount, loss.Average() / absolute);
     }
+
+    /// <summary>
+    /// The series with the largest share of pooled WQL's denominator (Σ|y| over the holdout) and that share: when one
+    /// series holds most of it, the dataset's WQL is mostly that series' own.
+    /// </summary>
+    public static (string Id, double Share) LargestShare(IReadOnlyDictionary<string, double[]> data, IReadOnlyList<string> ids, int horizon)
+    {
+        var sums = ids.Select(id => (Id: id, Sum: data[id][^horizon..].Sum(Math.Abs))).ToList();
+        double total = sums.Sum(s => s.Sum);
+        var largest = sums.MaxBy(s => s.Sum);
+        return (largest.Id, total > 0 ? largest.Sum / total : double.NaN);
+    }
 }

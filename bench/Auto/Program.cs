@@ -44,8 +44,9 @@ foreach (var dataset in datasets)
     var (mase, wql) = HoldoutScore.Of(evaluation, data, r.SeriesIds, dataset.SeasonLength);
     var (allMase, _) = HoldoutScore.Of(evaluation, data, [.. data.Keys], dataset.SeasonLength);
     string chosen = Chosen(folder);
+    var (largest, share) = HoldoutScore.LargestShare(data, r.SeriesIds, dataset.Horizon);
     rows.Add((dataset, r, mase, wql, allMase, seconds, cpu, Load(), chosen));
-    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}"));
+    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}; largest share of the WQL denominator: {largest} {share:P0}"));
     if (keep) Say($"{dataset.Name}: run kept in {folder}");
     else Directory.Delete(root, recursive: true);
 }
