@@ -81,6 +81,9 @@ internal sealed class EtsObjective
 
     public EtsRecursions.OneStep Step => new(_alpha, _beta, _gamma, _phi, _m < 1 ? 1 : _m, false);
 
+    /// <summary>The recursion at the point last prepared as one lane of <see cref="EtsRecursions.RunLanes"/>.</summary>
+    public EtsRecursions.LaneInput LaneInput => new(_state, Step, _error, _trend, _season);
+
     /// <summary>
     /// Takes the parameters and initial states of <paramref name="par"/>; false (with the objective's value, +∞) when
     /// they are outside the parameter space or a multiplicative seasonal state is negative, so no recursion is needed.

