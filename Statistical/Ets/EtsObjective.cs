@@ -20,6 +20,7 @@ internal sealed class EtsObjective
     private readonly int _horizons;
     private readonly double[] _e;
     private readonly double[] _amse = new double[30];
+    private double[]? _history;
 
     public EtsObjective(double[] y, int nstate, int error, int trend, int season, double[] lower, double[] upper,
         EtsCriterion criterion, int nmse, EtsBounds bounds, int m, bool optAlpha, bool optBeta, bool optGamma, bool optPhi,
@@ -63,8 +64,15 @@ internal sealed class EtsObjective
     }
 
     /// <summary>The recursion at the point last prepared (see <see cref="Finish"/>).</summary>
-    public double Recurse() =>
-        EtsRecursions.Objective(_y, _state, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _horizons, _ring);
+    public double Recurse()
+    {
+        if (_horizons <= 1 && !(_m > 24 && _season != EtsRecursions.None))
+            return Lane.Run(_y, _state, new EtsRecursions.OneStep(_alpha, _beta, _gamma, _phi, _m < 1 ? 1 : _m, _horizons == 1), _e, _amse, _ring);
+        // The AMSE criterion's k-step errors (and the NaN of a season longer than 24) from the full recursion.
+        _history ??= new double[(_y.Length + 1) * _state.Length];
+        _state.CopyTo(_history, 0);
+        return EtsRecursions.Calculate(_y, _history, _m, _error, _trend, _season, _alpha, _beta, _gamma, _phi, _e, _amse, _nmse);
+    }
 
     /// <summary>
     /// Whether this objective's recursion can share a loop with another's (<see cref="EtsRecursions.PairRunner"/>): the

@@ -45,6 +45,12 @@ internal static partial class EtsRecursions
 
         public abstract double Run(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p, Span<double> e, Span<double> amse, Span<double> ring);
 
+        /// <summary>
+        /// One step of the recursion (etscalc.c's <c>forecast</c> with h = 1, then <c>update</c> with <paramref name="y"/>):
+        /// returns the one-step forecast; the seasonal states are in <paramref name="ring"/>, the newest at <paramref name="head"/>.
+        /// </summary>
+        public abstract double Advance(double y, in OneStep p, ref double level, ref double growth, ref int head, Span<double> ring);
+
         /// <summary>The runner of this lane (first) and <paramref name="second"/> in one loop; both must be <see cref="Pairable"/>.</summary>
         public abstract PairRunner PairWith(OneStepLane second);
 
@@ -64,6 +70,9 @@ internal static partial class EtsRecursions
 
             public override double Run(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p, Span<double> e, Span<double> amse, Span<double> ring) =>
                 OneStepObjective<TE, TT, TS>(y, init, p, e, amse, ring);
+
+            public override double Advance(double y, in OneStep p, ref double level, ref double growth, ref int head, Span<double> ring) =>
+                Step<TT, TS>(y, p, p.Beta / p.Alpha, Math.Abs(p.Phi - 1.0) < Tol, ref level, ref growth, ref head, ring);
 
             public override PairRunner PairWith(OneStepLane second) => second.PairAfter<TE, TT, TS>();
 
@@ -111,7 +120,8 @@ internal static partial class EtsRecursions
     }
 
     /// <summary>
-    /// <see cref="Objective"/> for one-step criteria: the same operations in the same order as etscalc's
+    /// The objective of <see cref="Calculate"/> for one-step criteria, without the state history: the same operations in
+    /// the same order as etscalc's
     /// <c>forecast</c> (h = 1) and <c>update</c>, but for the sum of log|ŷ| (see <see cref="LogProduct"/>).
     /// </summary>
     private static double OneStepObjective<TE, TT, TS>(ReadOnlySpan<double> y, ReadOnlySpan<double> init, OneStep p,

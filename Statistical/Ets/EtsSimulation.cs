@@ -36,19 +36,25 @@ internal static class EtsSimulation
         var counts = new int[h];
         var olds = new double[24];
         var f = new double[1];
+        var lane = EtsRecursions.OneStepLane.For(error, trend, season);
+        var step = new EtsRecursions.OneStep(alpha, beta, gamma, phi, seasonM, false);
         for (int path = 0; path < Paths; path++)
         {
-            var (l, b, s) = Split(state, trend, season, seasonM);
+            // The seasonal states in a ring, the newest at head (s[j] = ring[(head + j) mod m]).
+            var (l, b, ring) = Split(state, trend, season, seasonM);
+            int head = 0;
             for (int j = 0; j < h; j++)
             {
                 double e = sd * Gaussian(rng);
                 if (error == EtsRecursions.Mult) e = Math.Max(-1, e);
-                double oldl = l, oldb = b;
-                if (season != EtsRecursions.None) Array.Copy(s, olds, seasonM);
-                EtsRecursions.Forecast(oldl, oldb, olds, seasonM, trend, season, phi, f, 1);
+                if (season != EtsRecursions.None)
+                {
+                    for (int k = 0; k < seasonM; k++) olds[k] = ring[(head + k) % seasonM];
+                }
+                EtsRecursions.Forecast(l, b, olds, seasonM, trend, season, phi, f, 1);
                 if (Math.Abs(f[0] - EtsRecursions.NotAvailable) < 1e-10) break;
                 double y = error == EtsRecursions.Add ? f[0] + e : f[0] * (1.0 + e);
-                EtsRecursions.Update(oldl, ref l, oldb, ref b, olds, s, seasonM, trend, season, alpha, beta, gamma, phi, y);
+                lane.Advance(y, step, ref l, ref b, ref head, ring);
                 paths[j][counts[j]++] = y;
             }
         }
