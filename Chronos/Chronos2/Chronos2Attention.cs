@@ -69,13 +69,10 @@ internal sealed class Chronos2Attention : nn.Module
     /// <summary>
     /// Attention where every query may only see itself: softmax over one unmasked score (the others carry
     /// finfo.min and underflow to exactly 0) is 1, so the output is <c>o(v(x))</c> — what the group attention
-    /// computes when every series is its own group, without the (L × L) scores.
+    /// computes when every series is its own group, without the (L × L) scores. In large calls the backend may
+    /// multiply by the composed weight <c>W_o·W_v</c> (<see cref="IInferenceBackend.LinearChain"/>).
     /// </summary>
-    public Tensor AttendToSelf(Tensor hidden, IInferenceBackend backend)
-    {
-        using var values = backend.Linear(v, hidden);
-        return backend.Linear(o, values);
-    }
+    public Tensor AttendToSelf(Tensor hidden, IInferenceBackend backend) => backend.LinearChain(v, o, hidden);
 
     private Tensor SplitHeads(Tensor projected)
     {

@@ -93,7 +93,7 @@ public sealed class Chronos2Pipeline : IChronosPipeline
         var results = new List<Tensor>();
         using var noGrad = no_grad();
         using var call = InferenceCall.Begin(Inference, Model.EncoderDType, reuseFreedBuffers: true);
-        using var backend = call.OpenBackend();
+        using var backend = call.OpenBackend(composeChains: KernelBackend.ComposesChains(EncoderRows(inputs, contextLength), Model.Config.DModel));
         foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize, options.AllowUnseenCategories))
         {
             using (batch)
@@ -355,6 +355,13 @@ public sealed class Chronos2Pipeline : IChronosPipeline
         var result = cat(predictions, -1)[TensorIndex.Ellipsis, TensorIndex.Slice(0, horizon)];
         return result.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// About how many rows (series × patches) of the inputs go through the encoder: the call's size for
+    /// <see cref="KernelBackend.ComposesChains"/>.
+    /// </summary>
+    private long EncoderRows(IReadOnlyList<Chronos2Input> inputs, int contextLength) =>
+        inputs.Sum(input => (long)input.RowCount * (Math.Min(input.HistoryLength, contextLength) / Model.ChronosConfig.InputPatchSize + 1));
 
     /// <summary>
     /// pipeline.py: _predict_step — future covariates NaN-padded or cut to the pass's output length. Rows run through

@@ -19,6 +19,13 @@ internal interface IInferenceBackend : IDisposable
     /// </summary>
     Tensor Linear(Linear layer, Tensor input, bool relu = false);
 
+    /// <summary>
+    /// <c>second(first(input))</c> for two linear layers without biases or activation between them (Chronos-2's group
+    /// attention when every series is its own group: <c>o(v(x))</c>). A backend may multiply by the composed weight
+    /// <c>W₂·W₁</c> instead, which is the same product up to the order of float32 additions.
+    /// </summary>
+    Tensor LinearChain(Linear first, Linear second, Tensor input);
+
     /// <summary><c>input · weightᵀ</c> for a bare weight matrix (T5's tied output projection).</summary>
     Tensor Product(Tensor input, Tensor weight);
 

@@ -60,9 +60,11 @@ internal sealed class InferenceCall : IDisposable
 
     /// <summary>
     /// The backend for the call's batch work (encoders, Bolt, Chronos-2); dispose it before opening another one (a
-    /// kernel backend holds the call's threads).
+    /// kernel backend holds the call's threads). <paramref name="composeChains"/>: the call is large enough for
+    /// <see cref="IInferenceBackend.LinearChain"/> to pay for composed weights (<see cref="KernelBackend.ComposesChains"/>).
     /// </summary>
-    public IInferenceBackend OpenBackend() => RunsKernels ? KernelBackend.ForBatch() : LibtorchBackend.Instance;
+    public IInferenceBackend OpenBackend(bool composeChains = false) =>
+        RunsKernels ? KernelBackend.ForBatch(composeChains) : LibtorchBackend.Instance;
 
     /// <summary>
     /// The backend for the decoder steps of a generation call of <paramref name="rows"/> decoder rows: weights packed once

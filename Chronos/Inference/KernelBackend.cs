@@ -38,14 +38,31 @@ internal sealed class KernelBackend : IInferenceBackend
 
     private readonly WorkerLease workers = new();
     private readonly PackedWeightCache? packedWeights;
+    private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
 
-    private KernelBackend(PackedWeightCache? packedWeights) => this.packedWeights = packedWeights;
+    private KernelBackend(PackedWeightCache? packedWeights, bool composeChains = false)
+    {
+        this.packedWeights = packedWeights;
+        composedWeights = composeChains ? new() : null;
+    }
 
     /// <summary>True where the kernels run in hardware (AVX-512).</summary>
     public static bool IsSupported => PackedWeight.IsSupported;
 
     /// <summary>A call whose products each use their weights once or a few times (encoders, Bolt, Chronos-2).</summary>
-    public static KernelBackend ForBatch() => new(null);
+    /// <param name="composeChains">
+    /// <see cref="LinearChain"/> multiplies by the composed weight <c>W₂·W₁</c>, made at its first use and kept for the
+    /// call: for calls with many more rows than the layers' width (<see cref="ComposesChains"/>), where one product instead
+    /// of two pays for composing (a d_in·d_mid·d_out product) many times over.
+    /// </param>
+    public static KernelBackend ForBatch(bool composeChains = false) => new(null, composeChains);
+
+    /// <summary>
+    /// Whether a call of about <paramref name="rows"/> rows through layers of width <paramref name="width"/> composes
+    /// <see cref="LinearChain"/>s: from 4·width rows on, composing (width³ multiply-adds per chain) costs at most a
+    /// quarter of the second product it saves.
+    /// </summary>
+    public static bool ComposesChains(long rows, int width) => rows >= 4L * width;
 
     /// <summary>
     /// A generation call's decoder steps: weights packed whole at first use (into <paramref name="arena"/>'s pages when
@@ -63,6 +80,31 @@ internal sealed class KernelBackend : IInferenceBackend
         if (layer.training || !Accepts(input, weight) || layer.bias is { } bias && bias.dtype != ScalarType.Float32 || LoraLayer.Find(layer) is not null)
             return InLibtorch(() => LibtorchBackend.Instance.Linear(layer, input, relu));
         return Multiply(input, weight, layer.bias, relu);
+    }
+
+    /// <summary>
+    /// <c>second(first(input))</c>; in a call that composes chains (<see cref="ForBatch"/>) through the composed weight
+    /// <c>W₂·W₁</c> (float32, bias-free, no LoRA), one product instead of two.
+    /// </summary>
+    public Tensor LinearChain(Linear first, Linear second, Tensor input)
+    {
+        if (composedWeights is null || first.bias is not null || second.bias is not null || first.training || second.training
+            || !Accepts(input, first.weight!) || first.weight!.dtype != ScalarType.Float32 || second.weight!.dtype != ScalarType.Float32
+            || !IsKernelWeight(second.weight!) || second.weight!.shape[1] != first.weight!.shape[0]
+            || LoraLayer.Find(first) is not null || LoraLayer.Find(second) is not null)
+        {
+            using var inner = Linear(first, input);
+            return Linear(second, inner);
+        }
+        var key = (first, second);
+        if (!composedWeights.TryGetValue(key, out var composed))
+        {
+            // (out₂ × mid)·(mid × in₁): libtorch's product on the call's threads, once per call and pair.
+            // Kept past the chunk's dispose scope until the backend's Dispose.
+            composed = InLibtorch(() => second.weight!.matmul(first.weight!)).DetachFromDisposeScope();
+            composedWeights[key] = composed;
+        }
+        return Multiply(input, composed, null, relu: false);
     }
 
     public Tensor Product(Tensor input, Tensor weight) =>
@@ -166,6 +208,9 @@ internal sealed class KernelBackend : IInferenceBackend
     {
         workers.Dispose();
         packedWeights?.Dispose();
+        if (composedWeights is not null)
+            foreach (var composed in composedWeights.Values)
+                composed.Dispose();
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ internal sealed class LibtorchBackend : IInferenceBackend
         return Plain(layer, input, relu);
     }
 
+    public Tensor LinearChain(Linear first, Linear second, Tensor input)
+    {
+        using var inner = Linear(first, input);
+        return Linear(second, inner);
+    }
+
     private static Tensor Plain(Linear layer, Tensor input, bool relu)
     {
         var weightType = layer.weight!.dtype;

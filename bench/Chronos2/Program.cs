@@ -70,7 +70,7 @@ static void RunCase(string name)
     // CPU seconds per call (all threads, helper polling included) on stderr: with BENCH_THREADS=1 a measure of the work
     // that a loaded machine's time slicing does not inflate.
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"cpu s per call {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs:F4}"));
+        $"cpu s per call {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs:F4}; calls (s) {string.Join(' ', times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}"));
     var gflops = calibrate ? (before + MatmulGflops()) / 2 : double.NaN;
     times.Sort();
     var median = times[times.Count / 2];

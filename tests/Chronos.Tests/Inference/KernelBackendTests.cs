@@ -87,6 +87,31 @@ public class KernelBackendTests
     }
 
     [Avx512Fact]
+    public void Linear_chain_through_the_composed_weight_matches_two_products()
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(12);
+        var input = randn([300, 64], generator: generator);
+        using var first = Layer(64, 96, bias: false, generator);
+        using var second = Layer(96, 64, bias: false, generator);
+        using var withBias = Layer(96, 64, bias: true, generator);
+        var expected = second.forward(first.forward(input));
+        using var composing = KernelBackend.ForBatch(composeChains: true);
+        using var plain = KernelBackend.ForBatch();
+
+        TensorAssert.Close(composing.LinearChain(first, second, input), expected, "x·(W₂·W₁)ᵀ", rtol: 1e-4, atol: 1e-4);
+        TensorAssert.Close(composing.LinearChain(first, second, input[..7]), expected[..7], "the kept composed weight", rtol: 1e-4, atol: 1e-4);
+        TensorAssert.Close(composing.LinearChain(first, withBias, input), withBias.forward(first.forward(input)), "a bias: two products",
+            rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(plain.LinearChain(first, second, input), expected, "two products", rtol: 1e-5, atol: 1e-5);
+        TensorAssert.Close(LibtorchBackend.Instance.LinearChain(first, second, input), expected, "libtorch", rtol: 0, atol: 0);
+        KernelBackend.ComposesChains(4 * 768, 768).Should().BeTrue();
+        KernelBackend.ComposesChains(133, 768).Should().BeFalse("one 2048-step series does not pay for composing");
+    }
+
+    [Avx512Fact]
     public void Bfloat16_weights_and_dropout_in_training_are_handed_to_libtorch()
     {
         TorchRuntime.SetThreads(2);
