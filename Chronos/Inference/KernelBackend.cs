@@ -99,9 +99,11 @@ internal sealed class KernelBackend : IInferenceBackend
         var key = (first, second);
         if (!composedWeights.TryGetValue(key, out var composed))
         {
-            // (out₂ × mid)·(mid × in₁): libtorch's product on the call's threads, once per call and pair.
-            // Kept past the chunk's dispose scope until the backend's Dispose.
-            composed = InLibtorch(() => second.weight!.matmul(first.weight!)).DetachFromDisposeScope();
+            // (out₂ × mid)·(mid × in₁) in the kernels, once per call and pair (libtorch's sgemm would wake its OpenMP
+            // team, whose threads then spin on the cores the kernels' threads use); kept past the chunk's dispose
+            // scope until Dispose.
+            using var firstTransposed = first.weight!.t().contiguous();
+            composed = Multiply(second.weight!, firstTransposed, null, relu: false).DetachFromDisposeScope();
             composedWeights[key] = composed;
         }
         return Multiply(input, composed, null, relu: false);
