@@ -49,7 +49,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             // basin, descend from there and keep whichever the true log posterior prefers.
             var data = objective.Data;
             var theta = ToTheta(x, data.S, data.K);
-            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7);
+            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7, stopAtRounding: true);
             evaluations = search.ProfileEvaluations;
             var start = FromTheta(search.Theta, search.Precision, data.S, data.K);
             if (Math.Abs(Math.Log(search.Precision) + (2 * x[2 + data.S])) > 0.01)
@@ -131,14 +131,14 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             design.NormalEquations(columns, stride, full, keepFeatureBlock: featureBlockKept);
             _featureBlockReady = true;
             var (gram, zy, yy) = Split(full, p);
-            linearised = new LinearGaussianModel(data, gram, zy, yy);
+            linearised = new LinearGaussianModel(data, gram, zy, yy, workspace: linearised);
             var precision = Math.Exp(-2 * x[2 + s]);
             if (linearised.RelativeKktResidual(theta, precision) <= 1e-9)
             {
                 break; // θ is the linearisation's minimiser at the optimal sigma_obs: the first-order conditions hold
             }
 
-            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken);
+            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopAtRounding: true);
 
             // Backtrack on the true log posterior with sigma_obs at its conditional optimum for each trial θ: one
             // evaluation at the target's sigma_obs gives the sum of squares, and f moves to the optimal sigma_obs in
@@ -234,12 +234,18 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         return false;
     }
 
-    /// <summary>G (p × p), Z'r and r'r from the (p + 1)² normal equations of [Z, r].</summary>
-    private static (double[] Gram, double[] Zy, double Yy) Split(double[] full, int p)
+    private double[]? _gram;
+    private double[]? _zy;
+
+    /// <summary>
+    /// G (p × p), Z'r and r'r from the (p + 1)² normal equations of [Z, r], into buffers kept across iterations (a
+    /// sub-problem is used only until the next linearisation; the last one, by the sigma_obs search, after the last).
+    /// </summary>
+    private (double[] Gram, double[] Zy, double Yy) Split(double[] full, int p)
     {
         var q = p + 1;
-        var gram = new double[p * p];
-        var zy = new double[p];
+        var gram = _gram ??= new double[p * p];
+        var zy = _zy ??= new double[p];
         for (var a = 0; a < p; a++)
         {
             Array.Copy(full, a * q, gram, a * p, p);

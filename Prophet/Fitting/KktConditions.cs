@@ -80,16 +80,34 @@ internal static class KktConditions
         // The beta columns X_ij·(s_a_j + s_m_j·trend_i) row by row from X (each column's sum still in row order).
         var features = data.X;
         var trend = objective.LastTrend;
-        for (var i = 0; i < n; i++)
+        if (!objective.HasMultiplicative)
         {
-            var row = features.AsSpan(i * k, k);
+            // Additive columns only: |X_ij·s_a_j| = |s_a_j|·|X_ij|, so whole rows are summed at once.
+            var columnSums = sums.AsSpan(p, k);
+            for (var i = 0; i < n; i++)
+            {
+                VectorMath.AddAbsolute(size[i], features.AsSpan(i * k, k), columnSums);
+            }
+
             for (var j = 0; j < k; j++)
             {
-                double sa = data.SA[j], sm = data.SM[j];
-                var value = sm == 0 ? row[j] * sa : row[j] * (sa + (sm * trend[i]));
-                sums[p + j] += Math.Abs(value) * size[i];
+                columnSums[j] *= Math.Abs(data.SA[j]);
             }
         }
+        else
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var row = features.AsSpan(i * k, k);
+                for (var j = 0; j < k; j++)
+                {
+                    double sa = data.SA[j], sm = data.SM[j];
+                    var value = sm == 0 ? row[j] * sa : row[j] * (sa + (sm * trend[i]));
+                    sums[p + j] += Math.Abs(value) * size[i];
+                }
+            }
+        }
+
         var sigma2 = Math.Exp(2 * x[2 + s]);
         var scale = n + (squared / sigma2) + (4 * sigma2);
         foreach (var sum in sums)

@@ -177,6 +177,26 @@ internal sealed class L1QuadraticSolver(int p)
         return solves;
     }
 
+    /// <summary>Solves H θ = c with every coordinate free (no L1 term); θ is left unchanged if H is not positive definite.</summary>
+    public void SolveUnpenalised(double[] h, double[] c, double[] theta)
+    {
+        _size = p;
+        for (var a = 0; a < p; a++)
+        {
+            _order[a] = a;
+        }
+
+        _factorValid = Factor(h);
+        if (!_factorValid)
+        {
+            return;
+        }
+
+        Array.Copy(c, _target, p);
+        Substitute(_target, p);
+        Array.Copy(_target, theta, p);
+    }
+
     /// <summary>
     /// r_F' H_FF⁻¹ r_F on the free set of the last <see cref="Solve"/> (the coordinates the solution moves in): with
     /// r = dc/dw - (dH/dw)θ it is the derivative that makes the solution path's sensitivity available.

@@ -90,7 +90,12 @@ internal sealed class LinearGaussianModel
     /// The same problem for a mean linearised elsewhere: ss(θ) = yy - 2θ'zy + θ'Gθ with G = J'J, zy = J'y, yy = y'y of
     /// <paramref name="rows"/> rows (the Gauss–Newton sub-problem of <see cref="GaussNewtonSolver"/>).
     /// </summary>
-    public LinearGaussianModel(ProphetStanData data, double[] gram, double[] zy, double yy)
+    /// <remarks>
+    /// With <paramref name="workspace"/>, the priors, Hessian, right-hand side and L1 solver of that model (of the same
+    /// data) are reused instead of allocated: every evaluation rebuilds them, so models that are used one after the
+    /// other (the Gauss–Newton iterations' sub-problems) can share them.
+    /// </remarks>
+    public LinearGaussianModel(ProphetStanData data, double[] gram, double[] zy, double yy, LinearGaussianModel? workspace = null)
     {
         _s = data.S;
         _k = data.K;
@@ -100,11 +105,11 @@ internal sealed class LinearGaussianModel
         _gram = gram;
         _zy = zy;
         _yy = yy;
-        _prior = PriorPrecisions(data);
-        _hessian = new double[_p * _p];
-        _rhs = new double[_p];
-        _residualCorrelation = new double[_p];
-        _solver = new L1QuadraticSolver(_p);
+        _prior = workspace?._prior ?? PriorPrecisions(data);
+        _hessian = workspace?._hessian ?? new double[_p * _p];
+        _rhs = workspace?._rhs ?? new double[_p];
+        _residualCorrelation = workspace?._residualCorrelation ?? new double[_p];
+        _solver = workspace?._solver ?? new L1QuadraticSolver(_p);
     }
 
     /// <summary>Copies the upper triangle of a row-major m × m matrix into its lower triangle.</summary>
@@ -187,8 +192,8 @@ internal sealed class LinearGaussianModel
     /// <paramref name="global"/>, the branch-and-bound search over the precision.
     /// </summary>
     public NoiseProfileSearch.Result SolveJoint(double[] theta, double w, bool global, CancellationToken cancellationToken,
-        double relativeTolerance = NoiseProfileSearch.RelativeTolerance) =>
-        new NoiseProfileSearch(this) { Tolerance = relativeTolerance }.Run(theta, w, cancellationToken, global);
+        double relativeTolerance = NoiseProfileSearch.RelativeTolerance, bool stopAtRounding = false) =>
+        new NoiseProfileSearch(this) { Tolerance = relativeTolerance, StopAtRounding = stopAtRounding }.Run(theta, w, cancellationToken, global);
 
     /// <summary>
     /// How far θ is from the minimiser at precision w, relative to the size of the gradient's terms: the largest KKT
@@ -226,23 +231,36 @@ internal sealed class LinearGaussianModel
             return (0.0, _yy, 0.0, 0);
         }
 
-        for (var a = 0; a < _p; a++)
-        {
-            var row = a * _p;
-            for (var b = 0; b < _p; b++)
-            {
-                _hessian[row + b] = _gram[row + b] * w;
-            }
-
-            // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
-            _hessian[row + a] += _prior[a] + (1e-12 * (1 + _hessian[row + a]));
-            _rhs[a] = _zy[a] * w;
-        }
-
+        FillHessian(w);
         var solves = _solver.Solve(_hessian, _rhs, theta, 2, _s, _lambda);
         var ss = SumOfSquares(theta);
         var slope = -2.0 * _solver.InverseQuadraticForm(_hessian, _residualCorrelation);
         return ((0.5 * w * ss) + Penalty(theta), ss, slope, solves);
+    }
+
+    /// <summary>
+    /// The minimiser of (w/2)·ss(θ) + ½θ'Pθ without the Laplace prior (every coordinate free): a warm start for
+    /// <see cref="Profile"/> at precisions so high that the L1 term leaves no delta at zero.
+    /// </summary>
+    public double[] UnpenalisedSolution(double w)
+    {
+        FillHessian(w);
+        var theta = new double[_p];
+        _solver.SolveUnpenalised(_hessian, _rhs, theta);
+        return theta;
+    }
+
+    /// <summary>H = w·G + P (plus a tiny ridge) and c = w·Z'y of the L1-penalised quadratic at precision w.</summary>
+    private void FillHessian(double w)
+    {
+        VectorMath.Scale(w, _gram, _hessian);
+        VectorMath.Scale(w, _zy, _rhs);
+        for (var a = 0; a < _p; a++)
+        {
+            // The tiny ridge only guards coincident changepoint columns (deltas have no Gaussian prior).
+            var diagonal = (a * _p) + a;
+            _hessian[diagonal] += _prior[a] + (1e-12 * (1 + _hessian[diagonal]));
+        }
     }
 
     /// <summary>The precision that minimises f for a fixed θ with sum of squares <paramref name="ss"/>.</summary>

@@ -28,6 +28,16 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     /// <summary>The relative tolerance of this search's certificate (<see cref="RelativeTolerance"/> by default).</summary>
     public double Tolerance { get; init; } = RelativeTolerance;
 
+    /// <summary>
+    /// Whether the local descent in ln w may stop once its Newton step would lower g by less than the rounding of g
+    /// (1e-13·|g|) instead of at the precision's own tolerance. For the Gauss–Newton sub-problems, whose w only
+    /// steers the step: the descent then sets sigma_obs to its exact conditional optimum on the true objective, and
+    /// its own KKT test decides convergence. (The sum of squares from the Gram matrix carries rounding of about 1e-9
+    /// relative there, so the precision's gradient cannot be resolved to the tolerance and the search otherwise
+    /// spends several evaluations moving in that noise.)
+    /// </summary>
+    public bool StopAtRounding { get; init; }
+
     private readonly List<Point> _points = [];
     private int _solves;
     private int _evaluations;
@@ -68,7 +78,9 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
             if (_points[^1].W < maxPrecision)
             {
-                Evaluate(maxPrecision, cancellationToken);
+                // At the floor the Laplace prior hardly matters against w·Z'Z: every delta is non-zero there, so the
+                // solver starts from the unpenalised solution instead of adding the deltas one Newton system at a time.
+                Evaluate(maxPrecision, cancellationToken, start: model.UnpenalisedSolution(maxPrecision));
             }
 
             while (_evaluations < MaxProfileEvaluations)
@@ -136,6 +148,11 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             }
 
             var curvature = dv + (w * w * ((0.5 * point.SsSlope) + (0.5 * n / (w * w)) + (4.0 / (w * w * w)))); // d²g/dv²
+            if (StopAtRounding && curvature > 0 && 0.5 * dv * dv / curvature <= 1e-13 * Math.Max(1.0, Math.Abs(point.G)))
+            {
+                break;
+            }
+
             var fallback = Math.Min(model.PrecisionGiven(point.Ss), maxPrecision);
             var next = curvature > 0 ? Math.Min(w * Math.Exp(Math.Clamp(-dv / curvature, -2.0, 2.0)), maxPrecision) : fallback;
             var candidate = Profile(next, (double[])point.Theta.Clone());
@@ -202,7 +219,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
         return new Point(w, h, ss, ssSlope, theta, G(w, h));
     }
 
-    private Point Evaluate(double w, CancellationToken cancellationToken, int near = -1)
+    private Point Evaluate(double w, CancellationToken cancellationToken, int near = -1, double[]? start = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var index = _points.FindIndex(p => p.W >= w);
@@ -213,7 +230,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
         // Warm start from the evaluated neighbour closest in log precision.
         var warm = near >= 0 ? Closer(near, w) : index < 0 ? _points[^1] : index == 0 ? _points[0] : Closer(index - 1, w);
-        var point = Profile(w, (double[])warm.Theta.Clone());
+        var point = Profile(w, start ?? (double[])warm.Theta.Clone());
         Insert(point);
         return point;
     }
@@ -226,8 +243,10 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             return a;
         }
 
+        // On a tie (a geometric split) the higher precision: its free set is the larger, and the active set changes
+        // mostly near the incumbent, so from there the solver removes fewer deltas than it would add from below.
         var b = _points[left + 1];
-        return a.W == 0 || Math.Log(w / a.W) > Math.Log(b.W / w) ? b : a;
+        return a.W == 0 || Math.Log(w / a.W) >= Math.Log(b.W / w) - 1e-9 ? b : a;
     }
 
     private void Insert(Point point)

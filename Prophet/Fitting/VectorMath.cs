@@ -68,6 +68,56 @@ internal static class VectorMath
         return (sumA, sumB);
     }
 
+    /// <summary>y = alpha · x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Scale(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..n]);
+            var va = new Vector<double>(alpha);
+            for (var v = 0; v < vx.Length; v++)
+            {
+                vy[v] = va * vx[v];
+            }
+
+            i = vx.Length * Vector<double>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            y[i] = alpha * x[i];
+        }
+    }
+
+    /// <summary>y += alpha · |x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddAbsolute(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y[..n]);
+            var va = new Vector<double>(alpha);
+            for (var v = 0; v < vx.Length; v++)
+            {
+                vy[v] += va * Vector.Abs(vx[v]);
+            }
+
+            i = vx.Length * Vector<double>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            y[i] += alpha * Math.Abs(x[i]);
+        }
+    }
+
     /// <summary>y += alpha · x.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)

@@ -8,12 +8,16 @@ using Forecast.Prophet.Tests.Golden;
 // Benchmark of the Prophet port side by side with R prophet 1.0: on every golden case, R (one Rscript process,
 // r/bench_server.R) and the port fit alternately in the same run — fit, and fit + predict with 1000 interval samples —
 // in both fit modes (exact, the default; R-compatible). Also the memory of one fit and the 414 M4-hourly series.
-// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--predict-runs N (0: fit only)] [--cases a,b]
+// Usage: dotnet run -c Release --project bench/Prophet [-- --runs N] [--block K (0: none)] [--predict-runs N (0: fit only)] [--cases a,b]
 //        | -- --memory <case> | -- --profile <case> | -- --loop <case> <seconds> [r_compatible] | -- --m4 [data.csv]
 var root = FindRepositoryRoot();
 var casesDirectory = Path.Combine(root, "tests", "Prophet.Tests", "Fixtures", "golden");
 var runs = Option("--runs", 5);
 var predictRuns = Option("--predict-runs", 3);
+// Besides one fit per turn, each turn also runs a block of K consecutive fits of the case on each side (R in its
+// process, the port in its own), each fit timed alone: the steady state of fitting many series in one process, as
+// microbenchmark and BenchmarkDotNet time, where one fit right after the other side's turn finds cold caches.
+var block = Option("--block", 5);
 
 if (args.Length > 1 && args[0] == "--memory")
 {
@@ -109,11 +113,11 @@ if (r is null)
     Environment.Exit(2);
 }
 
-Console.WriteLine($"Prophet side by side with {r.Versions}; {Environment.ProcessorCount} cores; fit: median of {runs}, fit + predict: median of {predictRuns}, after one warm-up each, R and the port alternating.");
+Console.WriteLine($"Prophet side by side with {r.Versions}; {Environment.ProcessorCount} cores; fit: median of {runs}, fit + predict: median of {predictRuns}, after one warm-up each, R and the port alternating; blocks: {block} consecutive fits per side per turn, median of all {runs * block}.");
 Console.WriteLine($"Load average at start: {LoadAverage()}");
 Console.WriteLine();
-Console.WriteLine("| case | T | R fit s | exact fit ms | exact / R | r_compatible fit ms | r_compatible / R | R fit+predict s | exact fit+predict ms | exact / R | r_compatible fit+predict ms | r_compatible / R | exact optimiser | load avg |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| case | T | R fit s | exact fit ms | exact / R | r_compatible fit ms | r_compatible / R | R fit s, blocks | exact fit ms, blocks | exact / R, blocks | r_compatible fit ms, blocks | r_compatible / R, blocks | R fit+predict s | exact fit+predict ms | exact / R | r_compatible fit+predict ms | r_compatible / R | exact optimiser | load avg |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 var exact = new ProphetFitOptions();
 var compatible = new ProphetFitOptions { Mode = ProphetFitMode.RCompatible };
 foreach (var directory in directories)
@@ -121,10 +125,12 @@ foreach (var directory in directories)
     var golden = GoldenCaseFiles.Load(directory);
     r.Load(directory);
     string algorithm = "";
-    Action oursExact = () => algorithm = golden.CreateModel().Fit(golden.History, exact).Optimization?.Algorithm ?? "none";
-    Action oursCompatible = () => golden.CreateModel().Fit(golden.History, compatible);
-    Action oursExactPredict = () => golden.CreateModel().Fit(golden.History, exact).Predict(golden.Future);
-    Action oursCompatiblePredict = () => golden.CreateModel().Fit(golden.History, compatible).Predict(golden.Future);
+    // Each timed call fits a model built before the stopwatch starts, as R's times fit.prophet(model, history) of a
+    // model built by prophet() beforehand.
+    Func<double> oursExact = () => TimeFit(golden.CreateModel(), m => algorithm = m.Fit(golden.History, exact).Optimization?.Algorithm ?? "none");
+    Func<double> oursCompatible = () => TimeFit(golden.CreateModel(), m => m.Fit(golden.History, compatible));
+    Func<double> oursExactPredict = () => TimeFit(golden.CreateModel(), m => m.Fit(golden.History, exact).Predict(golden.Future));
+    Func<double> oursCompatiblePredict = () => TimeFit(golden.CreateModel(), m => m.Fit(golden.History, compatible).Predict(golden.Future));
 
     // Warm-up (JIT on our side; R's first fit loads the compiled Stan model), then alternate R and ours.
     oursExact();
@@ -132,11 +138,20 @@ foreach (var directory in directories)
     var rFit = new List<double>();
     var exactFit = new List<double>();
     var compatibleFit = new List<double>();
+    var rBlock = new List<double>();
+    var exactBlock = new List<double>();
+    var compatibleBlock = new List<double>();
     for (var i = 0; i < runs; i++)
     {
         rFit.Add(r.Fit());
-        exactFit.Add(Time(oursExact));
-        compatibleFit.Add(Time(oursCompatible));
+        exactFit.Add(oursExact());
+        compatibleFit.Add(oursCompatible());
+        if (block > 0)
+        {
+            rBlock.AddRange(r.FitBlock(block));
+            exactBlock.AddRange(Enumerable.Range(0, block).Select(_ => oursExact()).ToList());
+            compatibleBlock.AddRange(Enumerable.Range(0, block).Select(_ => oursCompatible()).ToList());
+        }
     }
 
     var rPredict = new List<double>();
@@ -151,17 +166,21 @@ foreach (var directory in directories)
     for (var i = 0; i < predictRuns; i++)
     {
         rPredict.Add(r.FitPredict());
-        exactPredict.Add(Time(oursExactPredict));
-        compatiblePredict.Add(Time(oursCompatiblePredict));
+        exactPredict.Add(oursExactPredict());
+        compatiblePredict.Add(oursCompatiblePredict());
     }
 
     double rf = Median(rFit), ef = Median(exactFit), cf = Median(compatibleFit);
     double rp = Median(rPredict), ep = Median(exactPredict), cp = Median(compatiblePredict);
+    double rb = Median(rBlock), eb = Median(exactBlock), cb = Median(compatibleBlock);
+    var blockColumns = block > 0
+        ? FormattableString.Invariant($"{rb:F3} | {eb * 1000:F2} | {rb / eb:F0}x | {cb * 1000:F1} | {rb / cb:F1}x")
+        : "— | — | — | — | —";
     var predictColumns = predictRuns > 0
         ? FormattableString.Invariant($"{rp:F2} | {ep * 1000:F1} | {rp / ep:F0}x | {cp * 1000:F1} | {rp / cp:F0}x")
         : "— | — | — | — | —";
     Console.WriteLine(FormattableString.Invariant(
-        $"| {golden.Name} | {golden.History.RowCount} | {rf:F3} | {ef * 1000:F2} | {rf / ef:F0}x | {cf * 1000:F1} | {rf / cf:F1}x | {predictColumns} | {algorithm} | {LoadAverage()} |"));
+        $"| {golden.Name} | {golden.History.RowCount} | {rf:F3} | {ef * 1000:F2} | {rf / ef:F0}x | {cf * 1000:F1} | {rf / cf:F1}x | {blockColumns} | {predictColumns} | {algorithm} | {LoadAverage()} |"));
 }
 
 Console.WriteLine();
@@ -185,6 +204,13 @@ static (double Wall, double Cpu) MeasureWithCpu(int runs, Action action)
     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs;
     Array.Sort(times);
     return (times[runs / 2], cpu);
+}
+
+static double TimeFit(Prophet model, Action<Prophet> fit)
+{
+    var stopwatch = Stopwatch.StartNew();
+    fit(model);
+    return stopwatch.Elapsed.TotalSeconds;
 }
 
 static double Time(Action action)

@@ -63,6 +63,10 @@ internal sealed class RProphetProcess : IDisposable
     /// <summary>Seconds R prophet took for fit.prophet(model, history).</summary>
     public double Fit() => double.Parse(Send("fit", "fit")[1], CultureInfo.InvariantCulture);
 
+    /// <summary>Seconds R prophet took for each of <paramref name="count"/> consecutive fit.prophet(model, history) calls.</summary>
+    public IEnumerable<double> FitBlock(int count) =>
+        Send($"fitblock {count}", "fitblock").Skip(1).Select(word => double.Parse(word, CultureInfo.InvariantCulture));
+
     /// <summary>Seconds R prophet took for fit.prophet and predict(future) (1000 uncertainty samples).</summary>
     public double FitPredict() => double.Parse(Send("fitpredict", "fitpredict")[1], CultureInfo.InvariantCulture);
 

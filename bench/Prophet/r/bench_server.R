@@ -3,6 +3,7 @@
 # and the port run alternately in one run on the same machine:
 #   load <case-dir>   build the case's model, history and future frame (golden_case.R)  -> "ready <rows>"
 #   fit               fit.prophet(model, history)                                       -> "fit <elapsed s> <rstan value>"
+#   fitblock <k>      k consecutive fit.prophet(model, history), each timed             -> "fitblock <s_1> ... <s_k>"
 #   fitpredict        fit.prophet, then predict(future) with 1000 samples               -> "fitpredict <elapsed s>"
 #   quit
 # Elapsed seconds are proc.time()'s wall clock around the call, as the golden cases' timing.json measured prophet().
@@ -26,6 +27,14 @@ repeat {
     start <- proc.time()[["elapsed"]]
     fitted <- suppressMessages(fit.prophet(case$model, case$history))
     cat(sprintf("fit %.6f %.17g\n", proc.time()[["elapsed"]] - start, fitted$stan.fit$value))
+  } else if (words[1] == "fitblock") {
+    times <- numeric(as.integer(words[2]))
+    for (i in seq_along(times)) {
+      start <- proc.time()[["elapsed"]]
+      fitted <- suppressMessages(fit.prophet(case$model, case$history))
+      times[i] <- proc.time()[["elapsed"]] - start
+    }
+    cat("fitblock", sprintf("%.6f", times), "\n")
   } else if (words[1] == "fitpredict") {
     start <- proc.time()[["elapsed"]]
     fitted <- suppressMessages(fit.prophet(case$model, case$history))
