@@ -49,7 +49,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             // basin, descend from there and keep whichever the true log posterior prefers.
             var data = objective.Data;
             var theta = ToTheta(x, data.S, data.K);
-            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7, stopAtRounding: true);
+            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7, stopAtRounding: data.TrendIndicator != 1);
             evaluations = search.ProfileEvaluations;
             var start = FromTheta(search.Theta, search.Precision, data.S, data.K);
             if (Math.Abs(Math.Log(search.Precision) + (2 * x[2 + data.S])) > 0.01)
@@ -138,7 +138,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
                 break; // θ is the linearisation's minimiser at the optimal sigma_obs: the first-order conditions hold
             }
 
-            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopAtRounding: true);
+            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopAtRounding: data.TrendIndicator != 1);
 
             // Backtrack on the true log posterior with sigma_obs at its conditional optimum for each trial θ: one
             // evaluation at the target's sigma_obs gives the sum of squares, and f moves to the optimal sigma_obs in

@@ -34,7 +34,8 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     /// steers the step: the descent then sets sigma_obs to its exact conditional optimum on the true objective, and
     /// its own KKT test decides convergence. (The sum of squares from the Gram matrix carries rounding of about 1e-9
     /// relative there, so the precision's gradient cannot be resolved to the tolerance and the search otherwise
-    /// spends several evaluations moving in that noise.)
+    /// spends several evaluations moving in that noise.) Not for logistic growth, whose descent took as many
+    /// iterations either way and ended more often just outside the KKT tolerance with it.
     /// </summary>
     public bool StopAtRounding { get; init; }
 
