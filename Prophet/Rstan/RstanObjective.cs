@@ -37,6 +37,12 @@ internal sealed class RstanObjective
     private readonly ProductInputCache _xBetaACache;
     private readonly ProductInputCache _xBetaMCache;
 
+    // The [k, m, delta] whose trend (and its forward values) the trend buffers hold: the finite-difference Hessian
+    // perturbs sigma_obs and each beta with the trend's parameters unchanged, so those evaluations keep the trend,
+    // the same arithmetic on the same bits.
+    private readonly ProductInputCache _trendCache;
+    private readonly double[] _trendInput;
+
     // Forward values (vari val_) and adjoints (adj_), named after prophet.stan's expressions.
     private readonly double[] _productA; // A * (first vector)
     private readonly double[] _productB; // A * delta
@@ -111,6 +117,8 @@ internal sealed class RstanObjective
         _productBCache = new ProductInputCache(s);
         _xBetaACache = new ProductInputCache(k);
         _xBetaMCache = new ProductInputCache(k);
+        _trendCache = new ProductInputCache(s + 2);
+        _trendInput = new double[s + 2];
         _productA = new double[t];
         _productB = new double[t];
         _offset = new double[t];
@@ -163,9 +171,19 @@ internal sealed class RstanObjective
         // lb_constrain(u, 0) = exp(u) (+ 0 returns the operand).
         var sigma = Math.Exp(u);
 
-        if (!Trend(k, m, delta))
+        _trendInput[0] = k;
+        _trendInput[1] = m;
+        delta.CopyTo(_trendInput.AsSpan(2));
+        if (!_trendCache.Matches(_trendInput))
         {
-            return double.NaN;
+            if (!Trend(k, m, delta))
+            {
+                // logistic_gamma's buffers may hold part of this failed trend.
+                _trendCache.Invalidate();
+                return double.NaN;
+            }
+
+            _trendCache.Store(_trendInput);
         }
 
         // Priors, each normal_lpdf / double_exponential_lpdf<propto> (prim/scal/prob): logp starts at 0, the partial
