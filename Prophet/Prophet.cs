@@ -554,8 +554,16 @@ public sealed partial class Prophet
     /// <summary>The distinct dates in increasing order.</summary>
     private static DateTime[] DistinctSorted(DateTime[] ds)
     {
+        // Sorted by their ticks (a primitive key sorts several times faster than DateTime's comparer; DateTime
+        // compares by ticks alone).
         var sorted = (DateTime[])ds.Clone();
-        Array.Sort(sorted);
+        var ticks = new long[ds.Length];
+        for (var i = 0; i < ds.Length; i++)
+        {
+            ticks[i] = ds[i].Ticks;
+        }
+
+        Array.Sort(ticks, sorted);
         var count = 0;
         for (var i = 0; i < sorted.Length; i++)
         {
@@ -577,17 +585,29 @@ public sealed partial class Prophet
             return order; // the usual case: a history already in time order
         }
 
-        // Array.Sort is unstable; sorting on (ds, original index) keeps prophet's stable order for equal dates.
-        var keys = new (long Ticks, int Index)[ds.Length];
+        // Array.Sort is unstable: sorted by ticks (a primitive key, several times faster than a tuple's comparer),
+        // then each run of equal dates back in original order, which is prophet's stable order.
+        var ticks = new long[ds.Length];
         for (var i = 0; i < ds.Length; i++)
         {
-            keys[i] = (ds[i].Ticks, i);
+            ticks[i] = ds[i].Ticks;
         }
 
-        Array.Sort(keys);
-        for (var i = 0; i < ds.Length; i++)
+        Array.Sort(ticks, order);
+        for (var start = 0; start < ds.Length;)
         {
-            order[i] = keys[i].Index;
+            var end = start + 1;
+            while (end < ds.Length && ticks[end] == ticks[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start);
+            }
+
+            start = end;
         }
 
         return order;
