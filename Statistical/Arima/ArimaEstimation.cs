@@ -90,8 +90,16 @@ internal static class ArimaEstimation
 
         double[] Adjusted(ReadOnlySpan<double> par)
         {
+            double[]? fresh = null;
+            return AdjustedInto(par, ref fresh);
+        }
+
+        // x minus the regression, written into the caller's buffer (allocated on first use): the objectives evaluate it
+        // thousands of times per fit.
+        double[] AdjustedInto(ReadOnlySpan<double> par, ref double[]? buffer)
+        {
             if (ncxreg == 0) return x;
-            var result = (double[])x.Clone();
+            var result = buffer ??= new double[n];
             for (int j = 0; j < ncxreg; j++)
             {
                 double beta = par[narma + j];
@@ -104,18 +112,28 @@ internal static class ArimaEstimation
             return result;
         }
 
-        double ArmaCss(ReadOnlySpan<double> p)
+        double ArmaCss(ReadOnlySpan<double> p, ref double[]? adjusted)
         {
             var par = (double[])fixedPar.Clone();
             Unmask(par, mask, p);
             var (phi, theta) = ArimaParameters.Expand(par, arma, false);
-            double res = ArimaKalman.ConditionalSumOfSquares(Adjusted(par), arma, phi, theta, ncond, null);
+            double res = ArimaKalman.ConditionalSumOfSquares(AdjustedInto(par, ref adjusted), arma, phi, theta, ncond, null);
             return 0.5 * Math.Log(res);
         }
+
+        // Each CSS objective keeps its own buffer, so that copies can run at the same time.
+        Objective CssObjective()
+        {
+            double[]? adjusted = null;
+            return p => ArmaCss(p, ref adjusted);
+        }
+
+        var cssLanes = new double[]?[8];
 
         // A gradient's CSS evaluations in one loop (ArimaKalman.ConditionalSumOfSquaresBatch): the same values.
         void ArmaCssBatch(double[][] points, double[] values)
         {
+            if (cssLanes.Length < points.Length) Array.Resize(ref cssLanes, points.Length);
             var ys = new double[points.Length][];
             var phis = new double[points.Length][];
             var thetas = new double[points.Length][];
@@ -124,7 +142,7 @@ internal static class ArimaEstimation
                 var par = (double[])fixedPar.Clone();
                 Unmask(par, mask, points[k]);
                 (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
-                ys[k] = Adjusted(par);
+                ys[k] = AdjustedInto(par, ref cssLanes[k]);
             }
             ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, values);
             for (int k = 0; k < values.Length; k++) values[k] = 0.5 * Math.Log(values[k]);
@@ -136,8 +154,9 @@ internal static class ArimaEstimation
         {
             ArimaStateSpace? z = null;
             KalmanWorkspace? workspace = null;
+            double[]? adjusted = null;
             var chandrasekhar = new ArmaChandrasekhar();
-            return p => ArmaFn(p, trans, ref z, ref workspace, chandrasekhar);
+            return p => ArmaFn(p, trans, ref z, ref workspace, ref adjusted, chandrasekhar);
         }
         // A gradient's exact evaluations four at a time (ArmaChandrasekhar.Likelihood4, with differencing): the same
         // values as ArmaFn's; lanes where the recursions do not apply go through ArmaFn.
@@ -153,6 +172,7 @@ internal static class ArimaEstimation
             var ys = new double[4][];
             var index = new int[4];
             var results = new (double Ssq, double SumLog, int Count)[4];
+            var adjustedLanes = new double[]?[4];
             return (points, values) =>
             {
                 int pending = 0;
@@ -182,7 +202,7 @@ internal static class ArimaEstimation
                         values[k] = double.MaxValue;
                         continue;
                     }
-                    var adjusted = Adjusted(par);
+                    var adjusted = AdjustedInto(par, ref adjustedLanes[pending]);
                     if (!starts[pending].TryStart(adjusted, lane, mms[pending], out fs[pending]))
                     {
                         values[k] = single(points[k]);
@@ -198,7 +218,8 @@ internal static class ArimaEstimation
         int stateDimension = Math.Max(arma.P + arma.Period * arma.SeasonalP, arma.Q + arma.Period * arma.SeasonalQ + 1) + delta.Length;
         int gradientThreads = (long)n * stateDimension * stateDimension >= 200_000 ? parallelism : 1;
 
-        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ArmaChandrasekhar chandrasekhar)
+        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref double[]? adjustedBuffer,
+            ArmaChandrasekhar chandrasekhar)
         {
             var par = (double[])coef.Clone();
             Unmask(par, mask, p);
@@ -212,7 +233,7 @@ internal static class ArimaEstimation
             {
                 return double.MaxValue;
             }
-            var adjusted = Adjusted(par);
+            var adjusted = AdjustedInto(par, ref adjustedBuffer);
             // The Chandrasekhar recursions compute the filter's sums in O(r + d) a step; the Kalman filter (R's
             // ARIMA_Like) where they do not apply (missing values, an inexact Q0).
             var (ssq, sumlog, nu) = (UseChandrasekhar ? chandrasekhar.Likelihood(adjusted, z) : null)
@@ -235,11 +256,11 @@ internal static class ArimaEstimation
                 double[,]? hessian = null;
                 if (noOptim)
                 {
-                    res = new OptimizationResult([], ArmaCss([]), 0, 0);
+                    res = new OptimizationResult([], CssObjective()([]), 0, 0);
                 }
                 else
                 {
-                    var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads, batch: ArmaCssBatch);
+                    var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
                     res = Optim(objective, Masked(init, mask));
                     hessian = objective.Hessian(res.X);
                 }
@@ -262,7 +283,7 @@ internal static class ArimaEstimation
                 {
                     if (!noOptim)
                     {
-                        var objective = new ScaledObjective(p => ArmaCss(p), maskedScale, fork: () => p => ArmaCss(p), parallelism: gradientThreads, batch: ArmaCssBatch);
+                        var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
                         var css = Optim(objective, Masked(init, mask));
                         if (css.Convergence == 0) Unmask(init, mask, css.X);
                     }

@@ -597,8 +597,10 @@ internal static class ArimaKalman
         if (buffers.InterleavedR.Length < n * stride) buffers.InterleavedR = new double[n * stride];
         var iw = buffers.InterleavedW;
         var ir = buffers.InterleavedR;
-        Array.Clear(iw, 0, n * stride);
-        Array.Clear(ir, 0, n * stride);
+        // Every lane of iw is written below, the padding lanes set to zero; ir is read only where written (l − j − 1 ≥
+        // ncond), and its padding lanes compute zeros.
+        if (lanes < stride)
+            for (int l = 0; l < n; l++) Array.Clear(iw, l * stride + lanes, stride - lanes);
         for (int k = 0; k < lanes; k++)
         {
             var wk = w[k];
