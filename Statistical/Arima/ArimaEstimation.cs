@@ -245,7 +245,7 @@ internal static class ArimaEstimation
         double sigma2;
         double[,]? var = null;
         double[] residuals;
-        ArimaStateSpace model;
+        Lazy<ArimaStateSpace> model;
         double value;
         int convergence;
         try
@@ -266,9 +266,15 @@ internal static class ArimaEstimation
                 }
                 Unmask(coef, mask, res.X);
                 var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
-                model = new ArimaStateSpace(phi, theta, delta, kappa);
+                if (Math.Max(phi.Length, theta.Length + 1) > 350) throw new ArgumentException("maximum supported lag is 350");
                 var adjusted = Adjusted(coef);
-                ArimaKalman.Likelihood(adjusted, model, new double[n]);
+                // arimaSS(x, mod): the filtered state, made when a forecast first needs it.
+                model = new Lazy<ArimaStateSpace>(() =>
+                {
+                    var filtered = new ArimaStateSpace(phi, theta, delta, kappa);
+                    ArimaKalman.Likelihood(adjusted, filtered, new double[n]);
+                    return filtered;
+                });
                 residuals = new double[n];
                 sigma2 = ArimaKalman.ConditionalSumOfSquares(adjusted, arma, phi, theta, ncond, residuals);
                 if (hessian is not null)
@@ -347,9 +353,10 @@ internal static class ArimaEstimation
                         ?? throw new ArimaFitException("system is computationally singular (Hessian)");
                 }
                 var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
-                model = new ArimaStateSpace(phi, theta, delta, kappa);
+                var filtered = new ArimaStateSpace(phi, theta, delta, kappa);
                 residuals = new double[n];
-                var (ssq, _, _) = ArimaKalman.Likelihood(Adjusted(coef), model, residuals);
+                var (ssq, _, _) = ArimaKalman.Likelihood(Adjusted(coef), filtered, residuals);
+                model = new Lazy<ArimaStateSpace>(filtered);
                 sigma2 = ssq / nUsed;
                 value = res.Value;
                 convergence = res.Convergence;

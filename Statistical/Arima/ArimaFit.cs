@@ -3,7 +3,9 @@ namespace Forecast.Statistical.Arima;
 /// <summary>
 /// The result of one stats::arima fit (its <c>Arima</c> object): coefficients (AR, MA, seasonal AR, seasonal MA, then
 /// regression coefficients), which were estimated, their covariance, σ², log-likelihood, AIC (NaN for CSS), residuals
-/// and the filtered state-space model the forecasts start from.
+/// and the filtered state-space model the forecasts start from (for a CSS fit made when first used: stats::arima
+/// filters every CSS fit through <c>arimaSS</c> for its final state, which only a forecast needs, and auto.arima's
+/// search forecasts from none of its CSS candidates but the last resort).
 /// </summary>
 internal sealed record ArimaFit(
     ArimaOrder Order,
@@ -16,6 +18,10 @@ internal sealed record ArimaFit(
     double Aic,
     double[] Residuals,
     int ObservationsUsed,
-    ArimaStateSpace Model,
+    Lazy<ArimaStateSpace> State,
     int Convergence,
-    ArimaMethod Method);
+    ArimaMethod Method)
+{
+    /// <summary>The filtered state-space model.</summary>
+    public ArimaStateSpace Model => State.Value;
+}

@@ -866,8 +866,8 @@ internal static class ArimaKalman
         /// <summary>
         /// getQ0's back-substitution, P[i] = thetab[i] − Σ_{j &gt; i} rbar[i, j] P[j] from the last row up, subtracting in
         /// R's order (j descending) only at the columns the row lists: elsewhere rbar is +0 and P[j] finite, so R
-        /// subtracts ±0, which changes a nonzero sum not at all; while the sum is zero (a ±0 could flip its sign) or
-        /// once some P[j] is not finite, every column is subtracted, as R does.
+        /// subtracts ±0, which changes a nonzero sum or +0 not at all; while the sum is −0 (subtracting −0 makes it +0)
+        /// or once some P[j] is not finite, every column is subtracted, as R does.
         /// </summary>
         public void BackSubstitute(double[] rbar, double[] thetab, double[] packed, int np)
         {
@@ -881,7 +881,7 @@ internal static class ArimaKalman
                 int jm = np - 1;
                 while (jm > im)
                 {
-                    if (bi == 0.0 || !finite)
+                    if (!finite || (bi == 0.0 && double.IsNegative(bi)))
                     {
                         if (t >= 0 && columns[t] == jm) t--;
                         bi -= rbar[start + jm] * packed[jm];

@@ -10,18 +10,18 @@ public sealed class ArimaModel : IFittedModel
     private readonly double[] _x;
     private readonly double[] _fitted;
     private readonly double[] _residuals;
-    private readonly ArimaStateSpace? _state;
+    private readonly Lazy<ArimaStateSpace>? _state;
     private readonly double[] _coefficients;
     private readonly string[] _names;
     private readonly bool _constantSeries;
 
     internal ArimaModel(ArimaFit fit, double[] x, double sigma2, double aic, double aicc, double bic)
-        : this(fit.Order, fit.Coefficients, fit.Names, x, fit.Residuals, sigma2, fit.LogLikelihood, aic, aicc, bic, fit.Model, false)
+        : this(fit.Order, fit.Coefficients, fit.Names, x, fit.Residuals, sigma2, fit.LogLikelihood, aic, aicc, bic, fit.State, false)
     {
     }
 
     private ArimaModel(ArimaOrder order, double[] coefficients, string[] names, double[] x, double[] residuals, double sigma2,
-        double logLikelihood, double aic, double aicc, double bic, ArimaStateSpace? state, bool constantSeries)
+        double logLikelihood, double aic, double aicc, double bic, Lazy<ArimaStateSpace>? state, bool constantSeries)
     {
         Order = order;
         _coefficients = coefficients;
@@ -103,7 +103,7 @@ public sealed class ArimaModel : IFittedModel
         }
         else
         {
-            var (pred, variance) = ArimaKalman.Forecast(_state!, horizon);
+            var (pred, variance) = ArimaKalman.Forecast(_state!.Value, horizon);
             mean = pred;
             int narma = Order.ArmaCount;
             for (int j = narma; j < _coefficients.Length; j++)

@@ -92,15 +92,16 @@ public sealed partial class AutoArima
 
             // Reject models whose AR or MA polynomial has a root within 1.01 of the unit circle.
             double minroot = 2;
+            var (phi, theta) = ArimaParameters.Expand(fit.Coefficients, fit.Order, false);
             if (p + sp > 0)
             {
-                double? root = MinRoot(fit.Model.Phi, negate: true);
+                double? root = MinRoot(phi, negate: true);
                 if (root is null) value = double.PositiveInfinity;
                 else minroot = Math.Min(minroot, root.Value);
             }
             if (q + sq > 0 && value < double.PositiveInfinity)
             {
-                double? root = MinRoot(fit.Model.Theta, negate: false);
+                double? root = MinRoot(theta, negate: false);
                 if (root is null) value = double.PositiveInfinity;
                 else minroot = Math.Min(minroot, root.Value);
             }
