@@ -49,6 +49,24 @@ public sealed class ArimaModel : IFittedModel
 
     public ArimaOrder Order { get; }
 
+    /// <summary>
+    /// This model applied to other data without re-estimating anything — R forecast's <c>Arima(y, model = fit)</c>:
+    /// the same orders and coefficients (all fixed, so stats::arima only runs the Kalman filter over
+    /// <paramref name="y"/>) and this fit's σ². The drift regressor counts 1..n from the first observation of
+    /// <paramref name="y"/>, which continues this fit's drift on a longer stretch of the series starting where it
+    /// started — what a rolling-origin backtest without refitting (statsforecast's <c>cross_validation(refit=False)</c>)
+    /// forecasts from.
+    /// </summary>
+    /// <exception cref="ModelFitException">The model cannot be evaluated on these data (or it is auto.arima's model of a
+    /// constant series, which has no filter to run).</exception>
+    public ArimaModel Filter(ReadOnlySpan<double> y)
+    {
+        if (_constantSeries) throw new ModelFitException("The model of a constant series has no coefficients to filter other data with.");
+        var refit = new FixedOrderArima(Order) { IncludeMean = HasMean, IncludeDrift = HasDrift, Fixed = _coefficients }.Fit(y, Math.Max(Order.Period, 1));
+        return new ArimaModel(refit.Order, refit._coefficients, refit._names, refit._x, refit._residuals, Sigma2, refit.LogLikelihood, refit.Aic,
+            refit.AiccValue, refit.Bic, refit._state, false);
+    }
+
     /// <summary>Coefficients by R's names: ar1…, ma1…, sar1…, sma1…, then intercept or drift.</summary>
     public IReadOnlyDictionary<string, double> Coefficients => _names.Zip(_coefficients).ToDictionary(p => p.First, p => p.Second);
 

@@ -21,6 +21,13 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
 
     public ArimaMethod Method { get; init; } = ArimaMethod.CssMl;
 
+    /// <summary>
+    /// stats::arima's <c>fixed</c>: a value per coefficient in <see cref="ArimaModel.Coefficients"/>' order (AR, MA,
+    /// seasonal AR, seasonal MA, intercept, drift), NaN for those to estimate; null estimates them all. With every
+    /// coefficient fixed nothing is optimised: the Kalman filter only evaluates the model on the data.
+    /// </summary>
+    public IReadOnlyList<double>? Fixed { get; init; }
+
     /// <summary>The orders, mean and drift of a fitted model, to be re-estimated on other data.</summary>
     public static FixedOrderArima Like(ArimaModel fitted)
     {
@@ -54,7 +61,7 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
         ArimaFit fit;
         try
         {
-            fit = ArimaEstimation.Fit(x, Order, xreg, IncludeMean, Method);
+            fit = ArimaEstimation.Fit(x, Order, xreg, IncludeMean, Method, Fixed is null ? null : [.. Fixed]);
         }
         catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
         {
