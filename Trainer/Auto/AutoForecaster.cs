@@ -23,10 +23,15 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
 {
     private readonly AutoSettings _settings;
     private readonly CandidateRunner _runner;
+    private readonly StageTimes _times = new();
+    private int _callCount;
     private readonly List<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> _calls = [];
     private readonly List<(DateTime?[] Cutoffs, Selection Selection, int[] Final, string?[] Notes)> _quantileCalls = [];
 
-    public AutoForecaster(AutoSettings settings, IReadOnlyList<IForecaster> candidates)
+    /// <param name="filters">Without refitting (<see cref="AutoSettings.Refit"/> false): per candidate, the model that
+    /// forecasts the later backtest windows (the candidate's earliest fit applied to the longer history, or the
+    /// candidate itself where it has no such filter); null: the candidates fit every window.</param>
+    public AutoForecaster(AutoSettings settings, IReadOnlyList<IForecaster> candidates, IReadOnlyList<IForecaster>? filters = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -34,7 +39,9 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
         if (candidates.Count != settings.Candidates.Count)
             throw new ArgumentException($"{candidates.Count} models for {settings.Candidates.Count} candidate names.", nameof(candidates));
         _settings = settings;
-        _runner = new CandidateRunner(candidates);
+        if (filters is not null && filters.Count != candidates.Count)
+            throw new ArgumentException($"{filters.Count} filtering models for {candidates.Count} candidates.", nameof(filters));
+        _runner = new CandidateRunner(candidates, filters);
     }
 
     public string Name => AutoModelFactory.ModelName;
@@ -50,17 +57,22 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
             throw new InvalidOperationException("model.auto.metric is wql, which scores quantiles, but no quantile levels are requested; set evaluation.quantiles or model.auto.metric: mase.");
         if (histories.Count == 0) return [];
 
+        int call = Interlocked.Increment(ref _callCount);
         var plan = BacktestPlan.Create(histories, request.Horizon, _settings, SeasonLength);
-        var results = await BacktestAsync(plan, request, progress, cancellationToken).ConfigureAwait(false);
+        var results = await BacktestAsync(call, plan, request, progress, cancellationToken).ConfigureAwait(false);
+        var selecting = StageTimes.Start.Now();
         var selection = Selector.Select(histories, plan, results, _settings, request.Quantiles);
-        var (forecasts, final, notes) = await ForecastChosenAsync(histories, request, selection, progress, cancellationToken).ConfigureAwait(false);
+        _times.Add(call, "selection", "", histories.Count, 0, selecting);
+        var (forecasts, final, notes) = await ForecastChosenAsync(call, histories, request, selection, progress, cancellationToken).ConfigureAwait(false);
         DateTime?[] cutoffs = [.. histories.Select(h => h.Timestamps.Length > 0 ? h.Timestamps[^1] : (DateTime?)null)];
         if (_settings.Quantiles == QuantileChoice.Wql && _settings.Metric != SelectionMetric.Wql && request.Quantiles.Count > 0)
         {
             // The quantiles judged by their own loss: a second choice by WQL over the same backtest; the final fits it
             // needs are mostly those of the point choice (the runner remembers them).
+            selecting = StageTimes.Start.Now();
             var byWql = Selector.Select(histories, plan, results, _settings with { Metric = SelectionMetric.Wql }, request.Quantiles);
-            var (quantileForecasts, quantileFinal, quantileNotes) = await ForecastChosenAsync(histories, request, byWql, progress, cancellationToken).ConfigureAwait(false);
+            _times.Add(call, "selection_quantiles", "", histories.Count, 0, selecting);
+            var (quantileForecasts, quantileFinal, quantileNotes) = await ForecastChosenAsync(call, histories, request, byWql, progress, cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < forecasts.Length; i++) forecasts[i] = forecasts[i] with { Quantiles = quantileForecasts[i].Quantiles };
             lock (_calls) _quantileCalls.Add((cutoffs, byWql, quantileFinal, quantileNotes));
         }
@@ -68,7 +80,8 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
         return forecasts;
     }
 
-    /// <summary>model/auto/selection.csv (per series and call: every option's backtest score and the choice), model/auto/summary.yaml and, with quantiles: wql, model/auto/quantile_selection.csv (the same for the quantiles' choice).</summary>
+    /// <summary>model/auto/selection.csv (per series and call: every option's backtest score and the choice), model/auto/summary.yaml,
+    /// model/auto/timing.csv (<see cref="StageTimes"/>) and, with quantiles: wql, model/auto/quantile_selection.csv (the same for the quantiles' choice).</summary>
     public IReadOnlyList<(string Name, byte[] Content)> ExportState()
     {
         lock (_calls)
@@ -81,6 +94,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
             ];
             if (_quantileCalls.Count > 0)
                 files.Add(("auto/" + SelectionTable.QuantileFileName, SelectionTable.Write(_settings with { Metric = SelectionMetric.Wql }, _quantileCalls)));
+            if (!_times.IsEmpty) files.Add(("auto/" + StageTimes.FileName, _times.Write()));
             return files;
         }
     }
@@ -92,7 +106,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
     private int SeasonLength(TimeSeries series) => _settings.SeasonLength ?? series.Frequency?.DefaultSeasonLength ?? 1;
 
     /// <summary>Every candidate on every backtest window: results[candidate][window][position in the window].</summary>
-    private async Task<CandidateResult[][][]> BacktestAsync(BacktestPlan plan, ForecastRequest request, IProgress<ForecastProgress>? progress,
+    private async Task<CandidateResult[][][]> BacktestAsync(int call, BacktestPlan plan, ForecastRequest request, IProgress<ForecastProgress>? progress,
         CancellationToken cancellationToken)
     {
         var results = new CandidateResult[_settings.Candidates.Count][][];
@@ -104,7 +118,11 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
                 if (window.Histories.Length == 0) { results[c][window.Index] = []; continue; }
                 string stage = $"auto backtest {_settings.Candidates[c]} (window {window.Index + 1}/{plan.Windows.Count})";
                 var windowRequest = request with { FutureCovariates = window.FutureCovariates };
-                results[c][window.Index] = await _runner.RunAsync(c, [.. window.Histories.Select(Context)], windowRequest, stage, progress, cancellationToken).ConfigureAwait(false);
+                var start = StageTimes.Start.Now();
+                // Without refitting, the windows after a series' first are forecast by its earliest fit (the windows run in time order).
+                bool filter = !_settings.Refit && window.Index > 0;
+                (results[c][window.Index], int computed) = await _runner.RunAsync(c, [.. window.Histories.Select(Context)], windowRequest, stage, progress, cancellationToken, filter).ConfigureAwait(false);
+                _times.Add(call, $"backtest_{window.Index + 1}", _settings.Candidates[c], window.Histories.Length, computed, start);
             }
         }
         return results;
@@ -114,7 +132,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
     /// Runs the models the choices need on the whole histories — each candidate once, on the series that need it — and
     /// combines them. A series whose choice cannot be made (its model failed) moves to its next option.
     /// </summary>
-    private async Task<(SeriesForecast[] Forecasts, int[] Final, string?[] Notes)> ForecastChosenAsync(IReadOnlyList<TimeSeries> histories,
+    private async Task<(SeriesForecast[] Forecasts, int[] Final, string?[] Notes)> ForecastChosenAsync(int call, IReadOnlyList<TimeSeries> histories,
         ForecastRequest request, Selection selection, IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
     {
         int n = histories.Count;
@@ -140,7 +158,9 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
             foreach (var (c, series) in needs)
             {
                 var batch = series.Select(i => Context(histories[i])).ToList();
-                var run = await _runner.RunAsync(c, batch, request, $"auto {_settings.Candidates[c]}", progress, cancellationToken).ConfigureAwait(false);
+                var start = StageTimes.Start.Now();
+                var (run, computed) = await _runner.RunAsync(c, batch, request, $"auto {_settings.Candidates[c]}", progress, cancellationToken).ConfigureAwait(false);
+                _times.Add(call, "final", _settings.Candidates[c], batch.Count, computed, start);
                 for (int j = 0; j < series.Count; j++) full[c][series[j]] = run[j];
             }
 

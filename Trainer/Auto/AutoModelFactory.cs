@@ -42,17 +42,29 @@ public sealed class AutoModelFactory : IModelFactory
         int? maxHistory = options.OptionalInt("max_history", null, min: 1);
         bool reuseForms = options.Bool("reuse_forms", true);
         var quantiles = options.Enum("quantiles", QuantileChoice.Wql);
+        bool refit = options.Bool("refit", true);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
-            maxHistory, shrinkage, reuseForms, quantiles);
-        return context => new AutoForecaster(settings,
-            [.. builds.Select(build => TrainerTelemetry.Instrument(FormsOnce(build(context), reuseForms)))]);
+            maxHistory, shrinkage, reuseForms, quantiles, refit);
+        return context =>
+        {
+            var models = builds.Select(build => Prepared(build(context), reuseForms, refit)).ToList();
+            var filters = refit ? null : models.Select(m => m is StatisticalForecaster statistical ? statistical.Filtering() : m).ToList();
+            return new AutoForecaster(settings, [.. models.Select(TrainerTelemetry.Instrument)], filters?.Select(TrainerTelemetry.Instrument).ToList());
+        };
     }
 
-    /// <summary>A classical candidate that searches each series' form once, on its earliest backtest window (the backtest runs windows in time order).</summary>
-    private static IForecaster FormsOnce(IForecaster candidate, bool reuseForms) =>
-        reuseForms && candidate is StatisticalForecaster statistical ? statistical.WithFormsChosenOnce() : candidate;
+    /// <summary>
+    /// A classical candidate that searches each series' form once, on its earliest backtest window (the backtest runs
+    /// windows in time order), and, without refitting, remembers that first fit for the later windows to filter with.
+    /// </summary>
+    private static IForecaster Prepared(IForecaster candidate, bool reuseForms, bool refit) => candidate switch
+    {
+        StatisticalForecaster statistical when reuseForms => statistical.WithFormsChosenOnce(),
+        StatisticalForecaster statistical when !refit => statistical.RememberingFirstFits(),
+        _ => candidate,
+    };
 
     private static List<string> ReadCandidates(ConfigSection options, ModelCatalog models, out List<Func<ModelContext, IForecaster>> builds)
     {

@@ -19,6 +19,10 @@ namespace Forecast.Trainer.Auto;
 /// backtest ranks its options (0: the series' own scores alone).</param>
 /// <param name="ReuseForms">Whether the classical candidates (ETS, ARIMA) choose each series' form once, on its earliest
 /// backtest window, and only re-estimate its parameters on the later windows and the final fits.</param>
+/// <param name="Refit">Whether every backtest window re-estimates the candidates' parameters (true), or the classical
+/// candidates (ETS, ARIMA) are estimated once per series, on its earliest window, and the later windows only run that
+/// fitted model over their longer histories (false: statsforecast's <c>cross_validation(refit=False)</c>). The final
+/// fits are estimated in either case.</param>
 /// <param name="Quantiles">Where a series' quantiles come from: the option chosen by <paramref name="Metric"/> (with the
 /// point forecast), or a second choice by WQL (every option's quantiles scored by weighted quantile loss; the greedy
 /// ensemble refitted on it).</param>
@@ -36,7 +40,8 @@ public sealed record AutoSettings(
     int? MaxHistory = null,
     double Shrinkage = 0,
     bool ReuseForms = true,
-    QuantileChoice Quantiles = QuantileChoice.WithPoint)
+    QuantileChoice Quantiles = QuantileChoice.WithPoint,
+    bool Refit = true)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];

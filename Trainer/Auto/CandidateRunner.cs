@@ -9,18 +9,20 @@ namespace Forecast.Trainer.Auto;
 /// over series. A failure is kept per series, not per batch: when a batch throws, its series are retried one by one
 /// (in parallel) and only those that fail again lose the candidate, which then cannot be chosen for them. Forecasts
 /// are remembered by (candidate, history): the Trainer asks for the same histories again — the holdout call's final
-/// fit is the future call's last backtest window — and such a history is fitted once.
+/// fit is the future call's last backtest window — and such a history is fitted once. Without refitting, the later
+/// backtest windows go to each candidate's filtering model (its earliest fit run over the longer history); what either
+/// model computed for a history is what the other gets for it.
 /// </summary>
-internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates)
+internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IReadOnlyList<IForecaster>? filters = null)
 {
     private readonly Dictionary<HistoryKey, CandidateResult> _cache = [];
     private readonly Lock _gate = new();
 
     public IReadOnlyList<IForecaster> Candidates => candidates;
 
-    /// <summary>Forecasts of candidate <paramref name="candidate"/> for every history, in input order.</summary>
-    public async Task<CandidateResult[]> RunAsync(int candidate, IReadOnlyList<TimeSeries> histories, ForecastRequest request, string stage,
-        IProgress<ForecastProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Forecasts of candidate <paramref name="candidate"/> for every history, in input order, and how many of them were computed (not remembered).</summary>
+    public async Task<(CandidateResult[] Results, int Computed)> RunAsync(int candidate, IReadOnlyList<TimeSeries> histories, ForecastRequest request, string stage,
+        IProgress<ForecastProgress>? progress, CancellationToken cancellationToken, bool filter = false)
     {
         var results = new CandidateResult[histories.Count];
         var keys = new HistoryKey[histories.Count];
@@ -34,9 +36,9 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates)
                 else missing.Add(i);
             }
         }
-        if (missing.Count == 0) return results;
+        if (missing.Count == 0) return (results, 0);
 
-        var model = candidates[candidate];
+        var model = filter && filters is not null ? filters[candidate] : candidates[candidate];
         var batch = missing.Select(i => histories[i]).ToList();
         var batchRequest = request with { FutureCovariates = Restrict(request.FutureCovariates, batch) };
         var stageProgress = progress is null ? null : new Core.Threading.SynchronousProgress(p => progress.Report(p with { Stage = stage }));
@@ -58,7 +60,7 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates)
                 _cache[keys[missing[j]]] = computed[j];
             }
         }
-        return results;
+        return (results, missing.Count);
     }
 
     /// <summary>Each series on its own, so one series the model cannot forecast does not cost the others.</summary>

@@ -19,7 +19,11 @@ namespace Forecast.Trainer.Models;
 public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings) : IForecaster, IHasModelState
 {
     private IReadOnlyList<FitRecord> _lastFits = [];
-    private ConcurrentDictionary<string, IStatisticalModel>? _forms;
+    // Per series id: its first fit (where that history started, the form it chose, the fitted model), shared by the
+    // copies WithFormsChosenOnce / RememberingFirstFits / Filtering make.
+    private ConcurrentDictionary<string, FirstFit>? _first;
+    private bool _reuseForms;
+    private bool _filter;
 
     public string Name => name;
 
@@ -35,7 +39,24 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// windows and the final fit cost one estimation each. A history on which the form cannot be estimated gets a fresh
     /// search (the first choice is kept for the others).
     /// </summary>
-    public StatisticalForecaster WithFormsChosenOnce() => new(name, model, settings) { _forms = new(StringComparer.Ordinal) };
+    public StatisticalForecaster WithFormsChosenOnce() => new(name, model, settings) { _first = new(StringComparer.Ordinal), _reuseForms = true };
+
+    /// <summary>A copy that searches every history afresh (as this one) but remembers each series' first fit, for <see cref="Filtering"/>.</summary>
+    public StatisticalForecaster RememberingFirstFits() => new(name, model, settings) { _first = new(StringComparer.Ordinal) };
+
+    /// <summary>
+    /// A view of this copy (made by <see cref="WithFormsChosenOnce"/> or <see cref="RememberingFirstFits"/>) that
+    /// estimates nothing where it can: a history of a series already fitted, starting where that first fit's history
+    /// started, is forecast by the first fit applied to it (ETS: R's <c>ets(y, model = fit, use.initial.values =
+    /// TRUE)</c>; ARIMA: <c>Arima(y, model = fit)</c>; Theta, which has no such filter, is fitted) — the later windows of
+    /// a rolling-origin backtest without refitting, as statsforecast's <c>cross_validation(refit=False)</c>. Any other
+    /// history, or one the filter fails on, is fitted as this copy fits it.
+    /// </summary>
+    public StatisticalForecaster Filtering()
+    {
+        if (_first is null) throw new InvalidOperationException("Filtering needs a copy that remembers first fits (WithFormsChosenOnce or RememberingFirstFits).");
+        return new(name, model, settings) { _first = _first, _reuseForms = _reuseForms, _filter = true };
+    }
 
     public Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
         IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -75,7 +96,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
         try
         {
-            var fit = Fit(history.Id, history.Values, m);
+            var fit = Fit(history.Id, history.Timestamps.Length > 0 ? history.Timestamps[0] : default, history.Values, m);
             var forecast = fit.Forecast(request.Horizon, levels);
             var quantiles = request.Quantiles.Select(forecast.Quantile).ToArray();
             var timestamps = frequency.Following(history.Timestamps[^1], request.Horizon);
@@ -91,15 +112,16 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         }
     }
 
-    private IFittedModel Fit(string id, double[] values, int m)
+    private IFittedModel Fit(string id, DateTime start, double[] values, int m)
     {
-        if (_forms is null) return model.Fit(values, m);
-        if (_forms.TryGetValue(id, out var chosen))
+        if (_first is null) return model.Fit(values, m);
+        if (_first.TryGetValue(id, out var first))
         {
-            if (ReferenceEquals(chosen, model)) return model.Fit(values, m);
+            if (_filter && first.Start == start && StatisticalForms.Filter(first.Fit, values) is { } filtered) return filtered;
+            if (!_reuseForms || ReferenceEquals(first.Form, model)) return model.Fit(values, m);
             try
             {
-                return chosen.Fit(values, m);
+                return first.Form.Fit(values, m);
             }
             catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
             {
@@ -107,9 +129,11 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
             }
         }
         var fit = model.Fit(values, m);
-        _forms.TryAdd(id, StatisticalForms.FixedFormOf(model, fit) ?? model);
+        _first.TryAdd(id, new FirstFit(start, StatisticalForms.FixedFormOf(model, fit) ?? model, fit));
         return fit;
     }
+
+    private sealed record FirstFit(DateTime Start, IStatisticalModel Form, IFittedModel Fit);
 
     /// <summary>model/&lt;name&gt;/models.csv: per series the season length, the fitted form (or the fallback and why), σ², AICc and parameters.</summary>
     public IReadOnlyList<(string Name, byte[] Content)> ExportState()

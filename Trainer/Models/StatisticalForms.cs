@@ -19,6 +19,27 @@ internal static class StatisticalForms
         _ => null,
     };
 
+    /// <summary>
+    /// A fitted model applied to other data without estimation (ETS: <see cref="EtsModel.Filter"/>, ARIMA:
+    /// <see cref="ArimaModel.Filter"/>); null where the model has no filter (Theta) or the filter is undefined on the data.
+    /// </summary>
+    public static IFittedModel? Filter(IFittedModel fit, double[] values)
+    {
+        try
+        {
+            return fit switch
+            {
+                EtsModel ets => ets.Filter(values),
+                ArimaModel arima => arima.Filter(values),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
     // Every other setting (bounds, criteria, parallelism…) is the candidate's own, so a setting added to AutoEts is kept.
     private static AutoEts WithForm(AutoEts ets, EtsForm form) => ets with
     {

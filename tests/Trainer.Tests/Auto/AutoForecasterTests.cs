@@ -94,6 +94,28 @@ public class AutoForecasterTests
     }
 
     [Fact]
+    public async Task WithoutRefitTheLaterBacktestWindowsGoToTheFilteringModelAndTimingCsvRecordsEveryStage()
+    {
+        var series = new[] { Series("a", 60, 1), Series("b", 72, 2) };
+        var fitted = new ScriptedForecaster("flat", ScriptedForecaster.Flat);
+        var filtering = new ScriptedForecaster("flat", ScriptedForecaster.Flat);
+        var auto = new AutoForecaster(Settings(["flat"]) with { Windows = 3, Ensembles = [], Refit = false }, [fitted], [filtering]);
+
+        await auto.ForecastAsync(series, Request);
+
+        // Windows: cutoffs n - 18, n - 12, n - 6; the final fit on the whole history.
+        fitted.Seen.Select(h => (h.Id, h.Length)).Should().BeEquivalentTo([("a", 42), ("b", 54), ("a", 60), ("b", 72)]);
+        filtering.Seen.Select(h => (h.Id, h.Length)).Should().BeEquivalentTo([("a", 48), ("b", 60), ("a", 54), ("b", 66)]);
+
+        var timing = ReadSelection(State(auto, "timing.csv"));
+        timing[0].Keys.Should().Equal("call", "stage", "candidate", "series", "computed", "wall_seconds", "cpu_seconds");
+        timing.Select(r => (r["call"], r["stage"], r["candidate"], r["series"], r["computed"])).Should().Equal(
+            ("1", "backtest_1", "flat", "2", "2"), ("1", "backtest_2", "flat", "2", "2"), ("1", "backtest_3", "flat", "2", "2"),
+            ("1", "selection", "", "2", "0"), ("1", "final", "flat", "2", "2"));
+        timing.Should().OnlyContain(r => double.Parse(r["wall_seconds"], CultureInfo.InvariantCulture) >= 0 && double.Parse(r["cpu_seconds"], CultureInfo.InvariantCulture) >= 0);
+    }
+
+    [Fact]
     public async Task TheMaseOfACandidateIsItsMeanAbsoluteScaledErrorOverTheBacktestWindows()
     {
         var series = new[] { Series("a", 60, 4) };

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Statistical.Arima;
@@ -11,7 +10,8 @@ namespace Forecast.Trainer.Tests.Auto;
 /// <summary>
 /// What model: auto's classical candidates do on its backtest windows (<see cref="StatisticalForecaster.WithFormsChosenOnce"/>):
 /// the form — ETS form, ARIMA orders — is chosen on a series' first (earliest) window, as R's ets()/auto.arima() choose
-/// it there, and on every later window only its parameters are re-estimated; the same calls give the same forecasts.
+/// it there, and on every later window only its parameters are re-estimated, or, without refitting
+/// (<see cref="StatisticalForecaster.Filtering"/>), not even those; the same calls give the same forecasts.
 /// Real models on the shipped sample (monthly R datasets), no test doubles.
 /// </summary>
 public class FormsChosenOnceTests
@@ -28,7 +28,7 @@ public class FormsChosenOnceTests
     {
         var series = Sample();
         var forecaster = Forecaster(name).WithFormsChosenOnce();
-        var formsByWindow = new List<Dictionary<string, (string Form, string Estimates)>>();
+        var formsByWindow = new List<Dictionary<string, (string Form, string Sigma2, string Parameters)>>();
         for (int w = 0; w < Windows; w++)
         {
             await forecaster.ForecastAsync(Cut(series, w), Request);
@@ -40,7 +40,37 @@ public class FormsChosenOnceTests
             var first = Cut([s], 0)[0];
             string searched = name == "ets" ? new AutoEts().Fit(first.Values, 12).Description : new AutoArima().Fit(first.Values, 12).Description;
             formsByWindow.Select(f => f[s.Id].Form).Should().AllBe(searched, "series {0}: the form chosen on the first window", s.Id);
-            formsByWindow.Select(f => f[s.Id].Estimates).Distinct().Should().HaveCount(Windows, "series {0}: parameters re-estimated per window", s.Id);
+            formsByWindow.Select(f => f[s.Id].Sigma2 + " " + f[s.Id].Parameters).Distinct().Should().HaveCount(Windows, "series {0}: parameters re-estimated per window", s.Id);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task WithoutRefitTheLaterWindowsRunTheFirstWindowsFitAndTheFinalFitIsEstimated(string name)
+    {
+        var series = Sample();
+        var forecaster = Forecaster(name).WithFormsChosenOnce();
+        var filtering = forecaster.Filtering();
+        await forecaster.ForecastAsync(Cut(series, 0), Request);
+        var first = Fits(forecaster);
+        for (int w = 1; w < Windows; w++)
+        {
+            await filtering.ForecastAsync(Cut(series, w), Request);
+            var later = Fits(filtering);
+            foreach (var s in series)
+            {
+                later[s.Id].Form.Should().Be(first[s.Id].Form, "series {0} window {1}", s.Id, w);
+                later[s.Id].Parameters.Should().Be(first[s.Id].Parameters, "series {0} window {1}: the first window's estimates", s.Id, w);
+            }
+        }
+
+        await forecaster.ForecastAsync(series, Request);
+        var final = Fits(forecaster);
+        foreach (var s in series)
+        {
+            final[s.Id].Form.Should().Be(first[s.Id].Form, "series {0}: the form is kept", s.Id);
+            (final[s.Id].Sigma2 + " " + final[s.Id].Parameters).Should().NotBe(first[s.Id].Sigma2 + " " + first[s.Id].Parameters,
+                "series {0}: the final fit is estimated on the whole history", s.Id);
         }
     }
 
@@ -67,12 +97,11 @@ public class FormsChosenOnceTests
     private static List<TimeSeries> Cut(IEnumerable<TimeSeries> series, int w) =>
         [.. series.Select(s => s.Head(s.Length - Horizon * (Windows - w)))];
 
-    /// <summary>Per series: the fitted form, and its estimates (σ² and parameters).</summary>
-    private static Dictionary<string, (string Form, string Estimates)> Fits(StatisticalForecaster forecaster)
+    /// <summary>Per series: the fitted form, σ² and parameters.</summary>
+    private static Dictionary<string, (string Form, string Sigma2, string Parameters)> Fits(StatisticalForecaster forecaster)
     {
-        var csv = Encoding.UTF8.GetString(forecaster.ExportState().Single().Content);
-        var rows = AutoForecasterTests.ReadSelection(Encoding.UTF8.GetBytes(csv));
-        return rows.ToDictionary(r => r["unique_id"], r => (r["model"], r["sigma2"] + " " + r["parameters"]));
+        var rows = AutoForecasterTests.ReadSelection(forecaster.ExportState().Single().Content);
+        return rows.ToDictionary(r => r["unique_id"], r => (r["model"], r["sigma2"], r["parameters"]));
     }
 
     /// <summary>The shipped sample's short monthly series (6 to 12 years; the longer ones would make the ARIMA search slow).</summary>
