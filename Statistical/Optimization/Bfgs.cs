@@ -23,6 +23,8 @@ internal static class Bfgs
         var x = new double[n];
         var c = new double[n];
         var bMatrix = new double[n][];
+        double[][]? trials = null;
+        double[]? trialValues = null;
         for (int i = 0; i < n; i++) bMatrix[i] = new double[i + 1];
         double f = objective.Value(b);
         if (!double.IsFinite(f)) throw new OptimizationException("initial value in 'vmmin' is not finite");
@@ -31,7 +33,7 @@ internal static class Bfgs
         objective.Gradient(b, g);
         int iter = 1;
         int ilast = gradcount;
-        int count;
+        int count = 0;
         do
         {
             if (ilast == gradcount)
@@ -62,8 +64,51 @@ internal static class Bfgs
                 // Search direction is downhill.
                 double steplength = 1.0;
                 bool accpoint = false;
+                bool rejected = false;
                 do
                 {
+                    // After a rejected step, the next trial points (each step 0.2 times the last) are evaluated together
+                    // in one batch call when the objective has one; they are then taken in vmmin's order, up to the first
+                    // acceptable one, so the path, the values and funcount are vmmin's. Near the optimum a line search
+                    // can shrink its step twenty times before it stops.
+                    if (rejected && objective.CanBatch)
+                    {
+                        trials ??= [new double[n], new double[n], new double[n], new double[n]];
+                        trialValues ??= new double[4];
+                        int built = 0;
+                        double next = steplength;
+                        for (; built < trials.Length; built++)
+                        {
+                            var point = trials[built];
+                            int unchanged = 0;
+                            bool finite = true;
+                            for (int i = 0; i < n; i++)
+                            {
+                                point[i] = x[i] + next * t[i];
+                                if (RelTest + x[i] == RelTest + point[i]) unchanged++;
+                                if (!double.IsFinite(point[i])) finite = false;
+                            }
+                            // A trial without change ends the search and one with a non-finite coordinate raises vmmin's
+                            // error: both are left to the step-by-step code below.
+                            if (unchanged == n || !finite) break;
+                            next *= StepReduction;
+                        }
+                        if (built > 0)
+                        {
+                            objective.Values(trials, built, trialValues);
+                            for (int k = 0; k < built; k++)
+                            {
+                                Array.Copy(trials[k], b, n);
+                                count = 0; // fewer than n coordinates unchanged (checked above)
+                                f = trialValues[k];
+                                funcount++;
+                                accpoint = double.IsFinite(f) && (f <= fmin + gradproj * steplength * AcceptanceTolerance);
+                                if (accpoint) break;
+                                steplength *= StepReduction;
+                            }
+                            continue;
+                        }
+                    }
                     count = 0;
                     for (int i = 0; i < n; i++)
                     {
@@ -75,7 +120,11 @@ internal static class Bfgs
                         f = objective.Value(b);
                         funcount++;
                         accpoint = double.IsFinite(f) && (f <= fmin + gradproj * steplength * AcceptanceTolerance);
-                        if (!accpoint) steplength *= StepReduction;
+                        if (!accpoint)
+                        {
+                            steplength *= StepReduction;
+                            rejected = true;
+                        }
                     }
                 }
                 while (!(count == n || accpoint));

@@ -38,6 +38,26 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
         return f(_x);
     }
 
+    /// <summary>Whether <see cref="Values"/> evaluates several points in one batch call.</summary>
+    public bool CanBatch => batch is not null;
+
+    /// <summary>
+    /// fminfn at the first <paramref name="count"/> of <paramref name="points"/> (scaled, finite) in one batch call: each
+    /// value is <see cref="Value"/>'s at that point, to the bit.
+    /// </summary>
+    public void Values(double[][] points, int count, double[] values)
+    {
+        // The batch takes as many lanes as it is given points: one set of buffers per count.
+        if (_lineSets.Length <= count) Array.Resize(ref _lineSets, count + 1);
+        var set = _lineSets[count] ??= ([.. Enumerable.Range(0, count).Select(_ => new double[parscale.Length])], new double[count]);
+        for (int k = 0; k < count; k++)
+            for (int i = 0; i < parscale.Length; i++) set.X[k][i] = points[k][i] * parscale[i];
+        batch!(set.X, set.Values);
+        Array.Copy(set.Values, values, count);
+    }
+
+    private (double[][] X, double[] Values)?[] _lineSets = [];
+
     /// <summary>fmingr, numerical branch without bounds.</summary>
     public void Gradient(ReadOnlySpan<double> p, Span<double> df)
     {
