@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,8 @@ public static class StateDictLoader
         CheckNames(parameters, checkpoint.Names.ToHashSet(StringComparer.Ordinal), source, ignorable);
         foreach (var (name, target) in parameters)
             SafetensorsTorch.CopyInto(checkpoint, name, target);
+        // CopyInto may write a parameter's memory directly, which libtorch's version counter does not see.
+        ComposedWeight.InvalidateAll(module);
     }
 
     /// <param name="source">Where the tensors came from (a file path), for messages.</param>
@@ -41,6 +44,7 @@ public static class StateDictLoader
                 throw new TensorShapeMismatchException(source, name, target.shape, value.shape);
             target.copy_(value);
         }
+        ComposedWeight.InvalidateAll(module);
     }
 
     private static void CheckNames(Dictionary<string, Tensor> parameters, HashSet<string> available, string source,

@@ -11,7 +11,7 @@ namespace Forecast.Chronos.Chronos2;
 /// The time attention rotates q and k with RoPE; the group attention does not. The projections may hold bfloat16
 /// weights (the opt-in path, as torch.autocast) while scores, softmax and the residual stream stay float32.
 /// </summary>
-internal sealed class Chronos2Attention : nn.Module
+internal sealed class Chronos2Attention : nn.Module, IKeepsComposedWeights
 {
     private readonly Linear q;
     private readonly Linear k;
@@ -20,6 +20,7 @@ internal sealed class Chronos2Attention : nn.Module
     private readonly Dropout dropout;
     private readonly int heads;
     private readonly int headSize;
+    private readonly ComposedWeight valueOutput = new();
 
     public Chronos2Attention(Chronos2CoreConfig config) : base("MHA")
     {
@@ -70,9 +71,28 @@ internal sealed class Chronos2Attention : nn.Module
     /// Attention where every query may only see itself: softmax over one unmasked score (the others carry
     /// finfo.min and underflow to exactly 0) is 1, so the output is <c>o(v(x))</c> — what the group attention
     /// computes when every series is its own group, without the (L × L) scores. In large calls the backend may
-    /// multiply by the composed weight <c>W_o·W_v</c> (<see cref="IInferenceBackend.LinearChain"/>).
+    /// multiply by the composed weight <c>W_o·W_v</c> (<see cref="IInferenceBackend.LinearChain"/>), which this module
+    /// keeps between calls (<see cref="ComposedWeight"/>: d_model² floats per block).
     /// </summary>
-    public Tensor AttendToSelf(Tensor hidden, IInferenceBackend backend) => backend.LinearChain(v, o, hidden);
+    public Tensor AttendToSelf(Tensor hidden, IInferenceBackend backend) => backend.LinearChain(v, o, hidden, valueOutput);
+
+    /// <summary>
+    /// Makes the composed <c>W_o·W_v</c> that <see cref="AttendToSelf"/> of <paramref name="rows"/> rows would keep,
+    /// before a call's activations (<see cref="IInferenceBackend.PrepareLinearChain"/>).
+    /// </summary>
+    public void PrepareSelfAttention(IInferenceBackend backend, long rows) => backend.PrepareLinearChain(v, o, rows, valueOutput);
+
+    /// <summary>True while the composed <c>W_o·W_v</c> is kept.</summary>
+    public bool KeepsComposedWeight => valueOutput.IsKept;
+
+    public void InvalidateComposedWeights() => valueOutput.Invalidate();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            valueOutput.Dispose();
+        base.Dispose(disposing);
+    }
 
     private Tensor SplitHeads(Tensor projected)
     {

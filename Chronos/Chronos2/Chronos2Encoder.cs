@@ -27,6 +27,16 @@ internal sealed class Chronos2Encoder : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Ahead of a forecast whose series are each their own group, with <paramref name="rows"/> (B·S) rows per pass:
+    /// the weights the blocks keep between calls (the last block sees only the output patches, too few to compose for).
+    /// </summary>
+    public void PrepareOwnGroups(IInferenceBackend backend, long rows)
+    {
+        for (var index = 0; index < block.Count - 1; index++)
+            block[index].PrepareOwnGroups(backend, rows);
+    }
+
     /// <param name="inputsEmbeds">(B, S, d).</param>
     /// <param name="groupIds">(B) int64: series with the same id attend to each other in the group attention.</param>
     /// <param name="attentionMask">(B, S) 1 where a position may be attended to.</param>
@@ -49,8 +59,16 @@ internal sealed class Chronos2Encoder : nn.Module
 
         var hidden = dropout.forward(inputsEmbeds);
         for (var index = 0; index < block.Count; index++)
-            hidden = block[index].forward(hidden, timeMask, groupTimeMask, tables, backend,
+        {
+            var next = block[index].forward(hidden, timeMask, groupTimeMask, tables, backend,
                 index == block.Count - 1 ? outputPositions : null);
+            // A block's output is a fresh tensor that only the next block reads: without autograd it goes as soon as that
+            // block is done, instead of at the end of the stack (12 live activations fragment the heap that inference
+            // reuses freed buffers from).
+            if (index > 0 && !is_grad_enabled())
+                hidden.Dispose();
+            hidden = next;
+        }
         hidden = final_layer_norm.forward(hidden, backend);
         return dropout.forward(hidden).MoveToOuterDisposeScope();
     }

@@ -23,6 +23,9 @@ internal sealed class Chronos2EncoderBlock : nn.Module
     private GroupSelfAttention groupAttention => (GroupSelfAttention)layer[1];
     private Chronos2FeedForward feedForward => (Chronos2FeedForward)layer[2];
 
+    /// <summary>Ahead of a call whose series are each their own group, <paramref name="rows"/> (B·S) rows per pass.</summary>
+    public void PrepareOwnGroups(IInferenceBackend backend, long rows) => groupAttention.PrepareOwnGroups(backend, rows);
+
     /// <param name="outputPositions">
     /// Only the last this many positions are computed past the time attention's keys and values (the last block of a
     /// forecast, whose other positions feed nothing).

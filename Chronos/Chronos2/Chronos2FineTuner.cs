@@ -64,6 +64,7 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
                 () => ValidationLoss(windows, options.BatchSize, outputPatches),
                 onNewBest: null, progress, cancellationToken);
             adapter.Merge();
+            model.InvalidateComposedWeights();
             return (result, adapter);
         }
         catch

@@ -64,11 +64,40 @@ public sealed class Chronos2Model : nn.Module
             if (module is Linear linear)
                 linear.to(dtype);
         EncoderDType = dtype;
+        InvalidateComposedWeights();
     }
 
     /// <summary>Loads checkpoint tensors by name; a missing tensor or a shape mismatch names the tensor.</summary>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string source) =>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
         StateDictLoader.Load(this, tensors, source);
+        InvalidateComposedWeights();
+    }
+
+    /// <summary>
+    /// Drops the weights derived from the parameters that inference keeps between calls — the composed
+    /// <c>W_o·W_v</c> of each block's group attention (d_model² floats per block, made on the kernel backend's first
+    /// calls) — so that the next call derives them again. Changes through libtorch's operators (<c>copy_</c>,
+    /// <c>add_</c>, optimizers, <see cref="LoadWeights"/>, LoRA merges, fine-tuning) are noticed by themselves, through
+    /// libtorch's version counter; call this after writing parameters through raw memory (<c>Tensor.bytes</c>,
+    /// <c>data&lt;T&gt;()</c> accessors) and to free that memory. Not while a call runs.
+    /// </summary>
+    public void InvalidateComposedWeights() => ComposedWeight.InvalidateAll(this);
+
+    /// <summary>
+    /// Before a forecast's activations exist: the composed weights a forecast of series that are each their own group
+    /// keeps, with about <paramref name="rowsPerPass"/> rows (series × patches) per pass through the encoder — allocated
+    /// here, not among the activations, whose freed buffers the call reuses (docs/chronos2.md).
+    /// </summary>
+    internal void PrepareOwnGroups(IInferenceBackend backend, long rowsPerPass) => encoder.PrepareOwnGroups(backend, rowsPerPass);
+
+    /// <summary>Training mode also drops the composed weights (training changes the weights, and runs without them).</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (on)
+            InvalidateComposedWeights();
+    }
 
     /// <summary>
     /// model.py: encode. <paramref name="context"/> (B, T) float with NaN for missing values; <paramref name="groupIds"/>

@@ -24,6 +24,9 @@ internal sealed class GroupSelfAttention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Ahead of a call whose series are each their own group, <paramref name="rows"/> (B·S) rows per pass.</summary>
+    public void PrepareOwnGroups(IInferenceBackend backend, long rows) => self_attention.PrepareSelfAttention(backend, rows);
+
     /// <param name="hidden">(B, S, d).</param>
     /// <param name="groupTimeMask">
     /// Additive mask (S, 1, B, B), or null when every series is its own group: then each series attends only to

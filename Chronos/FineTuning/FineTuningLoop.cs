@@ -1,3 +1,4 @@
+using Forecast.Chronos.Inference;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.FineTuning;
@@ -84,6 +85,8 @@ internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, n
         {
             DisposeAll(bestWeights);
             model.eval();
+            // Weights derived for inference (Chronos-2's composed W_o·W_v) are made again from the trained ones.
+            ComposedWeight.InvalidateAll(model);
         }
         return new FineTuneResult(history.Count, best, bestStep, stoppedEarly, history);
     }

@@ -22,9 +22,17 @@ internal interface IInferenceBackend : IDisposable
     /// <summary>
     /// <c>second(first(input))</c> for two linear layers without biases or activation between them (Chronos-2's group
     /// attention when every series is its own group: <c>o(v(x))</c>). A backend may multiply by the composed weight
-    /// <c>W₂·W₁</c> instead, which is the same product up to the order of float32 additions.
+    /// <c>W₂·W₁</c> instead, which is the same product up to the order of float32 additions: the one
+    /// <paramref name="kept"/> between calls by the module that owns the layers, or one made for the call.
     /// </summary>
-    Tensor LinearChain(Linear first, Linear second, Tensor input);
+    Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null);
+
+    /// <summary>
+    /// Makes the composed weight that <see cref="LinearChain"/> of <paramref name="rows"/> rows would keep in
+    /// <paramref name="kept"/>, ahead of the call's activations (so that it is not allocated among them); nothing where
+    /// the backend does not compose.
+    /// </summary>
+    void PrepareLinearChain(Linear first, Linear second, long rows, ComposedWeight kept);
 
     /// <summary><c>input · weightᵀ</c> for a bare weight matrix (T5's tied output projection).</summary>
     Tensor Product(Tensor input, Tensor weight);

@@ -12,7 +12,7 @@ namespace Forecast.Chronos.Inference;
 internal sealed class InferenceCall : IDisposable
 {
     private readonly ChronosInferenceOptions options;
-    private readonly IDisposable? reuse;
+    private IDisposable? reuse;
 
     private InferenceCall(ChronosInferenceOptions options, bool usesKernels, IDisposable? reuse)
     {
@@ -83,6 +83,12 @@ internal sealed class InferenceCall : IDisposable
     /// the cross-attention and the caches of one group in memory at a time.
     /// </summary>
     public const long GenerationRowLimit = 128;
+
+    /// <summary>
+    /// Starts reusing freed buffers now (as <c>reuseFreedBuffers</c> of <see cref="Begin"/>), for a call that first
+    /// allocates what outlives it (weights a model keeps between calls) away from the heap its activations reuse.
+    /// </summary>
+    public void ReuseFreedBuffers() => reuse ??= FreedBufferReuse.Begin();
 
     /// <summary>After a chunk of a batch: returns freed pages and collects managed garbage, as the options ask.</summary>
     public void EndChunk()

@@ -51,9 +51,10 @@ internal sealed class KernelBackend : IInferenceBackend
 
     /// <summary>A call whose products each use their weights once or a few times (encoders, Bolt, Chronos-2).</summary>
     /// <param name="composeChains">
-    /// <see cref="LinearChain"/> multiplies by the composed weight <c>W₂·W₁</c>, made at its first use and kept for the
-    /// call: for calls with many more rows than the layers' width (<see cref="ComposesChains"/>), where one product instead
-    /// of two pays for composing (a d_in·d_mid·d_out product) many times over.
+    /// <see cref="LinearChain"/>s whose module keeps no composed weight between calls (or where libtorch's version
+    /// counter cannot be read, <see cref="TensorVersion"/>) multiply by a composed weight <c>W₂·W₁</c> made at its first
+    /// use and kept for the call: for calls with many more rows than the layers' width (<see cref="ComposesChains"/>),
+    /// where one product instead of two pays for composing (a d_in·d_mid·d_out product) many times over.
     /// </param>
     public static KernelBackend ForBatch(bool composeChains = false) => new(null, composeChains);
 
@@ -83,30 +84,51 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>
-    /// <c>second(first(input))</c>; in a call that composes chains (<see cref="ForBatch"/>) through the composed weight
-    /// <c>W₂·W₁</c> (float32, bias-free, no LoRA), one product instead of two.
+    /// <c>second(first(input))</c> (float32, bias-free, no LoRA) through the composed weight <c>W₂·W₁</c>, one product
+    /// instead of two: the one <paramref name="kept"/> by the layers' module between calls (made once enough rows have
+    /// come through, <see cref="ComposedWeight"/>), else in a call that composes chains (<see cref="ForBatch"/>) one made
+    /// for the call; otherwise two products.
     /// </summary>
-    public Tensor LinearChain(Linear first, Linear second, Tensor input)
+    public Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null)
     {
-        if (composedWeights is null || first.bias is not null || second.bias is not null || first.training || second.training
-            || !Accepts(input, first.weight!) || first.weight!.dtype != ScalarType.Float32 || second.weight!.dtype != ScalarType.Float32
-            || !IsKernelWeight(second.weight!) || second.weight!.shape[1] != first.weight!.shape[0]
-            || LoraLayer.Find(first) is not null || LoraLayer.Find(second) is not null)
-        {
-            using var inner = Linear(first, input);
-            return Linear(second, inner);
-        }
-        var key = (first, second);
-        if (!composedWeights.TryGetValue(key, out var composed))
-        {
-            // (out₂ × mid)·(mid × in₁) in the kernels, once per call and pair (libtorch's sgemm would wake its OpenMP
-            // team, whose threads then spin on the cores the kernels' threads use); kept past the chunk's dispose
-            // scope until Dispose.
-            using var firstTransposed = first.weight!.t().contiguous();
-            composed = Multiply(second.weight!, firstTransposed, null, relu: false).DetachFromDisposeScope();
-            composedWeights[key] = composed;
-        }
-        return Multiply(input, composed, null, relu: false);
+        if (!Accepts(input, first.weight!) || !Composable(first, second))
+            return TwoProducts(first, second, input);
+        Tensor? composed = null;
+        if (kept is not null && TensorVersion.IsAvailable)
+            composed = kept.For(first, second, input.NumberOfElements / first.weight!.shape[1], () => Compose(first, second));
+        else if (composedWeights is not null && !composedWeights.TryGetValue((first, second), out composed))
+            // Kept past the chunk's dispose scope until Dispose.
+            composedWeights[(first, second)] = composed = Compose(first, second).DetachFromDisposeScope();
+        return composed is null ? TwoProducts(first, second, input) : Multiply(input, composed, null, relu: false);
+    }
+
+    public void PrepareLinearChain(Linear first, Linear second, long rows, ComposedWeight kept)
+    {
+        if (!is_grad_enabled() && IsKernelWeight(first.weight!) && Composable(first, second) && TensorVersion.IsAvailable)
+            _ = kept.For(first, second, rows, () => Compose(first, second));
+    }
+
+    /// <summary>Two float32 bias-free linear layers of matching widths, neither training nor carrying LoRA.</summary>
+    private static bool Composable(Linear first, Linear second) =>
+        first.bias is null && second.bias is null && !first.training && !second.training
+        && first.weight!.dtype == ScalarType.Float32 && second.weight!.dtype == ScalarType.Float32
+        && IsKernelWeight(second.weight!) && second.weight!.shape[1] == first.weight!.shape[0]
+        && LoraLayer.Find(first) is null && LoraLayer.Find(second) is null;
+
+    /// <summary>
+    /// <c>W₂·W₁</c>, (out₂ × mid)·(mid × in₁), in the kernels (libtorch's sgemm would wake its OpenMP team, whose threads
+    /// then spin on the cores the kernels' threads use).
+    /// </summary>
+    private Tensor Compose(Linear first, Linear second)
+    {
+        using var firstTransposed = first.weight!.t().contiguous();
+        return Multiply(second.weight!, firstTransposed, null, relu: false);
+    }
+
+    private Tensor TwoProducts(Linear first, Linear second, Tensor input)
+    {
+        using var inner = Linear(first, input);
+        return Linear(second, inner);
     }
 
     public Tensor Product(Tensor input, Tensor weight) =>

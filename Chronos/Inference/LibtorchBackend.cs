@@ -29,7 +29,11 @@ internal sealed class LibtorchBackend : IInferenceBackend
         return Plain(layer, input, relu);
     }
 
-    public Tensor LinearChain(Linear first, Linear second, Tensor input)
+    public void PrepareLinearChain(Linear first, Linear second, long rows, ComposedWeight kept)
+    {
+    }
+
+    public Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null)
     {
         using var inner = Linear(first, input);
         return Linear(second, inner);

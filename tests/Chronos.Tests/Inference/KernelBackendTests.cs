@@ -112,6 +112,34 @@ public class KernelBackendTests
     }
 
     [Avx512Fact]
+    public void A_kept_composed_weight_is_made_for_calls_of_enough_rows_and_follows_the_weights()
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(13);
+        using var first = Layer(64, 96, bias: false, generator);
+        using var second = Layer(96, 64, bias: false, generator);
+        using var kept = new ComposedWeight();
+        var few = randn([(int)ComposedWeight.RowsToCompose(64) - 1, 64], generator: generator);
+        var enough = randn([(int)ComposedWeight.RowsToCompose(64), 64], generator: generator);
+        using var kernels = KernelBackend.ForBatch();
+
+        TensorAssert.Close(kernels.LinearChain(first, second, few, kept), second.forward(first.forward(few)), "two products", rtol: 1e-5, atol: 1e-5);
+        kept.IsKept.Should().Be(false, "a call of fewer rows does not compose");
+        TensorAssert.Close(kernels.LinearChain(first, second, enough, kept), second.forward(first.forward(enough)), "x·(W₂·W₁)ᵀ", rtol: 1e-4, atol: 1e-4);
+        kept.IsKept.Should().Be(TensorVersion.IsAvailable);
+        TensorAssert.Close(kernels.LinearChain(first, second, few, kept), second.forward(first.forward(few)), "the kept weight", rtol: 1e-4, atol: 1e-4);
+        second.weight!.mul_(-2);
+        TensorAssert.Close(kernels.LinearChain(first, second, enough, kept), second.forward(first.forward(enough)), "composed again after an in-place change",
+            rtol: 1e-4, atol: 1e-4);
+        TensorAssert.Close(kernels.LinearChain(first, second, few, kept), second.forward(first.forward(few)), "the new kept weight",
+            rtol: 1e-4, atol: 1e-4);
+        kept.Invalidate();
+        kept.IsKept.Should().BeFalse();
+    }
+
+    [Avx512Fact]
     public void Bfloat16_weights_and_dropout_in_training_are_handed_to_libtorch()
     {
         TorchRuntime.SetThreads(2);
