@@ -616,6 +616,8 @@ internal sealed class ProphetObjective
         var t = d.TimeScaled;
         int n = d.T, s = d.S, p = 2 + s, k = d.K;
         design.SetSegments(_firstActiveRow);
+        design.LinearChangepoints = d.TrendIndicator == 0 ? d.TChange : null;
+        design.Flat = d.TrendIndicator is not 0 and not 1;
         Array.Clear(design.U);
         Array.Clear(design.V);
         var u = design.U;

@@ -50,6 +50,15 @@ internal sealed class SegmentedDesign
 
     public double[] C2 { get; }
 
+    /// <summary>
+    /// The changepoints t_change_j when U_g and V_g have linear growth's closed form (set by the caller that filled
+    /// them: U_g = e_k + Σ_{j&lt;g} e_delta_j, V_g = e_m - Σ_{j&lt;g} t_change_j e_delta_j); null for any other trend.
+    /// </summary>
+    public double[]? LinearChangepoints { get; set; }
+
+    /// <summary>True when U = 0 and V_g = e_m for every segment (flat growth), set by the caller that filled them.</summary>
+    public bool Flat { get; set; }
+
     /// <summary>Sets the segments from each changepoint's first row (rows at or after it).</summary>
     public void SetSegments(ReadOnlySpan<int> firstActiveRow)
     {
@@ -111,6 +120,12 @@ internal sealed class SegmentedDesign
             full.AsSpan(a * q, p).Clear();
         }
 
+        if (LinearChangepoints is not null || Flat)
+        {
+            StructuredTrendBlocks(columns, stride, full);
+            return;
+        }
+
         var s1 = new double[dense];
         var s2 = new double[dense];
         for (var g = 0; g < Segments; g++)
@@ -159,6 +174,88 @@ internal sealed class SegmentedDesign
             {
                 full[(b * q) + a] = full[(a * q) + b];
             }
+        }
+    }
+
+    /// <summary>
+    /// The trend rows of the normal equations for linear or flat growth from suffix sums over the segments instead of
+    /// one rank-two update per segment: O(S·K + (2 + S)²) instead of O(S·(2 + S)·(2 + S + K)). With M_xy(q) and
+    /// s_x(q) the moments and dense-column products of (c1, c2) summed over the segments g ≥ q, linear growth's closed
+    /// form of U_g and V_g gives (k, k) = M11(0), (k, m) = M12(0), (m, m) = M22(0); (k, delta_j) = M11(j+1) -
+    /// t_j·M12(j+1), (m, delta_j) = M12(j+1) - t_j·M22(j+1); (delta_i, delta_j) = M11(q) - (t_i + t_j)·M12(q) +
+    /// t_i·t_j·M22(q) with q = max(i, j) + 1; and against a dense column b, s1(0)_b, s2(0)_b and s1(j+1)_b -
+    /// t_j·s2(j+1)_b. Flat growth has only the m row: M22(0) and s2(0). Rows of <paramref name="full"/> are cleared.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StructuredTrendBlocks(double[] columns, int stride, double[] full)
+    {
+        int p = TrendColumns, dense = Features + 1, q = p + dense, s = p - 2;
+        var changepoints = LinearChangepoints;
+        Span<double> s1 = stackalloc double[dense];
+        Span<double> s2 = stackalloc double[dense];
+        s1.Clear();
+        s2.Clear();
+        double m11 = 0, m12 = 0, m22 = 0;
+        for (var g = Segments - 1; g >= 0; g--)
+        {
+            int start = SegmentStart[g], count = SegmentStart[g + 1] - start;
+            if (count > 0)
+            {
+                var c1 = C1.AsSpan(start, count);
+                var c2 = C2.AsSpan(start, count);
+                m11 += VectorMath.Dot(c1, c1);
+                m12 += VectorMath.Dot(c1, c2);
+                m22 += VectorMath.Dot(c2, c2);
+                for (var b = 0; b < dense; b++)
+                {
+                    var (a1, a2) = VectorMath.Dot2(c1, c2, columns.AsSpan((b * stride) + start, count));
+                    s1[b] += a1;
+                    s2[b] += a2;
+                }
+            }
+
+            if (g == 0 || changepoints is null)
+            {
+                continue;
+            }
+
+            // The sums now run over the segments g' ≥ g = j + 1: every entry of delta_j with k, m, delta_i (i ≤ j) and B.
+            var j = g - 1;
+            var tj = changepoints[j];
+            var row = 2 + j;
+            var kEntry = m11 - (tj * m12);
+            var mEntry = m12 - (tj * m22);
+            full[row] = full[row * q] = kEntry;
+            full[q + row] = full[(row * q) + 1] = mEntry;
+            for (var i = 0; i <= j; i++)
+            {
+                var ti = changepoints[i];
+                var value = m11 - ((ti + tj) * m12) + (ti * tj * m22);
+                full[((2 + i) * q) + row] = full[(row * q) + 2 + i] = value;
+            }
+
+            for (var b = 0; b < dense; b++)
+            {
+                full[(row * q) + p + b] = full[((p + b) * q) + row] = s1[b] - (tj * s2[b]);
+            }
+        }
+
+        full[q + 1] = m22;
+        for (var b = 0; b < dense; b++)
+        {
+            full[q + p + b] = full[((p + b) * q) + 1] = s2[b];
+        }
+
+        if (changepoints is null)
+        {
+            return; // flat growth: k and the deltas have zero columns
+        }
+
+        full[0] = m11;
+        full[1] = full[q] = m12;
+        for (var b = 0; b < dense; b++)
+        {
+            full[p + b] = full[(p + b) * q] = s1[b];
         }
     }
 }
