@@ -21,6 +21,15 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
     public int MaxIterations { get; init; } = 500;
 
     /// <summary>
+    /// The sub-problems' descent in ln sigma_obs stops once its step would change their value by less than this share
+    /// (their rounding), and while the iterate's relative KKT residual r is larger, by less than r² (at most 1e-5): an
+    /// inexact Newton method's forcing term — a far linearisation's sigma_obs only steers the step, each step sets
+    /// sigma_obs to its exact conditional optimum, and the KKT test of the linearisation decides convergence.
+    /// Linear and flat growth only (see <see cref="NoiseProfileSearch.StopBelow"/>).
+    /// </summary>
+    private const double RoundingOfG = 1e-13;
+
+    /// <summary>
     /// When set, the last linearisation is also searched globally over sigma_obs (<see cref="NoiseProfileSearch"/>),
     /// and a better basin it finds is descended into and kept if the true log posterior agrees.
     /// </summary>
@@ -30,6 +39,8 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
     private readonly List<(double[] X, double F)> _searched = [];
 
     private double[]? _columns;
+    private MultiplicativeScaleSearch? _scaleSearch;
+    private bool _scaleSearchReady;
     private double[]? _full;
     private bool _featureBlockReady;
 
@@ -49,7 +60,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             // basin, descend from there and keep whichever the true log posterior prefers.
             var data = objective.Data;
             var theta = ToTheta(x, data.S, data.K);
-            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7, stopAtRounding: data.TrendIndicator != 1);
+            var search = linearised.SolveJoint(theta, Math.Exp(-2 * x[2 + data.S]), global: true, cancellationToken, relativeTolerance: 1e-7, stopBelow: data.TrendIndicator != 1 ? RoundingOfG : 0);
             evaluations = search.ProfileEvaluations;
             var start = FromTheta(search.Theta, search.Precision, data.S, data.K);
             if (Math.Abs(Math.Log(search.Precision) + (2 * x[2 + data.S])) > 0.01)
@@ -104,7 +115,13 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         x[2 + s] = LogSigmaGiven(objective.LastSquaredError, n);
         var f = objective.Value(x);
         var quiet = 0;
-        var scale = MultiplicativeScaleSearch.TryCreate(objective);
+        if (!_scaleSearchReady)
+        {
+            _scaleSearch = MultiplicativeScaleSearch.TryCreate(objective); // depends on the data only: once per solver
+            _scaleSearchReady = true;
+        }
+
+        var scale = _scaleSearch;
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -133,12 +150,13 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             var (gram, zy, yy) = Split(full, p);
             linearised = new LinearGaussianModel(data, gram, zy, yy, workspace: linearised);
             var precision = Math.Exp(-2 * x[2 + s]);
-            if (linearised.RelativeKktResidual(theta, precision) <= 1e-9)
+            var kkt = linearised.RelativeKktResidual(theta, precision);
+            if (kkt <= 1e-9)
             {
                 break; // θ is the linearisation's minimiser at the optimal sigma_obs: the first-order conditions hold
             }
 
-            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopAtRounding: data.TrendIndicator != 1);
+            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopBelow: data.TrendIndicator != 1 ? Math.Clamp(kkt * kkt, RoundingOfG, 1e-5) : 0);
 
             // Backtrack on the true log posterior with sigma_obs at its conditional optimum for each trial θ: one
             // evaluation at the target's sigma_obs gives the sum of squares, and f moves to the optimal sigma_obs in

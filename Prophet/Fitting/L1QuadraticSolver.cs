@@ -247,7 +247,19 @@ internal sealed class L1QuadraticSolver(int p)
 
             var l = Math.Sqrt(diagonal);
             a[(j * p) + j] = l;
-            for (var i = j + 1; i < m; i++)
+            var i = j + 1;
+            for (; i + 3 < m; i += 4)
+            {
+                // Four rows against row j at once (the same sums as four Dot calls, the row's loads shared).
+                var (d0, d1, d2, d3) = VectorMath.Dot4(a.AsSpan(i * p, j), a.AsSpan((i + 1) * p, j), a.AsSpan((i + 2) * p, j),
+                    a.AsSpan((i + 3) * p, j), rowJ);
+                a[(i * p) + j] = (a[(i * p) + j] - d0) / l;
+                a[((i + 1) * p) + j] = (a[((i + 1) * p) + j] - d1) / l;
+                a[((i + 2) * p) + j] = (a[((i + 2) * p) + j] - d2) / l;
+                a[((i + 3) * p) + j] = (a[((i + 3) * p) + j] - d3) / l;
+            }
+
+            for (; i < m; i++)
             {
                 a[(i * p) + j] = (a[(i * p) + j] - VectorMath.Dot(a.AsSpan(i * p, j), rowJ)) / l;
             }

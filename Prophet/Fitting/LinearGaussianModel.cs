@@ -192,8 +192,8 @@ internal sealed class LinearGaussianModel
     /// <paramref name="global"/>, the branch-and-bound search over the precision.
     /// </summary>
     public NoiseProfileSearch.Result SolveJoint(double[] theta, double w, bool global, CancellationToken cancellationToken,
-        double relativeTolerance = NoiseProfileSearch.RelativeTolerance, bool stopAtRounding = false) =>
-        new NoiseProfileSearch(this) { Tolerance = relativeTolerance, StopAtRounding = stopAtRounding }.Run(theta, w, cancellationToken, global);
+        double relativeTolerance = NoiseProfileSearch.RelativeTolerance, double stopBelow = 0) =>
+        new NoiseProfileSearch(this) { Tolerance = relativeTolerance, StopBelow = stopBelow }.Run(theta, w, cancellationToken, global);
 
     /// <summary>
     /// How far θ is from the minimiser at precision w, relative to the size of the gradient's terms: the largest KKT

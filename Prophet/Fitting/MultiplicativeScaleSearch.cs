@@ -36,21 +36,24 @@ internal sealed class MultiplicativeScaleSearch
 
         var columns = Enumerable.Range(0, data.K).Where(j => data.SM[j] != 0).ToArray();
         var m = columns.Length;
+
+        // [X_m, 1] by padded columns: its Gram matrix holds X_m'X_m and X_m'1 (one vectorised pass).
+        var stride = GramMatrix.Stride(data.T);
+        var design = new double[(m + 1) * stride];
+        for (var a = 0; a < m; a++)
+        {
+            objective.XColumn(columns[a]).CopyTo(design.AsSpan(a * stride, data.T));
+        }
+
+        design.AsSpan(m * stride, data.T).Fill(1.0);
+        var full = new double[(m + 1) * (m + 1)];
+        GramMatrix.Compute(design, stride, m + 1, full);
         var gram = new double[m * m];
         var rhs = new double[m];
         for (var a = 0; a < m; a++)
         {
-            var xa = objective.XColumn(columns[a]);
-            for (var i = 0; i < data.T; i++)
-            {
-                rhs[a] += xa[i];
-            }
-
-            for (var b = 0; b <= a; b++)
-            {
-                gram[(a * m) + b] = gram[(b * m) + a] = VectorMath.Dot(xa, objective.XColumn(columns[b]));
-            }
-
+            Array.Copy(full, a * (m + 1), gram, a * m, m);
+            rhs[a] = full[(a * (m + 1)) + m];
             gram[(a * m) + a] *= 1 + 1e-10;
         }
 

@@ -29,15 +29,16 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     public double Tolerance { get; init; } = RelativeTolerance;
 
     /// <summary>
-    /// Whether the local descent in ln w may stop once its Newton step would lower g by less than the rounding of g
-    /// (1e-13·|g|) instead of at the precision's own tolerance. For the Gauss–Newton sub-problems, whose w only
-    /// steers the step: the descent then sets sigma_obs to its exact conditional optimum on the true objective, and
-    /// its own KKT test decides convergence. (The sum of squares from the Gram matrix carries rounding of about 1e-9
-    /// relative there, so the precision's gradient cannot be resolved to the tolerance and the search otherwise
-    /// spends several evaluations moving in that noise.) Not for logistic growth, whose descent took as many
-    /// iterations either way and ended more often just outside the KKT tolerance with it.
+    /// When positive, the local descent in ln w also stops once its Newton step would lower g by at most this share of
+    /// |g| instead of only at the precision's own tolerance. For the Gauss–Newton sub-problems, whose w only steers the
+    /// step: the descent then sets sigma_obs to its exact conditional optimum on the true objective, and its own KKT
+    /// test decides convergence. 1e-13 is the rounding of g (the sum of squares from the Gram matrix carries rounding of
+    /// about 1e-9 relative there, so the precision's gradient cannot be resolved to the tolerance and the search
+    /// otherwise spends several evaluations moving in that noise); while the Gauss–Newton iterate is still far from its
+    /// KKT point a larger share suffices (its next linearisation moves the sub-problem anyway). Not for logistic growth,
+    /// whose descent took as many iterations either way and ended more often just outside the KKT tolerance with it.
     /// </summary>
-    public bool StopAtRounding { get; init; }
+    public double StopBelow { get; init; }
 
     private readonly List<Point> _points = [];
     private int _solves;
@@ -149,7 +150,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             }
 
             var curvature = dv + (w * w * ((0.5 * point.SsSlope) + (0.5 * n / (w * w)) + (4.0 / (w * w * w)))); // d²g/dv²
-            if (StopAtRounding && curvature > 0 && 0.5 * dv * dv / curvature <= 1e-13 * Math.Max(1.0, Math.Abs(point.G)))
+            if (StopBelow > 0 && curvature > 0 && 0.5 * dv * dv / curvature <= StopBelow * Math.Max(1.0, Math.Abs(point.G)))
             {
                 break;
             }
@@ -287,9 +288,12 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             {
                 lowest = bound;
                 at = i;
+                // A wide interval is split where its bound is lowest, kept within its inner 80 % in ln w (so every
+                // split narrows it by at least a tenth): next to the incumbent the bound's minimum lies near n / ss
+                // of the far end, where one evaluation prunes what geometric halving took three or four for.
                 split = a.W == 0
                     ? Math.Clamp(w, 0.01 * b.W, 0.5 * b.W)
-                    : b.W > 4 * a.W ? Math.Sqrt(a.W * b.W) : Math.Clamp(w, a.W + (0.1 * (b.W - a.W)), b.W - (0.1 * (b.W - a.W)));
+                    : b.W > 4 * a.W ? Math.Clamp(w, a.W * Math.Pow(b.W / a.W, 0.1), a.W * Math.Pow(b.W / a.W, 0.9)) : Math.Clamp(w, a.W + (0.1 * (b.W - a.W)), b.W - (0.1 * (b.W - a.W)));
             }
         }
 
