@@ -37,13 +37,17 @@ internal sealed class L1QuadraticSolver(int p)
     /// of Newton systems solved.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Solve(double[] h, double[] c, double[] theta, int deltaStart, int deltaCount, double lambda)
+    public int Solve(double[] h, double[] c, double[] theta, int deltaStart, int deltaCount, double lambda, bool sameMatrix = false)
     {
+        // With sameMatrix (h is the matrix the factor was last computed or updated for), a factor of the same free set
+        // in the same order is kept: the unpenalised solve's factor at the floor precision serves that point's L1 solve.
+        var keep = sameMatrix && _factorValid;
         var deltaEnd = deltaStart + deltaCount;
         var free = _free;
         var sign = _sign;
         var order = _order;
         var target = _target;
+        var previousSize = _size;
         _size = 0;
         for (var a = 0; a < p; a++)
         {
@@ -52,6 +56,7 @@ internal sealed class L1QuadraticSolver(int p)
             sign[a] = isDelta ? Math.Sign(theta[a]) : 0;
             if (free[a])
             {
+                keep &= _size < previousSize && order[_size] == a;
                 order[_size++] = a;
             }
         }
@@ -67,7 +72,7 @@ internal sealed class L1QuadraticSolver(int p)
         var justAdded = -1;
         var solves = 0;
         var maxSteps = (20 * p) + 100;
-        _factorValid = Factor(h);
+        _factorValid = keep && _size == previousSize ? true : Factor(h);
         for (var step = 0; step < maxSteps; step++)
         {
             // Newton target on the free set: H_FF z = c_F - λ sign_F.

@@ -231,8 +231,10 @@ internal sealed class LinearGaussianModel
             return (0.0, _yy, 0.0, 0);
         }
 
+        var sameMatrix = w == _unpenalisedAt;
+        _unpenalisedAt = double.NaN;
         FillHessian(w);
-        var solves = _solver.Solve(_hessian, _rhs, theta, 2, _s, _lambda);
+        var solves = _solver.Solve(_hessian, _rhs, theta, 2, _s, _lambda, sameMatrix);
         var ss = SumOfSquares(theta);
         var slope = -2.0 * _solver.InverseQuadraticForm(_hessian, _residualCorrelation);
         return ((0.5 * w * ss) + Penalty(theta), ss, slope, solves);
@@ -247,8 +249,12 @@ internal sealed class LinearGaussianModel
         FillHessian(w);
         var theta = new double[_p];
         _solver.SolveUnpenalised(_hessian, _rhs, theta);
+        _unpenalisedAt = w;
         return theta;
     }
+
+    /// <summary>The precision of the last <see cref="UnpenalisedSolution"/> if no solve has run since (its factor is current).</summary>
+    private double _unpenalisedAt = double.NaN;
 
     /// <summary>H = w·G + P (plus a tiny ridge) and c = w·Z'y of the L1-penalised quadratic at precision w.</summary>
     private void FillHessian(double w)
