@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -39,15 +41,24 @@ internal sealed class MultiplicativeScaleSearch
 
         // [X_m, 1] by padded columns: its Gram matrix holds X_m'X_m and X_m'1 (one vectorised pass).
         var stride = GramMatrix.Stride(data.T);
-        var design = new double[(m + 1) * stride];
-        for (var a = 0; a < m; a++)
+        var design = ArrayPool<double>.Shared.Rent((m + 1) * stride); // a pooled (cache-warm) buffer: it lives for this call only
+        for (var a = 0; a <= m; a++)
         {
-            objective.XColumn(columns[a]).CopyTo(design.AsSpan(a * stride, data.T));
+            var column = design.AsSpan(a * stride, stride);
+            column[data.T..].Clear();
+            if (a < m)
+            {
+                objective.XColumn(columns[a]).CopyTo(column);
+            }
+            else
+            {
+                column[..data.T].Fill(1.0);
+            }
         }
 
-        design.AsSpan(m * stride, data.T).Fill(1.0);
         var full = new double[(m + 1) * (m + 1)];
         GramMatrix.Compute(design, stride, m + 1, full);
+        ArrayPool<double>.Shared.Return(design);
         var gram = new double[m * m];
         var rhs = new double[m];
         for (var a = 0; a < m; a++)
