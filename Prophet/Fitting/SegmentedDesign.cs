@@ -146,9 +146,17 @@ internal sealed class SegmentedDesign
                 (s1[j], s2[j]) = VectorMath.Dot2(c1, c2, columns.AsSpan((j * stride) + start, count));
             }
 
-            var u = U.AsSpan(g * p, p);
-            var v = V.AsSpan(g * p, p);
-            for (var a = 0; a < p; a++)
+            // U_g and V_g are zero beyond the changepoints before segment g (k_g and m_g depend on k, m and the deltas
+            // of earlier changepoints only): the products stop at the last non-zero entry (adding zeros changes nothing).
+            var used = p;
+            while (used > 0 && U[(g * p) + used - 1] == 0 && V[(g * p) + used - 1] == 0)
+            {
+                used--;
+            }
+
+            var u = U.AsSpan(g * p, used);
+            var v = V.AsSpan(g * p, used);
+            for (var a = 0; a < used; a++)
             {
                 double ua = u[a], va = v[a];
                 if (ua == 0 && va == 0)
@@ -157,7 +165,7 @@ internal sealed class SegmentedDesign
                 }
 
                 // Trend × trend: U (m11 U + m12 V)' + V (m12 U + m22 V)'.
-                var rowA = full.AsSpan(a * q, p);
+                var rowA = full.AsSpan(a * q, used);
                 VectorMath.Axpy((ua * m11) + (va * m12), u, rowA);
                 VectorMath.Axpy((ua * m12) + (va * m22), v, rowA);
 
