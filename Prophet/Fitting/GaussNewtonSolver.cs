@@ -115,13 +115,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         x[2 + s] = LogSigmaGiven(objective.LastSquaredError, n);
         var f = objective.Value(x);
         var quiet = 0;
-        if (!_scaleSearchReady)
-        {
-            _scaleSearch = MultiplicativeScaleSearch.TryCreate(objective); // depends on the data only: once per solver
-            _scaleSearchReady = true;
-        }
-
-        var scale = _scaleSearch;
+        var previousKkt = double.PositiveInfinity;
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -155,6 +149,17 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             {
                 break; // θ is the linearisation's minimiser at the optimal sigma_obs: the first-order conditions hold
             }
+
+            if (!_scaleSearchReady && kkt > 0.1 * previousKkt)
+            {
+                // The trend-scale curve is searched once the descent is slow (its KKT residual fell less than tenfold
+                // in an iteration): where Gauss–Newton converges fast it is not needed, and finding out whether X_m spans
+                // a near-constant costs a Gram matrix of X_m. It depends on the data only: once per solver.
+                _scaleSearch = MultiplicativeScaleSearch.TryCreate(objective);
+                _scaleSearchReady = true;
+            }
+
+            previousKkt = kkt;
 
             var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopBelow: data.TrendIndicator != 1 ? Math.Clamp(kkt * kkt, RoundingOfG, 1e-5) : 0);
 
@@ -192,7 +197,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             }
 
             Array.Copy(trial, x, dim);
-            if (scale is not null)
+            if (_scaleSearch is { } scale)
             {
                 // Then along the trend-scale curve, which the linearisation sees only as its tangent.
                 fNew = scale.Improve(x, fNew, AtConditionalSigma);
