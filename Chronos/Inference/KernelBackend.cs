@@ -10,7 +10,8 @@ namespace Forecast.Chronos.Inference;
 /// <see cref="IInferenceBackend"/> in our own AVX-512 kernels for one float32 inference call, split over libtorch's
 /// thread count by helper threads while libtorch itself runs single-threaded (<see cref="WorkerLease"/>): linear
 /// products (<see cref="DotKernels"/> reading the weights in place up to <see cref="DotRowLimit"/> rows, above that
-/// <see cref="PackedWeight.MultiplyPanelByPanel"/> packing each 32-feature panel just before use) with bias and relu
+/// each 32-feature panel packed just before use, panels and their row blocks shared by the threads as they come free
+/// (<see cref="PackedWeight.MultiplyPanelRows"/>, <see cref="PanelRowSchedule"/>) with bias and relu
 /// applied as outputs are written, T5's RMS norm and residual sums (<see cref="RowKernels"/>) and attention
 /// (<see cref="AttentionKernels"/>, heads merged as they are written); bfloat16 weights through <see cref="Bf16Kernels"/>
 /// where they run. What the kernels do not cover — bfloat16 weights without them, dropout in training mode, other
@@ -37,6 +38,7 @@ internal sealed class KernelBackend : IInferenceBackend
     [ThreadStatic] private static float[]? scratchBuffer;
 
     private readonly WorkerLease workers = new();
+    private readonly PanelRowSchedule panelSchedule = new();
     private readonly PackedWeightCache? packedWeights;
     private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
 
@@ -288,20 +290,56 @@ internal sealed class KernelBackend : IInferenceBackend
                 return output;
             }
             var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
-            var taken = new PanelCounter();
+            var schedule = panelSchedule;
+            schedule.Reset(panelCount, rows);
             workers.ForEachPart((part, parts) =>
             {
                 // Panels handed out one at a time to whichever thread is free (a panel's outputs are the same chains of
                 // FMAs on any thread): on a shared machine the two threads rarely run at the same speed, and with halves
-                // fixed in advance the faster one waited for the other for up to a third of a one-series call.
+                // fixed in advance the faster one waited for the other for up to a third of a one-series call. A thread
+                // that finds no panel left takes row blocks of panels still being multiplied (PanelRowSchedule).
                 fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
-                    for (var panel = taken.Next(); panel < panelCount; panel = taken.Next())
-                        PackedWeight.MultiplyPanelByPanel((float*)xAddress, rows, (float*)wAddress, outFeatures, inFeatures,
-                            (float*)yAddress, bAddress == 0 ? null : (float*)bAddress, relu, panel, panel + 1, Aligned(buffer),
-                            prefetchPanel: panel + parts);
+                {
+                    float* x = (float*)xAddress, w = (float*)wAddress, y = (float*)yAddress, b = (float*)bAddress;
+                    var panelBuffer = Aligned(buffer);
+                    for (var panel = schedule.NextPanel(); panel < panelCount; panel = schedule.NextPanel())
+                    {
+                        PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
+                        // The weights of the panel this thread probably takes next come into the L2 cache meanwhile.
+                        var next = Math.Min((long)(panel + parts) * PanelKernels.Width, outFeatures);
+                        MultiplyRowBlocks(schedule, x, w, y, b, relu, outFeatures, inFeatures, panel, panelBuffer,
+                            w + next * inFeatures, (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures);
+                    }
+                    // The last panels' open blocks, latest first (packing a panel again costs about a tenth of its
+                    // arithmetic, so only where at least two blocks are open).
+                    for (var panel = panelCount - 1; panel >= 0; panel--)
+                        if (schedule.OpenBlocks(panel) >= 2)
+                        {
+                            PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
+                            MultiplyRowBlocks(schedule, x, w, y, b, relu, outFeatures, inFeatures, panel, panelBuffer, null, 0);
+                        }
+                }
             });
         }
         return output;
+    }
+
+    /// <summary>
+    /// Takes blocks of <paramref name="panel"/>'s rows until none is left and multiplies them with the panel packed in
+    /// <paramref name="panelBuffer"/>; <paramref name="prefetch"/> is spread over the blocks (16·inFeatures floats each,
+    /// four ten-row passes of <see cref="PanelKernels.TenRows"/>).
+    /// </summary>
+    private static unsafe void MultiplyRowBlocks(PanelRowSchedule schedule, float* x, float* w, float* y, float* bias, bool relu,
+        int outFeatures, int inFeatures, int panel, float* panelBuffer, float* prefetch, long prefetchFloats)
+    {
+        var perBlock = 16L * inFeatures;
+        for (var block = schedule.NextBlock(panel); block < schedule.Blocks; block = schedule.NextBlock(panel))
+        {
+            var (first, end) = schedule.RowsOf(block);
+            var skipped = block * perBlock;
+            PackedWeight.MultiplyPanelRows(x, first, end, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel,
+                skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
+        }
     }
 
     /// <summary>

@@ -215,11 +215,28 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>
+    /// Rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 (at least ten, or all rows) of
+    /// <see cref="MultiplyPanelByPanel"/>'s product for one panel already packed into <paramref name="panelBuffer"/>
+    /// (<see cref="PackPanel"/>): what one thread does with a block of rows when several share a panel. The outputs are
+    /// the same chains of FMAs as for the whole panel at once, so the result does not depend on how rows are shared.
+    /// Every ten rows it fetches 4·inFeatures floats of <paramref name="prefetch"/> (<paramref name="prefetchFloats"/> in
+    /// all) into the L2 cache: the weights to be packed next.
+    /// </summary>
+    public static void MultiplyPanelRows(float* x, int firstRow, int endRow, float* panelBuffer, int outFeatures, int inFeatures,
+        float* y, float* bias, bool relu, int panel, float* prefetch, long prefetchFloats)
+    {
+        var column = panel * PanelKernels.Width;
+        MultiplyPanel(x + (long)firstRow * inFeatures, inFeatures, endRow - firstRow, inFeatures, panelBuffer, PanelKernels.Width,
+            y + (long)firstRow * outFeatures + column, outFeatures, Math.Min(PanelKernels.Width, outFeatures - column),
+            bias is null ? null : bias + column, relu, prefetch, prefetchFloats);
+    }
+
+    /// <summary>
     /// <c>y[r, j] = Σₖ x[r, k]·panel[k, j]</c> for all rows and the first <paramref name="width"/> (≤ 32) columns of
     /// one panel whose rows are <paramref name="panelRowStride"/> floats apart: ten rows at a time, then four, then one.
-    /// With <paramref name="bias"/> (the panel's <paramref name="width"/> biases) and/or <paramref name="relu"/>, each
-    /// block of rows gets <c>max(0, y + bias)</c> while it is still in the L1 cache — a linear layer's epilogue
-    /// without another pass over the output.
+    /// With <paramref name="bias"/> (the panel's <paramref name="width"/> biases) and/or <paramref name="relu"/>, every
+    /// row is stored as <c>max(0, y + bias)</c> by the kernels themselves — a linear layer's epilogue without another pass
+    /// over the output.
     /// </summary>
     /// <param name="prefetch">
     /// Memory to bring into the L2 cache meanwhile (<paramref name="prefetchFloats"/> floats), spread over the blocks
@@ -231,6 +248,14 @@ internal sealed unsafe class PackedWeight
     {
         var scratch = stackalloc float[10 * PanelKernels.Width];
         var full = width == PanelKernels.Width;
+        // The kernels add 32 biases per row: a partial panel's are copied next to zeros (its other columns are dropped).
+        if (bias is not null && !full)
+        {
+            var padded = stackalloc float[PanelKernels.Width];
+            new Span<float>(padded, PanelKernels.Width).Clear();
+            new ReadOnlySpan<float>(bias, width).CopyTo(new Span<float>(padded, width));
+            bias = padded;
+        }
         var prefetched = 0L;            // TenRows asks for 4·k floats (k/4 lines) per block: 8 blocks cover a panel
         var row = 0;
         while (row < rows)
@@ -253,16 +278,13 @@ internal sealed unsafe class PackedWeight
             {
                 // Past the region (or without one) the panel itself is named: lines already in the cache.
                 PanelKernels.TenRows(input, xStride, k, panel, panelRowStride, destination, stride,
-                    prefetched < prefetchFloats ? prefetch + prefetched : panel);
+                    prefetched < prefetchFloats ? prefetch + prefetched : panel, bias, relu);
                 prefetched += 4L * k;
             }
             else if (count == 4)
-                PanelKernels.FourRows(input, xStride, k, panel, panelRowStride, destination, stride);
+                PanelKernels.FourRows(input, xStride, k, panel, panelRowStride, destination, stride, bias, relu);
             else
-                PanelKernels.OneRow(input, k, panel, panelRowStride, destination);
-            if (bias is not null || relu)
-                for (var r = 0; r < count; r++)
-                    RowKernels.BiasRelu(destination + r * stride, width, bias, relu);
+                PanelKernels.OneRow(input, k, panel, panelRowStride, destination, bias, relu);
             if (!full)
                 for (var r = 0; r < count; r++)
                     new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width)

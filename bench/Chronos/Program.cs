@@ -21,6 +21,7 @@ BenchCase[] cases =
     new("probe", "probe", 256, "float32", null, null),
     new("probe-t5", "probe", 1, "float32", null, null),
     new("gemm", "linear() GFLOP/s at Bolt's shapes", 0, "float32", null, null),
+    new("panel-ceiling", "the panel kernel on one and two cores at Bolt's chunk shapes", 0, "float32", null, null),
     new("bolt-bf16-accuracy", "Bolt-small bf16 vs fp32 quantiles", 256, "bfloat16", null, null),
 ];
 
@@ -69,6 +70,9 @@ static void RunCase(BenchCase benchCase)
             return;
         case "gemm":
             GemmShapes();
+            return;
+        case "panel-ceiling":
+            PanelCeiling.Run();
             return;
     }
 
@@ -211,7 +215,9 @@ static double SessionSeconds(Tensor x, Tensor w, int repeats)
 static void Probe()
 {
     Console.WriteLine($"start {CurrentRssMiB():F0} {Smaps()}");
-    using var bolt = Models.Bolt(Models.BoltSmall, ScalarType.Float32);
+    // BENCH_MODEL=base / BENCH_DTYPE=bfloat16 probe Bolt-base / the bfloat16 stack instead.
+    using var bolt = Models.Bolt(Environment.GetEnvironmentVariable("BENCH_MODEL") == "base" ? Models.BoltBase : Models.BoltSmall,
+        Environment.GetEnvironmentVariable("BENCH_DTYPE") == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32);
     if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
         bolt.MaxBatchSize = chunk;
     Console.WriteLine($"model {CurrentRssMiB():F0} {Smaps()}");
@@ -220,8 +226,10 @@ static void Probe()
     for (var i = 0; i < repeats; i++)
     {
         var w = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(true);
         using (bolt.Predict(context, 64)) { }
+        Console.WriteLine($"cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:F3}s wall {w.Elapsed.TotalSeconds:F3}s");
         Console.WriteLine($"allocated {(GC.GetTotalAllocatedBytes(true) - allocated) >> 10} KiB");
         // Gen-0 collections so far: managed wrapper objects of disposed tensors stay in RSS until the first one.
         Console.WriteLine($"predict {i} {w.Elapsed.TotalSeconds:F3}s rss {CurrentRssMiB():F0} peak {PeakRssMiB():F0} "

@@ -164,6 +164,29 @@ public class KernelBackendTests
         trained.allclose(evaluated).Should().BeFalse("dropout in training mode drops attention weights, as libtorch does");
     }
 
+    // Panels and their row blocks go to whichever thread is free (blocks of 40 rows, the last one longer): the same
+    // chains of FMAs whichever thread computes an output, so the result has the same bits as on one thread.
+    [Avx512Theory]
+    [InlineData(49)]
+    [InlineData(131)]
+    [InlineData(528)]
+    public void Products_have_the_same_bits_however_the_threads_share_panels_and_rows(int rows)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(5);
+        var input = randn([rows, 96], generator: generator);
+        using var layer = Layer(96, 200, bias: true, generator);      // 7 panels, the last one partial
+        TorchRuntime.SetThreads(1);
+        Tensor single;
+        using (var kernels = KernelBackend.ForBatch())
+            single = kernels.Linear(layer, input, relu: true);
+        TorchRuntime.SetThreads(2);
+        using var shared = KernelBackend.ForBatch();
+        for (var round = 0; round < 10; round++)
+            shared.Linear(layer, input, relu: true).eq(single).all().item<bool>().Should().BeTrue($"round {round} matches one thread bit for bit");
+    }
+
     [Avx512Fact]
     public void A_kernel_backend_splits_over_libtorchs_threads_and_restores_them()
     {
