@@ -193,20 +193,19 @@ internal sealed class KernelBackend : IInferenceBackend
             fixed (float* scores = Scratch(inPanels ? AttentionKernels.PanelScratchFloats(queryLength, keyLength, size, valueSize)
                 : packedPairs is null ? keyLength : (long)queryLength * keyLength))
             {
-                if (packedPairs is not null)
-                    // Generation: each pair stays with the thread that packed it, step after step.
-                    packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, pairs * part / parts, pairs * (part + 1) / parts, scores);
-                else
-                    // Blocks of pairs to whichever thread is free, as the panels of a product (about eight blocks per
-                    // thread: a decoder step's pairs are a microsecond each).
-                    for (long block = taken.Next(), blockSize = Math.Max(1, pairs / (8 * parts)); block * blockSize < pairs; block = taken.Next())
-                    {
-                        var (first, end) = (block * blockSize, Math.Min(pairs, (block + 1) * blockSize));
-                        if (inPanels)
-                            AttentionKernels.AttendPairsInPanels(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
-                        else
-                            AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
-                    }
+                // Blocks of pairs to whichever thread is free, as the panels of a product (about eight blocks per
+                // thread: a decoder step's pairs are a microsecond each). Generation's packed pairs too: each pair is
+                // packed at its first use by the thread that takes it, and the join orders that before the next step.
+                for (long block = taken.Next(), blockSize = Math.Max(1, pairs / (8 * parts)); block * blockSize < pairs; block = taken.Next())
+                {
+                    var (first, end) = (block * blockSize, Math.Min(pairs, (block + 1) * blockSize));
+                    if (packedPairs is not null)
+                        packedPairs.Attend(q, b, o, heads, queryLength, keyLength, valueSize, first, end, scores);
+                    else if (inPanels)
+                        AttentionKernels.AttendPairsInPanels(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
+                    else
+                        AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
+                }
             }
         });
         return output;
@@ -263,21 +262,30 @@ internal sealed class KernelBackend : IInferenceBackend
             if (packedWeights is not null)
             {
                 var (panels, firstUse) = packedWeights.Weight(weight);
+                if (firstUse)
+                {
+                    // Each thread packs the panels it multiplies with (a panel must be whole before anyone reads it).
+                    workers.ForEachPart((part, parts) =>
+                    {
+                        var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
+                        panels.Pack(first, end);
+                        panels.Multiply((float*)xAddress, inFeatures, 0, rows, (float*)yAddress, outFeatures, first, end,
+                            (float*)bAddress, relu);
+                    });
+                    return output;
+                }
+                // Packed panels and their row blocks to whichever thread is free, as in the batch products below, with
+                // nothing to pack: a decoder step makes ≈ 60 of these joins, each a fraction of a millisecond.
+                var packedSchedule = panelSchedule;
+                packedSchedule.Reset(panels.PanelCount, rows);
                 workers.ForEachPart((part, parts) =>
                 {
-                    var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
-                    if (firstUse)
-                        panels.Pack(first, end);       // each thread packs the panels it multiplies with
-                    panels.Multiply((float*)xAddress, inFeatures, rows, (float*)yAddress, outFeatures, first, end);
-                    if (bAddress != 0 || relu)
-                        for (var row = 0; row < rows; row++)
-                        {
-                            var column = first * PanelKernels.Width;
-                            var width = Math.Min(outFeatures, end * PanelKernels.Width) - column;
-                            if (width > 0)
-                                RowKernels.BiasRelu((float*)yAddress + (long)row * outFeatures + column, width,
-                                    bAddress == 0 ? null : (float*)bAddress + column, relu);
-                        }
+                    float* x = (float*)xAddress, y = (float*)yAddress, b = (float*)bAddress;
+                    for (var panel = packedSchedule.NextPanel(); panel < panels.PanelCount; panel = packedSchedule.NextPanel())
+                        MultiplyPackedRowBlocks(packedSchedule, panels, x, y, b, relu, panel);
+                    for (var panel = panels.PanelCount - 1; panel >= 0; panel--)
+                        if (packedSchedule.OpenBlocks(panel) >= 1)
+                            MultiplyPackedRowBlocks(packedSchedule, panels, x, y, b, relu, panel);
                 });
                 return output;
             }
@@ -339,6 +347,17 @@ internal sealed class KernelBackend : IInferenceBackend
             var skipped = block * perBlock;
             PackedWeight.MultiplyPanelRows(x, first, end, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel,
                 skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
+        }
+    }
+
+    /// <summary>Takes blocks of <paramref name="panel"/>'s rows until none is left and multiplies them with the packed panel.</summary>
+    private static unsafe void MultiplyPackedRowBlocks(PanelRowSchedule schedule, PackedWeight panels, float* x, float* y, float* bias,
+        bool relu, int panel)
+    {
+        for (var block = schedule.NextBlock(panel); block < schedule.Blocks; block = schedule.NextBlock(panel))
+        {
+            var (first, end) = schedule.RowsOf(block);
+            panels.Multiply(x, panels.InFeatures, first, end, y, panels.OutFeatures, panel, panel + 1, bias, relu);
         }
     }
 

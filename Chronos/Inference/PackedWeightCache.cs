@@ -74,8 +74,8 @@ internal sealed class PackedWeightCache : IDisposable
 }
 
 /// <summary>
-/// Packed keys and values per (batch entry, head) of one attention over fixed keys; each pair is packed on first use
-/// by the thread that attends it (pairs go to the same thread every step).
+/// Packed keys and values per (batch entry, head) of one attention over fixed keys; each pair is packed at its first use
+/// by the thread that attends it then (later steps hand pairs to whichever thread is free).
 /// </summary>
 internal sealed class PackedPairs((PackedWeight Keys, PackedWeight Values)[] pairs)
 {

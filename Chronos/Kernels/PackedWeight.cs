@@ -178,11 +178,21 @@ internal sealed unsafe class PackedWeight
     /// <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1. Rows of x are <paramref name="xStride"/> floats
     /// apart (their k values contiguous), rows of y <paramref name="yStride"/>.
     /// </summary>
-    public void Multiply(float* x, long xStride, int rows, float* y, long yStride, int firstPanel, int endPanel)
+    public void Multiply(float* x, long xStride, int rows, float* y, long yStride, int firstPanel, int endPanel) =>
+        Multiply(x, xStride, 0, rows, y, yStride, firstPanel, endPanel, null, false);
+
+    /// <summary>
+    /// As above for rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 only (at least ten, or all rows: the
+    /// kernels' last block of rows overlaps the previous one), each stored as <c>max(0, y + bias)</c> as asked
+    /// (<paramref name="bias"/>: all <see cref="OutFeatures"/> biases).
+    /// </summary>
+    public void Multiply(float* x, long xStride, int firstRow, int endRow, float* y, long yStride, int firstPanel, int endPanel,
+        float* bias, bool relu)
     {
         for (var panel = firstPanel; panel < endPanel; panel++)
-            MultiplyPanel(x, xStride, rows, InFeatures, panels + panel * panelOffset, panelRowStride,
-                y + panel * PanelKernels.Width, yStride, Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width));
+            MultiplyPanel(x + firstRow * xStride, xStride, endRow - firstRow, InFeatures, panels + panel * panelOffset, panelRowStride,
+                y + firstRow * yStride + panel * PanelKernels.Width, yStride, Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width),
+                bias is null ? null : bias + panel * PanelKernels.Width, relu);
     }
 
     /// <summary>
