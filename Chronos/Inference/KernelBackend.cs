@@ -159,8 +159,8 @@ internal sealed class KernelBackend : IInferenceBackend
         fixed (byte* y = output.bytes)
         {
             var (xAddress, wAddress, yAddress) = ((nint)x, (nint)w, (nint)y);
-            workers.ForEachPart((part, parts) => RowKernels.RmsNorm((float*)xAddress, (float*)wAddress, (float*)yAddress,
-                width, (float)eps, rows * part / parts, rows * (part + 1) / parts));
+            ForEachBlock(rows, Math.Max(1, rows / (8 * workers.Parts)), (first, end) => RowKernels.RmsNorm((float*)xAddress,
+                (float*)wAddress, (float*)yAddress, width, (float)eps, first, end));
         }
         return output;
     }
@@ -223,8 +223,8 @@ internal sealed class KernelBackend : IInferenceBackend
         fixed (byte* a = contiguous.bytes)
         {
             var (tAddress, aAddress) = ((nint)t, (nint)a);
-            workers.ForEachPart((part, parts) => RowKernels.AddInPlace((float*)tAddress, (float*)aAddress,
-                count * part / parts / 16 * 16, part == parts - 1 ? count : count * (part + 1) / parts / 16 * 16));
+            ForEachBlock(count, Math.Max(16, count / (8 * workers.Parts) / 16 * 16), (first, end) =>
+                RowKernels.AddInPlace((float*)tAddress, (float*)aAddress, first, end));
         }
         return sublayerOutput;
     }
@@ -291,9 +291,11 @@ internal sealed class KernelBackend : IInferenceBackend
             }
             if (rows <= DotRowLimit)
             {
+                // Groups of four features in blocks to whichever thread is free: with fixed halves the helper thread
+                // waited for the calling thread's half in 4 % of a two-thread Chronos-Bolt call (its decoder step).
                 var groups = (outFeatures + 3) / 4;
-                workers.ForEachPart((part, parts) => DotKernels.Multiply((float*)xAddress, rows, inFeatures, (float*)wAddress,
-                    Math.Min(outFeatures, groups * part / parts * 4), Math.Min(outFeatures, groups * (part + 1) / parts * 4),
+                ForEachBlock(groups, Math.Max(1, groups / (8 * workers.Parts)), (first, end) => DotKernels.Multiply((float*)xAddress, rows,
+                    inFeatures, (float*)wAddress, (int)Math.Min(outFeatures, first * 4), (int)Math.Min(outFeatures, end * 4),
                     (float*)yAddress, outFeatures, bAddress == 0 ? null : (float*)bAddress, relu));
                 return output;
             }
@@ -385,6 +387,20 @@ internal sealed class KernelBackend : IInferenceBackend
                 inFeatures, (float*)yAddress, (float*)bAddress, relu, panelCount * part / parts, panelCount * (part + 1) / parts));
         }
         return output;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="work"/>(first, end) for the blocks of <paramref name="blockSize"/> (the last one shorter)
+    /// that make up 0 … <paramref name="count"/>−1, each block on whichever thread is free.
+    /// </summary>
+    private void ForEachBlock(long count, long blockSize, Action<long, long> work)
+    {
+        var taken = new PanelCounter();
+        workers.ForEachPart((_, _) =>
+        {
+            for (long block = taken.Next(); block * blockSize < count; block = taken.Next())
+                work(block * blockSize, Math.Min(count, (block + 1) * blockSize));
+        });
     }
 
     /// <summary>A libtorch operation with the call's threads (libtorch is single-threaded between the kernels' jobs).</summary>
