@@ -19,7 +19,6 @@ namespace Forecast.Chronos.Parallelism;
 internal sealed class PartitionedWorkers : IDisposable
 {
     private static readonly long PollTime = Stopwatch.Frequency / 500;    // 2 ms
-    private static readonly long JoinPollTime = Stopwatch.Frequency / 10_000;    // 100 µs
 
     private readonly Thread[] helpers;
     private readonly SemaphoreSlim[] wakeUps;
@@ -67,12 +66,6 @@ internal sealed class PartitionedWorkers : IDisposable
         {
             failures[0] = error;
         }
-        // The helpers usually finish within microseconds of this thread (work is handed out as threads come free):
-        // a tight poll first, then SpinWait's backoff, whose growing pauses and yields would otherwise add their
-        // latency to every join when nothing else wants the core.
-        var tightUntil = Stopwatch.GetTimestamp() + JoinPollTime;
-        while (Volatile.Read(ref pending) != 0 && Stopwatch.GetTimestamp() < tightUntil)
-            Thread.SpinWait(1);
         var spin = new SpinWait();
         while (Volatile.Read(ref pending) != 0)
             spin.SpinOnce(sleep1Threshold: -1);
