@@ -52,6 +52,8 @@ if (args.Length > 2 && args[0] == "--loop")
     var options = args.Length > 3 && args[3] == "r_compatible" ? new ProphetFitOptions { Mode = ProphetFitMode.RCompatible } : new ProphetFitOptions();
     golden.CreateModel().Fit(golden.History, options);
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocatedStart = GC.GetAllocatedBytesForCurrentThread();
+    var collectionsStart = GC.CollectionCount(0);
     var loop = Stopwatch.StartNew();
     var fits = 0;
     var pause = int.Parse(Environment.GetEnvironmentVariable("LOOP_PAUSE_MS") ?? "0", CultureInfo.InvariantCulture);
@@ -76,9 +78,11 @@ if (args.Length > 2 && args[0] == "--loop")
         Console.WriteLine(FormattableString.Invariant($"after a {pause} ms pause: median fit {Median(single) * 1000:F3} ms, fastest {single.Min() * 1000:F3} ms"));
     }
 
+    var allocatedPerFit = (GC.GetAllocatedBytesForCurrentThread() - allocatedStart) / (double)fits;
+    var collections = GC.CollectionCount(0) - collectionsStart;
     var last = golden.CreateModel().Fit(golden.History, options).Optimization;
     Console.WriteLine(FormattableString.Invariant(
-        $"{fits} fits, {loop.Elapsed.TotalMilliseconds / fits:F3} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / fits:F3} ms CPU per fit ({last?.Algorithm}, {last?.Iterations} iterations, {last?.ProfileEvaluations} profile evaluations, log posterior {last?.LogPosterior:R})"));
+        $"{fits} fits, {loop.Elapsed.TotalMilliseconds / fits:F3} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / fits:F3} ms CPU per fit, {allocatedPerFit / 1024:F1} KB allocated per fit, {collections} gen-0 collections ({last?.Algorithm}, {last?.Iterations} iterations, {last?.ProfileEvaluations} profile evaluations, log posterior {last?.LogPosterior:R})"));
     return;
 }
 
