@@ -302,6 +302,8 @@ public sealed partial class Prophet
         }
         else
         {
+            // The fit's scratch arrays are this thread's kept ones (FitBuffers); none of them outlives this block.
+            using var buffers = FitBuffers.Begin();
             var objective = new ProphetObjective(StanData!);
             var result = Optimize(objective, init, cancellationToken);
             var (residual, tolerance) = KktConditions.Measure(objective, result.X, result.AtSigmaFloor);

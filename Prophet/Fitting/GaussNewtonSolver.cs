@@ -101,10 +101,10 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var stride = GramMatrix.Stride(n);
         // [B, y - mu + Jθ] by columns, and the normal equations: kept across descents, so that with constant beta
         // columns (no multiplicative component) their Gram block is computed once per solver, not once per descent.
-        var columns = _columns ??= new double[(k + 1) * stride]; // padding rows stay zero
+        var columns = _columns ??= FitBuffers.Rent((k + 1) * stride); // padding rows stay zero
 
         var design = new SegmentedDesign(n, s, k);
-        var full = _full ??= new double[(p + 1) * (p + 1)];
+        var full = _full ??= FitBuffers.Rent((p + 1) * (p + 1));
         // Without multiplicative components the beta columns are X·s_a: written once, and their Gram block kept.
         var constantBeta = !objective.HasMultiplicative;
         var trial = new double[dim];
@@ -267,8 +267,8 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
     private (double[] Gram, double[] Zy, double Yy) Split(double[] full, int p)
     {
         var q = p + 1;
-        var gram = _gram ??= new double[p * p];
-        var zy = _zy ??= new double[p];
+        var gram = _gram ??= FitBuffers.Rent(p * p);
+        var zy = _zy ??= FitBuffers.Rent(p);
         for (var a = 0; a < p; a++)
         {
             Array.Copy(full, a * q, gram, a * p, p);

@@ -27,7 +27,7 @@ internal static class KktConditions
     public static (double Residual, double Tolerance) Measure(ProphetObjective objective, double[] x, bool atSigmaFloor = false)
     {
         var data = objective.Data;
-        var gradient = new double[x.Length];
+        var gradient = FitBuffers.Rent(x.Length);
         if (!objective.TryLastGradient(x, gradient))
         {
             objective.Evaluate(x, gradient); // gradient of f = -L; |delta|/tau contributes sign(delta)/tau, 0 at 0
@@ -49,7 +49,7 @@ internal static class KktConditions
         }
 
         // S: the largest sum of absolute gradient terms, over θ = [k, m, delta, beta] and log sigma_obs.
-        var size = new double[n];
+        var size = FitBuffers.Rent(n);
         var squared = 0.0;
         var mean = objective.LastMean;
         for (var i = 0; i < n; i++)
@@ -60,7 +60,7 @@ internal static class KktConditions
 
         var design = new SegmentedDesign(n, s, k);
         objective.FillDesign(design, [], 0, includeBeta: false);
-        var sums = new double[2 + s + k];
+        var sums = FitBuffers.Rent(2 + s + k);
         var p = 2 + s;
         for (var g = 0; g < design.Segments; g++)
         {

@@ -24,11 +24,11 @@ namespace Forecast.Prophet;
 internal sealed class L1QuadraticSolver(int p)
 {
     private readonly bool[] _free = new bool[p];
-    private readonly double[] _sign = new double[p];
+    private readonly double[] _sign = FitBuffers.Rent(p);
     private readonly int[] _order = new int[p]; // the free coordinates in the factor's order
-    private readonly double[] _factor = new double[p * p]; // L, row-major lower triangle, row stride p
-    private readonly double[] _target = new double[p];
-    private readonly double[] _scratch = new double[p];
+    private readonly double[] _factor = FitBuffers.Rent(p * p); // L, row-major lower triangle, row stride p
+    private readonly double[] _target = FitBuffers.Rent(p);
+    private readonly double[] _scratch = FitBuffers.Rent(p);
     private int _size; // free coordinates in _order
     private bool _factorValid; // _factor is the Cholesky factor of H restricted to _order[0.._size)
 

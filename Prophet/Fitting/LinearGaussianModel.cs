@@ -54,9 +54,9 @@ internal sealed class LinearGaussianModel
         _p = 2 + _s + _k;
         _lambda = 1.0 / data.Tau;
         _prior = PriorPrecisions(data);
-        _hessian = new double[_p * _p];
-        _rhs = new double[_p];
-        _residualCorrelation = new double[_p];
+        _hessian = FitBuffers.Rent(_p * _p);
+        _rhs = FitBuffers.Rent(_p);
+        _residualCorrelation = FitBuffers.Rent(_p);
         _solver = new L1QuadraticSolver(_p);
 
         // Z = [t, 1, A∘(t - t_change), X] in segmented form (the trend rows of a segment share two vectors) and y.
@@ -71,12 +71,12 @@ internal sealed class LinearGaussianModel
         var design = new SegmentedDesign(_n, _s, _k);
         objective.FillDesign(design, columns, stride, includeBeta: true);
         data.Y.CopyTo(columns.AsSpan(_k * stride, _n));
-        var full = new double[(_p + 1) * (_p + 1)];
+        var full = FitBuffers.Rent((_p + 1) * (_p + 1));
         design.NormalEquations(columns, stride, full, keepFeatureBlock: false);
         ArrayPool<double>.Shared.Return(columns);
         var q = _p + 1;
-        _gram = new double[_p * _p];
-        _zy = new double[_p];
+        _gram = FitBuffers.Rent(_p * _p);
+        _zy = FitBuffers.Rent(_p);
         for (var a = 0; a < _p; a++)
         {
             Array.Copy(full, a * q, _gram, a * _p, _p);
@@ -106,9 +106,9 @@ internal sealed class LinearGaussianModel
         _zy = zy;
         _yy = yy;
         _prior = workspace?._prior ?? PriorPrecisions(data);
-        _hessian = workspace?._hessian ?? new double[_p * _p];
-        _rhs = workspace?._rhs ?? new double[_p];
-        _residualCorrelation = workspace?._residualCorrelation ?? new double[_p];
+        _hessian = workspace?._hessian ?? FitBuffers.Rent(_p * _p);
+        _rhs = workspace?._rhs ?? FitBuffers.Rent(_p);
+        _residualCorrelation = workspace?._residualCorrelation ?? FitBuffers.Rent(_p);
         _solver = workspace?._solver ?? new L1QuadraticSolver(_p);
     }
 

@@ -61,23 +61,23 @@ internal sealed class ProphetObjective
         _firstActiveRow = FirstActiveRows(data);
 
         _hasMultiplicative = data.SM.Any(v => v != 0);
-        _trend = new double[data.T];
-        _multiplier = new double[data.T];
-        _mean = new double[data.T];
-        _weight = new double[data.T];
-        _trendGradient = new double[data.T];
-        _rate = new double[data.T];
-        _offset = new double[data.T];
-        _sigmoid = new double[data.T];
-        _gamma = new double[data.S];
-        _mPrevious = new double[data.S];
-        _kCumulative = new double[data.S + 1];
-        _betaA = new double[data.K];
-        _betaM = new double[data.K];
-        _gradA = new double[data.K];
-        _gradM = new double[data.K];
-        _suffixA = new double[data.T + 1];
-        _suffixB = new double[data.T + 1];
+        _trend = FitBuffers.Rent(data.T);
+        _multiplier = FitBuffers.Rent(data.T);
+        _mean = FitBuffers.Rent(data.T);
+        _weight = FitBuffers.Rent(data.T);
+        _trendGradient = FitBuffers.Rent(data.T);
+        _rate = FitBuffers.Rent(data.T);
+        _offset = FitBuffers.Rent(data.T);
+        _sigmoid = FitBuffers.Rent(data.T);
+        _gamma = FitBuffers.Rent(data.S);
+        _mPrevious = FitBuffers.Rent(data.S);
+        _kCumulative = FitBuffers.Rent(data.S + 1);
+        _betaA = FitBuffers.Rent(data.K);
+        _betaM = FitBuffers.Rent(data.K);
+        _gradA = FitBuffers.Rent(data.K);
+        _gradM = FitBuffers.Rent(data.K);
+        _suffixA = FitBuffers.Rent(data.T + 1);
+        _suffixB = FitBuffers.Rent(data.T + 1);
     }
 
     public ProphetStanData Data => _data;
@@ -488,8 +488,8 @@ internal sealed class ProphetObjective
             case 1:
             {
                 // dk[a], dm[a]: derivatives of k_a and m_a (rows of length p), a = 0..S.
-                var dk = new double[(s + 1) * p];
-                var dm = new double[(s + 1) * p];
+                var dk = FitBuffers.Rent((s + 1) * p);
+                var dm = FitBuffers.Rent((s + 1) * p);
                 LogisticSegmentDerivatives(dk, dm);
 
                 var active = 0;
@@ -721,7 +721,7 @@ internal sealed class ProphetObjective
         if (_xByColumn is null)
         {
             var d = _data;
-            var x = new double[d.T * d.K];
+            var x = FitBuffers.Rent(d.T * d.K);
             for (var i = 0; i < d.T; i++)
             {
                 for (var j = 0; j < d.K; j++)

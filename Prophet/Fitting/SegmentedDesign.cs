@@ -21,10 +21,10 @@ internal sealed class SegmentedDesign
         Segments = changepoints + 1;
         Features = features;
         SegmentStart = new int[Segments + 1];
-        U = new double[Segments * TrendColumns];
-        V = new double[Segments * TrendColumns];
-        C1 = new double[rows];
-        C2 = new double[rows];
+        U = FitBuffers.Rent(Segments * TrendColumns);
+        V = FitBuffers.Rent(Segments * TrendColumns);
+        C1 = FitBuffers.Rent(rows);
+        C2 = FitBuffers.Rent(rows);
     }
 
     public int Rows { get; }
