@@ -61,7 +61,7 @@ public sealed class AutoModelFactory : IModelFactory
     /// </summary>
     private static IForecaster Prepared(IForecaster candidate, bool reuseForms, bool refit) => candidate switch
     {
-        StatisticalForecaster statistical when reuseForms => statistical.WithFormsChosenOnce(),
+        StatisticalForecaster statistical when reuseForms => statistical.WithFormsChosenOnce(keepFirstFits: !refit),
         StatisticalForecaster statistical when !refit => statistical.RememberingFirstFits(),
         _ => candidate,
     };

@@ -19,10 +19,12 @@ namespace Forecast.Trainer.Models;
 public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings) : IForecaster, IHasModelState
 {
     private IReadOnlyList<FitRecord> _lastFits = [];
-    // Per series id: its first fit (where that history started, the form it chose, the fitted model), shared by the
-    // copies WithFormsChosenOnce / RememberingFirstFits / Filtering make.
+    // Per series id: its first fit (where that history started, the form it chose and, only for Filtering, the fitted
+    // model: a fitted ETS keeps its whole state path, so keeping every series' fit when nothing filters with it would
+    // hold the run's memory for nothing), shared by the copies WithFormsChosenOnce / RememberingFirstFits / Filtering make.
     private ConcurrentDictionary<string, FirstFit>? _first;
     private bool _reuseForms;
+    private bool _keepFits;
     private bool _filter;
 
     public string Name => name;
@@ -37,12 +39,14 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// (<see cref="StatisticalForms"/>), as statsforecast's cross-validation reuses a fitted model's specification. For
     /// a rolling-origin backtest whose windows come in time order: the search runs on the earliest window, the later
     /// windows and the final fit cost one estimation each. A history on which the form cannot be estimated gets a fresh
-    /// search (the first choice is kept for the others).
+    /// search (the first choice is kept for the others). <paramref name="keepFirstFits"/>: also keep each series' first
+    /// fitted model, for <see cref="Filtering"/>.
     /// </summary>
-    public StatisticalForecaster WithFormsChosenOnce() => new(name, model, settings) { _first = new(StringComparer.Ordinal), _reuseForms = true };
+    public StatisticalForecaster WithFormsChosenOnce(bool keepFirstFits = false) =>
+        new(name, model, settings) { _first = new(StringComparer.Ordinal), _reuseForms = true, _keepFits = keepFirstFits };
 
     /// <summary>A copy that searches every history afresh (as this one) but remembers each series' first fit, for <see cref="Filtering"/>.</summary>
-    public StatisticalForecaster RememberingFirstFits() => new(name, model, settings) { _first = new(StringComparer.Ordinal) };
+    public StatisticalForecaster RememberingFirstFits() => new(name, model, settings) { _first = new(StringComparer.Ordinal), _keepFits = true };
 
     /// <summary>
     /// A view of this copy (made by <see cref="WithFormsChosenOnce"/> or <see cref="RememberingFirstFits"/>) that
@@ -54,8 +58,9 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// </summary>
     public StatisticalForecaster Filtering()
     {
-        if (_first is null) throw new InvalidOperationException("Filtering needs a copy that remembers first fits (WithFormsChosenOnce or RememberingFirstFits).");
-        return new(name, model, settings) { _first = _first, _reuseForms = _reuseForms, _filter = true };
+        if (_first is null || !_keepFits)
+            throw new InvalidOperationException("Filtering needs a copy that remembers first fits (WithFormsChosenOnce(keepFirstFits: true) or RememberingFirstFits).");
+        return new(name, model, settings) { _first = _first, _reuseForms = _reuseForms, _keepFits = true, _filter = true };
     }
 
     public Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
@@ -117,7 +122,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         if (_first is null) return model.Fit(values, m);
         if (_first.TryGetValue(id, out var first))
         {
-            if (_filter && first.Start == start && StatisticalForms.Filter(first.Fit, values) is { } filtered) return filtered;
+            if (_filter && first.Start == start && first.Fit is not null && StatisticalForms.Filter(first.Fit, values) is { } filtered) return filtered;
             if (!_reuseForms || ReferenceEquals(first.Form, model)) return model.Fit(values, m);
             try
             {
@@ -129,11 +134,11 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
             }
         }
         var fit = model.Fit(values, m);
-        _first.TryAdd(id, new FirstFit(start, StatisticalForms.FixedFormOf(model, fit) ?? model, fit));
+        _first.TryAdd(id, new FirstFit(start, StatisticalForms.FixedFormOf(model, fit) ?? model, _keepFits ? fit : null));
         return fit;
     }
 
-    private sealed record FirstFit(DateTime Start, IStatisticalModel Form, IFittedModel Fit);
+    private sealed record FirstFit(DateTime Start, IStatisticalModel Form, IFittedModel? Fit);
 
     /// <summary>model/&lt;name&gt;/models.csv: per series the season length, the fitted form (or the fallback and why), σ², AICc and parameters.</summary>
     public IReadOnlyList<(string Name, byte[] Content)> ExportState()

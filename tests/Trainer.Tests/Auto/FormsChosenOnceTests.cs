@@ -49,7 +49,7 @@ public class FormsChosenOnceTests
     public async Task WithoutRefitTheLaterWindowsRunTheFirstWindowsFitAndTheFinalFitIsEstimated(string name)
     {
         var series = Sample();
-        var forecaster = Forecaster(name).WithFormsChosenOnce();
+        var forecaster = Forecaster(name).WithFormsChosenOnce(keepFirstFits: true);
         var filtering = forecaster.Filtering();
         await forecaster.ForecastAsync(Cut(series, 0), Request);
         var first = Fits(forecaster);
@@ -72,6 +72,15 @@ public class FormsChosenOnceTests
             (final[s.Id].Sigma2 + " " + final[s.Id].Parameters).Should().NotBe(first[s.Id].Sigma2 + " " + first[s.Id].Parameters,
                 "series {0}: the final fit is estimated on the whole history", s.Id);
         }
+    }
+
+    [Fact]
+    public void OnlyACopyThatKeepsItsFirstFitsCanFilter()
+    {
+        // Refitting (the default) keeps each series' chosen form only, not its fitted model (an ETS fit holds its whole
+        // state path), so there is nothing to filter with.
+        var forecaster = Forecaster("ets").WithFormsChosenOnce();
+        forecaster.Invoking(f => f.Filtering()).Should().Throw<InvalidOperationException>().WithMessage("*keepFirstFits*");
     }
 
     [Fact]
