@@ -50,10 +50,21 @@ internal sealed class Chronos2Attention : nn.Module, IKeepsComposedWeights
         using var scope = NewDisposeScope();
         var length = hidden.shape[1];
         var queryInput = queryPositions == length ? hidden : hidden[.., TensorIndex.Slice(length - queryPositions)];
-        var queries = SplitHeads(backend.Linear(q, queryInput));
-        var keys = SplitHeads(backend.Linear(k, hidden));
+        var projectedQueries = backend.Linear(q, queryInput);
+        var projectedKeys = backend.Linear(k, hidden);
+        // Rotated in place where it can be (RotaryEmbedding.TryApplyInPlace), else below through libtorch.
+        var rotated = rope is { } inPlace
+            && RotaryEmbedding.CanApplyInPlace(projectedQueries, heads, length - queryPositions, inPlace.Cos, inPlace.Sin)
+            && RotaryEmbedding.CanApplyInPlace(projectedKeys, heads, 0, inPlace.Cos, inPlace.Sin);
+        if (rotated)
+        {
+            RotaryEmbedding.ApplyInPlace(projectedQueries, heads, length - queryPositions, rope!.Value.Cos, rope.Value.Sin);
+            RotaryEmbedding.ApplyInPlace(projectedKeys, heads, 0, rope.Value.Cos, rope.Value.Sin);
+        }
+        var queries = SplitHeads(projectedQueries);
+        var keys = SplitHeads(projectedKeys);
         var values = SplitHeads(backend.Linear(v, hidden));
-        if (rope is { } tables)
+        if (rope is { } tables && !rotated)
         {
             var (queryCos, querySin) = queryPositions == length
                 ? tables

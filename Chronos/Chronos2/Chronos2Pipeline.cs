@@ -93,7 +93,8 @@ public sealed class Chronos2Pipeline : IChronosPipeline
         var results = new List<Tensor>();
         using var noGrad = no_grad();
         using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
-        using var backend = call.OpenBackend(composeChains: KernelBackend.ComposesChains(EncoderRows(inputs, contextLength), Model.Config.DModel));
+        using var backend = call.OpenBackend(composeChains: KernelBackend.ComposesChains(EncoderRows(inputs, contextLength), Model.Config.DModel),
+            keepFeedForwardBuffer: true);
         // Series that are each their own group: the composed weights the model keeps for them are made now, before the
         // call reuses freed activation buffers (made among those buffers, they would pin the heap's pages).
         if (inputs.Count > 0 && !options.CrossLearning && inputs.All(input => input.RowCount == 1))

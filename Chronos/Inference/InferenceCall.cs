@@ -63,8 +63,12 @@ internal sealed class InferenceCall : IDisposable
     /// kernel backend holds the call's threads). <paramref name="composeChains"/>: the call is large enough for
     /// <see cref="IInferenceBackend.LinearChain"/> to pay for composed weights (<see cref="KernelBackend.ComposesChains"/>).
     /// </summary>
-    public IInferenceBackend OpenBackend(bool composeChains = false) =>
-        RunsKernels ? KernelBackend.ForBatch(composeChains) : LibtorchBackend.Instance;
+    /// <param name="composeChains">As <see cref="KernelBackend.ForBatch"/>.</param>
+    /// <param name="keepFeedForwardBuffer">
+    /// The feed-forward layers' inner activations in one buffer kept for the call (<see cref="KernelBackend.ForBatch"/>).
+    /// </param>
+    public IInferenceBackend OpenBackend(bool composeChains = false, bool keepFeedForwardBuffer = false) =>
+        RunsKernels ? KernelBackend.ForBatch(composeChains, keepFeedForwardBuffer) : LibtorchBackend.Instance;
 
     /// <summary>
     /// The backend for the decoder steps of a generation call of <paramref name="rows"/> decoder rows: weights packed once

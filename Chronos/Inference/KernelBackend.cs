@@ -41,11 +41,14 @@ internal sealed class KernelBackend : IInferenceBackend
     private readonly PanelRowSchedule panelSchedule = new();
     private readonly PackedWeightCache? packedWeights;
     private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
+    private readonly bool keepsFeedForwardBuffer;
+    private Tensor? feedForwardBuffer;
 
-    private KernelBackend(PackedWeightCache? packedWeights, bool composeChains = false)
+    private KernelBackend(PackedWeightCache? packedWeights, bool composeChains = false, bool keepFeedForwardBuffer = false)
     {
         this.packedWeights = packedWeights;
         composedWeights = composeChains ? new() : null;
+        keepsFeedForwardBuffer = keepFeedForwardBuffer;
     }
 
     /// <summary>True where the kernels run in hardware (AVX-512).</summary>
@@ -58,7 +61,21 @@ internal sealed class KernelBackend : IInferenceBackend
     /// use and kept for the call: for calls with many more rows than the layers' width (<see cref="ComposesChains"/>),
     /// where one product instead of two pays for composing (a d_in·d_mid·d_out product) many times over.
     /// </param>
-    public static KernelBackend ForBatch(bool composeChains = false) => new(null, composeChains);
+    /// <param name="keepFeedForwardBuffer">
+    /// <see cref="ReluFeedForward"/> writes its (rows × d_ff) inner activations into one buffer kept for the call (while
+    /// it is below <see cref="FeedForwardBufferLimit"/>) instead of a new one per layer. In a call that reuses freed
+    /// buffers (<see cref="FreedBufferReuse"/>) the inner activations are the largest block per layer; freed, a smaller
+    /// request splits it, the next layer's no longer fits and the heap grows at its top by that much, layer after
+    /// layer (a one-series Chronos-2 call: 1.6 MB per block, ≈ 8 MiB of its transient).
+    /// </param>
+    public static KernelBackend ForBatch(bool composeChains = false, bool keepFeedForwardBuffer = false) =>
+        new(null, composeChains, keepFeedForwardBuffer);
+
+    /// <summary>
+    /// Largest kept feed-forward buffer (<see cref="ForBatch"/>): the size up to which a call that reuses freed buffers
+    /// takes blocks from the heap; larger ones are mappings of their own, returned when freed.
+    /// </summary>
+    public const long FeedForwardBufferLimit = FreedBufferReuse.HeapBlockLimit;
 
     /// <summary>
     /// Whether a call of about <paramref name="rows"/> rows through layers of width <paramref name="width"/> composes
@@ -141,8 +158,27 @@ internal sealed class KernelBackend : IInferenceBackend
         if (dropout.training || wi.training || !Accepts(input, wi.weight!) || !IsKernelWeight(wo.weight!)
             || LoraLayer.Find(wi) is not null || LoraLayer.Find(wo) is not null)
             return InLibtorch(() => LibtorchBackend.Instance.ReluFeedForward(wi, wo, input, dropout));
-        using var inner = Multiply(input, wi.weight!, null, relu: true);
+        using var inner = Multiply(input, wi.weight!, null, relu: true, into: FeedForwardBuffer(input, wi.weight!));
         return Multiply(inner, wo.weight!, null, relu: false);
+    }
+
+    /// <summary>The kept buffer for <c>relu(input · wiᵀ)</c>, shaped as that product, or null for a new one (<see cref="ForBatch"/>).</summary>
+    private Tensor? FeedForwardBuffer(Tensor input, Tensor weight)
+    {
+        if (!keepsFeedForwardBuffer || weight.dtype != ScalarType.Float32)
+            return null;
+        var elements = input.NumberOfElements / weight.shape[1] * weight.shape[0];
+        if (elements * sizeof(float) > FeedForwardBufferLimit)
+            return null;
+        if (feedForwardBuffer is null || feedForwardBuffer.NumberOfElements < elements)
+        {
+            feedForwardBuffer?.Dispose();
+            // Outside the dispose scope of the layer that first asks: it lives until the call's backend is disposed.
+            feedForwardBuffer = empty(elements, dtype: ScalarType.Float32).DetachFromDisposeScope();
+        }
+        var shape = input.shape.ToArray();
+        shape[^1] = weight.shape[0];
+        return feedForwardBuffer.narrow(0, 0, elements).view(shape);
     }
 
     /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>
@@ -233,6 +269,7 @@ internal sealed class KernelBackend : IInferenceBackend
     {
         workers.Dispose();
         packedWeights?.Dispose();
+        feedForwardBuffer?.Dispose();
         if (composedWeights is not null)
             foreach (var composed in composedWeights.Values)
                 composed.Dispose();
@@ -242,7 +279,8 @@ internal sealed class KernelBackend : IInferenceBackend
     /// <c>input · weightᵀ (+ bias)</c>, then relu if asked, for float32 input (…, in), weight (out, in) and bias (out)
     /// → (…, out).
     /// </summary>
-    private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu)
+    /// <param name="into">A contiguous float32 tensor of the output's shape to write to (float32 weights only), else a new one.</param>
+    private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu, Tensor? into = null)
     {
         if (weight.dtype == ScalarType.BFloat16)
             return MultiplyBf16(input, weight, bias, relu);
@@ -250,7 +288,7 @@ internal sealed class KernelBackend : IInferenceBackend
         var rows = (int)(input.NumberOfElements / inFeatures);
         var shape = input.shape.ToArray();
         shape[^1] = outFeatures;
-        var output = empty(shape, dtype: ScalarType.Float32);
+        var output = into ?? empty(shape, dtype: ScalarType.Float32);
         using var contiguous = input.contiguous();
         using var biasValues = bias?.contiguous();
         fixed (byte* x = contiguous.bytes)
