@@ -61,7 +61,7 @@ internal static class EtsParameterSpace
             // with alpha near 1 and gamma near its lower bound put all m roots within 1e-5 of the unit circle, at
             // 1 - 1e-7 or so: a wider band sent most of their evaluations to the root finder.)
             // P(1) = m·beta when phi = 1, so without trend and damping z = 1 is a root; it is divided out first.
-            Span<double> work = stackalloc double[4 * (m + 2)];
+            Span<double> work = stackalloc double[2 * (m + 2)];
             ReadOnlySpan<double> test = poly;
             if (phi == 1 && beta == 0)
             {

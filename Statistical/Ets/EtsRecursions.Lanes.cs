@@ -5,8 +5,8 @@ namespace Forecast.Statistical.Ets;
 
 internal static partial class EtsRecursions
 {
-    /// <summary>How many forms' recursions <see cref="RunLanes"/> takes at once: two vectors of four.</summary>
-    public const int MaxLanes = 8;
+    /// <summary>How many forms' recursions <see cref="RunLanes"/> takes at once: four vectors of four.</summary>
+    public const int MaxLanes = 16;
 
     /// <summary>Whether <see cref="RunLanes"/> runs on vector hardware (elsewhere the forms pair up in scalar loops).</summary>
     public static bool VectorLanes => Vector256.IsHardwareAccelerated;
@@ -20,14 +20,16 @@ internal static partial class EtsRecursions
     /// form's recursion is a chain of dependent operations (about 27 cycles a step), so side by side the chains of
     /// several forms fill the processor's idle cycles. Each lane performs exactly the operations of its form's scalar
     /// recursion (<see cref="Step{TT, TS}"/>): where forms differ every variant is computed and the lane's own taken
-    /// by selection, never by arithmetic, so each result is its single run's to the bit.
+    /// by selection, never by arithmetic, so each result is its single run's to the bit. A vector computes only the
+    /// variants its own lanes need (no divisions where none of its lanes has a multiplicative error or season), so the
+    /// caller gains by putting forms of the same kind into the same vector (four consecutive lanes).
     /// </summary>
     public static void RunLanes(ReadOnlySpan<double> y, ReadOnlySpan<LaneInput> lanes, Span<double> results)
     {
         int count = lanes.Length;
         if (count < 1 || count > MaxLanes) throw new ArgumentOutOfRangeException(nameof(lanes));
         int m = 1;
-        bool anySeason = false, anyMultSeason = false, anyMultError = false;
+        bool anySeason = false;
         foreach (var lane in lanes)
         {
             if (lane.Trend == Mult) throw new ArgumentException("A multiplicative trend cannot share a vector.", nameof(lanes));
@@ -37,20 +39,18 @@ internal static partial class EtsRecursions
                 m = lane.Step.M;
                 anySeason = true;
             }
-            anyMultSeason |= lane.Season == Mult;
-            anyMultError |= lane.Error == Mult;
         }
 
-        // Lane k of vector v is form 4v + k; lanes beyond the forms repeat the first form and are discarded.
-        int vectors = count > 4 ? 2 : 1;
-        Span<double> buffer = stackalloc double[MaxLanes * 11];
+        // Lane k of vector v is form 4v + k; lanes beyond the forms repeat the vector's first form and are discarded.
+        int vectors = (count + 3) / 4;
+        Span<double> buffer = stackalloc double[MaxLanes * 10];
         Span<double> ringBuffer = stackalloc double[MaxLanes * 24];
-        ringBuffer.Clear();
-        Span<long> exponents = stackalloc long[MaxLanes];
-        exponents.Clear();
+        if (anySeason) ringBuffer.Clear();
+        Span<int> kinds = stackalloc int[4];
+        kinds.Clear();
         for (int k = 0; k < 4 * vectors; k++)
         {
-            var lane = lanes[k < count ? k : 0];
+            var lane = lanes[k < count ? k : k & ~3];
             var p = lane.Step;
             bool trended = lane.Trend != None;
             buffer[k] = lane.Init[0];
@@ -63,17 +63,28 @@ internal static partial class EtsRecursions
             buffer[7 * MaxLanes + k] = Mask(lane.Season == Add);
             buffer[8 * MaxLanes + k] = Mask(lane.Season == Mult);
             buffer[9 * MaxLanes + k] = Mask(lane.Error == Mult);
+            int v = k / 4, slot = k % 4;
             if (lane.Season != None)
             {
-                int v = k / 4, slot = k % 4;
                 for (int j = 0; j < m; j++) ringBuffer[v * 4 * 24 + 4 * j + slot] = lane.Init[(trended ? 1 : 0) + j + 1];
+                kinds[v] |= lane.Season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind;
             }
+            if (lane.Error == Mult) kinds[v] |= MultErrorKind;
         }
-        Lanes first = Lanes.Load(buffer, 0), second = vectors > 1 ? Lanes.Load(buffer, 4) : first;
         Span<double> sums = stackalloc double[MaxLanes], products = stackalloc double[MaxLanes];
-        if (!anySeason) Loop<No, No>(y, anyMultError, vectors, first, second, ringBuffer, m, sums, products, exponents);
-        else if (!anyMultSeason) Loop<Yes, No>(y, anyMultError, vectors, first, second, ringBuffer, m, sums, products, exponents);
-        else Loop<Yes, Yes>(y, anyMultError, vectors, first, second, ringBuffer, m, sums, products, exponents);
+        Span<long> exponents = stackalloc long[MaxLanes];
+        var state = new LoopState(buffer, ringBuffer, kinds, m, sums, products, exponents);
+        switch (vectors, anySeason)
+        {
+            case (1, false): Loop<No, One>(y, ref state); break;
+            case (2, false): Loop<No, Two>(y, ref state); break;
+            case (3, false): Loop<No, Three>(y, ref state); break;
+            case (4, false): Loop<No, Four>(y, ref state); break;
+            case (1, true): Loop<Yes, One>(y, ref state); break;
+            case (2, true): Loop<Yes, Two>(y, ref state); break;
+            case (3, true): Loop<Yes, Three>(y, ref state); break;
+            default: Loop<Yes, Four>(y, ref state); break;
+        }
 
         for (int k = 0; k < count; k++)
         {
@@ -84,57 +95,88 @@ internal static partial class EtsRecursions
         }
     }
 
+    private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4;
+
     private struct Yes;
     private struct No;
+    private struct One;
+    private struct Two;
+    private struct Three;
+    private struct Four;
 
-    /// <summary>The loop over the data, compiled without the seasonal work (or its multiplicative part) where no lane needs it.</summary>
-    private static void Loop<TSeason, TMultSeason>(ReadOnlySpan<double> y, bool multError, int vectors, in Lanes first, in Lanes second,
-        Span<double> ringBuffer, int m, Span<double> sums, Span<double> products, Span<long> exponents)
-        where TSeason : struct where TMultSeason : struct
+    /// <summary>What <see cref="Loop{TSeason, TCount}"/> reads and writes.</summary>
+    private readonly ref struct LoopState(Span<double> buffer, Span<double> ring, Span<int> kinds, int m, Span<double> sums,
+        Span<double> products, Span<long> exponents)
     {
-        if (multError)
-        {
-            if (vectors > 1) Loop<TSeason, TMultSeason, Yes, Yes>(y, first, second, ringBuffer, m, sums, products, exponents);
-            else Loop<TSeason, TMultSeason, Yes, No>(y, first, second, ringBuffer, m, sums, products, exponents);
-        }
-        else
-        {
-            if (vectors > 1) Loop<TSeason, TMultSeason, No, Yes>(y, first, second, ringBuffer, m, sums, products, exponents);
-            else Loop<TSeason, TMultSeason, No, No>(y, first, second, ringBuffer, m, sums, products, exponents);
-        }
+        public readonly Span<double> Buffer = buffer, Ring = ring, Sums = sums, Products = products;
+        public readonly Span<int> Kinds = kinds;
+        public readonly Span<long> Exponents = exponents;
+        public readonly int M = m;
     }
 
-    private static void Loop<TSeason, TMultSeason, TMultError, TTwo>(ReadOnlySpan<double> y, in Lanes first, in Lanes second,
-        Span<double> ringBuffer, int m, Span<double> sums, Span<double> products, Span<long> exponents)
-        where TSeason : struct where TMultSeason : struct where TMultError : struct where TTwo : struct
+    /// <summary>
+    /// The loop over the data for one to four vectors (<typeparamref name="TCount"/>), compiled without the seasonal work
+    /// where no lane needs it; each vector skips the variants (seasonal, multiplicative season, multiplicative error) none
+    /// of its lanes has — tests of loop-invariant flags, which the processor predicts.
+    /// </summary>
+    private static void Loop<TSeason, TCount>(ReadOnlySpan<double> y, ref LoopState state)
+        where TSeason : struct where TCount : struct
     {
-        bool two = typeof(TTwo) == typeof(Yes);
-        Span<double> ring1 = ringBuffer[..(4 * 24)], ring2 = ringBuffer[(4 * 24)..];
-        Lanes p1 = first, p2 = second;
+        bool two = typeof(TCount) != typeof(One);
+        bool three = typeof(TCount) == typeof(Three) || typeof(TCount) == typeof(Four);
+        bool four = typeof(TCount) == typeof(Four);
+        Span<double> ring = state.Ring;
+        Span<double> ring1 = ring[..96], ring2 = ring[96..192], ring3 = ring[192..288], ring4 = ring[288..];
+        Lanes p1 = Lanes.Load(state.Buffer, 0);
+        Lanes p2 = two ? Lanes.Load(state.Buffer, 4) : p1;
+        Lanes p3 = three ? Lanes.Load(state.Buffer, 8) : p1;
+        Lanes p4 = four ? Lanes.Load(state.Buffer, 12) : p1;
+        int kind1 = state.Kinds[0], kind2 = state.Kinds[1], kind3 = state.Kinds[2], kind4 = state.Kinds[3];
+        bool multError1 = (kind1 & MultErrorKind) != 0, multError2 = (kind2 & MultErrorKind) != 0;
+        bool multError3 = (kind3 & MultErrorKind) != 0, multError4 = (kind4 & MultErrorKind) != 0;
         Vector256<double> l1 = p1.Level, b1 = p1.Growth, l2 = p2.Level, b2 = p2.Growth;
-        Vector256<double> lik1 = Vector256<double>.Zero, lik2 = Vector256<double>.Zero;
+        Vector256<double> l3 = p3.Level, b3 = p3.Growth, l4 = p4.Level, b4 = p4.Growth;
+        Vector256<double> lik1 = Vector256<double>.Zero, lik2 = Vector256<double>.Zero, lik3 = Vector256<double>.Zero, lik4 = Vector256<double>.Zero;
         Vector256<double> product1 = Vector256<double>.One, product2 = Vector256<double>.One;
+        Vector256<double> product3 = Vector256<double>.One, product4 = Vector256<double>.One;
         Vector256<long> exponent1 = Vector256<long>.Zero, exponent2 = Vector256<long>.Zero;
-        int n = y.Length, head = 0;
+        Vector256<long> exponent3 = Vector256<long>.Zero, exponent4 = Vector256<long>.Zero;
+        int n = y.Length, head = 0, m = state.M;
         for (int i = 0; i < n; i++)
         {
             var yi = Vector256.Create(y[i]);
             int oldest = head == 0 ? m - 1 : head - 1;
-            StepLanes<TSeason, TMultSeason, TMultError>(yi, p1, ref l1, ref b1, ref lik1, ref product1, ring1, oldest);
-            if (two) StepLanes<TSeason, TMultSeason, TMultError>(yi, p2, ref l2, ref b2, ref lik2, ref product2, ring2, oldest);
-            if (typeof(TMultError) == typeof(Yes))
-            {
-                if (!InRange(product1)) Renormalise(ref product1, ref exponent1);
-                if (two && !InRange(product2)) Renormalise(ref product2, ref exponent2);
-            }
+            StepLanes<TSeason>(yi, p1, kind1, ref l1, ref b1, ref lik1, ref product1, ring1, oldest);
+            if (two) StepLanes<TSeason>(yi, p2, kind2, ref l2, ref b2, ref lik2, ref product2, ring2, oldest);
+            if (three) StepLanes<TSeason>(yi, p3, kind3, ref l3, ref b3, ref lik3, ref product3, ring3, oldest);
+            if (four) StepLanes<TSeason>(yi, p4, kind4, ref l4, ref b4, ref lik4, ref product4, ring4, oldest);
+            if (multError1 && !InRange(product1)) Renormalise(ref product1, ref exponent1);
+            if (two && multError2 && !InRange(product2)) Renormalise(ref product2, ref exponent2);
+            if (three && multError3 && !InRange(product3)) Renormalise(ref product3, ref exponent3);
+            if (four && multError4 && !InRange(product4)) Renormalise(ref product4, ref exponent4);
             if (typeof(TSeason) == typeof(Yes)) head = oldest;
         }
-        lik1.CopyTo(sums);
-        lik2.CopyTo(sums[4..]);
-        product1.CopyTo(products);
-        product2.CopyTo(products[4..]);
-        exponent1.CopyTo(exponents);
-        exponent2.CopyTo(exponents[4..]);
+        lik1.CopyTo(state.Sums);
+        product1.CopyTo(state.Products);
+        exponent1.CopyTo(state.Exponents);
+        if (two)
+        {
+            lik2.CopyTo(state.Sums[4..]);
+            product2.CopyTo(state.Products[4..]);
+            exponent2.CopyTo(state.Exponents[4..]);
+        }
+        if (three)
+        {
+            lik3.CopyTo(state.Sums[8..]);
+            product3.CopyTo(state.Products[8..]);
+            exponent3.CopyTo(state.Exponents[8..]);
+        }
+        if (four)
+        {
+            lik4.CopyTo(state.Sums[12..]);
+            product4.CopyTo(state.Products[12..]);
+            exponent4.CopyTo(state.Exponents[12..]);
+        }
     }
 
     private static double Mask(bool on) => on ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
@@ -156,12 +198,13 @@ internal static partial class EtsRecursions
 
     /// <summary>
     /// <see cref="Step{TT, TS}"/> and the innovation's square and |ŷ| of four lanes (the ring holds four lanes' seasonal
-    /// states per period position).
+    /// states per period position); <paramref name="kind"/> says which variants the lanes need (seasonal, multiplicative
+    /// season, multiplicative error).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StepLanes<TSeason, TMultSeason, TMultError>(Vector256<double> yi, in Lanes p, ref Vector256<double> level,
+    private static void StepLanes<TSeason>(Vector256<double> yi, in Lanes p, int kind, ref Vector256<double> level,
         ref Vector256<double> growth, ref Vector256<double> lik, ref Vector256<double> product, Span<double> ring, int oldest)
-        where TSeason : struct where TMultSeason : struct where TMultError : struct
+        where TSeason : struct
     {
         var oldl = level;
         var oldb = growth;
@@ -171,19 +214,22 @@ internal static partial class EtsRecursions
         var f = q;
         var pp = yi;
         var sOld = Vector256<double>.Zero;
-        if (typeof(TSeason) == typeof(Yes))
+        bool seasonal = typeof(TSeason) == typeof(Yes) && (kind & SeasonalKind) != 0;
+        bool multSeason = seasonal && (kind & MultSeasonKind) != 0;
+        if (seasonal)
         {
             sOld = Vector256.Create(ring.Slice(4 * oldest, 4));
-            f = Vector256.ConditionalSelect(p.AddSeason, q + sOld, Vector256.ConditionalSelect(p.MultSeason, q * sOld, q));
             var ppAdd = yi - sOld;
-            if (typeof(TMultSeason) == typeof(Yes))
+            if (multSeason)
             {
+                f = Vector256.ConditionalSelect(p.AddSeason, q + sOld, Vector256.ConditionalSelect(p.MultSeason, q * sOld, q));
                 var ppMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(sOld), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / sOld);
                 pp = Vector256.ConditionalSelect(p.AddSeason, ppAdd, Vector256.ConditionalSelect(p.MultSeason, ppMult, yi));
             }
             else
             {
+                f = Vector256.ConditionalSelect(p.AddSeason, q + sOld, q);
                 pp = Vector256.ConditionalSelect(p.AddSeason, ppAdd, yi);
             }
         }
@@ -191,10 +237,10 @@ internal static partial class EtsRecursions
         level = l;
         var r = l - oldl;
         growth = Vector256.ConditionalSelect(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
-        if (typeof(TSeason) == typeof(Yes))
+        if (seasonal)
         {
             var t = yi - q;
-            if (typeof(TMultSeason) == typeof(Yes))
+            if (multSeason)
             {
                 var tMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / q);
@@ -203,7 +249,7 @@ internal static partial class EtsRecursions
             (sOld + p.Gamma * (t - sOld)).CopyTo(ring.Slice(4 * oldest, 4));
         }
         var d = yi - f;
-        if (typeof(TMultError) == typeof(Yes))
+        if ((kind & MultErrorKind) != 0)
         {
             var e = Vector256.ConditionalSelect(p.MultError, d / f, d);
             lik += e * e;

@@ -9,6 +9,7 @@ namespace Forecast.Statistical.Ets;
 /// </summary>
 internal static class PairedEstimation
 {
+
     private static readonly ConcurrentDictionary<(EtsRecursions.OneStepLane, EtsRecursions.OneStepLane), EtsRecursions.PairRunner> Pairs = new();
     private static readonly ConcurrentDictionary<(EtsRecursions.OneStepLane, EtsRecursions.OneStepLane, EtsRecursions.OneStepLane), EtsRecursions.TripleRunner> Triples = new();
 
@@ -94,6 +95,15 @@ internal static class PairedEstimation
     /// <summary>The recursions as lanes of vectors, up to <see cref="EtsRecursions.MaxLanes"/> forms a loop; a single one alone.</summary>
     private static void RunVectors(double[] y, List<Job> grouped, EtsRecursions.LaneInput[] inputs, double[] values)
     {
+        // Forms of a kind side by side, so that a vector's four lanes need the same variants of the step (a vector whose
+        // lanes have no multiplicative season or error skips those divisions). Insertion sort: stable, and a handful of forms.
+        for (int i = 1; i < grouped.Count; i++)
+        {
+            var job = grouped[i];
+            int key = Kind(job.Problem.Form), j = i - 1;
+            for (; j >= 0 && Kind(grouped[j].Problem.Form) > key; j--) grouped[j + 1] = grouped[j];
+            grouped[j + 1] = job;
+        }
         for (int start = 0; start < grouped.Count; start += EtsRecursions.MaxLanes)
         {
             int count = Math.Min(EtsRecursions.MaxLanes, grouped.Count - start);
@@ -108,6 +118,14 @@ internal static class PairedEstimation
             for (int k = 0; k < count; k++) grouped[start + k].Search.Report(grouped[start + k].Objective.Finish(values[k]));
         }
     }
+
+    /// <summary>Multiplicative seasons first, then seasonal forms with multiplicative and with additive errors, then the non-seasonal ones likewise.</summary>
+    private static int Kind(EtsForm form) => form.Season switch
+    {
+        EtsComponent.Multiplicative => 0,
+        EtsComponent.Additive => form.Error == EtsComponent.Multiplicative ? 1 : 2,
+        _ => form.Error == EtsComponent.Multiplicative ? 3 : 4,
+    };
 
     /// <summary>The recursions three at a time in scalar loops, then two, then alone.</summary>
     private static void RunScalars(double[] y, List<Job> grouped)

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Forecast.Statistical.Optimization;
 
 /// <summary>
@@ -46,19 +48,21 @@ internal sealed class NelderMeadSearch
             yield break;
         }
 
-        // P[i][j]: coordinate i of vertex j (rows 0..n-1) and the vertex's value (row n); column n+1 is the centroid.
-        var p = new double[n + 1][];
-        for (int i = 0; i <= n; i++) p[i] = new double[n + 2];
+        // nmmin's P, by vertices: vertex j's coordinates at [j·n, j·n + n), its value in values[j]; the centroid apart.
+        // (nmmin keeps P by coordinates; stored by vertices the centroid's sums over the vertices run for four
+        // coordinates at a time in vector lanes, each lane adding in nmmin's order — the same values.)
+        int n1 = n + 1;
+        var vertices = new double[n1 * n];
+        var values = new double[n1];
+        var centroid = new double[n];
         int fail = 0;
         yield return true;
         double value = _reported;
         if (!double.IsFinite(value)) yield break;
         int funcount = 1;
         double convtol = reltol * (Math.Abs(value) + reltol);
-        int n1 = n + 1;
-        int c = n + 2;
-        p[n1 - 1][0] = value;
-        for (int i = 0; i < n; i++) p[i][0] = bvec[i];
+        values[0] = value;
+        bvec.CopyTo(vertices, 0);
 
         int l = 1;
         double size = 0.0;
@@ -70,11 +74,11 @@ internal sealed class NelderMeadSearch
         if (step == 0.0) step = 0.1;
         for (int j = 2; j <= n1; j++)
         {
-            for (int i = 0; i < n; i++) p[i][j - 1] = bvec[i];
+            bvec.CopyTo(vertices, (j - 1) * n);
             double trystep = step;
-            while (p[j - 2][j - 1] == bvec[j - 2])
+            while (vertices[(j - 1) * n + j - 2] == bvec[j - 2])
             {
-                p[j - 2][j - 1] = bvec[j - 2] + trystep;
+                vertices[(j - 1) * n + j - 2] = bvec[j - 2] + trystep;
                 trystep *= 10;
             }
             size += trystep;
@@ -89,25 +93,25 @@ internal sealed class NelderMeadSearch
                 {
                     if (j + 1 != l)
                     {
-                        for (int i = 0; i < n; i++) bvec[i] = p[i][j];
+                        Array.Copy(vertices, j * n, bvec, 0, n);
                         yield return true;
                         value = _reported;
                         if (!double.IsFinite(value)) value = Big;
                         funcount++;
-                        p[n1 - 1][j] = value;
+                        values[j] = value;
                     }
                 }
                 calcvert = false;
             }
 
-            double vl = p[n1 - 1][l - 1];
+            double vl = values[l - 1];
             double vh = vl;
             int h = l;
             for (int j = 1; j <= n1; j++)
             {
                 if (j != l)
                 {
-                    value = p[n1 - 1][j - 1];
+                    value = values[j - 1];
                     if (value < vl) { l = j; vl = value; }
                     if (value > vh) { h = j; vh = value; }
                 }
@@ -115,76 +119,73 @@ internal sealed class NelderMeadSearch
 
             if (vh <= vl + convtol || vl <= abstol) break;
 
+            Centroid(vertices, n, h - 1, centroid);
+            int hi = (h - 1) * n;
             for (int i = 0; i < n; i++)
-            {
-                double temp = -p[i][h - 1];
-                for (int j = 0; j < n1; j++) temp += p[i][j];
-                p[i][c - 1] = temp / n;
-            }
-            for (int i = 0; i < n; i++)
-                bvec[i] = (1.0 + alpha) * p[i][c - 1] - alpha * p[i][h - 1];
+                bvec[i] = (1.0 + alpha) * centroid[i] - alpha * vertices[hi + i];
             yield return true;
-                        value = _reported;
+            value = _reported;
             if (!double.IsFinite(value)) value = Big;
             funcount++;
             double vr = value;
             if (vr < vl)
             {
-                p[n1 - 1][c - 1] = value;
                 for (int i = 0; i < n; i++)
                 {
-                    value = gamma * bvec[i] + (1 - gamma) * p[i][c - 1];
-                    p[i][c - 1] = bvec[i];
+                    value = gamma * bvec[i] + (1 - gamma) * centroid[i];
+                    centroid[i] = bvec[i];
                     bvec[i] = value;
                 }
                 yield return true;
-                        value = _reported;
+                value = _reported;
                 if (!double.IsFinite(value)) value = Big;
                 funcount++;
                 if (value < vr)
                 {
-                    for (int i = 0; i < n; i++) p[i][h - 1] = bvec[i];
-                    p[n1 - 1][h - 1] = value;
+                    bvec.CopyTo(vertices, hi);
+                    values[h - 1] = value;
                 }
                 else
                 {
-                    for (int i = 0; i < n; i++) p[i][h - 1] = p[i][c - 1];
-                    p[n1 - 1][h - 1] = vr;
+                    centroid.CopyTo(vertices, hi);
+                    values[h - 1] = vr;
                 }
             }
             else
             {
                 if (vr < vh)
                 {
-                    for (int i = 0; i < n; i++) p[i][h - 1] = bvec[i];
-                    p[n1 - 1][h - 1] = vr;
+                    bvec.CopyTo(vertices, hi);
+                    values[h - 1] = vr;
                 }
 
                 for (int i = 0; i < n; i++)
-                    bvec[i] = (1 - beta) * p[i][h - 1] + beta * p[i][c - 1];
+                    bvec[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
                 yield return true;
-                        value = _reported;
+                value = _reported;
                 if (!double.IsFinite(value)) value = Big;
                 funcount++;
 
-                if (value < p[n1 - 1][h - 1])
+                if (value < values[h - 1])
                 {
-                    for (int i = 0; i < n; i++) p[i][h - 1] = bvec[i];
-                    p[n1 - 1][h - 1] = value;
+                    bvec.CopyTo(vertices, hi);
+                    values[h - 1] = value;
                 }
                 else if (vr >= vh)
                 {
                     // Shrink towards the lowest vertex.
                     calcvert = true;
                     size = 0.0;
+                    int li = (l - 1) * n;
                     for (int j = 0; j < n1; j++)
                     {
                         if (j + 1 != l)
                         {
+                            int ji = j * n;
                             for (int i = 0; i < n; i++)
                             {
-                                p[i][j] = beta * (p[i][j] - p[i][l - 1]) + p[i][l - 1];
-                                size += Math.Abs(p[i][j] - p[i][l - 1]);
+                                vertices[ji + i] = beta * (vertices[ji + i] - vertices[li + i]) + vertices[li + i];
+                                size += Math.Abs(vertices[ji + i] - vertices[li + i]);
                             }
                         }
                     }
@@ -203,8 +204,34 @@ internal sealed class NelderMeadSearch
         while (funcount <= maxit);
 
         var x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = p[i][l - 1];
+        Array.Copy(vertices, (l - 1) * n, x, 0, n);
         if (funcount > maxit) fail = 1;
-        Result = new OptimizationResult(x, p[n1 - 1][l - 1], funcount, fail);
+        Result = new OptimizationResult(x, values[l - 1], funcount, fail);
+    }
+
+    /// <summary>
+    /// nmmin's centroid of the vertices but the highest: per coordinate −p[h] + p[0] + … + p[n] in that order, divided by
+    /// n; four coordinates at a time in vector lanes, each lane the scalar sum's operations.
+    /// </summary>
+    private static void Centroid(double[] vertices, int n, int h, double[] centroid)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var count = Vector256.Create((double)n);
+            var sign = Vector256.Create(-0.0); // −x exactly (a sign flip, as the scalar negation)
+            for (; i + 4 <= n; i += 4)
+            {
+                var temp = Vector256.Create(vertices.AsSpan(h * n + i, 4)) ^ sign;
+                for (int j = 0; j <= n; j++) temp += Vector256.Create(vertices.AsSpan(j * n + i, 4));
+                (temp / count).CopyTo(centroid.AsSpan(i, 4));
+            }
+        }
+        for (; i < n; i++)
+        {
+            double temp = -vertices[h * n + i];
+            for (int j = 0; j <= n; j++) temp += vertices[j * n + i];
+            centroid[i] = temp / n;
+        }
     }
 }

@@ -15,7 +15,8 @@ internal static class Profile
     public static void Run(string goldens, string dataRoot, string dataset, string method, int seriesCount, double seconds, int parallel)
     {
         var data = RGolden.LoadDataset(goldens, dataset, Path.Combine(dataRoot, dataset, "data.csv"));
-        var picked = data.Series.Take(seriesCount).Select(s => s.Context(data.MaxContext)).ToList();
+        // The series the speed comparison picks (spread evenly over the dataset).
+        var picked = Speed.Pick(data.Series, seriesCount).Select(s => s.Context(data.MaxContext)).ToList();
         IStatisticalModel model = method == "ets" ? new AutoEts { MaxDegreeOfParallelism = parallel } : new AutoArima { MaxDegreeOfParallelism = parallel };
         foreach (var y in picked) model.Fit(y, data.SeasonLength);
         double cpu = Speed.ProcessCpuSeconds();

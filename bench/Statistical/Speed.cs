@@ -94,7 +94,7 @@ internal static class Speed
     private static extern int GetRusage(int who, [Out] long[] usage);
 
     /// <summary>n series spread evenly over the dataset (all of them when it has at most n).</summary>
-    private static List<GoldenSeries> Pick(IReadOnlyList<GoldenSeries> series, int n)
+    internal static List<GoldenSeries> Pick(IReadOnlyList<GoldenSeries> series, int n)
     {
         if (series.Count <= n) return [.. series];
         return [.. Enumerable.Range(0, n).Select(i => series[(int)Math.Round(i * (series.Count - 1) / (double)(n - 1))])];
