@@ -119,22 +119,31 @@ public sealed class Chronos2Model : nn.Module
         var batch = context.shape[0];
         var dtype = shared.weight!.dtype;
         var device = shared.weight!.device;
-        var (patchedContext, attentionMask, locScale) = PrepareContext(context, contextMask, dtype);
-        var contextPatches = attentionMask.shape[^1];
-        var inputEmbeds = input_patch_embedding.forward(patchedContext, backend);
-        attentionMask = attentionMask.to_type(dtype);
-        if (ChronosConfig.UseRegToken)
+        Tensor inputEmbeds, attentionMask, futureMask;
+        (Tensor Loc, Tensor Scale) locScale;
+        long contextPatches;
+        // The embeddings' intermediates (patch features, the parts before each cat) go before the encoder runs.
+        using (var embeddingScope = NewDisposeScope())
         {
-            var regIds = full(batch, 1, ChronosConfig.RegTokenId, dtype: ScalarType.Int64, device: device);
-            inputEmbeds = cat([inputEmbeds, shared.forward(regIds)], -2);
-            attentionMask = cat([attentionMask, ones(batch, 1, dtype: dtype, device: device)], -1);
-        }
+            (var patchedContext, attentionMask, locScale) = PrepareContext(context, contextMask, dtype);
+            contextPatches = attentionMask.shape[^1];
+            inputEmbeds = input_patch_embedding.forward(patchedContext, backend);
+            attentionMask = attentionMask.to_type(dtype);
+            if (ChronosConfig.UseRegToken)
+            {
+                var regIds = full(batch, 1, ChronosConfig.RegTokenId, dtype: ScalarType.Int64, device: device);
+                inputEmbeds = cat([inputEmbeds, shared.forward(regIds)], -2);
+                attentionMask = cat([attentionMask, ones(batch, 1, dtype: dtype, device: device)], -1);
+            }
 
-        var (patchedFuture, futureMask) = PrepareFuture(futureCovariates, futureCovariatesMask, locScale, numOutputPatches, batch, dtype, device);
-        var futureEmbeds = input_patch_embedding.forward(patchedFuture, backend);
-        inputEmbeds = cat([inputEmbeds, futureEmbeds], -2);
-        // Output patches are always attended to.
-        attentionMask = cat([attentionMask, ones(batch, numOutputPatches, dtype: dtype, device: device)], -1);
+            (var patchedFuture, futureMask) = PrepareFuture(futureCovariates, futureCovariatesMask, locScale, numOutputPatches, batch, dtype, device);
+            var futureEmbeds = input_patch_embedding.forward(patchedFuture, backend);
+            inputEmbeds = cat([inputEmbeds, futureEmbeds], -2).MoveToOuterDisposeScope();
+            // Output patches are always attended to.
+            attentionMask = cat([attentionMask, ones(batch, numOutputPatches, dtype: dtype, device: device)], -1).MoveToOuterDisposeScope();
+            futureMask = futureMask.MoveToOuterDisposeScope();
+            locScale = (locScale.Loc.MoveToOuterDisposeScope(), locScale.Scale.MoveToOuterDisposeScope());
+        }
 
         groupIds ??= arange(batch, dtype: ScalarType.Int64, device: device);
         var hidden = encoder.forward(inputEmbeds, groupIds.to(device), attentionMask, backend,
