@@ -158,11 +158,11 @@ internal static class ArimaEstimation
             var chandrasekhar = new ArmaChandrasekhar();
             return p => ArmaFn(p, trans, ref z, ref workspace, ref adjusted, chandrasekhar);
         }
-        // A gradient's exact evaluations four at a time (ArmaChandrasekhar.Likelihood4, with differencing): the same
-        // values as ArmaFn's; lanes where the recursions do not apply go through ArmaFn.
+        // A gradient's exact evaluations four at a time (ArmaChandrasekhar.Likelihood4): the same values as ArmaFn's;
+        // lanes where the recursions do not apply go through ArmaFn.
         BatchObjective? ExactBatch(bool trans)
         {
-            if (delta.Length == 0 || !UseChandrasekhar) return null;
+            if (!UseChandrasekhar) return null;
             var single = ExactObjective(trans);
             ArimaStateSpace? lane = null;
             var starts = new[] { new ArmaChandrasekhar(), new ArmaChandrasekhar(), new ArmaChandrasekhar(), new ArmaChandrasekhar() };
@@ -189,7 +189,7 @@ internal static class ArimaEstimation
                 }
                 for (int k = 0; k < points.Length; k++)
                 {
-                    var par = (double[])coef.Clone();
+                    var par = (double[])fixedPar.Clone();
                     Unmask(par, mask, points[k]);
                     var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
                     try
@@ -221,7 +221,7 @@ internal static class ArimaEstimation
         double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref double[]? adjustedBuffer,
             ArmaChandrasekhar chandrasekhar)
         {
-            var par = (double[])coef.Clone();
+            var par = (double[])fixedPar.Clone();
             Unmask(par, mask, p);
             var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
             try
@@ -243,7 +243,7 @@ internal static class ArimaEstimation
         }
 
         double sigma2;
-        double[,]? var = null;
+        Lazy<double[,]?> covariance = new((double[,]?)null);
         double[] residuals;
         Lazy<ArimaStateSpace> model;
         double value;
@@ -253,7 +253,6 @@ internal static class ArimaEstimation
             if (method == ArimaMethod.Css)
             {
                 OptimizationResult res;
-                double[,]? hessian = null;
                 if (noOptim)
                 {
                     res = new OptimizationResult([], CssObjective()([]), 0, 0);
@@ -262,7 +261,13 @@ internal static class ArimaEstimation
                 {
                     var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
                     res = Optim(objective, Masked(init, mask));
-                    hessian = objective.Hessian(res.X);
+                    var at = res.X;
+                    covariance = Deferred(() =>
+                    {
+                        var hessian = objective.Hessian(at);
+                        return LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
+                            ?? throw new ArimaFitException("system is computationally singular (CSS Hessian)");
+                    });
                 }
                 Unmask(coef, mask, res.X);
                 var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
@@ -277,9 +282,6 @@ internal static class ArimaEstimation
                 });
                 residuals = new double[n];
                 sigma2 = ArimaKalman.ConditionalSumOfSquares(adjusted, arma, phi, theta, ncond, residuals);
-                if (hessian is not null)
-                    var = LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
-                        ?? throw new ArimaFitException("system is computationally singular (CSS Hessian)");
                 value = res.Value;
                 convergence = res.Convergence;
             }
@@ -306,7 +308,7 @@ internal static class ArimaEstimation
                     if (arma.SeasonalQ > 0) MaInvert(init.AsSpan(arma.P + arma.Q + arma.SeasonalP, arma.SeasonalQ));
                 }
                 OptimizationResult res;
-                double[,]? hessian = null;
+                Func<double[,]>? hessianAtOptimum = null;
                 bool trans = transformPars;
                 if (noOptim)
                 {
@@ -316,7 +318,8 @@ internal static class ArimaEstimation
                 {
                     var objective = new ScaledObjective(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads, batch: ExactBatch(trans));
                     res = Optim(objective, Masked(init, mask));
-                    hessian = objective.Hessian(res.X);
+                    var at = res.X;
+                    hessianAtOptimum = () => objective.Hessian(at);
                 }
                 Unmask(coef, mask, res.X);
                 if (transformPars)
@@ -337,20 +340,29 @@ internal static class ArimaEstimation
                         var again = Bfgs.Minimize(objective, scaled, maxit: 0);
                         var par = new double[now.Length];
                         for (int i = 0; i < now.Length; i++) par[i] = again.X[i] * maskedScale[i];
-                        hessian = objective.Hessian(par);
+                        hessianAtOptimum = () => objective.Hessian(par);
                         res = new OptimizationResult(par, again.Value, again.Evaluations, oldCode);
                         Unmask(coef, mask, res.X);
                     }
-                    var jacobian = Submatrix(ArimaParameters.Jacobian(coef, arma), mask);
-                    var solved = LinearSolve.Solve(Scale(hessian!, nUsed), jacobian)
-                        ?? throw new ArimaFitException("system is computationally singular (Hessian)");
-                    var = Multiply(Transpose(jacobian), solved);
+                    var hessianOf = hessianAtOptimum!;
+                    var transformed = (double[])coef.Clone();
+                    covariance = Deferred(() =>
+                    {
+                        var jacobian = Submatrix(ArimaParameters.Jacobian(transformed, arma), mask);
+                        var solved = LinearSolve.Solve(Scale(hessianOf(), nUsed), jacobian)
+                            ?? throw new ArimaFitException("system is computationally singular (Hessian)");
+                        return Multiply(Transpose(jacobian), solved);
+                    });
                     coef = ArimaParameters.Undo(coef, arma);
                 }
-                else if (hessian is not null)
+                else if (hessianAtOptimum is { } hessianOf)
                 {
-                    var = LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
-                        ?? throw new ArimaFitException("system is computationally singular (Hessian)");
+                    covariance = Deferred(() =>
+                    {
+                        var hessian = hessianOf();
+                        return LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
+                            ?? throw new ArimaFitException("system is computationally singular (Hessian)");
+                    });
                 }
                 var (phi, theta) = ArimaParameters.Expand(coef, arma, false);
                 var filtered = new ArimaStateSpace(phi, theta, delta, kappa);
@@ -375,8 +387,25 @@ internal static class ArimaEstimation
         for (int i = 1; i <= arma.SeasonalP; i++) names.Add($"sar{i}");
         for (int i = 1; i <= arma.SeasonalQ; i++) names.Add($"sma{i}");
         names.AddRange(columns.Select(c => c.Name));
-        return new ArimaFit(arma, coef, [.. names], mask, sigma2, var, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method);
+        return new ArimaFit(arma, coef, [.. names], mask, sigma2, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method, covariance);
     }
+
+    /// <summary>
+    /// The coefficients' covariance from optimhess's Hessian, computed when first asked for: 4·k² evaluations of the
+    /// objective (a tenth to a quarter of a fit's), which auto.arima needs only for the candidates that would become
+    /// its best model (checkarima) — see AutoArima.Search. Failures surface as stats::arima's errors when it is read.
+    /// </summary>
+    private static Lazy<double[,]?> Deferred(Func<double[,]> covariance) => new(() =>
+    {
+        try
+        {
+            return covariance();
+        }
+        catch (OptimizationException e)
+        {
+            throw new ArimaFitException(e.Message);
+        }
+    });
 
     /// <summary>Whether the exact likelihood's objective uses <see cref="ArmaChandrasekhar"/> (false: R's Kalman filter throughout; for comparisons).</summary>
     internal static bool UseChandrasekhar { get; set; } = true;

@@ -13,15 +13,21 @@ internal sealed record ArimaFit(
     string[] Names,
     bool[] Mask,
     double Sigma2,
-    double[,]? Covariance,
     double LogLikelihood,
     double Aic,
     double[] Residuals,
     int ObservationsUsed,
     Lazy<ArimaStateSpace> State,
     int Convergence,
-    ArimaMethod Method)
+    ArimaMethod Method,
+    Lazy<double[,]?> CovarianceState)
 {
+    /// <summary>
+    /// The coefficients' covariance (null when nothing was optimised), computed on first use; throws
+    /// <see cref="ArimaFitException"/> where stats::arima fails on it (a singular Hessian).
+    /// </summary>
+    public double[,]? Covariance => CovarianceState.Value;
+
     /// <summary>The filtered state-space model.</summary>
     public ArimaStateSpace Model => State.Value;
 }

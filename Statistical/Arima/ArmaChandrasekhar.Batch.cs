@@ -8,7 +8,7 @@ internal sealed partial class ArmaChandrasekhar
     /// <see cref="Likelihood"/> for four models of the same orders at once (a numerical gradient's evaluations), one
     /// vector lane each: every lane performs the single call's operations in its order (multiplications and additions
     /// kept apart, no fused multiply-add; a zero AR coefficient adds 0·a₀, which changes no value), so each result is
-    /// the single call's to the bit. Needs d &gt; 0 (the rank-three start); <paramref name="starts"/> hold each lane's
+    /// the single call's to the bit. With differencing the rank-three start, without it the rank-one one; <paramref name="starts"/> hold each lane's
     /// <see cref="TryStart"/> (buffers and the 3 × 3 factor in <paramref name="mms"/>, F in <paramref name="fs"/>).
     /// Lanes past <paramref name="lanes"/> repeat lane 0 and are ignored.
     /// </summary>
@@ -17,29 +17,38 @@ internal sealed partial class ArmaChandrasekhar
     {
         var delta = model.Delta;
         int r = model.R, d = delta.Length, rd = r + d, n = ys[0].Length;
+        int rank = d > 0 ? 3 : 1;
         var deltaIdx = starts[0].DeltaIndices;
-        int L(int lane) => lane < lanes ? lane : 0;
-        var y0 = ys[L(0)];
-        var y1 = ys[L(1)];
-        var y2 = ys[L(2)];
-        var y3 = ys[L(3)];
-        Vector256<double> Gather(Func<int, double> value) => Vector256.Create(value(L(0)), value(L(1)), value(L(2)), value(L(3)));
+        int l1 = lanes > 1 ? 1 : 0, l2 = lanes > 2 ? 2 : 0, l3 = lanes > 3 ? 3 : 0;
+        var y0 = ys[0];
+        var y1 = ys[l1];
+        var y2 = ys[l2];
+        var y3 = ys[l3];
+        static Vector256<double> Gather(double[] v0, double[] v1, double[] v2, double[] v3, int i) => Vector256.Create(v0[i], v1[i], v2[i], v3[i]);
 
-        var a = new Vector256<double>[rd];
-        var k = new Vector256<double>[rd];
-        var w = new Vector256<double>[3 * rd];
-        var phiPad = new Vector256<double>[r];
+        // The lanes' vectors, kept per thread between calls (a gradient's evaluations call this again and again).
+        var scratch = lanesScratch ??= new LanesScratch();
+        if (scratch.A.Length < rd) scratch.A = new Vector256<double>[rd];
+        if (scratch.K.Length < rd) scratch.K = new Vector256<double>[rd];
+        if (scratch.W.Length < 3 * rd) scratch.W = new Vector256<double>[3 * rd];
+        if (scratch.PhiPad.Length < r) scratch.PhiPad = new Vector256<double>[r];
+        if (scratch.Delta.Length < d) scratch.Delta = new Vector256<double>[d];
+        var a = scratch.A;
+        var k = scratch.K;
+        var w = scratch.W;
+        var phiPad = scratch.PhiPad;
+        var deltaV = scratch.Delta;
+        var (s0, s1, s2, s3) = (starts[0], starts[l1], starts[l2], starts[l3]);
         for (int i = 0; i < rd; i++)
         {
-            k[i] = Gather(l => starts[l].K[i]);
+            k[i] = Gather(s0.K, s1.K, s2.K, s3.K, i);
             a[i] = Vector256<double>.Zero;
         }
-        for (int i = 0; i < 3 * rd; i++) w[i] = Gather(l => starts[l].W[i]);
-        for (int i = 0; i < r; i++) phiPad[i] = Gather(l => starts[l].PhiPadded[i]);
+        for (int i = 0; i < 3 * rd; i++) w[i] = Gather(s0.W, s1.W, s2.W, s3.W, i);
+        for (int i = 0; i < r; i++) phiPad[i] = Gather(s0.PhiPadded, s1.PhiPadded, s2.PhiPadded, s3.PhiPadded, i);
         Span<Vector256<double>> mm = stackalloc Vector256<double>[9];
-        for (int i = 0; i < 9; i++) mm[i] = Gather(l => mms[l][i]);
-        var f = Gather(l => fs[l]);
-        var deltaV = new Vector256<double>[d];
+        for (int i = 0; i < 9; i++) mm[i] = Gather(mms[0], mms[l1], mms[l2], mms[l3], i);
+        var f = Vector256.Create(fs[0], fs[l1], fs[l2], fs[l3]);
         for (int i = 0; i < d; i++) deltaV[i] = Vector256.Create(delta[i]);
 
         Span<bool> moving = stackalloc bool[4];
@@ -80,11 +89,14 @@ internal sealed partial class ArmaChandrasekhar
             for (int i = 0; i < r - 1; i++) a[i] = a[i + 1] + k[i] * scale;
             a[r - 1] = k[r - 1] * scale;
             for (int i = 0; i < model.Phi.Length; i++) a[i] += phiPad[i] * a0;
-            for (int i = rd - 1; i > r; i--) a[i] = a[i - 1] + k[i] * scale;
-            a[r] = diffState + k[r] * scale;
+            if (d > 0)
+            {
+                for (int i = rd - 1; i > r; i--) a[i] = a[i - 1] + k[i] * scale;
+                a[r] = diffState + k[r] * scale;
+            }
             if (!anyMoving) continue;
 
-            for (int j = 0; j < 3; j++)
+            for (int j = 0; j < rank; j++)
             {
                 int off = j * rd;
                 var zj = w[off];
@@ -92,60 +104,77 @@ internal sealed partial class ArmaChandrasekhar
                 z[j] = zj;
             }
             var change = Vector256<double>.Zero;
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < rank; i++)
             {
                 var s = Vector256<double>.Zero;
-                for (int j = 0; j < 3; j++) s += mm[i * 3 + j] * z[j];
+                for (int j = 0; j < rank; j++) s += mm[i * 3 + j] * z[j];
                 mz[i] = s;
                 change += z[i] * s;
             }
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++) mm[i * 3 + j] = Vector256.ConditionalSelect(movingMask, mm[i * 3 + j] + mz[i] * mz[j] / f, mm[i * 3 + j]);
+            for (int i = 0; i < rank; i++)
+                for (int j = 0; j < rank; j++) mm[i * 3 + j] = Vector256.ConditionalSelect(movingMask, mm[i * 3 + j] + mz[i] * mz[j] / f, mm[i * 3 + j]);
             f = Vector256.ConditionalSelect(movingMask, f + change, f);
-            // K and W (StepRank3, lane-wise); held lanes keep theirs.
-            var c0 = z[0] / f;
-            var c1 = z[1] / f;
-            var c2 = z[2] / f;
-            var first0 = w[0];
-            var first1 = w[rd];
-            var first2 = w[2 * rd];
             var zero = Vector256<double>.Zero;
-            var mz0 = mz[0];
-            var mz1 = mz[1];
-            var mz2 = mz[2];
-            for (int i = 0; i < r; i++)
+            if (rank == 1)
             {
-                var ph = phiPad[i];
-                var t0 = (i < r - 1 ? w[i + 1] : zero) + ph * first0;
-                var t1 = (i < r - 1 ? w[rd + i + 1] : zero) + ph * first1;
-                var t2 = (i < r - 1 ? w[2 * rd + i + 1] : zero) + ph * first2;
-                var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
-                w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
-                w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
-                w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                // K and W (StepRank1, lane-wise).
+                var c = z[0] / f;
+                var first = w[0];
+                var m0 = mz[0];
+                for (int i = 0; i < r; i++)
+                {
+                    var t0 = (i < r - 1 ? w[i + 1] : zero) + phiPad[i] * first;
+                    var ki = k[i] + t0 * m0;
+                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
+                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c, w[i]);
+                }
             }
-            var prev0 = z[0];
-            var prev1 = z[1];
-            var prev2 = z[2];
-            for (int i = r; i < rd; i++)
+            else
             {
-                var t0 = prev0;
-                var t1 = prev1;
-                var t2 = prev2;
-                prev0 = w[i];
-                prev1 = w[rd + i];
-                prev2 = w[2 * rd + i];
-                var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
-                w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
-                w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
-                w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                // K and W (StepRank3, lane-wise); held lanes keep theirs.
+                var c0 = z[0] / f;
+                var c1 = z[1] / f;
+                var c2 = z[2] / f;
+                var first0 = w[0];
+                var first1 = w[rd];
+                var first2 = w[2 * rd];
+                var mz0 = mz[0];
+                var mz1 = mz[1];
+                var mz2 = mz[2];
+                for (int i = 0; i < r; i++)
+                {
+                    var ph = phiPad[i];
+                    var t0 = (i < r - 1 ? w[i + 1] : zero) + ph * first0;
+                    var t1 = (i < r - 1 ? w[rd + i + 1] : zero) + ph * first1;
+                    var t2 = (i < r - 1 ? w[2 * rd + i + 1] : zero) + ph * first2;
+                    var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
+                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
+                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                }
+                var prev0 = z[0];
+                var prev1 = z[1];
+                var prev2 = z[2];
+                for (int i = r; i < rd; i++)
+                {
+                    var t0 = prev0;
+                    var t1 = prev1;
+                    var t2 = prev2;
+                    prev0 = w[i];
+                    prev1 = w[rd + i];
+                    prev2 = w[2 * rd + i];
+                    var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
+                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
+                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                }
             }
 
             if (t >= d && (t & 7) == 7)
             {
-                for (int a1 = 0; a1 < 3; a1++)
+                for (int a1 = 0; a1 < rank; a1++)
                     for (int b1 = 0; b1 <= a1; b1++)
                     {
                         var sum = Vector256<double>.Zero;
@@ -153,16 +182,16 @@ internal sealed partial class ArmaChandrasekhar
                         for (int i = 0; i < rd; i++) sum += w[oa + i] * w[ob + i];
                         g[a1 * 3 + b1] = g[b1 * 3 + a1] = sum;
                     }
-                for (int a1 = 0; a1 < 3; a1++)
-                    for (int b1 = 0; b1 < 3; b1++)
+                for (int a1 = 0; a1 < rank; a1++)
+                    for (int b1 = 0; b1 < rank; b1++)
                     {
                         var sum = Vector256<double>.Zero;
-                        for (int c3 = 0; c3 < 3; c3++) sum += mm[a1 * 3 + c3] * g[c3 * 3 + b1];
+                        for (int c3 = 0; c3 < rank; c3++) sum += mm[a1 * 3 + c3] * g[c3 * 3 + b1];
                         h[a1 * 3 + b1] = sum;
                     }
                 var trace = Vector256<double>.Zero;
-                for (int a1 = 0; a1 < 3; a1++)
-                    for (int b1 = 0; b1 < 3; b1++) trace += h[a1 * 3 + b1] * h[b1 * 3 + a1];
+                for (int a1 = 0; a1 < rank; a1++)
+                    for (int b1 = 0; b1 < rank; b1++) trace += h[a1 * 3 + b1] * h[b1 * 3 + a1];
                 anyMoving = false;
                 for (int lane = 0; lane < 4; lane++)
                 {
@@ -177,5 +206,12 @@ internal sealed partial class ArmaChandrasekhar
             }
         }
         for (int lane = 0; lane < lanes; lane++) results[lane] = (ssq[lane], sumlog[lane], nu[lane]);
+    }
+
+    [ThreadStatic] private static LanesScratch? lanesScratch;
+
+    private sealed class LanesScratch
+    {
+        public Vector256<double>[] A = [], K = [], W = [], PhiPad = [], Delta = [];
     }
 }

@@ -105,8 +105,10 @@ public sealed partial class AutoArima
                 if (root is null) value = double.PositiveInfinity;
                 else minroot = Math.Min(minroot, root.Value);
             }
-            if (minroot < 1 + 1e-2 || NonPositiveVariance(fit)) value = double.PositiveInfinity;
-            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic));
+            if (minroot < 1 + 1e-2) value = double.PositiveInfinity;
+            // checkarima needs the coefficients' covariance (optimhess: 4·k² evaluations); it can only make the IC
+            // infinite, so it is made when the candidate would become the best one (Candidate.Checked).
+            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic)) { Unchecked = fit };
         }
 
         /// <summary>min(Mod(polyroot(c(1, ∓coefficients)))) up to the last coefficient above 1e-8 in size; 2 when none; null when the root finder fails.</summary>
@@ -122,7 +124,7 @@ public sealed partial class AutoArima
         }
 
         /// <summary>checkarima: some coefficient variance is negative (sqrt gives NaN).</summary>
-        private static bool NonPositiveVariance(ArimaFit fit)
+        internal static bool NonPositiveVariance(ArimaFit fit)
         {
             if (fit.Covariance is not { } v) return false;
             for (int i = 0; i < v.GetLength(0); i++)
@@ -151,11 +153,13 @@ public sealed partial class AutoArima
             if (constant) first.Add((0, 0, 0, 0, false, approximation));
             FitAhead(first);
 
+            // best is always a checked candidate; the others are checked when they would beat it.
             var best = Visit(p, q, sp, sq, constant, approximation);
             results.Add(best);
+            best = best.Checked();
             var fit = Visit(0, 0, 0, 0, constant, approximation);
             results.Add(fit);
-            if (fit.Ic < best.Ic)
+            if (Improves(ref fit, best))
             {
                 best = fit;
                 p = q = sp = sq = 0;
@@ -165,7 +169,7 @@ public sealed partial class AutoArima
                 int pp = maxP > 0 ? 1 : 0, ssp = m > 1 && maxSP > 0 ? 1 : 0;
                 fit = Visit(pp, 0, ssp, 0, constant, approximation);
                 results.Add(fit);
-                if (fit.Ic < best.Ic)
+                if (Improves(ref fit, best))
                 {
                     best = fit;
                     p = pp;
@@ -178,7 +182,7 @@ public sealed partial class AutoArima
                 int qq = maxQ > 0 ? 1 : 0, ssq = m > 1 && maxSQ > 0 ? 1 : 0;
                 fit = Visit(0, qq, 0, ssq, constant, approximation);
                 results.Add(fit);
-                if (fit.Ic < best.Ic)
+                if (Improves(ref fit, best))
                 {
                     best = fit;
                     p = sp = 0;
@@ -190,7 +194,7 @@ public sealed partial class AutoArima
             {
                 fit = Visit(0, 0, 0, 0, false, approximation);
                 results.Add(fit);
-                if (fit.Ic < best.Ic)
+                if (Improves(ref fit, best))
                 {
                     best = fit;
                     p = q = sp = sq = 0;
@@ -242,7 +246,7 @@ public sealed partial class AutoArima
                     }
                     fit = Visit(np, nq, nsp, nsq, nc, approximation);
                     results.Add(fit);
-                    if (fit.Ic < best.Ic)
+                    if (Improves(ref fit, best))
                     {
                         best = fit;
                         (p, q, sp, sq, constant) = (np, nq, nsp, nsq, nc);
@@ -254,9 +258,9 @@ public sealed partial class AutoArima
             // Refit the candidates by exact likelihood, best approximate IC first, until one succeeds.
             if (approximation && best.Model is not null)
             {
-                foreach (var candidate in results.Select((r, i) => (r, i)).OrderBy(t => double.IsNaN(t.r.Ic)).ThenBy(t => t.r.Ic).ThenBy(t => t.i).Select(t => t.r))
+                foreach (var candidate in RefitOrder(results))
                 {
-                    var exact = Visit(candidate.P, candidate.Q, candidate.SP, candidate.SQ, candidate.Constant, approximate: false);
+                    var exact = Visit(candidate.P, candidate.Q, candidate.SP, candidate.SQ, candidate.Constant, approximate: false).Checked();
                     if (exact.Ic < double.PositiveInfinity)
                     {
                         best = exact;
@@ -265,6 +269,35 @@ public sealed partial class AutoArima
                 }
             }
             return best;
+        }
+
+        /// <summary>Whether <paramref name="fit"/> has a lower IC than <paramref name="best"/> once checked (then <paramref name="fit"/> is the checked candidate).</summary>
+        private static bool Improves(ref Candidate fit, Candidate best)
+        {
+            if (!(fit.Ic < best.Ic)) return false;
+            fit = fit.Checked();
+            return fit.Ic < best.Ic;
+        }
+
+        /// <summary>
+        /// R's <c>order(results[, "ic"])</c> over the checked ICs — finite ones ascending (ties in visiting order), then
+        /// the infinite ones, NaN last, each in visiting order — checking a candidate only when the walk reaches it.
+        /// </summary>
+        private static IEnumerable<Candidate> RefitOrder(List<Candidate> results)
+        {
+            var indexed = results.Select((r, i) => (Candidate: r, Index: i)).ToList();
+            var rejected = new List<(Candidate Candidate, int Index)>();
+            foreach (var (candidate, index) in indexed.Where(t => !double.IsNaN(t.Candidate.Ic) && !double.IsPositiveInfinity(t.Candidate.Ic))
+                         .OrderBy(t => t.Candidate.Ic).ThenBy(t => t.Index))
+            {
+                var checkedCandidate = candidate.Checked();
+                if (double.IsPositiveInfinity(checkedCandidate.Ic)) rejected.Add((checkedCandidate, index));
+                else yield return checkedCandidate;
+            }
+            foreach (var (candidate, _) in indexed.Where(t => double.IsPositiveInfinity(t.Candidate.Ic)).Concat(rejected).OrderBy(t => t.Index))
+                yield return candidate;
+            foreach (var (candidate, _) in indexed.Where(t => double.IsNaN(t.Candidate.Ic)))
+                yield return candidate;
         }
 
         /// <summary>search.arima: every model with p + q + P + Q ≤ maxOrder (with and without constant), then the exact refit.</summary>
@@ -288,13 +321,17 @@ public sealed partial class AutoArima
                             for (int kk = 0; kk <= (constantAllowed ? 1 : 0); kk++)
                             {
                                 var fit = Visit(i, j, si, sj, kk == 1, approximation);
-                                if (best is null ? fit.Ic < double.PositiveInfinity : fit.Ic < best.Ic) best = fit;
+                                if (best is null ? fit.Ic < double.PositiveInfinity : fit.Ic < best.Ic)
+                                {
+                                    fit = fit.Checked();
+                                    if (best is null ? fit.Ic < double.PositiveInfinity : fit.Ic < best.Ic) best = fit;
+                                }
                             }
                         }
             if (best is null) throw new ModelFitException("No ARIMA model able to be estimated.");
             if (approximation)
             {
-                var exact = Visit(best.P, best.Q, best.SP, best.SQ, best.Constant, approximate: false);
+                var exact = Visit(best.P, best.Q, best.SP, best.SQ, best.Constant, approximate: false).Checked();
                 if (exact.Ic < double.PositiveInfinity) return exact;
                 return new Search(x, serieslength, m, d, sd, ic, false, offset, parallelism).Exhaustive(maxP, maxQ, maxSP, maxSQ, maxOrder, constantAllowed);
             }

@@ -135,6 +135,7 @@ public sealed partial class AutoArima : IStatisticalModel
             try
             {
                 var white = ArimaEstimation.Fit(x, new ArimaOrder(0, dd, 0, 0, sdd, 0, m), [], includeMean: true, ArimaMethod.CssMl);
+                _ = white.Covariance; // stats::arima computes it, and fails where it cannot (offset 0 then)
                 offset = -2 * white.LogLikelihood - serieslength * Math.Log(white.Sigma2);
             }
             catch (Exception e) when (e is ArimaFitException or ArgumentException)
@@ -190,6 +191,7 @@ public sealed partial class AutoArima : IStatisticalModel
         {
             throw new UnsuitableSeriesException("The data follow a simple polynomial and are not suitable for ARIMA modelling.");
         }
+        _ = fit.Covariance; // stats::arima's errors at fit time
         // forecast's Arima(): criteria from the exact likelihood, sigma2 with nstar - npar + 1 degrees of freedom.
         int npar = fit.Mask.Count(v => v) + 1;
         int nstar = Search.Interior(x) - d - sd * m;
@@ -199,5 +201,35 @@ public sealed partial class AutoArima : IStatisticalModel
     }
 
     /// <summary>A candidate's orders, whether it has a constant, its information criterion and the fit.</summary>
-    internal sealed record Candidate(int P, int Q, int SP, int SQ, bool Constant, double Ic, ArimaModel? Model);
+    internal sealed record Candidate(int P, int Q, int SP, int SQ, bool Constant, double Ic, ArimaModel? Model)
+    {
+        /// <summary>The fit whose checkarima (a coefficient variance that is negative or fails) is still to be made; null once made.</summary>
+        internal ArimaFit? Unchecked { get; init; }
+
+        private Candidate? _checked;
+
+        /// <summary>
+        /// This candidate after R's checkarima, as myarima returns it: the IC infinite when some coefficient variance
+        /// is negative, no model at all when the covariance cannot be computed (stats::arima's error).
+        /// </summary>
+        public Candidate Checked()
+        {
+            if (Unchecked is not { } fit) return this;
+            return _checked ??= Check(fit);
+        }
+
+        private Candidate Check(ArimaFit fit)
+        {
+            try
+            {
+                return Search.NonPositiveVariance(fit)
+                    ? this with { Ic = double.PositiveInfinity, Unchecked = null }
+                    : this with { Unchecked = null };
+            }
+            catch (ArimaFitException)
+            {
+                return new Candidate(P, Q, SP, SQ, Constant, double.PositiveInfinity, null);
+            }
+        }
+    }
 }

@@ -62,6 +62,7 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
         try
         {
             fit = ArimaEstimation.Fit(x, Order, xreg, IncludeMean, Method, Fixed is null ? null : [.. Fixed]);
+            _ = fit.Covariance; // stats::arima's errors (a singular Hessian) at fit time
         }
         catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
         {

@@ -33,8 +33,10 @@ internal static class Profile
         }
         foreach (var y in picked)
         {
+            double start = Speed.ProcessCpuSeconds();
             var fit = model.Fit(y, data.SeasonLength);
-            Console.WriteLine(FormattableString.Invariant($"{fit.Description}: first forecast {fit.Forecast(data.Horizon).Mean[0]:R}"));
+            double ms = (Speed.ProcessCpuSeconds() - start) * 1e3;
+            Console.WriteLine(FormattableString.Invariant($"{fit.Description}: first forecast {fit.Forecast(data.Horizon).Mean[0]:R} ({y.Length} points, {ms:F1} ms CPU)"));
         }
         if (fits > 0)
             Console.WriteLine(FormattableString.Invariant(

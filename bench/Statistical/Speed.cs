@@ -73,6 +73,10 @@ internal static class Speed
                         $"{Median([.. wallN]):G4} | {Median([.. cpuN]):G4} | {rWall.Sum() / wallN.Sum():F1}×");
                     Console.WriteLine(FormattableString.Invariant(
                         $"{name} | {method} | {picked.Count} × {rounds} | {Median([.. rWall]):G4} | {Median([.. rCpu]):G4} | {Median([.. wall1]):G4} | {Median([.. cpu1]):G4} | {rCpu.Sum() / cpu1.Sum():F1}× | {parallelColumns} | {loadBefore} → {Load()}"));
+                    // Per series (comment lines): which fits carry the totals.
+                    for (int i = 0; i < picked.Count; i++)
+                        Console.WriteLine(FormattableString.Invariant(
+                            $"#   {picked[i].Id} ({picked[i].Y.Length} points): R CPU {rCpu[i]:G4} s, ours {cpu1[i]:G4} s, {rCpu[i] / cpu1[i]:F1}×"));
                 }
             }
             finally

