@@ -13,7 +13,8 @@ namespace Forecast.Statistical.Arima;
 internal static class ArimaEstimation
 {
     public static ArimaFit Fit(double[] x, ArimaOrder arma, IReadOnlyList<(string Name, double[] Values)> xreg, bool includeMean,
-        ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6, int parallelism = 1)
+        ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6, int parallelism = 1,
+        (double[] X, int Convergence)? cssOptimum = null)
     {
         int n = x.Length;
         int narma = arma.ArmaCount;
@@ -244,6 +245,7 @@ internal static class ArimaEstimation
 
         double sigma2;
         Lazy<double[,]?> covariance = new((double[,]?)null);
+        (double[] X, int Convergence)? cssResult = null;
         double[] residuals;
         Lazy<ArimaStateSpace> model;
         double value;
@@ -261,6 +263,7 @@ internal static class ArimaEstimation
                 {
                     var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
                     res = Optim(objective, Masked(init, mask));
+                    cssResult = (res.X, res.Convergence);
                     var at = res.X;
                     covariance = Deferred(() =>
                     {
@@ -291,8 +294,14 @@ internal static class ArimaEstimation
                 {
                     if (!noOptim)
                     {
-                        var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
-                        var css = Optim(objective, Masked(init, mask));
+                        // The CSS stage is the CSS fit of the same model and data: given that fit's optimum (auto.arima's
+                        // exact refit of a candidate its approximate search fitted), it is not optimised again.
+                        if (cssOptimum is not { } css)
+                        {
+                            var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
+                            var optimum = Optim(objective, Masked(init, mask));
+                            css = (optimum.X, optimum.Convergence);
+                        }
                         if (css.Convergence == 0) Unmask(init, mask, css.X);
                     }
                     if (arma.P > 0 && !ArCheck(init.AsSpan(0, arma.P)))
@@ -387,7 +396,7 @@ internal static class ArimaEstimation
         for (int i = 1; i <= arma.SeasonalP; i++) names.Add($"sar{i}");
         for (int i = 1; i <= arma.SeasonalQ; i++) names.Add($"sma{i}");
         names.AddRange(columns.Select(c => c.Name));
-        return new ArimaFit(arma, coef, [.. names], mask, sigma2, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method, covariance);
+        return new ArimaFit(arma, coef, [.. names], mask, sigma2, -0.5 * minus2LogLik, aic, residuals, nUsed, model, convergence, method, covariance) { CssOptimum = cssResult };
     }
 
     /// <summary>

@@ -28,6 +28,9 @@ internal sealed record ArimaFit(
     /// </summary>
     public double[,]? Covariance => CovarianceState.Value;
 
+    /// <summary>A CSS fit's optimum (the free coefficients) and optim's convergence code, for a CSS-ML fit of the same model to start from.</summary>
+    internal (double[] X, int Convergence)? CssOptimum { get; init; }
+
     /// <summary>The filtered state-space model.</summary>
     public ArimaStateSpace Model => State.Value;
 }

@@ -62,12 +62,14 @@ public sealed partial class AutoArima
             var order = useSeason ? new ArimaOrder(p, d, q, sp, sd, sq, m) : new ArimaOrder(p, d, q, 0, 0, 0, m);
             var method = approximate ? ArimaMethod.Css : ArimaMethod.CssMl;
             int diffs = d + sd;
+            // The exact refit's CSS stage starts where the search's CSS fit of this model ended (the same optimisation).
+            var cssOptimum = !approximate && _fitted.TryGetValue((p, q, sp, sq, constant, true), out var searched) ? searched.CssOptimum : null;
             ArimaFit fit;
             try
             {
                 fit = diffs == 1 && constant
-                    ? ArimaEstimation.Fit(x, order, [("drift", _drift)], includeMean: true, method, parallelism: Width)
-                    : ArimaEstimation.Fit(x, order, [], includeMean: constant, method, parallelism: Width);
+                    ? ArimaEstimation.Fit(x, order, [("drift", _drift)], includeMean: true, method, parallelism: Width, cssOptimum: cssOptimum)
+                    : ArimaEstimation.Fit(x, order, [], includeMean: constant, method, parallelism: Width, cssOptimum: cssOptimum);
             }
             catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
             {
@@ -108,7 +110,7 @@ public sealed partial class AutoArima
             if (minroot < 1 + 1e-2) value = double.PositiveInfinity;
             // checkarima needs the coefficients' covariance (optimhess: 4·k² evaluations); it can only make the IC
             // infinite, so it is made when the candidate would become the best one (Candidate.Checked).
-            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic)) { Unchecked = fit };
+            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic)) { Unchecked = fit, CssOptimum = fit.CssOptimum };
         }
 
         /// <summary>min(Mod(polyroot(c(1, ∓coefficients)))) up to the last coefficient above 1e-8 in size; 2 when none; null when the root finder fails.</summary>

@@ -206,6 +206,9 @@ public sealed partial class AutoArima : IStatisticalModel
         /// <summary>The fit whose checkarima (a coefficient variance that is negative or fails) is still to be made; null once made.</summary>
         internal ArimaFit? Unchecked { get; init; }
 
+        /// <summary>A CSS candidate's optimum, for the exact refit of the same model.</summary>
+        internal (double[] X, int Convergence)? CssOptimum { get; init; }
+
         private Candidate? _checked;
 
         /// <summary>

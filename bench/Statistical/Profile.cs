@@ -12,11 +12,14 @@ namespace Forecast.Statistical.Bench;
 /// </summary>
 internal static class Profile
 {
-    public static void Run(string goldens, string dataRoot, string dataset, string method, int seriesCount, double seconds, int parallel)
+    public static void Run(string goldens, string dataRoot, string dataset, string method, int seriesCount, double seconds, int parallel,
+        IReadOnlyList<string>? ids = null, int drop = 0)
     {
         var data = RGolden.LoadDataset(goldens, dataset, Path.Combine(dataRoot, dataset, "data.csv"));
-        // The series the speed comparison picks (spread evenly over the dataset).
-        var picked = Speed.Pick(data.Series, seriesCount).Select(s => s.Context(data.MaxContext)).ToList();
+        // The series the speed comparison picks (spread evenly over the dataset), or those named.
+        var chosen = ids is not null ? [.. ids.Select(id => data.Series.Single(s => s.Id == id))] : Speed.Pick(data.Series, seriesCount);
+        // --drop k: the series without its last k training points (an earlier backtest window, as model: auto fits it).
+        var picked = chosen.Select(s => s.Context(data.MaxContext)[..^drop]).ToList();
         IStatisticalModel model = method == "ets" ? new AutoEts { MaxDegreeOfParallelism = parallel } : new AutoArima { MaxDegreeOfParallelism = parallel };
         foreach (var y in picked) model.Fit(y, data.SeasonLength);
         double cpu = Speed.ProcessCpuSeconds();
