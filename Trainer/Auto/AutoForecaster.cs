@@ -175,6 +175,7 @@ public sealed class AutoForecaster : IForecaster, IHasModelState
                     : Selector.Combine(kind.Value, members, c => full[c][i]!.Forecast);
                 if (forecast is not null)
                 {
+                    forecast = IntervalScaling.Apply(forecast, selection.Series[i].QuantileScale(option));
                     forecasts[i] = forecast;
                     final[i] = option;
                     var failed = members.Where(m => full[m.Candidate][i]!.Forecast is null).Select(m => _settings.Candidates[m.Candidate]).ToList();

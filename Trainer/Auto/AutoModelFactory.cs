@@ -43,10 +43,11 @@ public sealed class AutoModelFactory : IModelFactory
         bool reuseForms = options.Bool("reuse_forms", true);
         var quantiles = options.Enum("quantiles", QuantileChoice.Wql);
         bool refit = options.Bool("refit", true);
+        var calibration = options.Enum("calibration", QuantileCalibration.Scale);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
-            maxHistory, shrinkage, reuseForms, quantiles, refit);
+            maxHistory, shrinkage, reuseForms, quantiles, refit, calibration);
         return context =>
         {
             var models = builds.Select(build => Prepared(build(context), reuseForms, refit)).ToList();

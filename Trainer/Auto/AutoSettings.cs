@@ -26,6 +26,8 @@ namespace Forecast.Trainer.Auto;
 /// <param name="Quantiles">Where a series' quantiles come from: the option chosen by <paramref name="Metric"/> (with the
 /// point forecast), or a second choice by WQL (every option's quantiles scored by weighted quantile loss; the greedy
 /// ensemble refitted on it).</param>
+/// <param name="Calibration">Whether the options judged by WQL may have their quantiles' spread rescaled per series by
+/// a factor fitted on the backtest (<see cref="IntervalScaling"/>), where the cross-fitted backtest prefers it.</param>
 public sealed record AutoSettings(
     IReadOnlyList<string> Candidates,
     SelectionMetric Metric,
@@ -41,7 +43,8 @@ public sealed record AutoSettings(
     double Shrinkage = 0,
     bool ReuseForms = true,
     QuantileChoice Quantiles = QuantileChoice.WithPoint,
-    bool Refit = true)
+    bool Refit = true,
+    QuantileCalibration Calibration = QuantileCalibration.None)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
@@ -70,6 +73,18 @@ public enum QuantileChoice
     /// <summary>From the option with the best backtest WQL (per series or overall, as <c>selection</c>), the greedy
     /// ensemble's weights fitted on WQL; the point forecast is still chosen by <c>metric</c>.</summary>
     Wql,
+}
+
+/// <summary><c>model.auto.calibration</c>: whether the quantiles chosen by WQL may be recalibrated on the backtest.</summary>
+public enum QuantileCalibration
+{
+    /// <summary>Every option's quantiles as its models give them.</summary>
+    None,
+
+    /// <summary>Per series and option, the quantiles' distances from the point forecast scaled by one factor fitted on
+    /// the backtest windows, used where the cross-fitted backtest WQL (each window scored with the factor fitted on the
+    /// others) beats the unscaled quantiles'.</summary>
+    Scale,
 }
 
 /// <summary>The ensembles of <c>model.auto.ensembles</c>.</summary>

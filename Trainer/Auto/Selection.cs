@@ -32,7 +32,14 @@ internal sealed record Selection(IReadOnlyList<string> Options, int Candidates, 
 /// fallbacks should a model fail on the whole history), its top candidates by score (members of the mean and
 /// median ensembles) and its greedy ensemble weights (the overall weights of the candidates it has a score for).
 /// </summary>
-internal sealed record SeriesSelection(string Id, int Windows, double[] Scores, int[] Preference, int[] TopCandidates, double[] GreedyWeights, string? Note);
+/// <param name="QuantileScales">Per option, the factor its quantiles' distances from the point forecast are scaled by
+/// (<see cref="IntervalScaling"/>; 1: unscaled); null without <c>calibration: scale</c>.</param>
+internal sealed record SeriesSelection(string Id, int Windows, double[] Scores, int[] Preference, int[] TopCandidates, double[] GreedyWeights, string? Note,
+    double[]? QuantileScales = null)
+{
+    /// <summary>The factor option <paramref name="option"/>'s quantiles are scaled by for this series (1: unscaled).</summary>
+    public double QuantileScale(int option) => QuantileScales is { } scales ? scales[option] : 1;
+}
 
 /// <summary>
 /// Scores every candidate and ensemble on the backtest of each series and orders them. A candidate is available for a
@@ -99,6 +106,29 @@ internal static class Selector
             }
         }
 
+        // With calibration: scale, an option's score is that of its scaled quantiles wherever the cross-fitted backtest
+        // says they are better, so the choice is among the options as they would be forecast.
+        var quantileScales = metric == SelectionMetric.Wql && settings.Calibration == QuantileCalibration.Scale && levels.Count > 0 ? new double[n][] : null;
+        var unscaled = new double[n][];
+        if (quantileScales is not null)
+        {
+            Parallel.For(0, n, i =>
+            {
+                quantileScales[i] = Enumerable.Repeat(1.0, options.Count).ToArray();
+                unscaled[i] = parts[i].Select(p => p?.Value ?? double.NaN).ToArray();
+                if (plan.Series[i].Count < 2) return;
+                for (int o = 0; o < options.Count; o++)
+                {
+                    if (parts[i][o] is not { } raw) continue;
+                    var kind = o < candidates ? (EnsembleKind?)null : settings.Ensembles[o - candidates];
+                    var items = OptionItems(kind, kind is null ? [(o, 1.0)] : Members(kind.Value, topCandidates[i], seriesGreedy[i]), plan, results, i);
+                    if (items is null || IntervalScaling.CrossFitted(items, levels) is not { } scaled || !(scaled.Value < raw.Value)) continue;
+                    parts[i][o] = scaled;
+                    quantileScales[i][o] = IntervalScaling.Fit(items, levels);
+                }
+            });
+        }
+
         // The overall order of options (and of candidates), over the series where every option that scored anywhere scored.
         var overallScores = OverallScores(parts, options.Count, metric);
         var overall = Order(overallScores);
@@ -138,7 +168,13 @@ internal static class Selector
             }
             if (BacktestFailures(plan, results, candidateParts, i, settings) is { } failures)
                 note = note is null ? failures : $"{note}; {failures}";
-            series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], seriesGreedy[i], note);
+            if (quantileScales?[i] is { } factors && factors[preference[0]] != 1)
+            {
+                string scaledNote = FormattableString.Invariant(
+                    $"quantiles of {options[preference[0]]} scaled by {factors[preference[0]]:0.###} around its point forecast (cross-fitted backtest WQL {scores[preference[0]]:0.#####}, unscaled {unscaled[i][preference[0]]:0.#####})");
+                note = note is null ? scaledNote : $"{note}; {scaledNote}";
+            }
+            series[i] = new SeriesSelection(histories[i].Id, plan.Series[i].Count, scores, preference, topCandidates[i], seriesGreedy[i], note, quantileScales?[i]);
         }
         return new Selection(options, candidates, settings.Ensembles, greedyWeights, overallScores, series);
     }
@@ -187,17 +223,30 @@ internal static class Selector
     private static BacktestLoss.Part? EnsemblePart(EnsembleKind kind, List<(int Candidate, double Weight)> members, BacktestPlan plan,
         CandidateResult[][][] results, int series, SelectionMetric metric, IReadOnlyList<double> levels)
     {
+        if (OptionItems(kind, members, plan, results, series) is not { } items) return null;
+        var part = default(BacktestLoss.Part);
+        foreach (var (actual, forecast, scale) in items)
+            part += BacktestLoss.Of(metric, actual, forecast.Mean, forecast.Quantiles, levels, scale);
+        return part;
+    }
+
+    /// <summary>
+    /// One option's forecast of each backtest window of a series (a candidate: <paramref name="kind"/> null and its one
+    /// member), with the window's actuals; null when it has no window or a member missed one.
+    /// </summary>
+    private static List<IntervalScaling.Item>? OptionItems(EnsembleKind? kind, List<(int Candidate, double Weight)> members, BacktestPlan plan,
+        CandidateResult[][][] results, int series)
+    {
         var items = plan.Series[series];
         if (items.Count == 0 || members.Count == 0) return null;
-        var part = default(BacktestLoss.Part);
+        var list = new List<IntervalScaling.Item>(items.Count);
         foreach (var (w, j) in items.Items)
         {
-            var combined = Combine(kind, members, c => results[c][w][j].Forecast);
-            if (combined is null) return null;
-            var window = plan.Windows[w];
-            part += BacktestLoss.Of(metric, window.Actuals[j], combined.Mean, combined.Quantiles, levels, window.Scales[j]);
+            var forecast = kind is null ? results[members[0].Candidate][w][j].Forecast : Combine(kind.Value, members, c => results[c][w][j].Forecast);
+            if (forecast is null) return null;
+            list.Add(new IntervalScaling.Item(plan.Windows[w].Actuals[j], forecast, plan.Windows[w].Scales[j]));
         }
-        return part;
+        return list;
     }
 
     /// <summary>

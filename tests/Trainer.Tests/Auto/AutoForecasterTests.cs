@@ -162,6 +162,37 @@ public class AutoForecasterTests
     }
 
     [Fact]
+    public async Task WithCalibrationScaleTooWideQuantilesAreNarrowedByTheFactorTheBacktestChoseAndTheNoteSaysSo()
+    {
+        var series = new[] { Series("a", 60, 21), Series("b", 72, 22) };
+        // The flat forecast misses by about the seasonal swing (±10), but its 10 % and 90 % quantiles sit ±40 away.
+        var flat = new ScriptedForecaster("flat", ScriptedForecaster.Flat, spread: 100);
+        var settings = Settings(["flat"]) with { Ensembles = [], Quantiles = QuantileChoice.Wql, Calibration = QuantileCalibration.Scale };
+        var auto = new AutoForecaster(settings, [flat]);
+
+        var forecasts = await auto.ForecastAsync(series, Request);
+
+        var raw = await flat.ForecastAsync(series, Request);
+        var rows = ReadSelection(State(auto, "quantile_selection.csv"));
+        for (int i = 0; i < series.Length; i++)
+        {
+            var note = rows[i]["note"];
+            note.Should().StartWith("quantiles of flat scaled by ");
+            double factor = double.Parse(note["quantiles of flat scaled by ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+            factor.Should().BeInRange(IntervalScaling.Smallest, 0.5);
+            double measured = (forecasts[i].Quantiles[2][0] - forecasts[i].Mean[0]) / (raw[i].Quantiles[2][0] - raw[i].Mean[0]);
+            measured.Should().BeApproximately(factor, 5e-4);
+            forecasts[i].Mean.Should().Equal(raw[i].Mean);
+            for (int q = 0; q < Request.Quantiles.Count; q++)
+                for (int h = 0; h < Horizon; h++)
+                    forecasts[i].Quantiles[q][h].Should().BeApproximately(raw[i].Mean[h] + measured * (raw[i].Quantiles[q][h] - raw[i].Mean[h]), 1e-9);
+        }
+
+        var unscaled = await new AutoForecaster(settings with { Calibration = QuantileCalibration.None }, [flat]).ForecastAsync(series, Request);
+        for (int i = 0; i < series.Length; i++) unscaled[i].Quantiles.Should().BeEquivalentTo(raw[i].Quantiles, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
     public async Task GlobalSelectionGivesEverySeriesTheOptionBestOverAllSeries()
     {
         var series = new[] { Series("a", 60, 5), Series("b", 60, 6) };

@@ -109,6 +109,7 @@ public class AutoTrainerTests
     [InlineData("model.auto.top_k=1", "model.auto.top_k", "between 2 and")]
     [InlineData("model.auto.windows=0", "model.auto.windows", "between 1 and")]
     [InlineData("model.auto.selection=best", "model.auto.selection", "per_series, global")]
+    [InlineData("model.auto.calibration=conformal", "model.auto.calibration", "is not one of none, scale")]
     [InlineData("model.auto.window=3", "model.auto.window", "unknown key")]
     public void BadAutoSettingsAreConfigProblemsNamingTheKey(string setting, string key, string message)
     {
