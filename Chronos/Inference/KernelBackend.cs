@@ -403,7 +403,8 @@ internal sealed class KernelBackend : IInferenceBackend
 
     /// <summary>
     /// <see cref="Multiply"/> for a bfloat16 weight (the opt-in bfloat16 path): <see cref="Bf16Kernels"/>, output
-    /// panels split over the threads, float32 in and out as torch.autocast's products.
+    /// panels handed to whichever thread is free (with fixed halves the faster thread waited for the other at every
+    /// product's join), float32 in and out as torch.autocast's products.
     /// </summary>
     private unsafe Tensor MultiplyBf16(Tensor input, Tensor weight, Tensor? bias, bool relu)
     {
@@ -420,9 +421,11 @@ internal sealed class KernelBackend : IInferenceBackend
         fixed (byte* y = output.bytes)
         fixed (byte* bb = biasValues is null ? null : biasValues.bytes)
         {
-            var (xAddress, wAddress, yAddress, bAddress) = ((nint)x, (nint)w, (nint)y, (nint)bb);
-            workers.ForEachPart((part, parts) => Bf16Kernels.Linear((float*)xAddress, rows, (ushort*)wAddress, outFeatures,
-                inFeatures, (float*)yAddress, (float*)bAddress, relu, panelCount * part / parts, panelCount * (part + 1) / parts));
+            int* nextPanel = stackalloc int[1];
+            *nextPanel = 0;
+            var (xAddress, wAddress, yAddress, bAddress, counter) = ((nint)x, (nint)w, (nint)y, (nint)bb, (nint)nextPanel);
+            workers.ForEachPart((_, _) => Bf16Kernels.Linear((float*)xAddress, rows, (ushort*)wAddress, outFeatures,
+                inFeatures, (float*)yAddress, (float*)bAddress, relu, 0, panelCount, (int*)counter));
         }
         return output;
     }

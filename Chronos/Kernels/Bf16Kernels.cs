@@ -14,7 +14,7 @@ namespace Forecast.Chronos.Kernels;
 /// Where the library was not built (no g++), does not load, or the CPU lacks AVX512_BF16, <see cref="IsSupported"/> is
 /// false and bfloat16 products stay in libtorch (oneDNN). Measured on Chronos-Bolt's shapes (528 rows, one thread,
 /// weights packed per 32-feature panel as they are used): 191–212 GFLOP/s against 95–104 for the same loop in float32
-/// FMAs.
+/// FMAs. A product's panels go to whichever thread is free (a shared counter), as the float32 kernels' panels do.
 /// </remarks>
 internal static unsafe class Bf16Kernels
 {
@@ -24,7 +24,7 @@ internal static unsafe class Bf16Kernels
     /// <summary>Output features per panel (a panel range is the unit of work a thread takes).</summary>
     public const int PanelWidth = 32;
 
-    private static readonly delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, void> LinearEntry = Load();
+    private static readonly delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, int*, void> LinearEntry = Load();
 
     /// <summary>True when the native library loaded and the CPU has AVX512F and AVX512_BF16.</summary>
     public static bool IsSupported => LinearEntry != null;
@@ -33,17 +33,19 @@ internal static unsafe class Bf16Kernels
     /// <c>y = x·wᵀ (+ bias)</c>, then relu when asked, for output panels <paramref name="firstPanel"/> …
     /// <paramref name="endPanel"/>−1 (32 features each): x float32 (rows × inFeatures), w bfloat16 (outFeatures ×
     /// inFeatures), y float32 (rows × outFeatures), all contiguous; bias float32 (outFeatures) or null. Threads may
-    /// call it at once for disjoint panel ranges of one product.
+    /// call it at once for disjoint panel ranges of one product, or for the same range with one shared
+    /// <paramref name="nextPanel"/> counter (starting at 0), from which each takes the range's panels one at a time as
+    /// it comes free; a panel's outputs are the same whichever thread computes them.
     /// </summary>
     public static void Linear(float* x, long rows, ushort* w, long outFeatures, long inFeatures, float* y, float* bias,
-        bool relu, long firstPanel, long endPanel)
+        bool relu, long firstPanel, long endPanel, int* nextPanel = null)
     {
         if (LinearEntry == null)
             throw new NotSupportedException($"The bfloat16 kernels are not available ({LibraryFile} not built or not loadable, or no AVX512_BF16).");
-        LinearEntry(x, rows, w, outFeatures, inFeatures, y, bias, relu ? 1 : 0, firstPanel, endPanel);
+        LinearEntry(x, rows, w, outFeatures, inFeatures, y, bias, relu ? 1 : 0, firstPanel, endPanel, nextPanel);
     }
 
-    private static delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, void> Load()
+    private static delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, int*, void> Load()
     {
         if (!OperatingSystem.IsLinux() || !Avx512F.IsSupported)
             return null;
@@ -54,6 +56,6 @@ internal static unsafe class Bf16Kernels
             || !NativeLibrary.TryGetExport(library, "chronos_bf16_linear", out var linear)
             || ((delegate* unmanaged<int>)supported)() != 1)
             return null;
-        return (delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, void>)linear;
+        return (delegate* unmanaged<float*, long, ushort*, long, long, float*, float*, int, long, long, int*, void>)linear;
     }
 }

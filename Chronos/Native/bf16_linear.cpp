@@ -53,8 +53,44 @@ void ConvertRow(const float* x, long k, uint32_t* pairs)
         pairs[i / 2] = PairOf(x[i], 0.0f);
 }
 
+// Words i .. i+15 of 16 rows (each `stride` words apart) -> 16 lines of 16 words (line m holds word i+m of every row),
+// stored `lineStride` words apart: a 16 x 16 transpose of 32-bit words in registers (unpack by 32 and 64 bits, then
+// 128-bit lanes twice).
+inline void Transpose16(const uint32_t* rows, long stride, uint32_t* lines, long lineStride)
+{
+    __m512i t[16], u[16];
+    for (int j = 0; j < 16; j += 2)
+    {
+        const __m512i a = _mm512_loadu_si512(rows + j * stride);
+        const __m512i b = _mm512_loadu_si512(rows + (j + 1) * stride);
+        t[j] = _mm512_unpacklo_epi32(a, b);         // per 128-bit lane: a0 b0 a1 b1
+        t[j + 1] = _mm512_unpackhi_epi32(a, b);     // a2 b2 a3 b3
+    }
+    for (int j = 0; j < 16; j += 4)
+    {
+        u[j] = _mm512_unpacklo_epi64(t[j], t[j + 2]);          // rows j..j+3, word 4L of lane L
+        u[j + 1] = _mm512_unpackhi_epi64(t[j], t[j + 2]);      // word 4L+1
+        u[j + 2] = _mm512_unpacklo_epi64(t[j + 1], t[j + 3]);  // word 4L+2
+        u[j + 3] = _mm512_unpackhi_epi64(t[j + 1], t[j + 3]);  // word 4L+3
+    }
+    for (int m = 0; m < 4; m++)
+    {
+        // u[m], u[4+m], u[8+m], u[12+m]: lane L holds word 4L+m of rows 0-3, 4-7, 8-11, 12-15.
+        const __m512i even0 = _mm512_shuffle_i32x4(u[m], u[4 + m], 0x88);
+        const __m512i even1 = _mm512_shuffle_i32x4(u[8 + m], u[12 + m], 0x88);
+        const __m512i odd0 = _mm512_shuffle_i32x4(u[m], u[4 + m], 0xdd);
+        const __m512i odd1 = _mm512_shuffle_i32x4(u[8 + m], u[12 + m], 0xdd);
+        _mm512_storeu_si512(lines + m * lineStride, _mm512_shuffle_i32x4(even0, even1, 0x88));
+        _mm512_storeu_si512(lines + (8 + m) * lineStride, _mm512_shuffle_i32x4(even0, even1, 0xdd));
+        _mm512_storeu_si512(lines + (4 + m) * lineStride, _mm512_shuffle_i32x4(odd0, odd1, 0x88));
+        _mm512_storeu_si512(lines + (12 + m) * lineStride, _mm512_shuffle_i32x4(odd0, odd1, 0xdd));
+    }
+}
+
 // Panel `panel` of w (outFeatures x inFeatures bfloat16, row-major) -> pairCount x 32 words, zero beyond the last
-// output feature (and in the high half of the last pair when inFeatures is odd).
+// output feature (and in the high half of the last pair when inFeatures is odd). Whole panels of an even width (every
+// linear layer of the models) go 16 x 16 words at a time through registers: word by word the strided stores took 9 % of
+// a one-thread bfloat16 Chronos-Bolt call.
 void PackPanel(const uint16_t* w, long outFeatures, long inFeatures, long panel, uint32_t* destination)
 {
     const long pairCount = (inFeatures + 1) / 2;
@@ -63,6 +99,16 @@ void PackPanel(const uint16_t* w, long outFeatures, long inFeatures, long panel,
     if (features < Width || inFeatures % 2 != 0)
         std::memset(destination, 0, sizeof(uint32_t) * pairCount * Width);
     const long fullPairs = inFeatures / 2;
+    long done = 0;
+    if (features == Width && inFeatures % 2 == 0 && reinterpret_cast<uintptr_t>(w) % 4 == 0)
+    {
+        const uint32_t* rows = reinterpret_cast<const uint32_t*>(w + first * inFeatures);
+        for (; done + 16 <= fullPairs; done += 16)
+        {
+            Transpose16(rows + done, fullPairs, destination + done * Width, Width);
+            Transpose16(rows + 16 * fullPairs + done, fullPairs, destination + done * Width + 16, Width);
+        }
+    }
     for (long j = 0; j < features; j++)
     {
         const uint16_t* row = w + (first + j) * inFeatures;
@@ -70,11 +116,11 @@ void PackPanel(const uint16_t* w, long outFeatures, long inFeatures, long panel,
         if (reinterpret_cast<uintptr_t>(row) % 4 == 0)
         {
             const uint32_t* pairs = reinterpret_cast<const uint32_t*>(row);
-            for (long i = 0; i < fullPairs; i++)
+            for (long i = done; i < fullPairs; i++)
                 column[i * Width] = pairs[i];
         }
         else
-            for (long i = 0; i < fullPairs; i++)
+            for (long i = done; i < fullPairs; i++)
                 column[i * Width] = uint32_t(row[2 * i]) | (uint32_t(row[2 * i + 1]) << 16);
         if (inFeatures % 2 != 0)
             column[fullPairs * Width] = row[inFeatures - 1];
@@ -86,6 +132,7 @@ template <int R>
 void Rows(const uint32_t* x, long xStride, long pairCount, const uint32_t* panel, float* y, long yStride)
 {
     __m512 a[R], b[R];
+#pragma GCC unroll 10
     for (int r = 0; r < R; r++)
     {
         a[r] = _mm512_setzero_ps();
@@ -103,6 +150,7 @@ void Rows(const uint32_t* x, long xStride, long pairCount, const uint32_t* panel
             b[r] = _mm512_dpbf16_ps(b[r], v, right);
         }
     }
+#pragma GCC unroll 10
     for (int r = 0; r < R; r++)
     {
         _mm512_storeu_ps(y + r * yStride, a[r]);
@@ -143,38 +191,50 @@ void FewRows(const uint32_t* x, long rows, long pairCount, const uint16_t* w, lo
     {
         const long features = endFeature - n0 < 4 ? endFeature - n0 : 4;
         const uint32_t* wr[4];
+#pragma GCC unroll 4
         for (long j = 0; j < 4; j++)
             wr[j] = reinterpret_cast<const uint32_t*>(w) + (n0 + (j < features ? j : 0)) * pairCount;
         for (long r0 = 0; r0 < rows; r0 += 4)
         {
             const long count = rows - r0 < 4 ? rows - r0 : 4;
             const uint32_t* xr[4];
+#pragma GCC unroll 4
             for (long i = 0; i < 4; i++)
                 xr[i] = x + (r0 + (i < count ? i : 0)) * pairCount;
             __m512 acc[4][4];
+#pragma GCC unroll 4
             for (int i = 0; i < 4; i++)
+#pragma GCC unroll 4
                 for (int j = 0; j < 4; j++)
                     acc[i][j] = _mm512_setzero_ps();
             long p = 0;
             for (; p + 16 <= pairCount; p += 16)
             {
                 __m512bh wv[4], xv[4];
+#pragma GCC unroll 4
                 for (int j = 0; j < 4; j++)
                     wv[j] = (__m512bh)_mm512_loadu_si512(wr[j] + p);
+#pragma GCC unroll 4
                 for (int i = 0; i < 4; i++)
                     xv[i] = (__m512bh)_mm512_loadu_si512(xr[i] + p);
+#pragma GCC unroll 4
                 for (int i = 0; i < 4; i++)
+#pragma GCC unroll 4
                     for (int j = 0; j < 4; j++)
                         acc[i][j] = _mm512_dpbf16_ps(acc[i][j], xv[i], wv[j]);
             }
             if (tail != 0)
             {
                 __m512bh wv[4], xv[4];
+#pragma GCC unroll 4
                 for (int j = 0; j < 4; j++)
                     wv[j] = (__m512bh)_mm512_maskz_loadu_epi32(tailMask, wr[j] + p);
+#pragma GCC unroll 4
                 for (int i = 0; i < 4; i++)
                     xv[i] = (__m512bh)_mm512_maskz_loadu_epi32(tailMask, xr[i] + p);
+#pragma GCC unroll 4
                 for (int i = 0; i < 4; i++)
+#pragma GCC unroll 4
                     for (int j = 0; j < 4; j++)
                         acc[i][j] = _mm512_dpbf16_ps(acc[i][j], xv[i], wv[j]);
             }
@@ -207,9 +267,12 @@ __attribute__((visibility("default"))) int chronos_bf16_supported()
 
 // y = x * w^T (+ bias) (then relu) for output panels firstPanel .. endPanel-1 (32 output features each): x float32
 // rows x inFeatures, contiguous; w bfloat16 outFeatures x inFeatures, contiguous; y float32 rows x outFeatures;
-// bias float32 outFeatures or null. Threads may call it at once for disjoint panel ranges of the same product.
+// bias float32 outFeatures or null. Threads may call it at once for disjoint panel ranges of the same product, or all
+// for the same range with one shared counter `nextPanel` (starting at 0): each then takes the range's panels one at a
+// time as it comes free (on a shared machine the two threads rarely run at the same speed, and with fixed halves the
+// faster one waits for the other). A panel's outputs are the same sums whichever thread computes them.
 __attribute__((visibility("default"))) void chronos_bf16_linear(const float* x, long rows, const uint16_t* w,
-    long outFeatures, long inFeatures, float* y, const float* bias, int relu, long firstPanel, long endPanel)
+    long outFeatures, long inFeatures, float* y, const float* bias, int relu, long firstPanel, long endPanel, int* nextPanel)
 {
     const long pairCount = (inFeatures + 1) / 2;
     if (static_cast<long>(inputPairs.size()) < rows * pairCount)
@@ -222,14 +285,21 @@ __attribute__((visibility("default"))) void chronos_bf16_linear(const float* x, 
     // second hand-over between threads.
     for (long r = 0; r < rows; r++)
         ConvertRow(x + r * inFeatures, inFeatures, pairs + r * pairCount);
+    auto next = [&](long p) {
+        return nextPanel == nullptr ? p + 1 : firstPanel + __atomic_fetch_add(nextPanel, 1, __ATOMIC_RELAXED);
+    };
+    const long start = nextPanel == nullptr ? firstPanel : next(0);
     if (rows <= FewRowLimit && inFeatures % 2 == 0)
     {
-        const long endFeature = endPanel * Width < outFeatures ? endPanel * Width : outFeatures;
-        FewRows(pairs, rows, pairCount, w, firstPanel * Width, endFeature, y, outFeatures, bias, relu != 0);
+        for (long p = start; p < endPanel; p = next(p))
+        {
+            const long endFeature = (p + 1) * Width < outFeatures ? (p + 1) * Width : outFeatures;
+            FewRows(pairs, rows, pairCount, w, p * Width, endFeature, y, outFeatures, bias, relu != 0);
+        }
         return;
     }
     alignas(64) float scratch[10 * Width];
-    for (long p = firstPanel; p < endPanel; p++)
+    for (long p = start; p < endPanel; p = next(p))
     {
         PackPanel(w, outFeatures, inFeatures, p, panel);
         const long column = p * Width;

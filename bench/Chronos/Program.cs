@@ -100,12 +100,17 @@ static void RunCase(BenchCase benchCase)
     using (forecast()) { }                              // warm-up
     var times = new List<double>();
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;   // more for profiling
+    var cpu = new List<double>();
     for (var run = 0; run < runs; run++)
     {
         var watch = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using (forecast()) { }
         times.Add(watch.Elapsed.TotalSeconds);
+        cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
     }
+    // CPU seconds per call on stderr (development A/B runs on a loaded machine, where wall time says little).
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu s per call: {string.Join(" ", cpu.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))}"));
     pipeline.Dispose();
     times.Sort();
     var median = times[times.Count / 2];

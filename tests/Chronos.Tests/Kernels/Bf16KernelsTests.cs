@@ -46,6 +46,40 @@ public class Bf16KernelsTests
         TensorAssert.Close(output.to_type(ScalarType.Float64), exact.relu(), "bf16(x)·bf16(W)ᵀ + b, relu", rtol: 1e-5, atol: 1e-4);
     }
 
+    [Bf16Theory]
+    [InlineData(528, 512, 2048)]
+    [InlineData(16, 2048, 512)]
+    [InlineData(47, 100, 37)]
+    public unsafe void Panels_taken_from_a_shared_counter_by_two_threads_give_the_bits_of_one_thread(int rows, int outFeatures, int inFeatures)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(13);
+        var input = randn([rows, inFeatures], generator: generator);
+        var weight = randn([outFeatures, inFeatures], generator: generator).to_type(ScalarType.BFloat16);
+        var bias = randn([outFeatures], generator: generator);
+        var alone = empty([rows, outFeatures]);
+        var shared = full([rows, outFeatures], float.NaN);
+        var panels = (outFeatures + 31) / 32;
+        fixed (byte* x = input.bytes)
+        fixed (byte* w = weight.bytes)
+        fixed (byte* y = alone.bytes)
+        fixed (byte* z = shared.bytes)
+        fixed (byte* b = bias.bytes)
+        {
+            Bf16Kernels.Linear((float*)x, rows, (ushort*)w, outFeatures, inFeatures, (float*)y, (float*)b, relu: false, 0, panels);
+            var counter = new int[1];
+            fixed (int* next = counter)
+            {
+                var (xa, wa, za, ba, na) = ((nint)x, (nint)w, (nint)z, (nint)b, (nint)next);
+                Parallel.For(0, 2, _ => Bf16Kernels.Linear((float*)xa, rows, (ushort*)wa, outFeatures, inFeatures, (float*)za,
+                    (float*)ba, relu: false, 0, panels, (int*)na));
+            }
+        }
+
+        eq(alone, shared).all().item<bool>().Should().BeTrue("every panel is computed once, with the same sums on either thread");
+    }
+
     [Bf16Fact]
     public void The_kernel_backend_runs_bfloat16_linear_layers_as_libtorch_within_its_rounding()
     {
