@@ -81,20 +81,26 @@ internal sealed class T5Attention : nn.Module
     /// and Σⱼ pⱼ·W_v hⱼ = W_v (Σⱼ pⱼ hⱼ). Chronos-Bolt's single decoder step has one query per series, so projecting
     /// its 33 encoder states to keys and values (2·33·d² multiply-adds per layer and series, an eighth of the model's
     /// arithmetic) becomes 2·d² plus two (h × Le × d) products. The same sums in another order: equal up to float32
-    /// rounding. Float32 inference only (see T5Stack.Decode).
+    /// rounding. Inference on float32 activations only (see T5Stack.Decode). bfloat16 key and value weights (the opt-in
+    /// bfloat16 path) are widened to float32 for the call (2·d² floats, freed with it), so the scores and mixtures are
+    /// float32 sums of the same bfloat16 weights: nearer the float32 path than projecting the encoder states in
+    /// bfloat16 products, and an eighth of the bfloat16 path's arithmetic less.
     /// </summary>
     public Tensor AttendThroughWeights(Tensor normed, Tensor encoderHidden, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
         var (batch, heads, size, width) = (normed.shape[0], (long)config.NumHeads, (long)config.DKv, encoderHidden.shape[2]);
+        var (keyWeight, valueWeight) = (Float32(k.weight!), Float32(v.weight!));
         var queries = backend.Linear(q, normed).view(batch, heads, size).transpose(0, 1);                // (h, B, d_kv)
-        var absorbed = queries.bmm(k.weight!.view(heads, size, width)).transpose(0, 1);                   // (B, h, d)
+        var absorbed = queries.bmm(keyWeight.view(heads, size, width)).transpose(0, 1);                   // (B, h, d)
         var scores = absorbed.bmm(encoderHidden.transpose(1, 2)) + maskBias.view(batch, 1, -1);           // (B, h, Le)
         var mixed = scores.softmax(-1).bmm(encoderHidden).transpose(0, 1);                                // (h, B, d)
-        var context = mixed.bmm(v.weight!.view(heads, size, width).transpose(1, 2));                      // (h, B, d_kv)
+        var context = mixed.bmm(valueWeight.view(heads, size, width).transpose(1, 2));                    // (h, B, d_kv)
         var merged = context.transpose(0, 1).reshape(batch, 1, heads * size);
         return backend.Linear(o, merged).MoveToOuterDisposeScope();
     }
+
+    private static Tensor Float32(Tensor weight) => weight.dtype == ScalarType.Float32 ? weight : weight.to_type(ScalarType.Float32);
 
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>
     public Tensor SelfAttend(Tensor hidden, Tensor? bias, IInferenceBackend backend)

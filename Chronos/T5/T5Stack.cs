@@ -79,10 +79,12 @@ internal sealed class T5Stack : nn.Module
         var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: false) + causalBias;
         var crossMask = ExtendedMask(encoderMask, inputsEmbeds.dtype);
         var hidden = dropout.forward(inputsEmbeds);
-        // One position per encoder row in float32 inference (Chronos-Bolt's decoder step): attend through the key/value
-        // weights instead of projecting every encoder state (T5Attention.AttendThroughWeights).
+        // One position per encoder row in inference on float32 activations (Chronos-Bolt's decoder step, float32 or
+        // bfloat16 weights): attend through the key/value weights instead of projecting every encoder state
+        // (T5Attention.AttendThroughWeights).
         if (length == 1 && encoderHidden.shape[0] == inputsEmbeds.shape[0] && !training && !is_grad_enabled()
-            && encoderHidden.dtype == ScalarType.Float32 && block[0].CrossAttention.WeightDType == ScalarType.Float32)
+            && encoderHidden.dtype == ScalarType.Float32
+            && block[0].CrossAttention.WeightDType is ScalarType.Float32 or ScalarType.BFloat16)
         {
             foreach (var layer in block)
                 hidden = ReplaceHidden(hidden, layer.DecodeOnePosition(hidden, bias, encoderHidden, crossMask, backend), inputsEmbeds);
