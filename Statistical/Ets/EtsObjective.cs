@@ -98,6 +98,37 @@ internal sealed class EtsObjective
     /// </summary>
     public bool Prepare(ReadOnlySpan<double> par, out double value)
     {
+        var verdict = PrepareDeferred(par, out value);
+        if (verdict == Verdict.Roots)
+        {
+            var q = RootQuery;
+            if (EtsParameterSpace.RootCondition(q.Alpha, q.Beta, q.Gamma, q.Phi, _m)) return true;
+            value = double.PositiveInfinity;
+            return false;
+        }
+        return verdict == Verdict.Accepted;
+    }
+
+    /// <summary>What <see cref="PrepareDeferred"/> found.</summary>
+    public enum Verdict
+    {
+        /// <summary>Outside the parameter space: the objective is +∞.</summary>
+        Rejected,
+
+        /// <summary>Inside: the recursion gives the value.</summary>
+        Accepted,
+
+        /// <summary>Inside but for the admissible region's root condition (<see cref="RootQuery"/>), to be decided by the caller.</summary>
+        Roots,
+    }
+
+    /// <summary>
+    /// <see cref="Prepare"/> without the admissible region's root condition, so that a caller can decide those of
+    /// several objectives together (<see cref="EtsParameterSpace.RootConditions"/>) — the conditions are independent,
+    /// so their order does not change the verdict.
+    /// </summary>
+    public Verdict PrepareDeferred(ReadOnlySpan<double> par, out double value)
+    {
         value = double.PositiveInfinity;
         int j = 0;
         if (_optAlpha) _alpha = par[j++];
@@ -105,8 +136,11 @@ internal sealed class EtsObjective
         if (_optGamma) _gamma = par[j++];
         if (_optPhi) _phi = par[j++];
 
-        if (!EtsParameterSpace.Check(_bounds, _lower, _upper, _alpha, _beta, _gamma, _phi, _optBeta, _optGamma, _optPhi, _m))
-            return false;
+        if (_bounds != EtsBounds.Admissible && !EtsParameterSpace.Usual(_lower, _upper, _alpha, _beta, _gamma, _phi, _optBeta, _optGamma, _optPhi))
+            return Verdict.Rejected;
+        bool? linear = _bounds == EtsBounds.Usual ? true
+            : EtsParameterSpace.LinearConditions(_alpha, _optBeta ? _beta : 0, _gamma, _phi, _optBeta, _optGamma, _m);
+        if (linear == false) return Verdict.Rejected;
 
         int count = 0;
         for (int i = par.Length - _nstate; i < par.Length; i++) _state[count++] = par[i];
@@ -121,10 +155,16 @@ internal sealed class EtsObjective
             double min = double.PositiveInfinity;
             int start = _trend != EtsRecursions.None ? 2 : 1;
             for (int i = start; i < count; i++) if (_state[i] < min) min = _state[i];
-            if (min < 0) return false;
+            if (min < 0) return Verdict.Rejected;
         }
-        return true;
+        return linear == true ? Verdict.Accepted : Verdict.Roots;
     }
+
+    /// <summary>The root condition <see cref="PrepareDeferred"/> left open (β = 0 when not estimated, as check_params passes it).</summary>
+    public EtsParameterSpace.RootQuery RootQuery => new(_alpha, _optBeta ? _beta : 0, _gamma, _phi);
+
+    /// <summary>The period of the root condition.</summary>
+    public int Period => _m;
 
     /// <summary>The objective's value from the recursion's result at the point last prepared.</summary>
     public double Finish(double lik)

@@ -43,10 +43,14 @@ internal static partial class EtsRecursions
 
         // Lane k of vector v is form 4v + k; lanes beyond the forms repeat the vector's first form and are discarded.
         int vectors = (count + 3) / 4;
-        Span<double> buffer = stackalloc double[MaxLanes * 10];
-        Span<double> ringBuffer = stackalloc double[MaxLanes * 24];
-        if (anySeason) ringBuffer.Clear();
-        Span<int> kinds = stackalloc int[4];
+        var scratch = t_scratch ??= new LaneScratch();
+        Span<double> buffer = scratch.Buffer;
+        Span<double> ringBuffer = scratch.Ring;
+        if (anySeason)
+        {
+            for (int v = 0; v < vectors; v++) ringBuffer.Slice(v * 4 * 24, 4 * m).Clear();
+        }
+        Span<int> kinds = scratch.Kinds;
         kinds.Clear();
         for (int k = 0; k < 4 * vectors; k++)
         {
@@ -71,8 +75,8 @@ internal static partial class EtsRecursions
             }
             if (lane.Error == Mult) kinds[v] |= MultErrorKind;
         }
-        Span<double> sums = stackalloc double[MaxLanes], products = stackalloc double[MaxLanes];
-        Span<long> exponents = stackalloc long[MaxLanes];
+        Span<double> sums = scratch.Sums, products = scratch.Products;
+        Span<long> exponents = scratch.Exponents;
         var state = new LoopState(buffer, ringBuffer, kinds, m, sums, products, exponents);
         switch (vectors, anySeason)
         {
@@ -94,6 +98,20 @@ internal static partial class EtsRecursions
             results[k] = lik;
         }
     }
+
+    /// <summary>The per-call arrays of <see cref="RunLanes"/>, kept per thread (stack arrays would be cleared at every call).</summary>
+    private sealed class LaneScratch
+    {
+        public readonly double[] Buffer = new double[MaxLanes * 10];
+        public readonly double[] Ring = new double[MaxLanes * 24];
+        public readonly int[] Kinds = new int[4];
+        public readonly double[] Sums = new double[MaxLanes];
+        public readonly double[] Products = new double[MaxLanes];
+        public readonly long[] Exponents = new long[MaxLanes];
+    }
+
+    [ThreadStatic]
+    private static LaneScratch? t_scratch;
 
     private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Forecast.Statistical.Ets;
 
@@ -16,6 +17,9 @@ internal static class PairedEstimation
     private sealed record Job(int Index, EtsEstimation.Problem Problem, Optimization.NelderMeadSearch Search)
     {
         public EtsObjective Objective => Problem.Objective;
+
+        /// <summary>Where the form goes in a pass's lanes (<see cref="Kind"/>).</summary>
+        public int Kind { get; } = PairedEstimation.Kind(Problem.Form);
     }
 
     /// <summary>
@@ -56,23 +60,51 @@ internal static class PairedEstimation
         var values = new double[EtsRecursions.MaxLanes];
         var ready = new List<Job>();
         var grouped = new List<Job>();
+        var open = new List<Job>();
+        var queries = new List<EtsParameterSpace.RootQuery>();
+        var admissible = new bool[forms.Count];
         while (active.Count > 0)
         {
-            // Every search's next point; those outside the parameter space are answered without a recursion.
+            // Every search's next point; those outside the parameter space are answered without a recursion. The
+            // admissible region's root conditions of the searches' points are decided together, four at a time.
             ready.Clear();
-            for (int k = 0; k < active.Count; k++)
+            while (active.Count > 0)
             {
-                var job = active[k];
-                bool searching = true;
-                while (searching && !job.Objective.Prepare(job.Search.Point, out double rejected))
+                open.Clear();
+                queries.Clear();
+                foreach (var job in active)
                 {
-                    job.Search.Report(rejected);
-                    searching = job.Search.Next();
+                    bool searching = true;
+                    while (searching)
+                    {
+                        var verdict = job.Objective.PrepareDeferred(job.Search.Point, out double rejected);
+                        if (verdict == EtsObjective.Verdict.Accepted) ready.Add(job);
+                        else if (verdict == EtsObjective.Verdict.Roots)
+                        {
+                            open.Add(job);
+                            queries.Add(job.Objective.RootQuery);
+                        }
+                        if (verdict != EtsObjective.Verdict.Rejected) break;
+                        job.Search.Report(rejected);
+                        searching = job.Search.Next();
+                    }
+                    if (!searching) Complete(job);
                 }
-                if (searching) ready.Add(job);
-                else Complete(job);
+                active.Clear();
+                if (open.Count == 0) break;
+                EtsParameterSpace.RootConditions(CollectionsMarshal.AsSpan(queries), open[0].Objective.Period, admissible);
+                for (int k = 0; k < open.Count; k++)
+                {
+                    var job = open[k];
+                    if (admissible[k]) ready.Add(job);
+                    else
+                    {
+                        job.Search.Report(double.PositiveInfinity);
+                        if (job.Search.Next()) active.Add(job);
+                        else Complete(job);
+                    }
+                }
             }
-            active.Clear();
 
             // The recursions of the forms that can share a loop together; the others alone.
             grouped.Clear();
@@ -100,8 +132,8 @@ internal static class PairedEstimation
         for (int i = 1; i < grouped.Count; i++)
         {
             var job = grouped[i];
-            int key = Kind(job.Problem.Form), j = i - 1;
-            for (; j >= 0 && Kind(grouped[j].Problem.Form) > key; j--) grouped[j + 1] = grouped[j];
+            int key = job.Kind, j = i - 1;
+            for (; j >= 0 && grouped[j].Kind > key; j--) grouped[j + 1] = grouped[j];
             grouped[j + 1] = job;
         }
         for (int start = 0; start < grouped.Count; start += EtsRecursions.MaxLanes)

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Forecast.Statistical.Numerics;
 
 /// <summary>
@@ -48,5 +50,46 @@ internal static class SchurCohn
             for (int k = 0; k < degree; k++) w[k] = next[k] * inverse;
         }
         return true;
+    }
+
+    /// <summary>
+    /// <see cref="AllZerosInside"/> of four polynomials of one degree at once, one per vector lane (coefficient k of
+    /// polynomial j at <paramref name="increasing"/>[4k + j], the leading ones nonzero): bit j of the result is set when
+    /// every zero of polynomial j lies below <paramref name="radius"/>. Each lane performs the single test's operations
+    /// (a lane that fails carries on, its result fixed), so the decisions are the single tests'.
+    /// <paramref name="work"/> needs 2·<paramref name="increasing"/>.Length elements.
+    /// </summary>
+    public static int AllZerosInside4(ReadOnlySpan<double> increasing, double radius, Span<double> work)
+    {
+        int d = increasing.Length / 4 - 1;
+        var w = work[..(4 * (d + 1))];
+        var next = work.Slice(4 * (d + 1), 4 * (d + 1));
+        double scale = 1;
+        for (int i = 0; i <= d; i++)
+        {
+            (Vector256.Create(increasing.Slice(4 * i, 4)) * scale).CopyTo(w.Slice(4 * i, 4));
+            scale *= radius;
+        }
+        var failed = Vector256<double>.Zero;
+        for (int degree = d; degree > 0; degree--)
+        {
+            var lead = Vector256.Create(w.Slice(4 * degree, 4));
+            var constant = Vector256.Create(w[..4]);
+            failed |= Vector256.GreaterThanOrEqual(Vector256.Abs(constant), Vector256.Abs(lead));
+            var max = Vector256<double>.Zero;
+            var nan = Vector256<double>.Zero;
+            for (int k = 0; k < degree; k++)
+            {
+                var v = lead * Vector256.Create(w.Slice(4 * (k + 1), 4)) - constant * Vector256.Create(w.Slice(4 * (degree - 1 - k), 4));
+                v.CopyTo(next.Slice(4 * k, 4));
+                max = Vector256.MaxNative(max, Vector256.Abs(v));
+                nan |= ~Vector256.Equals(v, v);
+            }
+            max = Vector256.ConditionalSelect(nan, Vector256.Create(double.NaN), max);
+            failed |= Vector256.Equals(max, Vector256<double>.Zero);
+            var inverse = Vector256<double>.One / max;
+            for (int k = 0; k < degree; k++) (Vector256.Create(next.Slice(4 * k, 4)) * inverse).CopyTo(w.Slice(4 * k, 4));
+        }
+        return (int)(~failed).ExtractMostSignificantBits() & 0xF;
     }
 }

@@ -48,4 +48,43 @@ public class AdmissibilityTests
                 .Should().Be(byRoots, "alpha {0} beta {1} gamma {2} phi {3}", alpha, beta, gamma, phi);
         }
     }
+
+    /// <summary>
+    /// The root conditions decided four at a time in vector lanes (as AutoEts decides its forms' points together) are
+    /// the ones decided one by one, over both polynomial degrees (with and without the factor z − 1) mixed.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(12)]
+    [InlineData(24)]
+    public void RootConditionsTogetherAreTheSingleOnes(int m)
+    {
+        var rng = new Random(100 + m);
+        var queries = new List<EtsParameterSpace.RootQuery>();
+        for (int i = 0; i < 6000; i++)
+        {
+            // Half anywhere around the region (both verdicts), half near its edge where fits of long series go.
+            bool edge = i % 2 == 1;
+            double alpha = edge ? 1 - Math.Pow(10, -2 - 4 * rng.NextDouble()) : 1.9 * rng.NextDouble();
+            double beta = rng.Next(3) == 0 ? 0 : edge ? Math.Pow(10, -4 - 2 * rng.NextDouble()) : rng.NextDouble() - 0.2;
+            double gamma = edge ? Math.Min(Math.Pow(10, -6 * rng.NextDouble()) * (1 - alpha), 1 - alpha) : 1.5 * rng.NextDouble();
+            double phi = rng.Next(2) == 0 ? 1 : 0.8 + 0.18 * rng.NextDouble();
+            queries.Add(new(alpha, beta, gamma, phi));
+        }
+        int admissibleCount = 0;
+        for (int start = 0; start < queries.Count; start += 15)
+        {
+            var batch = queries.Skip(start).Take(15).ToArray();
+            var together = new bool[batch.Length];
+            EtsParameterSpace.RootConditions(batch, m, together);
+            for (int k = 0; k < batch.Length; k++)
+            {
+                var q = batch[k];
+                together[k].Should().Be(EtsParameterSpace.RootCondition(q.Alpha, q.Beta, q.Gamma, q.Phi, m),
+                    "alpha {0} beta {1} gamma {2} phi {3}", q.Alpha, q.Beta, q.Gamma, q.Phi);
+                if (together[k]) admissibleCount++;
+            }
+        }
+        admissibleCount.Should().BeInRange(1, queries.Count - 1, "both verdicts occur");
+    }
 }
