@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Forecast.Prophet;
@@ -39,8 +40,9 @@ public sealed partial class Prophet
             }
         }
 
-        foreach (var seasonality in _seasonalityOrder.Select(n => _seasonalities[n]))
+        foreach (var name in _seasonalityOrder)
         {
+            var seasonality = _seasonalities[name];
             if (seasonality.ConditionName is { } condition && ConditionColumn(df, condition) is null)
             {
                 throw new ArgumentException(
@@ -48,7 +50,7 @@ public sealed partial class Prophet
             }
         }
 
-        var sorted = df.Select(SortedOrder(df.Ds));
+        var sorted = IsStrictlyIncreasing(df.Ds) ? df.Clone() : df.Select(SortedOrder(df.Ds));
         if (initializeScales)
         {
             InitializeScales(sorted);
@@ -194,7 +196,7 @@ public sealed partial class Prophet
         else if (Options.Scaling == Scaling.AbsMax)
         {
             YMin = 0;
-            YScale = y.Max(Math.Abs);
+            YScale = MaxAbs(y);
         }
         else
         {
@@ -245,20 +247,41 @@ public sealed partial class Prophet
         }
     }
 
+    /// <summary>max |v| (y holds no NaN here: rows with a missing y are dropped before).</summary>
+    private static double MaxAbs(double[] values)
+    {
+        var max = Math.Abs(values[0]);
+        for (var i = 1; i < values.Length; i++)
+        {
+            var a = Math.Abs(values[i]);
+            if (a > max)
+            {
+                max = a;
+            }
+        }
+
+        return max;
+    }
+
     /// <summary>forecaster.py: <c>set_changepoints</c> (spec §3).</summary>
     internal void SetChangepoints()
     {
         var history = PreparedHistory!;
         if (Options.Changepoints is { } explicitChangepoints)
         {
-            if (explicitChangepoints.Count > 0 &&
-                (explicitChangepoints.Min() < history.Ds[0] || explicitChangepoints.Max() > history.Ds[^1]))
+            var outside = false;
+            foreach (var changepoint in explicitChangepoints)
+            {
+                outside |= changepoint < history.Ds[0] || changepoint > history.Ds[^1];
+            }
+
+            if (outside)
             {
                 throw new ArgumentException(
                     $"Changepoints must fall within training data ({history.Ds[0]:yyyy-MM-dd HH:mm:ss} to {history.Ds[^1]:yyyy-MM-dd HH:mm:ss}).");
             }
 
-            Changepoints = explicitChangepoints.ToArray();
+            Changepoints = [.. explicitChangepoints];
         }
         else
         {
@@ -272,9 +295,11 @@ public sealed partial class Prophet
             {
                 // np.linspace(0, hist_size - 1, n + 1).round() (half to even), dropping the first index.
                 var step = (histSize - 1) / (double)NChangepoints;
-                Changepoints = Enumerable.Range(1, NChangepoints)
-                    .Select(i => history.Ds[(int)Math.Round(i * step, MidpointRounding.ToEven)])
-                    .ToArray();
+                Changepoints = new DateTime[NChangepoints];
+                for (var i = 1; i <= NChangepoints; i++)
+                {
+                    Changepoints[i - 1] = history.Ds[(int)Math.Round(i * step, MidpointRounding.ToEven)];
+                }
             }
             else
             {
@@ -283,9 +308,20 @@ public sealed partial class Prophet
         }
 
         var tScaleSeconds = TScale.Ticks / (double)TimeSpan.TicksPerSecond;
-        ChangepointsT = Changepoints.Length > 0
-            ? Changepoints.Select(c => (c - Start).Ticks / (double)TimeSpan.TicksPerSecond / tScaleSeconds).Order().ToArray()
-            : [0.0];
+        if (Changepoints.Length == 0)
+        {
+            ChangepointsT = [0.0];
+            return;
+        }
+
+        var changepointsT = new double[Changepoints.Length];
+        for (var i = 0; i < changepointsT.Length; i++)
+        {
+            changepointsT[i] = (Changepoints[i] - Start).Ticks / (double)TimeSpan.TicksPerSecond / tScaleSeconds;
+        }
+
+        Array.Sort(changepointsT);
+        ChangepointsT = changepointsT;
     }
 
     /// <summary>forecaster.py: <c>set_auto_seasonalities</c> and <c>parse_seasonality_args</c> (spec §4.2).</summary>
@@ -371,7 +407,7 @@ public sealed partial class Prophet
     /// columns are aligned to the training ones.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df, bool fourierByRecurrence = false)
+    internal FeatureMatrix MakeAllSeasonalityFeatures(PreparedFrame df, bool fourierByRecurrence = false, bool scratchX = false)
     {
         var fitting = !IsFitted && FeatureNames.Count == 0;
         var n = df.RowCount;
@@ -381,14 +417,15 @@ public sealed partial class Prophet
         var columns = new List<FeatureSource>();
         var modes = new Dictionary<SeasonalityMode, List<string>> { [SeasonalityMode.Additive] = [], [SeasonalityMode.Multiplicative] = [] };
 
-        foreach (var seasonality in _seasonalityOrder.Select(s => _seasonalities[s]))
+        foreach (var seasonalityName in _seasonalityOrder)
         {
+            var seasonality = _seasonalities[seasonalityName];
             var width = 2 * seasonality.FourierOrder;
             var on = seasonality.ConditionName is { } condition ? df.Conditions[condition] : null;
             var block = new FourierBlock(df.Ds, seasonality, on, fourierByRecurrence);
             for (var j = 0; j < width; j++)
             {
-                names.Add($"{seasonality.Name}{HolidayFeatures.Delimiter}{j + 1}");
+                names.Add(string.Concat(seasonality.Name, HolidayFeatures.Delimiter, (j + 1).ToString(CultureInfo.InvariantCulture)));
                 components.Add(seasonality.Name);
                 priorScales.Add(seasonality.PriorScale);
                 columns.Add(new FeatureSource(null, width, j, null, block));
@@ -452,12 +489,12 @@ public sealed partial class Prophet
 
             columns = aligned;
             names = FeatureNames.ToList();
-            priorScales = StanData!.Sigmas.ToList();
+            priorScales = _stanData!.Sigmas.ToList();
             components = FeatureNames.Select(ComponentOfFeature).ToList();
         }
 
         var k = names.Count;
-        var x = new double[n * k];
+        var x = scratchX ? FitBuffers.Rent(n * k) : new double[n * k];
         for (var j = 0; j < k; j++)
         {
             if (columns[j].Fourier is { } fourier && WholeBlockAt(columns, j, fourier))
@@ -592,61 +629,135 @@ public sealed partial class Prophet
         TrainComponentColumns.FirstOrDefault(p => p.Key == component).Value ?? [];
 
     /// <summary>forecaster.py: <c>regressor_column_matrix</c> and <c>add_group_component</c>.</summary>
+    /// <remarks>
+    /// Plain lists and loops rather than dictionaries, sets and LINQ: a model has a few dozen components at most, and a
+    /// fit runs this once, usually with its code out of the cache (a series fitted alone, or the first of a batch), where
+    /// every generic collection's code it walks costs more than the search.
+    /// </remarks>
     private void BuildComponentColumns(List<string> componentOfColumn, Dictionary<SeasonalityMode, List<string>> modes)
     {
-        var table = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        void Add(string component, int column)
-        {
-            if (!table.TryGetValue(component, out var list))
-            {
-                table[component] = list = [];
-            }
-
-            if (!list.Contains(column))
-            {
-                list.Add(column);
-            }
-        }
-
-        void AddGroup(string group, IEnumerable<string> members)
-        {
-            var set = new HashSet<string>(members, StringComparer.Ordinal);
-            for (var j = 0; j < componentOfColumn.Count; j++)
-            {
-                if (set.Contains(componentOfColumn[j]))
-                {
-                    Add(group, j);
-                }
-            }
-        }
-
+        var components = new List<string>();
+        var columnsOf = new List<List<int>>();
         for (var j = 0; j < componentOfColumn.Count; j++)
         {
-            Add(componentOfColumn[j], j);
+            AddColumn(components, columnsOf, componentOfColumn[j], j);
         }
 
         if (TrainHolidayNames.Count > 0)
         {
-            AddGroup("holidays", TrainHolidayNames);
+            AddGroup(components, columnsOf, componentOfColumn, "holidays", TrainHolidayNames);
         }
 
-        foreach (var mode in new[] { SeasonalityMode.Additive, SeasonalityMode.Multiplicative })
+        foreach (var mode in (ReadOnlySpan<SeasonalityMode>)[SeasonalityMode.Additive, SeasonalityMode.Multiplicative])
         {
-            var label = mode == SeasonalityMode.Additive ? "additive" : "multiplicative";
-            AddGroup($"{label}_terms", modes[mode]);
-            AddGroup($"extra_regressors_{label}", _regressorOrder.Where(r => _extraRegressors[r].Mode == mode));
-            modes[mode].Add($"{label}_terms");
-            modes[mode].Add($"extra_regressors_{label}");
+            var additive = mode == SeasonalityMode.Additive;
+            var terms = additive ? "additive_terms" : "multiplicative_terms";
+            var extraRegressors = additive ? "extra_regressors_additive" : "extra_regressors_multiplicative";
+            AddGroup(components, columnsOf, componentOfColumn, terms, modes[mode]);
+            var regressors = new List<string>();
+            foreach (var name in _regressorOrder)
+            {
+                if (_extraRegressors[name].Mode == mode)
+                {
+                    regressors.Add(name);
+                }
+            }
+
+            AddGroup(components, columnsOf, componentOfColumn, extraRegressors, regressors);
+            modes[mode].Add(terms);
+            modes[mode].Add(extraRegressors);
         }
 
         modes[Options.EffectiveHolidaysMode].Add("holidays");
-        table.TryAdd("additive_terms", []);
-        table.TryAdd("multiplicative_terms", []);
-        table.Remove("zeros");
+        foreach (var always in (ReadOnlySpan<string>)["additive_terms", "multiplicative_terms"])
+        {
+            if (IndexOf(components, always) < 0)
+            {
+                components.Add(always);
+                columnsOf.Add([]);
+            }
+        }
 
-        var ordered = table.Keys.ToList();
-        ordered.Sort((a, b) => HolidayFeatures.CompareNames(a, b, Options.HolidayColumnOrder));
-        TrainComponentColumns = ordered.Select(name => new KeyValuePair<string, int[]>(name, table[name].Order().ToArray())).ToList();
-        ComponentModes = modes.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value);
+        var zeros = IndexOf(components, "zeros");
+        if (zeros >= 0)
+        {
+            components.RemoveAt(zeros);
+            columnsOf.RemoveAt(zeros);
+        }
+
+        // Components in prophet's name order (insertion sort: the names are distinct, so any sort gives this order).
+        var order = new int[components.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var at = i;
+            while (at > 0 && HolidayFeatures.CompareNames(components[order[at - 1]], components[i], Options.HolidayColumnOrder) > 0)
+            {
+                order[at] = order[at - 1];
+                at--;
+            }
+
+            order[at] = i;
+        }
+
+        var table = new List<KeyValuePair<string, int[]>>(order.Length);
+        foreach (var i in order)
+        {
+            var columns = columnsOf[i].ToArray();
+            Array.Sort(columns);
+            table.Add(new KeyValuePair<string, int[]>(components[i], columns));
+        }
+
+        TrainComponentColumns = table;
+        ComponentModes = new Dictionary<SeasonalityMode, IReadOnlyList<string>>
+        {
+            [SeasonalityMode.Additive] = modes[SeasonalityMode.Additive],
+            [SeasonalityMode.Multiplicative] = modes[SeasonalityMode.Multiplicative],
+        };
+    }
+
+    private static int IndexOf(List<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void AddColumn(List<string> components, List<List<int>> columnsOf, string component, int column)
+    {
+        var i = IndexOf(components, component);
+        if (i < 0)
+        {
+            components.Add(component);
+            columnsOf.Add([]);
+            i = components.Count - 1;
+        }
+
+        if (!columnsOf[i].Contains(column))
+        {
+            columnsOf[i].Add(column);
+        }
+    }
+
+    /// <summary>prophet's <c>add_group_component</c>: the columns of every member component, under the group's name.</summary>
+    private static void AddGroup(List<string> components, List<List<int>> columnsOf, List<string> componentOfColumn, string group,
+        IReadOnlyList<string> members)
+    {
+        for (var j = 0; j < componentOfColumn.Count; j++)
+        {
+            for (var m = 0; m < members.Count; m++)
+            {
+                if (string.Equals(members[m], componentOfColumn[j], StringComparison.Ordinal))
+                {
+                    AddColumn(components, columnsOf, group, j);
+                    break;
+                }
+            }
+        }
     }
 }

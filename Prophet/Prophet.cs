@@ -79,7 +79,47 @@ public sealed partial class Prophet
 
     public IReadOnlyList<string> FeatureNames { get; private set; } = [];
 
-    public ProphetStanData? StanData { get; private set; }
+    /// <summary>
+    /// prophet.stan's data for this model (<see cref="Preprocess"/>, or the data of the fit). A fitted model does not
+    /// keep X (nor the zero cap of a trend without one), which a forecast does not need (X is T × K, the largest array of
+    /// the fit): the fit builds them in its per-thread scratch memory, and the first read of this property after the fit
+    /// builds them again, from the kept history, with the fit's own arithmetic (the same values).
+    /// </summary>
+    public ProphetStanData? StanData
+    {
+        get
+        {
+            if (!Volatile.Read(ref _stanDataWithoutX))
+            {
+                return _stanData;
+            }
+
+            lock (_stanDataLock)
+            {
+                if (_stanDataWithoutX)
+                {
+                    var features = MakeAllSeasonalityFeatures(PreparedHistory!, FitOptions.Mode == ProphetFitMode.Exact);
+                    _stanData = _stanData! with { X = features.Values, Cap = PreparedHistory!.CapScaled ?? new double[_stanData.T] };
+                    Volatile.Write(ref _stanDataWithoutX, false);
+                }
+
+                return _stanData;
+            }
+        }
+
+        private set
+        {
+            _stanData = value;
+            _stanDataWithoutX = false;
+        }
+    }
+
+    private readonly Lock _stanDataLock = new();
+
+    private ProphetStanData? _stanData;
+
+    // True after a fit: _stanData.X and Cap were the fit's scratch memory and are not kept (the getter of StanData rebuilds them).
+    private bool _stanDataWithoutX;
 
     public ProphetParameters? Params { get; private set; }
 
@@ -192,12 +232,15 @@ public sealed partial class Prophet
     /// Prepares the history and builds prophet.stan's data (forecaster.py: <c>preprocess</c>): scales,
     /// seasonalities, X, changepoints. <see cref="Fit"/> calls it; call it alone to inspect the Stan data.
     /// </summary>
-    public ProphetStanData Preprocess(ProphetFrame df)
+    public ProphetStanData Preprocess(ProphetFrame df) => Preprocess(df, fourierByRecurrence: false);
+
+    /// <summary><see cref="Preprocess(ProphetFrame)"/> with the exact fit's Fourier arithmetic when <paramref name="fourierByRecurrence"/>.</summary>
+    internal ProphetStanData Preprocess(ProphetFrame df, bool fourierByRecurrence)
     {
         var snapshot = SaveConfiguration();
         try
         {
-            return PreprocessCore(df, fourierByRecurrence: false);
+            return PreprocessCore(df, fourierByRecurrence);
         }
         catch
         {
@@ -211,7 +254,8 @@ public sealed partial class Prophet
     /// Fourier features by angle addition (<see cref="FourierSeries.FillByRecurrence"/>): the exact fit, which does not
     /// reproduce R's rounding; <see cref="Preprocess"/> and the R-compatible fit keep prophet's expression.
     /// </param>
-    private ProphetStanData PreprocessCore(ProphetFrame df, bool fourierByRecurrence)
+    /// <param name="scratchX">X in the fit's per-thread scratch memory (<see cref="FitBuffers"/>), not kept after the fit.</param>
+    private ProphetStanData PreprocessCore(ProphetFrame df, bool fourierByRecurrence, bool scratchX = false)
     {
         ArgumentNullException.ThrowIfNull(df);
         if (IsFitted || StanData is not null)
@@ -220,27 +264,25 @@ public sealed partial class Prophet
         }
 
         var y = df.Y ?? throw new ArgumentException("Dataframe must have columns \"ds\" and \"y\" with the dates and values respectively.", nameof(df));
-        var keep = new List<int>(df.RowCount);
-        for (var i = 0; i < df.RowCount; i++)
+        var observed = 0;
+        foreach (var value in y)
         {
-            if (!double.IsNaN(y[i]))
-            {
-                keep.Add(i);
-            }
+            observed += double.IsNaN(value) ? 0 : 1;
         }
 
-        if (keep.Count < 2)
+        if (observed < 2)
         {
-            throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {keep.Count}); prophet needs at least two observed y values.", nameof(df));
+            throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {observed}); prophet needs at least two observed y values.", nameof(df));
         }
 
         HistoryDates = IsStrictlyIncreasing(df.Ds) ? (DateTime[])df.Ds.Clone() : DistinctSorted(df.Ds);
-        var historySource = df.Select(keep);
+        // The rows with an observed y (SetupDataFrame copies them, so a frame without missing y is not copied twice).
+        var historySource = observed == df.RowCount ? df : df.Select(ObservedRows(y, observed));
         var history = SetupDataFrame(historySource, initializeScales: true);
         PreparedHistory = history;
         History = history.Source;
         SetAutoSeasonalities();
-        var features = MakeAllSeasonalityFeatures(history, fourierByRecurrence);
+        var features = MakeAllSeasonalityFeatures(history, fourierByRecurrence, scratchX);
         SetChangepoints();
 
         StanData = new ProphetStanData(
@@ -249,7 +291,7 @@ public sealed partial class Prophet
             S: ChangepointsT.Length,
             Y: history.YScaled!,
             TimeScaled: history.T,
-            Cap: history.CapScaled ?? new double[history.RowCount],
+            Cap: history.CapScaled ?? (scratchX ? FitBuffers.Rent(history.RowCount) : new double[history.RowCount]),
             TChange: ChangepointsT,
             X: features.Values,
             Sigmas: features.PriorScales,
@@ -290,7 +332,11 @@ public sealed partial class Prophet
     private void FitCore(ProphetFrame df, ProphetFitOptions? fitOptions, CancellationToken cancellationToken)
     {
         FitOptions = fitOptions ?? new ProphetFitOptions();
-        PreprocessCore(df, fourierByRecurrence: FitOptions.Mode == ProphetFitMode.Exact);
+
+        // The fit's scratch arrays, X among them, are this thread's kept ones (FitBuffers); none of them outlives the
+        // fit: the model keeps its stan data without X.
+        using var buffers = FitBuffers.Begin();
+        PreprocessCore(df, fourierByRecurrence: FitOptions.Mode == ProphetFitMode.Exact, scratchX: true);
         var history = PreparedHistory!;
         var init = FitOptions.Init ?? InitialParameters(history, StanData!, rMean: FitOptions.Mode == ProphetFitMode.RCompatible);
         var yScaled = history.YScaled!;
@@ -302,8 +348,6 @@ public sealed partial class Prophet
         }
         else
         {
-            // The fit's scratch arrays are this thread's kept ones (FitBuffers); none of them outlives this block.
-            using var buffers = FitBuffers.Begin();
             var objective = new ProphetObjective(StanData!);
             var result = Optimize(objective, init, cancellationToken);
             var (residual, tolerance) = KktConditions.Measure(objective, result.X, result.AtSigmaFloor);
@@ -311,6 +355,8 @@ public sealed partial class Prophet
             Params = ProphetParameters.FromUnconstrained(result.X, StanData!.S, StanData.K);
         }
 
+        _stanData = _stanData! with { X = [], Cap = [] };
+        _stanDataWithoutX = true;
         if (Changepoints.Length == 0)
         {
             // No changepoints: the dummy changepoint's delta is folded into k (forecaster.py: fit).
@@ -538,6 +584,21 @@ public sealed partial class Prophet
         }
 
         return new ProphetParameters(k, m, new double[data.S], 1.0, new double[data.K]);
+    }
+
+    private static int[] ObservedRows(double[] y, int observed)
+    {
+        var rows = new int[observed];
+        var count = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            if (!double.IsNaN(y[i]))
+            {
+                rows[count++] = i;
+            }
+        }
+
+        return rows;
     }
 
     private static bool IsStrictlyIncreasing(DateTime[] ds)

@@ -74,15 +74,26 @@ public sealed class ProphetFrame
     /// <summary>The rows at <paramref name="indices"/>, in that order, with every column.</summary>
     public ProphetFrame Select(IReadOnlyList<int> indices)
     {
-        var result = new ProphetFrame(indices.Select(i => Ds[i]).ToArray());
+        var result = new ProphetFrame(Gather(Ds, indices));
         foreach (var (name, values) in _numeric)
         {
-            result._numeric[name] = indices.Select(i => values[i]).ToArray();
+            result._numeric[name] = Gather(values, indices);
         }
 
         foreach (var (name, values) in _boolean)
         {
-            result._boolean[name] = indices.Select(i => values[i]).ToArray();
+            result._boolean[name] = Gather(values, indices);
+        }
+
+        return result;
+    }
+
+    private static T[] Gather<T>(T[] values, IReadOnlyList<int> indices)
+    {
+        var result = new T[indices.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = values[indices[i]];
         }
 
         return result;
@@ -91,7 +102,21 @@ public sealed class ProphetFrame
     /// <summary>The rows for which <paramref name="keep"/> is true.</summary>
     public ProphetFrame Where(Func<int, bool> keep) => Select(Enumerable.Range(0, RowCount).Where(keep).ToArray());
 
-    public ProphetFrame Clone() => Select(Enumerable.Range(0, RowCount).ToArray());
+    public ProphetFrame Clone()
+    {
+        var result = new ProphetFrame(Ds);
+        foreach (var (name, values) in _numeric)
+        {
+            result._numeric[name] = (double[])values.Clone();
+        }
+
+        foreach (var (name, values) in _boolean)
+        {
+            result._boolean[name] = (bool[])values.Clone();
+        }
+
+        return result;
+    }
 
     /// <summary>
     /// Reads a CSV file with a header row, a <c>ds</c> column and any numeric or boolean columns (TRUE/FALSE).

@@ -18,6 +18,11 @@ internal static class FitBuffers
     [ThreadStatic]
     private static List<double[]>? t_arrays;
 
+    // The lengths of t_arrays, in the same order: a rent scans these few contiguous ints, not the arrays' headers
+    // scattered over the heap (out of the cache when the thread's last fit was a while ago).
+    [ThreadStatic]
+    private static List<int>? t_lengths;
+
     [ThreadStatic]
     private static int t_inUse; // arrays t_arrays[0 .. t_inUse) are rented in the current scope
 
@@ -34,6 +39,7 @@ internal static class FitBuffers
 
         t_active = true;
         t_arrays ??= [];
+        t_lengths ??= [];
         return new Scope(owner: true);
     }
 
@@ -46,23 +52,25 @@ internal static class FitBuffers
         }
 
         var arrays = t_arrays!;
-        for (var i = t_inUse; i < arrays.Count; i++)
+        var lengths = t_lengths!;
+        var inUse = t_inUse;
+        var i = lengths.IndexOf(length, inUse);
+        if (i < 0)
         {
-            if (arrays[i].Length == length)
-            {
-                var array = arrays[i];
-                (arrays[i], arrays[t_inUse]) = (arrays[t_inUse], array);
-                t_inUse++;
-                Array.Clear(array);
-                return array;
-            }
+            arrays.Add(new double[length]);
+            lengths.Add(length);
+            i = arrays.Count - 1;
+        }
+        else
+        {
+            Array.Clear(arrays[i]);
         }
 
-        var fresh = new double[length];
-        arrays.Add(fresh);
-        (arrays[^1], arrays[t_inUse]) = (arrays[t_inUse], fresh);
-        t_inUse++;
-        return fresh;
+        var array = arrays[i];
+        (arrays[i], arrays[inUse]) = (arrays[inUse], array);
+        (lengths[i], lengths[inUse]) = (lengths[inUse], length);
+        t_inUse = inUse + 1;
+        return array;
     }
 
     private static void End()
@@ -70,14 +78,15 @@ internal static class FitBuffers
         t_active = false;
         t_inUse = 0;
         long kept = 0;
-        foreach (var array in t_arrays!)
+        foreach (var length in t_lengths!)
         {
-            kept += array.Length;
+            kept += length;
         }
 
         if (kept > MaxKeptDoubles)
         {
-            t_arrays.Clear();
+            t_arrays!.Clear();
+            t_lengths!.Clear();
         }
     }
 

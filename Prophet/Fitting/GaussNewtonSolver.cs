@@ -107,7 +107,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
         var full = _full ??= FitBuffers.Rent((p + 1) * (p + 1));
         // Without multiplicative components the beta columns are X·s_a: written once, and their Gram block kept.
         var constantBeta = !objective.HasMultiplicative;
-        var trial = new double[dim];
+        var trial = FitBuffers.Rent(dim);
         LinearGaussianModel? linearised = null;
 
         // Start from the conditional optimum of sigma_obs.
@@ -161,7 +161,9 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
 
             previousKkt = kkt;
 
-            var target = linearised.SolveJoint((double[])theta.Clone(), precision, global: false, cancellationToken, stopBelow: data.TrendIndicator != 1 ? Math.Clamp(kkt * kkt, RoundingOfG, 1e-5) : 0);
+            var warmStart = FitBuffers.Rent(theta.Length);
+            theta.CopyTo(warmStart, 0);
+            var target = linearised.SolveJoint(warmStart, precision, global: false, cancellationToken, stopBelow: data.TrendIndicator != 1 ? Math.Clamp(kkt * kkt, RoundingOfG, 1e-5) : 0);
 
             // Backtrack on the true log posterior with sigma_obs at its conditional optimum for each trial θ: one
             // evaluation at the target's sigma_obs gives the sum of squares, and f moves to the optimal sigma_obs in
@@ -294,9 +296,10 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
 
     private static int ToX(int a, int s) => a < 2 + s ? a : a + 1;
 
+    /// <summary>θ = [k, m, delta, beta] of x, in the fit's scratch memory (it lives for one iteration or search).</summary>
     private static double[] ToTheta(double[] x, int s, int k)
     {
-        var theta = new double[2 + s + k];
+        var theta = FitBuffers.Rent(2 + s + k);
         Array.Copy(x, 0, theta, 0, 2 + s);
         Array.Copy(x, 3 + s, theta, 2 + s, k);
         return theta;

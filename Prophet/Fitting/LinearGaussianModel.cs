@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Forecast.Prophet;
@@ -62,18 +61,13 @@ internal sealed class LinearGaussianModel
         // Z = [t, 1, A∘(t - t_change), X] in segmented form (the trend rows of a segment share two vectors) and y.
         objective.PrepareLinearDesign(); // the design of a linear model does not depend on the point
         var stride = GramMatrix.Stride(_n);
-        var columns = ArrayPool<double>.Shared.Rent((_k + 1) * stride);
-        for (var c = 0; c <= _k; c++)
-        {
-            columns.AsSpan((c * stride) + _n, stride - _n).Clear();
-        }
+        var columns = FitBuffers.Rent((_k + 1) * stride); // padding rows stay zero
 
         var design = new SegmentedDesign(_n, _s, _k);
         objective.FillDesign(design, columns, stride, includeBeta: true);
         data.Y.CopyTo(columns.AsSpan(_k * stride, _n));
         var full = FitBuffers.Rent((_p + 1) * (_p + 1));
         design.NormalEquations(columns, stride, full, keepFeatureBlock: false);
-        ArrayPool<double>.Shared.Return(columns);
         var q = _p + 1;
         _gram = FitBuffers.Rent(_p * _p);
         _zy = FitBuffers.Rent(_p);
@@ -148,7 +142,23 @@ internal sealed class LinearGaussianModel
     public double SumOfSquaredY => _yy;
 
     /// <summary>True when the mean is linear in the parameters: linear/flat growth and no multiplicative column.</summary>
-    public static bool IsApplicable(ProphetStanData data) => data.TrendIndicator != 1 && data.SM.All(v => v == 0);
+    public static bool IsApplicable(ProphetStanData data)
+    {
+        if (data.TrendIndicator == 1)
+        {
+            return false;
+        }
+
+        foreach (var v in data.SM)
+        {
+            if (v != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The exact MAP (unconstrained layout [k, m, delta, log sigma, beta]), global over sigma_obs: the local optimum
@@ -157,7 +167,7 @@ internal sealed class LinearGaussianModel
     /// </summary>
     public OptimizationResult Solve(double[] start, CancellationToken cancellationToken = default)
     {
-        var theta = new double[_p];
+        var theta = FitBuffers.Rent(_p);
         theta[0] = start[0];
         theta[1] = start[1];
         Array.Copy(start, 2, theta, 2, _s);
@@ -247,7 +257,7 @@ internal sealed class LinearGaussianModel
     public double[] UnpenalisedSolution(double w)
     {
         FillHessian(w);
-        var theta = new double[_p];
+        var theta = FitBuffers.Rent(_p);
         _solver.SolveUnpenalised(_hessian, _rhs, theta);
         _unpenalisedAt = w;
         return theta;

@@ -63,7 +63,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
                 AtFloor: first.Precision >= maxPrecision);
         }
 
-        _points.Add(new Point(0, 0, model.SumOfSquaredY, 0, new double[model.Dimension], double.PositiveInfinity));
+        _points.Add(new Point(0, 0, model.SumOfSquaredY, 0, FitBuffers.Rent(model.Dimension), double.PositiveInfinity));
         Insert(best.Point);
         var gap = double.PositiveInfinity;
         if (best.Precision < maxPrecision)
@@ -105,7 +105,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
                 if (point.G < best.Value - tolerance)
                 {
                     // A better basin: descend to its local optimum and make it the incumbent.
-                    var local = LocalOptimum((double[])point.Theta.Clone(), point.W, maxPrecision, cancellationToken);
+                    var local = LocalOptimum(Copy(point.Theta), point.W, maxPrecision, cancellationToken);
                     Insert(local.Point);
                     if (local.Value < best.Value)
                     {
@@ -157,11 +157,11 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
             var fallback = Math.Min(model.PrecisionGiven(point.Ss), maxPrecision);
             var next = curvature > 0 ? Math.Min(w * Math.Exp(Math.Clamp(-dv / curvature, -2.0, 2.0)), maxPrecision) : fallback;
-            var candidate = Profile(next, (double[])point.Theta.Clone());
+            var candidate = Profile(next, Copy(point.Theta));
             if (!(candidate.G < point.G) && next != fallback)
             {
                 next = fallback;
-                candidate = Profile(next, (double[])point.Theta.Clone());
+                candidate = Profile(next, Copy(point.Theta));
             }
 
             if (!(candidate.G < point.G))
@@ -177,7 +177,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             }
         }
 
-        return new Local((double[])point.Theta.Clone(), w, point.G, point);
+        return new Local(Copy(point.Theta), w, point.G, point);
     }
 
     /// <summary>
@@ -195,14 +195,14 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
             cancellationToken.ThrowIfCancellationRequested();
             var point = Profile(Math.Exp(logW), theta);
             grid.Add(point);
-            theta = (double[])point.Theta.Clone();
+            theta = Copy(point.Theta);
         }
 
         for (var i = 1; i + 1 < grid.Count; i++)
         {
             if (grid[i].G < grid[i - 1].G && grid[i].G <= grid[i + 1].G)
             {
-                var local = LocalOptimum((double[])grid[i].Theta.Clone(), grid[i].W, maxPrecision, cancellationToken);
+                var local = LocalOptimum(Copy(grid[i].Theta), grid[i].W, maxPrecision, cancellationToken);
                 if (local.Precision < maxPrecision && (best is null || local.Value < best.Value))
                 {
                     best = local;
@@ -224,7 +224,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
     private Point Evaluate(double w, CancellationToken cancellationToken, int near = -1, double[]? start = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var index = _points.FindIndex(p => p.W >= w);
+        var index = FirstAtOrAbove(w);
         if (index >= 0 && _points[index].W == w)
         {
             return _points[index];
@@ -232,9 +232,31 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
         // Warm start from the evaluated neighbour closest in log precision.
         var warm = near >= 0 ? Closer(near, w) : index < 0 ? _points[^1] : index == 0 ? _points[0] : Closer(index - 1, w);
-        var point = Profile(w, start ?? (double[])warm.Theta.Clone());
+        var point = Profile(w, start ?? Copy(warm.Theta));
         Insert(point);
         return point;
+    }
+
+    /// <summary>The first evaluated point with precision at or above <paramref name="w"/>, or -1.</summary>
+    private int FirstAtOrAbove(double w)
+    {
+        for (var i = 0; i < _points.Count; i++)
+        {
+            if (_points[i].W >= w)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A copy of θ in the fit's scratch memory (a point's θ lives for the search only; callers copy the result's).</summary>
+    private static double[] Copy(double[] theta)
+    {
+        var copy = FitBuffers.Rent(theta.Length);
+        theta.CopyTo(copy, 0);
+        return copy;
     }
 
     private Point Closer(int left, double w)
@@ -253,7 +275,7 @@ internal sealed class NoiseProfileSearch(LinearGaussianModel model)
 
     private void Insert(Point point)
     {
-        var index = _points.FindIndex(p => p.W >= point.W);
+        var index = FirstAtOrAbove(point.W);
         if (index < 0)
         {
             _points.Add(point);

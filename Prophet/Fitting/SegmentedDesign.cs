@@ -25,7 +25,11 @@ internal sealed class SegmentedDesign
         V = FitBuffers.Rent(Segments * TrendColumns);
         C1 = FitBuffers.Rent(rows);
         C2 = FitBuffers.Rent(rows);
+        _denseGram = FitBuffers.Rent((features + 1) * (features + 1));
     }
+
+    // The Gram of [B, r], (K + 1)², rewritten whole by every NormalEquations call.
+    private readonly double[] _denseGram;
 
     public int Rows { get; }
 
@@ -98,7 +102,7 @@ internal sealed class SegmentedDesign
         int p = TrendColumns, k = Features, q = p + k + 1;
         // B'B, B'r and r'r: the dense Gram of [B, r], placed at offset p.
         var dense = k + 1;
-        var block = new double[dense * dense];
+        var block = _denseGram;
         if (keepFeatureBlock)
         {
             for (var a = 0; a < k; a++)

@@ -46,6 +46,47 @@ public sealed class StanDataGoldenTests
         init.SigmaObs.Should().Be(expected.SigmaObs);
     }
 
+    /// <summary>
+    /// A fitted model does not keep X (the fit builds it in per-thread scratch memory): its StanData is built again on
+    /// the first read, with the fit's own Fourier arithmetic, and equals the data that fit used, value for value.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(GoldenCase.All), MemberType = typeof(GoldenCase))]
+    public void A_fitted_models_stan_data_is_the_data_its_fit_used(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var fitted = golden.CreateModel().Fit(golden.Input);
+        var used = golden.CreateModel().Preprocess(golden.Input, fourierByRecurrence: true);
+
+        ShouldEqual(fitted.StanData!, used);
+    }
+
+    [Theory]
+    [InlineData("retail_flat")]
+    [InlineData("short_yearly_nile")]
+    public void An_R_compatible_fitted_models_stan_data_is_the_data_its_fit_used(string name)
+    {
+        var golden = GoldenCase.Load(name);
+        var fitted = golden.CreateModel().Fit(golden.Input, new ProphetFitOptions { Mode = ProphetFitMode.RCompatible });
+        var used = golden.CreateModel().Preprocess(golden.Input);
+
+        ShouldEqual(fitted.StanData!, used);
+        ShouldEqual(fitted.StanData!, used); // built once, then kept
+    }
+
+    private static void ShouldEqual(ProphetStanData actual, ProphetStanData expected)
+    {
+        (actual.T, actual.K, actual.S, actual.Tau, actual.TrendIndicator).Should().Be((expected.T, expected.K, expected.S, expected.Tau, expected.TrendIndicator));
+        actual.X.Should().Equal(expected.X);
+        actual.Cap.Should().Equal(expected.Cap);
+        actual.Y.Should().Equal(expected.Y);
+        actual.TimeScaled.Should().Equal(expected.TimeScaled);
+        actual.TChange.Should().Equal(expected.TChange);
+        actual.Sigmas.Should().Equal(expected.Sigmas);
+        actual.SA.Should().Equal(expected.SA);
+        actual.SM.Should().Equal(expected.SM);
+    }
+
     /// <summary>stan_data.json was written by jsonlite with 15 significant digits, so equality is to ~1e-14 relative.</summary>
     private static void ShouldMatch(double[] actual, double[] expected, string field)
     {
