@@ -57,19 +57,16 @@ public sealed partial class Prophet
         }
 
         var n = sorted.RowCount;
-        double[] floor;
+        double[]? floor = null; // null: zeros (PreparedFrame makes the array only if it is read)
         if (LogisticFloor)
         {
             floor = sorted.TryGetNumeric("floor") ?? throw new ArgumentException(
                 "Expected column \"floor\": the model was fitted with a floor, so every frame needs one.", nameof(df));
         }
-        else
+        else if (Options.Scaling == Scaling.MinMax)
         {
             floor = new double[n];
-            if (Options.Scaling == Scaling.MinMax)
-            {
-                Array.Fill(floor, YMin);
-            }
+            Array.Fill(floor, YMin);
         }
 
         double[]? cap = null, capScaled = null;
@@ -80,13 +77,14 @@ public sealed partial class Prophet
             capScaled = new double[n];
             for (var i = 0; i < n; i++)
             {
-                if (!(cap[i] > floor[i]))
+                var f = floor is null ? 0.0 : floor[i];
+                if (!(cap[i] > f))
                 {
                     throw new ArgumentException(
-                        $"Capacity must be greater than floor: row with ds {sorted.Ds[i]:yyyy-MM-dd HH:mm:ss} has cap {cap[i]} and floor {floor[i]}.", nameof(df));
+                        $"Capacity must be greater than floor: row with ds {sorted.Ds[i]:yyyy-MM-dd HH:mm:ss} has cap {cap[i]} and floor {f}.", nameof(df));
                 }
 
-                capScaled[i] = (cap[i] - floor[i]) / YScale;
+                capScaled[i] = (cap[i] - f) / YScale;
             }
         }
 
@@ -103,7 +101,7 @@ public sealed partial class Prophet
             yScaled = new double[n];
             for (var i = 0; i < n; i++)
             {
-                yScaled[i] = (ySorted[i] - floor[i]) / YScale;
+                yScaled[i] = (ySorted[i] - (floor is null ? 0.0 : floor[i])) / YScale;
             }
         }
 
@@ -411,10 +409,16 @@ public sealed partial class Prophet
     {
         var fitting = !IsFitted && FeatureNames.Count == 0;
         var n = df.RowCount;
-        var names = new List<string>();
-        var components = new List<string>();
-        var priorScales = new List<double>();
-        var columns = new List<FeatureSource>();
+        var expected = _regressorOrder.Count + 1; // the columns known before the holidays (sized once, not grown)
+        foreach (var seasonality in _seasonalities.Values)
+        {
+            expected += 2 * seasonality.FourierOrder;
+        }
+
+        var names = new List<string>(expected);
+        var components = new List<string>(expected);
+        var priorScales = new List<double>(expected);
+        var columns = new List<FeatureSource>(expected);
         var modes = new Dictionary<SeasonalityMode, List<string>> { [SeasonalityMode.Additive] = [], [SeasonalityMode.Multiplicative] = [] };
 
         foreach (var seasonalityName in _seasonalityOrder)
@@ -474,7 +478,7 @@ public sealed partial class Prophet
 
         if (fitting)
         {
-            FeatureNames = names.ToList();
+            FeatureNames = names;
             BuildComponentColumns(components, modes);
         }
         else

@@ -275,10 +275,12 @@ public sealed partial class Prophet
             throw new ArgumentException($"Dataframe has less than 2 non-NaN rows (it has {observed}); prophet needs at least two observed y values.", nameof(df));
         }
 
-        HistoryDates = IsStrictlyIncreasing(df.Ds) ? (DateTime[])df.Ds.Clone() : DistinctSorted(df.Ds);
         // The rows with an observed y (SetupDataFrame copies them, so a frame without missing y is not copied twice).
+        var increasing = IsStrictlyIncreasing(df.Ds);
         var historySource = observed == df.RowCount ? df : df.Select(ObservedRows(y, observed));
         var history = SetupDataFrame(historySource, initializeScales: true);
+        // Every distinct date, sorted: the history's own (sorted) dates when no row was dropped and none repeats.
+        HistoryDates = !increasing ? DistinctSorted(df.Ds) : observed == df.RowCount ? history.Ds : (DateTime[])df.Ds.Clone();
         PreparedHistory = history;
         History = history.Source;
         SetAutoSeasonalities();
@@ -421,7 +423,7 @@ public sealed partial class Prophet
             // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
             // path to the same mode). Its value is recomputed with the reference objective.
             var exactResult = new LinearGaussianModel(objective).Solve(x0, cancellationToken);
-            return exactResult with { Value = objective.Evaluate(exactResult.X, new double[exactResult.X.Length]) };
+            return exactResult with { Value = objective.Evaluate(exactResult.X, FitBuffers.Rent(exactResult.X.Length)) };
         }
 
         if (exact && algorithm == OptimizerAlgorithm.Auto)
@@ -447,7 +449,7 @@ public sealed partial class Prophet
         var polished = LinearGaussianModel.IsApplicable(objective.Data)
             ? new LinearGaussianModel(objective).Solve(stan.X, cancellationToken)
             : new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(stan.X, cancellationToken);
-        var polishedValue = objective.Evaluate(polished.X, new double[polished.X.Length]);
+        var polishedValue = objective.Evaluate(polished.X, FitBuffers.Rent(polished.X.Length));
         return polishedValue <= stan.Value
             ? stan with { X = polished.X, Value = polishedValue, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+" + polished.Algorithm }
             : stan;

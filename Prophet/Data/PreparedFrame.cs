@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -12,8 +14,16 @@ internal sealed class PreparedFrame
 
     public required double[] T { get; init; }
 
-    /// <summary>Floor on the original scale (0 unless logistic growth with a floor column).</summary>
-    public required double[] Floor { get; init; }
+    /// <summary>Floor on the original scale (0 unless logistic growth with a floor column, or min-max scaling).</summary>
+    /// <remarks>Null at init means zeros, made on first read (a fitted model's history rarely needs them).</remarks>
+    [AllowNull]
+    public required double[] Floor
+    {
+        get => _floor ??= new double[RowCount];
+        init => _floor = value;
+    }
+
+    private double[]? _floor;
 
     /// <summary>cap on the original scale (logistic growth only).</summary>
     public double[]? Cap { get; init; }

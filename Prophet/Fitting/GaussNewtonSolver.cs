@@ -73,7 +73,7 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             }
         }
 
-        f = objective.Evaluate(x, new double[x.Length]);
+        f = objective.Evaluate(x, FitBuffers.Rent(x.Length));
         var atFloor = Math.Exp(2 * x[2 + objective.Data.S]) <= FloorVariance * (1 + 1e-9);
         var parameters = 2 + objective.Data.S + objective.Data.K;
         if (atFloor && objective.Data.T <= parameters)
