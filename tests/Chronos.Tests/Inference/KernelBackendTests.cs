@@ -1,3 +1,4 @@
+using FluentAssertions;
 using Forecast.Chronos.Bolt;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.Checkpoints;
@@ -84,6 +85,31 @@ public class KernelBackendTests
         TensorAssert.Close(kernels.RmsNorm(hidden, weight, 1e-6), libtorch.RmsNorm(hidden, weight, 1e-6), "RMS norm", rtol: 1e-5, atol: 1e-6);
         var expected = hidden + hidden * 2;
         TensorAssert.Close(kernels.AddResidual(hidden, hidden * 2), expected, "residual sum", rtol: 0, atol: 0);
+    }
+
+    // Chronos-2's calls keep one buffer for the feed-forward's inner activations: it grows for more rows, serves fewer
+    // rows from its start, and the results are the bits of a new buffer per layer.
+    [Avx512Fact]
+    public void Feed_forward_through_the_kept_buffer_gives_the_bits_of_a_new_buffer()
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(17);
+        using var wi = Layer(64, 96, bias: false, generator);
+        using var wo = Layer(96, 64, bias: false, generator);
+        using var dropout = nn.Dropout(0.1);
+        dropout.eval();
+        using var kept = KernelBackend.ForBatch(keepFeedForwardBuffer: true);
+        using var fresh = KernelBackend.ForBatch();
+
+        foreach (var rows in new[] { 33, 133, 5, 133, 60 })
+        {
+            var hidden = randn([2, rows, 64], generator: generator);
+            var expected = fresh.ReluFeedForward(wi, wo, hidden, dropout);
+            kept.ReluFeedForward(wi, wo, hidden, dropout).data<float>().ToArray()
+                .Should().Equal(expected.data<float>().ToArray(), $"{rows} rows");
+        }
     }
 
     [Avx512Fact]
