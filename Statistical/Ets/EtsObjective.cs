@@ -130,31 +130,56 @@ internal sealed class EtsObjective
     public Verdict PrepareDeferred(ReadOnlySpan<double> par, out double value)
     {
         value = double.PositiveInfinity;
-        int j = 0;
-        if (_optAlpha) _alpha = par[j++];
-        if (_optBeta) _beta = par[j++];
-        if (_optGamma) _gamma = par[j++];
-        if (_optPhi) _phi = par[j++];
+        return Examine(par, _state, ref _alpha, ref _beta, ref _gamma, ref _phi);
+    }
 
-        if (_bounds != EtsBounds.Admissible && !EtsParameterSpace.Usual(_lower, _upper, _alpha, _beta, _gamma, _phi, _optBeta, _optGamma, _optPhi))
+    /// <summary>
+    /// A point's recursion as one lane of <see cref="EtsRecursions.RunLanes"/>, its initial state in
+    /// <paramref name="state"/>, without changing the point this objective last prepared (the root condition decided
+    /// here); false when the point is outside the parameter space (its value is then +∞).
+    /// </summary>
+    public bool PrepareLane(ReadOnlySpan<double> par, double[] state, out EtsRecursions.LaneInput input)
+    {
+        double alpha = _alpha, beta = _beta, gamma = _gamma, phi = _phi;
+        var verdict = Examine(par, state, ref alpha, ref beta, ref gamma, ref phi);
+        input = new(state, new(alpha, beta, gamma, phi, _m < 1 ? 1 : _m, false), _error, _trend, _season);
+        return verdict == Verdict.Accepted
+            || (verdict == Verdict.Roots && EtsParameterSpace.RootCondition(alpha, _optBeta ? beta : 0, gamma, phi, _m));
+    }
+
+    /// <summary>Whether <see cref="PrepareLane"/> serves this objective: a likelihood objective that shares vector lanes.</summary>
+    public bool CanSpeculate => Pairable;
+
+    /// <summary>How long a state buffer of <see cref="PrepareLane"/> must be.</summary>
+    public int StateLength => _state.Length;
+
+    private Verdict Examine(ReadOnlySpan<double> par, Span<double> state, ref double alpha, ref double beta, ref double gamma, ref double phi)
+    {
+        int j = 0;
+        if (_optAlpha) alpha = par[j++];
+        if (_optBeta) beta = par[j++];
+        if (_optGamma) gamma = par[j++];
+        if (_optPhi) phi = par[j++];
+
+        if (_bounds != EtsBounds.Admissible && !EtsParameterSpace.Usual(_lower, _upper, alpha, beta, gamma, phi, _optBeta, _optGamma, _optPhi))
             return Verdict.Rejected;
         bool? linear = _bounds == EtsBounds.Usual ? true
-            : EtsParameterSpace.LinearConditions(_alpha, _optBeta ? _beta : 0, _gamma, _phi, _optBeta, _optGamma, _m);
+            : EtsParameterSpace.LinearConditions(alpha, _optBeta ? beta : 0, gamma, phi, _optBeta, _optGamma, _m);
         if (linear == false) return Verdict.Rejected;
 
         int count = 0;
-        for (int i = par.Length - _nstate; i < par.Length; i++) _state[count++] = par[i];
+        for (int i = par.Length - _nstate; i < par.Length; i++) state[count++] = par[i];
         if (_season != EtsRecursions.None)
         {
             double sum = 0;
-            for (int i = 1 + (_trend != EtsRecursions.None ? 1 : 0); i < _nstate; i++) sum += _state[i];
-            _state[count++] = _m * (_season == EtsRecursions.Mult ? 1 : 0) - sum;
+            for (int i = 1 + (_trend != EtsRecursions.None ? 1 : 0); i < _nstate; i++) sum += state[i];
+            state[count++] = _m * (_season == EtsRecursions.Mult ? 1 : 0) - sum;
         }
         if (_season == EtsRecursions.Mult)
         {
             double min = double.PositiveInfinity;
             int start = _trend != EtsRecursions.None ? 2 : 1;
-            for (int i = start; i < count; i++) if (_state[i] < min) min = _state[i];
+            for (int i = start; i < count; i++) if (state[i] < min) min = state[i];
             if (min < 0) return Verdict.Rejected;
         }
         return linear == true ? Verdict.Accepted : Verdict.Roots;

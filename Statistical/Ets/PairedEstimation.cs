@@ -20,6 +20,67 @@ internal static class PairedEstimation
 
         /// <summary>Where the form goes in a pass's lanes (<see cref="Kind"/>).</summary>
         public int Kind { get; } = PairedEstimation.Kind(Problem.Form);
+
+        /// <summary>The points evaluated ahead of the search (see <see cref="Speculation"/>), while any are pending.</summary>
+        public Speculation? Ahead { get; set; }
+    }
+
+    /// <summary>
+    /// The three points a Nelder-Mead search may ask for after a reflection (<see cref="Optimization.NelderMeadSearch.Speculate"/>),
+    /// evaluated in the reflection's pass where lanes would otherwise be idle, and their values, handed to the search
+    /// when it asks for one of them — the same points and values it would get from a pass of their own.
+    /// </summary>
+    private sealed class Speculation
+    {
+        public Speculation(int parameters, int states)
+        {
+            for (int k = 0; k < 3; k++)
+            {
+                Points[k] = new double[parameters];
+                States[k] = new double[states];
+            }
+        }
+
+        public double[][] Points { get; } = new double[3][];
+
+        public double[][] States { get; } = new double[3][];
+
+        public double[] Values { get; } = new double[3];
+
+        /// <summary>Whether the point needs a lane (inside the parameter space), and its lane's input.</summary>
+        public bool[] Recurse { get; } = new bool[3];
+
+        public EtsRecursions.LaneInput[] Inputs { get; } = new EtsRecursions.LaneInput[3];
+
+        public bool Pending { get; set; }
+
+        /// <summary>The value of <paramref name="point"/> if it is one of the three (then no longer pending).</summary>
+        public bool TryTake(ReadOnlySpan<double> point, out double value)
+        {
+            value = 0;
+            if (!Pending) return false;
+            for (int k = 0; k < 3; k++)
+            {
+                if (point.SequenceEqual(Points[k]))
+                {
+                    value = Values[k];
+                    Pending = false;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>The search's next point, handing it values evaluated ahead where it asks for those points; false when it is over.</summary>
+    private static bool Advance(Job job)
+    {
+        while (job.Search.Next())
+        {
+            if (job.Ahead is not { } ahead || !ahead.TryTake(job.Search.Point, out double value)) return true;
+            job.Search.Report(value);
+        }
+        return false;
     }
 
     /// <summary>
@@ -118,8 +179,9 @@ internal static class PairedEstimation
 
             foreach (var job in ready)
             {
-                if (job.Search.Next()) active.Add(job);
+                if (Advance(job)) active.Add(job);
                 else Complete(job);
+                if (job.Ahead is { } ahead) ahead.Pending = false;
             }
         }
     }
@@ -136,6 +198,13 @@ internal static class PairedEstimation
             for (; j >= 0 && grouped[j].Kind > key; j--) grouped[j + 1] = grouped[j];
             grouped[j + 1] = job;
         }
+        // Few forms left: each takes a vector, its reflection in one lane and the three points the search may ask for
+        // next in the others, so a Nelder-Mead iteration takes one pass instead of two.
+        if (grouped.Count is > 0 and <= EtsRecursions.MaxLanes / 4 && grouped.Any(j => j.Objective.CanSpeculate))
+        {
+            RunAhead(y, grouped, inputs, values);
+            return;
+        }
         for (int start = 0; start < grouped.Count; start += EtsRecursions.MaxLanes)
         {
             int count = Math.Min(EtsRecursions.MaxLanes, grouped.Count - start);
@@ -148,6 +217,39 @@ internal static class PairedEstimation
             for (int k = 0; k < count; k++) inputs[k] = grouped[start + k].Objective.LaneInput;
             EtsRecursions.RunLanes(y, inputs.AsSpan(0, count), values);
             for (int k = 0; k < count; k++) grouped[start + k].Search.Report(grouped[start + k].Objective.Finish(values[k]));
+        }
+    }
+
+    /// <summary>One vector per form: lane 0 its search's point, lanes 1–3 the points it may ask for next (see <see cref="Speculation"/>).</summary>
+    private static void RunAhead(double[] y, List<Job> grouped, EtsRecursions.LaneInput[] inputs, double[] values)
+    {
+        for (int v = 0; v < grouped.Count; v++)
+        {
+            var job = grouped[v];
+            var objective = job.Objective;
+            var own = objective.LaneInput;
+            for (int k = 0; k < 4; k++) inputs[4 * v + k] = own;
+            if (!objective.CanSpeculate) continue;
+            var ahead = job.Ahead ??= new Speculation(job.Search.Point.Length, objective.StateLength);
+            if (!job.Search.Speculate(ahead.Points[0], ahead.Points[1], ahead.Points[2])) continue;
+            ahead.Pending = true;
+            for (int k = 0; k < 3; k++)
+            {
+                ahead.Recurse[k] = objective.PrepareLane(ahead.Points[k], ahead.States[k], out ahead.Inputs[k]);
+                ahead.Values[k] = double.PositiveInfinity;
+                if (ahead.Recurse[k]) inputs[4 * v + 1 + k] = ahead.Inputs[k];
+            }
+        }
+        EtsRecursions.RunLanes(y, inputs.AsSpan(0, 4 * grouped.Count), values);
+        for (int v = 0; v < grouped.Count; v++)
+        {
+            var job = grouped[v];
+            job.Search.Report(job.Objective.Finish(values[4 * v]));
+            if (job.Ahead is { Pending: true } ahead)
+            {
+                for (int k = 0; k < 3; k++)
+                    if (ahead.Recurse[k]) ahead.Values[k] = job.Objective.Finish(values[4 * v + 1 + k]);
+            }
         }
     }
 

@@ -5,23 +5,51 @@ namespace Forecast.Statistical.Optimization;
 /// <summary>
 /// <see cref="NelderMead.Minimize"/> turned inside out: the search asks for one value at a time (<see cref="Point"/>,
 /// then <see cref="Report"/>), so that a caller can evaluate the points of several independent searches together —
-/// AutoEts runs the recursions of two forms in one loop, whose two chains of dependent operations the processor
-/// overlaps. The steps, hence the result, are those of <see cref="NelderMead.Minimize"/>.
+/// AutoEts runs the recursions of several forms in one loop, whose chains of dependent operations the processor
+/// overlaps. The steps, hence the result, are those of <see cref="NelderMead.Minimize"/> (R's <c>nmmin</c>): each
+/// <see cref="Next"/> resumes nmmin where it needed its last value and runs it to the next point it needs.
 /// </summary>
 internal sealed class NelderMeadSearch
 {
     /// <summary>optim.c: <c>big</c>, what a non-finite function value is replaced by.</summary>
     private const double Big = 1.0e+35;
 
+    /// <summary>Where nmmin waits for a value.</summary>
+    private enum Stage
+    {
+        Begin,
+        Start,
+        StartOnly,
+        Vertex,
+        Reflection,
+        Expansion,
+        Contraction,
+        Done,
+    }
+
     private readonly double[] _point;
-    private readonly IEnumerator<bool> _steps;
+    private readonly double _abstol, _reltol, _alpha, _beta, _gamma;
+    private readonly int _maxit, _n;
+
+    // nmmin's P, by vertices: vertex j's coordinates at [j·n, j·n + n), its value in _values[j]; the centroid apart.
+    // (nmmin keeps P by coordinates; stored by vertices the centroid's sums over the vertices run for four coordinates
+    // at a time in vector lanes, each lane adding in nmmin's order — the same values.)
+    private readonly double[] _vertices, _values, _centroid;
+    private Stage _stage;
     private double _reported;
+    private int _funcount, _fail, _l, _h, _vertex;
+    private double _convtol, _oldsize, _vl, _vh, _vr;
+    private bool _calcvert;
 
     public NelderMeadSearch(ReadOnlySpan<double> start, double abstol, double reltol, double alpha = 1.0, double beta = 0.5,
         double gamma = 2.0, int maxit = 500)
     {
-        _point = new double[start.Length];
-        _steps = Steps(start.ToArray(), abstol, reltol, alpha, beta, gamma, maxit).GetEnumerator();
+        _n = start.Length;
+        _point = start.ToArray();
+        (_abstol, _reltol, _alpha, _beta, _gamma, _maxit) = (abstol, reltol, alpha, beta, gamma, maxit);
+        _vertices = new double[(_n + 1) * _n];
+        _values = new double[_n + 1];
+        _centroid = new double[_n];
     }
 
     /// <summary>The point whose value the search needs next (valid after <see cref="Next"/> returned true; not to be changed).</summary>
@@ -31,40 +59,85 @@ internal sealed class NelderMeadSearch
     public OptimizationResult? Result { get; private set; }
 
     /// <summary>Advances to the next point to evaluate; false when the search is over.</summary>
-    public bool Next() => _steps.MoveNext();
+    public bool Next()
+    {
+        switch (_stage)
+        {
+            case Stage.Begin:
+                _stage = _maxit <= 0 ? Stage.StartOnly : Stage.Start;
+                return true;
+            case Stage.StartOnly:
+                Result = new OptimizationResult((double[])_point.Clone(), _reported, 0, 0);
+                _stage = Stage.Done;
+                return false;
+            case Stage.Start:
+                return Started();
+            case Stage.Vertex:
+                _values[_vertex] = Reported();
+                return Vertices(_vertex + 1);
+            case Stage.Reflection:
+                return Reflected();
+            case Stage.Expansion:
+                return Expanded();
+            case Stage.Contraction:
+                return Contracted();
+            default:
+                return false;
+        }
+    }
 
     /// <summary>The objective's value at <see cref="Point"/>.</summary>
     public void Report(double value) => _reported = value;
 
-    private IEnumerable<bool> Steps(double[] start, double abstol, double reltol, double alpha, double beta, double gamma, int maxit)
+    /// <summary>
+    /// While <see cref="Point"/> is a reflection, the three points nmmin may ask for after it, computed as it will
+    /// compute them: the expansion (if the reflection is the new lowest), the contraction towards the reflection (if it
+    /// is below the highest vertex, which it then replaces) and the one towards the highest vertex (otherwise). A
+    /// caller with idle vector lanes evaluates them with the reflection; false at any other point.
+    /// </summary>
+    public bool Speculate(Span<double> expansion, Span<double> towardsReflection, Span<double> towardsHighest)
     {
-        int n = start.Length;
+        if (_stage != Stage.Reflection) return false;
+        int n = _n, hi = (_h - 1) * n;
+        double gamma = _gamma, beta = _beta;
         var bvec = _point;
-        start.CopyTo(bvec, 0);
-        if (maxit <= 0)
+        var centroid = _centroid;
+        var vertices = _vertices;
+        for (int i = 0; i < n; i++)
         {
-            yield return true;
-            Result = new OptimizationResult((double[])bvec.Clone(), _reported, 0, 0);
-            yield break;
+            expansion[i] = gamma * bvec[i] + (1 - gamma) * centroid[i];
+            towardsReflection[i] = (1 - beta) * bvec[i] + beta * centroid[i];
+            towardsHighest[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
         }
+        return true;
+    }
 
-        // nmmin's P, by vertices: vertex j's coordinates at [j·n, j·n + n), its value in values[j]; the centroid apart.
-        // (nmmin keeps P by coordinates; stored by vertices the centroid's sums over the vertices run for four
-        // coordinates at a time in vector lanes, each lane adding in nmmin's order — the same values.)
-        int n1 = n + 1;
-        var vertices = new double[n1 * n];
-        var values = new double[n1];
-        var centroid = new double[n];
-        int fail = 0;
-        yield return true;
+    /// <summary>The value reported, counted, a non-finite one replaced by <see cref="Big"/>.</summary>
+    private double Reported()
+    {
         double value = _reported;
-        if (!double.IsFinite(value)) yield break;
-        int funcount = 1;
-        double convtol = reltol * (Math.Abs(value) + reltol);
-        values[0] = value;
-        bvec.CopyTo(vertices, 0);
+        if (!double.IsFinite(value)) value = Big;
+        _funcount++;
+        return value;
+    }
 
-        int l = 1;
+    /// <summary>The start's value: the initial simplex around it.</summary>
+    private bool Started()
+    {
+        int n = _n;
+        var bvec = _point;
+        double value = _reported;
+        if (!double.IsFinite(value))
+        {
+            _stage = Stage.Done;
+            return false;
+        }
+        _funcount = 1;
+        _convtol = _reltol * (Math.Abs(value) + _reltol);
+        _values[0] = value;
+        bvec.CopyTo(_vertices, 0);
+
+        _l = 1;
         double size = 0.0;
         double step = 0.0;
         for (int i = 0; i < n; i++)
@@ -72,7 +145,8 @@ internal sealed class NelderMeadSearch
             if (0.1 * Math.Abs(bvec[i]) > step) step = 0.1 * Math.Abs(bvec[i]);
         }
         if (step == 0.0) step = 0.1;
-        for (int j = 2; j <= n1; j++)
+        var vertices = _vertices;
+        for (int j = 2; j <= n + 1; j++)
         {
             bvec.CopyTo(vertices, (j - 1) * n);
             double trystep = step;
@@ -83,130 +157,168 @@ internal sealed class NelderMeadSearch
             }
             size += trystep;
         }
-        double oldsize = size;
-        bool calcvert = true;
-        do
+        _oldsize = size;
+        _calcvert = true;
+        return Iteration();
+    }
+
+    /// <summary>The top of nmmin's loop: the vertices' values where a shrink (or the start) left them unknown.</summary>
+    private bool Iteration() => _calcvert ? Vertices(0) : Reflect();
+
+    /// <summary>Asks for the value of the next vertex from <paramref name="j"/> on (all but the lowest).</summary>
+    private bool Vertices(int j)
+    {
+        for (; j <= _n; j++)
         {
-            if (calcvert)
+            if (j + 1 != _l)
             {
-                for (int j = 0; j < n1; j++)
+                Array.Copy(_vertices, j * _n, _point, 0, _n);
+                _vertex = j;
+                _stage = Stage.Vertex;
+                return true;
+            }
+        }
+        _calcvert = false;
+        return Reflect();
+    }
+
+    /// <summary>The lowest and highest vertices, the convergence test, then the reflection's point.</summary>
+    private bool Reflect()
+    {
+        int n = _n, n1 = n + 1, l = _l;
+        var values = _values;
+        double vl = values[l - 1];
+        double vh = vl;
+        int h = l;
+        for (int j = 1; j <= n1; j++)
+        {
+            if (j != l)
+            {
+                double value = values[j - 1];
+                if (value < vl) { l = j; vl = value; }
+                if (value > vh) { h = j; vh = value; }
+            }
+        }
+        (_l, _h, _vl, _vh) = (l, h, vl, vh);
+
+        if (vh <= vl + _convtol || vl <= _abstol) return Finish();
+
+        var centroid = _centroid;
+        var vertices = _vertices;
+        var bvec = _point;
+        Centroid(vertices, n, h - 1, centroid);
+        int hi = (h - 1) * n;
+        double alpha = _alpha;
+        for (int i = 0; i < n; i++)
+            bvec[i] = (1.0 + alpha) * centroid[i] - alpha * vertices[hi + i];
+        _stage = Stage.Reflection;
+        return true;
+    }
+
+    /// <summary>The reflection's value: try the expansion beyond it, or a contraction.</summary>
+    private bool Reflected()
+    {
+        int n = _n, hi = (_h - 1) * n;
+        double vr = _vr = Reported();
+        var bvec = _point;
+        var centroid = _centroid;
+        if (vr < _vl)
+        {
+            double gamma = _gamma;
+            for (int i = 0; i < n; i++)
+            {
+                double value = gamma * bvec[i] + (1 - gamma) * centroid[i];
+                centroid[i] = bvec[i];
+                bvec[i] = value;
+            }
+            _stage = Stage.Expansion;
+            return true;
+        }
+        if (vr < _vh)
+        {
+            bvec.CopyTo(_vertices, hi);
+            _values[_h - 1] = vr;
+        }
+        double beta = _beta;
+        var vertices = _vertices;
+        for (int i = 0; i < n; i++)
+            bvec[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
+        _stage = Stage.Contraction;
+        return true;
+    }
+
+    /// <summary>The expansion's value: the better of it and the reflection replaces the highest vertex.</summary>
+    private bool Expanded()
+    {
+        double value = Reported();
+        int hi = (_h - 1) * _n;
+        if (value < _vr)
+        {
+            _point.CopyTo(_vertices, hi);
+            _values[_h - 1] = value;
+        }
+        else
+        {
+            _centroid.CopyTo(_vertices, hi); // the centroid's place holds the reflection
+            _values[_h - 1] = _vr;
+        }
+        return Continue();
+    }
+
+    /// <summary>The contraction's value: it replaces the highest vertex if lower, else the simplex shrinks.</summary>
+    private bool Contracted()
+    {
+        double value = Reported();
+        int n = _n, h = _h, hi = (h - 1) * n;
+        if (value < _values[h - 1])
+        {
+            _point.CopyTo(_vertices, hi);
+            _values[h - 1] = value;
+        }
+        else if (_vr >= _vh)
+        {
+            // Shrink towards the lowest vertex.
+            _calcvert = true;
+            double size = 0.0;
+            double beta = _beta;
+            var vertices = _vertices;
+            int l = _l, li = (l - 1) * n;
+            for (int j = 0; j <= n; j++)
+            {
+                if (j + 1 != l)
                 {
-                    if (j + 1 != l)
+                    int ji = j * n;
+                    for (int i = 0; i < n; i++)
                     {
-                        Array.Copy(vertices, j * n, bvec, 0, n);
-                        yield return true;
-                        value = _reported;
-                        if (!double.IsFinite(value)) value = Big;
-                        funcount++;
-                        values[j] = value;
+                        vertices[ji + i] = beta * (vertices[ji + i] - vertices[li + i]) + vertices[li + i];
+                        size += Math.Abs(vertices[ji + i] - vertices[li + i]);
                     }
                 }
-                calcvert = false;
             }
-
-            double vl = values[l - 1];
-            double vh = vl;
-            int h = l;
-            for (int j = 1; j <= n1; j++)
+            if (size < _oldsize)
             {
-                if (j != l)
-                {
-                    value = values[j - 1];
-                    if (value < vl) { l = j; vl = value; }
-                    if (value > vh) { h = j; vh = value; }
-                }
-            }
-
-            if (vh <= vl + convtol || vl <= abstol) break;
-
-            Centroid(vertices, n, h - 1, centroid);
-            int hi = (h - 1) * n;
-            for (int i = 0; i < n; i++)
-                bvec[i] = (1.0 + alpha) * centroid[i] - alpha * vertices[hi + i];
-            yield return true;
-            value = _reported;
-            if (!double.IsFinite(value)) value = Big;
-            funcount++;
-            double vr = value;
-            if (vr < vl)
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    value = gamma * bvec[i] + (1 - gamma) * centroid[i];
-                    centroid[i] = bvec[i];
-                    bvec[i] = value;
-                }
-                yield return true;
-                value = _reported;
-                if (!double.IsFinite(value)) value = Big;
-                funcount++;
-                if (value < vr)
-                {
-                    bvec.CopyTo(vertices, hi);
-                    values[h - 1] = value;
-                }
-                else
-                {
-                    centroid.CopyTo(vertices, hi);
-                    values[h - 1] = vr;
-                }
+                _oldsize = size;
             }
             else
             {
-                if (vr < vh)
-                {
-                    bvec.CopyTo(vertices, hi);
-                    values[h - 1] = vr;
-                }
-
-                for (int i = 0; i < n; i++)
-                    bvec[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
-                yield return true;
-                value = _reported;
-                if (!double.IsFinite(value)) value = Big;
-                funcount++;
-
-                if (value < values[h - 1])
-                {
-                    bvec.CopyTo(vertices, hi);
-                    values[h - 1] = value;
-                }
-                else if (vr >= vh)
-                {
-                    // Shrink towards the lowest vertex.
-                    calcvert = true;
-                    size = 0.0;
-                    int li = (l - 1) * n;
-                    for (int j = 0; j < n1; j++)
-                    {
-                        if (j + 1 != l)
-                        {
-                            int ji = j * n;
-                            for (int i = 0; i < n; i++)
-                            {
-                                vertices[ji + i] = beta * (vertices[ji + i] - vertices[li + i]) + vertices[li + i];
-                                size += Math.Abs(vertices[ji + i] - vertices[li + i]);
-                            }
-                        }
-                    }
-                    if (size < oldsize)
-                    {
-                        oldsize = size;
-                    }
-                    else
-                    {
-                        fail = 10;
-                        break;
-                    }
-                }
+                _fail = 10;
+                return Finish();
             }
         }
-        while (funcount <= maxit);
+        return Continue();
+    }
 
-        var x = new double[n];
-        Array.Copy(vertices, (l - 1) * n, x, 0, n);
-        if (funcount > maxit) fail = 1;
-        Result = new OptimizationResult(x, values[l - 1], funcount, fail);
+    /// <summary>nmmin's loop condition.</summary>
+    private bool Continue() => _funcount <= _maxit ? Iteration() : Finish();
+
+    private bool Finish()
+    {
+        var x = new double[_n];
+        Array.Copy(_vertices, (_l - 1) * _n, x, 0, _n);
+        if (_funcount > _maxit) _fail = 1;
+        Result = new OptimizationResult(x, _values[_l - 1], _funcount, _fail);
+        _stage = Stage.Done;
+        return false;
     }
 
     /// <summary>
