@@ -92,25 +92,35 @@ public sealed partial class AutoArima
             }
             double sigma2 = UnbiasedSigma2(fit, nstar, npar);
 
-            // Reject models whose AR or MA polynomial has a root within 1.01 of the unit circle.
+            // myarima's rejections — a root of the AR or MA polynomial within 1.01 of the unit circle (polyroot of the
+            // seasonal expansion, degree up to p + P·m), checkarima (the coefficients' covariance: optimhess, 4·k²
+            // evaluations) — can only make the IC infinite, so they are made when the candidate would become the best
+            // one, or when the exact refit reaches it (Candidate.Checked, Rejects).
+            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic)) { Unchecked = fit, CssOptimum = fit.CssOptimum };
+        }
+
+        /// <summary>
+        /// Whether myarima sets the IC of <paramref name="fit"/> (whose IC is <paramref name="ic"/> so far) to infinity:
+        /// an AR or MA root within 1.01 of the unit circle (or the root finder failing), or checkarima.
+        /// </summary>
+        internal static bool Rejects(ArimaFit fit, double ic)
+        {
+            var order = fit.Order;
             double minroot = 2;
-            var (phi, theta) = ArimaParameters.Expand(fit.Coefficients, fit.Order, false);
-            if (p + sp > 0)
+            var (phi, theta) = ArimaParameters.Expand(fit.Coefficients, order, false);
+            if (order.P + order.SeasonalP > 0)
             {
                 double? root = MinRoot(phi, negate: true);
-                if (root is null) value = double.PositiveInfinity;
+                if (root is null) ic = double.PositiveInfinity;
                 else minroot = Math.Min(minroot, root.Value);
             }
-            if (q + sq > 0 && value < double.PositiveInfinity)
+            if (order.Q + order.SeasonalQ > 0 && ic < double.PositiveInfinity)
             {
                 double? root = MinRoot(theta, negate: false);
-                if (root is null) value = double.PositiveInfinity;
+                if (root is null) ic = double.PositiveInfinity;
                 else minroot = Math.Min(minroot, root.Value);
             }
-            if (minroot < 1 + 1e-2) value = double.PositiveInfinity;
-            // checkarima needs the coefficients' covariance (optimhess: 4·k² evaluations); it can only make the IC
-            // infinite, so it is made when the candidate would become the best one (Candidate.Checked).
-            return new Candidate(p, q, sp, sq, constant, value, new ArimaModel(fit, x, sigma2, aic, aicc, bic)) { Unchecked = fit, CssOptimum = fit.CssOptimum };
+            return double.IsPositiveInfinity(ic) || minroot < 1 + 1e-2 || NonPositiveVariance(fit);
         }
 
         /// <summary>min(Mod(polyroot(c(1, ∓coefficients)))) up to the last coefficient above 1e-8 in size; 2 when none; null when the root finder fails.</summary>

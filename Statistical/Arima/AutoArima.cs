@@ -212,8 +212,9 @@ public sealed partial class AutoArima : IStatisticalModel
         private Candidate? _checked;
 
         /// <summary>
-        /// This candidate after R's checkarima, as myarima returns it: the IC infinite when some coefficient variance
-        /// is negative, no model at all when the covariance cannot be computed (stats::arima's error).
+        /// This candidate after myarima's checks: the IC infinite when the AR or MA polynomial has a root within 1.01 of
+        /// the unit circle or some coefficient variance is negative (checkarima), no model at all when the covariance
+        /// cannot be computed (stats::arima's error at fit time).
         /// </summary>
         public Candidate Checked()
         {
@@ -225,14 +226,15 @@ public sealed partial class AutoArima : IStatisticalModel
         {
             try
             {
-                return Search.NonPositiveVariance(fit)
-                    ? this with { Ic = double.PositiveInfinity, Unchecked = null }
-                    : this with { Unchecked = null };
+                _ = fit.Covariance;
             }
             catch (ArimaFitException)
             {
                 return new Candidate(P, Q, SP, SQ, Constant, double.PositiveInfinity, null);
             }
+            return Search.Rejects(fit, Ic)
+                ? this with { Ic = double.PositiveInfinity, Unchecked = null }
+                : this with { Unchecked = null };
         }
     }
 }
