@@ -432,9 +432,27 @@ public sealed partial class Prophet
             // trend is not convex in (k, m) for any sigma_obs and has several basins, so it also runs from a start
             // fitted to every point (prophet's init uses the first and last only) and the better local optimum is kept.
             var solver = new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) };
-            return Options.Growth == Growth.Logistic
-                ? BestOf(() => solver.Solve(x0, cancellationToken), () => solver.Solve(RobustStart(x0), cancellationToken))
-                : solver.Solve(x0, cancellationToken);
+            if (Options.Growth != Growth.Logistic)
+            {
+                return solver.Solve(x0, cancellationToken);
+            }
+
+            // A third start, fitted to the rows after the last changepoint, is descended from only when it is already
+            // better than both other starts by f (three evaluations): then the history's end is what the first two
+            // lines miss (a level shift there), and a full descent from it is worth its cost.
+            var robust = RobustStart(x0);
+            var best = BestOf(() => solver.Solve(x0, cancellationToken), () => solver.Solve(robust, cancellationToken));
+            var tail = TailStart(x0);
+            if (tail is null)
+            {
+                return best;
+            }
+
+            var gradient = FitBuffers.Rent(x0.Length);
+            var tailValue = objective.Evaluate(tail, gradient);
+            return tailValue < objective.Evaluate(x0, gradient) && tailValue < objective.Evaluate(robust, gradient)
+                ? BestOf(() => best, () => solver.Solve(tail, cancellationToken))
+                : best;
         }
 
         if (!exact)
@@ -460,17 +478,40 @@ public sealed partial class Prophet
     /// points — the line through y for linear growth, the line through logit((y - floor)/(cap - floor)) for logistic
     /// growth (rate k, midpoint m) — with prophet's zeros elsewhere.
     /// </summary>
-    private double[] RobustStart(double[] init)
+    private double[] RobustStart(double[] init) => LineStart(init, 0) ?? (double[])init.Clone();
+
+    /// <summary>
+    /// The third start of logistic growth: the line through logit(y / cap) over the rows after the last changepoint
+    /// only, where the trend's rate is k + sum(delta) and no changepoint can bend it. A level shift there (m4_weekly
+    /// W223 jumps twenty-fold after its last changepoint) needs a steep saturation the whole-history line cannot reach
+    /// (rstan's basin); null when every row is after it (no changepoints) or fewer than three are.
+    /// </summary>
+    private double[]? TailStart(double[] init)
+    {
+        var t = PreparedHistory!.T;
+        if (ChangepointsT.Length == 0)
+        {
+            return null;
+        }
+
+        var last = ChangepointsT.Max();
+        var from = Array.FindIndex(t, v => v > last);
+        return from <= 0 || t.Length - from < 3 ? null : LineStart(init, from);
+    }
+
+    /// <summary>k and m by least squares over the rows from <paramref name="from"/> on; null when the line is flat.</summary>
+    private double[]? LineStart(double[] init, int from)
     {
         var history = PreparedHistory!;
-        var t = history.T;
-        var y = history.YScaled!;
+        var t = history.T[from..];
+        var y = history.YScaled![from..];
+        var cap = history.CapScaled?[from..];
         var start = (double[])init.Clone();
         var z = Options.Growth switch
         {
             Growth.Logistic => y.Select((v, i) =>
             {
-                var share = Math.Clamp(v / history.CapScaled![i], 0.01, 0.99);
+                var share = Math.Clamp(v / cap![i], 0.01, 0.99);
                 return Math.Log(share / (1 - share));
             }).ToArray(),
             Growth.Linear => y,
@@ -478,7 +519,7 @@ public sealed partial class Prophet
         };
         if (z is null)
         {
-            return start;
+            return null;
         }
 
         double meanT = t.Average(), meanZ = z.Average(), sxx = 0, sxz = 0;
@@ -493,7 +534,7 @@ public sealed partial class Prophet
         {
             if (slope == 0)
             {
-                return start;
+                return null;
             }
 
             start[0] = slope;
