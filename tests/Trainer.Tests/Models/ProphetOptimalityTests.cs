@@ -15,9 +15,8 @@ namespace Forecast.Trainer.Tests.Models;
 /// fit's (R prophet 1.0's own rstan run) − 1e-6·|value|, and it is at its KKT point. Always on: every series of the
 /// small datasets, the exchange-rate series and every 20th series of M4 hourly and weekly, with prophet's
 /// defaults (additive), the shipped config's multiplicative seasonality and logistic growth (cap half the range above
-/// each series' maximum; the full run finds 1 series below there, at a worse local optimum, docs/prophet.md, so
-/// the always-on pass covers the small datasets). The full run (all 803 series, the three settings; minutes on 2
-/// cores; docs/prophet.md records its counts) is
+/// each series' maximum; the always-on logistic pass covers the small datasets). The full run (all 803 series, the
+/// three settings; minutes on 2 cores; docs/prophet.md records its counts) is
 /// <c>PROPHET_OPTIMALITY_FULL=1 dotnet test tests/Trainer.Tests -c Release --filter FullyQualifiedName~ProphetOptimalityTests</c>.
 /// </summary>
 public sealed class ProphetOptimalityTests(ITestOutputHelper output)
