@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Forecast.Prophet;
 
 /// <summary>
@@ -41,11 +39,10 @@ internal sealed class MultiplicativeScaleSearch
 
         // [X_m, 1] by padded columns: its Gram matrix holds X_m'X_m and X_m'1 (one vectorised pass).
         var stride = GramMatrix.Stride(data.T);
-        var design = ArrayPool<double>.Shared.Rent((m + 1) * stride); // a pooled (cache-warm) buffer: it lives for this call only
+        var design = FitBuffers.Rent((m + 1) * stride); // the fit's scratch (zeros, so the padding rows stay zero): it lives for this call only
         for (var a = 0; a <= m; a++)
         {
             var column = design.AsSpan(a * stride, stride);
-            column[data.T..].Clear();
             if (a < m)
             {
                 objective.XColumn(columns[a]).CopyTo(column);
@@ -58,7 +55,6 @@ internal sealed class MultiplicativeScaleSearch
 
         var full = new double[(m + 1) * (m + 1)];
         GramMatrix.Compute(design, stride, m + 1, full);
-        ArrayPool<double>.Shared.Return(design);
         var gram = new double[m * m];
         var rhs = new double[m];
         for (var a = 0; a < m; a++)
