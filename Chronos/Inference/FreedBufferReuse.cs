@@ -24,7 +24,7 @@ internal static class FreedBufferReuse
 {
     private const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
     /// <summary>Inside a scope, blocks up to this size come from the heap (larger ones are mappings of their own).</summary>
-    public const int HeapBlockLimit = 8 << 20;
+    internal const int HeapBlockLimit = 8 << 20;
     private const int DefaultTrimThreshold = 128 << 10;     // glibc's default
 
     private static readonly Lock Gate = new();

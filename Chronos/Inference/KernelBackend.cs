@@ -62,20 +62,15 @@ internal sealed class KernelBackend : IInferenceBackend
     /// where one product instead of two pays for composing (a d_in·d_mid·d_out product) many times over.
     /// </param>
     /// <param name="keepFeedForwardBuffer">
-    /// <see cref="ReluFeedForward"/> writes its (rows × d_ff) inner activations into one buffer kept for the call (while
-    /// it is below <see cref="FeedForwardBufferLimit"/>) instead of a new one per layer. In a call that reuses freed
-    /// buffers (<see cref="FreedBufferReuse"/>) the inner activations are the largest block per layer; freed, a smaller
+    /// <see cref="ReluFeedForward"/> writes its (rows × d_ff) inner activations into one buffer kept for the call
+    /// instead of a new one per layer, while it is below <see cref="FreedBufferReuse.HeapBlockLimit"/> (the size up to
+    /// which a call that reuses freed buffers takes blocks from the heap; larger ones are mappings of their own,
+    /// returned when freed). In a call that reuses freed buffers (<see cref="FreedBufferReuse"/>) the inner activations are the largest block per layer; freed, a smaller
     /// request splits it, the next layer's no longer fits and the heap grows at its top by that much, layer after
     /// layer (a one-series Chronos-2 call: 1.6 MB per block, ≈ 8 MiB of its transient).
     /// </param>
     public static KernelBackend ForBatch(bool composeChains = false, bool keepFeedForwardBuffer = false) =>
         new(null, composeChains, keepFeedForwardBuffer);
-
-    /// <summary>
-    /// Largest kept feed-forward buffer (<see cref="ForBatch"/>): the size up to which a call that reuses freed buffers
-    /// takes blocks from the heap; larger ones are mappings of their own, returned when freed.
-    /// </summary>
-    public const long FeedForwardBufferLimit = FreedBufferReuse.HeapBlockLimit;
 
     /// <summary>
     /// Whether a call of about <paramref name="rows"/> rows through layers of width <paramref name="width"/> composes
@@ -168,7 +163,7 @@ internal sealed class KernelBackend : IInferenceBackend
         if (!keepsFeedForwardBuffer || weight.dtype != ScalarType.Float32)
             return null;
         var elements = input.NumberOfElements / weight.shape[1] * weight.shape[0];
-        if (elements * sizeof(float) > FeedForwardBufferLimit)
+        if (elements * sizeof(float) > FreedBufferReuse.HeapBlockLimit)
             return null;
         if (feedForwardBuffer is null || feedForwardBuffer.NumberOfElements < elements)
         {
@@ -178,7 +173,8 @@ internal sealed class KernelBackend : IInferenceBackend
         }
         var shape = input.shape.ToArray();
         shape[^1] = weight.shape[0];
-        return feedForwardBuffer.narrow(0, 0, elements).view(shape);
+        using var used = feedForwardBuffer.narrow(0, 0, elements); // the view keeps the storage; this handle is not needed
+        return used.view(shape);
     }
 
     /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>

@@ -16,8 +16,9 @@ namespace Forecast.Chronos.Kernels;
 /// little. Packed once per generation call, every step streams each weight once, straight into the FMA pipes
 /// (<see cref="PanelKernels"/>): the 64 decoder steps' matrix products of one T5-small series took 0.42 s on two threads
 /// instead of 0.94 s. The arithmetic is float32 as the reference's; only the order of the additions differs from MKL's.
-/// The static <see cref="MultiplyPanelByPanel"/> serves products whose weights are used once per call
-/// (<see cref="T5.Float32InferenceSession"/>): one panel packed at a time, the whole weight never copied.
+/// The static <see cref="MultiplyPanelByPanel"/> (one panel packed at a time, the whole weight never copied) is no
+/// longer on the inference path — products whose weights are used once per call go through KernelBackend's row blocks
+/// (<see cref="MultiplyPanelRows"/>) — and is kept for bench/Chronos's two-core panel-ceiling measurement.
 /// </remarks>
 internal sealed unsafe class PackedWeight
 {
