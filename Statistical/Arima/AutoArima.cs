@@ -228,8 +228,10 @@ public sealed partial class AutoArima : IStatisticalModel
             {
                 _ = fit.Covariance;
             }
-            catch (ArimaFitException)
+            catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)
             {
+                // The same failures that reject a candidate whose fit throws (Search.Fit): the covariance, deferred, was
+                // once made inside that fit.
                 return new Candidate(P, Q, SP, SQ, Constant, double.PositiveInfinity, null);
             }
             return Search.Rejects(fit, Ic)
