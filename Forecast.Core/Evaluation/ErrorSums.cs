@@ -119,9 +119,10 @@ public sealed class ErrorSums
 
     /// <summary>
     /// Σ_h |(y - ŷ_q)(1{y ≤ ŷ_q} - q)| = Σ_h max(q·d, (q-1)·d) with d = y - ŷ_q, over the non-missing y; SIMD
-    /// (System.Numerics.Vector) with a scalar tail. Missing actuals (NaN) contribute 0.
+    /// (System.Numerics.Vector) with a scalar tail. Missing actuals (NaN) contribute 0. The one pinball loss of the
+    /// solution: the evaluation's <see cref="QuantileLoss"/> and the Trainer's backtest WQL both sum it.
     /// </summary>
-    private static double PinballLoss(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast, double level)
+    public static double PinballLoss(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast, double level)
     {
         double loss = 0;
         int h = 0;

@@ -40,10 +40,10 @@ public sealed class AutoModelFactory : IModelFactory
         int? seasonLength = options.OptionalInt("season_length", null, min: 1);
         int? minHistory = options.OptionalInt("min_history", null, min: 1);
         int? maxHistory = options.OptionalInt("max_history", null, min: 1);
-        bool reuseForms = options.Bool("reuse_forms", true);
-        var quantiles = options.Enum("quantiles", QuantileChoice.Wql);
-        bool refit = options.Bool("refit", true);
-        var calibration = options.Enum("calibration", QuantileCalibration.Scale);
+        bool reuseForms = options.Bool("reuse_forms", AutoSettings.DefaultReuseForms);
+        var quantiles = options.Enum("quantiles", AutoSettings.DefaultQuantiles);
+        bool refit = options.Bool("refit", AutoSettings.DefaultRefit);
+        var calibration = options.Enum("calibration", AutoSettings.DefaultCalibration);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,

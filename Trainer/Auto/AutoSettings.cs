@@ -40,16 +40,22 @@ public sealed record AutoSettings(
     int? SeasonLength,
     int? MinHistory,
     int? MaxHistory = null,
-    double Shrinkage = 0,
-    bool ReuseForms = true,
-    QuantileChoice Quantiles = QuantileChoice.WithPoint,
-    bool Refit = true,
-    QuantileCalibration Calibration = QuantileCalibration.None)
+    double Shrinkage = AutoSettings.DefaultShrinkage,
+    bool ReuseForms = AutoSettings.DefaultReuseForms,
+    QuantileChoice Quantiles = AutoSettings.DefaultQuantiles,
+    bool Refit = AutoSettings.DefaultRefit,
+    QuantileCalibration Calibration = AutoSettings.DefaultCalibration)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
 
+    // The defaults of the optional keys, read here by AutoModelFactory so the record, the config and
+    // docs/configuration.md have one value each.
     public const double DefaultShrinkage = 1;
+    public const bool DefaultReuseForms = true;
+    public const QuantileChoice DefaultQuantiles = QuantileChoice.Wql;
+    public const bool DefaultRefit = true;
+    public const QuantileCalibration DefaultCalibration = QuantileCalibration.Scale;
 
     public static readonly IReadOnlyList<EnsembleKind> DefaultEnsembles = [EnsembleKind.Mean, EnsembleKind.Median, EnsembleKind.Greedy];
 }

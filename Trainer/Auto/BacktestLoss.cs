@@ -1,3 +1,5 @@
+using Forecast.Core.Evaluation;
+
 namespace Forecast.Trainer.Auto;
 
 /// <summary>
@@ -54,17 +56,7 @@ internal static class BacktestLoss
         }
         if (valid == 0 || levels.Count == 0) return default;
         for (int q = 0; q < levels.Count; q++)
-        {
-            double level = levels[q];
-            var row = quantiles[q];
-            for (int h = 0; h < actual.Length; h++)
-            {
-                double y = actual[h];
-                if (double.IsNaN(y)) continue;
-                double d = y - row[h];
-                loss += 2 * (d < 0 ? (level - 1) * d : level * d);
-            }
-        }
+            loss += 2 * ErrorSums.PinballLoss(actual, quantiles[q].AsSpan(0, actual.Length), levels[q]);
         return new Part(loss / levels.Count, absolute, 1);
     }
 

@@ -39,10 +39,9 @@ internal static class IntervalScaling
             if (f1 <= f2) { b = x2; x2 = x1; f2 = f1; x1 = b - ratio * (b - a); f1 = Loss(x1); }
             else { a = x1; x1 = x2; f1 = f2; x2 = a + ratio * (b - a); f2 = Loss(x2); }
         }
-        double best = f1 <= f2 ? x1 : x2;
-        double scale = Math.Exp(best);
+        var (best, least) = f1 <= f2 ? (x1, f1) : (x2, f2);
         // Keep the model's own intervals unless the fitted factor is strictly better (flat losses, e.g. no spread at all).
-        return LossOf(items, levels, scale) < LossOf(items, levels, 1) ? scale : 1;
+        return least < LossOf(items, levels, 1) ? Math.Exp(best) : 1;
     }
 
     /// <summary>
@@ -78,26 +77,12 @@ internal static class IntervalScaling
         return forecast with { Quantiles = quantiles };
     }
 
-    /// <summary>Σ over items, levels and steps of the pinball loss of the scaled quantiles (the WQL numerator, pooled).</summary>
+    /// <summary>The pooled backtest WQL numerator of the items with their quantiles scaled (the evaluation's pinball loss).</summary>
     private static double LossOf(IReadOnlyList<Item> items, IReadOnlyList<double> levels, double scale)
     {
         double loss = 0;
         foreach (var (actual, forecast, _) in items)
-        {
-            var mean = forecast.Mean;
-            for (int q = 0; q < levels.Count; q++)
-            {
-                double level = levels[q];
-                var row = forecast.Quantiles[q];
-                for (int h = 0; h < actual.Length; h++)
-                {
-                    double y = actual[h];
-                    if (double.IsNaN(y)) continue;
-                    double d = y - (mean[h] + scale * (row[h] - mean[h]));
-                    loss += d < 0 ? (level - 1) * d : level * d;
-                }
-            }
-        }
+            loss += BacktestLoss.Of(SelectionMetric.Wql, actual, forecast.Mean, Apply(forecast, scale).Quantiles, levels, double.NaN).Loss;
         return loss;
     }
 }

@@ -28,7 +28,8 @@ public class AutoForecasterTests
     }
 
     private static AutoSettings Settings(IReadOnlyList<string> candidates, SelectionScope selection = SelectionScope.PerSeries, SelectionMetric metric = SelectionMetric.Mase) =>
-        new(candidates, metric, Windows: 2, Step: null, AutoSettings.DefaultEnsembles, TopK: 3, EnsembleSize: 50, selection, SeasonLength: 12, MinHistory: null);
+        new(candidates, metric, Windows: 2, Step: null, AutoSettings.DefaultEnsembles, TopK: 3, EnsembleSize: 50, selection, SeasonLength: 12, MinHistory: null,
+            Shrinkage: 0, Quantiles: QuantileChoice.WithPoint, Calibration: QuantileCalibration.None);
 
     /// <summary>selection.csv as header → value per row.</summary>
     internal static List<Dictionary<string, string>> ReadSelection(byte[] csv)
