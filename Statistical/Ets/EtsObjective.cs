@@ -99,35 +99,21 @@ internal sealed class EtsObjective
     public bool Prepare(ReadOnlySpan<double> par, out double value)
     {
         var verdict = PrepareDeferred(par, out value);
-        if (verdict == Verdict.Roots)
+        if (verdict == EtsParameterSpace.Verdict.Roots)
         {
             var q = RootQuery;
             if (EtsParameterSpace.RootCondition(q.Alpha, q.Beta, q.Gamma, q.Phi, _m)) return true;
             value = double.PositiveInfinity;
             return false;
         }
-        return verdict == Verdict.Accepted;
-    }
-
-    /// <summary>What <see cref="PrepareDeferred"/> found.</summary>
-    public enum Verdict
-    {
-        /// <summary>Outside the parameter space: the objective is +∞.</summary>
-        Rejected,
-
-        /// <summary>Inside: the recursion gives the value.</summary>
-        Accepted,
-
-        /// <summary>Inside but for the admissible region's root condition (<see cref="RootQuery"/>), to be decided by the caller.</summary>
-        Roots,
+        return verdict == EtsParameterSpace.Verdict.Accepted;
     }
 
     /// <summary>
-    /// <see cref="Prepare"/> without the admissible region's root condition, so that a caller can decide those of
-    /// several objectives together (<see cref="EtsParameterSpace.RootConditions"/>) — the conditions are independent,
-    /// so their order does not change the verdict.
+    /// <see cref="Prepare"/> without the admissible region's root condition (<see cref="EtsParameterSpace.CheckDeferred"/>),
+    /// so that a caller can decide those of several objectives together (<see cref="EtsParameterSpace.RootConditions"/>).
     /// </summary>
-    public Verdict PrepareDeferred(ReadOnlySpan<double> par, out double value)
+    public EtsParameterSpace.Verdict PrepareDeferred(ReadOnlySpan<double> par, out double value)
     {
         value = double.PositiveInfinity;
         return Examine(par, _state, ref _alpha, ref _beta, ref _gamma, ref _phi);
@@ -143,8 +129,8 @@ internal sealed class EtsObjective
         double alpha = _alpha, beta = _beta, gamma = _gamma, phi = _phi;
         var verdict = Examine(par, state, ref alpha, ref beta, ref gamma, ref phi);
         input = new(state, new(alpha, beta, gamma, phi, _m < 1 ? 1 : _m, false), _error, _trend, _season);
-        return verdict == Verdict.Accepted
-            || (verdict == Verdict.Roots && EtsParameterSpace.RootCondition(alpha, _optBeta ? beta : 0, gamma, phi, _m));
+        return verdict == EtsParameterSpace.Verdict.Accepted
+            || (verdict == EtsParameterSpace.Verdict.Roots && EtsParameterSpace.RootCondition(alpha, _optBeta ? beta : 0, gamma, phi, _m));
     }
 
     /// <summary>Whether <see cref="PrepareLane"/> serves this objective: a likelihood objective that shares vector lanes.</summary>
@@ -153,7 +139,12 @@ internal sealed class EtsObjective
     /// <summary>How long a state buffer of <see cref="PrepareLane"/> must be.</summary>
     public int StateLength => _state.Length;
 
-    private Verdict Examine(ReadOnlySpan<double> par, Span<double> state, ref double alpha, ref double beta, ref double gamma, ref double phi)
+    /// <summary>
+    /// check_params at <paramref name="par"/>'s parameters (<see cref="EtsParameterSpace.CheckDeferred"/>), then its
+    /// initial states into <paramref name="state"/> with the implied last seasonal one; a negative multiplicative
+    /// seasonal state rejects the point (EtsTargetFunction::eval).
+    /// </summary>
+    private EtsParameterSpace.Verdict Examine(ReadOnlySpan<double> par, Span<double> state, ref double alpha, ref double beta, ref double gamma, ref double phi)
     {
         int j = 0;
         if (_optAlpha) alpha = par[j++];
@@ -161,11 +152,9 @@ internal sealed class EtsObjective
         if (_optGamma) gamma = par[j++];
         if (_optPhi) phi = par[j++];
 
-        if (_bounds != EtsBounds.Admissible && !EtsParameterSpace.Usual(_lower, _upper, alpha, beta, gamma, phi, _optBeta, _optGamma, _optPhi))
-            return Verdict.Rejected;
-        bool? linear = _bounds == EtsBounds.Usual ? true
-            : EtsParameterSpace.LinearConditions(alpha, _optBeta ? beta : 0, gamma, phi, _optBeta, _optGamma, _m);
-        if (linear == false) return Verdict.Rejected;
+        var verdict = EtsParameterSpace.CheckDeferred(_bounds, _lower, _upper, alpha, beta, gamma, phi, _optBeta, _optGamma,
+            _optPhi, _m);
+        if (verdict == EtsParameterSpace.Verdict.Rejected) return verdict;
 
         int count = 0;
         for (int i = par.Length - _nstate; i < par.Length; i++) state[count++] = par[i];
@@ -180,9 +169,9 @@ internal sealed class EtsObjective
             double min = double.PositiveInfinity;
             int start = _trend != EtsRecursions.None ? 2 : 1;
             for (int i = start; i < count; i++) if (state[i] < min) min = state[i];
-            if (min < 0) return Verdict.Rejected;
+            if (min < 0) return EtsParameterSpace.Verdict.Rejected;
         }
-        return linear == true ? Verdict.Accepted : Verdict.Roots;
+        return verdict;
     }
 
     /// <summary>The root condition <see cref="PrepareDeferred"/> left open (β = 0 when not estimated, as check_params passes it).</summary>

@@ -17,13 +17,46 @@ internal static class EtsParameterSpace
     /// <summary>How far from <see cref="RootLimit"/> the Schur-Cohn test decides alone.</summary>
     private const double RootBand = 1e-8;
 
+    /// <summary>What <see cref="CheckDeferred"/> found.</summary>
+    public enum Verdict
+    {
+        /// <summary>Outside the parameter space.</summary>
+        Rejected,
+
+        /// <summary>Inside.</summary>
+        Accepted,
+
+        /// <summary>Inside but for the admissible region's root condition (<see cref="RootCondition"/>), left to the caller.</summary>
+        Roots,
+    }
+
     /// <summary>check_params: <paramref name="hasBeta"/>/<paramref name="hasGamma"/>/<paramref name="hasPhi"/> say which parameters are estimated.</summary>
     public static bool Check(EtsBounds bounds, double[] lower, double[] upper, double alpha, double beta, double gamma, double phi,
-        bool hasBeta, bool hasGamma, bool hasPhi, int m)
+        bool hasBeta, bool hasGamma, bool hasPhi, int m) =>
+        CheckDeferred(bounds, lower, upper, alpha, beta, gamma, phi, hasBeta, hasGamma, hasPhi, m) switch
+        {
+            Verdict.Accepted => true,
+            Verdict.Roots => RootCondition(alpha, hasBeta ? beta : 0, gamma, phi, m),
+            _ => false,
+        };
+
+    /// <summary>
+    /// <see cref="Check"/> without the admissible region's root condition, so that a caller can decide those of several
+    /// parameter sets together (<see cref="RootConditions"/>): the conditions are independent, so their order does not
+    /// change the verdict.
+    /// </summary>
+    public static Verdict CheckDeferred(EtsBounds bounds, double[] lower, double[] upper, double alpha, double beta, double gamma,
+        double phi, bool hasBeta, bool hasGamma, bool hasPhi, int m)
     {
-        if (bounds != EtsBounds.Admissible && !Usual(lower, upper, alpha, beta, gamma, phi, hasBeta, hasGamma, hasPhi)) return false;
-        if (bounds != EtsBounds.Usual && !Admissible(alpha, hasBeta ? beta : 0, gamma, phi, hasBeta, hasGamma, m)) return false;
-        return true;
+        if (bounds != EtsBounds.Admissible && !Usual(lower, upper, alpha, beta, gamma, phi, hasBeta, hasGamma, hasPhi))
+            return Verdict.Rejected;
+        if (bounds == EtsBounds.Usual) return Verdict.Accepted;
+        return LinearConditions(alpha, hasBeta ? beta : 0, gamma, phi, hasBeta, hasGamma, m) switch
+        {
+            false => Verdict.Rejected,
+            true => Verdict.Accepted,
+            null => Verdict.Roots,
+        };
     }
 
     /// <summary>check_params' "usual" box: lower ≤ α ≤ upper, β ≤ α, γ ≤ 1 − α, φ in its range.</summary>

@@ -139,13 +139,13 @@ internal static class PairedEstimation
                     while (searching)
                     {
                         var verdict = job.Objective.PrepareDeferred(job.Search.Point, out double rejected);
-                        if (verdict == EtsObjective.Verdict.Accepted) ready.Add(job);
-                        else if (verdict == EtsObjective.Verdict.Roots)
+                        if (verdict == EtsParameterSpace.Verdict.Accepted) ready.Add(job);
+                        else if (verdict == EtsParameterSpace.Verdict.Roots)
                         {
                             open.Add(job);
                             queries.Add(job.Objective.RootQuery);
                         }
-                        if (verdict != EtsObjective.Verdict.Rejected) break;
+                        if (verdict != EtsParameterSpace.Verdict.Rejected) break;
                         job.Search.Report(rejected);
                         searching = job.Search.Next();
                     }
