@@ -218,7 +218,7 @@ internal sealed class KernelBackend : IInferenceBackend
         var o = new StridedTensor(output);
         var pairs = batch * heads;
         var packedPairs = queryLength > 1 ? packedWeights?.KeysAndValues(keys, k, v, batch, heads, keyLength, size, valueSize) : null;
-        var taken = new PanelCounter();
+        var taken = new WorkCounter();
         workers.ForEachPart((part, parts) =>
         {
             var inPanels = packedPairs is null && queryLength >= AttentionKernels.PanelQueryMinimum;
@@ -312,14 +312,10 @@ internal sealed class KernelBackend : IInferenceBackend
                 // nothing to pack: a decoder step makes ≈ 60 of these joins, each a fraction of a millisecond.
                 var packedSchedule = panelSchedule;
                 packedSchedule.Reset(panels.PanelCount, rows);
-                workers.ForEachPart((part, parts) =>
+                workers.ForEachPart((_, _) =>
                 {
-                    float* x = (float*)xAddress, y = (float*)yAddress, b = (float*)bAddress;
-                    for (var panel = packedSchedule.NextPanel(); panel < panels.PanelCount; panel = packedSchedule.NextPanel())
-                        MultiplyPackedRowBlocks(packedSchedule, panels, x, y, b, relu, panel);
-                    for (var panel = panels.PanelCount - 1; panel >= 0; panel--)
-                        if (packedSchedule.OpenBlocks(panel) >= 1)
-                            MultiplyPackedRowBlocks(packedSchedule, panels, x, y, b, relu, panel);
+                    var work = new PackedPanelWork(panels, (float*)xAddress, (float*)yAddress, (float*)bAddress, relu);
+                    packedSchedule.Run(ref work, openBlocksToJoin: 1);
                 });
                 return output;
             }
@@ -336,32 +332,18 @@ internal sealed class KernelBackend : IInferenceBackend
             var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
             var schedule = panelSchedule;
             schedule.Reset(panelCount, rows);
-            workers.ForEachPart((part, parts) =>
+            workers.ForEachPart((_, parts) =>
             {
                 // Panels handed out one at a time to whichever thread is free (a panel's outputs are the same chains of
                 // FMAs on any thread): on a shared machine the two threads rarely run at the same speed, and with halves
                 // fixed in advance the faster one waited for the other for up to a third of a one-series call. A thread
-                // that finds no panel left takes row blocks of panels still being multiplied (PanelRowSchedule).
+                // that finds no panel left takes row blocks of panels still being multiplied (PanelRowSchedule), only
+                // where at least two are open: packing a panel again costs about a tenth of its arithmetic.
                 fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
                 {
-                    float* x = (float*)xAddress, w = (float*)wAddress, y = (float*)yAddress, b = (float*)bAddress;
-                    var panelBuffer = Aligned(buffer);
-                    for (var panel = schedule.NextPanel(); panel < panelCount; panel = schedule.NextPanel())
-                    {
-                        PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
-                        // The weights of the panel this thread probably takes next come into the L2 cache meanwhile.
-                        var next = Math.Min((long)(panel + parts) * PanelKernels.Width, outFeatures);
-                        MultiplyRowBlocks(schedule, x, w, y, b, relu, outFeatures, inFeatures, panel, panelBuffer,
-                            w + next * inFeatures, (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures);
-                    }
-                    // The last panels' open blocks, latest first (packing a panel again costs about a tenth of its
-                    // arithmetic, so only where at least two blocks are open).
-                    for (var panel = panelCount - 1; panel >= 0; panel--)
-                        if (schedule.OpenBlocks(panel) >= 2)
-                        {
-                            PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
-                            MultiplyRowBlocks(schedule, x, w, y, b, relu, outFeatures, inFeatures, panel, panelBuffer, null, 0);
-                        }
+                    var work = new PanelByPanelWork((float*)xAddress, (float*)wAddress, (float*)yAddress, (float*)bAddress, relu,
+                        outFeatures, inFeatures, parts, Aligned(buffer));
+                    schedule.Run(ref work, openBlocksToJoin: 2);
                 }
             });
         }
@@ -369,32 +351,42 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>
-    /// Takes blocks of <paramref name="panel"/>'s rows until none is left and multiplies them with the panel packed in
-    /// <paramref name="panelBuffer"/>; <paramref name="prefetch"/> is spread over the blocks (16·inFeatures floats each,
-    /// four ten-row passes of <see cref="PanelKernels.TenRows"/>).
+    /// One thread's work on a product whose weight is packed panel by panel as it is taken: each panel packed into the
+    /// thread's buffer, then its row blocks; while a panel taken whole is multiplied, the weights of the panel this
+    /// thread probably takes next come into the L2 cache (spread over the blocks, 16·inFeatures floats each: four
+    /// ten-row passes of <see cref="PanelKernels.TenRows"/>).
     /// </summary>
-    private static unsafe void MultiplyRowBlocks(PanelRowSchedule schedule, float* x, float* w, float* y, float* bias, bool relu,
-        int outFeatures, int inFeatures, int panel, float* panelBuffer, float* prefetch, long prefetchFloats)
+    private unsafe struct PanelByPanelWork(float* x, float* w, float* y, float* bias, bool relu, int outFeatures, int inFeatures,
+        int parts, float* panelBuffer) : IPanelRowWork
     {
-        var perBlock = 16L * inFeatures;
-        for (var block = schedule.NextBlock(panel); block < schedule.Blocks; block = schedule.NextBlock(panel))
+        private float* prefetch;
+        private long prefetchFloats;
+
+        public void BeginPanel(int panel, bool whole)
         {
-            var (first, end) = schedule.RowsOf(block);
-            var skipped = block * perBlock;
-            PackedWeight.MultiplyPanelRows(x, first, end, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel,
+            PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
+            var next = Math.Min((long)(panel + parts) * PanelKernels.Width, outFeatures);
+            prefetch = whole ? w + next * inFeatures : null;
+            prefetchFloats = whole ? (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures : 0;
+        }
+
+        public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
+        {
+            var skipped = block * 16L * inFeatures;
+            PackedWeight.MultiplyPanelRows(x, firstRow, endRow, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel,
                 skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
         }
     }
 
-    /// <summary>Takes blocks of <paramref name="panel"/>'s rows until none is left and multiplies them with the packed panel.</summary>
-    private static unsafe void MultiplyPackedRowBlocks(PanelRowSchedule schedule, PackedWeight panels, float* x, float* y, float* bias,
-        bool relu, int panel)
+    /// <summary>One thread's work on a product with weights packed whole (generation): nothing to pack per panel.</summary>
+    private readonly unsafe struct PackedPanelWork(PackedWeight panels, float* x, float* y, float* bias, bool relu) : IPanelRowWork
     {
-        for (var block = schedule.NextBlock(panel); block < schedule.Blocks; block = schedule.NextBlock(panel))
+        public void BeginPanel(int panel, bool whole)
         {
-            var (first, end) = schedule.RowsOf(block);
-            panels.Multiply(x, panels.InFeatures, first, end, y, panels.OutFeatures, panel, panel + 1, bias, relu);
         }
+
+        public void MultiplyRows(int panel, int block, int firstRow, int endRow) =>
+            panels.Multiply(x, panels.InFeatures, firstRow, endRow, y, panels.OutFeatures, panel, panel + 1, bias, relu);
     }
 
     /// <summary>
@@ -432,7 +424,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// </summary>
     private void ForEachBlock(long count, long blockSize, Action<long, long> work)
     {
-        var taken = new PanelCounter();
+        var taken = new WorkCounter();
         workers.ForEachPart((_, _) =>
         {
             for (long block = taken.Next(); block * blockSize < count; block = taken.Next())
@@ -492,12 +484,4 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     private static unsafe float* Aligned(float* start) => (float*)(((nint)start + 63) & ~(nint)63);
-
-    /// <summary>Hands out 0, 1, 2, … to the threads of one job (each number once).</summary>
-    private sealed class PanelCounter
-    {
-        private int next = -1;
-
-        public int Next() => Interlocked.Increment(ref next);
-    }
 }

@@ -20,15 +20,11 @@ internal sealed class PanelRowSchedule
     /// <summary>Ints between two panels' counters: each on its own cache line.</summary>
     private const int Spacing = 16;
 
+    private readonly WorkCounter takenPanels = new();
     private int[] takenBlocks = [];
-    private int takenPanels;
-
-    public int PanelCount { get; private set; }
-
-    public int Rows { get; private set; }
-
-    /// <summary>Blocks per panel: rows / <see cref="BlockRows"/> (the last one takes the remainder, ≥ 40 rows), at least one.</summary>
-    public int Blocks { get; private set; }
+    private int panelCount;
+    private int rows;
+    private int blocks;
 
     /// <summary>Starts handing out the work of a product of <paramref name="panelCount"/> panels and <paramref name="rows"/> rows.</summary>
     public void Reset(int panelCount, int rows)
@@ -37,18 +33,37 @@ internal sealed class PanelRowSchedule
             takenBlocks = new int[panelCount * Spacing];
         else
             Array.Clear(takenBlocks, 0, panelCount * Spacing);
-        (PanelCount, Rows, Blocks, takenPanels) = (panelCount, rows, Math.Max(1, rows / BlockRows), -1);
+        // Blocks per panel: rows / BlockRows (the last one takes the remainder, ≥ 40 rows), at least one.
+        (this.panelCount, this.rows, blocks) = (panelCount, rows, Math.Max(1, rows / BlockRows));
+        takenPanels.Reset();
     }
 
-    /// <summary>The next panel nobody has taken (≥ <see cref="PanelCount"/> when none is left).</summary>
-    public int NextPanel() => Interlocked.Increment(ref takenPanels);
+    /// <summary>
+    /// One thread's share of the product: whole panels while any is left, each with all the row blocks nobody else has
+    /// taken, then the open blocks of panels other threads are still multiplying, latest panel first, where at least
+    /// <paramref name="openBlocksToJoin"/> are open (joining costs packing the panel again where it is packed per use).
+    /// Every row block of every panel is multiplied once by exactly one thread.
+    /// </summary>
+    public void Run<TWork>(ref TWork work, int openBlocksToJoin) where TWork : struct, IPanelRowWork
+    {
+        for (var panel = takenPanels.Next(); panel < panelCount; panel = takenPanels.Next())
+        {
+            work.BeginPanel(panel, whole: true);
+            TakeBlocks(ref work, panel);
+        }
+        for (var panel = panelCount - 1; panel >= 0; panel--)
+            if (blocks - Volatile.Read(ref takenBlocks[panel * Spacing]) >= openBlocksToJoin)
+            {
+                work.BeginPanel(panel, whole: false);
+                TakeBlocks(ref work, panel);
+            }
+    }
 
-    /// <summary>The next block of <paramref name="panel"/>'s rows nobody has taken (≥ <see cref="Blocks"/> when none is left).</summary>
-    public int NextBlock(int panel) => Interlocked.Increment(ref takenBlocks[panel * Spacing]) - 1;
-
-    /// <summary>Blocks of <paramref name="panel"/> not taken yet (a snapshot).</summary>
-    public int OpenBlocks(int panel) => Blocks - Volatile.Read(ref takenBlocks[panel * Spacing]);
-
-    /// <summary>The rows of <paramref name="block"/>: the last block runs to the last row.</summary>
-    public (int First, int End) RowsOf(int block) => (block * BlockRows, block == Blocks - 1 ? Rows : (block + 1) * BlockRows);
+    /// <summary>Takes blocks of <paramref name="panel"/>'s rows until none is left; the last block runs to the last row.</summary>
+    private void TakeBlocks<TWork>(ref TWork work, int panel) where TWork : struct, IPanelRowWork
+    {
+        for (var block = Interlocked.Increment(ref takenBlocks[panel * Spacing]) - 1; block < blocks;
+             block = Interlocked.Increment(ref takenBlocks[panel * Spacing]) - 1)
+            work.MultiplyRows(panel, block, block * BlockRows, block == blocks - 1 ? rows : (block + 1) * BlockRows);
+    }
 }
