@@ -34,6 +34,14 @@ internal interface IInferenceBackend : IDisposable
     /// </summary>
     void PrepareLinearChain(Linear first, Linear second, long rows, ComposedWeight kept);
 
+    /// <summary>
+    /// <paramref name="layer"/>'s weight in float32, for a float32 computation that reads the weight itself
+    /// (T5Attention.AttendThroughWeights): the weight when it is float32, else a float32 copy (the opt-in bfloat16
+    /// path). The caller does not dispose it: a backend that serves one call makes each copy once and keeps it until it
+    /// is disposed (not once per chunk and layer); a backend shared by calls leaves it to the caller's dispose scope.
+    /// </summary>
+    Tensor Float32Weight(Linear layer);
+
     /// <summary><c>input · weightᵀ</c> for a bare weight matrix (T5's tied output projection).</summary>
     Tensor Product(Tensor input, Tensor weight);
 

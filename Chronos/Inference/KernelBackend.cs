@@ -41,6 +41,7 @@ internal sealed class KernelBackend : IInferenceBackend
     private readonly PanelRowSchedule panelSchedule = new();
     private readonly PackedWeightCache? packedWeights;
     private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
+    private readonly Dictionary<Linear, Tensor> float32Weights = [];
     private readonly bool keepsFeedForwardBuffer;
     private Tensor? feedForwardBuffer;
 
@@ -143,6 +144,17 @@ internal sealed class KernelBackend : IInferenceBackend
     {
         using var inner = Linear(first, input);
         return Linear(second, inner);
+    }
+
+    public Tensor Float32Weight(Linear layer)
+    {
+        var weight = layer.weight!;
+        if (weight.dtype == ScalarType.Float32)
+            return weight;
+        if (!float32Weights.TryGetValue(layer, out var widened))
+            // Kept past the chunk's dispose scope until Dispose.
+            float32Weights[layer] = widened = weight.to_type(ScalarType.Float32).DetachFromDisposeScope();
+        return widened;
     }
 
     public Tensor Product(Tensor input, Tensor weight) =>
@@ -266,6 +278,8 @@ internal sealed class KernelBackend : IInferenceBackend
         workers.Dispose();
         packedWeights?.Dispose();
         feedForwardBuffer?.Dispose();
+        foreach (var widened in float32Weights.Values)
+            widened.Dispose();
         if (composedWeights is not null)
             foreach (var composed in composedWeights.Values)
                 composed.Dispose();

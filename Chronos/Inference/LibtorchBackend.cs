@@ -33,6 +33,9 @@ internal sealed class LibtorchBackend : IInferenceBackend
     {
     }
 
+    public Tensor Float32Weight(Linear layer) =>
+        layer.weight!.dtype == ScalarType.Float32 ? layer.weight! : layer.weight!.to_type(ScalarType.Float32);
+
     public Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null)
     {
         using var inner = Linear(first, input);
