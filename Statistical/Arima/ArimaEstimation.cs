@@ -129,24 +129,27 @@ internal static class ArimaEstimation
             return p => ArmaCss(p, ref adjusted);
         }
 
-        var cssLanes = new double[]?[8];
-
-        // A gradient's CSS evaluations in one loop (ArimaKalman.ConditionalSumOfSquaresBatch): the same values.
-        void ArmaCssBatch(double[][] points, double[] values)
+        // A gradient's CSS evaluations in one loop (ArimaKalman.ConditionalSumOfSquaresBatch): the same values. Each
+        // batch keeps its own lane buffers, like each objective.
+        BatchObjective CssBatch()
         {
-            if (cssLanes.Length < points.Length) Array.Resize(ref cssLanes, points.Length);
-            var ys = new double[points.Length][];
-            var phis = new double[points.Length][];
-            var thetas = new double[points.Length][];
-            for (int k = 0; k < points.Length; k++)
+            var cssLanes = new double[]?[8];
+            return (points, values) =>
             {
-                var par = (double[])fixedPar.Clone();
-                Unmask(par, mask, points[k]);
-                (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
-                ys[k] = AdjustedInto(par, ref cssLanes[k]);
-            }
-            ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, values);
-            for (int k = 0; k < values.Length; k++) values[k] = 0.5 * Math.Log(values[k]);
+                if (cssLanes.Length < points.Length) Array.Resize(ref cssLanes, points.Length);
+                var ys = new double[points.Length][];
+                var phis = new double[points.Length][];
+                var thetas = new double[points.Length][];
+                for (int k = 0; k < points.Length; k++)
+                {
+                    var par = (double[])fixedPar.Clone();
+                    Unmask(par, mask, points[k]);
+                    (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
+                    ys[k] = AdjustedInto(par, ref cssLanes[k]);
+                }
+                ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, values);
+                for (int k = 0; k < values.Length; k++) values[k] = 0.5 * Math.Log(values[k]);
+            };
         }
 
         // Each exact-likelihood objective keeps its own state-space model and filter buffers, so that copies can run
@@ -219,6 +222,13 @@ internal static class ArimaEstimation
         int stateDimension = Math.Max(arma.P + arma.Period * arma.SeasonalP, arma.Q + arma.Period * arma.SeasonalQ + 1) + delta.Length;
         int gradientThreads = (long)n * stateDimension * stateDimension >= 200_000 ? parallelism : 1;
 
+        // optim's objectives in scaled coordinates, each with buffers of its own: made again for a deferred Hessian, so
+        // that a fit whose covariance is never asked for keeps none of its optimisation's workspaces alive.
+        ScaledObjective CssScaled() =>
+            new(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: CssBatch());
+        ScaledObjective ExactScaled(bool trans) =>
+            new(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads, batch: ExactBatch(trans));
+
         double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref double[]? adjustedBuffer,
             ArmaChandrasekhar chandrasekhar)
         {
@@ -261,13 +271,12 @@ internal static class ArimaEstimation
                 }
                 else
                 {
-                    var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
-                    res = Optim(objective, Masked(init, mask));
+                    res = Optim(CssScaled(), Masked(init, mask));
                     cssResult = (res.X, res.Convergence);
                     var at = res.X;
                     covariance = Deferred(() =>
                     {
-                        var hessian = objective.Hessian(at);
+                        var hessian = CssScaled().Hessian(at);
                         return LinearSolve.Solve(Scale(hessian, nUsed), Identity(hessian.GetLength(0)))
                             ?? throw new ArimaFitException("system is computationally singular (CSS Hessian)");
                     });
@@ -298,8 +307,7 @@ internal static class ArimaEstimation
                         // exact refit of a candidate its approximate search fitted), it is not optimised again.
                         if (cssOptimum is not { } css)
                         {
-                            var objective = new ScaledObjective(CssObjective(), maskedScale, fork: CssObjective, parallelism: gradientThreads, batch: ArmaCssBatch);
-                            var optimum = Optim(objective, Masked(init, mask));
+                            var optimum = Optim(CssScaled(), Masked(init, mask));
                             css = (optimum.X, optimum.Convergence);
                         }
                         if (css.Convergence == 0) Unmask(init, mask, css.X);
@@ -325,10 +333,9 @@ internal static class ArimaEstimation
                 }
                 else
                 {
-                    var objective = new ScaledObjective(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads, batch: ExactBatch(trans));
-                    res = Optim(objective, Masked(init, mask));
+                    res = Optim(ExactScaled(trans), Masked(init, mask));
                     var at = res.X;
-                    hessianAtOptimum = () => objective.Hessian(at);
+                    hessianAtOptimum = () => ExactScaled(trans).Hessian(at);
                 }
                 Unmask(coef, mask, res.X);
                 if (transformPars)
@@ -343,13 +350,13 @@ internal static class ArimaEstimation
                     {
                         // Re-evaluate at the inverted MA coefficients (maxit = 0) for the Hessian there.
                         int oldCode = res.Convergence;
-                        var objective = new ScaledObjective(ExactObjective(true), maskedScale, fork: () => ExactObjective(true), parallelism: gradientThreads, batch: ExactBatch(true));
+                        var objective = ExactScaled(true);
                         var scaled = new double[now.Length];
                         for (int i = 0; i < now.Length; i++) scaled[i] = now[i] / maskedScale[i];
                         var again = Bfgs.Minimize(objective, scaled, maxit: 0);
                         var par = new double[now.Length];
                         for (int i = 0; i < now.Length; i++) par[i] = again.X[i] * maskedScale[i];
-                        hessianAtOptimum = () => objective.Hessian(par);
+                        hessianAtOptimum = () => ExactScaled(true).Hessian(par);
                         res = new OptimizationResult(par, again.Value, again.Evaluations, oldCode);
                         Unmask(coef, mask, res.X);
                     }
@@ -403,6 +410,8 @@ internal static class ArimaEstimation
     /// The coefficients' covariance from optimhess's Hessian, computed when first asked for: 4·k² evaluations of the
     /// objective (a tenth to a quarter of a fit's), which auto.arima needs only for the candidates that would become
     /// its best model (checkarima) — see AutoArima.Search. Failures surface as stats::arima's errors when it is read.
+    /// <paramref name="covariance"/> holds the fit's inputs and optimum only (it makes its objective anew), and the
+    /// Lazy drops it once evaluated: a search's unchecked candidates keep no filter or gradient workspaces alive.
     /// </summary>
     private static Lazy<double[,]?> Deferred(Func<double[,]> covariance) => new(() =>
     {
