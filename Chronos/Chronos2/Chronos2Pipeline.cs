@@ -93,13 +93,15 @@ public sealed class Chronos2Pipeline : IChronosPipeline
         var results = new List<Tensor>();
         using var noGrad = no_grad();
         using var call = InferenceCall.Begin(Inference, Model.EncoderDType);
-        using var backend = call.OpenBackend(composeChains: KernelBackend.ComposesChains(EncoderRows(inputs, contextLength), Model.Config.DModel),
-            keepFeedForwardBuffer: true);
         // Series that are each their own group: the composed weights the model keeps for them are made now, before the
         // call reuses freed activation buffers (made among those buffers, they would pin the heap's pages).
         if (inputs.Count > 0 && !options.CrossLearning && inputs.All(input => input.RowCount == 1))
-            Model.PrepareOwnGroups(backend, Math.Min(EncoderRows(inputs, contextLength), MaxRowsPerForward * inputs.Max(input => EncoderRows([input], contextLength))));
+        {
+            using var preparing = call.OpenBackend();
+            Model.PrepareOwnGroups(preparing, Math.Min(EncoderRows(inputs, contextLength), MaxRowsPerForward * inputs.Max(input => EncoderRows([input], contextLength))));
+        }
         call.ReuseFreedBuffers();
+        using var backend = call.OpenBackend(composeChains: KernelBackend.ComposesChains(EncoderRows(inputs, contextLength), Model.Config.DModel));
         foreach (var batch in Chronos2Batcher.Batches(inputs, horizon, contextLength, options.BatchSize, options.AllowUnseenCategories))
         {
             using (batch)

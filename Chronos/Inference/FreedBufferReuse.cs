@@ -12,12 +12,12 @@ namespace Forecast.Chronos.Inference;
 /// </summary>
 /// <remarks>
 /// Used by Chronos-Bolt (both precisions, returned after every chunk), by Chronos-T5 generation (64 steps of
-/// identical buffer sizes: 20% of T5-small at 16 series) and by Chronos-2 (returned after every chunk; its feed-forward
-/// activations go to one buffer kept for the call, <see cref="KernelBackend.ForBatch"/>), only when the call's options
-/// tune the allocator. Within a scope glibc serves requests from larger free blocks by splitting them, so a call's
-/// allocations walk through the heap's free space and every page they touch stays resident until the pages are
-/// returned: the transient is the heap touched, not only the buffers live at once. The settings
-/// are process-wide: scopes are reference-counted, and a call running alongside also reuses buffers while one is open.
+/// identical buffer sizes: 20% of T5-small at 16 series) and by Chronos-2 (returned after every chunk), only when the
+/// call's options tune the allocator; the batch backends of such calls write the feed-forward's inner activations into
+/// one buffer kept for the call (<see cref="KernelBackend.ForBatch"/>). Within a scope glibc serves requests from
+/// larger free blocks by splitting them, so a call's allocations walk through the heap's free space and every page they
+/// touch stays resident until the pages are returned: the transient is the heap touched, not only the buffers live at
+/// once. The settings are process-wide: scopes are reference-counted, and a call running alongside also reuses buffers while one is open.
 /// The price is peak memory (~110 MiB for T5-small at 16 × 20 rows).
 /// </remarks>
 internal static class FreedBufferReuse

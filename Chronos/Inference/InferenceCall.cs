@@ -62,13 +62,16 @@ internal sealed class InferenceCall : IDisposable
     /// The backend for the call's batch work (encoders, Bolt, Chronos-2); dispose it before opening another one (a
     /// kernel backend holds the call's threads). <paramref name="composeChains"/>: the call is large enough for
     /// <see cref="IInferenceBackend.LinearChain"/> to pay for composed weights (<see cref="KernelBackend.ComposesChains"/>).
+    /// A kernel backend follows the call's freed-buffer reuse as it stands when the backend opens (one feed-forward
+    /// buffer kept for the call while freed buffers are reused, <see cref="KernelBackend.ForBatch"/>): a call that turns
+    /// reuse on later (<see cref="ReuseFreedBuffers"/>) opens its batch backend after that.
     /// </summary>
     /// <param name="composeChains">As <see cref="KernelBackend.ForBatch"/>.</param>
-    /// <param name="keepFeedForwardBuffer">
-    /// The feed-forward layers' inner activations in one buffer kept for the call (<see cref="KernelBackend.ForBatch"/>).
-    /// </param>
-    public IInferenceBackend OpenBackend(bool composeChains = false, bool keepFeedForwardBuffer = false) =>
-        RunsKernels ? KernelBackend.ForBatch(composeChains, keepFeedForwardBuffer) : LibtorchBackend.Instance;
+    public IInferenceBackend OpenBackend(bool composeChains = false) =>
+        RunsKernels ? KernelBackend.ForBatch(composeChains, ReusesFreedBuffers) : LibtorchBackend.Instance;
+
+    /// <summary>True while this call keeps freed buffers for reuse (and the tuned allocator makes that take effect).</summary>
+    private bool ReusesFreedBuffers => reuse is not null && NativeAllocator.IsTuned;
 
     /// <summary>
     /// The backend for the decoder steps of a generation call of <paramref name="rows"/> decoder rows: weights packed once

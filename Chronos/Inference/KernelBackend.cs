@@ -42,14 +42,14 @@ internal sealed class KernelBackend : IInferenceBackend
     private readonly PackedWeightCache? packedWeights;
     private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
     private readonly Dictionary<Linear, Tensor> float32Weights = [];
-    private readonly bool keepsFeedForwardBuffer;
+    private readonly bool reusesFreedBuffers;
     private Tensor? feedForwardBuffer;
 
-    private KernelBackend(PackedWeightCache? packedWeights, bool composeChains = false, bool keepFeedForwardBuffer = false)
+    private KernelBackend(PackedWeightCache? packedWeights, bool composeChains = false, bool reusesFreedBuffers = false)
     {
         this.packedWeights = packedWeights;
         composedWeights = composeChains ? new() : null;
-        keepsFeedForwardBuffer = keepFeedForwardBuffer;
+        this.reusesFreedBuffers = reusesFreedBuffers;
     }
 
     /// <summary>True where the kernels run in hardware (AVX-512).</summary>
@@ -62,16 +62,17 @@ internal sealed class KernelBackend : IInferenceBackend
     /// use and kept for the call: for calls with many more rows than the layers' width (<see cref="ComposesChains"/>),
     /// where one product instead of two pays for composing (a d_in·d_mid·d_out product) many times over.
     /// </param>
-    /// <param name="keepFeedForwardBuffer">
-    /// <see cref="ReluFeedForward"/> writes its (rows × d_ff) inner activations into one buffer kept for the call
-    /// instead of a new one per layer, while it is below <see cref="FreedBufferReuse.HeapBlockLimit"/> (the size up to
-    /// which a call that reuses freed buffers takes blocks from the heap; larger ones are mappings of their own,
-    /// returned when freed). In a call that reuses freed buffers (<see cref="FreedBufferReuse"/>) the inner activations are the largest block per layer; freed, a smaller
-    /// request splits it, the next layer's no longer fits and the heap grows at its top by that much, layer after
-    /// layer (a one-series Chronos-2 call: 1.6 MB per block, ≈ 8 MiB of its transient).
+    /// <param name="reusesFreedBuffers">
+    /// The call reuses freed buffers (<see cref="FreedBufferReuse"/>, <see cref="InferenceCall.ReuseFreedBuffers"/>):
+    /// then <see cref="ReluFeedForward"/> writes its (rows × d_ff) inner activations into one buffer kept for the call
+    /// instead of a new one per layer, while it is below <see cref="FreedBufferReuse.HeapBlockLimit"/> (larger blocks are
+    /// mappings of their own, returned when freed). While freed buffers are reused the inner activations are the
+    /// largest block per layer; freed, a smaller request splits it, the next layer's no longer fits and the heap grows at
+    /// its top by that much, layer after layer (a one-series Chronos-2 call: 1.6 MB per block, ≈ 8 MiB of its
+    /// transient). Without reuse a freed block of that size is a mapping returned at once, and nothing is kept.
     /// </param>
-    public static KernelBackend ForBatch(bool composeChains = false, bool keepFeedForwardBuffer = false) =>
-        new(null, composeChains, keepFeedForwardBuffer);
+    public static KernelBackend ForBatch(bool composeChains = false, bool reusesFreedBuffers = false) =>
+        new(null, composeChains, reusesFreedBuffers);
 
     /// <summary>
     /// Whether a call of about <paramref name="rows"/> rows through layers of width <paramref name="width"/> composes
@@ -169,10 +170,13 @@ internal sealed class KernelBackend : IInferenceBackend
         return Multiply(inner, wo.weight!, null, relu: false);
     }
 
-    /// <summary>The kept buffer for <c>relu(input · wiᵀ)</c>, shaped as that product, or null for a new one (<see cref="ForBatch"/>).</summary>
+    /// <summary>
+    /// The kept buffer for <c>relu(input · wiᵀ)</c>, shaped as that product, or null for a new one (a call that reuses no
+    /// freed buffers, <see cref="ForBatch"/>).
+    /// </summary>
     private Tensor? FeedForwardBuffer(Tensor input, Tensor weight)
     {
-        if (!keepsFeedForwardBuffer || weight.dtype != ScalarType.Float32)
+        if (!reusesFreedBuffers || weight.dtype != ScalarType.Float32)
             return null;
         var elements = input.NumberOfElements / weight.shape[1] * weight.shape[0];
         if (elements * sizeof(float) > FreedBufferReuse.HeapBlockLimit)

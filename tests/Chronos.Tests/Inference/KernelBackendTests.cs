@@ -87,8 +87,8 @@ public class KernelBackendTests
         TensorAssert.Close(kernels.AddResidual(hidden, hidden * 2), expected, "residual sum", rtol: 0, atol: 0);
     }
 
-    // Chronos-2's calls keep one buffer for the feed-forward's inner activations: it grows for more rows, serves fewer
-    // rows from its start, and the results are the bits of a new buffer per layer.
+    // Calls that reuse freed buffers keep one buffer for the feed-forward's inner activations: it grows for more rows,
+    // serves fewer rows from its start, and the results are the bits of a new buffer per layer.
     [Avx512Fact]
     public void Feed_forward_through_the_kept_buffer_gives_the_bits_of_a_new_buffer()
     {
@@ -100,7 +100,7 @@ public class KernelBackendTests
         using var wo = Layer(96, 64, bias: false, generator);
         using var dropout = nn.Dropout(0.1);
         dropout.eval();
-        using var kept = KernelBackend.ForBatch(keepFeedForwardBuffer: true);
+        using var kept = KernelBackend.ForBatch(reusesFreedBuffers: true);
         using var fresh = KernelBackend.ForBatch();
 
         foreach (var rows in new[] { 33, 133, 5, 133, 60 })
