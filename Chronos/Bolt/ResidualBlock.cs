@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ internal sealed class ResidualBlock : nn.Module
     {
         using var scope = NewDisposeScope();
         var hidden = backend.Linear(hidden_layer, x, relu: true);
-        var output = dropout.forward(backend.Linear(output_layer, hidden));
+        var output = dropout.Apply(backend.Linear(output_layer, hidden));
         var residual = backend.Linear(residual_layer, x);
         return backend.AddResidual(residual, output).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
@@ -57,7 +58,7 @@ internal sealed class Chronos2Encoder : nn.Module
         var groupTimeMask = AllDistinct(groupIds) ? null : GroupTimeMask(groupIds, attentionMask, minimum);
         var tables = rope.Tables(sequenceLength, dtype, inputsEmbeds.device);
 
-        var hidden = dropout.forward(inputsEmbeds);
+        var hidden = dropout.Apply(inputsEmbeds);
         for (var index = 0; index < block.Count; index++)
         {
             var next = block[index].forward(hidden, timeMask, groupTimeMask, tables, backend,
@@ -70,7 +71,7 @@ internal sealed class Chronos2Encoder : nn.Module
             hidden = next;
         }
         hidden = final_layer_norm.forward(hidden, backend);
-        return dropout.forward(hidden).MoveToOuterDisposeScope();
+        return dropout.Apply(hidden).MoveToOuterDisposeScope();
     }
 
     /// <summary>

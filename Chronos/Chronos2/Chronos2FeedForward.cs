@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
@@ -27,6 +28,6 @@ internal sealed class Chronos2FeedForward : nn.Module
     {
         using var scope = NewDisposeScope();
         var forwarded = mlp.forward(layer_norm.forward(hidden, backend), backend);
-        return backend.AddResidual(hidden, dropout.forward(forwarded)).MoveToOuterDisposeScope();
+        return backend.AddResidual(hidden, dropout.Apply(forwarded)).MoveToOuterDisposeScope();
     }
 }

@@ -21,7 +21,6 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
     {
         options.Validate();
         TorchRuntime.EnsureLoaded();
-        random.manual_seed(options.Seed);
         var contextLength = Math.Min(options.ContextLength ?? model.ChronosConfig.ContextLength, model.ChronosConfig.ContextLength);
         var windows = new Chronos2TrainingWindows(tasks, contextLength, predictionLength, options.MinPast, knownFutureCovariates, options.Seed);
         var outputPatches = (predictionLength + model.PatchSize - 1) / model.PatchSize;
@@ -49,9 +48,9 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
     {
         options.Validate();
         TorchRuntime.EnsureLoaded();
-        random.manual_seed(options.Seed);
+        using var randomness = new FitRandomness(options.Seed);
         var frozen = model.parameters().Where(p => p.requires_grad).ToList();
-        var adapter = LoraAdapter.Inject(model, lora ?? new LoraConfig());
+        var adapter = LoraAdapter.Inject(model, lora ?? new LoraConfig(), randomness.Generator);
         try
         {
             foreach (var parameter in frozen)
@@ -59,7 +58,7 @@ public sealed class Chronos2FineTuner(Chronos2Model model)
             var contextLength = Math.Min(options.ContextLength ?? model.ChronosConfig.ContextLength, model.ChronosConfig.ContextLength);
             var windows = new Chronos2TrainingWindows(tasks, contextLength, predictionLength, options.MinPast, knownFutureCovariates, options.Seed);
             var outputPatches = (predictionLength + model.PatchSize - 1) / model.PatchSize;
-            var result = new FineTuningLoop(model, options, adapter).Run(
+            var result = new FineTuningLoop(model, options, adapter, randomness).Run(
                 () => Loss(windows.Sample(options.BatchSize), outputPatches),
                 () => ValidationLoss(windows, options.BatchSize, outputPatches),
                 onNewBest: null, progress, cancellationToken);

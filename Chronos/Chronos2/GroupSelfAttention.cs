@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
@@ -40,10 +41,10 @@ internal sealed class GroupSelfAttention : nn.Module
         if (groupTimeMask is null)
         {
             var own = self_attention.AttendToSelf(layer_norm.forward(hidden, backend), backend);
-            return backend.AddResidual(hidden, dropout.forward(own)).MoveToOuterDisposeScope();
+            return backend.AddResidual(hidden, dropout.Apply(own)).MoveToOuterDisposeScope();
         }
         var swapped = hidden.transpose(0, 1);                        // (S, B, d)
         var attended = self_attention.forward(layer_norm.forward(swapped, backend), groupTimeMask, null, backend);
-        return backend.AddResidual(swapped, dropout.forward(attended)).transpose(0, 1).MoveToOuterDisposeScope();
+        return backend.AddResidual(swapped, dropout.Apply(attended)).transpose(0, 1).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
 using TorchSharp.Modules;
@@ -34,6 +35,6 @@ internal sealed class TimeSelfAttention : nn.Module
         var kept = outputPositions ?? length;
         var attended = self_attention.forward(layer_norm.forward(hidden, backend), kept, timeMask, rope, backend);
         var residual = kept == length ? hidden : hidden[.., TensorIndex.Slice(length - kept)];
-        return backend.AddResidual(residual, dropout.forward(attended)).MoveToOuterDisposeScope();
+        return backend.AddResidual(residual, dropout.Apply(attended)).MoveToOuterDisposeScope();
     }
 }

@@ -16,7 +16,6 @@ public sealed class ChronosFineTuner(IFineTuneObjective objective, Action<string
     {
         options.Validate();
         TorchRuntime.EnsureLoaded();
-        random.manual_seed(options.Seed);
         var validate = options.ValidationInterval > 0;
         var sampler = new TrainingWindowSampler(series, options.ContextLength ?? objective.ContextLength,
             objective.PredictionLength, options.MinPast, objective.InjectMissingValues ? options.DropProbability : 0,

@@ -12,7 +12,11 @@ namespace Forecast.Chronos.FineTuning;
 /// </summary>
 /// <param name="trainable">The module whose parameters are optimised and whose best weights are kept: the model itself
 /// (full fine-tuning) or an adapter on it (LoRA); the model's train/eval mode is switched either way.</param>
-internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, nn.Module? trainable = null)
+/// <param name="randomness">The fit's random stream, when the fit drew from it before the loop (LoRA's initial
+/// weights); by default one seeded with <see cref="FineTuneOptions.Seed"/>. Every training loss runs in its
+/// <see cref="FitRandomness.Step"/>.</param>
+internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, nn.Module? trainable = null,
+    FitRandomness? randomness = null)
 {
     private readonly nn.Module trained = trainable ?? model;
 
@@ -22,6 +26,8 @@ internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, n
     public FineTuneResult Run(Func<Tensor> trainingLoss, Func<double> validationLoss, Action? onNewBest,
         IProgress<FineTuneProgress>? progress, CancellationToken cancellationToken)
     {
+        using var ownRandomness = randomness is null ? new FitRandomness(options.Seed) : null;
+        var stream = randomness ?? ownRandomness!;
         var warmup = (int)Math.Ceiling(options.WarmupRatio * options.MaxSteps);
         using var optimizer = new OptimizerStep(trained, options.LearningRate, options.WeightDecay, options.MaxGradNorm,
             new LinearWarmupSchedule(warmup, options.MaxSteps));
@@ -44,7 +50,7 @@ internal sealed class FineTuningLoop(nn.Module model, FineTuneOptions options, n
                         model.train();
                     else
                         model.eval();
-                    var batchLoss = trainingLoss();
+                    var batchLoss = stream.Step(trainingLoss);
                     loss = batchLoss.item<float>();
                     if (!double.IsFinite(loss))
                         throw new InvalidOperationException(

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Lora;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -65,18 +66,18 @@ internal sealed class LibtorchBackend : IInferenceBackend
     {
         if (LoraLayer.Find(wi) is not null || LoraLayer.Find(wo) is not null)
         {
-            using var adapted = dropout.forward(Linear(wi, input, relu: true));
+            using var adapted = dropout.Apply(Linear(wi, input, relu: true));
             return Linear(wo, adapted);
         }
         var weightType = wi.weight!.dtype;
         if (weightType == input.dtype)
         {
-            using var hidden = dropout.forward(Relu(wi.forward(input)));
+            using var hidden = dropout.Apply(Relu(wi.forward(input)));
             return wo.forward(hidden);
         }
         // The (rows × d_ff) intermediate stays in the weights' dtype: only the narrow input and output are cast.
         using var cast = input.to_type(weightType);
-        using var inner = dropout.forward(Relu(wi.forward(cast)));
+        using var inner = dropout.Apply(Relu(wi.forward(cast)));
         using var output = wo.forward(inner);
         return output.to_type(input.dtype);
     }
@@ -147,7 +148,7 @@ internal sealed class LibtorchBackend : IInferenceBackend
         if (bias is not null)
             scores = scores + bias;
         var weights = scores.to_type(ScalarType.Float32).softmax(-1).to_type(scores.dtype);
-        weights = dropout.forward(weights);
+        weights = dropout.Apply(weights);
         return weights.matmul(values).MoveToOuterDisposeScope();   // (B, h, Lq, dv)
     }
 }

@@ -43,9 +43,9 @@ public sealed class LoraAdapter : nn.Module
     /// <summary>
     /// peft get_peft_model: a fresh adapter on every targeted linear layer of <paramref name="model"/>, attached — A drawn
     /// as nn.Linear initialises its weight (kaiming_uniform, a = √5: U(±1/√in)), B zero, so the model is unchanged
-    /// until trained. Seed with torch.random.manual_seed for reproducible draws.
+    /// until trained. The draws come from <paramref name="generator"/> (by default the process's default generator).
     /// </summary>
-    public static LoraAdapter Inject(nn.Module model, LoraConfig config)
+    public static LoraAdapter Inject(nn.Module model, LoraConfig config, Generator? generator = null)
     {
         config.Validate(nameof(LoraConfig));
         var targets = Targets(model, config, nameof(LoraConfig));
@@ -56,7 +56,7 @@ public sealed class LoraAdapter : nn.Module
             {
                 var (outFeatures, inFeatures) = Shape(linear);
                 var bound = 1.0 / Math.Sqrt(inFeatures);
-                var a = new Parameter(empty(config.R, inFeatures).uniform_(-bound, bound));
+                var a = new Parameter(empty(config.R, inFeatures).uniform_(-bound, bound, generator));
                 var b = new Parameter(zeros(outFeatures, config.R));
                 created.Add((path, new LoraLayer(linear, a, b, config.Scaling, config.Dropout)));
             }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Forecast.Chronos.FineTuning;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -34,7 +35,7 @@ internal sealed class LoraLayer(Linear layer, Parameter a, Parameter b, double s
         using var scope = NewDisposeScope();
         var x = input.dtype == A.dtype ? input : input.to_type(A.dtype);
         if (dropout > 0 && Layer.training)
-            x = nn.functional.dropout(x, dropout, training: true);
+            x = FitDropout.Apply(x, dropout);
         var update = nn.functional.linear(nn.functional.linear(x, A), B) * scaling;
         return (update.dtype == input.dtype ? update : update.to_type(input.dtype)).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ internal sealed class T5DenseGatedActDense : nn.Module
     {
         using var scope = NewDisposeScope();
         var gate = GeluNew(backend.Linear(wi_0, hidden));
-        var product = dropout.forward(gate * backend.Linear(wi_1, hidden));
+        var product = dropout.Apply(gate * backend.Linear(wi_1, hidden));
         return backend.Linear(wo, product).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ internal sealed class T5LayerCrossAttention : nn.Module
         var (rows, length, width) = (hidden.shape[0], hidden.shape[1], hidden.shape[2]);
         var grouped = layer_norm.forward(hidden, backend).reshape(encoderRows, rows / encoderRows * length, width);
         var attended = EncDecAttention.Attend(EncDecAttention.ProjectQueries(grouped, backend), keys, values, maskBias, backend);
-        return backend.AddResidual(hidden, dropout.forward(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
+        return backend.AddResidual(hidden, dropout.Apply(attended.reshape(rows, length, width))).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,6 +27,6 @@ internal sealed class T5LayerFF : nn.Module
         var normed = layer_norm.forward(hidden, backend);
         var transformed = DenseReluDense is T5DenseActDense relu ? relu.forward(normed, backend)
             : ((T5DenseGatedActDense)DenseReluDense).forward(normed, backend);
-        return backend.AddResidual(hidden, dropout.forward(transformed)).MoveToOuterDisposeScope();
+        return backend.AddResidual(hidden, dropout.Apply(transformed)).MoveToOuterDisposeScope();
     }
 }

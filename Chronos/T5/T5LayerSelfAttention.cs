@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ internal sealed class T5LayerSelfAttention : nn.Module
     {
         using var scope = NewDisposeScope();
         var attended = SelfAttention.SelfAttend(layer_norm.forward(hidden, backend), bias, backend);
-        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
+        return backend.AddResidual(hidden, dropout.Apply(attended)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -38,6 +39,6 @@ internal sealed class T5LayerSelfAttention : nn.Module
         var normed = layer_norm.forward(hidden, backend);
         var (keys, values) = cache.AppendSelf(SelfAttention.ProjectKeys(normed, backend), SelfAttention.ProjectValues(normed, backend));
         var attended = SelfAttention.Attend(SelfAttention.ProjectQueries(normed, backend), keys, values, bias, backend);
-        return backend.AddResidual(hidden, dropout.forward(attended)).MoveToOuterDisposeScope();
+        return backend.AddResidual(hidden, dropout.Apply(attended)).MoveToOuterDisposeScope();
     }
 }

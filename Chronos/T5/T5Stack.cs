@@ -1,3 +1,4 @@
+using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,10 +59,10 @@ internal sealed class T5Stack : nn.Module
         var length = inputsEmbeds.shape[1];
         var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: true)
             + ExtendedMask(attentionMask, inputsEmbeds.dtype);
-        var hidden = dropout.forward(inputsEmbeds);
+        var hidden = dropout.Apply(inputsEmbeds);
         foreach (var layer in block)
             hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, backend), inputsEmbeds);
-        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
+        return dropout.Apply(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -78,7 +79,7 @@ internal sealed class T5Stack : nn.Module
             .masked_fill(causal.logical_not(), MinValue(inputsEmbeds.dtype)).unsqueeze(0).unsqueeze(0);
         var bias = block[0].SelfAttention.ComputeBias(length, length, bidirectional: false) + causalBias;
         var crossMask = ExtendedMask(encoderMask, inputsEmbeds.dtype);
-        var hidden = dropout.forward(inputsEmbeds);
+        var hidden = dropout.Apply(inputsEmbeds);
         // One position per encoder row in inference on float32 activations (Chronos-Bolt's decoder step, float32 or
         // bfloat16 weights): attend through the key/value weights instead of projecting every encoder state
         // (T5Attention.AttendThroughWeights).
@@ -88,7 +89,7 @@ internal sealed class T5Stack : nn.Module
         {
             foreach (var layer in block)
                 hidden = ReplaceHidden(hidden, layer.DecodeOnePosition(hidden, bias, encoderHidden, crossMask, backend), inputsEmbeds);
-            return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
+            return dropout.Apply(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
         }
         foreach (var layer in block)
         {
@@ -97,7 +98,7 @@ internal sealed class T5Stack : nn.Module
             using var values = cross.ProjectValues(encoderHidden, backend);
             hidden = ReplaceHidden(hidden, layer.forward(hidden, bias, backend, (keys, values, crossMask)), inputsEmbeds);
         }
-        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
+        return dropout.Apply(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -131,10 +132,10 @@ internal sealed class T5Stack : nn.Module
         var position = cache.Layers[0].Length;
         // Query at absolute position `position`, keys 0…position (modeling_t5.py: compute_bias with cache_position).
         var bias = block[0].SelfAttention.ComputeBias(1, position + 1, bidirectional: false, queryOffset: position);
-        var hidden = dropout.forward(inputsEmbeds);
+        var hidden = dropout.Apply(inputsEmbeds);
         for (var i = 0; i < block.Count; i++)
             hidden = ReplaceHidden(hidden, block[i].Step(hidden, cache.Layers[i], bias, cache.CrossMaskBias, backend), inputsEmbeds);
-        return dropout.forward(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
+        return dropout.Apply(final_layer_norm.forward(hidden, backend)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
