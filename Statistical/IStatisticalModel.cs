@@ -18,4 +18,10 @@ public interface IStatisticalModel
     /// a multiplicative model requested for data with zeros).</exception>
     /// <exception cref="ModelFitException">No candidate model could be estimated.</exception>
     IFittedModel Fit(ReadOnlySpan<double> y, int seasonLength);
+
+    /// <summary>
+    /// Why <see cref="Fit"/> would refuse any series of <paramref name="length"/> observations outright, before estimating
+    /// anything (e.g. too short for the model's seasons), or null; a caller choosing among models can skip it then.
+    /// </summary>
+    string? Unsuitable(int length, int seasonLength) => null;
 }

@@ -47,7 +47,7 @@ public sealed record AutoSettings(
     QuantileCalibration Calibration = AutoSettings.DefaultCalibration)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
-    public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "prophet"];
+    public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "mstl", "prophet"];
 
     // The defaults of the optional keys, read here by AutoModelFactory so the record, the config and
     // docs/configuration.md have one value each.

@@ -36,6 +36,17 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
                 else missing.Add(i);
             }
         }
+        if (ScopeOf(candidates[candidate]) is { } scope)
+        {
+            // Histories the candidate does not apply to (e.g. MSTL on a series too short for its weekly season) are not
+            // asked for: the candidate is simply not available for them.
+            foreach (int i in missing.Where(i => scope.Excludes(histories[i]) is not null).ToList())
+            {
+                results[i] = CandidateResult.OutOfScope(scope.Excludes(histories[i])!);
+                lock (_gate) _cache[keys[i]] = results[i];
+                missing.Remove(i);
+            }
+        }
         if (missing.Count == 0) return (results, 0);
 
         var model = filter && filters is not null ? filters[candidate] : candidates[candidate];
@@ -62,6 +73,14 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
         }
         return (results, missing.Count);
     }
+
+    /// <summary>The candidate's <see cref="ISeriesScope"/>, under the telemetry decorator; null when it applies to every series.</summary>
+    private static ISeriesScope? ScopeOf(IForecaster model) => model switch
+    {
+        ISeriesScope scope => scope,
+        Telemetry.InstrumentedForecaster instrumented => ScopeOf(instrumented.Inner),
+        _ => null,
+    };
 
     /// <summary>Each series on its own, so one series the model cannot forecast does not cost the others.</summary>
     private static async Task<CandidateResult[]> OneByOneAsync(IForecaster model, List<TimeSeries> batch, ForecastRequest request, CancellationToken cancellationToken)
@@ -140,4 +159,9 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
 internal sealed record CandidateResult(SeriesForecast? Forecast, string? Error)
 {
     public static CandidateResult Failed(string error) => new(null, error);
+
+    /// <summary>The candidate does not apply to the series (<see cref="ISeriesScope"/>): no forecast, and not a failure.</summary>
+    public static CandidateResult OutOfScope(string why) => new(null, why) { NotApplicable = true };
+
+    public bool NotApplicable { get; init; }
 }

@@ -190,6 +190,7 @@ internal static class Selector
         for (int c = 0; c < results.Length; c++)
         {
             if (candidateParts[series][c] is not null) continue;
+            if (plan.Series[series].Items.Any(item => results[c][item.Window][item.Position].NotApplicable)) continue; // out of its scope: no failure
             string? error = plan.Series[series].Items.Select(item => results[c][item.Window][item.Position].Error).FirstOrDefault(e => e is not null);
             if (error is not null) failed.Add($"{settings.Candidates[c]} failed in the backtest ({error})");
         }

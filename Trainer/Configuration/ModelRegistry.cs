@@ -3,7 +3,7 @@ namespace Forecast.Trainer.Configuration;
 /// <summary>
 /// The models a config may name, keyed by <see cref="IModelFactory.Name"/>: the one list of models, variants and
 /// checkpoints (<see cref="Describe"/> publishes it for the Dashboard). An unknown model.name is a config error that
-/// lists these names. ETS, ARIMA, Theta, Prophet and Chronos register here (adapters in Trainer/Models), and auto, built from the others (Trainer/Auto).
+/// lists these names. ETS, ARIMA, Theta, MSTL, Prophet and Chronos register here (adapters in Trainer/Models), and auto, built from the others (Trainer/Auto).
 /// </summary>
 public sealed class ModelRegistry
 {
@@ -21,7 +21,7 @@ public sealed class ModelRegistry
 
     public static ModelRegistry Default { get; } = new([
         new NaiveModelFactory(), new SeasonalNaiveModelFactory(), new MeanModelFactory(),
-        new Models.EtsModelFactory(), new Models.ArimaModelFactory(), new Models.ThetaModelFactory(),
+        new Models.EtsModelFactory(), new Models.ArimaModelFactory(), new Models.ThetaModelFactory(), new Models.MstlModelFactory(),
         new Models.ProphetModelFactory(), new Models.ChronosModelFactory(), new Auto.AutoModelFactory()]);
 
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];

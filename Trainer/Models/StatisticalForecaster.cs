@@ -16,7 +16,10 @@ namespace Forecast.Trainer.Models;
 /// them). A series the model cannot fit gets the seasonal naive forecast, or stops the run, as configured. The fitted
 /// forms, parameters and criteria of the last call are the run's state: model/&lt;name&gt;/models.csv.
 /// </summary>
-public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings) : IForecaster, IHasModelState
+/// <param name="modelFor">The model of a series' frequency when it depends on it (MSTL's periods: a day and a week of
+/// hourly data); null: <paramref name="model"/> for every series.</param>
+public sealed class StatisticalForecaster(string name, IStatisticalModel model, StatisticalSettings settings,
+    Func<Frequency, IStatisticalModel>? modelFor = null) : IForecaster, IHasModelState, Auto.ISeriesScope
 {
     private IReadOnlyList<FitRecord> _lastFits = [];
     // Per series id: its first fit (where that history started, the form it chose and, only for Filtering, the fitted
@@ -43,10 +46,10 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// fitted model, for <see cref="Filtering"/>.
     /// </summary>
     public StatisticalForecaster WithFormsChosenOnce(bool keepFirstFits = false) =>
-        new(name, model, settings) { _first = new(StringComparer.Ordinal), _reuseForms = true, _keepFits = keepFirstFits };
+        new(name, model, settings, modelFor) { _first = new(StringComparer.Ordinal), _reuseForms = true, _keepFits = keepFirstFits };
 
     /// <summary>A copy that searches every history afresh (as this one) but remembers each series' first fit, for <see cref="Filtering"/>.</summary>
-    public StatisticalForecaster RememberingFirstFits() => new(name, model, settings) { _first = new(StringComparer.Ordinal), _keepFits = true };
+    public StatisticalForecaster RememberingFirstFits() => new(name, model, settings, modelFor) { _first = new(StringComparer.Ordinal), _keepFits = true };
 
     /// <summary>
     /// A view of this copy (made by <see cref="WithFormsChosenOnce"/> or <see cref="RememberingFirstFits"/>) that
@@ -60,7 +63,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     {
         if (_first is null || !_keepFits)
             throw new InvalidOperationException("Filtering needs a copy that remembers first fits (WithFormsChosenOnce(keepFirstFits: true) or RememberingFirstFits).");
-        return new(name, model, settings) { _first = _first, _reuseForms = _reuseForms, _keepFits = true, _filter = true };
+        return new(name, model, settings, modelFor) { _first = _first, _reuseForms = _reuseForms, _keepFits = true, _filter = true };
     }
 
     public Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
@@ -101,7 +104,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
         try
         {
-            var fit = Fit(history.Id, history.Timestamps.Length > 0 ? history.Timestamps[0] : default, history.Values, m);
+            var fit = Fit(ModelFor(frequency), history.Id, history.Timestamps.Length > 0 ? history.Timestamps[0] : default, history.Values, m);
             var forecast = fit.Forecast(request.Horizon, levels);
             var quantiles = request.Quantiles.Select(forecast.Quantile).ToArray();
             var timestamps = frequency.Following(history.Timestamps[^1], request.Horizon);
@@ -117,7 +120,17 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         }
     }
 
-    private IFittedModel Fit(string id, DateTime start, double[] values, int m)
+    private IStatisticalModel ModelFor(Frequency frequency) => modelFor?.Invoke(frequency) ?? model;
+
+    /// <summary>Why the model would refuse <paramref name="history"/> outright (too short for its seasons), or null.</summary>
+    public string? Excludes(TimeSeries history)
+    {
+        if (history.Frequency is not { } frequency) return null;
+        int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
+        return ModelFor(frequency).Unsuitable(history.Length, m);
+    }
+
+    private IFittedModel Fit(IStatisticalModel model, string id, DateTime start, double[] values, int m)
     {
         if (_first is null) return model.Fit(values, m);
         if (_first.TryGetValue(id, out var first))

@@ -138,7 +138,7 @@ public class ConfigLoaderTests
     {
         var error = Problems(Minimal.Replace("name: seasonal_naive", "name: nbeats\n  nbeats: {}\n  naive: { intervals: exact }", StringComparison.Ordinal));
         string known = string.Join(", ", ModelRegistry.Default.Names);
-        known.Should().Contain("mean, naive, prophet, seasonal_naive");
+        known.Should().Contain("mean, mstl, naive, prophet, seasonal_naive");
         error.Problems.Select(p => p.ToString()).Should().BeEquivalentTo(
         [
             $"test.yaml:4:9: model.name: unknown model 'nbeats'; known models: {known}.",

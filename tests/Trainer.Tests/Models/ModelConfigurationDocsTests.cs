@@ -2,7 +2,7 @@ using Forecast.Trainer.Configuration;
 
 namespace Forecast.Trainer.Tests.Models;
 
-/// <summary>docs/configuration.md documents every key of model.prophet, model.chronos and model.auto, as the loader resolves them.</summary>
+/// <summary>docs/configuration.md documents every key of model.prophet, model.chronos, model.mstl and model.auto, as the loader resolves them.</summary>
 public class ModelConfigurationDocsTests
 {
     [Fact]
@@ -15,7 +15,7 @@ public class ModelConfigurationDocsTests
             model:
               name: prophet
               prophet: { regressors: { promo: {} } }
-              auto: { candidates: [seasonal_naive, prophet] }
+              auto: { candidates: [seasonal_naive, prophet, mstl] }
               chronos: { variant: chronos2, future_covariates: [promo], checkpoint: {{TrainerRun.FixturePath(Path.Combine("models", "dummy-chronos2-model"))}} }
             """, "docs.yaml", []);
 
@@ -23,7 +23,7 @@ public class ModelConfigurationDocsTests
         // Named entries (regressors.<name>) are documented under their placeholder.
         var keys = Keys(model, "model").Select(k => k.Replace(".regressors.promo.", ".regressors.<name>.", StringComparison.Ordinal)).ToList();
         keys.Should().Contain(["model.prophet.growth", "model.prophet.holidays.country", "model.chronos.fine_tune.steps", "model.chronos.groups.by",
-            "model.prophet.regressors.<name>.standardize", "model.chronos.future_covariates", "model.auto.candidates", "model.auto.min_history"]);
+            "model.prophet.regressors.<name>.standardize", "model.chronos.future_covariates", "model.auto.candidates", "model.auto.min_history", "model.mstl.season_lengths", "model.mstl.min_season_lengths"]);
         var data = (IReadOnlyDictionary<string, object?>)config.Resolved["data"]!;
         keys.AddRange(Keys(data, "data"));
         keys.Should().Contain("data.future_covariates_path");
