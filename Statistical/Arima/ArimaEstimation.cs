@@ -91,16 +91,19 @@ internal static class ArimaEstimation
 
         double[] Adjusted(ReadOnlySpan<double> par)
         {
-            double[]? fresh = null;
+            AdjustedSeries? fresh = null;
             return AdjustedInto(par, ref fresh);
         }
 
         // x minus the regression, written into the caller's buffer (allocated on first use): the objectives evaluate it
-        // thousands of times per fit.
-        double[] AdjustedInto(ReadOnlySpan<double> par, ref double[]? buffer)
+        // thousands of times per fit, most often at the regression coefficients of the buffer's previous call (a
+        // gradient moves one coefficient at a time), which leave it as it is.
+        double[] AdjustedInto(ReadOnlySpan<double> par, ref AdjustedSeries? buffer)
         {
             if (ncxreg == 0) return x;
-            var result = buffer ??= new double[n];
+            var series = buffer ??= new AdjustedSeries(n, ncxreg);
+            if (series.Holds(par.Slice(narma, ncxreg))) return series.Values;
+            var result = series.Values;
             for (int j = 0; j < ncxreg; j++)
             {
                 double beta = par[narma + j];
@@ -110,10 +113,11 @@ internal static class ArimaEstimation
                 else
                     for (int i = 0; i < n; i++) result[i] -= column[i] * beta;
             }
+            series.Record(par.Slice(narma, ncxreg));
             return result;
         }
 
-        double ArmaCss(ReadOnlySpan<double> p, ref double[]? adjusted)
+        double ArmaCss(ReadOnlySpan<double> p, ref AdjustedSeries? adjusted)
         {
             var par = (double[])fixedPar.Clone();
             Unmask(par, mask, p);
@@ -125,7 +129,7 @@ internal static class ArimaEstimation
         // Each CSS objective keeps its own buffer, so that copies can run at the same time.
         Objective CssObjective()
         {
-            double[]? adjusted = null;
+            AdjustedSeries? adjusted = null;
             return p => ArmaCss(p, ref adjusted);
         }
 
@@ -133,19 +137,27 @@ internal static class ArimaEstimation
         // batch keeps its own lane buffers, like each objective.
         BatchObjective CssBatch()
         {
-            var cssLanes = new double[]?[8];
+            var cssLanes = new AdjustedSeries?[8];
             return (points, values) =>
             {
                 if (cssLanes.Length < points.Length) Array.Resize(ref cssLanes, points.Length);
                 var ys = new double[points.Length][];
                 var phis = new double[points.Length][];
                 var thetas = new double[points.Length][];
+                AdjustedSeries? previous = null;
                 for (int k = 0; k < points.Length; k++)
                 {
                     var par = (double[])fixedPar.Clone();
                     Unmask(par, mask, points[k]);
                     (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
+                    // A lane with the previous lane's regression coefficients shares its series (and its differencing).
+                    if (previous is not null && previous.Holds(par.AsSpan(narma, ncxreg)))
+                    {
+                        ys[k] = previous.Values;
+                        continue;
+                    }
                     ys[k] = AdjustedInto(par, ref cssLanes[k]);
+                    previous = cssLanes[k];
                 }
                 ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, values);
                 for (int k = 0; k < values.Length; k++) values[k] = 0.5 * Math.Log(values[k]);
@@ -158,7 +170,7 @@ internal static class ArimaEstimation
         {
             ArimaStateSpace? z = null;
             KalmanWorkspace? workspace = null;
-            double[]? adjusted = null;
+            AdjustedSeries? adjusted = null;
             var chandrasekhar = new ArmaChandrasekhar();
             return p => ArmaFn(p, trans, ref z, ref workspace, ref adjusted, chandrasekhar);
         }
@@ -176,7 +188,7 @@ internal static class ArimaEstimation
             var ys = new double[4][];
             var index = new int[4];
             var results = new (double Ssq, double SumLog, int Count)[4];
-            var adjustedLanes = new double[]?[4];
+            var adjustedLanes = new AdjustedSeries?[4];
             return (points, values) =>
             {
                 int pending = 0;
@@ -229,7 +241,7 @@ internal static class ArimaEstimation
         ScaledObjective ExactScaled(bool trans) =>
             new(ExactObjective(trans), maskedScale, fork: () => ExactObjective(trans), parallelism: gradientThreads, batch: ExactBatch(trans));
 
-        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref double[]? adjustedBuffer,
+        double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref AdjustedSeries? adjustedBuffer,
             ArmaChandrasekhar chandrasekhar)
         {
             var par = (double[])fixedPar.Clone();
@@ -424,6 +436,30 @@ internal static class ArimaEstimation
             throw new ArimaFitException(e.Message);
         }
     });
+
+    /// <summary>A series minus its regression, with the bits of the coefficients it was computed for.</summary>
+    private sealed class AdjustedSeries(int n, int ncxreg)
+    {
+        private readonly long[] _beta = new long[ncxreg];
+        private bool _filled;
+
+        public double[] Values { get; } = new double[n];
+
+        /// <summary>Whether <see cref="Values"/> was computed for exactly these coefficients (bit for bit: x − c·(−0) and x − c·(+0) can differ).</summary>
+        public bool Holds(ReadOnlySpan<double> beta)
+        {
+            if (!_filled) return false;
+            for (int j = 0; j < beta.Length; j++)
+                if (BitConverter.DoubleToInt64Bits(beta[j]) != _beta[j]) return false;
+            return true;
+        }
+
+        public void Record(ReadOnlySpan<double> beta)
+        {
+            for (int j = 0; j < beta.Length; j++) _beta[j] = BitConverter.DoubleToInt64Bits(beta[j]);
+            _filled = true;
+        }
+    }
 
     /// <summary>Whether the exact likelihood's objective uses <see cref="ArmaChandrasekhar"/> (false: R's Kalman filter throughout; for comparisons).</summary>
     internal static bool UseChandrasekhar { get; set; } = true;

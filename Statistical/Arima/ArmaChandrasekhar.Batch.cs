@@ -54,12 +54,7 @@ internal sealed partial class ArmaChandrasekhar
         Span<bool> moving = stackalloc bool[4];
         moving.Fill(true);
         Span<double> logF = stackalloc double[4];
-        Span<double> ssq = stackalloc double[4];
-        Span<double> sumlog = stackalloc double[4];
-        Span<int> nu = stackalloc int[4];
-        ssq.Clear();
-        sumlog.Clear();
-        nu.Clear();
+        Span<double> l4 = stackalloc double[4];
         logF.Clear();
         var movingMask = Vector256<double>.AllBitsSet;
         Span<Vector256<double>> z = stackalloc Vector256<double>[3];
@@ -68,19 +63,31 @@ internal sealed partial class ArmaChandrasekhar
         Span<Vector256<double>> h = stackalloc Vector256<double>[9];
         bool anyMoving = true;
         var limit = Vector256.Create(1e4);
+        var ssqV = Vector256<double>.Zero;
+        var sumlogV = Vector256<double>.Zero;
+        var nuV = Vector256<long>.Zero;
+        var logFV = Vector256<double>.Zero;
         for (int t = 0; t < n; t++)
         {
             var v = Vector256.Create(y0[t], y1[t], y2[t], y3[t]) - a[0];
             foreach (int i in deltaIdx) v -= deltaV[i] * a[r + i];
+            // The sums of the lanes whose F is below 1e4, each added as the single call adds it (an excluded lane keeps its sums).
             var included = Vector256.LessThan(f, limit);
             var terms = v * v / f;
-            for (int lane = 0; lane < 4; lane++)
+            ssqV = Vector256.ConditionalSelect(included, ssqV + terms, ssqV);
+            nuV -= included.AsInt64();
+            Vector256<double> logs;
+            if (anyMoving)
             {
-                if (included.GetElement(lane) == 0) continue;
-                nu[lane]++;
-                ssq[lane] += terms.GetElement(lane);
-                sumlog[lane] += moving[lane] ? Math.Log(f.GetElement(lane)) : logF[lane];
+                for (int lane = 0; lane < 4; lane++)
+                    l4[lane] = included.GetElement(lane) != 0 && moving[lane] ? Math.Log(f.GetElement(lane)) : logF[lane];
+                logs = Vector256.Create(l4[0], l4[1], l4[2], l4[3]);
             }
+            else
+            {
+                logs = logFV;
+            }
+            sumlogV = Vector256.ConditionalSelect(included, sumlogV + logs, sumlogV);
             // a ← T a + K v / F.
             var scale = v / f;
             var a0 = a[0];
@@ -203,9 +210,10 @@ internal sealed partial class ArmaChandrasekhar
                     anyMoving |= moving[lane];
                 }
                 movingMask = Vector256.Create(moving[0] ? -1L : 0L, moving[1] ? -1L : 0L, moving[2] ? -1L : 0L, moving[3] ? -1L : 0L).AsDouble();
+                logFV = Vector256.Create(logF[0], logF[1], logF[2], logF[3]);
             }
         }
-        for (int lane = 0; lane < lanes; lane++) results[lane] = (ssq[lane], sumlog[lane], nu[lane]);
+        for (int lane = 0; lane < lanes; lane++) results[lane] = (ssqV.GetElement(lane), sumlogV.GetElement(lane), (int)nuV.GetElement(lane));
     }
 
     [ThreadStatic] private static LanesScratch? lanesScratch;

@@ -145,23 +145,61 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
     /// optimhess: the Hessian at <paramref name="par"/> (unscaled) by central differences of <see cref="Gradient"/>,
     /// symmetrised, in the original coordinates.
     /// </summary>
+    /// <remarks>
+    /// optimhess takes the gradient at 2·n points around <paramref name="par"/>, 2·n evaluations each. A point of one
+    /// gradient (coordinates i and j moved) is often, to the bit, a point of another (j and i moved: with parscale 1 the
+    /// outer and inner steps are the same number), so the 4·n² points are collected first, each distinct one evaluated
+    /// once (in batches where the objective has them), and the gradients formed from those values in optimhess's order:
+    /// the same Hessian, and the same error where a difference is not finite.
+    /// </remarks>
     public double[,] Hessian(ReadOnlySpan<double> par)
     {
         int n = par.Length;
         var dpar = new double[n];
         for (int i = 0; i < n; i++) dpar[i] = par[i] / parscale[i];
+        // The centres of optimhess's gradients, as it moves dpar (its +eps, −2·eps, +eps steps need not restore it exactly).
+        var centres = new double[2 * n][];
+        for (int i = 0; i < n; i++)
+        {
+            double eps = ndeps / parscale[i];
+            dpar[i] = dpar[i] + eps;
+            centres[2 * i] = (double[])dpar.Clone();
+            dpar[i] = dpar[i] - 2 * eps;
+            centres[2 * i + 1] = (double[])dpar.Clone();
+            dpar[i] = dpar[i] + eps;
+        }
+        // Each gradient's points as fmingr forms them, and where each one's value is.
+        var distinct = new Dictionary<double[], int>(PointComparer.Instance);
+        var points = new List<double[]>();
+        var slot = new int[2 * n, 2 * n];
+        for (int g = 0; g < 2 * n; g++)
+        {
+            var p = centres[g];
+            for (int k = 0; k < 2 * n; k++)
+            {
+                var x = new double[n];
+                for (int j = 0; j < n; j++) x[j] = p[j] * parscale[j];
+                int i = k / 2;
+                x[i] = (k % 2 == 0 ? p[i] + ndeps : p[i] - ndeps) * parscale[i];
+                if (!distinct.TryGetValue(x, out int index))
+                {
+                    index = points.Count;
+                    distinct.Add(x, index);
+                    points.Add(x);
+                }
+                slot[g, k] = index;
+            }
+        }
+        var values = Evaluate(points);
         var df1 = new double[n];
         var df2 = new double[n];
         var h = new double[n, n];
         for (int i = 0; i < n; i++)
         {
             double eps = ndeps / parscale[i];
-            dpar[i] = dpar[i] + eps;
-            Gradient(dpar, df1);
-            dpar[i] = dpar[i] - 2 * eps;
-            Gradient(dpar, df2);
+            Differences(values, slot, 2 * i, df1);
+            Differences(values, slot, 2 * i + 1, df2);
             for (int j = 0; j < n; j++) h[i, j] = (df1[j] - df2[j]) / (2 * eps * parscale[i] * parscale[j]);
-            dpar[i] = dpar[i] + eps;
         }
         for (int i = 0; i < n; i++)
             for (int j = 0; j < i; j++)
@@ -170,5 +208,74 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
                 h[i, j] = h[j, i] = tmp;
             }
         return h;
+    }
+
+    /// <summary>fmingr's differences for the gradient <paramref name="g"/> of <see cref="Hessian"/>.</summary>
+    private void Differences(double[] values, int[,] slot, int g, double[] df)
+    {
+        for (int i = 0; i < df.Length; i++)
+        {
+            df[i] = (values[slot[g, 2 * i]] - values[slot[g, 2 * i + 1]]) / (2 * ndeps);
+            if (!double.IsFinite(df[i])) throw new OptimizationException($"non-finite finite-difference value [{i + 1}]");
+        }
+    }
+
+    /// <summary>The objective at each of <paramref name="points"/> (unscaled): batches of lanes, worker copies, or one by one.</summary>
+    private double[] Evaluate(List<double[]> points)
+    {
+        var values = new double[points.Count];
+        const int chunk = 32;
+        if (fork is not null && parallelism > 1 && parscale.Length > 1)
+        {
+            int count = Math.Min(parallelism, points.Count);
+            var workers = Enumerable.Range(0, count).Select(_ => fork()).ToArray();
+            try
+            {
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, w =>
+                {
+                    for (int k = w; k < points.Count; k += count) values[k] = workers[w](points[k]);
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
+        else if (batch is not null)
+        {
+            for (int start = 0; start < points.Count; start += chunk)
+            {
+                int count = Math.Min(chunk, points.Count - start);
+                var part = new double[count];
+                batch(points.GetRange(start, count).ToArray(), part);
+                Array.Copy(part, 0, values, start, count);
+            }
+        }
+        else
+        {
+            for (int k = 0; k < points.Count; k++) values[k] = f(points[k]);
+        }
+        return values;
+    }
+
+    /// <summary>Points equal when their coordinates are the same bits.</summary>
+    private sealed class PointComparer : IEqualityComparer<double[]>
+    {
+        public static readonly PointComparer Instance = new();
+
+        public bool Equals(double[]? a, double[]? b)
+        {
+            if (a is null || b is null || a.Length != b.Length) return ReferenceEquals(a, b);
+            for (int i = 0; i < a.Length; i++)
+                if (BitConverter.DoubleToInt64Bits(a[i]) != BitConverter.DoubleToInt64Bits(b[i])) return false;
+            return true;
+        }
+
+        public int GetHashCode(double[] point)
+        {
+            var hash = new HashCode();
+            foreach (double v in point) hash.Add(BitConverter.DoubleToInt64Bits(v));
+            return hash.ToHashCode();
+        }
     }
 }

@@ -22,11 +22,11 @@ public class ConditionalSumOfSquaresBatchTests
         var arma = new ArimaOrder(p, d, q, sp, sd, sq, period);
         int ncond = d + sd * period + p + period * sp;
         var random = new Random(3);
-        foreach (var series in data.Series.Take(2))
+        // 3, 7 and 11 lanes: one block of four, two, and two plus a last one alone.
+        foreach (var (series, lanes) in data.Series.Take(2).SelectMany(s => new[] { 3, 7, 11 }.Select(l => (s, l))))
         {
             var y = series.Context(data.MaxContext);
             var shifted = y.Select(v => v - 0.5).ToArray();
-            const int lanes = 7;
             var ys = new double[lanes][];
             var phis = new double[lanes][];
             var thetas = new double[lanes][];
@@ -41,7 +41,7 @@ public class ConditionalSumOfSquaresBatchTests
             var results = new double[lanes];
             ArimaKalman.ConditionalSumOfSquaresBatch(ys, arma, phis, thetas, ncond, results);
             for (int k = 0; k < lanes; k++)
-                results[k].Should().Be(ArimaKalman.ConditionalSumOfSquares(ys[k], arma, phis[k], thetas[k], ncond, null), "lane {0}", k);
+                results[k].Should().Be(ArimaKalman.ConditionalSumOfSquares(ys[k], arma, phis[k], thetas[k], ncond, null), "lane {0} of {1}", k, lanes);
         }
     }
 }
