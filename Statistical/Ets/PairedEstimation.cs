@@ -18,59 +18,79 @@ internal static class PairedEstimation
     {
         public EtsObjective Objective => Problem.Objective;
 
+        public EtsForm Form => Problem.Form;
+
         /// <summary>Where the form goes in a pass's lanes (<see cref="Kind"/>).</summary>
         public int Kind { get; } = PairedEstimation.Kind(Problem.Form);
 
-        /// <summary>The points evaluated ahead of the search (see <see cref="Speculation"/>), while any are pending.</summary>
-        public Speculation? Ahead { get; set; }
+        /// <summary>The points evaluated ahead of the search in the last pass (see <see cref="Ahead"/>).</summary>
+        public Ahead? Ahead { get; set; }
     }
 
     /// <summary>
-    /// The three points a Nelder-Mead search may ask for after a reflection (<see cref="Optimization.NelderMeadSearch.Speculate"/>),
-    /// evaluated in the reflection's pass where lanes would otherwise be idle, and their values, handed to the search
-    /// when it asks for one of them — the same points and values it would get from a pass of their own.
+    /// Points a Nelder-Mead search will or may ask for after its current one, evaluated in the current one's pass where
+    /// lanes would otherwise be idle, and their values, handed to the search when it asks for one of them — the same
+    /// points and values it would get from passes of their own (a point's value depends on the point alone). They are
+    /// the vertices nmmin evaluates one by one after its start or a shrink (<see cref="Optimization.NelderMeadSearch.VerticesAhead"/>:
+    /// certain), or the points it may ask for after a reflection (<see cref="Optimization.NelderMeadSearch.Speculate"/>:
+    /// one of the three is asked for).
     /// </summary>
-    private sealed class Speculation
+    private sealed class Ahead(int parameters, int states)
     {
-        public Speculation(int parameters, int states)
-        {
-            for (int k = 0; k < 3; k++)
-            {
-                Points[k] = new double[parameters];
-                States[k] = new double[states];
-            }
-        }
+        /// <summary>At most this many points a pass (a vector's lanes beside the search's own point).</summary>
+        public const int Capacity = 3;
 
-        public double[][] Points { get; } = new double[3][];
+        private readonly double[][] _points = new double[Capacity][];
+        private readonly double[][] _states = new double[Capacity][];
 
-        public double[][] States { get; } = new double[3][];
-
-        public double[] Values { get; } = new double[3];
+        public double[] Values { get; } = new double[Capacity];
 
         /// <summary>Whether the point needs a lane (inside the parameter space), and its lane's input.</summary>
-        public bool[] Recurse { get; } = new bool[3];
+        public bool[] Recurse { get; } = new bool[Capacity];
 
-        public EtsRecursions.LaneInput[] Inputs { get; } = new EtsRecursions.LaneInput[3];
+        public EtsRecursions.LaneInput[] Inputs { get; } = new EtsRecursions.LaneInput[Capacity];
 
-        public bool Pending { get; set; }
+        /// <summary>How many points this pass holds (0 once the search has been advanced past the pass).</summary>
+        public int Count { get; set; }
 
-        /// <summary>The value of <paramref name="point"/> if it is one of the three (then no longer pending).</summary>
+        /// <summary>The first <paramref name="count"/> point buffers, made on first use.</summary>
+        public Span<double[]> Points(int count)
+        {
+            for (int k = 0; k < count; k++) _points[k] ??= new double[parameters];
+            return _points.AsSpan(0, count);
+        }
+
+        /// <summary>The state buffer of point <paramref name="k"/>, made on first use.</summary>
+        public double[] State(int k) => _states[k] ??= new double[states];
+
+        /// <summary>The value of <paramref name="point"/> if it is one of this pass's points.</summary>
         public bool TryTake(ReadOnlySpan<double> point, out double value)
         {
-            value = 0;
-            if (!Pending) return false;
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < Count; k++)
             {
-                if (point.SequenceEqual(Points[k]))
+                if (point.SequenceEqual(_points[k]))
                 {
                     value = Values[k];
-                    Pending = false;
                     return true;
                 }
             }
+            value = 0;
             return false;
         }
     }
+
+    /// <summary>
+    /// With five to eight forms left, none seasonal, the shortest series whose reflections are followed ahead
+    /// (one or two of the three points, the likeliest). A point ahead that the search may not ask for costs its
+    /// preparation (parameter checks, a lane's setup and logarithms) whether used or not, and saves a pass over the
+    /// data when used: a pass of a non-seasonal form is a chain of dependent steps, whose lanes cost little, but on
+    /// short series the preparation is not repaid (development runs: yearly fits a little slower, weekly ones faster);
+    /// a seasonal step is bound by the divisions of every lane, so more lanes cost time at any length.
+    /// </summary>
+    private const int SpeculationLength = 200;
+
+    /// <summary>One lane of a pass: a search's own point (<see cref="Slot"/> −1) or one of its points ahead.</summary>
+    private readonly record struct LaneJob(Job Job, int Slot);
 
     /// <summary>The search's next point, handing it values evaluated ahead where it asks for those points; false when it is over.</summary>
     private static bool Advance(Job job)
@@ -118,6 +138,7 @@ internal static class PairedEstimation
         }
 
         var inputs = new EtsRecursions.LaneInput[EtsRecursions.MaxLanes];
+        var lanes = new List<LaneJob>();
         var values = new double[EtsRecursions.MaxLanes];
         var ready = new List<Job>();
         var grouped = new List<Job>();
@@ -174,20 +195,25 @@ internal static class PairedEstimation
                 if (job.Objective.Pairable) grouped.Add(job);
                 else job.Search.Report(job.Objective.Finish(job.Objective.Recurse()));
             }
-            if (vectorLanes && EtsRecursions.VectorLanes) RunVectors(y, grouped, inputs, values);
+            if (vectorLanes && EtsRecursions.VectorLanes) RunVectors(y, grouped, lanes, inputs, values);
             else RunScalars(y, grouped);
 
             foreach (var job in ready)
             {
                 if (Advance(job)) active.Add(job);
                 else Complete(job);
-                if (job.Ahead is { } ahead) ahead.Pending = false;
+                if (job.Ahead is { } ahead) ahead.Count = 0;
             }
         }
     }
 
-    /// <summary>The recursions as lanes of vectors, up to <see cref="EtsRecursions.MaxLanes"/> forms a loop; a single one alone.</summary>
-    private static void RunVectors(double[] y, List<Job> grouped, EtsRecursions.LaneInput[] inputs, double[] values)
+    /// <summary>
+    /// The recursions as lanes of vectors, up to <see cref="EtsRecursions.MaxLanes"/> a loop. With at most eight forms
+    /// left, the lanes their points leave idle take points ahead (<see cref="Ahead"/>), up to three per form: the next
+    /// vertices nmmin will ask for, or the points a reflection may be followed by (the likeliest first) — so that a
+    /// Nelder-Mead iteration often takes one pass instead of two, and a simplex's vertices fewer passes than one each.
+    /// </summary>
+    private static void RunVectors(double[] y, List<Job> grouped, List<LaneJob> lanes, EtsRecursions.LaneInput[] inputs, double[] values)
     {
         // Forms of a kind side by side, so that a vector's four lanes need the same variants of the step (a vector whose
         // lanes have no multiplicative season or error skips those divisions). Insertion sort: stable, and a handful of forms.
@@ -198,57 +224,55 @@ internal static class PairedEstimation
             for (; j >= 0 && grouped[j].Kind > key; j--) grouped[j + 1] = grouped[j];
             grouped[j + 1] = job;
         }
-        // Few forms left: each takes a vector, its reflection in one lane and the three points the search may ask for
-        // next in the others, so a Nelder-Mead iteration takes one pass instead of two.
-        if (grouped.Count is > 0 and <= EtsRecursions.MaxLanes / 4 && grouped.Any(j => j.Objective.CanSpeculate))
+        int max = EtsRecursions.MaxLanes;
+        // Each form's lanes: its point and as many ahead as the idle lanes allow (four forms or fewer: three each; five:
+        // two; six to eight: one; more: none) — vertices nmmin will ask for, or with four forms or fewer (with more, see
+        // SpeculationLength) the points a reflection may be followed by.
+        int ahead = Math.Clamp(max / Math.Max(1, grouped.Count), 1, 4) - 1;
+        bool followReflections = y.Length >= SpeculationLength;
+        foreach (var job in grouped) followReflections &= job.Form.Season == EtsComponent.None;
+        lanes.Clear();
+        foreach (var job in grouped)
         {
-            RunAhead(y, grouped, inputs, values);
-            return;
-        }
-        for (int start = 0; start < grouped.Count; start += EtsRecursions.MaxLanes)
-        {
-            int count = Math.Min(EtsRecursions.MaxLanes, grouped.Count - start);
-            if (count == 1)
+            lanes.Add(new(job, -1));
+            if (ahead == 0 || !job.Objective.CanSpeculate) continue;
+            var objective = job.Objective;
+            var next = job.Ahead ??= new Ahead(job.Search.Point.Length, objective.StateLength);
+            int count = job.Search.VerticesAhead(next.Points(ahead));
+            if (count == 0 && (ahead == 3 || followReflections))
+                count = job.Search.Speculate(next.Points(ahead));
+            next.Count = count;
+            var prepared = next.Points(count);
+            for (int k = 0; k < count; k++)
             {
-                var a = grouped[start].Objective;
-                grouped[start].Search.Report(a.Finish(a.Recurse()));
+                next.Values[k] = double.PositiveInfinity;
+                next.Recurse[k] = objective.PrepareLane(prepared[k], next.State(k), out next.Inputs[k]);
+                if (!next.Recurse[k]) continue;
+                lanes.Add(new(job, k));
+            }
+        }
+
+        for (int start = 0; start < lanes.Count; start += max)
+        {
+            int count = Math.Min(max, lanes.Count - start);
+            if (count == 1 && lanes[start].Slot < 0)
+            {
+                var a = lanes[start].Job.Objective;
+                lanes[start].Job.Search.Report(a.Finish(a.Recurse()));
                 continue;
             }
-            for (int k = 0; k < count; k++) inputs[k] = grouped[start + k].Objective.LaneInput;
-            EtsRecursions.RunLanes(y, inputs.AsSpan(0, count), values);
-            for (int k = 0; k < count; k++) grouped[start + k].Search.Report(grouped[start + k].Objective.Finish(values[k]));
-        }
-    }
-
-    /// <summary>One vector per form: lane 0 its search's point, lanes 1–3 the points it may ask for next (see <see cref="Speculation"/>).</summary>
-    private static void RunAhead(double[] y, List<Job> grouped, EtsRecursions.LaneInput[] inputs, double[] values)
-    {
-        for (int v = 0; v < grouped.Count; v++)
-        {
-            var job = grouped[v];
-            var objective = job.Objective;
-            var own = objective.LaneInput;
-            for (int k = 0; k < 4; k++) inputs[4 * v + k] = own;
-            if (!objective.CanSpeculate) continue;
-            var ahead = job.Ahead ??= new Speculation(job.Search.Point.Length, objective.StateLength);
-            if (!job.Search.Speculate(ahead.Points[0], ahead.Points[1], ahead.Points[2])) continue;
-            ahead.Pending = true;
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < count; k++)
             {
-                ahead.Recurse[k] = objective.PrepareLane(ahead.Points[k], ahead.States[k], out ahead.Inputs[k]);
-                ahead.Values[k] = double.PositiveInfinity;
-                if (ahead.Recurse[k]) inputs[4 * v + 1 + k] = ahead.Inputs[k];
+                var (job, slot) = lanes[start + k];
+                inputs[k] = slot < 0 ? job.Objective.LaneInput : job.Ahead!.Inputs[slot];
             }
-        }
-        EtsRecursions.RunLanes(y, inputs.AsSpan(0, 4 * grouped.Count), values);
-        for (int v = 0; v < grouped.Count; v++)
-        {
-            var job = grouped[v];
-            job.Search.Report(job.Objective.Finish(values[4 * v]));
-            if (job.Ahead is { Pending: true } ahead)
+            EtsRecursions.RunLanes(y, inputs.AsSpan(0, count), values);
+            for (int k = 0; k < count; k++)
             {
-                for (int k = 0; k < 3; k++)
-                    if (ahead.Recurse[k]) ahead.Values[k] = job.Objective.Finish(values[4 * v + 1 + k]);
+                var (job, slot) = lanes[start + k];
+                double value = job.Objective.Finish(values[k]);
+                if (slot < 0) job.Search.Report(value);
+                else job.Ahead!.Values[slot] = value;
             }
         }
     }

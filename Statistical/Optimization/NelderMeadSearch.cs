@@ -41,6 +41,10 @@ internal sealed class NelderMeadSearch
     private double _convtol, _oldsize, _vl, _vh, _vr;
     private bool _calcvert;
 
+    // How often a reflection was followed by the expansion, the contraction towards it, and the one towards the
+    // highest vertex (for Speculate's order only).
+    private readonly int[] _outcomes = new int[3];
+
     public NelderMeadSearch(ReadOnlySpan<double> start, double abstol, double reltol, double alpha = 1.0, double beta = 0.5,
         double gamma = 2.0, int maxit = 500)
     {
@@ -90,26 +94,61 @@ internal sealed class NelderMeadSearch
     public void Report(double value) => _reported = value;
 
     /// <summary>
-    /// While <see cref="Point"/> is a reflection, the three points nmmin may ask for after it, computed as it will
-    /// compute them: the expansion (if the reflection is the new lowest), the contraction towards the reflection (if it
-    /// is below the highest vertex, which it then replaces) and the one towards the highest vertex (otherwise). A
-    /// caller with idle vector lanes evaluates them with the reflection; false at any other point.
+    /// While <see cref="Point"/> is a reflection, the points nmmin may ask for after it, computed as it will compute
+    /// them: the expansion (if the reflection is the new lowest), the contraction towards the reflection (if it is
+    /// below the highest vertex, which it then replaces) and the one towards the highest vertex (otherwise) — the
+    /// likeliest first, by how often each followed this search's reflections so far, as many as
+    /// <paramref name="points"/> holds (at most three). A caller with idle vector lanes evaluates them with the
+    /// reflection. Returns how many were written; 0 at any other point.
     /// </summary>
-    public bool Speculate(Span<double> expansion, Span<double> towardsReflection, Span<double> towardsHighest)
+    public int Speculate(Span<double[]> points)
     {
-        if (_stage != Stage.Reflection) return false;
+        if (_stage != Stage.Reflection) return 0;
         int n = _n, hi = (_h - 1) * n;
         double gamma = _gamma, beta = _beta;
         var bvec = _point;
         var centroid = _centroid;
         var vertices = _vertices;
-        for (int i = 0; i < n; i++)
+        // The outcomes by decreasing count (ties in their order).
+        Span<int> order = [0, 1, 2];
+        for (int i = 1; i < 3; i++)
+            for (int j = i; j > 0 && _outcomes[order[j]] > _outcomes[order[j - 1]]; j--) (order[j], order[j - 1]) = (order[j - 1], order[j]);
+        int count = Math.Min(points.Length, 3);
+        for (int k = 0; k < count; k++)
         {
-            expansion[i] = gamma * bvec[i] + (1 - gamma) * centroid[i];
-            towardsReflection[i] = (1 - beta) * bvec[i] + beta * centroid[i];
-            towardsHighest[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
+            var point = points[k];
+            switch (order[k])
+            {
+                case 0:
+                    for (int i = 0; i < n; i++) point[i] = gamma * bvec[i] + (1 - gamma) * centroid[i];
+                    break;
+                case 1:
+                    for (int i = 0; i < n; i++) point[i] = (1 - beta) * bvec[i] + beta * centroid[i];
+                    break;
+                default:
+                    for (int i = 0; i < n; i++) point[i] = (1 - beta) * vertices[hi + i] + beta * centroid[i];
+                    break;
+            }
         }
-        return true;
+        return count;
+    }
+
+    /// <summary>
+    /// While <see cref="Point"/> is a vertex of the simplex whose values nmmin computes one by one (the start's, or after
+    /// a shrink), the vertices it will ask for after it, in its order, into <paramref name="points"/> (each
+    /// <see cref="Point"/>'s length); returns how many (at most <paramref name="points"/>' length), 0 at any other point.
+    /// Unlike <see cref="Speculate(Span{double[]})"/>'s points these are certain: nmmin asks for every one of them.
+    /// </summary>
+    public int VerticesAhead(Span<double[]> points)
+    {
+        if (_stage != Stage.Vertex) return 0;
+        int count = 0;
+        for (int j = _vertex + 1; j <= _n && count < points.Length; j++)
+        {
+            if (j + 1 == _l) continue;
+            Array.Copy(_vertices, j * _n, points[count++], 0, _n);
+        }
+        return count;
     }
 
     /// <summary>The value reported, counted, a non-finite one replaced by <see cref="Big"/>.</summary>
@@ -222,6 +261,7 @@ internal sealed class NelderMeadSearch
         double vr = _vr = Reported();
         var bvec = _point;
         var centroid = _centroid;
+        _outcomes[vr < _vl ? 0 : vr < _vh ? 1 : 2]++;
         if (vr < _vl)
         {
             double gamma = _gamma;
