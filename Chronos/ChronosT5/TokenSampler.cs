@@ -14,7 +14,8 @@ namespace Forecast.Chronos.ChronosT5;
 /// top-k filter, temperature does not change the order, and top-p only removes candidates, so the distribution is the
 /// same as over the whole vocabulary, at a fraction of the cost (Chronos-T5: k = 50 of 4 096 tokens; the full-width
 /// softmax and multinomial draw were a tenth of a generation). Rows where ties with the k-th value keep more than k
-/// tokens (HF keeps all of them) take the whole-vocabulary path.
+/// tokens (HF keeps all of them) take the whole-vocabulary path. The candidates come from one pass over each row
+/// (<see cref="TopCandidates"/>) where it applies, else from libtorch's top-k of the masked scores.
 /// </remarks>
 public sealed class TokenSampler(int eosTokenId, double temperature, int topK, double topP)
 {
@@ -22,6 +23,8 @@ public sealed class TokenSampler(int eosTokenId, double temperature, int topK, d
     public Tensor Sample(Tensor logits, Generator? generator)
     {
         using var scope = NewDisposeScope();
+        if (topK > 0 && TopCandidates.TrySelect(logits, eosTokenId, topK, out var topValues, out var topIndices))
+            return topIndices.gather(-1, Draw(topValues, generator)).MoveToOuterDisposeScope();
         var scores = logits.to_type(ScalarType.Float32).clone();
         scores[TensorIndex.Colon, eosTokenId] = float.NegativeInfinity;
         var k = (int)Math.Min(topK, scores.shape[^1]);
