@@ -103,21 +103,23 @@ internal sealed class T5Stack : nn.Module
 
     /// <summary>
     /// Prepares incremental decoding of <paramref name="rowsPerSeries"/> decoder rows per encoder row for up to
-    /// <paramref name="maxSteps"/> positions: projects the encoder states once per block.
+    /// <paramref name="maxSteps"/> positions: projects the encoder states once per block. The self-attention caches are
+    /// views of <paramref name="selfBuffers"/> when given (shared by a call's groups of series), else new tensors.
     /// </summary>
     public T5DecoderCache StartDecoding(Tensor encoderHidden, Tensor encoderMask, long rowsPerSeries, long maxSteps,
-        IInferenceBackend backend)
+        IInferenceBackend backend, T5SelfCacheBuffers? selfBuffers = null)
     {
         RequireRole(decoder: true);
         var layers = new List<T5LayerCache>(block.Count);
         var rows = encoderHidden.shape[0] * rowsPerSeries;
-        foreach (var layer in block)
+        for (var i = 0; i < block.Count; i++)
         {
-            var cross = layer.CrossAttention;
+            var cross = block[i].CrossAttention;
             var shape = new long[] { rows, cross.HeadCount, maxSteps, cross.HeadSize };
-            layers.Add(new T5LayerCache(
-                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
-                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
+            var (selfKeys, selfValues) = selfBuffers?.For(i, shape, encoderHidden.dtype, encoderHidden.device)
+                ?? (empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
+                    empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope());
+            layers.Add(new T5LayerCache(selfKeys, selfValues,
                 cross.ProjectKeys(encoderHidden, backend).DetachFromDisposeScope(),
                 cross.ProjectValues(encoderHidden, backend).DetachFromDisposeScope()));
         }
