@@ -20,8 +20,8 @@ public interface IStatisticalModel
     IFittedModel Fit(ReadOnlySpan<double> y, int seasonLength);
 
     /// <summary>
-    /// Why <see cref="Fit"/> would refuse any series of <paramref name="length"/> observations outright, before estimating
-    /// anything (e.g. too short for the model's seasons), or null; a caller choosing among models can skip it then.
+    /// Why <see cref="Fit"/> would refuse <paramref name="y"/> outright, before estimating anything (e.g. too short for
+    /// the model's seasons), or null; a caller choosing among models can skip the model for that series then.
     /// </summary>
-    string? Unsuitable(int length, int seasonLength) => null;
+    string? Unsuitable(ReadOnlySpan<double> y, int seasonLength) => null;
 }

@@ -36,13 +36,18 @@ public sealed record MstlModel : IStatisticalModel
 
     IFittedModel IStatisticalModel.Fit(ReadOnlySpan<double> y, int seasonLength) => Fit(y, seasonLength);
 
-    /// <summary>Why a series of <paramref name="length"/> observations is too short for <see cref="MinSeasonLengths"/> of the periods, or null.</summary>
-    public string? Unsuitable(int length, int seasonLength)
+    /// <summary>Why <paramref name="y"/> is too short for <see cref="MinSeasonLengths"/> of the periods, or has missing values; null when it is not.</summary>
+    public string? Unsuitable(ReadOnlySpan<double> y, int seasonLength)
     {
-        var periods = UsableSeasonLengths(length, seasonLength);
-        if (periods.Count > 0 && periods.Count >= MinSeasonLengths) return null;
-        string asked = string.Join(", ", SeasonLengths.Count > 0 ? SeasonLengths : [seasonLength]);
-        return $"MSTL needs {Math.Max(1, MinSeasonLengths)} of the season lengths {asked} with two full periods in the series; its {length} points have {periods.Count}.";
+        var periods = UsableSeasonLengths(y.Length, seasonLength);
+        if (periods.Count == 0 || periods.Count < MinSeasonLengths)
+        {
+            string asked = string.Join(", ", SeasonLengths.Count > 0 ? SeasonLengths : [seasonLength]);
+            return $"MSTL needs {Math.Max(1, MinSeasonLengths)} of the season lengths {asked} with two full periods in the series; its {y.Length} points have {periods.Count}.";
+        }
+        foreach (double v in y)
+            if (!double.IsFinite(v)) return "MSTL needs a series without missing values (fill them first).";
+        return null;
     }
 
     /// <param name="seasonLength">The series' main period (R's <c>frequency(y)</c>), used when <see cref="SeasonLengths"/> is empty.</param>
@@ -51,10 +56,8 @@ public sealed record MstlModel : IStatisticalModel
     public MstlFit Fit(ReadOnlySpan<double> y, int seasonLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seasonLength, 1);
-        if (Unsuitable(y.Length, seasonLength) is { } why) throw new UnsuitableSeriesException(why);
+        if (Unsuitable(y, seasonLength) is { } why) throw new UnsuitableSeriesException(why);
         var periods = UsableSeasonLengths(y.Length, seasonLength);
-        foreach (double v in y)
-            if (!double.IsFinite(v)) throw new UnsuitableSeriesException("MSTL needs a series without missing values (fill them first).");
 
         var decomposition = Mstl.Decompose(y, periods, Decomposition);
         var adjusted = Adjusted.Fit(decomposition.Adjusted(), 1);

@@ -122,12 +122,12 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
 
     private IStatisticalModel ModelFor(Frequency frequency) => modelFor?.Invoke(frequency) ?? model;
 
-    /// <summary>Why the model would refuse <paramref name="history"/> outright (too short for its seasons), or null.</summary>
+    /// <summary>Why the model would refuse <paramref name="history"/> outright (too short for its seasons, gaps it cannot take), or null.</summary>
     public string? Excludes(TimeSeries history)
     {
         if (history.Frequency is not { } frequency) return null;
         int m = settings.SeasonLength ?? frequency.DefaultSeasonLength;
-        return ModelFor(frequency).Unsuitable(history.Length, m);
+        return ModelFor(frequency).Unsuitable(history.Values, m);
     }
 
     private IFittedModel Fit(IStatisticalModel model, string id, DateTime start, double[] values, int m)

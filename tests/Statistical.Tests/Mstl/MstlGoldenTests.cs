@@ -72,6 +72,8 @@ public class MstlGoldenTests
         (model with { MinSeasonLengths = 1 }).Fit(y, 24).Decomposition.SeasonLengths.Should().Equal(24);
         var missing = () => model.Fit([.. y.Take(299), double.NaN, .. y], 24);
         missing.Should().Throw<UnsuitableSeriesException>().WithMessage("*missing*");
+        model.Unsuitable([.. y, .. y], 24).Should().BeNull("600 points hold two full weeks");
+        model.Unsuitable([.. y, .. y.Take(299), double.NaN], 24).Should().Contain("missing");
     }
 
     private static double MaxDiff(IReadOnlyList<double> ours, IEnumerable<double> theirs)
