@@ -49,7 +49,9 @@ static void RunCase(string name)
     // and after the peak is read: its three 2048² matrices (48 MiB) are not the forecast's memory.
     var calibrate = Environment.GetEnvironmentVariable("BENCH_CALIBRATE") != "0";
     var before = calibrate ? MatmulGflops() : double.NaN;
+    MemoryBreakdown("libtorch loaded");
     using var pipeline = OfficialSize(dtype);
+    MemoryBreakdown("model made");
     if (int.TryParse(Environment.GetEnvironmentVariable("BENCH_CHUNK"), out var chunk))
         pipeline.MaxRowsPerForward = chunk;   // rows per network pass (Chronos2Pipeline.MaxRowsPerForward)
     if (name.EndsWith("-one-pass", StringComparison.Ordinal))
@@ -57,6 +59,7 @@ static void RunCase(string name)
     var series = RandomWalks(batch, 2048);
     using (var warm = NewDisposeScope())
         pipeline.Predict(series.Take(Math.Min(batch, 16)).ToList(), 64);
+    MemoryBreakdown("after the warm-up call");
     var times = new List<double>();
     // One call of 256 × 2048 is minutes on 2 cores; BENCH_RUNS sets more (for profiling).
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : batch == 1 ? 3 : 1;
@@ -72,6 +75,7 @@ static void RunCase(string name)
     // that a loaded machine's time slicing does not inflate.
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"cpu s per call {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / runs:F4}; calls (s) {string.Join(' ', times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}"));
+    MemoryBreakdown("after the timed calls");
     var peak = PeakRssMiB();
     var gflops = calibrate ? (before + MatmulGflops()) / 2 : double.NaN;
     times.Sort();
@@ -149,3 +153,28 @@ static List<float[]> RandomWalks(int count, int length, int seed = 7)
 
 static double PeakRssMiB() => double.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
     .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+
+// BENCH_MEMORY=1: where the resident memory is (stderr), from /proc/self/smaps: glibc's heap (libtorch's operator
+// registry from its static initialisers, small tensors, activations below FreedBufferReuse's limit during a call),
+// other anonymous memory (weights and other large tensors, the GC heap, the JIT's code), file-backed pages (libtorch's
+// and the runtime's code), and the managed heap the GC has committed.
+static void MemoryBreakdown(string when)
+{
+    if (Environment.GetEnvironmentVariable("BENCH_MEMORY") != "1")
+        return;
+    var kinds = new Dictionary<string, long>();
+    var kind = "anonymous";
+    foreach (var line in File.ReadLines("/proc/self/smaps"))
+    {
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length >= 5 && fields[0].Contains('-') && !fields[0].EndsWith(':'))
+            kind = fields.Length < 6 ? "anonymous" : fields[5].StartsWith('/') || fields[5].StartsWith("memfd:") ? "file" : fields[5];
+        else if (fields is ["Rss:", var kiB, ..])
+            kinds[kind] = kinds.GetValueOrDefault(kind) + long.Parse(kiB, CultureInfo.InvariantCulture);
+    }
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"memory {when}: RSS {kinds.Values.Sum() / 1024.0:F1} MiB = heap {kinds.GetValueOrDefault("[heap]") / 1024.0:F1} + anonymous "
+        + $"{kinds.GetValueOrDefault("anonymous") / 1024.0:F1} + file {kinds.GetValueOrDefault("file") / 1024.0:F1} (+ other "
+        + $"{kinds.Where(k => k.Key is not ("[heap]" or "anonymous" or "file")).Sum(k => k.Value) / 1024.0:F1}); peak {PeakRssMiB():F1} MiB; "
+        + $"GC committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:F1} MiB"));
+}
