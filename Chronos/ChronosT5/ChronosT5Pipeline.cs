@@ -152,8 +152,7 @@ public sealed class ChronosT5Pipeline : IChronosPipeline
     /// series are generated in groups of at most that many rows, one after another: each group decodes with weights
     /// packed once (at 16 series × 20 samples libtorch's sgemm repacked every weight at every step, and its
     /// matrix-vector self-attention ran one product per row and head), and its caches are freed before the next group,
-    /// so peak memory falls too; their self-attention caches are views of one set of buffers kept for the call
-    /// (<see cref="T5SelfCacheBuffers"/>). Rows never interact, so only the order of the random draws differs.
+    /// so peak memory falls too. Rows never interact, so only the order of the random draws differs.
     /// </remarks>
     public Tensor GenerateTokens(Tensor tokenIds, Tensor attentionMask, int steps, int numSamples, TokenSampler sampler,
         Generator? generator = null)
@@ -168,21 +167,19 @@ public sealed class ChronosT5Pipeline : IChronosPipeline
         if (!call.RunsKernels || batch * numSamples <= InferenceCall.GenerationRowLimit || batch <= seriesPerGroup)
             return GenerateGroup(call, tokenIds, attentionMask, steps, numSamples, sampler, generator);
         using var scope = NewDisposeScope();
-        // One set of self-attention cache buffers for all groups: their pages are faulted in once per call.
-        using var selfBuffers = new T5SelfCacheBuffers(seriesPerGroup * numSamples);
         var groups = new List<Tensor>();
         for (var start = 0L; start < batch; start += seriesPerGroup)
         {
             var end = Math.Min(batch, start + seriesPerGroup);
             groups.Add(GenerateGroup(call, tokenIds[TensorIndex.Slice(start, end)], attentionMask[TensorIndex.Slice(start, end)],
-                steps, numSamples, sampler, generator, selfBuffers));
+                steps, numSamples, sampler, generator));
             call.EndChunk();
         }
         return cat(groups, 0).MoveToOuterDisposeScope();
     }
 
     private Tensor GenerateGroup(InferenceCall call, Tensor tokenIds, Tensor attentionMask, int steps, int numSamples,
-        TokenSampler sampler, Generator? generator, T5SelfCacheBuffers? selfBuffers = null)
+        TokenSampler sampler, Generator? generator)
     {
         using var scope = NewDisposeScope();
         var batch = tokenIds.shape[0];
@@ -191,7 +188,7 @@ public sealed class ChronosT5Pipeline : IChronosPipeline
         using (var encoderBackend = call.OpenBackend())
         {
             var encoded = Model.Encode(tokenIds, attentionMask, encoderBackend);
-            cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps, encoderBackend, selfBuffers);
+            cache = Model.Decoder.StartDecoding(encoded, attentionMask, numSamples, steps, encoderBackend);
         }
         using var decodingCache = cache;
         using var backend = call.OpenGenerationBackend(rows, panelArena);

@@ -103,23 +103,21 @@ internal sealed class T5Stack : nn.Module
 
     /// <summary>
     /// Prepares incremental decoding of <paramref name="rowsPerSeries"/> decoder rows per encoder row for up to
-    /// <paramref name="maxSteps"/> positions: projects the encoder states once per block. The self-attention caches are
-    /// views of <paramref name="selfBuffers"/> when given (shared by a call's groups of series), else new tensors.
+    /// <paramref name="maxSteps"/> positions: projects the encoder states once per block.
     /// </summary>
     public T5DecoderCache StartDecoding(Tensor encoderHidden, Tensor encoderMask, long rowsPerSeries, long maxSteps,
-        IInferenceBackend backend, T5SelfCacheBuffers? selfBuffers = null)
+        IInferenceBackend backend)
     {
         RequireRole(decoder: true);
         var layers = new List<T5LayerCache>(block.Count);
         var rows = encoderHidden.shape[0] * rowsPerSeries;
-        for (var i = 0; i < block.Count; i++)
+        foreach (var layer in block)
         {
-            var cross = block[i].CrossAttention;
+            var cross = layer.CrossAttention;
             var shape = new long[] { rows, cross.HeadCount, maxSteps, cross.HeadSize };
-            var (selfKeys, selfValues) = selfBuffers?.For(i, shape, encoderHidden.dtype, encoderHidden.device)
-                ?? (empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
-                    empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope());
-            layers.Add(new T5LayerCache(selfKeys, selfValues,
+            layers.Add(new T5LayerCache(
+                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
+                empty(shape, dtype: encoderHidden.dtype, device: encoderHidden.device).DetachFromDisposeScope(),
                 cross.ProjectKeys(encoderHidden, backend).DetachFromDisposeScope(),
                 cross.ProjectValues(encoderHidden, backend).DetachFromDisposeScope()));
         }
