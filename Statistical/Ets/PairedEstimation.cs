@@ -84,13 +84,14 @@ internal static class PairedEstimation
     /// (one or two of the three points, the likeliest). A point ahead that the search may not ask for costs its
     /// preparation (parameter checks, a lane's setup and logarithms) whether used or not, and saves a pass over the
     /// data when used: a pass of a non-seasonal form is a chain of dependent steps, whose lanes cost little, but on
-    /// short series the preparation is not repaid (development runs: yearly fits a little slower, weekly ones faster);
-    /// a seasonal step is bound by the divisions of every lane, so more lanes cost time at any length.
+    /// short series the preparation is not repaid (development runs: yearly fits a little slower, weekly ones faster).
     /// </summary>
     private const int SpeculationLength = 200;
 
-    /// <summary>One lane of a pass: a search's own point (<see cref="Slot"/> −1) or one of its points ahead.</summary>
+    /// <summary>One lane of a pass: a search's own point (<see cref="Own"/>), one of its points ahead, or a repeat of its own point that fills its vector (<see cref="Padding"/>).</summary>
     private readonly record struct LaneJob(Job Job, int Slot);
+
+    private const int Own = -1, Padding = -2;
 
     /// <summary>The search's next point, handing it values evaluated ahead where it asks for those points; false when it is over.</summary>
     private static bool Advance(Job job)
@@ -229,16 +230,19 @@ internal static class PairedEstimation
         // two; six to eight: one; more: none) — vertices nmmin will ask for, or with four forms or fewer (with more, see
         // SpeculationLength) the points a reflection may be followed by.
         int ahead = Math.Clamp(max / Math.Max(1, grouped.Count), 1, 4) - 1;
-        bool followReflections = y.Length >= SpeculationLength;
-        foreach (var job in grouped) followReflections &= job.Form.Season == EtsComponent.None;
+        // Seasonal passes are bound by the divisions of every lane rather than by the chain of steps: only a reflection's
+        // three follow-ups, with four forms or fewer, each form in a vector of its own (so that no vector mixes kinds).
+        bool seasonal = false;
+        foreach (var job in grouped) seasonal |= job.Form.Season != EtsComponent.None;
+        bool followReflections = !seasonal && y.Length >= SpeculationLength;
         lanes.Clear();
         foreach (var job in grouped)
         {
-            lanes.Add(new(job, -1));
+            lanes.Add(new(job, Own));
             if (ahead == 0 || !job.Objective.CanSpeculate) continue;
             var objective = job.Objective;
             var next = job.Ahead ??= new Ahead(job.Search.Point.Length, objective.StateLength);
-            int count = job.Search.VerticesAhead(next.Points(ahead));
+            int count = seasonal ? 0 : job.Search.VerticesAhead(next.Points(ahead));
             if (count == 0 && (ahead == 3 || followReflections))
                 count = job.Search.Speculate(next.Points(ahead));
             next.Count = count;
@@ -250,12 +254,14 @@ internal static class PairedEstimation
                 if (!next.Recurse[k]) continue;
                 lanes.Add(new(job, k));
             }
+            if (seasonal && ahead == 3)
+                while ((lanes.Count & 3) != 0) lanes.Add(new(job, Padding));
         }
 
         for (int start = 0; start < lanes.Count; start += max)
         {
             int count = Math.Min(max, lanes.Count - start);
-            if (count == 1 && lanes[start].Slot < 0)
+            if (count == 1 && lanes[start].Slot == Own)
             {
                 var a = lanes[start].Job.Objective;
                 lanes[start].Job.Search.Report(a.Finish(a.Recurse()));
@@ -270,8 +276,9 @@ internal static class PairedEstimation
             for (int k = 0; k < count; k++)
             {
                 var (job, slot) = lanes[start + k];
+                if (slot == Padding) continue;
                 double value = job.Objective.Finish(values[k]);
-                if (slot < 0) job.Search.Report(value);
+                if (slot == Own) job.Search.Report(value);
                 else job.Ahead!.Values[slot] = value;
             }
         }
