@@ -4,7 +4,7 @@ namespace Forecast.Statistical.Mstl;
 
 /// <summary>
 /// A fitted <see cref="MstlModel"/>: the decomposition, the ETS fit of the seasonally adjusted series, and forecasts
-/// that add the seasonal components' last periods to that fit's forecasts (R forecast's <c>forecast.stl</c>).
+/// that add the seasonal components' last periods to that fit's forecasts (R forecast's <c>forecast.mstl</c>).
 /// </summary>
 public sealed class MstlFit : IFittedModel
 {

@@ -4,7 +4,7 @@ namespace Forecast.Statistical.Mstl;
 
 /// <summary>
 /// Forecasting with multiple seasonalities as R forecast 8.20's <c>forecast(mstl(msts(y, seasonal.periods)))</c>
-/// (its <c>forecast.stl</c>, as <c>stlf()</c>): the series is decomposed by <see cref="Mstl"/>, the seasonally adjusted
+/// (its <c>forecast.mstl</c>): the series is decomposed by <see cref="Mstl"/>, the seasonally adjusted
 /// series (trend + remainder) is forecast by a non-seasonal ETS chosen by AICc (R's default <c>method = "ets"</c>,
 /// <c>etsmodel = "ZZN"</c>), and each seasonal component is continued by its last period (seasonal naive) and added
 /// back — to the point forecast and to the interval bounds, which are the adjusted series' ETS intervals.
@@ -59,7 +59,10 @@ public sealed record MstlModel : IStatisticalModel
         if (Unsuitable(y, seasonLength) is { } why) throw new UnsuitableSeriesException(why);
         var periods = UsableSeasonLengths(y.Length, seasonLength);
 
-        var decomposition = Mstl.Decompose(y, periods, Decomposition);
+        // R's mstl() of a plain ts (no msts periods: SeasonLengths empty) sets iterate = 1; of an msts it keeps
+        // iterate even when one period is left, and its second pass differs in the last bits ((y − s) + s ≠ y).
+        var options = SeasonLengths.Count == 0 ? Decomposition with { Iterations = 1 } : Decomposition;
+        var decomposition = Mstl.Decompose(y, periods, options);
         var adjusted = Adjusted.Fit(decomposition.Adjusted(), 1);
         return new MstlFit(decomposition, adjusted, y.ToArray());
     }

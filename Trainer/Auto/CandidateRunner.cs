@@ -40,9 +40,9 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
         {
             // Histories the candidate does not apply to (e.g. MSTL on a series too short for its weekly season) are not
             // asked for: the candidate is simply not available for them.
-            foreach (int i in missing.Where(i => scope.Excludes(histories[i]) is not null).ToList())
+            foreach (var (i, why) in missing.Select(i => (i, scope.Excludes(histories[i]))).Where(x => x.Item2 is not null).ToList())
             {
-                results[i] = CandidateResult.OutOfScope(scope.Excludes(histories[i])!);
+                results[i] = CandidateResult.OutOfScope(why!);
                 lock (_gate) _cache[keys[i]] = results[i];
                 missing.Remove(i);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Forecast.Core.Models;
 using Forecast.Core.Series;
 using Forecast.Statistical.Mstl;
@@ -27,12 +28,18 @@ public sealed class MstlModelFactory : IModelFactory
         int minimum = options.Int("min_season_lengths", 2, min: 1, max: 10);
         var onError = options.Enum("on_error", StatisticalFailure.SeasonalNaive);
         int? maxParallelism = options.OptionalInt("max_parallelism", null, min: 1);
+
+        if (lengths is { Count: > 0 } && minimum > lengths.Count)
+            options.Problem("min_season_lengths", $"is {minimum} but season_lengths lists {lengths.Count} period(s): no series could be fitted.");
         options.Finish();
 
         var model = new MstlModel { SeasonLengths = lengths ?? [], MinSeasonLengths = minimum };
         var settings = new StatisticalSettings(null, onError, maxParallelism);
+        // One model per frequency, made once: a series' later fits then see the same model as its first (the forms
+        // reuse of model: auto compares them by reference) and no record is made per series.
+        var perFrequency = new ConcurrentDictionary<Frequency, Statistical.IStatisticalModel>();
         Func<Frequency, Statistical.IStatisticalModel> modelFor = lengths is null
-            ? frequency => model with { SeasonLengths = DefaultSeasonLengths(frequency) }
+            ? frequency => perFrequency.GetOrAdd(frequency, f => model with { SeasonLengths = DefaultSeasonLengths(f) })
             : _ => model;
         return _ => new StatisticalForecaster(ModelName, model, settings, modelFor);
     }

@@ -7,7 +7,7 @@
 # extra_season_lengths datasets.yaml lists — the training part (all but the last `horizon` points, at most its last
 # 3000 points; taylor also its first 1000 points, id "taylor@1000"), as msts(x, seasonal.periods = c(m, m2)):
 #   fit <- mstl(x)                                      # defaults: iterate = 2, s.window = 7 + 4 * seq(6)
-#   fc  <- forecast(fit, h = horizon, level = ...)      # forecast.stl: ETS "ZZN" of seasadj(fit), seasonal naive seasons
+#   fc  <- forecast(fit, h = horizon, level = ...)      # forecast.mstl: ETS "ZZN" of seasadj(fit), seasonal naive seasons
 # Writes <out-dir>/<dataset>/mstl_models.csv (the ETS form of the adjusted series, its sigma2 as a hex double),
 # mstl_forecasts.csv (mean and the bounds of the 20/40/60/80/95% intervals per step) and mstl_components.csv (trend
 # and each seasonal component per point; hex doubles, sprintf("%a")).

@@ -75,6 +75,16 @@ public class MstlModelTests
     }
 
     [Fact]
+    public async Task MoreRequiredSeasonLengthsThanGivenIsAConfigErrorNamingTheKey()
+    {
+        using var run = new TrainerRun();
+        var (code, output, errors) = await run.RunDefaultAsync(null, "model.name=mstl", "model.mstl.season_lengths=[24]", "model.mstl.min_season_lengths=2");
+
+        code.Should().Be(2);
+        (errors + output).Should().Contain("model.mstl.min_season_lengths").And.Contain("lists 1 period");
+    }
+
+    [Fact]
     public void DefaultSeasonLengthsAreADayAndAWeekOfSubDailyDataAndAWeekAndAYearOfDailyData()
     {
         MstlModelFactory.DefaultSeasonLengths(Frequency.Hourly).Should().Equal(24, 168);
