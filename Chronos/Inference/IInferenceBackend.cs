@@ -35,12 +35,14 @@ internal interface IInferenceBackend : IDisposable
     void PrepareLinearChain(Linear first, Linear second, long rows, ComposedWeight kept);
 
     /// <summary>
-    /// <paramref name="layer"/>'s weight in float32, for a float32 computation that reads the weight itself
-    /// (T5Attention.AttendThroughWeights): the weight when it is float32, else a float32 copy (the opt-in bfloat16
-    /// path). The caller does not dispose it: a backend that serves one call makes each copy once and keeps it until it
-    /// is disposed (not once per chunk and layer); a backend shared by calls leaves it to the caller's dispose scope.
+    /// <paramref name="first"/>'s and <paramref name="second"/>'s weights in float32, for a float32 computation that reads
+    /// the weights themselves (T5Attention.AttendThroughWeights): each weight itself when it is float32, else a float32
+    /// copy (the opt-in bfloat16 path). The caller does not dispose them and reads them only until its next call of this
+    /// method: a backend that serves one call widens every layer's pair into the same two buffers, kept until it is
+    /// disposed (two copies at a time, not one pair per decoder layer for the whole call); a backend shared by calls
+    /// leaves new copies to the caller's dispose scope.
     /// </summary>
-    Tensor Float32Weight(Linear layer);
+    (Tensor First, Tensor Second) Float32Weights(Linear first, Linear second);
 
     /// <summary><c>input · weightᵀ</c> for a bare weight matrix (T5's tied output projection).</summary>
     Tensor Product(Tensor input, Tensor weight);

@@ -41,7 +41,8 @@ internal sealed class KernelBackend : IInferenceBackend
     private readonly PanelRowSchedule panelSchedule = new();
     private readonly PackedWeightCache? packedWeights;
     private readonly Dictionary<(Linear First, Linear Second), Tensor>? composedWeights;
-    private readonly Dictionary<Linear, Tensor> float32Weights = [];
+    private Tensor? widenedFirst;
+    private Tensor? widenedSecond;
     private readonly bool reusesFreedBuffers;
     private Tensor? feedForwardBuffer;
 
@@ -147,15 +148,26 @@ internal sealed class KernelBackend : IInferenceBackend
         return Linear(second, inner);
     }
 
-    public Tensor Float32Weight(Linear layer)
+    /// <remarks>
+    /// One pair of buffers for the call, written again by each layer (Bolt's decoder step: once per layer and 16-series
+    /// chunk): a copy per layer kept for the call (ab9d861) held every decoder layer's pair at once, 2·d² floats per
+    /// layer, ≈ 54 MiB more at the peak for Bolt-base's 12 layers.
+    /// </remarks>
+    public (Tensor First, Tensor Second) Float32Weights(Linear first, Linear second) =>
+        (Widened(first.weight!, ref widenedFirst), Widened(second.weight!, ref widenedSecond));
+
+    private static Tensor Widened(Tensor weight, ref Tensor? buffer)
     {
-        var weight = layer.weight!;
         if (weight.dtype == ScalarType.Float32)
             return weight;
-        if (!float32Weights.TryGetValue(layer, out var widened))
-            // Kept past the chunk's dispose scope until Dispose.
-            float32Weights[layer] = widened = weight.to_type(ScalarType.Float32).DetachFromDisposeScope();
-        return widened;
+        if (buffer is null || !buffer.shape.SequenceEqual(weight.shape))
+        {
+            buffer?.Dispose();
+            // Outside the dispose scope of the layer that first asks: it lives until the call's backend is disposed.
+            buffer = empty(weight.shape, dtype: ScalarType.Float32).DetachFromDisposeScope();
+        }
+        buffer.copy_(weight);
+        return buffer;
     }
 
     public Tensor Product(Tensor input, Tensor weight) =>
@@ -282,8 +294,8 @@ internal sealed class KernelBackend : IInferenceBackend
         workers.Dispose();
         packedWeights?.Dispose();
         feedForwardBuffer?.Dispose();
-        foreach (var widened in float32Weights.Values)
-            widened.Dispose();
+        widenedFirst?.Dispose();
+        widenedSecond?.Dispose();
         if (composedWeights is not null)
             foreach (var composed in composedWeights.Values)
                 composed.Dispose();

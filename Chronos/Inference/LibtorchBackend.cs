@@ -34,8 +34,10 @@ internal sealed class LibtorchBackend : IInferenceBackend
     {
     }
 
-    public Tensor Float32Weight(Linear layer) =>
-        layer.weight!.dtype == ScalarType.Float32 ? layer.weight! : layer.weight!.to_type(ScalarType.Float32);
+    public (Tensor First, Tensor Second) Float32Weights(Linear first, Linear second) =>
+        (Float32(first.weight!), Float32(second.weight!));
+
+    private static Tensor Float32(Tensor weight) => weight.dtype == ScalarType.Float32 ? weight : weight.to_type(ScalarType.Float32);
 
     public Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null)
     {

@@ -82,8 +82,8 @@ internal sealed class T5Attention : nn.Module
     /// its 33 encoder states to keys and values (2·33·d² multiply-adds per layer and series, an eighth of the model's
     /// arithmetic) becomes 2·d² plus two (h × Le × d) products. The same sums in another order: equal up to float32
     /// rounding. Inference on float32 activations only (see T5Stack.Decode). bfloat16 key and value weights (the opt-in
-    /// bfloat16 path) are widened to float32 once per call (<see cref="IInferenceBackend.Float32Weight"/>: 2·d² floats
-    /// per layer, kept by the kernel backend for the call's chunks and freed with it), so the scores and mixtures are
+    /// bfloat16 path) are widened to float32 (<see cref="IInferenceBackend.Float32Weights"/>: 2·d² floats, into one pair
+    /// of buffers the kernel backend keeps for the call and every layer reuses), so the scores and mixtures are
     /// float32 sums of the same bfloat16 weights: nearer the float32 path than projecting the encoder states in
     /// bfloat16 products, and an eighth of the bfloat16 path's arithmetic less.
     /// </summary>
@@ -91,7 +91,7 @@ internal sealed class T5Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         var (batch, heads, size, width) = (normed.shape[0], (long)config.NumHeads, (long)config.DKv, encoderHidden.shape[2]);
-        var (keyWeight, valueWeight) = (backend.Float32Weight(k), backend.Float32Weight(v));
+        var (keyWeight, valueWeight) = backend.Float32Weights(k, v);
         var queries = backend.Linear(q, normed).view(batch, heads, size).transpose(0, 1);                // (h, B, d_kv)
         var absorbed = queries.bmm(keyWeight.view(heads, size, width)).transpose(0, 1);                   // (B, h, d)
         var scores = absorbed.bmm(encoderHidden.transpose(1, 2)) + maskBias.view(batch, 1, -1);           // (B, h, Le)

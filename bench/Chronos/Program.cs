@@ -97,6 +97,12 @@ static void RunCase(BenchCase benchCase)
         pipeline = bolt;
     }
 
+    // BENCH_CALL_PEAK=1: the calls' own peak (stderr), the model's creation left out (its float32 weights made before
+    // conversion are most of the process's VmHWM): VmHWM reset to the current RSS (/proc/self/clear_refs, "5") here.
+    var callPeak = Environment.GetEnvironmentVariable("BENCH_CALL_PEAK") == "1";
+    var afterModel = CurrentRssMiB();
+    if (callPeak)
+        File.WriteAllText("/proc/self/clear_refs", "5");
     using (forecast()) { }                              // warm-up
     var times = new List<double>();
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;   // more for profiling
@@ -111,6 +117,9 @@ static void RunCase(BenchCase benchCase)
     }
     // CPU seconds per call on stderr (development A/B runs on a loaded machine, where wall time says little).
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu s per call: {string.Join(" ", cpu.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))}"));
+    if (callPeak)
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"calls' peak RSS {PeakRssMiB():F0} MiB (RSS after the model {afterModel:F0} MiB, growth {PeakRssMiB() - afterModel:F0} MiB)"));
     pipeline.Dispose();
     times.Sort();
     var median = times[times.Count / 2];
