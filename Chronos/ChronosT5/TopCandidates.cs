@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.ChronosT5;
 
 /// <summary>
-/// The k largest logits of each row with their token ids, sorted descending, one token left out — what
-/// <c>torch.topk(k)</c> returns for the scores after the EOS token is masked to −∞ — for <see cref="TokenSampler"/>'s
-/// top-k draw. One pass per row with a running k-th value (16 logits compared with it at a time; a logit enters the
+/// The k largest logits of each row with their token ids, sorted descending, one token left out, for
+/// <see cref="TokenSampler"/>'s top-k draw: the same values as <c>torch.topk(k)</c> of the scores after the EOS token is
+/// masked to −∞; among equal values inside the k, the earlier token first (torch leaves that order unspecified). One pass per row with a running k-th value (16 logits compared with it at a time; a logit enters the
 /// sorted candidates only when it beats it), instead of libtorch's clone of the scores, its top-k and its tie count
 /// over the whole (rows × vocabulary) scores: at 120 decoder rows × 4 096 tokens those ran single-threaded on the
 /// calling thread at every step of a generation, while the helper thread waited.
@@ -17,12 +17,15 @@ internal static class TopCandidates
     /// <summary>
     /// The candidates of every row of <paramref name="logits"/> (N, V) float32, or false — nothing selected — where the
     /// reference's whole-vocabulary path must decide: a row with NaN, a k-th value of −∞, or ties with the k-th value
-    /// that make more than k tokens at least as large (HF keeps all of them). Among equal values within the k the
-    /// earlier token comes first.
+    /// that make more than k tokens at least as large (HF keeps all of them), or a CPU without AVX-512 (the 16-logit
+    /// blocks would run in software, slower than libtorch's top-k). Among equal values within the k the earlier token
+    /// comes first.
     /// </summary>
     public static unsafe bool TrySelect(Tensor logits, long excluded, int k, out Tensor values, out Tensor indices)
     {
         (values, indices) = (null!, null!);
+        if (!Vector512.IsHardwareAccelerated)
+            return false;
         if (logits.dtype != ScalarType.Float32 || logits.dim() != 2 || !logits.is_contiguous() || logits.device_type != TorchSharp.DeviceType.CPU)
             return false;
         var (rows, vocabulary) = (logits.shape[0], (int)logits.shape[1]);
