@@ -22,6 +22,9 @@ internal static class FitDropout
     /// <summary>ATen's dropout (_dropout_impl): a Bernoulli(1 − p) mask scaled by 1 / (1 − p), times the input.</summary>
     private static Tensor Drop(Tensor input, double p, Generator generator)
     {
+        // ATen's dropout multiplies by zero at p = 1 (the mask's 1 / (1 − p) would be 0 · ∞ = NaN).
+        if (p == 1)
+            return input * 0.0;
         using var noise = empty_like(input).bernoulli_(1 - p, generator);
         noise.div_(1 - p);
         return input * noise;
