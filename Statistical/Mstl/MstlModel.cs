@@ -31,7 +31,7 @@ public sealed record MstlModel : IStatisticalModel
     public AutoEts Adjusted { get; init; } = new() { Model = "ZZN" };
 
     /// <summary>The periods a series of <paramref name="length"/> observations is decomposed by (those with two full cycles).</summary>
-    public IReadOnlyList<int> UsableSeasonLengths(int length, int seasonLength) =>
+    internal IReadOnlyList<int> UsableSeasonLengths(int length, int seasonLength) =>
         Mstl.UsableSeasonLengths(length, SeasonLengths.Count > 0 ? SeasonLengths : [seasonLength]);
 
     IFittedModel IStatisticalModel.Fit(ReadOnlySpan<double> y, int seasonLength) => Fit(y, seasonLength);

@@ -36,7 +36,7 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
                 else missing.Add(i);
             }
         }
-        if (ScopeOf(candidates[candidate]) is { } scope)
+        if (candidates[candidate] is ISeriesScope scope)
         {
             // Histories the candidate does not apply to (e.g. MSTL on a series too short for its weekly season) are not
             // asked for: the candidate is simply not available for them.
@@ -73,14 +73,6 @@ internal sealed class CandidateRunner(IReadOnlyList<IForecaster> candidates, IRe
         }
         return (results, missing.Count);
     }
-
-    /// <summary>The candidate's <see cref="ISeriesScope"/>, under the telemetry decorator; null when it applies to every series.</summary>
-    private static ISeriesScope? ScopeOf(IForecaster model) => model switch
-    {
-        ISeriesScope scope => scope,
-        Telemetry.InstrumentedForecaster instrumented => ScopeOf(instrumented.Inner),
-        _ => null,
-    };
 
     /// <summary>Each series on its own, so one series the model cannot forecast does not cost the others.</summary>
     private static async Task<CandidateResult[]> OneByOneAsync(IForecaster model, List<TimeSeries> batch, ForecastRequest request, CancellationToken cancellationToken)

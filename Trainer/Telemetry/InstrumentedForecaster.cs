@@ -6,13 +6,16 @@ namespace Forecast.Trainer.Telemetry;
 
 /// <summary>
 /// Wraps a model so that every call (one batch of series) is a "fit" span tagged with the model and batch size, and
-/// feeds the fit-duration histogram and the series counter. A decorator keeps telemetry out of every model.
+/// feeds the fit-duration histogram and the series counter. A decorator keeps telemetry out of every model; it passes
+/// on what the model says about the series it applies to (<see cref="Auto.ISeriesScope"/>).
 /// </summary>
-public sealed class InstrumentedForecaster(IForecaster inner) : IForecaster
+public sealed class InstrumentedForecaster(IForecaster inner) : IForecaster, Auto.ISeriesScope
 {
     public string Name => inner.Name;
 
     public IForecaster Inner => inner;
+
+    public string? Excludes(TimeSeries history) => (inner as Auto.ISeriesScope)?.Excludes(history);
 
     public async Task<IReadOnlyList<SeriesForecast>> ForecastAsync(
         IReadOnlyList<TimeSeries> histories, ForecastRequest request, IProgress<ForecastProgress>? progress = null, CancellationToken cancellationToken = default)
