@@ -25,4 +25,22 @@ public class FitDropoutTests
         else
             values.Zip(input.data<float>().ToArray()).Should().OnlyContain(pair => pair.First == 0 || pair.First == (float)(pair.Second / (1 - p)));
     }
+
+    [Fact]
+    public void A_fits_mask_follows_its_seed_alone()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var input = ones(256, dtype: ScalarType.Float32);
+        float[] Mask(int seed)
+        {
+            using var randomness = new FitRandomness(seed);
+            using var dropped = randomness.Step(() => FitDropout.Apply(input, 0.5));
+            return dropped.data<float>().ToArray();
+        }
+
+        var first = Mask(3);
+        using (var other = rand(1000)) { } // a draw from the process's generator in between
+        Mask(3).Should().Equal(first, "the same seed draws the same mask whatever the process drew before");
+        Mask(4).Should().NotEqual(first, "another seed draws another mask (equal with probability 2^-256)");
+    }
 }
