@@ -210,8 +210,8 @@ internal sealed class GaussNewtonSolver(ProphetObjective objective)
             // Two steps that gain less than 1e-13·|f| end the descent. Logistic growth's (k, m) valley can be so flat that
             // Gauss–Newton still zig-zags down it (the residual falling ~0.6-fold an iteration) with gains of 1e-14·|f|
             // and a KKT residual several times its tolerance (m4_weekly W207): there the descent stops on 1e-15·|f|,
-            // a few ulps of f, until the linearisation's KKT test holds.
-            var quietGain = data.TrendIndicator == 1 && kkt > 1e-9 ? 1e-15 : 1e-13;
+            // a few ulps of f, until the linearisation's KKT test holds (it does not here: the loop ends above when it does).
+            var quietGain = data.TrendIndicator == 1 ? 1e-15 : 1e-13;
             if (gain <= quietGain * Math.Max(1.0, Math.Abs(f)))
             {
                 if (++quiet >= 2)

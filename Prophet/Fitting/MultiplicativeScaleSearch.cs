@@ -39,7 +39,7 @@ internal sealed class MultiplicativeScaleSearch
 
         // [X_m, 1] by padded columns: its Gram matrix holds X_m'X_m and X_m'1 (one vectorised pass).
         var stride = GramMatrix.Stride(data.T);
-        var design = FitBuffers.Rent((m + 1) * stride); // the fit's scratch (zeros, so the padding rows stay zero): it lives for this call only
+        var design = FitBuffers.Rent((m + 1) * stride); // the fit's scratch (zeros, so the padding rows stay zero), held until the fit's buffer scope ends
         for (var a = 0; a <= m; a++)
         {
             var column = design.AsSpan(a * stride, stride);

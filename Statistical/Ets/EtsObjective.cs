@@ -133,9 +133,6 @@ internal sealed class EtsObjective
             || (verdict == EtsParameterSpace.Verdict.Roots && EtsParameterSpace.RootCondition(alpha, _optBeta ? beta : 0, gamma, phi, _m));
     }
 
-    /// <summary>Whether <see cref="PrepareLane"/> serves this objective: a likelihood objective that shares vector lanes.</summary>
-    public bool CanSpeculate => Pairable;
-
     /// <summary>How long a state buffer of <see cref="PrepareLane"/> must be.</summary>
     public int StateLength => _state.Length;
 

@@ -239,7 +239,7 @@ internal static class PairedEstimation
         foreach (var job in grouped)
         {
             lanes.Add(new(job, Own));
-            if (ahead == 0 || !job.Objective.CanSpeculate) continue;
+            if (ahead == 0 || !job.Objective.Pairable) continue;
             var objective = job.Objective;
             var next = job.Ahead ??= new Ahead(job.Search.Point.Length, objective.StateLength);
             int count = seasonal ? 0 : job.Search.VerticesAhead(next.Points(ahead));
