@@ -72,6 +72,7 @@ public class MstlModelTests
 
         code.Should().Be(2);
         (errors + output).Should().Contain("model.mstl.season_lengths").And.Contain(message);
+        (await run.CommittedRunsAsync()).Should().BeEmpty();
     }
 
     [Fact]
@@ -82,6 +83,7 @@ public class MstlModelTests
 
         code.Should().Be(2);
         (errors + output).Should().Contain("model.mstl.min_season_lengths").And.Contain("lists 1 period");
+        (await run.CommittedRunsAsync()).Should().BeEmpty();
     }
 
     [Fact]
