@@ -21,7 +21,7 @@ fi
 # shellcheck disable=SC1090
 source "$CHRONOS_REFERENCE_ENV"
 python=${PYTHON:-python3}
-if ! "$python" -c "import torch, transformers, chronos.chronos2" 2>/dev/null; then
+if ! "$python" python/real_reference.py check 2>/dev/null; then
   echo "The real reference does not import with $CHRONOS_REFERENCE_ENV ($python: torch, transformers, chronos.chronos2)." >&2
   exit 2
 fi

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 case = sys.argv[1]
-model_name, batch = case.rsplit("-", 1)
+model_name, batch = case.rsplit("-", 1) if case != "check" else (case, "1")
 batch = int(batch)
 runs = int(os.environ.get("RUNS", "3" if batch < 64 else "1"))
 torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
@@ -17,6 +17,17 @@ torch.manual_seed(1)
 # FSDP-managed, which it is not here.
 import transformers.generation.utils as _generation
 _generation.is_fsdp_managed_module = lambda module: False
+# chronos 2.x imports sklearn's TargetEncoder (Chronos-2 categorical covariates only); Debian's scikit-learn 1.2 lacks it.
+# None of the timed cases encodes categories, so a stand-in that refuses to be used lets the package import.
+import sklearn.preprocessing as _preprocessing
+if not hasattr(_preprocessing, "TargetEncoder"):
+    class _TargetEncoderUnavailable:
+        def __init__(self, *args, **kwargs):
+            raise NotImplementedError("TargetEncoder needs scikit-learn >= 1.3")
+    _preprocessing.TargetEncoder = _TargetEncoderUnavailable
+if case == "check":  # side-by-side.sh asks whether the pipelines import before it times anything
+    import chronos.chronos2, chronos.chronos_bolt
+    sys.exit(0)
 
 common = dict(relative_attention_num_buckets=32, relative_attention_max_distance=128, dropout_rate=0.1,
               layer_norm_epsilon=1e-6, initializer_factor=0.05, feed_forward_proj="relu", is_encoder_decoder=True,
