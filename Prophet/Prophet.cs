@@ -423,7 +423,7 @@ public sealed partial class Prophet
             // Linear/flat growth with additive components: the exact MAP from the Gram matrix (spec §10 allows any
             // path to the same mode). Its value is recomputed with the reference objective.
             var exactResult = new LinearGaussianModel(objective).Solve(x0, cancellationToken);
-            return exactResult with { Value = objective.Evaluate(exactResult.X, FitBuffers.Rent(exactResult.X.Length)) };
+            return exactResult with { Value = objective.Value(exactResult.X) };
         }
 
         if (exact && algorithm == OptimizerAlgorithm.Auto)
@@ -448,9 +448,8 @@ public sealed partial class Prophet
                 return best;
             }
 
-            var gradient = FitBuffers.Rent(x0.Length);
-            var tailValue = objective.Evaluate(tail, gradient);
-            return tailValue < objective.Evaluate(x0, gradient) && tailValue < objective.Evaluate(robust, gradient)
+            var tailValue = objective.Value(tail);
+            return tailValue < objective.Value(x0) && tailValue < objective.Value(robust)
                 ? BestOf(() => best, () => solver.Solve(tail, cancellationToken))
                 : best;
         }
@@ -467,7 +466,7 @@ public sealed partial class Prophet
         var polished = LinearGaussianModel.IsApplicable(objective.Data)
             ? new LinearGaussianModel(objective).Solve(stan.X, cancellationToken)
             : new GaussNewtonSolver(objective) { MaxIterations = Math.Min(FitOptions.Iterations, 500) }.Solve(stan.X, cancellationToken);
-        var polishedValue = objective.Evaluate(polished.X, FitBuffers.Rent(polished.X.Length));
+        var polishedValue = objective.Value(polished.X);
         return polishedValue <= stan.Value
             ? stan with { X = polished.X, Value = polishedValue, Iterations = stan.Iterations + polished.Iterations, Algorithm = stan.Algorithm + "+" + polished.Algorithm }
             : stan;
