@@ -4,14 +4,16 @@ namespace Forecast.Chronos.Inference;
 public enum ChronosBackend
 {
     /// <summary>
-    /// Our AVX-512 kernels where the CPU has AVX-512 and the call is float32 inference, libtorch otherwise (the
-    /// default).
+    /// Our kernels where the CPU has AVX-512, or AVX2 with FMA, and the call is float32 inference (bfloat16 weights
+    /// only where the native bfloat16 kernels run: AVX512_BF16), libtorch otherwise (the default).
     /// </summary>
     Auto,
 
     /// <summary>libtorch's operations only (what training always uses).</summary>
     Libtorch,
 
-    /// <summary>Our AVX-512 kernels; a call fails with <see cref="NotSupportedException"/> on a CPU without AVX-512.</summary>
+    /// <summary>
+    /// Our kernels; a call fails with <see cref="NotSupportedException"/> on a CPU with neither AVX-512 nor AVX2 with FMA.
+    /// </summary>
     Kernels,
 }

@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Inference;
 /// The operations the T5, Bolt and Chronos-2 modules run through one implementation per call: linear products (with
 /// bias and relu), the relu feed-forward, T5's RMS norm, T5-style attention and residual sums. Modules receive the
 /// call's backend as an argument and never test for one: <see cref="LibtorchBackend"/> is libtorch's operations (and
-/// what autograd runs through), <see cref="KernelBackend"/> our AVX-512 kernels, which hand what they do not cover
+/// what autograd runs through), <see cref="KernelBackend"/> our kernels (AVX-512, or AVX2 + FMA), which hand what they do not cover
 /// (bfloat16 weights, dropout in training mode) to libtorch themselves. <see cref="InferenceCall"/> picks one per call;
 /// disposing it ends the call's use of it (a no-op for libtorch).
 /// </summary>

@@ -5,7 +5,7 @@ namespace Forecast.Chronos.Inference;
 
 /// <summary>
 /// One pipeline call's inference set-up, from <see cref="ChronosInferenceOptions"/>: the backend, decided once at
-/// <see cref="Begin"/> (the kernels need AVX-512, float32 linear weights and no autograd; <see cref="ChronosBackend.Auto"/>
+/// <see cref="Begin"/> (the kernels need AVX-512 or AVX2 + FMA, float32 linear weights and no autograd; <see cref="ChronosBackend.Auto"/>
 /// takes them where they apply), and the opt-in process-wide tunings: malloc settings, freed-buffer reuse during the
 /// call (returned at <see cref="EndChunk"/>) and generation-0 collections between chunks.
 /// </summary>
@@ -40,8 +40,8 @@ internal sealed class InferenceCall : IDisposable
 
     /// <summary>
     /// The decision of <see cref="Begin"/>: libtorch when asked, or with autograd on (training needs its graph);
-    /// the kernels when forced (on a CPU with AVX-512, else <see cref="NotSupportedException"/>), or under
-    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512, and for bfloat16 weights where
+    /// the kernels when forced (on a CPU with AVX-512 or AVX2 + FMA, else <see cref="NotSupportedException"/>), or under
+    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512 or AVX2 + FMA, and for bfloat16 weights where
     /// the native bfloat16 kernels run (<paramref name="bfloat16KernelsSupported"/>: built, loadable, AVX512_BF16);
     /// otherwise bfloat16 weights stay with libtorch under Auto, whose products use the CPU's bfloat16 units.
     /// </summary>
@@ -52,7 +52,7 @@ internal sealed class InferenceCall : IDisposable
             ChronosBackend.Libtorch => false,
             ChronosBackend.Kernels when !kernelsSupported => throw new NotSupportedException(
                 $"The Chronos backend is set to kernels ({nameof(ChronosInferenceOptions)}.{nameof(ChronosInferenceOptions.Backend)} or "
-                + $"{ChronosInferenceOptions.BackendVariable}), but this CPU has no AVX-512; use auto or libtorch."),
+                + $"{ChronosInferenceOptions.BackendVariable}), but this CPU has neither AVX-512 nor AVX2 with FMA; use auto or libtorch."),
             ChronosBackend.Kernels => !gradEnabled,
             _ => kernelsSupported && !gradEnabled
                 && (linearDType == ScalarType.Float32 || linearDType == ScalarType.BFloat16 && bfloat16KernelsSupported),

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Forecast.Chronos.Inference;
 
 /// <summary>
-/// <see cref="IInferenceBackend"/> in our own AVX-512 kernels for one float32 inference call, split over libtorch's
+/// <see cref="IInferenceBackend"/> in our own kernels (AVX-512, or AVX2 + FMA) for one float32 inference call, split over libtorch's
 /// thread count by helper threads while libtorch itself runs single-threaded (<see cref="WorkerLease"/>): linear
 /// products (<see cref="DotKernels"/> reading the weights in place up to <see cref="DotRowLimit"/> rows, above that
 /// each 32-feature panel packed just before use, panels and their row blocks shared by the threads as they come free
@@ -53,7 +53,11 @@ internal sealed class KernelBackend : IInferenceBackend
         this.reusesFreedBuffers = reusesFreedBuffers;
     }
 
-    /// <summary>True where the kernels run in hardware (AVX-512).</summary>
+    /// <summary>
+    /// True where the kernels run in hardware: AVX-512, or AVX2 with FMA (<see cref="PackedWeight.IsSupported"/>). The
+    /// native bfloat16 kernels need AVX512_BF16 besides (<see cref="Bf16Kernels.IsSupported"/>); without it bfloat16
+    /// products stay in libtorch.
+    /// </summary>
     public static bool IsSupported => PackedWeight.IsSupported;
 
     /// <summary>A call whose products each use their weights once or a few times (encoders, Bolt, Chronos-2).</summary>
@@ -384,7 +388,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// One thread's work on a product whose weight is packed panel by panel as it is taken: each panel packed into the
     /// thread's buffer, then its row blocks; while a panel taken whole is multiplied, the weights of the panel this
     /// thread probably takes next come into the L2 cache (spread over the blocks, 16·inFeatures floats each: four
-    /// ten-row passes of <see cref="PanelKernels.TenRows"/>).
+    /// passes of the panel kernels, <see cref="PackedWeight.RowsPerPass"/> rows each).
     /// </summary>
     private unsafe struct PanelByPanelWork(float* x, float* w, float* y, float* bias, bool relu, int outFeatures, int inFeatures,
         int parts, float* panelBuffer) : IPanelRowWork

@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Inference;
 
 /// <summary>
 /// The operations of <see cref="IInferenceBackend"/> in libtorch: what training runs (autograd), what inference runs
-/// without AVX-512 or with <see cref="ChronosBackend.Libtorch"/>, and what <see cref="KernelBackend"/> hands over.
+/// without AVX-512 or AVX2 + FMA, or with <see cref="ChronosBackend.Libtorch"/>, and what <see cref="KernelBackend"/> hands over.
 /// </summary>
 internal sealed class LibtorchBackend : IInferenceBackend
 {

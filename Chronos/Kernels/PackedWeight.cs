@@ -82,8 +82,11 @@ internal sealed unsafe class PackedWeight
     /// <summary>True for <see cref="InPlace"/> matrices: nothing to <see cref="Pack"/>.</summary>
     public bool IsView { get; }
 
-    /// <summary>True where the kernels run in hardware (AVX-512); elsewhere callers keep libtorch's product.</summary>
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+    /// <summary>
+    /// True where the kernels run in hardware: AVX-512 (<see cref="PanelKernels"/>), or AVX2 with FMA
+    /// (<see cref="PanelKernels256"/>); elsewhere callers keep libtorch's product.
+    /// </summary>
+    public static bool IsSupported => Vector512.IsHardwareAccelerated || Avx2.IsSupported && Fma.IsSupported;
 
     public int OutFeatures { get; }
     public int InFeatures { get; }
@@ -183,8 +186,8 @@ internal sealed unsafe class PackedWeight
         Multiply(x, xStride, 0, rows, y, yStride, firstPanel, endPanel, null, false);
 
     /// <summary>
-    /// As above for rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 only (at least ten, or all rows: the
-    /// kernels' last block of rows overlaps the previous one), each stored as <c>max(0, y + bias)</c> as asked
+    /// As above for rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 only (at least
+    /// <see cref="RowsPerPass"/>, or all rows: the kernels' last block of rows overlaps the previous one), each stored as <c>max(0, y + bias)</c> as asked
     /// (<paramref name="bias"/>: all <see cref="OutFeatures"/> biases).
     /// </summary>
     public void Multiply(float* x, long xStride, int firstRow, int endRow, float* y, long yStride, int firstPanel, int endPanel,
@@ -226,11 +229,11 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>
-    /// Rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 (at least ten, or all rows) of
+    /// Rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 (at least <see cref="RowsPerPass"/>, or all rows) of
     /// <see cref="MultiplyPanelByPanel"/>'s product for one panel already packed into <paramref name="panelBuffer"/>
     /// (<see cref="PackPanel"/>): what one thread does with a block of rows when several share a panel. The outputs are
     /// the same chains of FMAs as for the whole panel at once, so the result does not depend on how rows are shared.
-    /// Every ten rows it fetches 4·inFeatures floats of <paramref name="prefetch"/> (<paramref name="prefetchFloats"/> in
+    /// Every pass of <see cref="RowsPerPass"/> rows it fetches 4·inFeatures floats of <paramref name="prefetch"/> (<paramref name="prefetchFloats"/> in
     /// all) into the L2 cache: the weights to be packed next.
     /// </summary>
     public static void MultiplyPanelRows(float* x, int firstRow, int endRow, float* panelBuffer, int outFeatures, int inFeatures,
@@ -244,29 +247,44 @@ internal sealed unsafe class PackedWeight
 
     /// <summary>
     /// <c>y[r, j] = Σₖ x[r, k]·panel[k, j]</c> for all rows and the first <paramref name="width"/> (≤ 32) columns of
-    /// one panel whose rows are <paramref name="panelRowStride"/> floats apart: ten rows at a time, then four, then one.
-    /// With <paramref name="bias"/> (the panel's <paramref name="width"/> biases) and/or <paramref name="relu"/>, every
-    /// row is stored as <c>max(0, y + bias)</c> by the kernels themselves — a linear layer's epilogue without another pass
-    /// over the output.
+    /// one panel whose rows are <paramref name="panelRowStride"/> floats apart, through the kernel family this CPU runs
+    /// (chosen here once for every product): <see cref="PanelKernels"/> with AVX-512 (ten rows at a time, then four,
+    /// then one), else <see cref="PanelKernels256"/> (six rows at a time, then four, then one). Both compute every
+    /// output as the same chain of FMAs, so they give the same bits. With <paramref name="bias"/> (the panel's
+    /// <paramref name="width"/> biases) and/or <paramref name="relu"/>, every row is stored as <c>max(0, y + bias)</c>
+    /// by the kernels themselves — a linear layer's epilogue without another pass over the output.
     /// </summary>
     /// <param name="prefetch">
-    /// Memory to bring into the L2 cache meanwhile (<paramref name="prefetchFloats"/> floats), spread over the blocks
-    /// of ten rows (<see cref="PanelKernels.TenRows"/>): the weights of the next panel.
+    /// Memory to bring into the L2 cache meanwhile (<paramref name="prefetchFloats"/> floats), 4·k floats per pass of
+    /// <see cref="RowsPerPass"/> rows: the weights of the next panel.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPanel(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
         float* y, long yStride, int width, float* bias = null, bool relu = false, float* prefetch = null, long prefetchFloats = 0)
     {
-        var scratch = stackalloc float[10 * PanelKernels.Width];
-        var full = width == PanelKernels.Width;
+        var scratch = stackalloc float[PanelKernels.RowsPerPass * PanelKernels.Width];
         // The kernels add 32 biases per row: a partial panel's are copied next to zeros (its other columns are dropped).
-        if (bias is not null && !full)
+        if (bias is not null && width != PanelKernels.Width)
         {
             var padded = stackalloc float[PanelKernels.Width];
             new Span<float>(padded, PanelKernels.Width).Clear();
             new ReadOnlySpan<float>(bias, width).CopyTo(new Span<float>(padded, width));
             bias = padded;
         }
+        if (Vector512.IsHardwareAccelerated)
+            MultiplyPanel512(x, xStride, rows, k, panel, panelRowStride, y, yStride, width, bias, relu, prefetch, prefetchFloats, scratch);
+        else
+            MultiplyPanel256(x, xStride, rows, k, panel, panelRowStride, y, yStride, width, bias, relu, prefetch, prefetchFloats, scratch);
+    }
+
+    /// <summary>Rows of x per pass of the widest kernel this CPU runs (a panel row schedule's blocks are four passes).</summary>
+    public static int RowsPerPass => Vector512.IsHardwareAccelerated ? PanelKernels.RowsPerPass : PanelKernels256.RowsPerPass;
+
+    /// <summary><see cref="MultiplyPanel"/> with the AVX-512 kernels (<paramref name="scratch"/>: ten rows of 32 floats).</summary>
+    private static void MultiplyPanel512(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
+        float* y, long yStride, int width, float* bias, bool relu, float* prefetch, long prefetchFloats, float* scratch)
+    {
+        var full = width == PanelKernels.Width;
         var prefetched = 0L;            // TenRows asks for 4·k floats (k/4 lines) per block: 8 blocks cover a panel
         var row = 0;
         while (row < rows)
@@ -297,11 +315,58 @@ internal sealed unsafe class PackedWeight
             else
                 PanelKernels.OneRow(input, k, panel, panelRowStride, destination, bias, relu);
             if (!full)
-                for (var r = 0; r < count; r++)
-                    new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width)
-                        .CopyTo(new Span<float>(y + (row + r) * yStride, width));
+                CopyColumns(scratch, count, width, y + row * yStride, yStride);
             row += count;
         }
+    }
+
+    /// <summary><see cref="MultiplyPanel"/> with the AVX2 + FMA kernels (<paramref name="scratch"/>: at least six rows of 32 floats).</summary>
+    private static void MultiplyPanel256(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
+        float* y, long yStride, int width, float* bias, bool relu, float* prefetch, long prefetchFloats, float* scratch)
+    {
+        const int half = PanelKernels256.HalfWidth;
+        var full = width == PanelKernels.Width;
+        var prefetched = 0L;            // each half of SixRows asks for 2·k floats (k/8 lines): 8 passes cover a panel
+        var row = 0;
+        while (row < rows)
+        {
+            var left = rows - row;
+            // Four rows (two chains of two rows × 32 features) cost about a third of a six-row pass over both halves,
+            // and one row (four chains, bound by the FMA latency) about as much as four: so five rows left go as four
+            // and one, and one to three rows left as one more block of four ending at the last row, recomputing rows
+            // already written — with the same bits, every output being the same chain of FMAs in every kernel.
+            var count = left >= 6 ? 6 : left >= 4 ? 4 : 1;
+            if (left < 4 && rows >= 4)
+                (row, count) = (rows - 4, 4);
+            // A partial last panel is computed into scratch and only its valid columns are copied out.
+            var destination = full ? y + row * yStride : scratch;
+            var stride = full ? yStride : PanelKernels.Width;
+            var input = x + row * xStride;
+            if (count == 6)
+            {
+                // Past the region (or without one) the panel itself is named: lines already in the cache.
+                var ahead = prefetched < prefetchFloats ? prefetch + prefetched : panel;
+                PanelKernels256.SixRows(input, xStride, k, panel, panelRowStride, destination, stride, ahead, bias, relu);
+                ahead = prefetched + 2L * k < prefetchFloats ? prefetch + prefetched + 2L * k : panel;
+                PanelKernels256.SixRows(input, xStride, k, panel + half, panelRowStride, destination + half, stride, ahead,
+                    bias is null ? null : bias + half, relu);
+                prefetched += 4L * k;
+            }
+            else if (count == 4)
+                PanelKernels256.FourRows(input, xStride, k, panel, panelRowStride, destination, stride, bias, relu);
+            else
+                PanelKernels256.OneRow(input, k, panel, panelRowStride, destination, bias, relu);
+            if (!full)
+                CopyColumns(scratch, count, width, y + row * yStride, yStride);
+            row += count;
+        }
+    }
+
+    /// <summary>The first <paramref name="width"/> columns of <paramref name="count"/> scratch rows (32 floats each) to y.</summary>
+    private static void CopyColumns(float* scratch, int count, int width, float* y, long yStride)
+    {
+        for (var r = 0; r < count; r++)
+            new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width).CopyTo(new Span<float>(y + r * yStride, width));
     }
 
     /// <summary>The address of a contiguous 2-D float32 tensor's data (it does not move: libtorch memory).</summary>

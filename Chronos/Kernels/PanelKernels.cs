@@ -16,6 +16,9 @@ internal static unsafe class PanelKernels
     /// <summary>Output features per panel: two 512-bit vectors of float.</summary>
     public const int Width = 32;
 
+    /// <summary>Rows of x per pass of <see cref="TenRows"/>.</summary>
+    public const int RowsPerPass = 10;
+
     /// <summary>
     /// y[r, 0…31] = Σₖ x[r, k]·panel[k, 0…31] for r = 0…9; rows of x are <paramref name="xStride"/> floats apart, rows
     /// of the panel <paramref name="panelStride"/> (32 when packed), rows of y <paramref name="yStride"/>. Every fourth k

@@ -1,3 +1,5 @@
+using Forecast.Chronos.Kernels;
+
 namespace Forecast.Chronos.Parallelism;
 
 /// <summary>
@@ -14,8 +16,11 @@ namespace Forecast.Chronos.Parallelism;
 /// </remarks>
 internal sealed class PanelRowSchedule
 {
-    /// <summary>Rows per block: four of the ten-row kernel's passes (12 µs of FMAs at 512 inputs).</summary>
-    public const int BlockRows = 40;
+    /// <summary>
+    /// Rows per block: four passes of the widest panel kernel this CPU runs (<see cref="PackedWeight.RowsPerPass"/>):
+    /// 40 rows with AVX-512 (12 µs of FMAs at 512 inputs), 24 with AVX2 (about as long at half the vector width).
+    /// </summary>
+    public static int BlockRows => 4 * PackedWeight.RowsPerPass;
 
     /// <summary>Ints between two panels' counters: each on its own cache line.</summary>
     private const int Spacing = 16;
@@ -33,7 +38,7 @@ internal sealed class PanelRowSchedule
             takenBlocks = new int[panelCount * Spacing];
         else
             Array.Clear(takenBlocks, 0, panelCount * Spacing);
-        // Blocks per panel: rows / BlockRows (the last one takes the remainder, ≥ 40 rows), at least one.
+        // Blocks per panel: rows / BlockRows (the last one takes the remainder, ≥ BlockRows rows), at least one.
         (this.panelCount, this.rows, blocks) = (panelCount, rows, Math.Max(1, rows / BlockRows));
         takenPanels.Reset();
     }

@@ -32,7 +32,7 @@ public sealed class Chronos2ComposedWeightTests
         RawWriteThenInvalidate,
     }
 
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(Change.LoadWeights)]
     [InlineData(Change.LoadCheckpointFolder)]
     [InlineData(Change.MergeAdapter)]
@@ -72,7 +72,7 @@ public sealed class Chronos2ComposedWeightTests
         TensorAssert.Close(after, twoProducts, "the forecast after the change against libtorch's two products");
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Training_mode_and_the_encoder_dtype_drop_the_composed_weights()
     {
         var golden = Chronos2Fixtures.Golden("sine.safetensors");

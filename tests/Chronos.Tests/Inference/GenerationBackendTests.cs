@@ -14,7 +14,7 @@ namespace Forecast.Chronos.Tests.Inference;
 public class GenerationBackendTests
 {
     // d_kv 16: values packed (less than a panel); d_kv 32: values used in place, as T5-small's 64.
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(16, 4)]
     [InlineData(32, 2)]
     public void Decoder_steps_with_packed_weights_give_the_logits_of_the_libtorch_path(int dKv, int heads)
@@ -42,7 +42,7 @@ public class GenerationBackendTests
 
     // 7 series × 20 samples = 140 decoder rows, above InferenceCall.GenerationRowLimit: the kernels generate them in
     // groups of series (6 + 1); greedy draws (top-k 1) make the tokens comparable with libtorch's single batch.
-    [Avx512Fact]
+    [KernelsFact]
     public void Batches_above_the_row_limit_are_generated_in_groups_with_the_tokens_of_one_batch()
     {
         TorchRuntime.SetThreads(2);

@@ -35,7 +35,7 @@ public class InferenceOptionsTests
 
     [Theory]
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, false, true)]
-    [InlineData(ChronosBackend.Auto, false, ScalarType.Float32, false, false)]      // no AVX-512
+    [InlineData(ChronosBackend.Auto, false, ScalarType.Float32, false, false)]      // neither AVX-512 nor AVX2 + FMA
     [InlineData(ChronosBackend.Auto, true, ScalarType.BFloat16, false, false)]      // no native bfloat16 kernels: libtorch
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, true, false)]        // autograd (training)
     [InlineData(ChronosBackend.Libtorch, true, ScalarType.Float32, false, false)]
@@ -45,9 +45,9 @@ public class InferenceOptionsTests
         InferenceCall.UsesKernels(backend, supported, dtype, grad).Should().Be(expected);
 
     [Fact]
-    public void Forcing_the_kernels_on_a_cpu_without_avx512_is_a_named_error()
+    public void Forcing_the_kernels_on_a_cpu_without_their_instructions_is_a_named_error()
     {
         var choose = () => InferenceCall.UsesKernels(ChronosBackend.Kernels, kernelsSupported: false, ScalarType.Float32, gradEnabled: false);
-        choose.Should().Throw<NotSupportedException>().WithMessage("*kernels*FORECAST_CHRONOS_BACKEND*no AVX-512*auto or libtorch*");
+        choose.Should().Throw<NotSupportedException>().WithMessage("*kernels*FORECAST_CHRONOS_BACKEND*neither AVX-512 nor AVX2 with FMA*auto or libtorch*");
     }
 }

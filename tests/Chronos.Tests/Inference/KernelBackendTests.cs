@@ -13,7 +13,7 @@ namespace Forecast.Chronos.Tests.Inference;
 public class KernelBackendTests
 {
     // Below the dot-kernel row limit, at it, and above it (panel kernels), with a partial last panel.
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(1)]
     [InlineData(KernelBackend.DotRowLimit)]
     [InlineData(KernelBackend.DotRowLimit + 7)]
@@ -34,7 +34,7 @@ public class KernelBackendTests
         TensorAssert.Close(kernels.Product(input, plain.weight!), input.matmul(plain.weight!.t()), "x·Wᵀ (bare weight)", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(1, 33, 64)]
     [InlineData(33, 33, 64)]      // queries through the panel kernels, a partial last panel of keys
     [InlineData(5, 17, 64)]
@@ -64,7 +64,7 @@ public class KernelBackendTests
         TensorAssert.Close(LibtorchBackend.Instance.Attend(queries, keys, values, bias, dropout), expected, "libtorch attention", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Feed_forward_norm_and_residual_match_libtorch()
     {
         TorchRuntime.SetThreads(2);
@@ -89,7 +89,7 @@ public class KernelBackendTests
 
     // Calls that reuse freed buffers keep one buffer for the feed-forward's inner activations: it grows for more rows,
     // serves fewer rows from its start, and the results are the bits of a new buffer per layer.
-    [Avx512Fact]
+    [KernelsFact]
     public void Feed_forward_through_the_kept_buffer_gives_the_bits_of_a_new_buffer()
     {
         TorchRuntime.SetThreads(2);
@@ -112,7 +112,7 @@ public class KernelBackendTests
         }
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Linear_chain_through_the_composed_weight_matches_two_products()
     {
         TorchRuntime.SetThreads(2);
@@ -137,7 +137,7 @@ public class KernelBackendTests
         KernelBackend.ComposesChains(133, 768).Should().BeFalse("one 2048-step series does not pay for composing");
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void A_kept_composed_weight_is_made_for_calls_of_enough_rows_and_follows_the_weights()
     {
         TorchRuntime.SetThreads(2);
@@ -165,7 +165,7 @@ public class KernelBackendTests
         kept.IsKept.Should().BeFalse();
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Bfloat16_weights_and_dropout_in_training_are_handed_to_libtorch()
     {
         TorchRuntime.SetThreads(2);
@@ -192,7 +192,7 @@ public class KernelBackendTests
 
     // Panels and their row blocks go to whichever thread is free (blocks of 40 rows, the last one longer): the same
     // chains of FMAs whichever thread computes an output, so the result has the same bits as on one thread.
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(49)]
     [InlineData(131)]
     [InlineData(528)]
@@ -213,7 +213,7 @@ public class KernelBackendTests
             shared.Linear(layer, input, relu: true).eq(single).all().item<bool>().Should().BeTrue($"round {round} matches one thread bit for bit");
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void A_kernel_backend_splits_over_libtorchs_threads_and_restores_them()
     {
         TorchRuntime.SetThreads(2);
@@ -228,7 +228,7 @@ public class KernelBackendTests
         }
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Bolt_forecasts_with_the_kernels_equal_the_libtorch_path()
     {
         TorchRuntime.SetThreads(2);

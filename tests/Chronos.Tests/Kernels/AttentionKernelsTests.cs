@@ -7,7 +7,7 @@ namespace Forecast.Chronos.Tests.Kernels;
 /// <summary>The attention loops against libtorch's softmax(q·kᵀ + bias)·v (AVX-512 machines only, where they are used).</summary>
 public unsafe class AttentionKernelsTests
 {
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(1, 64)]
     [InlineData(7, 20)]
     [InlineData(64, 64)]
@@ -37,7 +37,7 @@ public unsafe class AttentionKernelsTests
         TensorAssert.Close(context, expected, "context", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Softmax_matches_libtorch_and_gives_masked_entries_zero()
     {
         TorchRuntime.EnsureLoaded();

@@ -8,7 +8,7 @@ namespace Forecast.Chronos.Tests.Kernels;
 public class DotKernelsTests
 {
     // Rows and features that are and are not multiples of four; k with and without a tail beyond the 16-float vectors.
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(1, 1, 16)]
     [InlineData(1, 7, 45)]
     [InlineData(3, 37, 512)]

@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Kernels;
 
-/// <summary>The packed-weight product against libtorch's linear (the kernels need AVX-512; elsewhere they are never used).</summary>
+/// <summary>The packed-weight product against libtorch's linear (AVX-512 or AVX2 + FMA, whichever family this CPU runs; elsewhere they are never used).</summary>
 public class PackedWeightTests
 {
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(1, 45, 37)]
     [InlineData(3, 45, 37)]
     [InlineData(4, 64, 64)]
@@ -34,7 +34,7 @@ public class PackedWeightTests
         TensorAssert.Close(output, nn.functional.linear(input, weight), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public void Panels_computed_separately_equal_the_whole_product_bit_for_bit()
     {
         TorchRuntime.EnsureLoaded();
@@ -54,7 +54,7 @@ public class PackedWeightTests
         whole[.., 64..].eq(rest[.., 64..]).all().item<bool>().Should().BeTrue();
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public unsafe void In_place_panels_read_a_strided_transposed_matrix_without_copying()
     {
         TorchRuntime.EnsureLoaded();
@@ -75,6 +75,55 @@ public class PackedWeightTests
         }
 
         TensorAssert.Close(output, input.matmul(weight.t()), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
+    }
+
+    [KernelsTheory]
+    [InlineData(1, 37, 45)]
+    [InlineData(5, 64, 29)]       // four rows, then one more block of four ending at the last row
+    [InlineData(6, 32, 70)]
+    [InlineData(11, 45, 64)]      // AVX2: six, four, then four ending at the last row; AVX-512: ten, then four
+    [InlineData(27, 96, 33)]
+    public unsafe void Every_output_is_one_sequential_fma_chain_over_k_then_bias_and_relu(int rows, int outFeatures, int inFeatures)
+    {
+        // Why: both kernel families (AVX-512 and AVX2 + FMA) promise this chain, so a product's bits do not depend on
+        // the CPU's vector width, on how rows are blocked, or on which thread multiplies which rows.
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(11);
+        var input = randn([rows, inFeatures], generator: generator);
+        var weight = randn([outFeatures, inFeatures], generator: generator);
+        var bias = randn([outFeatures], generator: generator);
+        var output = zeros(rows, outFeatures);
+        var (x, w, b) = (input.data<float>().ToArray(), weight.data<float>().ToArray(), bias.data<float>().ToArray());
+        var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
+        var panel = new float[inFeatures * PanelKernels.Width + 16];
+        fixed (float* xp = x)
+        fixed (float* wp = w)
+        fixed (float* bp = b)
+        fixed (float* buffer = panel)
+        fixed (byte* y = output.bytes)
+        {
+            var aligned = (float*)(((nint)buffer + 63) & ~(nint)63);
+            for (var p = 0; p < panelCount; p++)
+            {
+                PackedWeight.PackPanel(wp, inFeatures, 1, outFeatures, inFeatures, p, aligned);
+                PackedWeight.MultiplyPanel(xp, inFeatures, rows, inFeatures, aligned, PanelKernels.Width,
+                    (float*)y + p * PanelKernels.Width, outFeatures, Math.Min(PanelKernels.Width, outFeatures - p * PanelKernels.Width),
+                    bp + p * PanelKernels.Width, relu: true);
+            }
+        }
+
+        var actual = output.data<float>().ToArray();
+        for (var r = 0; r < rows; r++)
+            for (var n = 0; n < outFeatures; n++)
+            {
+                var sum = 0f;
+                for (var i = 0; i < inFeatures; i++)
+                    sum = MathF.FusedMultiplyAdd(x[r * inFeatures + i], w[n * inFeatures + i], sum);
+                var expected = MathF.Max(sum + b[n], 0f);
+                BitConverter.SingleToInt32Bits(actual[r * outFeatures + n]).Should().Be(BitConverter.SingleToInt32Bits(expected),
+                    $"y[{r}, {n}] is the chain of FMAs over k, plus the bias, then relu");
+            }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Forecast.Chronos.Tests.Kernels;
 /// <summary>Row-wise kernels against the libtorch operations they replace.</summary>
 public class RowKernelsTests
 {
-    [Avx512Theory]
+    [KernelsTheory]
     [InlineData(5, 64)]
     [InlineData(33, 512)]
     [InlineData(3, 37)]
@@ -37,7 +37,7 @@ public class RowKernelsTests
         TensorAssert.Close(actual, expected, "RMS norm", rtol: 1e-5, atol: 1e-6);
     }
 
-    [Avx512Fact]
+    [KernelsFact]
     public unsafe void AddInPlace_and_BiasRelu_match_libtorch()
     {
         TorchRuntime.EnsureLoaded();

@@ -5,11 +5,12 @@ using Xunit.Sdk;
 
 namespace Forecast.Chronos.Tests.Support;
 
-/// <summary>The inference backends tests run under, and why the kernels' cases skip on a CPU without AVX-512.</summary>
+/// <summary>The inference backends tests run under, and why the kernels' cases skip on a CPU without their instructions.</summary>
 internal static class Backends
 {
-    public const string NoAvx512 =
-        "this CPU has no AVX-512: the kernel backend is never used here (ChronosBackend.Auto takes libtorch), so its tests cannot run.";
+    public const string NoKernels =
+        "this CPU has neither AVX-512 nor AVX2 with FMA: the kernel backend is never used here (ChronosBackend.Auto takes "
+        + "libtorch), so its tests cannot run.";
 
     /// <summary>Why the native bfloat16 kernels' tests skip here, or null where they run.</summary>
     public static string? NoBf16Kernels => Bf16Kernels.IsSupported ? null
@@ -18,7 +19,7 @@ internal static class Backends
 
     /// <summary>Skip reason for <paramref name="backend"/> on this CPU, or null.</summary>
     public static string? SkipReason(ChronosBackend backend) =>
-        backend == ChronosBackend.Kernels && !KernelBackend.IsSupported ? NoAvx512 : null;
+        backend == ChronosBackend.Kernels && !KernelBackend.IsSupported ? NoKernels : null;
 
     /// <summary>Pipeline options that force <paramref name="backend"/> (never <see cref="ChronosBackend.Auto"/>: a test says which path it checks).</summary>
     public static ChronosInferenceOptions Options(ChronosBackend backend) => new() { Backend = backend };
@@ -28,19 +29,19 @@ internal static class Backends
         backend == ChronosBackend.Kernels ? KernelBackend.ForBatch() : LibtorchBackend.Instance;
 }
 
-/// <summary>A fact that needs AVX-512 (the kernels): skipped, saying why, on CPUs without it.</summary>
-public sealed class Avx512FactAttribute : FactAttribute
+/// <summary>A fact that needs the kernels (AVX-512, or AVX2 + FMA): skipped, saying why, on CPUs without them.</summary>
+public sealed class KernelsFactAttribute : FactAttribute
 {
-    public Avx512FactAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
+    public KernelsFactAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
 }
 
-/// <summary>A theory that needs AVX-512 (the kernels): skipped, saying why, on CPUs without it.</summary>
-public sealed class Avx512TheoryAttribute : TheoryAttribute
+/// <summary>A theory that needs the kernels (AVX-512, or AVX2 + FMA): skipped, saying why, on CPUs without them.</summary>
+public sealed class KernelsTheoryAttribute : TheoryAttribute
 {
-    public Avx512TheoryAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
+    public KernelsTheoryAttribute() => Skip = Backends.SkipReason(ChronosBackend.Kernels);
 }
 
-/// <summary>Theory rows (backend) for one backend; the kernels' row is skipped on CPUs without AVX-512.</summary>
+/// <summary>Theory rows (backend) for one backend; the kernels' row is skipped on CPUs without them.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class BackendAttribute : DataAttribute
 {
@@ -57,7 +58,7 @@ public sealed class BackendAttribute : DataAttribute
 
 /// <summary>
 /// Theory rows (series, backend): every series of a golden set's summary.json (set-a by default, or the official
-/// dummy checkpoint <see cref="Dummy"/>) under one backend; the kernels' rows are skipped on CPUs without AVX-512.
+/// dummy checkpoint <see cref="Dummy"/>) under one backend; the kernels' rows are skipped on CPUs without them.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class SeriesAttribute : DataAttribute
