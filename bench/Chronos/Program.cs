@@ -312,26 +312,13 @@ static string Ratio(double value, double? reference) =>
     reference is { } r ? (value / r).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "";
 
 // Resident MiB per mapping (libtorch's code, the heap, anonymous memory …) and the managed heap: where the peak goes.
-static string Smaps()
-{
-    var totals = new Dictionary<string, long>();
-    var name = "";
-    foreach (var line in File.ReadLines("/proc/self/smaps"))
-    {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length >= 5 && parts[0].Contains('-') && !line.StartsWith("Rss", StringComparison.Ordinal))
-            name = parts.Length > 5 ? Path.GetFileName(parts[5]) : "anon";
-        else if (parts[0] == "Rss:")
-            totals[name] = totals.GetValueOrDefault(name) + long.Parse(parts[1], CultureInfo.InvariantCulture);
-    }
-    return string.Join(" ", totals.Where(t => t.Value > 4096).OrderByDescending(t => t.Value).Select(t => $"{t.Key}={t.Value / 1024}"))
-        + $" managed={GC.GetTotalMemory(false) >> 20}";
-}
+static string Smaps() =>
+    string.Join(" ", ResidentMemory.Mappings()
+        .GroupBy(m => m.Mapping.Length == 0 ? "anon" : Path.GetFileName(m.Mapping), m => m.ResidentKiB)
+        .Select(g => (Name: g.Key, KiB: g.Sum())).Where(t => t.KiB > 4096).OrderByDescending(t => t.KiB)
+        .Select(t => $"{t.Name}={t.KiB / 1024}"))
+    + $" managed={GC.GetTotalMemory(false) >> 20}";
 
-static double PeakRssMiB() => StatusKiB("VmHWM:") / 1024.0;
+static double PeakRssMiB() => ResidentMemory.PeakMiB();
 
-static double CurrentRssMiB() => StatusKiB("VmRSS:") / 1024.0;
-
-static double StatusKiB(string field) =>
-    double.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(field, StringComparison.Ordinal))
-        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+static double CurrentRssMiB() => ResidentMemory.CurrentMiB();

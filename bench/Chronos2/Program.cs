@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Forecast.Chronos;
+using Forecast.Chronos.Bench;
 using Forecast.Chronos.Chronos2;
 using Forecast.Chronos.Inference;
 using TorchSharp;
@@ -151,8 +152,7 @@ static List<float[]> RandomWalks(int count, int length, int seed = 7)
     }).ToList();
 }
 
-static double PeakRssMiB() => double.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-    .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+static double PeakRssMiB() => ResidentMemory.PeakMiB();
 
 // BENCH_MEMORY=1: where the resident memory is (stderr), from /proc/self/smaps: glibc's heap (libtorch's operator
 // registry from its static initialisers, small tensors, activations below FreedBufferReuse's limit during a call),
@@ -162,16 +162,11 @@ static void MemoryBreakdown(string when)
 {
     if (Environment.GetEnvironmentVariable("BENCH_MEMORY") != "1")
         return;
-    var kinds = new Dictionary<string, long>();
-    var kind = "anonymous";
-    foreach (var line in File.ReadLines("/proc/self/smaps"))
-    {
-        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length >= 5 && fields[0].Contains('-') && !fields[0].EndsWith(':'))
-            kind = fields.Length < 6 ? "anonymous" : fields[5].StartsWith('/') || fields[5].StartsWith("memfd:") ? "file" : fields[5];
-        else if (fields is ["Rss:", var kiB, ..])
-            kinds[kind] = kinds.GetValueOrDefault(kind) + long.Parse(kiB, CultureInfo.InvariantCulture);
-    }
+    // Anonymous memory has no name; a path (or memfd:) is file-backed code and data; pseudo-names ([heap] …) stay.
+    var kinds = ResidentMemory.Mappings()
+        .GroupBy(m => m.Mapping.Length == 0 ? "anonymous" : m.Mapping.StartsWith('/') || m.Mapping.StartsWith("memfd:") ? "file" : m.Mapping,
+            m => m.ResidentKiB)
+        .ToDictionary(g => g.Key, g => g.Sum());
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"memory {when}: RSS {kinds.Values.Sum() / 1024.0:F1} MiB = heap {kinds.GetValueOrDefault("[heap]") / 1024.0:F1} + anonymous "
         + $"{kinds.GetValueOrDefault("anonymous") / 1024.0:F1} + file {kinds.GetValueOrDefault("file") / 1024.0:F1} (+ other "
