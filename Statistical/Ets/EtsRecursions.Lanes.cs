@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Forecast.Statistical.Ets;
 
@@ -77,6 +79,10 @@ internal static partial class EtsRecursions
         }
         Span<double> sums = scratch.Sums, products = scratch.Products;
         Span<long> exponents = scratch.Exponents;
+        // The loop's accumulators start here (the loop keeps them in these arrays).
+        sums.Clear();
+        products.Fill(1.0);
+        exponents.Clear();
         var state = new LoopState(buffer, ringBuffer, kinds, m, sums, products, exponents);
         switch (vectors, anySeason)
         {
@@ -154,11 +160,16 @@ internal static partial class EtsRecursions
         bool multError3 = (kind3 & MultErrorKind) != 0, multError4 = (kind4 & MultErrorKind) != 0;
         Vector256<double> l1 = p1.Level, b1 = p1.Growth, l2 = p2.Level, b2 = p2.Growth;
         Vector256<double> l3 = p3.Level, b3 = p3.Growth, l4 = p4.Level, b4 = p4.Growth;
-        Vector256<double> lik1 = Vector256<double>.Zero, lik2 = Vector256<double>.Zero, lik3 = Vector256<double>.Zero, lik4 = Vector256<double>.Zero;
-        Vector256<double> product1 = Vector256<double>.One, product2 = Vector256<double>.One;
-        Vector256<double> product3 = Vector256<double>.One, product4 = Vector256<double>.One;
-        Vector256<long> exponent1 = Vector256<long>.Zero, exponent2 = Vector256<long>.Zero;
-        Vector256<long> exponent3 = Vector256<long>.Zero, exponent4 = Vector256<long>.Zero;
+        // The accumulators (Σe², Π|ŷ| and its exponent) live in the scratch arrays, not in registers: they are off the
+        // chain of dependent steps, and a machine with 16 vector registers (AVX2) then keeps every vector's level and
+        // growth — the chain — in registers instead of spilling them (a spilled chain waits for a store and a load
+        // every step).
+        ref Vector256<double> lik1 = ref Accumulator(state.Sums, 0), lik2 = ref Accumulator(state.Sums, 4);
+        ref Vector256<double> lik3 = ref Accumulator(state.Sums, 8), lik4 = ref Accumulator(state.Sums, 12);
+        ref Vector256<double> product1 = ref Accumulator(state.Products, 0), product2 = ref Accumulator(state.Products, 4);
+        ref Vector256<double> product3 = ref Accumulator(state.Products, 8), product4 = ref Accumulator(state.Products, 12);
+        ref Vector256<long> exponent1 = ref Accumulator(state.Exponents, 0), exponent2 = ref Accumulator(state.Exponents, 4);
+        ref Vector256<long> exponent3 = ref Accumulator(state.Exponents, 8), exponent4 = ref Accumulator(state.Exponents, 12);
         int n = y.Length, head = 0, m = state.M;
         for (int i = 0; i < n; i++)
         {
@@ -174,28 +185,24 @@ internal static partial class EtsRecursions
             if (four && multError4 && !InRange(product4)) Renormalise(ref product4, ref exponent4);
             if (typeof(TSeason) == typeof(Yes)) head = oldest;
         }
-        lik1.CopyTo(state.Sums);
-        product1.CopyTo(state.Products);
-        exponent1.CopyTo(state.Exponents);
-        if (two)
-        {
-            lik2.CopyTo(state.Sums[4..]);
-            product2.CopyTo(state.Products[4..]);
-            exponent2.CopyTo(state.Exponents[4..]);
-        }
-        if (three)
-        {
-            lik3.CopyTo(state.Sums[8..]);
-            product3.CopyTo(state.Products[8..]);
-            exponent3.CopyTo(state.Exponents[8..]);
-        }
-        if (four)
-        {
-            lik4.CopyTo(state.Sums[12..]);
-            product4.CopyTo(state.Products[12..]);
-            exponent4.CopyTo(state.Exponents[12..]);
-        }
     }
+
+    /// <summary>Four lanes of a scratch array as one vector, read and written in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref Vector256<T> Accumulator<T>(Span<T> lanes, int offset) where T : struct =>
+        ref Unsafe.As<T, Vector256<T>>(ref MemoryMarshal.GetReference(lanes.Slice(offset, Vector256<T>.Count)));
+
+    /// <summary>
+    /// <c>Vector256.ConditionalSelect(mask, whereSet, elsewhere)</c> for a mask whose elements are all bits set or none
+    /// (the lanes' component masks): the same selection, bit for bit. Without AVX-512 the compiler makes a select by a
+    /// mask it cannot see to be per element into three instructions (and, and-not, or: two cycles on the chain of
+    /// steps); a blend by the elements' sign bits (vblendvpd) is one. With AVX-512 the three-way logic instruction is one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Select(Vector256<double> mask, Vector256<double> whereSet, Vector256<double> elsewhere) =>
+        Avx.IsSupported && !Avx512F.VL.IsSupported
+            ? Avx.BlendVariable(elsewhere, whereSet, mask)
+            : Vector256.ConditionalSelect(mask, whereSet, elsewhere);
 
     private static double Mask(bool on) => on ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
 
@@ -228,7 +235,7 @@ internal static partial class EtsRecursions
         var oldb = growth;
         // forecast() with h = 1 and update()'s q: l + φb with an additive trend, l without.
         var phib = p.Phi * oldb;
-        var q = Vector256.ConditionalSelect(p.AddTrend, oldl + phib, oldl);
+        var q = Select(p.AddTrend, oldl + phib, oldl);
         var f = q;
         var pp = yi;
         var sOld = Vector256<double>.Zero;
@@ -240,21 +247,21 @@ internal static partial class EtsRecursions
             var ppAdd = yi - sOld;
             if (multSeason)
             {
-                f = Vector256.ConditionalSelect(p.AddSeason, q + sOld, Vector256.ConditionalSelect(p.MultSeason, q * sOld, q));
+                f = Select(p.AddSeason, q + sOld, Select(p.MultSeason, q * sOld, q));
                 var ppMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(sOld), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / sOld);
-                pp = Vector256.ConditionalSelect(p.AddSeason, ppAdd, Vector256.ConditionalSelect(p.MultSeason, ppMult, yi));
+                pp = Select(p.AddSeason, ppAdd, Select(p.MultSeason, ppMult, yi));
             }
             else
             {
-                f = Vector256.ConditionalSelect(p.AddSeason, q + sOld, q);
-                pp = Vector256.ConditionalSelect(p.AddSeason, ppAdd, yi);
+                f = Select(p.AddSeason, q + sOld, q);
+                pp = Select(p.AddSeason, ppAdd, yi);
             }
         }
         var l = q + p.Alpha * (pp - q);
         level = l;
         var r = l - oldl;
-        growth = Vector256.ConditionalSelect(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
+        growth = Select(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
         if (seasonal)
         {
             var t = yi - q;
@@ -262,16 +269,16 @@ internal static partial class EtsRecursions
             {
                 var tMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / q);
-                t = Vector256.ConditionalSelect(p.MultSeason, tMult, t);
+                t = Select(p.MultSeason, tMult, t);
             }
             (sOld + p.Gamma * (t - sOld)).CopyTo(ring.Slice(4 * oldest, 4));
         }
         var d = yi - f;
         if ((kind & MultErrorKind) != 0)
         {
-            var e = Vector256.ConditionalSelect(p.MultError, d / f, d);
+            var e = Select(p.MultError, d / f, d);
             lik += e * e;
-            product *= Vector256.ConditionalSelect(p.MultError, Vector256.Abs(f), Vector256<double>.One);
+            product *= Select(p.MultError, Vector256.Abs(f), Vector256<double>.One);
         }
         else
         {
