@@ -6,9 +6,14 @@ namespace Forecast.Chronos.Kernels;
 /// T5 attention for one query as plain loops (modeling_t5.py: scores = q·kᵀ without 1/√d, + position bias / mask,
 /// softmax in float32, weights·v). A decoder step attends one new position per row and head over at most 64 cached
 /// ones: libtorch did that as 2 × rows × heads matrix-vector calls, each costing more to dispatch than to compute.
+/// The loops run on 512-bit vectors where the CPU has them (<see cref="AttentionKernels512"/>), else on 256-bit ones
+/// (<see cref="AttentionKernels256"/>, AVX2 + FMA), chosen once per call; both give the same bits.
 /// </summary>
 internal static unsafe class AttentionKernels
 {
+    /// <summary>Whether 512-bit vectors run in hardware (else .NET would emulate them: the 256-bit loops run).</summary>
+    private static readonly bool WideVectors = Vector512.IsHardwareAccelerated;
+
     /// <summary>
     /// context[0…size) = Σⱼ softmax(q·kⱼ + bias[j])ⱼ · vⱼ over j &lt; <paramref name="length"/>; key j starts at
     /// <c>keys + j·keyStride</c>, value j at <c>values + j·valueStride</c>, bias j at <c>bias[j·biasStride]</c>
@@ -17,26 +22,10 @@ internal static unsafe class AttentionKernels
     public static void OneQuery(float* query, float* keys, long keyStride, float* values, long valueStride,
         float* bias, long biasStride, int length, int size, float* context, float* scores)
     {
-        for (var j = 0; j < length; j++)
-            scores[j] = Dot(query, keys + j * keyStride, size);
-        if (bias is not null)
-            AddBias(scores, bias, biasStride, length);
-        Softmax(scores, length);
-        var i = 0;
-        for (; i + Vector512<float>.Count <= size; i += Vector512<float>.Count)
-        {
-            var sum = Vector512<float>.Zero;
-            for (var j = 0; j < length; j++)
-                sum = Vector512.FusedMultiplyAdd(Vector512.Create(scores[j]), Vector512.Load(values + j * valueStride + i), sum);
-            sum.Store(context + i);
-        }
-        for (; i < size; i++)
-        {
-            var sum = 0f;
-            for (var j = 0; j < length; j++)
-                sum = MathF.FusedMultiplyAdd(scores[j], values[j * valueStride + i], sum);
-            context[i] = sum;
-        }
+        if (WideVectors)
+            AttentionKernels512.OneQuery(query, keys, keyStride, values, valueStride, bias, biasStride, length, size, context, scores);
+        else
+            AttentionKernels256.OneQuery(query, keys, keyStride, values, valueStride, bias, biasStride, length, size, context, scores);
     }
 
     /// <summary>
@@ -128,60 +117,18 @@ internal static unsafe class AttentionKernels
     /// </summary>
     public static void Softmax(float* values, int count)
     {
-        const int width = 16;
-        var j = 0;
-        var maxima = Vector512.Create(float.NegativeInfinity);
-        for (; j + width <= count; j += width)
-            maxima = Vector512.Max(maxima, Vector512.Load(values + j));
-        var max = float.NegativeInfinity;
-        for (var lane = 0; lane < width; lane++)
-            max = MathF.Max(max, maxima[lane]);
-        for (; j < count; j++)
-            max = MathF.Max(max, values[j]);
-        var shift = Vector512.Create(max);
-        var totals = Vector512<float>.Zero;
-        j = 0;
-        for (; j + width <= count; j += width)
-        {
-            var e = Vector512.Exp(Vector512.Load(values + j) - shift);
-            e.Store(values + j);
-            totals += e;
-        }
-        var sum = Vector512.Sum(totals);
-        for (; j < count; j++)
-        {
-            values[j] = MathF.Exp(values[j] - max);
-            sum += values[j];
-        }
-        var scale = 1f / sum;
-        var scales = Vector512.Create(scale);
-        j = 0;
-        for (; j + width <= count; j += width)
-            (Vector512.Load(values + j) * scales).Store(values + j);
-        for (; j < count; j++)
-            values[j] *= scale;
+        if (WideVectors)
+            AttentionKernels512.Softmax(values, count);
+        else
+            AttentionKernels256.Softmax(values, count);
     }
 
     /// <summary>values[j] += bias[j·stride] for j &lt; count.</summary>
     public static void AddBias(float* values, float* bias, long stride, int count)
     {
-        var j = 0;
-        if (stride == 1)
-            for (; j + 16 <= count; j += 16)
-                (Vector512.Load(values + j) + Vector512.Load(bias + j)).Store(values + j);
-        for (; j < count; j++)
-            values[j] += bias[j * stride];
-    }
-
-    private static float Dot(float* a, float* b, int size)
-    {
-        var i = 0;
-        var sum = Vector512<float>.Zero;
-        for (; i + Vector512<float>.Count <= size; i += Vector512<float>.Count)
-            sum = Vector512.FusedMultiplyAdd(Vector512.Load(a + i), Vector512.Load(b + i), sum);
-        var result = Vector512.Sum(sum);
-        for (; i < size; i++)
-            result = MathF.FusedMultiplyAdd(a[i], b[i], result);
-        return result;
+        if (WideVectors)
+            AttentionKernels512.AddBias(values, bias, stride, count);
+        else
+            AttentionKernels256.AddBias(values, bias, stride, count);
     }
 }

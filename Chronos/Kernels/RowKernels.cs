@@ -1,71 +1,45 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Chronos.Kernels;
 
-/// <summary>Row-wise float32 kernels of <see cref="T5.Float32InferenceSession"/> (AVX-512, rows split over threads by the caller).</summary>
+/// <summary>
+/// Row-wise float32 kernels of <see cref="T5.Float32InferenceSession"/> (rows split over threads by the caller): on
+/// 512-bit vectors where the CPU has them (<see cref="RowKernels512"/>), else on 256-bit ones (<see cref="RowKernels256"/>,
+/// AVX2 + FMA), chosen once per call; both give the same bits.
+/// </summary>
 internal static unsafe class RowKernels
 {
+    /// <summary>Whether 512-bit vectors run in hardware (else .NET would emulate them: the 256-bit loops run).</summary>
+    private static readonly bool WideVectors = Vector512.IsHardwareAccelerated;
+
     /// <summary>
     /// T5's RMS norm of rows <paramref name="firstRow"/> … <paramref name="endRow"/>−1 (modeling_t5.py: T5LayerNorm):
     /// <c>y = (x · 1/√(mean(x²) + eps)) · weight</c> in float32, in the reference's order of the two products, in one
     /// pass instead of libtorch's five element-wise operations and their two activation-sized temporaries.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* weight, float* y, int width, float eps, long firstRow, long endRow)
     {
-        for (var row = firstRow; row < endRow; row++)
-        {
-            var source = x + row * width;
-            var target = y + row * width;
-            var sum = Vector512<float>.Zero;
-            var j = 0;
-            for (; j + 16 <= width; j += 16)
-            {
-                var v = Vector512.Load(source + j);
-                sum = Vector512.FusedMultiplyAdd(v, v, sum);
-            }
-            var squares = Vector512.Sum(sum);
-            for (; j < width; j++)
-                squares += source[j] * source[j];
-            var scale = Vector512.Create(1f / MathF.Sqrt(squares / width + eps));
-            j = 0;
-            for (; j + 16 <= width; j += 16)
-                (Vector512.Load(source + j) * scale * Vector512.Load(weight + j)).Store(target + j);
-            for (; j < width; j++)
-                target[j] = source[j] * scale[0] * weight[j];
-        }
+        if (WideVectors)
+            RowKernels512.RmsNorm(x, weight, y, width, eps, firstRow, endRow);
+        else
+            RowKernels256.RmsNorm(x, weight, y, width, eps, firstRow, endRow);
     }
 
     /// <summary>values[j] = max(0, values[j] + bias[j]) (either part optional) for j &lt; width.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasRelu(float* values, int width, float* bias, bool relu)
     {
-        var j = 0;
-        for (; j + 16 <= width; j += 16)
-        {
-            var v = Vector512.Load(values + j);
-            if (bias is not null)
-                v += Vector512.Load(bias + j);
-            if (relu)
-                v = Vector512.Max(v, Vector512<float>.Zero);
-            v.Store(values + j);
-        }
-        for (; j < width; j++)
-        {
-            var v = values[j] + (bias is null ? 0f : bias[j]);
-            values[j] = relu ? MathF.Max(v, 0f) : v;
-        }
+        if (WideVectors)
+            RowKernels512.BiasRelu(values, width, bias, relu);
+        else
+            RowKernels256.BiasRelu(values, width, bias, relu);
     }
 
     /// <summary>target[i] += addend[i] for first ≤ i &lt; end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInPlace(float* target, float* addend, long first, long end)
     {
-        var i = first;
-        for (; i + 16 <= end; i += 16)
-            (Vector512.Load(target + i) + Vector512.Load(addend + i)).Store(target + i);
-        for (; i < end; i++)
-            target[i] += addend[i];
+        if (WideVectors)
+            RowKernels512.AddInPlace(target, addend, first, end);
+        else
+            RowKernels256.AddInPlace(target, addend, first, end);
     }
 }
