@@ -8,7 +8,7 @@ namespace Forecast.Chronos.Tests.ChronosT5;
 public class TopCandidatesTests
 {
     // Chronos-T5's vocabulary and top-k, a vocabulary that is not a multiple of 16, EOS inside the first k tokens.
-    [KernelsTheory]
+    [Avx2Theory]
     [InlineData(4096, 50, 1L)]
     [InlineData(1003, 7, 500L)]
     [InlineData(37, 20, 3L)]
@@ -28,7 +28,7 @@ public class TopCandidatesTests
         logits[TensorIndex.Colon, eos].data<float>().ToArray().Should().NotContain(float.NegativeInfinity, "the logits are read, not masked");
     }
 
-    [KernelsFact]
+    [Avx2Fact]
     public void Equal_values_inside_the_k_come_earlier_token_first()
     {
         TorchRuntime.EnsureLoaded();
@@ -41,7 +41,7 @@ public class TopCandidatesTests
     }
 
     // Ties with the k-th value (HF keeps every tied token), NaN, and a k-th value of −∞ go to the whole-vocabulary path.
-    [KernelsTheory]
+    [Avx2Theory]
     [InlineData(new[] { 0f, 9f, 5f, 7f, 5f, 1f }, 2)]
     [InlineData(new[] { 0f, 9f, float.NaN, 7f, 5f, 1f }, 2)]
     [InlineData(new[] { 3f, 9f, float.NegativeInfinity, float.NegativeInfinity, float.NegativeInfinity, 1f }, 3)]
@@ -59,7 +59,7 @@ public class TopCandidatesTests
     // or above the k-th value (the only other logit that large, in a block taken one logit at a time), a k-th value of
     // −∞. What is expected comes from libtorch: topk of the EOS-masked scores, and whether the sampler's old path takes
     // those candidates (no NaN, a finite k-th value, exactly k scores at least that large).
-    [KernelsTheory]
+    [Avx2Theory]
     [InlineData(64, 5, 1L, "NaN in a block", true)]
     [InlineData(1003, 7, 500L, "NaN in the tail", true)]
     [InlineData(64, 5, 1L, "tie with the k-th in a block", true)]
