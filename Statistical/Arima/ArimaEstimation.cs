@@ -189,9 +189,22 @@ internal static class ArimaEstimation
             var index = new int[4];
             var results = new (double Ssq, double SumLog, int Count)[4];
             var adjustedLanes = new AdjustedSeries?[4];
+            var q0Phis = new double[4][];
+            var q0Thetas = new double[4][];
+            var q0Results = new double[4][];
             return (points, values) =>
             {
                 int pending = 0;
+                var phis = new double[points.Length][];
+                var thetas = new double[points.Length][];
+                var pars = new double[points.Length][];
+                for (int k = 0; k < points.Length; k++)
+                {
+                    var par = pars[k] = (double[])fixedPar.Clone();
+                    Unmask(par, mask, points[k]);
+                    (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, trans);
+                }
+                var q0s = Q0Ahead(phis, thetas, lane, q0Phis, q0Thetas, q0Results);
                 void Flush()
                 {
                     if (pending == 0) return;
@@ -205,13 +218,11 @@ internal static class ArimaEstimation
                 }
                 for (int k = 0; k < points.Length; k++)
                 {
-                    var par = (double[])fixedPar.Clone();
-                    Unmask(par, mask, points[k]);
-                    var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
+                    var (par, phi, theta) = (pars[k], phis[k], thetas[k]);
                     try
                     {
-                        if (lane is null) lane = new ArimaStateSpace(phi, theta, delta, kappa);
-                        else lane.Reset(phi, theta);
+                        if (lane is null) lane = new ArimaStateSpace(phi, theta, delta, kappa, q0s?[k]);
+                        else lane.Reset(phi, theta, q0s?[k]);
                     }
                     catch (ArgumentException)
                     {
@@ -425,6 +436,40 @@ internal static class ArimaEstimation
     /// <paramref name="covariance"/> holds the fit's inputs and optimum only (it makes its objective anew), and the
     /// Lazy drops it once evaluated: a search's unchecked candidates keep no filter or gradient workspaces alive.
     /// </summary>
+    /// <summary>
+    /// Q0 for a batch's points, four at a time (<see cref="ArimaKalman.Q0Lanes"/>), for those whose coefficients
+    /// differ from the last ones Q0 was computed for — the points at which <see cref="ArimaStateSpace.Reset(double[], double[])"/>,
+    /// called point after point on <paramref name="model"/>, would compute it; null where it would keep the one it holds
+    /// (or the whole result null when the lanes do not apply). Each Q0 is the scalar call's to the bit.
+    /// </summary>
+    private static double[]?[]? Q0Ahead(double[][] phis, double[][] thetas, ArimaStateSpace? model, double[][] lanePhis, double[][] laneThetas,
+        double[][] laneResults)
+    {
+        if (phis.Length < 2 || !ArimaKalman.HasQ0Lanes(phis[0].Length, thetas[0].Length)) return null;
+        int r = Math.Max(phis[0].Length, thetas[0].Length + 1);
+        var lastPhi = model?.Q0Phi;
+        var lastTheta = model?.Q0Theta;
+        var todo = new List<int>();
+        for (int k = 0; k < phis.Length; k++)
+        {
+            var theta = thetas[k];
+            var padded = theta.Length < r - 1 ? [.. theta, .. new double[r - 1 - theta.Length]] : theta;
+            if (lastPhi is not null && phis[k].AsSpan().SequenceEqual(lastPhi) && padded.AsSpan().SequenceEqual(lastTheta)) continue;
+            todo.Add(k);
+            (lastPhi, lastTheta) = (phis[k], padded);
+        }
+        if (todo.Count < 2) return null;
+        var q0s = new double[]?[phis.Length];
+        for (int start = 0; start < todo.Count; start += 4)
+        {
+            int count = Math.Min(4, todo.Count - start);
+            for (int l = 0; l < count; l++) (lanePhis[l], laneThetas[l]) = (phis[todo[start + l]], thetas[todo[start + l]]);
+            ArimaKalman.Q0Lanes(lanePhis, laneThetas, count, laneResults);
+            for (int l = 0; l < count; l++) q0s[todo[start + l]] = laneResults[l];
+        }
+        return q0s;
+    }
+
     private static Lazy<double[,]?> Deferred(Func<double[,]> covariance) => new(() =>
     {
         try

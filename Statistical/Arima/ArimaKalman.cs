@@ -6,7 +6,7 @@ namespace Forecast.Statistical.Arima;
 /// <c>ARIMA_Like</c>, <c>KalmanFore</c>, <c>getQ0</c> after Gardner, Harvey and Phillips 1980, AS 154), and the
 /// conditional sum of squares it starts from (<c>ARIMA_CSS</c>). The loops keep R's order of operations.
 /// </summary>
-internal static class ArimaKalman
+internal static partial class ArimaKalman
 {
     /// <summary>
     /// ARIMA_Like with useUp = 0: (Σ v²/F, Σ log F, number of terms) over the observations whose gain F &lt; 1e4, and

@@ -14,7 +14,7 @@ internal sealed class ArimaStateSpace
     private double[] _q0Phi = [];
     private double[] _q0Theta = [];
 
-    public ArimaStateSpace(double[] phi, double[] theta, double[] delta, double kappa = 1e6)
+    public ArimaStateSpace(double[] phi, double[] theta, double[] delta, double kappa = 1e6, double[]? q0 = null)
     {
         Delta = delta;
         _kappa = kappa;
@@ -26,14 +26,20 @@ internal sealed class ArimaStateSpace
         Pn = new double[rd * rd];
         Phi = phi;
         Theta = theta;
-        Reset(phi, theta);
+        Reset(phi, theta, q0);
     }
 
     /// <summary>
     /// Sets new coefficients of the same orders and restarts the filter: a = 0, P = 0, Pn = the prior (arima.R:
     /// <c>upARIMA</c>), so one model object serves every likelihood evaluation of a fit.
     /// </summary>
-    public void Reset(double[] phi, double[] theta)
+    public void Reset(double[] phi, double[] theta) => Reset(phi, theta, null);
+
+    /// <summary>
+    /// <see cref="Reset(double[], double[])"/> with Q0 for these coefficients already computed (<see cref="ArimaKalman.Q0Lanes"/>,
+    /// the same bits as <see cref="ArimaKalman.Q0(double[], double[])"/>); null computes it as there.
+    /// </summary>
+    public void Reset(double[] phi, double[] theta, double[]? q0)
     {
         int p = phi.Length, q = theta.Length, r = R, d = Delta.Length, rd = r + d;
         if (Math.Max(p, q + 1) != r) throw new ArgumentException("The orders changed.");
@@ -47,9 +53,9 @@ internal sealed class ArimaStateSpace
         {
             // The gradient's and Hessian's steps in a regression coefficient leave (phi, theta) as they were: Q0 is
             // computed again only when they change.
-            if (_q0 is null || !phi.AsSpan().SequenceEqual(_q0Phi) || !Theta.AsSpan().SequenceEqual(_q0Theta))
+            if (q0 is not null || _q0 is null || !phi.AsSpan().SequenceEqual(_q0Phi) || !Theta.AsSpan().SequenceEqual(_q0Theta))
             {
-                _q0 = ArimaKalman.Q0(phi, Theta);
+                _q0 = q0 ?? ArimaKalman.Q0(phi, Theta);
                 _q0Phi = (double[])phi.Clone();
                 _q0Theta = (double[])Theta.Clone();
             }
@@ -61,6 +67,12 @@ internal sealed class ArimaStateSpace
         }
         for (int i = 0; i < d; i++) Pn[(r + i) + rd * (r + i)] = _kappa;
     }
+
+    /// <summary>The AR coefficients of the Q0 held (null when none is), for callers that compute Q0 ahead as <see cref="Reset(double[], double[])"/> would.</summary>
+    public double[]? Q0Phi => _q0 is null ? null : _q0Phi;
+
+    /// <summary>The padded MA coefficients of the Q0 held.</summary>
+    public double[] Q0Theta => _q0Theta;
 
     public double[] Phi { get; private set; }
 

@@ -5,6 +5,7 @@ using Forecast.Statistical.Bench;
 //   accuracy [--goldens <fixtures dir>] [--data <dir with <dataset>/data.csv>] [--datasets a,b] [--methods ets,arima,theta] [--details]
 //   speed [--data <dir>] [--datasets a,b] [--methods ets,arima] [--series 8] [--rounds 3] [--parallel n]   (needs Rscript with forecast)
 //   dump --out <file> [--data <dir>] [--datasets a,b]   (every AutoEts fit of the datasets to the bit, to diff before/after a speed change)
+//   dump-arima --out <file> [--datasets a,b]   (every AutoArima fit of the arima-golden series to the bit, to diff before/after a speed change)
 //   profile [--datasets a] [--methods ets|arima] [--series 2] [--seconds 10] [--parallel n] [--ids a,b] [--drop k]   (fits in a loop, for perf; --ids: these series instead of the speed run's; --drop: without the last k points)
 var root = FindRepositoryRoot();
 string goldens = Option("--goldens") ?? Path.Combine(root, "tests", "Statistical.Tests", "Fixtures");
@@ -28,6 +29,11 @@ if (args.Length > 0 && args[0] == "dump")
     Dump.Run(goldens, data, datasets, Option("--out") ?? "ets-fits.txt");
     return;
 }
+if (args.Length > 0 && args[0] == "dump-arima")
+{
+    ArimaDump.Run(goldens, data, datasets, Option("--out") ?? "arima-fits.txt");
+    return;
+}
 if (args.Length > 0 && args[0] == "profile")
 {
     Profile.Run(goldens, data, Option("--datasets") ?? "m4_hourly", Option("--methods") ?? "ets",
@@ -36,7 +42,7 @@ if (args.Length > 0 && args[0] == "profile")
         Option("--ids")?.Split(','), int.Parse(Option("--drop") ?? "0", CultureInfo.InvariantCulture));
     return;
 }
-Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details] | speed [--data dir] [--datasets a,b] [--methods ets,arima] [--series n] [--rounds n] [--parallel n] | dump --out file [--data dir] [--datasets a,b] | profile [--datasets a] [--methods ets|arima] [--series n] [--seconds s] [--parallel n] [--ids a,b] [--drop k]");
+Console.Error.WriteLine("usage: accuracy [--goldens dir] [--data dir] [--datasets a,b] [--methods ets,arima,theta] [--details] | speed [--data dir] [--datasets a,b] [--methods ets,arima] [--series n] [--rounds n] [--parallel n] | dump --out file [--data dir] [--datasets a,b] | dump-arima --out file [--datasets a,b] | profile [--datasets a] [--methods ets|arima] [--series n] [--seconds s] [--parallel n] [--ids a,b] [--drop k]");
 
 string? Option(string name)
 {
