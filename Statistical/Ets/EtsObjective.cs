@@ -56,6 +56,8 @@ internal sealed class EtsObjective
         };
         _e = new double[y.Length];
         Lane = EtsRecursions.OneStepLane.For(error, trend, season);
+        // Asked at every evaluation: decided once.
+        Pairable = _horizons == 0 && Lane.Pairable && !(_m > 24 && _season != EtsRecursions.None);
     }
 
     public double Evaluate(ReadOnlySpan<double> par)
@@ -78,7 +80,7 @@ internal sealed class EtsObjective
     /// Whether this objective's recursion can share a loop with another's (<see cref="EtsRecursions.PairRunner"/>): the
     /// likelihood criterion and no multiplicative trend.
     /// </summary>
-    public bool Pairable => _horizons == 0 && Lane.Pairable && !(_m > 24 && _season != EtsRecursions.None);
+    public bool Pairable { get; }
 
     public EtsRecursions.OneStepLane Lane { get; }
 

@@ -40,8 +40,9 @@ internal static class PairedEstimation
         /// <summary>At most this many points a pass (a vector's lanes beside the search's own point).</summary>
         public const int Capacity = 3;
 
-        private readonly double[][] _points = new double[Capacity][];
-        private readonly double[][] _states = new double[Capacity][];
+        // Made with the search's first pass ahead: a form's point and state buffers, reused by every pass.
+        private readonly double[][] _points = [new double[parameters], new double[parameters], new double[parameters]];
+        private readonly double[][] _states = [new double[states], new double[states], new double[states]];
 
         public double[] Values { get; } = new double[Capacity];
 
@@ -53,15 +54,11 @@ internal static class PairedEstimation
         /// <summary>How many points this pass holds (0 once the search has been advanced past the pass).</summary>
         public int Count { get; set; }
 
-        /// <summary>The first <paramref name="count"/> point buffers, made on first use.</summary>
-        public Span<double[]> Points(int count)
-        {
-            for (int k = 0; k < count; k++) _points[k] ??= new double[parameters];
-            return _points.AsSpan(0, count);
-        }
+        /// <summary>The first <paramref name="count"/> point buffers.</summary>
+        public Span<double[]> Points(int count) => _points.AsSpan(0, count);
 
-        /// <summary>The state buffer of point <paramref name="k"/>, made on first use.</summary>
-        public double[] State(int k) => _states[k] ??= new double[states];
+        /// <summary>The state buffer of point <paramref name="k"/>.</summary>
+        public double[] State(int k) => _states[k];
 
         /// <summary>The value of <paramref name="point"/> if it is one of this pass's points.</summary>
         public bool TryTake(ReadOnlySpan<double> point, out double value)

@@ -56,7 +56,7 @@ internal static class SchurCohn
     /// <see cref="AllZerosInside"/> of four polynomials of one degree at once, one per vector lane (coefficient k of
     /// polynomial j at <paramref name="increasing"/>[4k + j], the leading ones nonzero): bit j of the result is set when
     /// every zero of polynomial j lies below <paramref name="radius"/>. Each lane performs the single test's operations
-    /// (a lane that fails carries on, its result fixed), so the decisions are the single tests'.
+    /// (a lane that fails carries on, its result fixed, until all four have failed), so the decisions are the single tests'.
     /// <paramref name="work"/> needs 2·<paramref name="increasing"/>.Length elements.
     /// </summary>
     public static int AllZerosInside4(ReadOnlySpan<double> increasing, double radius, Span<double> work)
@@ -76,6 +76,8 @@ internal static class SchurCohn
             var lead = Vector256.Create(w.Slice(4 * degree, 4));
             var constant = Vector256.Create(w[..4]);
             failed |= Vector256.GreaterThanOrEqual(Vector256.Abs(constant), Vector256.Abs(lead));
+            // Once every lane has failed the result is decided (a failed lane's bit stays clear).
+            if (failed.ExtractMostSignificantBits() == 0xF) return 0;
             var max = Vector256<double>.Zero;
             var nan = Vector256<double>.Zero;
             for (int k = 0; k < degree; k++)
