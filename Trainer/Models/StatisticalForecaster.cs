@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Forecast.Core.Models;
@@ -11,7 +12,7 @@ namespace Forecast.Trainer.Models;
 
 /// <summary>
 /// A classical model of Forecast.Statistical (ETS, ARIMA, Theta) as an <see cref="IForecaster"/>: one fit per series,
-/// series in parallel (one per core unless max_parallelism says otherwise), quantiles from the model's prediction
+/// series in parallel (one per core unless max_parallelism says otherwise, the longest expected fits first), quantiles from the model's prediction
 /// intervals (q and 1 − q are the bounds of the 100·|2q − 1|% interval, 0.5 the point forecast, as R's baselines read
 /// them). A series the model cannot fit gets the seasonal naive forecast, or stops the run, as configured. The fitted
 /// forms, parameters and criteria of the last call are the run's state: model/&lt;name&gt;/models.csv.
@@ -22,6 +23,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     Func<Frequency, IStatisticalModel>? modelFor = null) : IForecaster, IHasModelState, Auto.ISeriesScope
 {
     private IReadOnlyList<FitRecord> _lastFits = [];
+    private readonly LongestFirstOrder _order = new();
     // Per series id: its first fit (where that history started, the form it chose and, only for Filtering, the fitted
     // model: a fitted ETS keeps its whole state path, so keeping every series' fit when nothing filters with it would
     // hold the run's memory for nothing), shared by the copies WithFormsChosenOnce / RememberingFirstFits / Filtering make.
@@ -80,11 +82,15 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = settings.MaxParallelism ?? Environment.ProcessorCount,
         };
+        // One series at a time, longest expected fit first, so the batch does not end on one core (see LongestFirstOrder).
+        var order = Partitioner.Create(_order.Of(histories), EnumerablePartitionerOptions.NoBuffering);
         try
         {
-            Parallel.For(0, histories.Count, options, i =>
+            Parallel.ForEach(order, options, i =>
             {
+                long started = Stopwatch.GetTimestamp();
                 (results[i], records[i]) = ForecastOne(histories[i], request, levels);
+                _order.Record(histories[i].Id, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 reporter.OneMoreDone();
             });
         }
