@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Statistical.Arima;
@@ -123,6 +125,10 @@ internal static partial class ArimaKalman
     {
         Array.Copy(xnext, xrow, np);
         var active = Vector256<double>.AllBitsSet;
+        // The row's and rbar's elements by reference: the rotation below is the whole cost of Q0, and every index in it
+        // stays within the row (k < np) and rbar's np(np − 1)/2 elements.
+        ref var row = ref MemoryMarshal.GetArrayDataReference(xrow);
+        ref var bars = ref MemoryMarshal.GetArrayDataReference(rbar);
         int ithisr = 0;
         for (int i = 0; i < np; i++)
         {
@@ -137,15 +143,20 @@ internal static partial class ArimaKalman
             var dpi = di + xi * xi;
             var cbar = di / dpi;
             var sbar = xi / dpi;
+            ref var bar = ref Unsafe.Add(ref bars, ithisr);
+            int length = np - i - 1;
+            ref var rest = ref Unsafe.Add(ref row, i + 1);
             if (rotate == Vector256<double>.AllBitsSet)
             {
                 d[i] = dpi;
-                for (int k = i + 1; k < np; k++)
+                for (int k = 0; k < length; k++)
                 {
-                    var xk = xrow[k];
-                    var rbthis = rbar[ithisr];
-                    xrow[k] = xk - xi * rbthis;
-                    rbar[ithisr++] = cbar * rbthis + sbar * xk;
+                    ref var xk = ref Unsafe.Add(ref rest, k);
+                    ref var rbthis = ref Unsafe.Add(ref bar, k);
+                    var x = xk;
+                    var rb = rbthis;
+                    xk = x - xi * rb;
+                    rbthis = cbar * rb + sbar * x;
                 }
                 var xk2 = ynext;
                 ynext = xk2 - xi * thetab[i];
@@ -154,18 +165,21 @@ internal static partial class ArimaKalman
             else
             {
                 d[i] = Vector256.ConditionalSelect(rotate, dpi, di);
-                for (int k = i + 1; k < np; k++)
+                for (int k = 0; k < length; k++)
                 {
-                    var xk = xrow[k];
-                    var rbthis = rbar[ithisr];
-                    xrow[k] = Vector256.ConditionalSelect(rotate, xk - xi * rbthis, xk);
-                    rbar[ithisr++] = Vector256.ConditionalSelect(rotate, cbar * rbthis + sbar * xk, rbthis);
+                    ref var xk = ref Unsafe.Add(ref rest, k);
+                    ref var rbthis = ref Unsafe.Add(ref bar, k);
+                    var x = xk;
+                    var rb = rbthis;
+                    xk = Vector256.ConditionalSelect(rotate, x - xi * rb, x);
+                    rbthis = Vector256.ConditionalSelect(rotate, cbar * rb + sbar * x, rb);
                 }
                 var xk2 = ynext;
                 var th = thetab[i];
                 ynext = Vector256.ConditionalSelect(rotate, xk2 - xi * th, xk2);
                 thetab[i] = Vector256.ConditionalSelect(rotate, cbar * th + sbar * xk2, th);
             }
+            ithisr += length;
             // inclu2 returns once it has rotated with a zero d.
             active &= ~(rotate & Vector256.Equals(di, Vector256<double>.Zero));
             if (active == Vector256<double>.Zero) return;
