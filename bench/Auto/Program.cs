@@ -3,7 +3,8 @@
 // the series the baselines scored, next to R forecast 8.20's and prophet 1.0's rows of baselines/summary.csv; the
 // geometric mean over datasets of MASE relative to seasonal naive; the wall and CPU time of each auto run (models see
 // the last 3000 points, as the baselines' models did), and R's ets() timed
-// on a sample of m4_hourly series in the same run (before and after the auto runs), with the load average.
+// on a sample of m4_hourly series in the same run (before and after the auto runs; the 414 series' time is that
+// sample's mean × 414, an extrapolation), with the load average.
 //   dotnet run -c Release --project bench/Auto [-- --data /work/shared/data] [--datasets a,b] [--candidates a,b]
 //       [--r-ets-series 6] [--set key=value ...] [--out table.md] [--keep (the run folders are not deleted)]
 using System.Diagnostics;
