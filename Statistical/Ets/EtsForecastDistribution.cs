@@ -93,12 +93,12 @@ internal static class EtsForecastDistribution
         var fj = Identity(p);
         for (int i = 0; i < h - 1; i++)
         {
-            var hf = Multiply(hRow, fj);
-            mu[i] = Multiply(hf, x)[0, 0];
-            cj[i] = Multiply(hf, g)[0, 0];
-            fj = Multiply(fj, f);
+            var hf = MultiplySparse(hRow, fj);
+            mu[i] = MultiplySparse(hf, x)[0, 0];
+            cj[i] = MultiplySparse(hf, g)[0, 0];
+            fj = MultiplySparse(fj, f);
         }
-        mu[h - 1] = Multiply(Multiply(hRow, fj), x)[0, 0];
+        mu[h - 1] = MultiplySparse(MultiplySparse(hRow, fj), x)[0, 0];
         var variance = new double[h];
         variance[0] = sigma2;
         double cum = 0;
@@ -175,15 +175,15 @@ internal static class EtsForecastDistribution
         var variance = new double[h];
         for (int i = 0; i < h; i++)
         {
-            mu[i] = Multiply(Multiply(h1, mh), h2t)[0, 0];
-            variance[i] = (1 + sigma2) * Multiply(Multiply(h21, vh), h21t)[0, 0] + sigma2 * mu[i] * mu[i];
+            mu[i] = MultiplySparse(MultiplySparse(h1, mh), h2t)[0, 0];
+            variance[i] = (1 + sigma2) * MultiplySparse(MultiplySparse(h21, vh), h21t)[0, 0] + sigma2 * mu[i] * mu[i];
             var vecMh = Vec(mh);
-            var outer = Multiply(vecMh, Transpose(vecMh));
-            var term = Add(Multiply(Multiply(f21, vh), g21t), Multiply(Multiply(g21, vh), f21t));
-            term = Add(term, Multiply(Multiply(k, Add(vh, outer)), kt));
-            term = Add(term, Scale(Multiply(Multiply(g21, Add(Scale(vh, 3), Scale(outer, 2))), g21t), sigma2));
-            vh = Add(Multiply(Multiply(f21, vh), f21t), Scale(term, sigma2));
-            mh = Add(Multiply(Multiply(f1, mh), f2t), Scale(Multiply(Multiply(g1, mh), g2t), sigma2));
+            var outer = MultiplySparse(vecMh, Transpose(vecMh));
+            var term = Add(MultiplySparse(MultiplySparse(f21, vh), g21t), MultiplySparse(MultiplySparse(g21, vh), f21t));
+            term = Add(term, MultiplySparse(MultiplySparse(k, Add(vh, outer)), kt));
+            term = Add(term, Scale(MultiplySparse(MultiplySparse(g21, Add(Scale(vh, 3), Scale(outer, 2))), g21t), sigma2));
+            vh = Add(MultiplySparse(MultiplySparse(f21, vh), f21t), Scale(term, sigma2));
+            mh = Add(MultiplySparse(MultiplySparse(f1, mh), f2t), Scale(MultiplySparse(MultiplySparse(g1, mh), g2t), sigma2));
         }
         return (mu, variance);
     }
