@@ -190,7 +190,7 @@ public class KernelBackendTests
         trained.allclose(evaluated).Should().BeFalse("dropout in training mode drops attention weights, as libtorch does");
     }
 
-    // Panels and their row blocks go to whichever thread is free (blocks of 40 rows, the last one longer): the same
+    // Panels and their row blocks go to whichever thread is free (blocks of `PanelRowSchedule.BlockRows` rows — four passes of the widest panel kernel — the last one longer): the same
     // chains of FMAs whichever thread computes an output, so the result has the same bits as on one thread.
     [KernelsTheory]
     [InlineData(49)]

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Kernels;
 
-/// <summary>The attention loops against libtorch's softmax(q·kᵀ + bias)·v (AVX-512 machines only, where they are used).</summary>
+/// <summary>The attention loops against libtorch's softmax(q·kᵀ + bias)·v (AVX-512, or AVX2 + FMA through their 256-bit versions: where they are used).</summary>
 public unsafe class AttentionKernelsTests
 {
     [KernelsTheory]

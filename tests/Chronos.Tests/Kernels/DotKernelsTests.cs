@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Tests.Kernels;
 
-/// <summary>The in-place dot-product kernels against libtorch's linear (AVX-512 only; elsewhere they are never used).</summary>
+/// <summary>The in-place dot-product kernels against libtorch's linear (AVX-512, or AVX2 + FMA through their 256-bit versions; elsewhere they are never used).</summary>
 public class DotKernelsTests
 {
     // Rows and features that are and are not multiples of four; k with and without a tail beyond the 16-float vectors.

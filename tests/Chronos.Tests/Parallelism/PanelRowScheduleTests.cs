@@ -31,7 +31,7 @@ public class PanelRowScheduleTests
             other.Join();
 
             covered.Cast<int>().Should().AllBeEquivalentTo(1);
-            blockRows.Should().OnlyContain(r => r >= Math.Min(rows, PanelRowSchedule.BlockRows), "a block is at least the ten-row kernel's reach");
+            blockRows.Should().OnlyContain(r => r >= Math.Min(rows, PanelRowSchedule.BlockRows), "a block is at least four passes of the widest panel kernel");
         }
     }
 

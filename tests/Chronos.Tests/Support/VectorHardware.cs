@@ -8,7 +8,7 @@ namespace Forecast.Chronos.Tests.Support;
 internal static class VectorHardware
 {
     /// <summary>Why the 256-bit kernels' tests skip here (no AVX2 + FMA), or null where they run.</summary>
-    public static string? NoAvx2Fma => Vector256.IsHardwareAccelerated && Fma.IsSupported ? null
+    public static string? NoAvx2Fma => Avx2.IsSupported && Fma.IsSupported ? null
         : "this CPU has no AVX2 + FMA: the 256-bit kernels are never used here and .NET would emulate their vectors, so their tests cannot run.";
 
     /// <summary>Why tests of 256-bit logit blocks skip here (no AVX2), or null where they run.</summary>
