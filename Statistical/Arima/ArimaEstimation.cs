@@ -430,13 +430,6 @@ internal static class ArimaEstimation
     }
 
     /// <summary>
-    /// The coefficients' covariance from optimhess's Hessian, computed when first asked for: 4·k² evaluations of the
-    /// objective (a tenth to a quarter of a fit's), which auto.arima needs only for the candidates that would become
-    /// its best model (checkarima) — see AutoArima.Search. Failures surface as stats::arima's errors when it is read.
-    /// <paramref name="covariance"/> holds the fit's inputs and optimum only (it makes its objective anew), and the
-    /// Lazy drops it once evaluated: a search's unchecked candidates keep no filter or gradient workspaces alive.
-    /// </summary>
-    /// <summary>
     /// Q0 for a batch's points, four at a time (<see cref="ArimaKalman.Q0Lanes"/>), for those whose coefficients
     /// differ from the last ones Q0 was computed for — the points at which <see cref="ArimaStateSpace.Reset(double[], double[])"/>,
     /// called point after point on <paramref name="model"/>, would compute it; null where it would keep the one it holds
@@ -470,6 +463,13 @@ internal static class ArimaEstimation
         return q0s;
     }
 
+    /// <summary>
+    /// The coefficients' covariance from optimhess's Hessian, computed when first asked for: 4·k² evaluations of the
+    /// objective (a tenth to a quarter of a fit's), which auto.arima needs only for the candidates that would become
+    /// its best model (checkarima) — see AutoArima.Search. Failures surface as stats::arima's errors when it is read.
+    /// <paramref name="covariance"/> holds the fit's inputs and optimum only (it makes its objective anew), and the
+    /// Lazy drops it once evaluated: a search's unchecked candidates keep no filter or gradient workspaces alive.
+    /// </summary>
     private static Lazy<double[,]?> Deferred(Func<double[,]> covariance) => new(() =>
     {
         try

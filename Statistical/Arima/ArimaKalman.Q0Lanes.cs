@@ -146,7 +146,8 @@ internal static partial class ArimaKalman
             ref var bar = ref Unsafe.Add(ref bars, ithisr);
             int length = np - i - 1;
             ref var rest = ref Unsafe.Add(ref row, i + 1);
-            if (rotate == Vector256<double>.AllBitsSet)
+            // As integers: an all-bits lane is a NaN, which no double comparison finds equal to itself.
+            if (rotate.AsUInt64() == Vector256<ulong>.AllBitsSet)
             {
                 d[i] = dpi;
                 for (int k = 0; k < length; k++)

@@ -15,7 +15,7 @@ internal sealed class LongestFirstOrder
 {
     private readonly ConcurrentDictionary<string, double> _seconds = new(StringComparer.Ordinal);
 
-    /// <summary>The batch's positions, longest expected fit first (ties in input order).</summary>
+    /// <summary>The batch's positions, longest expected fit first (equal expectations: longer history first, then input order).</summary>
     public int[] Of(IReadOnlyList<TimeSeries> histories)
     {
         var known = new double[histories.Count];
