@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Chronos.Kernels;
@@ -26,8 +27,32 @@ internal static unsafe class DotKernels
         float* bias, bool relu)
     {
         if (WideVectors)
-            DotKernels512.Multiply(x, rows, k, w, firstFeature, endFeature, y, yStride, bias, relu);
+            Multiply<DotKernels512>(x, rows, k, w, firstFeature, endFeature, y, yStride, bias, relu);
         else
-            DotKernels256.Multiply(x, rows, k, w, firstFeature, endFeature, y, yStride, bias, relu);
+            Multiply<DotKernels256>(x, rows, k, w, firstFeature, endFeature, y, yStride, bias, relu);
+    }
+
+    /// <summary>The tiling of <see cref="Multiply(float*, int, int, float*, int, int, float*, long, float*, bool)"/> with the block shapes of one vector width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply<TBlocks>(float* x, int rows, int k, float* w, int firstFeature, int endFeature, float* y, long yStride,
+        float* bias, bool relu) where TBlocks : IDotBlocks
+    {
+        var feature = firstFeature;
+        for (; feature + 4 <= endFeature; feature += 4)
+        {
+            var weights = w + (long)feature * k;
+            var row = 0;
+            for (; row + 4 <= rows; row += 4)
+                TBlocks.FourByFour(x + (long)row * k, k, weights, k, k, y + row * yStride + feature, yStride);
+            for (; row < rows; row++)
+                TBlocks.OneByFour(x + (long)row * k, weights, k, k, y + row * yStride + feature);
+        }
+        for (; feature < endFeature; feature++)
+            for (var row = 0; row < rows; row++)
+                y[row * yStride + feature] = TBlocks.One(x + (long)row * k, w + (long)feature * k, k);
+        if (bias is not null || relu)
+            for (var row = 0; row < rows; row++)
+                RowKernels.BiasRelu(y + row * yStride + firstFeature, endFeature - firstFeature,
+                    bias is null ? null : bias + firstFeature, relu);
     }
 }

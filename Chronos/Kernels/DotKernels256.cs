@@ -13,32 +13,8 @@ namespace Forecast.Chronos.Kernels;
 /// Vector256.Sum(lower) + Vector256.Sum(upper), which is how .NET defines Vector512.Sum. The tails are the same scalar
 /// code, so every output has the same bits as on an AVX-512 machine.
 /// </summary>
-internal static unsafe class DotKernels256
+internal readonly unsafe struct DotKernels256 : IDotBlocks
 {
-    /// <summary>As <see cref="DotKernels.Multiply"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(float* x, int rows, int k, float* w, int firstFeature, int endFeature, float* y, long yStride,
-        float* bias, bool relu)
-    {
-        var feature = firstFeature;
-        for (; feature + 4 <= endFeature; feature += 4)
-        {
-            var weights = w + (long)feature * k;
-            var row = 0;
-            for (; row + 4 <= rows; row += 4)
-                FourByFour(x + (long)row * k, k, weights, k, k, y + row * yStride + feature, yStride);
-            for (; row < rows; row++)
-                OneByFour(x + (long)row * k, weights, k, k, y + row * yStride + feature);
-        }
-        for (; feature < endFeature; feature++)
-            for (var row = 0; row < rows; row++)
-                y[row * yStride + feature] = One(x + (long)row * k, w + (long)feature * k, k);
-        if (bias is not null || relu)
-            for (var row = 0; row < rows; row++)
-                RowKernels.BiasRelu(y + row * yStride + firstFeature, endFeature - firstFeature,
-                    bias is null ? null : bias + firstFeature, relu);
-    }
-
     /// <summary>
     /// y[r, f] (r &lt; 4, f &lt; 4) for rows of x <paramref name="xStride"/> floats apart and weight rows
     /// <paramref name="wStride"/> apart: per pair of rows, the lower then the upper halves of the lane sums

@@ -11,32 +11,8 @@ namespace Forecast.Chronos.Kernels;
 /// last whole 16 are then added one product at a time (a multiply, then an add). <see cref="DotKernels256"/> repeats
 /// exactly this order.
 /// </summary>
-internal static unsafe class DotKernels512
+internal readonly unsafe struct DotKernels512 : IDotBlocks
 {
-    /// <summary>As <see cref="DotKernels.Multiply"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(float* x, int rows, int k, float* w, int firstFeature, int endFeature, float* y, long yStride,
-        float* bias, bool relu)
-    {
-        var feature = firstFeature;
-        for (; feature + 4 <= endFeature; feature += 4)
-        {
-            var weights = w + (long)feature * k;
-            var row = 0;
-            for (; row + 4 <= rows; row += 4)
-                FourByFour(x + (long)row * k, k, weights, k, k, y + row * yStride + feature, yStride);
-            for (; row < rows; row++)
-                OneByFour(x + (long)row * k, weights, k, k, y + row * yStride + feature);
-        }
-        for (; feature < endFeature; feature++)
-            for (var row = 0; row < rows; row++)
-                y[row * yStride + feature] = One(x + (long)row * k, w + (long)feature * k, k);
-        if (bias is not null || relu)
-            for (var row = 0; row < rows; row++)
-                RowKernels.BiasRelu(y + row * yStride + firstFeature, endFeature - firstFeature,
-                    bias is null ? null : bias + firstFeature, relu);
-    }
-
     /// <summary>
     /// y[r, f] (r &lt; 4, f &lt; 4) for rows of x <paramref name="xStride"/> floats apart and weight rows
     /// <paramref name="wStride"/> apart; 16 accumulators, and for every 16 inputs eight loads feed sixteen FMAs.

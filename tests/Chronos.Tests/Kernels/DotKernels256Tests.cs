@@ -43,11 +43,11 @@ public class DotKernels256Tests
         {
             // Two feature ranges, as two threads split them (the first ends on a multiple of four).
             var split = Math.Min(outFeatures, (outFeatures + 3) / 4 / 2 * 4);
-            DotKernels256.Multiply((float*)x, rows, inFeatures, (float*)w, 0, split, (float*)y, outFeatures, null, false);
-            DotKernels256.Multiply((float*)x, rows, inFeatures, (float*)w, split, outFeatures, (float*)y, outFeatures, null, false);
-            DotKernels256.Multiply((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)z, outFeatures, (float*)b, true);
-            DotKernels512.Multiply((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)y512, outFeatures, null, false);
-            DotKernels512.Multiply((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)z512, outFeatures, (float*)b, true);
+            DotKernels.Multiply<DotKernels256>((float*)x, rows, inFeatures, (float*)w, 0, split, (float*)y, outFeatures, null, false);
+            DotKernels.Multiply<DotKernels256>((float*)x, rows, inFeatures, (float*)w, split, outFeatures, (float*)y, outFeatures, null, false);
+            DotKernels.Multiply<DotKernels256>((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)z, outFeatures, (float*)b, true);
+            DotKernels.Multiply<DotKernels512>((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)y512, outFeatures, null, false);
+            DotKernels.Multiply<DotKernels512>((float*)x, rows, inFeatures, (float*)w, 0, outFeatures, (float*)z512, outFeatures, (float*)b, true);
         }
 
         TensorAssert.Close(plain, nn.functional.linear(input, weight), "x·Wᵀ", rtol: 1e-5, atol: 1e-5);
