@@ -1,5 +1,6 @@
 using Forecast.Statistical.Numerics;
 using Forecast.Statistical.Optimization;
+using System.Runtime.CompilerServices;
 
 namespace Forecast.Statistical.Arima;
 
@@ -435,6 +436,7 @@ internal static class ArimaEstimation
     /// called point after point on <paramref name="model"/>, would compute it; null where it would keep the one it holds
     /// (or the whole result null when the lanes do not apply). Each Q0 is the scalar call's to the bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[]?[]? Q0Ahead(double[][] phis, double[][] thetas, ArimaStateSpace? model, double[][] lanePhis, double[][] laneThetas,
         double[][] laneResults)
     {

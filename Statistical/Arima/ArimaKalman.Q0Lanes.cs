@@ -19,6 +19,7 @@ internal static partial class ArimaKalman
     /// element is zero, or whose inclusion has ended (inclu2's return on a zero d), keeps its values, so each result is
     /// <see cref="Q0(double[], double[])"/>'s to the bit. Lanes past <paramref name="count"/> repeat lane 0 and are not written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Q0Lanes(double[][] phis, double[][] thetas, int count, double[][] results)
     {
         int p = phis[0].Length, q = thetas[0].Length;
@@ -120,6 +121,7 @@ internal static partial class ArimaKalman
     /// inclu2 for four lanes (<see cref="Include"/>'s arithmetic in each): a lane rotates row i only where its element
     /// of the new row is nonzero and its inclusion has not ended; the others keep d, rbar, thetab and the row as they were.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void IncludeLanes(int np, Vector256<double>[] xnext, Vector256<double>[] xrow, Vector256<double> ynext,
         Vector256<double>[] d, Vector256<double>[] rbar, Vector256<double>[] thetab)
     {

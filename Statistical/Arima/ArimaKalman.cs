@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 namespace Forecast.Statistical.Arima;
 
 /// <summary>
@@ -21,6 +22,7 @@ internal static partial class ArimaKalman
     /// missing value breaks the pattern. For an exact repeat the result is R's bit for bit; otherwise it differs by
     /// about that tolerance.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Ssq, double SumLog, int Count) Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model, double[]? residuals,
         KalmanWorkspace? workspace = null)
     {
@@ -202,6 +204,7 @@ internal static partial class ArimaKalman
     /// multiplies by a zero coefficient add ±0 there, which changes no value, so skipping them keeps R's results; each
     /// element is otherwise formed by R's operations in R's order (vector lanes compute the same IEEE operations).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Predict(double[] pm, double[] pnew, double[] mm, double[] phi, double[] theta, double[] delta,
         int r, int rd, int p, int q, int d, KalmanWorkspace w)
     {
@@ -262,6 +265,7 @@ internal static partial class ArimaKalman
     }
 
     /// <summary>The d = 0 branch of ARIMA_Like's prediction (an r × r ARMA state), vectorised over rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PredictStationary(double[] pm, double[] pnew, double[] phi, double[] theta, int r, int p, int q, KalmanWorkspace w)
     {
         // v = (1, theta, 0...) and phi padded with zeros to r.
@@ -309,6 +313,7 @@ internal static partial class ArimaKalman
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddMaOuterProduct(double[] pnew, double[] theta, int q, int rd, KalmanWorkspace w)
     {
         var idx = w.MaIndices;
@@ -321,6 +326,7 @@ internal static partial class ArimaKalman
     }
 
     /// <summary>target = a·x + y elementwise (R's <c>a * x + y</c> per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAdd(double a, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> target)
     {
         int width = System.Numerics.Vector<double>.Count, n = target.Length, i = 0;
@@ -330,12 +336,14 @@ internal static partial class ArimaKalman
         for (; i < n; i++) target[i] = a * x[i] + y[i];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(double a, ReadOnlySpan<double> x, Span<double> target)
     {
         for (int i = 0; i < target.Length; i++) target[i] = a * x[i];
     }
 
     /// <summary>target += a·x elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(double a, ReadOnlySpan<double> x, Span<double> target)
     {
         int width = System.Numerics.Vector<double>.Count, n = target.Length, i = 0;
@@ -420,6 +428,7 @@ internal static partial class ArimaKalman
     /// ARIMA_CSS: the conditional sum of squares per term after differencing, conditioning on the first
     /// <paramref name="ncond"/> values; with <paramref name="residuals"/> the innovations (0 for the conditioning part).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ConditionalSumOfSquares(ReadOnlySpan<double> y, ArimaOrder arma, double[] phi, double[] theta, int ncond, double[]? residuals)
     {
         int n = y.Length, p = phi.Length, q = theta.Length;
@@ -494,6 +503,7 @@ internal static partial class ArimaKalman
     /// so each result is the single call's to the bit; lanes that meet a NaN or infinity are redone by it.
     /// Lanes given the same <paramref name="ys"/> array share its differencing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ConditionalSumOfSquaresBatch(double[][] ys, ArimaOrder arma, double[][] phis, double[][] thetas, int ncond, double[] results)
     {
         int lanes = ys.Length;
@@ -587,6 +597,7 @@ internal static partial class ArimaKalman
     /// subtractions in the single call's order; no fused multiply-add). A NaN or infinity makes the lane's sum
     /// non-finite (the caller then redoes it alone, as the single call redoes it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InterleavedCss(double[][] w, double[][] resid, double[][] arCoef, int[] arLag, double[][] maCoef, int[] maLag,
         int n, int q, int ncond, double[] ssq, Q0Buffers buffers)
     {
@@ -690,6 +701,7 @@ internal static partial class ArimaKalman
     /// (columns <paramref name="k0"/> and <paramref name="k1"/>; the same block twice when alone, its second result
     /// unused), every AR and MA term applying: tmp = w − Σ c·w[back] − Σ c·e[back] in the terms' order, e = tmp, sum += tmp².
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CssTail(ref double w0, ref double r0, int from, int n, int stride, int k0, int k1, ReadOnlySpan<int> arBack,
         ReadOnlySpan<int> maBack, ReadOnlySpan<System.Runtime.Intrinsics.Vector256<double>> coefficients,
         ref System.Runtime.Intrinsics.Vector256<double> total0, ref System.Runtime.Intrinsics.Vector256<double> total1)
@@ -747,6 +759,7 @@ internal static partial class ArimaKalman
     private const int SparseQ0States = 16;
 
     /// <summary><see cref="Q0(double[], double[])"/>; <paramref name="sparse"/> = false rotates every column as getQ0 does (for the tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] Q0(double[] phi, double[] theta, bool sparse)
     {
         int p = phi.Length, q = theta.Length;
@@ -943,6 +956,7 @@ internal static partial class ArimaKalman
         }
 
         /// <summary>Sets the entries of rbar the rows list back to zero (rbar's layout for <paramref name="np"/> unknowns).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ClearWritten(double[] rbar, int np)
         {
             for (int i = 0; i < np; i++)
@@ -959,6 +973,7 @@ internal static partial class ArimaKalman
         /// subtracts ±0, which changes a nonzero sum or +0 not at all; while the sum is −0 (subtracting −0 makes it +0)
         /// or once some P[j] is not finite, every column is subtracted, as R does.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void BackSubstitute(double[] rbar, double[] thetab, double[] packed, int np)
         {
             bool finite = true;
@@ -1007,6 +1022,7 @@ internal static partial class ArimaKalman
     /// its nonzeros in the last r columns and at <paramref name="ind1"/> and <paramref name="ind2"/>; xrow is zero on
     /// entry and left zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IncludeSparse(int np, int npr, int ind1, int ind2, double[] xnext, double[] xrow, double ynext, double[] d,
         double[] rbar, double[] thetab, SparseRows rows)
     {
@@ -1080,6 +1096,7 @@ internal static partial class ArimaKalman
     }
 
     /// <summary>inclu2 (AS 154): updates d, rbar, thetab by the inclusion of xnext and ynext.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Include(int np, double[] xnext, double[] xrow, double ynext, double[] d, double[] rbar, double[] thetab)
     {
         Array.Copy(xnext, xrow, np);

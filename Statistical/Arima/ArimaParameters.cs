@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Statistical.Arima;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Forecast.Statistical.Arima;
 internal static class ArimaParameters
 {
     /// <summary>partrans: raw[0..p) → AR coefficients via tanh and the Durbin-Levinson recursion.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PartialToAr(int p, ReadOnlySpan<double> raw, Span<double> result)
     {
         if (p > 100) throw new ArgumentException("can only transform 100 pars in arima0");
@@ -38,6 +41,7 @@ internal static class ArimaParameters
     }
 
     /// <summary>ARIMA_transPars: (phi, theta) of lengths p + s·P and q + s·Q from the coefficients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double[] Phi, double[] Theta) Expand(ReadOnlySpan<double> input, ArimaOrder arma, bool transform)
     {
         int mp = arma.P, mq = arma.Q, msp = arma.SeasonalP, msq = arma.SeasonalQ, ns = arma.Period;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Statistical.Arima;
@@ -12,6 +13,7 @@ internal sealed partial class ArmaChandrasekhar
     /// <see cref="TryStart"/> (buffers and the 3 × 3 factor in <paramref name="mms"/>, F in <paramref name="fs"/>).
     /// Lanes past <paramref name="lanes"/> repeat lane 0 and are ignored.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Likelihood4(double[][] ys, ArimaStateSpace model, ArmaChandrasekhar[] starts, double[][] mms, double[] fs, int lanes,
         (double Ssq, double SumLog, int Count)[] results)
     {

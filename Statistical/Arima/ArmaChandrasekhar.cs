@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Statistical.Arima;
 
 /// <summary>
@@ -40,6 +42,7 @@ internal sealed partial class ArmaChandrasekhar
     /// object's buffers (<see cref="K"/>, <see cref="W"/>, <see cref="PhiPadded"/>) and in <paramref name="mm"/>
     /// (3 × 3, row-major); false when <paramref name="y"/> has a missing value or Q0 misses its equation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool TryStart(ReadOnlySpan<double> y, ArimaStateSpace model, Span<double> mm, out double f)
     {
         f = 0;
@@ -118,6 +121,7 @@ internal sealed partial class ArmaChandrasekhar
     /// freshly reset (a = 0, Pn = the prior), without residuals; null when <paramref name="y"/> has a missing value
     /// or Q0 misses its equation (the caller uses the Kalman filter). The model is not changed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Ssq, double SumLog, int Count)? Likelihood(ReadOnlySpan<double> y, ArimaStateSpace model)
     {
         Span<double> mm = stackalloc double[9];
@@ -224,6 +228,7 @@ internal sealed partial class ArmaChandrasekhar
     }
 
     /// <summary>K ← K + (T W) M z′ and W ← T W − K z / F for the three columns of W (stored one after another).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepRank3(double[] w, double[] k, double[] phiPad, int r, int rd, double z0, double z1, double z2,
         double mz0, double mz1, double mz2, double f)
     {
@@ -270,6 +275,7 @@ internal sealed partial class ArmaChandrasekhar
     }
 
     /// <summary>The rank-one step (no differencing): K ← K + (T W) m z, W ← T W − K z / F.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepRank1(double[] w, double[] k, double[] phiPad, int r, double z0, double mz0, double f)
     {
         double c0 = z0 / f, first0 = w[0];
@@ -283,6 +289,7 @@ internal sealed partial class ArmaChandrasekhar
     }
 
     /// <summary>Largest |Tₐ Q0 Tₐ′ + V − Q0| relative to the largest |Q0| of the ARMA block of <paramref name="pn"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double StationarityResidual(double[] pn, int rd, int r, double[] phi, double[] theta)
     {
         double largest = 0, residual = 0;
@@ -317,6 +324,7 @@ internal sealed partial class ArmaChandrasekhar
     public double LastStationarityResidual { get; private set; }
 
     /// <summary>result = T x for makeARIMA's transition: the ARMA companion block and the differencing rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transition(ReadOnlySpan<double> x, Span<double> result, int r, int d, double[] phi, int[] phiIdx, double[] delta, int[] deltaIdx)
     {
         double x0 = x[0];
@@ -330,6 +338,7 @@ internal sealed partial class ArmaChandrasekhar
         result[r] = s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] NonZero(double[] values, int[] previous)
     {
         int count = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Statistical.Numerics;
 
 /// <summary>
@@ -55,6 +57,7 @@ internal sealed partial class PolynomialRoots
     /// R_cpolyroot: zeros of the polynomial with coefficients <paramref name="opr"/> + i·<paramref name="opi"/> in
     /// decreasing powers. Returns false when the leading coefficient is zero or fewer than degree zeros were found.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Find(double[] opr, double[] opi, int degree, double[] zeror, double[] zeroi)
     {
         double xx = Math.Sqrt(0.5);
@@ -136,6 +139,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>noshft: the derivative polynomial as the initial h, then l1 no-shift h polynomials.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NoShift(int l1)
     {
         int n = _nn - 1, nm1 = n - 1;
@@ -175,6 +179,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>fxshft: l2 fixed-shift h polynomials, then the variable-shift iteration once convergence is in sight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FixedShift(int l2, out double zr, out double zi)
     {
         int n = _nn - 1;
@@ -226,6 +231,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>vrshft: the third-stage iteration from (zr, zi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool VariableShift(int l3, ref double zr, ref double zi)
     {
         bool b = false;
@@ -284,6 +290,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>calct: t = -p(s)/h(s); <paramref name="hs0"/> when h(s) is essentially zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CalcT(out bool hs0)
     {
         int n = _nn - 1;
@@ -301,6 +308,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>nexth: the next shifted h polynomial.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NextH(bool hs0)
     {
         int n = _nn - 1;
@@ -328,6 +336,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>polyev: Horner evaluation at s with the partial sums in q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PolyEval(int n, double sr, double si, double[] pr, double[] pi, double[] qr, double[] qi, out double vr, out double vi)
     {
         qr[0] = pr[0];
@@ -351,6 +360,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>cpoly_cauchy: a lower bound on the moduli of the zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Cauchy(int n, double[] pot, double[] q)
     {
         int n1 = n - 1;
@@ -384,6 +394,7 @@ internal sealed partial class PolynomialRoots
     }
 
     /// <summary>cpoly_scale: a power of the base that keeps the coefficients away from overflow and underflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Scale(int n, double[] pot, double eps, double big, double small, double @base)
     {
         double high = Math.Sqrt(big);

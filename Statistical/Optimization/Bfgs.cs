@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Statistical.Optimization;
 
 /// <summary>
@@ -13,6 +15,7 @@ internal static class Bfgs
     private const double RelTest = 10.0;
 
     /// <summary>Minimises from <paramref name="b"/> (scaled coordinates; overwritten with the result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static OptimizationResult Minimize(ScaledObjective objective, double[] b, int maxit = 100, double abstol = double.NegativeInfinity,
         double reltol = 1.4901161193847656e-08)
     {

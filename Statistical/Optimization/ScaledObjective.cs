@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Forecast.Statistical.Optimization;
 
 /// <summary>
@@ -59,6 +61,7 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
     private (double[][] X, double[] Values)?[] _lineSets = [];
 
     /// <summary>fmingr, numerical branch without bounds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Gradient(ReadOnlySpan<double> p, Span<double> df)
     {
         if (fork is not null && parallelism > 1 && p.Length > 1)
@@ -85,6 +88,7 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BatchGradient(ReadOnlySpan<double> p, Span<double> df)
     {
         int n = p.Length;
@@ -152,6 +156,7 @@ internal sealed class ScaledObjective(Objective f, double[] parscale, double nde
     /// once (in batches where the objective has them), and the gradients formed from those values in optimhess's order:
     /// the same Hessian, and the same error where a difference is not finite.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double[,] Hessian(ReadOnlySpan<double> par)
     {
         int n = par.Length;

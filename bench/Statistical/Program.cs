@@ -4,6 +4,7 @@ using Forecast.Statistical.Bench;
 // Benchmarks of Forecast.Statistical against R forecast 8.20.
 //   accuracy [--goldens <fixtures dir>] [--data <dir with <dataset>/data.csv>] [--datasets a,b] [--methods ets,arima,theta] [--details]
 //   speed [--data <dir>] [--datasets a,b] [--methods ets,arima] [--series 8] [--rounds 3] [--parallel n]   (needs Rscript with forecast)
+//   rounds [--datasets a,b] [--series 8] [--rounds 6]   (AutoArima CPU per fit and JIT time, round by round in one process)
 //   dump --out <file> [--data <dir>] [--datasets a,b]   (every AutoEts fit of the datasets to the bit, to diff before/after a speed change)
 //   dump-arima --out <file> [--datasets a,b]   (every AutoArima fit of the arima-golden series to the bit, to diff before/after a speed change)
 //   profile [--datasets a] [--methods ets|arima] [--series 2] [--seconds 10] [--parallel n] [--ids a,b] [--drop k]   (fits in a loop, for perf; --ids: these series instead of the speed run's; --drop: without the last k points)
@@ -22,6 +23,11 @@ if (args.Length > 0 && args[0] == "speed")
     Speed.Run(root, goldens, data, Option("--datasets")?.Split(',') ?? ["rdatasets_monthly", "m4_weekly", "m4_hourly"],
         (Option("--methods") ?? "ets,arima").Split(','), int.Parse(Option("--series") ?? "8", CultureInfo.InvariantCulture),
         int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture), int.Parse(Option("--parallel") ?? "1", CultureInfo.InvariantCulture));
+    return;
+}
+if (args.Length > 0 && args[0] == "rounds")
+{
+    Rounds.Run(goldens, data, datasets, int.Parse(Option("--series") ?? "8", CultureInfo.InvariantCulture), int.Parse(Option("--rounds") ?? "6", CultureInfo.InvariantCulture));
     return;
 }
 if (args.Length > 0 && args[0] == "dump")
