@@ -35,6 +35,7 @@ internal sealed partial class ArmaChandrasekhar
         if (scratch.W.Length < 3 * rd) scratch.W = new Vector256<double>[3 * rd];
         if (scratch.PhiPad.Length < r) scratch.PhiPad = new Vector256<double>[r];
         if (scratch.Delta.Length < d) scratch.Delta = new Vector256<double>[d];
+        if (scratch.LogArgs.Length < n) (scratch.LogArgs, scratch.Added, scratch.Moving) = (new Vector256<double>[n], new Vector256<double>[n], new Vector256<double>[n]);
         var a = scratch.A;
         var k = scratch.K;
         var w = scratch.W;
@@ -56,8 +57,13 @@ internal sealed partial class ArmaChandrasekhar
         Span<bool> moving = stackalloc bool[4];
         moving.Fill(true);
         Span<double> logF = stackalloc double[4];
-        Span<double> l4 = stackalloc double[4];
         logF.Clear();
+        // While any lane's F still moves, each step's F, included-lanes mask and moving mask are recorded, and the logs
+        // are taken and summed after the steps (SumLogs): a libm call inside the step would make the JIT spill every
+        // live vector around it, four times a step.
+        var logArgs = scratch.LogArgs;
+        var added = scratch.Added;
+        var movingAt = scratch.Moving;
         var movingMask = Vector256<double>.AllBitsSet;
         Span<Vector256<double>> z = stackalloc Vector256<double>[3];
         Span<Vector256<double>> mz = stackalloc Vector256<double>[3];
@@ -78,18 +84,16 @@ internal sealed partial class ArmaChandrasekhar
             var terms = v * v / f;
             ssqV = Vector256.ConditionalSelect(included, ssqV + terms, ssqV);
             nuV -= included.AsInt64();
-            Vector256<double> logs;
             if (anyMoving)
             {
-                for (int lane = 0; lane < 4; lane++)
-                    l4[lane] = included.GetElement(lane) != 0 && moving[lane] ? Math.Log(f.GetElement(lane)) : logF[lane];
-                logs = Vector256.Create(l4[0], l4[1], l4[2], l4[3]);
+                logArgs[t] = f;
+                added[t] = included;
+                movingAt[t] = movingMask;
             }
             else
             {
-                logs = logFV;
+                sumlogV = Vector256.ConditionalSelect(included, sumlogV + logFV, sumlogV);
             }
-            sumlogV = Vector256.ConditionalSelect(included, sumlogV + logs, sumlogV);
             // a ← T a + K v / F.
             var scale = v / f;
             var a0 = a[0];
@@ -213,9 +217,35 @@ internal sealed partial class ArmaChandrasekhar
                 }
                 movingMask = Vector256.Create(moving[0] ? -1L : 0L, moving[1] ? -1L : 0L, moving[2] ? -1L : 0L, moving[3] ? -1L : 0L).AsDouble();
                 logFV = Vector256.Create(logF[0], logF[1], logF[2], logF[3]);
+                if (!anyMoving) sumlogV = SumLogs(logArgs, added, movingAt, t + 1, logF, lanes);
             }
         }
+        if (anyMoving) sumlogV = SumLogs(logArgs, added, movingAt, n, logF, lanes);
         for (int lane = 0; lane < lanes; lane++) results[lane] = (ssqV.GetElement(lane), sumlogV.GetElement(lane), (int)nuV.GetElement(lane));
+    }
+
+    /// <summary>
+    /// The sums of log F over the first <paramref name="steps"/> steps, lane by lane, as the step loop would have made
+    /// them: at each step whose lane was included, log F while the lane's F moved, else the log it settled at
+    /// (<paramref name="logF"/>, fixed once a lane stops); the same additions in the same order, so the same bits. Lanes
+    /// past <paramref name="lanes"/> (repeats of lane 0) are left at zero.
+    /// </summary>
+    private static Vector256<double> SumLogs(Vector256<double>[] logArgs, Vector256<double>[] added, Vector256<double>[] movingAt, int steps,
+        ReadOnlySpan<double> logF, int lanes)
+    {
+        Span<double> sums = stackalloc double[4];
+        sums.Clear();
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            double sum = 0;
+            for (int t = 0; t < steps; t++)
+            {
+                if (added[t].AsInt64().GetElement(lane) == 0) continue;
+                sum += movingAt[t].AsInt64().GetElement(lane) != 0 ? Math.Log(logArgs[t].GetElement(lane)) : logF[lane];
+            }
+            sums[lane] = sum;
+        }
+        return Vector256.Create(sums[0], sums[1], sums[2], sums[3]);
     }
 
     [ThreadStatic] private static LanesScratch? lanesScratch;
@@ -223,5 +253,6 @@ internal sealed partial class ArmaChandrasekhar
     private sealed class LanesScratch
     {
         public Vector256<double>[] A = [], K = [], W = [], PhiPad = [], Delta = [];
+        public Vector256<double>[] LogArgs = [], Added = [], Moving = [];
     }
 }
