@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Forecast.Statistical.Arima;
 
@@ -125,8 +126,8 @@ internal sealed partial class ArmaChandrasekhar
                 change += z[i] * s;
             }
             for (int i = 0; i < rank; i++)
-                for (int j = 0; j < rank; j++) mm[i * 3 + j] = Vector256.ConditionalSelect(movingMask, mm[i * 3 + j] + mz[i] * mz[j] / f, mm[i * 3 + j]);
-            f = Vector256.ConditionalSelect(movingMask, f + change, f);
+                for (int j = 0; j < rank; j++) mm[i * 3 + j] = Select(movingMask, mm[i * 3 + j] + mz[i] * mz[j] / f, mm[i * 3 + j]);
+            f = Select(movingMask, f + change, f);
             var zero = Vector256<double>.Zero;
             if (rank == 1)
             {
@@ -138,8 +139,8 @@ internal sealed partial class ArmaChandrasekhar
                 {
                     var t0 = (i < r - 1 ? w[i + 1] : zero) + phiPad[i] * first;
                     var ki = k[i] + t0 * m0;
-                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
-                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c, w[i]);
+                    k[i] = Select(movingMask, ki, k[i]);
+                    w[i] = Select(movingMask, t0 - ki * c, w[i]);
                 }
             }
             else
@@ -161,10 +162,10 @@ internal sealed partial class ArmaChandrasekhar
                     var t1 = (i < r - 1 ? w[rd + i + 1] : zero) + ph * first1;
                     var t2 = (i < r - 1 ? w[2 * rd + i + 1] : zero) + ph * first2;
                     var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
-                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                    k[i] = Select(movingMask, ki, k[i]);
+                    w[i] = Select(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = Select(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
                 }
                 var prev0 = z[0];
                 var prev1 = z[1];
@@ -178,10 +179,10 @@ internal sealed partial class ArmaChandrasekhar
                     prev1 = w[rd + i];
                     prev2 = w[2 * rd + i];
                     var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = Vector256.ConditionalSelect(movingMask, ki, k[i]);
-                    w[i] = Vector256.ConditionalSelect(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = Vector256.ConditionalSelect(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = Vector256.ConditionalSelect(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                    k[i] = Select(movingMask, ki, k[i]);
+                    w[i] = Select(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = Select(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
                 }
             }
 
@@ -247,6 +248,18 @@ internal sealed partial class ArmaChandrasekhar
         }
         return Vector256.Create(sums[0], sums[1], sums[2], sums[3]);
     }
+
+    /// <summary>
+    /// <c>Vector256.ConditionalSelect(mask, whereSet, elsewhere)</c> for the moving-lanes mask (each element all bits set
+    /// or none): the same selection, bit for bit. Without AVX-512 the compiler makes a select by a mask it cannot see to
+    /// be per element into three instructions (and, and-not, or), a blend by the elements' sign bits (vblendvpd) is one
+    /// (as EtsRecursions.Lanes' Select).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Select(Vector256<double> mask, Vector256<double> whereSet, Vector256<double> elsewhere) =>
+        Avx.IsSupported && !Avx512F.VL.IsSupported
+            ? Avx.BlendVariable(elsewhere, whereSet, mask)
+            : Vector256.ConditionalSelect(mask, whereSet, elsewhere);
 
     [ThreadStatic] private static LanesScratch? lanesScratch;
 
