@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Runtime.InteropServices;
 using Forecast.Statistical.Arima;
 using Forecast.Statistical.Ets;
@@ -11,7 +12,9 @@ namespace Forecast.Statistical.Bench;
 /// Per-series fit time of AutoEts / AutoArima next to R forecast 8.20's <c>ets()</c> / <c>auto.arima()</c> on the same
 /// series in the same run: rounds alternate one Rscript pass (bench/Statistical/r/time-fits.R, each fit timed inside R)
 /// with one pass of ours on one thread and, with <c>--parallel n</c>, one pass of ours fitting the candidate models of
-/// each series n at a time (each fit timed alone), so all see the same machine load. Per series the median over rounds
+/// each series n at a time (each fit timed alone), so all see the same machine load. Both sides first fit every series
+/// once untimed (R in each of its processes), so the rounds time steady fits, not the first compilation of each code
+/// path; ours prints its per-round totals and JIT time to show how steady they are. Per series the median over rounds
 /// of the wall time and of the CPU time (R: user + system of its process by getrusage; ours: the whole process's by
 /// getrusage, JIT, GC and worker threads included); the ratios are R's median totals over ours, with the load average
 /// before and after. One thread against R: the CPU ratio; n threads: the wall ratio (R uses one core).
@@ -42,11 +45,18 @@ internal static class Speed
                     string loadBefore = Load();
                     var single = Model(method, 1);
                     var multi = Model(method, parallel);
-                    single.Fit(picked[0].Y, data.SeasonLength); // JIT warm-up, as R's untimed first fit
-                    multi.Fit(picked[0].Y, data.SeasonLength);
+                    // Warm-up: every series fitted once untimed (as R's script does in each of its processes), so the timed
+                    // rounds see code that the JIT has compiled for every series' paths and a round's figure is a
+                    // steady one; the process's remaining compilation shows in the per-round line below.
+                    foreach (var (_, y) in picked)
+                    {
+                        single.Fit(y, data.SeasonLength);
+                        if (parallel > 1) multi.Fit(y, data.SeasonLength);
+                    }
                     var times = new Dictionary<string, Dictionary<string, List<double>>>();
                     foreach (string side in new[] { "rWall", "rCpu", "wall1", "cpu1", "wallN", "cpuN" })
                         times[side] = picked.ToDictionary(p => p.Id, _ => new List<double>());
+                    var jitPerRound = new double[rounds];
                     for (int round = 0; round < rounds; round++)
                     {
                         foreach (var (id, seconds, cpu) in RunR(script, csv, data.SeasonLength, method))
@@ -57,6 +67,7 @@ internal static class Speed
                         foreach (var (model, wall, cpuKey) in new[] { (single, "wall1", "cpu1"), (multi, "wallN", "cpuN") })
                         {
                             if (parallel == 1 && model == multi) continue;
+                            double jitStart = JitInfo.GetCompilationTime().TotalMilliseconds;
                             foreach (var (id, y) in picked)
                             {
                                 double cpuStart = ProcessCpuSeconds();
@@ -65,14 +76,18 @@ internal static class Speed
                                 times[wall][id].Add(watch.Elapsed.TotalSeconds);
                                 times[cpuKey][id].Add(ProcessCpuSeconds() - cpuStart);
                             }
+                            if (model == single) jitPerRound[round] = JitInfo.GetCompilationTime().TotalMilliseconds - jitStart;
                         }
                     }
-                    double[] Medians(string side) => [.. picked.Select(p => times[side][p.Id].Count == 0 ? double.NaN : Median(times[side][p.Id]))];
+                    double[] Medians(string side) => [.. picked.Select(p => times[side][p.Id].Count == 0 ? double.NaN : Median([.. times[side][p.Id]]))];
                     var (rWall, rCpu, wall1, cpu1, wallN, cpuN) = (Medians("rWall"), Medians("rCpu"), Medians("wall1"), Medians("cpu1"), Medians("wallN"), Medians("cpuN"));
                     string parallelColumns = parallel == 1 ? "— | — | —" : FormattableString.Invariant(
                         $"{Median([.. wallN]):G4} | {Median([.. cpuN]):G4} | {rWall.Sum() / wallN.Sum():F1}×");
                     Console.WriteLine(FormattableString.Invariant(
                         $"{name} | {method} | {picked.Count} × {rounds} | {Median([.. rWall]):G4} | {Median([.. rCpu]):G4} | {Median([.. wall1]):G4} | {Median([.. cpu1]):G4} | {rCpu.Sum() / cpu1.Sum():F1}× | {parallelColumns} | {loadBefore} → {Load()}"));
+                    // Per round (comment line): ours on one thread, all series, with the JIT's compilation time in that round.
+                    Console.WriteLine("#   ours 1 thread CPU s per round (all series; JIT ms): " + string.Join(", ", Enumerable.Range(0, rounds).Select(r =>
+                        FormattableString.Invariant($"{picked.Sum(p => times["cpu1"][p.Id][r]):G4} ({jitPerRound[r]:F0})"))));
                     // Per series (comment lines): which fits carry the totals.
                     for (int i = 0; i < picked.Count; i++)
                         Console.WriteLine(FormattableString.Invariant(

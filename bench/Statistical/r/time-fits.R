@@ -4,8 +4,9 @@
 #   Rscript bench/Statistical/r/time-fits.R <series.csv> <season_length> <method>
 #
 # <series.csv>: unique_id,y rows, one series after another (the contexts our side fits). method: ets (ets(x)) or
-# arima (auto.arima(x)), default arguments, ts frequency = season_length, set.seed(1) before each fit. The first
-# series is fitted once untimed (R loads the package's lazy code on first use, as our side warms up its JIT).
+# arima (auto.arima(x)), default arguments, ts frequency = season_length, set.seed(1) before each fit. Every series
+# is fitted once untimed first (R loads the package's lazy code and byte-compiles closures on first use, as our side
+# warms up its JIT on every series), so the timed fits are steady ones.
 # Prints unique_id,seconds,cpu_seconds (elapsed wall time and user + system CPU time of the fit call alone).
 suppressPackageStartupMessages(library(forecast))
 args <- commandArgs(trailingOnly = TRUE)
@@ -13,7 +14,7 @@ data <- read.csv(args[1], stringsAsFactors = FALSE)
 m <- as.integer(args[2]); method <- args[3]
 fit <- switch(method, ets = function(x) ets(x), arima = function(x) auto.arima(x), stop("method must be ets or arima"))
 ids <- unique(data$unique_id)
-invisible(fit(ts(data$y[data$unique_id == ids[1]], frequency = m)))
+for (id in ids) invisible(fit(ts(data$y[data$unique_id == id], frequency = m)))
 cat("unique_id,seconds,cpu_seconds\n")
 for (id in ids) {
   x <- ts(data$y[data$unique_id == id], frequency = m)
