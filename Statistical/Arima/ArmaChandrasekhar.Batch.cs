@@ -125,8 +125,14 @@ internal sealed partial class ArmaChandrasekhar
                 mz[i] = s;
                 change += z[i] * s;
             }
+            // As the single call: each off-diagonal term divided once (mz_i·mz_j / F is mz_j·mz_i / F to the bit).
             for (int i = 0; i < rank; i++)
-                for (int j = 0; j < rank; j++) mm[i * 3 + j] = Select(movingMask, mm[i * 3 + j] + mz[i] * mz[j] / f, mm[i * 3 + j]);
+                for (int j = i; j < rank; j++)
+                {
+                    var term = mz[i] * mz[j] / f;
+                    mm[i * 3 + j] = Select(movingMask, mm[i * 3 + j] + term, mm[i * 3 + j]);
+                    if (j != i) mm[j * 3 + i] = Select(movingMask, mm[j * 3 + i] + term, mm[j * 3 + i]);
+                }
             f = Select(movingMask, f + change, f);
             var zero = Vector256<double>.Zero;
             if (rank == 1)

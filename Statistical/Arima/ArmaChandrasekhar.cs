@@ -187,8 +187,15 @@ internal sealed partial class ArmaChandrasekhar
                 mz[i] = s;
                 change += z[i] * s;
             }
+            // mz_i·mz_j / F and mz_j·mz_i / F are the same bits (a product does not depend on the order of its factors),
+            // so each off-diagonal term is divided once and added to both of its elements.
             for (int i = 0; i < rank; i++)
-                for (int j = 0; j < rank; j++) mm[i * 3 + j] += mz[i] * mz[j] / f;
+                for (int j = i; j < rank; j++)
+                {
+                    double term = mz[i] * mz[j] / f;
+                    mm[i * 3 + j] += term;
+                    if (j != i) mm[j * 3 + i] += term;
+                }
             f += change;
             if (rank == 3)
                 StepRank3(w, k, phiPad, r, rd, z[0], z[1], z[2], mz[0], mz[1], mz[2], f);
