@@ -459,17 +459,29 @@ internal static partial class ArimaKalman
         maTerms = maTerms[..nma];
         double ssq = 0.0;
         int nu = 0;
+        // The lag-one MA term reads the previous step's residual from a register (previous), not back from memory: the
+        // same value, without a store and reload on the recursion's chain of dependent steps.
+        bool lagOne = nma > 0 && maTerms[0] == 0;
+        double previous = 0.0;
         for (int l = ncond; l < n; l++)
         {
             double tmp = w[l];
             foreach (int j in arTerms) tmp -= phi[j] * w[l - j - 1];
             int jmax = Math.Min(l - ncond, q);
-            foreach (int j in maTerms)
+            int first = 0;
+            if (lagOne && jmax > 0)
             {
+                tmp -= theta[0] * previous;
+                first = 1;
+            }
+            for (int m = first; m < maTerms.Length; m++)
+            {
+                int j = maTerms[m];
                 if (j >= jmax) break;
                 tmp -= theta[j] * resid[l - j - 1];
             }
             resid[l] = tmp;
+            previous = tmp;
             if (!double.IsNaN(tmp))
             {
                 nu++;
@@ -713,6 +725,13 @@ internal static partial class ArimaKalman
         ref var cm = ref System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * nar);
         var s0 = total0;
         var s1 = total1;
+        // The lag-one MA term (the first MA term when present) takes the previous step's residuals from registers
+        // (previous0/1), not back from the residual rows just stored: the same values, without a store and reload on
+        // each block's chain of dependent steps.
+        bool lagOne = nma > 0 && maBack[0] == stride && from < n;
+        int firstMa = lagOne ? 1 : 0;
+        var previous0 = lagOne ? System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Add(ref r0, (from - 1) * stride + k0)) : default;
+        var previous1 = lagOne ? System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Add(ref r0, (from - 1) * stride + k1)) : default;
         for (int l = from; l < n; l++)
         {
             ref double w = ref System.Runtime.CompilerServices.Unsafe.Add(ref w0, l * stride);
@@ -729,7 +748,12 @@ internal static partial class ArimaKalman
                 tmp0 -= System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * t) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref wa, back));
                 tmp1 -= System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * t + 1) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref wb, back));
             }
-            for (int t = 0; t < nma; t++)
+            if (lagOne)
+            {
+                tmp0 -= cm * previous0;
+                tmp1 -= System.Runtime.CompilerServices.Unsafe.Add(ref cm, 1) * previous1;
+            }
+            for (int t = firstMa; t < nma; t++)
             {
                 int back = System.Runtime.CompilerServices.Unsafe.Add(ref ma0, t);
                 tmp0 -= System.Runtime.CompilerServices.Unsafe.Add(ref cm, 2 * t) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref ra, back));
@@ -737,6 +761,8 @@ internal static partial class ArimaKalman
             }
             System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp0, ref ra);
             System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp1, ref rb);
+            previous0 = tmp0;
+            previous1 = tmp1;
             s0 += tmp0 * tmp0;
             s1 += tmp1 * tmp1;
         }
