@@ -1,3 +1,4 @@
+using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -167,20 +168,20 @@ internal static partial class ArimaKalman
             }
             else
             {
-                d[i] = Vector256.ConditionalSelect(rotate, dpi, di);
+                d[i] = LaneMask.Select(rotate, dpi, di);
                 for (int k = 0; k < length; k++)
                 {
                     ref var xk = ref Unsafe.Add(ref rest, k);
                     ref var rbthis = ref Unsafe.Add(ref bar, k);
                     var x = xk;
                     var rb = rbthis;
-                    xk = Vector256.ConditionalSelect(rotate, x - xi * rb, x);
-                    rbthis = Vector256.ConditionalSelect(rotate, cbar * rb + sbar * x, rb);
+                    xk = LaneMask.Select(rotate, x - xi * rb, x);
+                    rbthis = LaneMask.Select(rotate, cbar * rb + sbar * x, rb);
                 }
                 var xk2 = ynext;
                 var th = thetab[i];
-                ynext = Vector256.ConditionalSelect(rotate, xk2 - xi * th, xk2);
-                thetab[i] = Vector256.ConditionalSelect(rotate, cbar * th + sbar * xk2, th);
+                ynext = LaneMask.Select(rotate, xk2 - xi * th, xk2);
+                thetab[i] = LaneMask.Select(rotate, cbar * th + sbar * xk2, th);
             }
             ithisr += length;
             // inclu2 returns once it has rotated with a zero d.

@@ -1,6 +1,6 @@
+using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Forecast.Statistical.Arima;
 
@@ -130,10 +130,10 @@ internal sealed partial class ArmaChandrasekhar
                 for (int j = i; j < rank; j++)
                 {
                     var term = mz[i] * mz[j] / f;
-                    mm[i * 3 + j] = Select(movingMask, mm[i * 3 + j] + term, mm[i * 3 + j]);
-                    if (j != i) mm[j * 3 + i] = Select(movingMask, mm[j * 3 + i] + term, mm[j * 3 + i]);
+                    mm[i * 3 + j] = LaneMask.Select(movingMask, mm[i * 3 + j] + term, mm[i * 3 + j]);
+                    if (j != i) mm[j * 3 + i] = LaneMask.Select(movingMask, mm[j * 3 + i] + term, mm[j * 3 + i]);
                 }
-            f = Select(movingMask, f + change, f);
+            f = LaneMask.Select(movingMask, f + change, f);
             var zero = Vector256<double>.Zero;
             if (rank == 1)
             {
@@ -145,8 +145,8 @@ internal sealed partial class ArmaChandrasekhar
                 {
                     var t0 = (i < r - 1 ? w[i + 1] : zero) + phiPad[i] * first;
                     var ki = k[i] + t0 * m0;
-                    k[i] = Select(movingMask, ki, k[i]);
-                    w[i] = Select(movingMask, t0 - ki * c, w[i]);
+                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
+                    w[i] = LaneMask.Select(movingMask, t0 - ki * c, w[i]);
                 }
             }
             else
@@ -168,10 +168,10 @@ internal sealed partial class ArmaChandrasekhar
                     var t1 = (i < r - 1 ? w[rd + i + 1] : zero) + ph * first1;
                     var t2 = (i < r - 1 ? w[2 * rd + i + 1] : zero) + ph * first2;
                     var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = Select(movingMask, ki, k[i]);
-                    w[i] = Select(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = Select(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
+                    w[i] = LaneMask.Select(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = LaneMask.Select(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = LaneMask.Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
                 }
                 var prev0 = z[0];
                 var prev1 = z[1];
@@ -185,10 +185,10 @@ internal sealed partial class ArmaChandrasekhar
                     prev1 = w[rd + i];
                     prev2 = w[2 * rd + i];
                     var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = Select(movingMask, ki, k[i]);
-                    w[i] = Select(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = Select(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
+                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
+                    w[i] = LaneMask.Select(movingMask, t0 - ki * c0, w[i]);
+                    w[rd + i] = LaneMask.Select(movingMask, t1 - ki * c1, w[rd + i]);
+                    w[2 * rd + i] = LaneMask.Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
                 }
             }
 
@@ -254,18 +254,6 @@ internal sealed partial class ArmaChandrasekhar
         }
         return Vector256.Create(sums[0], sums[1], sums[2], sums[3]);
     }
-
-    /// <summary>
-    /// <c>Vector256.ConditionalSelect(mask, whereSet, elsewhere)</c> for the moving-lanes mask (each element all bits set
-    /// or none): the same selection, bit for bit. Without AVX-512 the compiler makes a select by a mask it cannot see to
-    /// be per element into three instructions (and, and-not, or), a blend by the elements' sign bits (vblendvpd) is one
-    /// (as EtsRecursions.Lanes' Select).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Select(Vector256<double> mask, Vector256<double> whereSet, Vector256<double> elsewhere) =>
-        Avx.IsSupported && !Avx512F.VL.IsSupported
-            ? Avx.BlendVariable(elsewhere, whereSet, mask)
-            : Vector256.ConditionalSelect(mask, whereSet, elsewhere);
 
     [ThreadStatic] private static LanesScratch? lanesScratch;
 
