@@ -17,6 +17,9 @@ public unsafe class AttentionKernels256Tests
     [InlineData(64, 64)]
     [InlineData(40, 5)]
     [InlineData(33, 45)]
+    [InlineData(9, 64)]            // keys four at a time and one more; one four-block pass of the weighted sum
+    [InlineData(4, 128)]
+    [InlineData(13, 100)]          // a four-block pass, two 16-float blocks and a tail of four
     public void One_query_matches_libtorch_and_has_the_bits_of_the_512_bit_loop(int length, int size)
     {
         TorchRuntime.EnsureLoaded();
