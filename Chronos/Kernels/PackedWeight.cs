@@ -200,6 +200,23 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>
+    /// As <see cref="Multiply(float*, long, int, int, float*, long, int, int, float*, bool)"/> for panel
+    /// <paramref name="panel"/> alone, bringing <paramref name="prefetchFloats"/> floats from <paramref name="prefetch"/>
+    /// into the L2 cache meanwhile (4·<see cref="InFeatures"/> per pass of <see cref="RowsPerPass"/> rows).
+    /// </summary>
+    public void Multiply(float* x, long xStride, int firstRow, int endRow, float* y, long yStride, int panel, float* bias,
+        bool relu, float* prefetch, long prefetchFloats) =>
+        MultiplyPanel(x + firstRow * xStride, xStride, endRow - firstRow, InFeatures, panels + panel * panelOffset, panelRowStride,
+            y + firstRow * yStride + panel * PanelKernels.Width, yStride, Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width),
+            bias is null ? null : bias + panel * PanelKernels.Width, relu, prefetch, prefetchFloats);
+
+    /// <summary>
+    /// The packed floats of panel <paramref name="panel"/> (<see cref="InFeatures"/> rows of 32, contiguous), or null
+    /// for an <see cref="InPlace"/> matrix, whose panels are not contiguous.
+    /// </summary>
+    public float* PanelStart(int panel) => IsView ? null : panels + panel * panelOffset;
+
+    /// <summary>
     /// <c>y = x·Wᵀ</c> (then <c>max(0, y + bias)</c> as asked) for contiguous x (rows × inFeatures), W (outFeatures ×
     /// inFeatures) and y (rows × outFeatures), output panels <paramref name="firstPanel"/> … <paramref name="endPanel"/>−1:
     /// each panel is packed into <paramref name="panelBuffer"/> (inFeatures × 32 floats, 64-byte aligned) just before
@@ -331,13 +348,25 @@ internal sealed unsafe class PackedWeight
         while (row < rows)
         {
             var left = rows - row;
-            // Four rows (two chains of two rows × 32 features) cost about a third of a six-row pass over both halves,
-            // and one row (four chains, bound by the FMA latency) about as much as four: so five rows left go as four
-            // and one, and one to three rows left as one more block of four ending at the last row, recomputing rows
-            // already written — with the same bits, every output being the same chain of FMAs in every kernel.
-            var count = left >= 6 ? 6 : left >= 4 ? 4 : 1;
-            if (left < 4 && rows >= 4)
+            // Four rows (two passes of two rows × 32 features) cost about two thirds of a six-row pass over both
+            // halves, and one row (four chains, bound by the FMA latency) about as much as four. So the last rows are
+            // covered with as few row-passes as possible: seven or eight rows left as two blocks of four, five as one
+            // block of six ending at the last row, one to three as one block of four ending there, recomputing rows
+            // already written — with the same bits, every output being the same chain of FMAs in every kernel. (A
+            // generation call's cross-attention multiplies 20 samples per series: 6 + 6 + 4 + 4 rows, not 6 + 6 + 6 + 4.)
+            int count;
+            if (left == 7 || left == 8)
+                count = 4;
+            else if (left >= 6)
+                count = 6;
+            else if (left == 5 && rows >= 6)
+                (row, count) = (rows - 6, 6);
+            else if (left >= 4)
+                count = 4;
+            else if (rows >= 4)
                 (row, count) = (rows - 4, 4);
+            else
+                count = 1;
             // A partial last panel is computed into scratch and only its valid columns are copied out.
             var destination = full ? y + row * yStride : scratch;
             var stride = full ? yStride : PanelKernels.Width;

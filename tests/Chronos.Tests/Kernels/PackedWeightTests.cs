@@ -81,7 +81,10 @@ public class PackedWeightTests
     [InlineData(1, 37, 45)]
     [InlineData(5, 64, 29)]       // four rows, then one more block of four ending at the last row
     [InlineData(6, 32, 70)]
-    [InlineData(11, 45, 64)]      // AVX2: six, four, then four ending at the last row; AVX-512: ten, then four
+    [InlineData(11, 45, 64)]      // AVX2: six, then six ending at the last row; AVX-512: ten, then four
+    [InlineData(7, 45, 64)]       // AVX2: four, then four ending at the last row
+    [InlineData(20, 45, 64)]      // AVX2: six, six, four, four (a series' 20 samples in generation's cross-attention)
+    [InlineData(21, 37, 29)]      // AVX2: six, six, six, then four ending at the last row
     [InlineData(27, 96, 33)]
     public unsafe void Every_output_is_one_sequential_fma_chain_over_k_then_bias_and_relu(int rows, int outFeatures, int inFeatures)
     {
