@@ -346,9 +346,9 @@ internal sealed class KernelBackend : IInferenceBackend
                 // nothing to pack: a decoder step makes ≈ 60 of these joins, each a fraction of a millisecond.
                 var packedSchedule = panelSchedule;
                 packedSchedule.Reset(panels.PanelCount, rows);
-                workers.ForEachPart((_, _) =>
+                workers.ForEachPart((_, parts) =>
                 {
-                    var work = new PackedPanelWork(panels, (float*)xAddress, (float*)yAddress, (float*)bAddress, relu);
+                    var work = new PackedPanelWork(panels, (float*)xAddress, (float*)yAddress, (float*)bAddress, relu, parts);
                     packedSchedule.Run(ref work, openBlocksToJoin: 1);
                 });
                 return output;
@@ -412,15 +412,31 @@ internal sealed class KernelBackend : IInferenceBackend
         }
     }
 
-    /// <summary>One thread's work on a product with weights packed whole (generation): nothing to pack per panel.</summary>
-    private readonly unsafe struct PackedPanelWork(PackedWeight panels, float* x, float* y, float* bias, bool relu) : IPanelRowWork
+    /// <summary>
+    /// One thread's work on a product with weights packed whole (generation): nothing to pack per panel; while a panel
+    /// taken whole is multiplied, the packed panel this thread probably takes next (<paramref name="parts"/> on: the
+    /// threads take panels in turn) comes into the L2 cache, spread over the first blocks as in
+    /// <see cref="PanelByPanelWork"/>: every decoder step reads all the packed weights again (≈ 92 MB for T5-small's
+    /// decoder and output layer), from memory, not from any cache.
+    /// </summary>
+    private unsafe struct PackedPanelWork(PackedWeight panels, float* x, float* y, float* bias, bool relu, int parts) : IPanelRowWork
     {
+        private float* prefetch;
+        private long prefetchFloats;
+
         public void BeginPanel(int panel, bool whole)
         {
+            var next = panel + parts;
+            prefetch = whole && next < panels.PanelCount ? panels.PanelStart(next) : null;
+            prefetchFloats = prefetch is null ? 0 : (long)panels.InFeatures * PanelKernels.Width;
         }
 
-        public void MultiplyRows(int panel, int block, int firstRow, int endRow) =>
-            panels.Multiply(x, panels.InFeatures, firstRow, endRow, y, panels.OutFeatures, panel, panel + 1, bias, relu);
+        public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
+        {
+            var skipped = block * 16L * panels.InFeatures;
+            panels.Multiply(x, panels.InFeatures, firstRow, endRow, y, panels.OutFeatures, panel, bias, relu,
+                skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
+        }
     }
 
     /// <summary>
