@@ -22,6 +22,7 @@ BenchCase[] cases =
     new("probe-t5", "probe", 1, "float32", null, null),
     new("gemm", "linear() GFLOP/s at Bolt's shapes", 0, "float32", null, null),
     new("panel-ceiling", "the panel kernel on one and two cores at Bolt's chunk shapes", 0, "float32", null, null),
+    new("fma-peak", "one thread's float32 FMA rate, 256-bit and 128-bit vectors", 0, "float32", null, null),
     new("bolt-bf16-accuracy", "Bolt-small bf16 vs fp32 quantiles", 256, "bfloat16", null, null),
 ];
 
@@ -73,6 +74,9 @@ static void RunCase(BenchCase benchCase)
             return;
         case "panel-ceiling":
             PanelCeiling.Run();
+            return;
+        case "fma-peak":
+            FmaPeak.Run();
             return;
     }
 
