@@ -215,37 +215,19 @@ internal static partial class ArimaKalman
             PredictStationary(pm, pnew, phi, theta, r, p, q, w);
             return;
         }
-        // mm = T P.
-        for (int j = 0; j < rd; j++)
-        {
-            int col = rd * j;
-            double p0 = pm[col];
-            // Rows 0..r-2: P[i+1, j] (+ phi_i P[0, j]); row r-1: phi_{r-1} P[0, j] or 0.
-            Array.Copy(pm, col + 1, mm, col, r - 1);
-            mm[col + r - 1] = 0.0;
-            foreach (int i in phiIdx)
-            {
-                if (i < r - 1) mm[col + i] = phi[i] * p0 + mm[col + i];
-                else mm[col + i] = phi[i] * p0;
-            }
-            // Row r: P[0, j] + sum_k delta_k P[r+k, j]; rows r+1..: P[r+i-1, j].
-            double tmp = p0;
-            foreach (int k in deltaIdx) tmp += delta[k] * pm[r + k + col];
-            mm[r + col] = tmp;
-            if (d > 1) Array.Copy(pm, col + r, mm, col + r + 1, d - 1);
-        }
-        // Pnew = mm T': column i (< r) is column i+1 of mm (+ phi_i column 0); column r the differencing combination;
-        // columns r+1.. shift.
+        // Pnew = (T P) T'. Column i of Pnew (i < r − 1) is column i + 1 of T P (+ phi_i times its column 0), column r
+        // the differencing combination of its columns 0 and r + k, columns r + 1.. its columns r.. shifted: each column
+        // of T P is formed where Pnew needs it (R forms T P whole first; each element is the same operations).
         var col0 = mm.AsSpan(0, rd);
+        TransitionColumn(pm, 0, col0, phi, delta, r, d, phiIdx, deltaIdx);
         for (int i = 0; i < r; i++)
         {
             var target = pnew.AsSpan(rd * i, rd);
             bool hasPhi = i < p && phi[i] != 0;
             if (i < r - 1)
             {
-                var next = mm.AsSpan(rd * (i + 1), rd);
-                if (hasPhi) MultiplyAdd(phi[i], col0, next, target);
-                else next.CopyTo(target);
+                TransitionColumn(pm, i + 1, target, phi, delta, r, d, phiIdx, deltaIdx);
+                if (hasPhi) MultiplyAdd(phi[i], col0, target, target);
             }
             else if (hasPhi)
             {
@@ -258,10 +240,38 @@ internal static partial class ArimaKalman
         }
         var diffColumn = pnew.AsSpan(rd * r, rd);
         col0.CopyTo(diffColumn);
-        foreach (int k in deltaIdx) AddScaled(delta[k], mm.AsSpan(rd * (r + k), rd), diffColumn);
-        if (d > 1) Array.Copy(mm, rd * r, pnew, rd * (r + 1), rd * (d - 1));
+        foreach (int k in deltaIdx)
+        {
+            var column = mm.AsSpan(rd * (r + k), rd);
+            TransitionColumn(pm, r + k, column, phi, delta, r, d, phiIdx, deltaIdx);
+            AddScaled(delta[k], column, diffColumn);
+        }
+        for (int i = r + 1; i < rd; i++) TransitionColumn(pm, i - 1, pnew.AsSpan(rd * i, rd), phi, delta, r, d, phiIdx, deltaIdx);
         // Pnew += (1, theta)(1, theta)'.
         AddMaOuterProduct(pnew, theta, q, rd, w);
+    }
+
+    /// <summary>
+    /// Column <paramref name="j"/> of T P into <paramref name="target"/>: rows 0..r−2 are P[i+1, j] (+ phi_i P[0, j]),
+    /// row r − 1 phi_{r−1} P[0, j] or 0, row r P[0, j] + Σ delta_k P[r+k, j], rows r+1.. P[r+i−1, j] (ARIMA_Like's
+    /// mm = T P, in its order of operations).
+    /// </summary>
+    private static void TransitionColumn(double[] pm, int j, Span<double> target, double[] phi, double[] delta, int r, int d,
+        int[] phiIdx, int[] deltaIdx)
+    {
+        int col = (r + d) * j;
+        double p0 = pm[col];
+        pm.AsSpan(col + 1, r - 1).CopyTo(target);
+        target[r - 1] = 0.0;
+        foreach (int i in phiIdx)
+        {
+            if (i < r - 1) target[i] = phi[i] * p0 + target[i];
+            else target[i] = phi[i] * p0;
+        }
+        double tmp = p0;
+        foreach (int k in deltaIdx) tmp += delta[k] * pm[r + k + col];
+        target[r] = tmp;
+        if (d > 1) pm.AsSpan(col + r, d - 1).CopyTo(target[(r + 1)..]);
     }
 
     /// <summary>The d = 0 branch of ARIMA_Like's prediction (an r × r ARMA state), vectorised over rows.</summary>
