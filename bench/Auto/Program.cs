@@ -42,12 +42,14 @@ foreach (var dataset in datasets)
     var (folder, root, seconds, cpu) = await RunAutoAsync(dataset);
     var evaluation = ForecastCsvReader.Read(File.ReadAllBytes(Path.Combine(folder, "evaluation", "forecasts.csv")), "evaluation/forecasts.csv");
     var data = dataset.LoadValues();
-    var (mase, wql) = HoldoutScore.Of(evaluation, data, r.SeriesIds, dataset.SeasonLength);
+    // A sample of a dataset (--data pointing at a copy with some of its series) is scored on the baseline series it holds.
+    var scored = r.SeriesIds.Where(data.ContainsKey).ToList();
+    var (mase, wql) = scored.Count > 0 ? HoldoutScore.Of(evaluation, data, scored, dataset.SeasonLength) : (double.NaN, double.NaN);
     var (allMase, _) = HoldoutScore.Of(evaluation, data, [.. data.Keys], dataset.SeasonLength);
     string chosen = Chosen(folder);
-    var (largest, share) = HoldoutScore.LargestShare(data, r.SeriesIds, dataset.Horizon);
+    var (largest, share) = scored.Count > 0 ? HoldoutScore.LargestShare(data, scored, dataset.Horizon) : ("-", double.NaN);
     rows.Add((dataset, r, mase, wql, allMase, seconds, cpu, Load(), chosen));
-    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {r.SeriesIds.Count} baseline series (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}; largest share of the WQL denominator: {largest} {share:P0}"));
+    Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {scored.Count} of the {r.SeriesIds.Count} baseline series the data holds (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}; largest share of the WQL denominator: {largest} {share:P0}"));
     if (keep) Say($"{dataset.Name}: run kept in {folder}");
     else Directory.Delete(root, recursive: true);
 }
