@@ -256,6 +256,7 @@ internal static partial class ArimaKalman
     /// row r − 1 phi_{r−1} P[0, j] or 0, row r P[0, j] + Σ delta_k P[r+k, j], rows r+1.. P[r+i−1, j] (ARIMA_Like's
     /// mm = T P, in its order of operations).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransitionColumn(double[] pm, int j, Span<double> target, double[] phi, double[] delta, int r, int d,
         int[] phiIdx, int[] deltaIdx)
     {
