@@ -406,9 +406,19 @@ internal sealed class KernelBackend : IInferenceBackend
 
         public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
         {
+            var from = PrefetchFrom(prefetch, prefetchFloats, block, inFeatures, out var floats);
+            PackedWeight.MultiplyPanelRows(x, firstRow, endRow, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel, from, floats);
+        }
+
+        /// <summary>
+        /// The part of a panel's prefetch range left to row block <paramref name="block"/>: each block before it brought in
+        /// 16·<paramref name="inFeatures"/> floats (its four passes of the panel kernels, 4·inFeatures each); null past its end.
+        /// </summary>
+        public static float* PrefetchFrom(float* prefetch, long prefetchFloats, int block, long inFeatures, out long floats)
+        {
             var skipped = block * 16L * inFeatures;
-            PackedWeight.MultiplyPanelRows(x, firstRow, endRow, panelBuffer, outFeatures, inFeatures, y, bias, relu, panel,
-                skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
+            floats = Math.Max(0, prefetchFloats - skipped);
+            return skipped < prefetchFloats ? prefetch + skipped : null;
         }
     }
 
@@ -433,9 +443,8 @@ internal sealed class KernelBackend : IInferenceBackend
 
         public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
         {
-            var skipped = block * 16L * panels.InFeatures;
-            panels.Multiply(x, panels.InFeatures, firstRow, endRow, y, panels.OutFeatures, panel, bias, relu,
-                skipped < prefetchFloats ? prefetch + skipped : null, Math.Max(0, prefetchFloats - skipped));
+            var from = PanelByPanelWork.PrefetchFrom(prefetch, prefetchFloats, block, panels.InFeatures, out var floats);
+            panels.Multiply(x, panels.InFeatures, firstRow, endRow, y, panels.OutFeatures, panel, bias, relu, from, floats);
         }
     }
 

@@ -194,9 +194,7 @@ internal sealed unsafe class PackedWeight
         float* bias, bool relu)
     {
         for (var panel = firstPanel; panel < endPanel; panel++)
-            MultiplyPanel(x + firstRow * xStride, xStride, endRow - firstRow, InFeatures, panels + panel * panelOffset, panelRowStride,
-                y + firstRow * yStride + panel * PanelKernels.Width, yStride, Math.Min(PanelKernels.Width, OutFeatures - panel * PanelKernels.Width),
-                bias is null ? null : bias + panel * PanelKernels.Width, relu);
+            Multiply(x, xStride, firstRow, endRow, y, yStride, panel, bias, relu, null, 0);
     }
 
     /// <summary>

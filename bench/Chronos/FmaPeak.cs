@@ -10,7 +10,7 @@ namespace Forecast.Chronos.Bench;
 /// in registers, on 256-bit and on 128-bit vectors, in GFLOP per CPU second (the process's CPU time, so other work on
 /// the machine does not count). Where both widths give the same rate the FP units are 128 bits wide and split each
 /// 256-bit FMA in two (AMD Zen 1; the "AMD EPYC" model some hypervisors expose may hide which core runs underneath):
-/// then a core does 16 float32 FLOP per cycle, a quarter of an AVX-512 core with two 512-bit FMA units (Zen 5).
+/// then a core does 16 float32 FLOP per cycle.
 /// </summary>
 internal static class FmaPeak
 {
