@@ -657,6 +657,7 @@ internal static class ArimaEstimation
     /// result[i] = from[i] − column[i]·beta for every i (from may be result): four elements per vector operation, each
     /// with the scalar's multiplication and subtraction (no fused multiply-add), so the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SubtractScaled(double[] from, double[] column, double beta, double[] result)
     {
         int n = result.Length, i = 0;

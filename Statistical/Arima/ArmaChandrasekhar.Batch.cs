@@ -125,7 +125,7 @@ internal sealed partial class ArmaChandrasekhar
                 mz[i] = s;
                 change += z[i] * s;
             }
-            // As the single call: each off-diagonal term divided once (mz_i·mz_j / F is mz_j·mz_i / F to the bit).
+            // As the single call: each off-diagonal term divided once (mz_i·mz_j / F is mz_j·mz_i / F to the bit, NaN payloads aside).
             for (int i = 0; i < rank; i++)
                 for (int j = i; j < rank; j++)
                 {
@@ -237,6 +237,7 @@ internal sealed partial class ArmaChandrasekhar
     /// (<paramref name="logF"/>, fixed once a lane stops); the same additions in the same order, so the same bits. Lanes
     /// past <paramref name="lanes"/> (repeats of lane 0) are left at zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> SumLogs(Vector256<double>[] logArgs, Vector256<double>[] added, Vector256<double>[] movingAt, int steps,
         ReadOnlySpan<double> logF, int lanes)
     {

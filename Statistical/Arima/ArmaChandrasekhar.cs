@@ -187,7 +187,8 @@ internal sealed partial class ArmaChandrasekhar
                 mz[i] = s;
                 change += z[i] * s;
             }
-            // mz_i·mz_j / F and mz_j·mz_i / F are the same bits (a product does not depend on the order of its factors),
+            // mz_i·mz_j / F and mz_j·mz_i / F are the same bits (a product does not depend on the order of its factors; NaN payloads aside, and a
+            // non-finite likelihood is rejected anyway),
             // so each off-diagonal term is divided once and added to both of its elements.
             for (int i = 0; i < rank; i++)
                 for (int j = i; j < rank; j++)

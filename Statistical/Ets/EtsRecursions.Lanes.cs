@@ -1,7 +1,7 @@
+using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Forecast.Statistical.Ets;
 
@@ -192,18 +192,6 @@ internal static partial class EtsRecursions
     private static ref Vector256<T> Accumulator<T>(Span<T> lanes, int offset) where T : struct =>
         ref Unsafe.As<T, Vector256<T>>(ref MemoryMarshal.GetReference(lanes.Slice(offset, Vector256<T>.Count)));
 
-    /// <summary>
-    /// <c>Vector256.ConditionalSelect(mask, whereSet, elsewhere)</c> for a mask whose elements are all bits set or none
-    /// (the lanes' component masks): the same selection, bit for bit. Without AVX-512 the compiler makes a select by a
-    /// mask it cannot see to be per element into three instructions (and, and-not, or: two cycles on the chain of
-    /// steps); a blend by the elements' sign bits (vblendvpd) is one. With AVX-512 the three-way logic instruction is one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Select(Vector256<double> mask, Vector256<double> whereSet, Vector256<double> elsewhere) =>
-        Avx.IsSupported && !Avx512F.VL.IsSupported
-            ? Avx.BlendVariable(elsewhere, whereSet, mask)
-            : Vector256.ConditionalSelect(mask, whereSet, elsewhere);
-
     private static double Mask(bool on) => on ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
 
     /// <summary>Four lanes' start, parameters and component masks (all bits set where the lane has the component).</summary>
@@ -235,7 +223,7 @@ internal static partial class EtsRecursions
         var oldb = growth;
         // forecast() with h = 1 and update()'s q: l + φb with an additive trend, l without.
         var phib = p.Phi * oldb;
-        var q = Select(p.AddTrend, oldl + phib, oldl);
+        var q = LaneMask.Select(p.AddTrend, oldl + phib, oldl);
         var f = q;
         var pp = yi;
         var sOld = Vector256<double>.Zero;
@@ -247,21 +235,21 @@ internal static partial class EtsRecursions
             var ppAdd = yi - sOld;
             if (multSeason)
             {
-                f = Select(p.AddSeason, q + sOld, Select(p.MultSeason, q * sOld, q));
+                f = LaneMask.Select(p.AddSeason, q + sOld, LaneMask.Select(p.MultSeason, q * sOld, q));
                 var ppMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(sOld), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / sOld);
-                pp = Select(p.AddSeason, ppAdd, Select(p.MultSeason, ppMult, yi));
+                pp = LaneMask.Select(p.AddSeason, ppAdd, LaneMask.Select(p.MultSeason, ppMult, yi));
             }
             else
             {
-                f = Select(p.AddSeason, q + sOld, q);
-                pp = Select(p.AddSeason, ppAdd, yi);
+                f = LaneMask.Select(p.AddSeason, q + sOld, q);
+                pp = LaneMask.Select(p.AddSeason, ppAdd, yi);
             }
         }
         var l = q + p.Alpha * (pp - q);
         level = l;
         var r = l - oldl;
-        growth = Select(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
+        growth = LaneMask.Select(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
         if (seasonal)
         {
             var t = yi - q;
@@ -269,16 +257,16 @@ internal static partial class EtsRecursions
             {
                 var tMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / q);
-                t = Select(p.MultSeason, tMult, t);
+                t = LaneMask.Select(p.MultSeason, tMult, t);
             }
             (sOld + p.Gamma * (t - sOld)).CopyTo(ring.Slice(4 * oldest, 4));
         }
         var d = yi - f;
         if ((kind & MultErrorKind) != 0)
         {
-            var e = Select(p.MultError, d / f, d);
+            var e = LaneMask.Select(p.MultError, d / f, d);
             lik += e * e;
-            product *= Select(p.MultError, Vector256.Abs(f), Vector256<double>.One);
+            product *= LaneMask.Select(p.MultError, Vector256.Abs(f), Vector256<double>.One);
         }
         else
         {

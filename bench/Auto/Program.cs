@@ -35,7 +35,7 @@ var hourly = all.SingleOrDefault(d => d.Name == "m4_hourly");
 var rBefore = hourly is null || rEtsSeries == 0 ? null : await REts.TimeAsync(hourly, rEtsSeries);
 if (rBefore is not null) Say($"R ets() on {rBefore.Count} m4_hourly series (before): {REts.Describe(rBefore, hourly!.SeriesCount)}; load {Load()}");
 
-var rows = new List<(SharedDataset Dataset, RBaselines R, double Mase, double Wql, double AllMase, double Seconds, double Cpu, string Load, string Chosen)>();
+var rows = new List<(SharedDataset Dataset, RBaselines R, int Scored, double Mase, double Wql, double AllMase, double Seconds, double Cpu, string Load, string Chosen)>();
 foreach (var dataset in datasets)
 {
     var r = RBaselines.Read(dataFolder, dataset.Name);
@@ -48,7 +48,7 @@ foreach (var dataset in datasets)
     var (allMase, _) = HoldoutScore.Of(evaluation, data, [.. data.Keys], dataset.SeasonLength);
     string chosen = Chosen(folder);
     var (largest, share) = scored.Count > 0 ? HoldoutScore.LargestShare(data, scored, dataset.Horizon) : ("-", double.NaN);
-    rows.Add((dataset, r, mase, wql, allMase, seconds, cpu, Load(), chosen));
+    rows.Add((dataset, r, scored.Count, mase, wql, allMase, seconds, cpu, Load(), chosen));
     Say(FormattableString.Invariant($"{dataset.Name}: auto MASE {mase:F4} WQL {wql:F5} on the {scored.Count} of the {r.SeriesIds.Count} baseline series the data holds (MASE {allMase:F4} on all {data.Count}); {seconds:F1} s wall, {cpu:F1} s CPU; load {Load()}; holdout choices: {chosen}; largest share of the WQL denominator: {largest} {share:P0}"));
     if (keep) Say($"{dataset.Name}: run kept in {folder}");
     else Directory.Delete(root, recursive: true);
@@ -61,6 +61,13 @@ Say("| dataset | series (scored) | best R MASE | auto MASE | best R WQL | auto W
 Say("|---|---|---|---|---|---|---|---|---|");
 foreach (var row in rows)
 {
+    // R's baselines aggregate all of their series: a sample scored on fewer is not compared with them.
+    if (row.Scored < row.R.SeriesIds.Count)
+    {
+        Say(FormattableString.Invariant(
+            $"| {row.Dataset.Name} (sample) | {row.Scored} of {row.R.SeriesIds.Count} | — | **{row.Mase:F4}** | — | **{row.Wql:F5}** | — | — | {row.Seconds:F1} s, {row.Cpu:F1} s |"));
+        continue;
+    }
     var bestMase = row.R.Best(m => m.Mase);
     var bestWql = row.R.Best(m => m.Wql);
     double naive = row.R.Methods["seasonal_naive"].Mase;
@@ -68,6 +75,12 @@ foreach (var row in rows)
         $"| {row.Dataset.Name} | {row.Dataset.SeriesCount} ({row.R.SeriesIds.Count}) | {bestMase.Value:F4} ({bestMase.Method}) | **{row.Mase:F4}** | {bestWql.Value:F5} ({bestWql.Method}) | **{row.Wql:F5}** | {row.Mase / naive:F3} | {bestMase.Value / naive:F3} | {row.Seconds:F1} s, {row.Cpu:F1} s |"));
 }
 Say("");
+if (rows.Any(row => row.Scored < row.R.SeriesIds.Count))
+{
+    Say("No geometric mean over the datasets: a sample's MASE is not comparable with R's over all baseline series.");
+    if (outFile is not null) File.WriteAllText(outFile, report.ToString());
+    return 0;
+}
 var methods = rows[0].R.Methods.Keys.Where(m => rows.All(r => r.R.Methods.ContainsKey(m))).ToList();
 double GeoMean(IEnumerable<double> values) => Math.Exp(values.Average(Math.Log));
 var geo = methods.ToDictionary(m => m, m => GeoMean(rows.Select(r => r.R.Methods[m].Mase / r.R.Methods["seasonal_naive"].Mase)));
