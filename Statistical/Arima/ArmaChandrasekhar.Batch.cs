@@ -66,11 +66,10 @@ internal sealed partial class ArmaChandrasekhar
         var added = scratch.Added;
         var movingAt = scratch.Moving;
         var movingMask = Vector256<double>.AllBitsSet;
-        Span<Vector256<double>> z = stackalloc Vector256<double>[3];
-        Span<Vector256<double>> mz = stackalloc Vector256<double>[3];
         Span<Vector256<double>> g = stackalloc Vector256<double>[9];
         Span<Vector256<double>> h = stackalloc Vector256<double>[9];
         bool anyMoving = true;
+        bool allMoving = true;
         var limit = Vector256.Create(1e4);
         var ssqV = Vector256<double>.Zero;
         var sumlogV = Vector256<double>.Zero;
@@ -110,87 +109,9 @@ internal sealed partial class ArmaChandrasekhar
             }
             if (!anyMoving) continue;
 
-            for (int j = 0; j < rank; j++)
-            {
-                int off = j * rd;
-                var zj = w[off];
-                foreach (int i in deltaIdx) zj += deltaV[i] * w[off + r + i];
-                z[j] = zj;
-            }
-            var change = Vector256<double>.Zero;
-            for (int i = 0; i < rank; i++)
-            {
-                var s = Vector256<double>.Zero;
-                for (int j = 0; j < rank; j++) s += mm[i * 3 + j] * z[j];
-                mz[i] = s;
-                change += z[i] * s;
-            }
-            // As the single call: each off-diagonal term divided once (mz_i·mz_j / F is mz_j·mz_i / F to the bit, NaN payloads aside).
-            for (int i = 0; i < rank; i++)
-                for (int j = i; j < rank; j++)
-                {
-                    var term = mz[i] * mz[j] / f;
-                    mm[i * 3 + j] = LaneMask.Select(movingMask, mm[i * 3 + j] + term, mm[i * 3 + j]);
-                    if (j != i) mm[j * 3 + i] = LaneMask.Select(movingMask, mm[j * 3 + i] + term, mm[j * 3 + i]);
-                }
-            f = LaneMask.Select(movingMask, f + change, f);
-            var zero = Vector256<double>.Zero;
-            if (rank == 1)
-            {
-                // K and W (StepRank1, lane-wise).
-                var c = z[0] / f;
-                var first = w[0];
-                var m0 = mz[0];
-                for (int i = 0; i < r; i++)
-                {
-                    var t0 = (i < r - 1 ? w[i + 1] : zero) + phiPad[i] * first;
-                    var ki = k[i] + t0 * m0;
-                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
-                    w[i] = LaneMask.Select(movingMask, t0 - ki * c, w[i]);
-                }
-            }
-            else
-            {
-                // K and W (StepRank3, lane-wise); held lanes keep theirs.
-                var c0 = z[0] / f;
-                var c1 = z[1] / f;
-                var c2 = z[2] / f;
-                var first0 = w[0];
-                var first1 = w[rd];
-                var first2 = w[2 * rd];
-                var mz0 = mz[0];
-                var mz1 = mz[1];
-                var mz2 = mz[2];
-                for (int i = 0; i < r; i++)
-                {
-                    var ph = phiPad[i];
-                    var t0 = (i < r - 1 ? w[i + 1] : zero) + ph * first0;
-                    var t1 = (i < r - 1 ? w[rd + i + 1] : zero) + ph * first1;
-                    var t2 = (i < r - 1 ? w[2 * rd + i + 1] : zero) + ph * first2;
-                    var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
-                    w[i] = LaneMask.Select(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = LaneMask.Select(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = LaneMask.Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
-                }
-                var prev0 = z[0];
-                var prev1 = z[1];
-                var prev2 = z[2];
-                for (int i = r; i < rd; i++)
-                {
-                    var t0 = prev0;
-                    var t1 = prev1;
-                    var t2 = prev2;
-                    prev0 = w[i];
-                    prev1 = w[rd + i];
-                    prev2 = w[2 * rd + i];
-                    var ki = k[i] + t0 * mz0 + t1 * mz1 + t2 * mz2;
-                    k[i] = LaneMask.Select(movingMask, ki, k[i]);
-                    w[i] = LaneMask.Select(movingMask, t0 - ki * c0, w[i]);
-                    w[rd + i] = LaneMask.Select(movingMask, t1 - ki * c1, w[rd + i]);
-                    w[2 * rd + i] = LaneMask.Select(movingMask, t2 - ki * c2, w[2 * rd + i]);
-                }
-            }
+            f = allMoving
+                ? AdvanceLanes<EveryLane>(k, w, phiPad, deltaV, deltaIdx, r, rd, mm, f, movingMask)
+                : AdvanceLanes<MovingLanes>(k, w, phiPad, deltaV, deltaIdx, r, rd, mm, f, movingMask);
 
             if (t >= d && (t & 7) == 7)
             {
@@ -223,6 +144,7 @@ internal sealed partial class ArmaChandrasekhar
                     anyMoving |= moving[lane];
                 }
                 movingMask = Vector256.Create(moving[0] ? -1L : 0L, moving[1] ? -1L : 0L, moving[2] ? -1L : 0L, moving[3] ? -1L : 0L).AsDouble();
+                allMoving = moving[0] && moving[1] && moving[2] && moving[3];
                 logFV = Vector256.Create(logF[0], logF[1], logF[2], logF[3]);
                 if (!anyMoving) sumlogV = SumLogs(logArgs, added, movingAt, t + 1, logF, lanes);
             }
