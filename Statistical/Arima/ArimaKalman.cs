@@ -564,10 +564,8 @@ internal static partial class ArimaKalman
             resid[k] = rk;
             var phi = phis[k];
             var theta = thetas[k];
-            arLag[k] = [.. Enumerable.Range(0, phi.Length).Where(j => phi[j] != 0)];
-            arCoef[k] = [.. arLag[k].Select(j => phi[j])];
-            maLag[k] = [.. Enumerable.Range(0, q).Where(j => theta[j] != 0)];
-            maCoef[k] = [.. maLag[k].Select(j => theta[j])];
+            (arLag[k], arCoef[k]) = NonZeroTerms(phi);
+            (maLag[k], maCoef[k]) = NonZeroTerms(theta);
         }
         var ssq = new double[lanes];
         bool sameLags = true;
@@ -614,6 +612,23 @@ internal static partial class ArimaKalman
                 : ConditionalSumOfSquares(ys[k], arma, phis[k], thetas[k], ncond, null);
     }
 
+    /// <summary>The lags (0-based) of a coefficient vector's nonzero terms and those terms, in order.</summary>
+    private static (int[] Lags, double[] Coefficients) NonZeroTerms(double[] coefficients)
+    {
+        int count = 0;
+        foreach (double c in coefficients) if (c != 0) count++;
+        var lags = new int[count];
+        var values = new double[count];
+        count = 0;
+        for (int j = 0; j < coefficients.Length; j++)
+        {
+            if (coefficients[j] == 0) continue;
+            lags[count] = j;
+            values[count++] = coefficients[j];
+        }
+        return (lags, values);
+    }
+
     /// <summary>
     /// The lanes of <see cref="ConditionalSumOfSquaresBatch"/> when they share their nonzero lags: series and residuals
     /// stored time-major with the lanes side by side, four lanes per vector operation (each lane's multiplications and
@@ -640,8 +655,18 @@ internal static partial class ArimaKalman
         {
             var (p0, p1, p2, p3) = (padded[k0], padded[k0 + 1], padded[k0 + 2], padded[k0 + 3]);
             if (p0.Length < n || p1.Length < n || p2.Length < n || p3.Length < n) throw new ArgumentException("The lanes are shorter than the series.");
+            ref double row = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(iw);
+            ref double first = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(p0);
+            // A gradient's lanes mostly share one series (the ARMA coefficients move, the regression does not): its
+            // value is then broadcast to the block's four lanes, one load instead of four.
+            if (ReferenceEquals(p0, p1) && ReferenceEquals(p0, p2) && ReferenceEquals(p0, p3))
+            {
+                for (int l = 0; l < n; l++)
+                    System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(Unsafe.Add(ref first, l)), ref row, (nuint)(l * stride + k0));
+                continue;
+            }
             for (int l = 0; l < n; l++)
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(p0[l], p1[l], p2[l], p3[l]), ref iw[0], (nuint)(l * stride + k0));
+                System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(p0[l], p1[l], p2[l], p3[l]), ref row, (nuint)(l * stride + k0));
         }
         int nar = arLag.Length, nma = maLag.Length;
         var ac = new double[nar * stride];
