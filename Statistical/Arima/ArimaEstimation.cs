@@ -117,7 +117,7 @@ internal static class ArimaEstimation
 
         double ArmaCss(ReadOnlySpan<double> p, ref AdjustedSeries? adjusted)
         {
-            var par = (double[])fixedPar.Clone();
+            var par = fixedPar.AsSpan().ToArray();
             Unmask(par, mask, p);
             var (phi, theta) = ArimaParameters.Expand(par, arma, false);
             double res = ArimaKalman.ConditionalSumOfSquares(AdjustedInto(par, ref adjusted), arma, phi, theta, ncond, null);
@@ -145,7 +145,7 @@ internal static class ArimaEstimation
                 AdjustedSeries? previous = null;
                 for (int k = 0; k < points.Length; k++)
                 {
-                    var par = (double[])fixedPar.Clone();
+                    var par = fixedPar.AsSpan().ToArray();
                     Unmask(par, mask, points[k]);
                     (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, false);
                     // A lane with the previous lane's regression coefficients shares its series (and its differencing).
@@ -198,7 +198,7 @@ internal static class ArimaEstimation
                 var pars = new double[points.Length][];
                 for (int k = 0; k < points.Length; k++)
                 {
-                    var par = pars[k] = (double[])fixedPar.Clone();
+                    var par = pars[k] = fixedPar.AsSpan().ToArray();
                     Unmask(par, mask, points[k]);
                     (phis[k], thetas[k]) = ArimaParameters.Expand(par, arma, trans);
                 }
@@ -253,7 +253,7 @@ internal static class ArimaEstimation
         double ArmaFn(ReadOnlySpan<double> p, bool trans, ref ArimaStateSpace? z, ref KalmanWorkspace? workspace, ref AdjustedSeries? adjustedBuffer,
             ArmaChandrasekhar chandrasekhar)
         {
-            var par = (double[])fixedPar.Clone();
+            var par = fixedPar.AsSpan().ToArray();
             Unmask(par, mask, p);
             var (phi, theta) = ArimaParameters.Expand(par, arma, trans);
             try
