@@ -23,6 +23,7 @@ BenchCase[] cases =
     new("gemm", "linear() GFLOP/s at Bolt's shapes", 0, "float32", null, null),
     new("panel-ceiling", "the panel kernel on one and two cores at Bolt's chunk shapes", 0, "float32", null, null),
     new("fma-peak", "one thread's float32 FMA rate, 256-bit and 128-bit vectors", 0, "float32", null, null),
+    new("dot-ceiling", "the dot kernels on one thread at one Bolt-base series' shapes, weights hot and cold", 0, "float32", null, null),
     new("bolt-bf16-accuracy", "Bolt-small bf16 vs fp32 quantiles", 256, "bfloat16", null, null),
 ];
 
@@ -78,6 +79,9 @@ static void RunCase(BenchCase benchCase)
         case "fma-peak":
             FmaPeak.Run();
             return;
+        case "dot-ceiling":
+            DotCeiling.Run();
+            return;
     }
 
     var isT5 = benchCase.Name.StartsWith("t5", StringComparison.Ordinal);
@@ -111,16 +115,26 @@ static void RunCase(BenchCase benchCase)
     var times = new List<double>();
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;   // more for profiling
     var cpu = new List<double>();
+    var threadsBefore = ThreadTimes.Snapshot();   // BENCH_THREAD_CPU=1: each call's CPU by thread on stderr
     for (var run = 0; run < runs; run++)
     {
         var watch = Stopwatch.StartNew();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        using (forecast()) { }
+        using (var output = forecast())
+            if (run == runs - 1 && Environment.GetEnvironmentVariable("BENCH_DUMP") is { Length: > 0 } dump)
+                File.WriteAllBytes(dump, output.contiguous().bytes.ToArray());   // same-bits checks: sha256sum before/after a change
         times.Add(watch.Elapsed.TotalSeconds);
         cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
+        if (Environment.GetEnvironmentVariable("BENCH_THREAD_CPU") == "1")
+        {
+            var threadsNow = ThreadTimes.Snapshot();
+            Console.Error.WriteLine($"call {run + 1}: {ThreadTimes.Difference(threadsBefore, threadsNow)}");
+            threadsBefore = threadsNow;
+        }
     }
     // CPU seconds per call on stderr (development A/B runs on a loaded machine, where wall time says little).
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu s per call: {string.Join(" ", cpu.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))}"));
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall s per call: {string.Join(" ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}"));
     if (callPeak)
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"calls' peak RSS {PeakRssMiB():F0} MiB (RSS after the model {afterModel:F0} MiB, growth {PeakRssMiB() - afterModel:F0} MiB)"));
