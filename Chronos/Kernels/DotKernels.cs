@@ -20,8 +20,8 @@ internal static unsafe class DotKernels
     /// <summary>
     /// y[r, f] = Σₖ x[r, k]·w[f, k] for all <paramref name="rows"/> (rows of x, w and y contiguous: k, k and
     /// <paramref name="yStride"/> floats apart) and features <paramref name="firstFeature"/> … <paramref name="endFeature"/>−1,
-    /// then <c>max(0, y + bias)</c> as asked: four features at a time, their weights (4·k floats) kept in the L1/L2 cache
-    /// while every group of four rows passes.
+    /// then <c>max(0, y + bias)</c> as asked: four features at a time (<see cref="IDotBlocks.FourFeatures"/>), their
+    /// weights kept in the caches while every row passes, the next four features' weights fetched meanwhile.
     /// </summary>
     public static void Multiply(float* x, int rows, int k, float* w, int firstFeature, int endFeature, float* y, long yStride,
         float* bias, bool relu)
@@ -40,12 +40,9 @@ internal static unsafe class DotKernels
         var feature = firstFeature;
         for (; feature + 4 <= endFeature; feature += 4)
         {
-            var weights = w + (long)feature * k;
-            var row = 0;
-            for (; row + 4 <= rows; row += 4)
-                TBlocks.FourByFour(x + (long)row * k, k, weights, k, k, y + row * yStride + feature, yStride);
-            for (; row < rows; row++)
-                TBlocks.OneByFour(x + (long)row * k, weights, k, k, y + row * yStride + feature);
+            // The next group's weights (4·k floats right after these) are fetched while this group is multiplied.
+            var next = feature + 8 <= endFeature ? w + (long)(feature + 4) * k : null;
+            TBlocks.FourFeatures(x, rows, k, w + (long)feature * k, y + feature, yStride, next);
         }
         for (; feature < endFeature; feature++)
             for (var row = 0; row < rows; row++)

@@ -13,6 +13,16 @@ namespace Forecast.Chronos.Kernels;
 /// </summary>
 internal readonly unsafe struct DotKernels512 : IDotBlocks
 {
+    /// <summary>Blocks of four rows (<see cref="FourByFour"/>), then one row at a time; the next weights are left to the hardware.</summary>
+    public static void FourFeatures(float* x, int rows, int k, float* w, float* y, long yStride, float* next)
+    {
+        var row = 0;
+        for (; row + 4 <= rows; row += 4)
+            FourByFour(x + (long)row * k, k, w, k, k, y + row * yStride, yStride);
+        for (; row < rows; row++)
+            OneByFour(x + (long)row * k, w, k, k, y + row * yStride);
+    }
+
     /// <summary>
     /// y[r, f] (r &lt; 4, f &lt; 4) for rows of x <paramref name="xStride"/> floats apart and weight rows
     /// <paramref name="wStride"/> apart; 16 accumulators, and for every 16 inputs eight loads feed sixteen FMAs.

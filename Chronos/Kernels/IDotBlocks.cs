@@ -7,11 +7,12 @@ namespace Forecast.Chronos.Kernels;
 /// </summary>
 internal unsafe interface IDotBlocks
 {
-    /// <summary>y[r, f] (r &lt; 4, f &lt; 4) for rows of x <paramref name="xStride"/> floats apart and weight rows <paramref name="wStride"/> apart.</summary>
-    static abstract void FourByFour(float* x, long xStride, float* w, long wStride, int k, float* y, long yStride);
-
-    /// <summary>y[0, f] (f &lt; 4): one row of x against four weight rows <paramref name="wStride"/> floats apart.</summary>
-    static abstract void OneByFour(float* x, float* w, long wStride, int k, float* y);
+    /// <summary>
+    /// y[r, f] for all <paramref name="rows"/> (rows of x k floats apart, of y <paramref name="yStride"/>) and the four
+    /// output features whose weights are the four rows at <paramref name="w"/> (k floats apart); <paramref name="next"/>
+    /// (4·k floats, or null): weights to bring into the L2 cache meanwhile.
+    /// </summary>
+    static abstract void FourFeatures(float* x, int rows, int k, float* w, float* y, long yStride, float* next);
 
     /// <summary>One output: a row of x against one weight row.</summary>
     static abstract float One(float* x, float* w, int k);

@@ -20,6 +20,13 @@ public class DotKernels256Tests
     [InlineData(5, 9, 7)]
     [InlineData(16, 64, 512)]
     [InlineData(33, 45, 77)]
+    // Inputs in chunks (k past 1024 whole inputs: Bolt-base's wo has 3072): with and without a tail, an odd last row,
+    // more rows than one slab of sums (48), and one row (a single pass, no chunks).
+    [InlineData(33, 8, 3072)]
+    [InlineData(6, 12, 2100)]
+    [InlineData(3, 5, 1100)]
+    [InlineData(50, 8, 1040)]
+    [InlineData(1, 4, 3072)]
     public unsafe void Multiply_matches_linear_and_has_the_bits_of_the_512_bit_kernels(int rows, int outFeatures, int inFeatures)
     {
         TorchRuntime.EnsureLoaded();
