@@ -17,7 +17,7 @@ internal static class ArimaEstimation
 {
     public static ArimaFit Fit(double[] x, ArimaOrder arma, IReadOnlyList<(string Name, double[] Values)> xreg, bool includeMean,
         ArimaMethod method, double[]? fixedValues = null, bool transformPars = true, double kappa = 1e6, int parallelism = 1,
-        (double[] X, int Convergence)? cssOptimum = null)
+        (double[] X, int Convergence)? cssOptimum = null, double[]? initValues = null)
     {
         int n = x.Length;
         int narma = arma.ArmaCount;
@@ -88,6 +88,25 @@ internal static class ArimaEstimation
         if (nUsed <= 0) throw new ArimaFitException("too few non-missing observations");
 
         var init = (double[])init0.Clone();
+        if (initValues is not null)
+        {
+            // arima.R's init: given values replace init0's, NA keeps init0's (the regression's coefficients or 0).
+            if (initValues.Length != init0.Length) throw new ArgumentException("'init' is of the wrong length");
+            for (int i = 0; i < init.Length; i++)
+                if (!double.IsNaN(initValues[i])) init[i] = initValues[i];
+            if (method == ArimaMethod.Ml)
+            {
+                // arima.R stops on a start outside the stationary region, as it does on such a CSS optimum. It then applies
+                // ARIMA_Invtrans here and again before the ML optimisation below; twice-inverted AR coefficients are not
+                // the start the caller gave (and NaN where the first pass leaves one outside (−1, 1): R 4.2 fails on
+                // arima(AirPassengers, c(2,1,0), init = c(0.5, 0.3), method = "ML")), so we invert once, below, and the
+                // optimisation starts at the given coefficients.
+                if (arma.P > 0 && !ArCheck(init.AsSpan(0, arma.P)))
+                    throw new ArimaFitException("non-stationary AR part");
+                if (arma.SeasonalP > 0 && !ArCheck(init.AsSpan(arma.P + arma.Q, arma.SeasonalP)))
+                    throw new ArimaFitException("non-stationary seasonal AR part");
+            }
+        }
         var coef = (double[])fixedPar.Clone();
         var maskedScale = Masked(parscale, mask);
         var xregValues = columns.Select(c => c.Values).ToArray();

@@ -28,6 +28,34 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
     /// </summary>
     public IReadOnlyList<double>? Fixed { get; init; }
 
+    /// <summary>
+    /// stats::arima's <c>init</c>: where the optimisation starts, a value per coefficient in
+    /// <see cref="ArimaModel.Coefficients"/>' order, NaN for the default start (0, or the regression's coefficient for
+    /// the intercept and drift); null starts every coefficient there (R's default). With <see cref="ArimaMethod.Ml"/> the
+    /// exact likelihood is optimised from these values directly (no CSS stage), and a start whose AR or seasonal AR part is
+    /// not stationary is a <see cref="ModelFitException"/>, as arima's "non-stationary AR part"; non-invertible MA parts
+    /// are inverted, as arima does with every start.
+    /// </summary>
+    public IReadOnlyList<double>? Init { get; init; }
+
+    /// <summary>
+    /// The orders, mean and drift of <paramref name="previous"/>, estimated by exact maximum likelihood starting at its
+    /// coefficients — R's <c>Arima(y, order, seasonal, include.drift, init = coef(previous), method = "ML")</c>: a
+    /// re-estimation on a stretch of the series close to the one <paramref name="previous"/> was fitted to (the next
+    /// window of a rolling-origin backtest) starts near its optimum, and skips the CSS stage.
+    /// </summary>
+    public static FixedOrderArima StartingFrom(ArimaModel previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return new FixedOrderArima(previous.Order)
+        {
+            IncludeMean = previous.HasMean,
+            IncludeDrift = previous.HasDrift,
+            Method = ArimaMethod.Ml,
+            Init = [.. previous.Coefficients.Values],
+        };
+    }
+
     /// <summary>The orders, mean and drift of a fitted model, to be re-estimated on other data.</summary>
     public static FixedOrderArima Like(ArimaModel fitted)
     {
@@ -61,7 +89,8 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
         ArimaFit fit;
         try
         {
-            fit = ArimaEstimation.Fit(x, Order, xreg, IncludeMean, Method, Fixed is null ? null : [.. Fixed]);
+            fit = ArimaEstimation.Fit(x, Order, xreg, IncludeMean, Method, Fixed is null ? null : [.. Fixed],
+                initValues: Init is null ? null : [.. Init]);
             _ = fit.Covariance; // stats::arima's errors (a singular Hessian) at fit time
         }
         catch (Exception e) when (e is ArimaFitException or ArgumentException or NotSupportedException)

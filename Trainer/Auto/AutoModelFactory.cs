@@ -44,13 +44,14 @@ public sealed class AutoModelFactory : IModelFactory
         var quantiles = options.Enum("quantiles", AutoSettings.DefaultQuantiles);
         bool refit = options.Bool("refit", AutoSettings.DefaultRefit);
         var calibration = options.Enum("calibration", AutoSettings.DefaultCalibration);
+        bool warmStart = options.Bool("warm_start", AutoSettings.DefaultWarmStart);
         options.Finish();
 
         var settings = new AutoSettings(candidateNames, metric, windows, step, ensembles, topK, ensembleSize, selection, seasonLength, minHistory,
-            maxHistory, shrinkage, reuseForms, quantiles, refit, calibration);
+            maxHistory, shrinkage, reuseForms, quantiles, refit, calibration, warmStart);
         return context =>
         {
-            var models = builds.Select(build => Prepared(build(context), reuseForms, refit)).ToList();
+            var models = builds.Select(build => Prepared(build(context), reuseForms, refit, warmStart)).ToList();
             var filters = refit ? null : models.Select(m => m is StatisticalForecaster statistical ? statistical.Filtering() : m).ToList();
             return new AutoForecaster(settings, [.. models.Select(TrainerTelemetry.Instrument)], filters?.Select(TrainerTelemetry.Instrument).ToList());
         };
@@ -58,11 +59,12 @@ public sealed class AutoModelFactory : IModelFactory
 
     /// <summary>
     /// A classical candidate that searches each series' form once, on its earliest backtest window (the backtest runs
-    /// windows in time order), and, without refitting, remembers that first fit for the later windows to filter with.
+    /// windows in time order), and, without refitting, remembers that first fit for the later windows to filter with;
+    /// with warm starts, each re-estimation starts from the series' previous one.
     /// </summary>
-    private static IForecaster Prepared(IForecaster candidate, bool reuseForms, bool refit) => candidate switch
+    private static IForecaster Prepared(IForecaster candidate, bool reuseForms, bool refit, bool warmStart) => candidate switch
     {
-        StatisticalForecaster statistical when reuseForms => statistical.WithFormsChosenOnce(keepFirstFits: !refit),
+        StatisticalForecaster statistical when reuseForms => statistical.WithFormsChosenOnce(keepFirstFits: !refit, warmStart),
         StatisticalForecaster statistical when !refit => statistical.RememberingFirstFits(),
         _ => candidate,
     };

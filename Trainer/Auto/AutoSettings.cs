@@ -28,6 +28,9 @@ namespace Forecast.Trainer.Auto;
 /// ensemble refitted on it).</param>
 /// <param name="Calibration">Whether the options judged by WQL may have their quantiles' spread rescaled per series by
 /// a factor fitted on the backtest (<see cref="IntervalScaling"/>), where the cross-fitted backtest prefers it.</param>
+/// <param name="WarmStart">Whether, with <paramref name="ReuseForms"/>, a series' ARIMA re-estimation on a later window
+/// (and the final fits) starts from its previous window's optimum (exact likelihood, no CSS stage) instead of R's
+/// default start; the default start where that fails.</param>
 public sealed record AutoSettings(
     IReadOnlyList<string> Candidates,
     SelectionMetric Metric,
@@ -44,7 +47,8 @@ public sealed record AutoSettings(
     bool ReuseForms = AutoSettings.DefaultReuseForms,
     QuantileChoice Quantiles = AutoSettings.DefaultQuantiles,
     bool Refit = AutoSettings.DefaultRefit,
-    QuantileCalibration Calibration = AutoSettings.DefaultCalibration)
+    QuantileCalibration Calibration = AutoSettings.DefaultCalibration,
+    bool WarmStart = AutoSettings.DefaultWarmStart)
 {
     /// <summary>The candidates when model.auto.candidates is not given (those of them that the Trainer has).</summary>
     public static readonly IReadOnlyList<string> DefaultCandidates = ["seasonal_naive", "ets", "arima", "theta", "mstl", "prophet"];
@@ -56,6 +60,7 @@ public sealed record AutoSettings(
     public const QuantileChoice DefaultQuantiles = QuantileChoice.Wql;
     public const bool DefaultRefit = true;
     public const QuantileCalibration DefaultCalibration = QuantileCalibration.Scale;
+    public const bool DefaultWarmStart = false;
 
     public static readonly IReadOnlyList<EnsembleKind> DefaultEnsembles = [EnsembleKind.Mean, EnsembleKind.Median, EnsembleKind.Greedy];
 }

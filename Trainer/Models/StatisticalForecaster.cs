@@ -31,6 +31,8 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     private bool _reuseForms;
     private bool _keepFits;
     private bool _filter;
+    // Per series id: its latest fit of the chosen form, where the next re-estimation starts (WithFormsChosenOnce's warmStart).
+    private ConcurrentDictionary<string, IFittedModel>? _latest;
 
     public string Name => name;
 
@@ -45,10 +47,18 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// a rolling-origin backtest whose windows come in time order: the search runs on the earliest window, the later
     /// windows and the final fit cost one estimation each. A history on which the form cannot be estimated gets a fresh
     /// search (the first choice is kept for the others). <paramref name="keepFirstFits"/>: also keep each series' first
-    /// fitted model, for <see cref="Filtering"/>.
+    /// fitted model, for <see cref="Filtering"/>. <paramref name="warmStart"/>: re-estimate a form from the series'
+    /// previous fit of it (ARIMA: <see cref="FixedOrderArima.StartingFrom"/>, exact likelihood from the previous optimum)
+    /// instead of from R's default start, and from that default start where the warm start fails.
     /// </summary>
-    public StatisticalForecaster WithFormsChosenOnce(bool keepFirstFits = false) =>
-        new(name, model, settings, modelFor) { _first = new(StringComparer.Ordinal), _reuseForms = true, _keepFits = keepFirstFits };
+    public StatisticalForecaster WithFormsChosenOnce(bool keepFirstFits = false, bool warmStart = false) =>
+        new(name, model, settings, modelFor)
+        {
+            _first = new(StringComparer.Ordinal),
+            _reuseForms = true,
+            _keepFits = keepFirstFits,
+            _latest = warmStart ? new(StringComparer.Ordinal) : null,
+        };
 
     /// <summary>A copy that searches every history afresh (as this one) but remembers each series' first fit, for <see cref="Filtering"/>.</summary>
     public StatisticalForecaster RememberingFirstFits() => new(name, model, settings, modelFor) { _first = new(StringComparer.Ordinal), _keepFits = true };
@@ -143,9 +153,10 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         {
             if (_filter && first.Start == start && first.Fit is not null && StatisticalForms.Filter(first.Fit, values) is { } filtered) return filtered;
             if (!_reuseForms || ReferenceEquals(first.Form, model)) return model.Fit(values, m);
+            if (WarmStarted(id, first.Form, values, m) is { } warm) return warm;
             try
             {
-                return first.Form.Fit(values, m);
+                return Latest(id, first.Form.Fit(values, m));
             }
             catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
             {
@@ -154,6 +165,31 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         }
         var fit = model.Fit(values, m);
         _first.TryAdd(id, new FirstFit(start, StatisticalForms.FixedFormOf(model, fit) ?? model, _keepFits ? fit : null));
+        return Latest(id, fit);
+    }
+
+    /// <summary>
+    /// The form re-estimated from the series' latest fit of it, or null where there is none to start from or the warm
+    /// start fails: a start outside the admissible region on these data (arima's "non-stationary AR part") or an
+    /// optimisation that fails from it. The caller then re-estimates from R's default start, as without warm starts.
+    /// </summary>
+    private IFittedModel? WarmStarted(string id, IStatisticalModel form, double[] values, int m)
+    {
+        if (_latest is null || !_latest.TryGetValue(id, out var previous) || StatisticalForms.StartingFrom(form, previous) is not { } warm) return null;
+        try
+        {
+            return Latest(id, warm.Fit(values, m));
+        }
+        catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Remembers <paramref name="fit"/> as the series' latest (when warm starts are on and the form has them).</summary>
+    private IFittedModel Latest(string id, IFittedModel fit)
+    {
+        if (_latest is not null && StatisticalForms.StartsFrom(fit)) _latest[id] = fit;
         return fit;
     }
 

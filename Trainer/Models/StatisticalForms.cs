@@ -20,6 +20,21 @@ internal static class StatisticalForms
     };
 
     /// <summary>
+    /// <paramref name="form"/> estimated starting from <paramref name="previous"/>'s optimum (ARIMA:
+    /// <see cref="FixedOrderArima.StartingFrom"/>, R's <c>Arima(y, order, init = coef(previous), method = "ML")</c>);
+    /// null where the form has no warm start (ETS) or <paramref name="previous"/> is not a fit of it.
+    /// </summary>
+    public static IStatisticalModel? StartingFrom(IStatisticalModel form, IFittedModel previous) => (form, previous) switch
+    {
+        (FixedOrderArima arima, ArimaModel fit) when fit.Order == arima.Order && fit.HasMean == arima.IncludeMean && fit.HasDrift == arima.IncludeDrift
+            => FixedOrderArima.StartingFrom(fit),
+        _ => null,
+    };
+
+    /// <summary>Whether a later re-estimation can start from <paramref name="fit"/> (<see cref="StartingFrom"/>).</summary>
+    public static bool StartsFrom(IFittedModel fit) => fit is ArimaModel;
+
+    /// <summary>
     /// A fitted model applied to other data without estimation (ETS: <see cref="EtsModel.Filter"/>, ARIMA:
     /// <see cref="ArimaModel.Filter"/>); null where the model has no filter (Theta) or the filter is undefined on the data.
     /// </summary>

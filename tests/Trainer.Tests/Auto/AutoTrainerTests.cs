@@ -110,6 +110,7 @@ public class AutoTrainerTests
     [InlineData("model.auto.windows=0", "model.auto.windows", "between 1 and")]
     [InlineData("model.auto.selection=best", "model.auto.selection", "per_series, global")]
     [InlineData("model.auto.calibration=conformal", "model.auto.calibration", "is not one of none, scale")]
+    [InlineData("model.auto.warm_start=sometimes", "model.auto.warm_start", "must be true or false")]
     [InlineData("model.auto.window=3", "model.auto.window", "unknown key")]
     public void BadAutoSettingsAreConfigProblemsNamingTheKey(string setting, string key, string message)
     {
@@ -118,6 +119,20 @@ public class AutoTrainerTests
         var problem = act.Should().Throw<ConfigException>().Which.Problems.Should().ContainSingle().Subject;
         problem.Key.Should().Be(key);
         problem.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public void WarmStartIsOffUnlessTheConfigTurnsItOn()
+    {
+        static object? WarmStart(params string[] overrides)
+        {
+            var config = ConfigLoader.Parse("data: { path: a.csv }\nevaluation: { horizon: 3 }\nmodel: { name: auto }", "auto.yaml", overrides);
+            var section = (IReadOnlyDictionary<string, object?>)((IReadOnlyDictionary<string, object?>)config.Resolved["model"]!)["auto"]!;
+            return section["warm_start"];
+        }
+
+        WarmStart().Should().Be(false);
+        WarmStart("model.auto.warm_start=true").Should().Be(true);
     }
 
     [Fact]

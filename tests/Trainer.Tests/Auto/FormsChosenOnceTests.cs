@@ -75,6 +75,42 @@ public class FormsChosenOnceTests
     }
 
     [Fact]
+    public async Task WithWarmStartsEachLaterWindowsArimaStartsFromThePreviousWindowsFit()
+    {
+        // R's Arima(y, order, init = coef(previous), method = "ML") on window w + 1 from window w's fit; where that fails
+        // (a start arima refuses, an optimisation that fails from it) the from-scratch CSS-ML fit of the same orders.
+        var series = Sample();
+        var forecaster = Forecaster("arima").WithFormsChosenOnce(warmStart: true);
+        var previous = new Dictionary<string, ArimaModel>();
+        foreach (var s in series) previous[s.Id] = new AutoArima().Fit(Cut([s], 0)[0].Values, 12);
+        await forecaster.ForecastAsync(Cut(series, 0), Request);
+        int warmStarted = 0;
+        for (int w = 1; w <= Windows; w++)
+        {
+            var histories = w < Windows ? Cut(series, w) : series;
+            await forecaster.ForecastAsync(histories, Request);
+            var fits = Fits(forecaster);
+            foreach (var history in histories)
+            {
+                ArimaModel expected;
+                try
+                {
+                    expected = FixedOrderArima.StartingFrom(previous[history.Id]).Fit(history.Values, 12);
+                    warmStarted++;
+                }
+                catch (Forecast.Statistical.ModelFitException)
+                {
+                    expected = FixedOrderArima.Like(previous[history.Id]).Fit(history.Values, 12);
+                }
+                fits[history.Id].Form.Should().Be(expected.Description, "series {0} window {1}", history.Id, w);
+                fits[history.Id].Parameters.Should().Be(Forecast.Trainer.Models.StatisticalParameters.Describe(expected), "series {0} window {1}", history.Id, w);
+                previous[history.Id] = expected;
+            }
+        }
+        warmStarted.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
     public void OnlyACopyThatKeepsItsFirstFitsCanFilter()
     {
         // Refitting (the default) keeps each series' chosen form only, not its fitted model (an ETS fit holds its whole
