@@ -126,7 +126,7 @@ internal static partial class ArimaKalman
     private static void IncludeLanes(int np, Vector256<double>[] xnext, Vector256<double>[] xrow, Vector256<double> ynext,
         Vector256<double>[] d, Vector256<double>[] rbar, Vector256<double>[] thetab)
     {
-        Array.Copy(xnext, xrow, np);
+        xnext.AsSpan(0, np).CopyTo(xrow);
         var active = Vector256<double>.AllBitsSet;
         // The row's and rbar's elements by reference: the rotation below is the whole cost of Q0, and every index in it
         // stays within the row (k < np) and rbar's np(np − 1)/2 elements.
@@ -201,7 +201,7 @@ internal static partial class ArimaKalman
         public Vector256<double>[] Get(ref Vector256<double>[] buffer, int length)
         {
             if (buffer.Length < length) buffer = new Vector256<double>[length];
-            else Array.Clear(buffer, 0, length);
+            else buffer.AsSpan(0, length).Clear();
             return buffer;
         }
     }

@@ -41,7 +41,7 @@ internal static partial class ArimaKalman
         // P lives in one of three buffers: the current one, the one before, and the one the next P is written to.
         var buffers = w.P;
         int cur = 0, prev = 1, spare = 2;
-        Array.Copy(model.P, buffers[cur], size);
+        model.P.AsSpan(0, size).CopyTo(buffers[cur]);
         double sumlog = 0, ssq = 0;
         int nu = 0;
         double g1 = 0;
@@ -85,7 +85,7 @@ internal static partial class ArimaKalman
                     continue;
                 }
                 // A missing value: P moves again, from the P the pattern has reached.
-                Array.Copy(w.SteadyP[phase ^ 1], buffers[cur], size);
+                w.SteadyP[phase ^ 1].AsSpan(0, size).CopyTo(buffers[cur]);
                 steady = false;
                 history = 0;
             }
@@ -96,7 +96,7 @@ internal static partial class ArimaKalman
                 double resid = y[l] - anew[0];
                 for (int i = 0; i < d; i++) resid -= delta[i] * anew[r + i];
                 // M = Pnew Z' (R sums the differencing columns in order; zero weights add nothing).
-                Array.Copy(pnew, mv, rd);
+                pnew.AsSpan(0, rd).CopyTo(mv);
                 foreach (int k in w.DeltaIndices)
                 {
                     double dk = delta[k];
@@ -169,18 +169,18 @@ internal static partial class ArimaKalman
                     // The next step repeats step l-1 (2-cycle) or step l (fixed point); then they alternate.
                     steady = true;
                     phase = 0;
-                    Array.Copy(fixedPoint ? mv : w.M1, w.SteadyM[0], rd);
-                    Array.Copy(mv, w.SteadyM[1], rd);
+                    (fixedPoint ? mv : w.M1).AsSpan(0, rd).CopyTo(w.SteadyM[0]);
+                    mv.AsSpan(0, rd).CopyTo(w.SteadyM[1]);
                     w.SteadyGain[0] = fixedPoint ? gain : g1;
                     w.SteadyGain[1] = gain;
                     w.SteadyLog[0] = Math.Log(w.SteadyGain[0]);
                     w.SteadyLog[1] = Math.Log(gain);
-                    Array.Copy(fixedPoint ? buffers[cur] : buffers[prev], w.SteadyP[0], size);
-                    Array.Copy(buffers[cur], w.SteadyP[1], size);
+                    (fixedPoint ? buffers[cur] : buffers[prev]).AsSpan(0, size).CopyTo(w.SteadyP[0]);
+                    buffers[cur].AsSpan(0, size).CopyTo(w.SteadyP[1]);
                 }
                 else
                 {
-                    Array.Copy(mv, w.M1, rd);
+                    mv.AsSpan(0, rd).CopyTo(w.M1);
                     g1 = gain;
                     history++;
                 }
@@ -188,13 +188,13 @@ internal static partial class ArimaKalman
             else
             {
                 for (int i = 0; i < rd; i++) a[i] = anew[i];
-                Array.Copy(pnew, buffers[spare], size);
+                pnew.AsSpan(0, size).CopyTo(buffers[spare]);
                 (prev, cur, spare) = (cur, spare, prev);
                 if (residuals is not null) residuals[l] = double.NaN;
                 history = 0;
             }
         }
-        Array.Copy(steady ? w.SteadyP[phase ^ 1] : buffers[cur], model.P, size);
+        (steady ? w.SteadyP[phase ^ 1] : buffers[cur]).AsSpan(0, size).CopyTo(model.P);
         return (ssq, sumlog, nu);
     }
 
@@ -900,7 +900,7 @@ internal static partial class ArimaKalman
                     {
                         // A non-finite rotation: inclu2's zero columns would not stay zero; redo it all as getQ0.
                         rows.ClearWritten(rbar, np);
-                        Array.Clear(xrow, 0, np);
+                        xrow.AsSpan(0, np).Clear();
                         return Q0(phi, theta, sparse: false);
                     }
                     xnext[ind2] = 0.0;
@@ -923,7 +923,7 @@ internal static partial class ArimaKalman
                     for (int j = 0; j < i; j++) bi -= rbar[ithisr--] * packed[jm--];
                     packed[im--] = bi;
                 }
-                Array.Clear(rbar, 0, (int)nrbar);
+                rbar.AsSpan(0, (int)nrbar).Clear();
             }
             else
             {
@@ -953,7 +953,7 @@ internal static partial class ArimaKalman
                 }
         }
         // Unpack to a full matrix (in place, as R: P[r*i + j] = P[--ind] for the lower triangle, then mirror).
-        Array.Copy(packed, pm, np);
+        packed.AsSpan(0, np).CopyTo(pm);
         ind = np;
         for (int i = r - 1; i > 0; i--)
             for (int j = r - 1; j >= i; j--) pm[r * i + j] = pm[--ind];
@@ -989,7 +989,7 @@ internal static partial class ArimaKalman
         public double[] Get(ref double[] buffer, int length)
         {
             if (buffer.Length < length) buffer = new double[length];
-            else Array.Clear(buffer, 0, length);
+            else buffer.AsSpan(0, length).Clear();
             return buffer;
         }
     }
@@ -1014,7 +1014,7 @@ internal static partial class ArimaKalman
                 X = new int[np];
                 Merged = new int[np];
             }
-            Array.Clear(Count, 0, np);
+            Count.AsSpan(0, np).Clear();
         }
 
         /// <summary>Sets the entries of rbar the rows list back to zero (rbar's layout for <paramref name="np"/> unknowns).</summary>
@@ -1139,7 +1139,7 @@ internal static partial class ArimaKalman
             if (nm > nc)
             {
                 if (columns.Length < nm) rows.Columns[i] = columns = new int[Math.Max(nm, 2 * columns.Length)];
-                Array.Copy(merged, columns, nm);
+                merged.AsSpan(0, nm).CopyTo(columns);
                 rows.Count[i] = nm;
             }
             (x, rows.X, merged, rows.Merged) = (merged, merged, x, x);
@@ -1161,7 +1161,7 @@ internal static partial class ArimaKalman
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Include(int np, double[] xnext, double[] xrow, double ynext, double[] d, double[] rbar, double[] thetab)
     {
-        Array.Copy(xnext, xrow, np);
+        xnext.AsSpan(0, np).CopyTo(xrow);
         long ithisr = 0;
         for (int i = 0; i < np; i++)
         {

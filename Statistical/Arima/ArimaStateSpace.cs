@@ -46,9 +46,9 @@ internal sealed class ArimaStateSpace
         Phi = phi;
         // theta padded to r - 1 (makeARIMA: c(theta, rep(0, r - 1 - q))).
         Theta = q < r - 1 ? [.. theta, .. new double[r - 1 - q]] : theta;
-        Array.Clear(A);
-        Array.Clear(P);
-        Array.Clear(Pn);
+        A.AsSpan().Clear();
+        P.AsSpan().Clear();
+        Pn.AsSpan().Clear();
         if (r > 1)
         {
             // The gradient's and Hessian's steps in a regression coefficient leave (phi, theta) as they were: Q0 is
@@ -56,10 +56,10 @@ internal sealed class ArimaStateSpace
             if (q0 is not null || _q0 is null || !phi.AsSpan().SequenceEqual(_q0Phi) || !Theta.AsSpan().SequenceEqual(_q0Theta))
             {
                 _q0 = q0 ?? ArimaKalman.Q0(phi, Theta);
-                _q0Phi = (double[])phi.Clone();
-                _q0Theta = (double[])Theta.Clone();
+                _q0Phi = phi.AsSpan().ToArray();
+                _q0Theta = Theta.AsSpan().ToArray();
             }
-            for (int j = 0; j < r; j++) Array.Copy(_q0, r * j, Pn, rd * j, r);
+            for (int j = 0; j < r; j++) _q0.AsSpan(r * j, r).CopyTo(Pn.AsSpan(rd * j));
         }
         else
         {

@@ -67,9 +67,9 @@ internal sealed partial class ArmaChandrasekhar
         var k = _k;
         var w = _w;
         var phiPad = _phiPad;
-        Array.Clear(phiPad);
-        Array.Copy(phi, phiPad, p);
-        Array.Clear(a);
+        phiPad.AsSpan().Clear();
+        phi.AsSpan(0, p).CopyTo(phiPad);
+        a.AsSpan().Clear();
 
         // The rank-three start needs Q0 = Tₐ Q0 Tₐ′ + V to working precision; Gardner et al.'s Q0 can miss it (strongly
         // seasonal AR parts), and then the Kalman filter, which does not assume it, is used.
