@@ -68,6 +68,25 @@ public partial class WarmStartTests
     }
 
     [Fact]
+    public void AWindowWhereRsDefaultStartFailsIsEstimatedFromThePreviousWindowsFit()
+    {
+        // M4 H25's ARIMA(3,1,2)(2,1,2)[24] on its first 556 hours: R 4.2's Arima(ts(y[1:556], frequency = 24), c(3,1,2),
+        // c(2,1,2)) stops with "non-finite finite-difference value" (its fit on the first 508 hours succeeds), and so does
+        // ours; started at the 508-hour fit's coefficients, the exact likelihood is estimated.
+        var data = RGolden.LoadDataset(RGolden.FixturesRoot, "m4_hourly", GoldenComparison.DataFile("m4_hourly"));
+        var y = data.Series.Single(s => s.Id == "H25").Train;
+        var form = new FixedOrderArima(new ArimaOrder(3, 1, 2, 2, 1, 2, 24));
+        var previous = form.Fit(y[..508], 24);
+
+        FluentActions.Invoking(() => form.Fit(y[..556], 24)).Should().Throw<ModelFitException>().WithMessage("*non-finite finite-difference value*");
+        var warm = FixedOrderArima.StartingFrom(previous).Fit(y[..556], 24);
+        var atStart = new FixedOrderArima(previous.Order) { Fixed = [.. previous.Coefficients.Values] }.Fit(y[..556], 24);
+        warm.Description.Should().Be("ARIMA(3,1,2)(2,1,2)[24]");
+        double.IsFinite(warm.LogLikelihood).Should().BeTrue();
+        warm.LogLikelihood.Should().BeGreaterThanOrEqualTo(atStart.LogLikelihood);
+    }
+
+    [Fact]
     public void AStartWithANonStationaryArPartIsArimasNamedError()
     {
         double[] y = [.. Enumerable.Range(0, 60).Select(t => 10 + Math.Sin(0.7 * t) + 0.3 * Math.Cos(1.9 * t))];
