@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Checkpoints;
 using Forecast.Chronos.Inference;
 using Forecast.Chronos.T5;
@@ -80,6 +81,7 @@ public sealed class ChronosBoltModel : nn.Module
     /// </summary>
     public BoltEncoding Encode(Tensor context, Tensor? mask = null) => Encode(context, mask, LibtorchBackend.Instance);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal BoltEncoding Encode(Tensor context, Tensor? mask, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -121,6 +123,7 @@ public sealed class ChronosBoltModel : nn.Module
     public Tensor Decode(Tensor inputEmbeds, Tensor attentionMask, Tensor encoderHidden) =>
         Decode(inputEmbeds, attentionMask, encoderHidden, LibtorchBackend.Instance);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor Decode(Tensor inputEmbeds, Tensor attentionMask, Tensor encoderHidden, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -132,6 +135,7 @@ public sealed class ChronosBoltModel : nn.Module
     /// <summary>Quantile head in normalised space: (B, 1, d) → (B, Q, H), quantile-major.</summary>
     public Tensor QuantileHead(Tensor decoderHidden) => QuantileHead(decoderHidden, LibtorchBackend.Instance);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor QuantileHead(Tensor decoderHidden, IInferenceBackend backend)
     {
         using var input = decoderHidden.to_type(shared.weight!.dtype);
@@ -146,6 +150,7 @@ public sealed class ChronosBoltModel : nn.Module
     public (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? mask = null, Tensor? target = null, Tensor? targetMask = null) =>
         forward(context, mask, target, targetMask, LibtorchBackend.Instance);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal (Tensor QuantilePreds, Tensor? Loss) forward(Tensor context, Tensor? mask, Tensor? target, Tensor? targetMask,
         IInferenceBackend backend)
     {

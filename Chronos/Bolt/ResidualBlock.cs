@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
@@ -25,6 +26,7 @@ internal sealed class ResidualBlock : nn.Module
         RegisterComponents();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor x, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,6 +11,7 @@ namespace Forecast.Chronos.FineTuning;
 internal static class FitDropout
 {
     /// <summary><paramref name="dropout"/>.forward(<paramref name="input"/>), its mask drawn from the running fit's generator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Apply(this Dropout dropout, Tensor input) =>
         dropout.training && dropout.p > 0 && FitRandomness.Running is { } generator
             ? Drop(input, dropout.p, generator)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Kernels;
 using Forecast.Chronos.Lora;
 using Forecast.Chronos.Parallelism;
@@ -25,6 +26,14 @@ namespace Forecast.Chronos.Inference;
 /// (<see cref="PanelArena"/>), and the cross-attention keys of every (entry, head) pair are packed once; at 20 rows
 /// libtorch's sgemm copied the whole weight into its own layout on every call, a third of the decoding time.
 /// Results differ from libtorch's only in the order of float32 additions.
+/// <para>
+/// The methods an inference call runs many times — this backend and its lambdas, the kernels' dispatchers, the worker
+/// threads' job loop, the T5 and Bolt modules — are compiled fully optimised at first use
+/// (<see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/>) instead of being tiered up:
+/// under the runtime's default tiered compilation their tier-1 recompiles ran on a background thread during a process's
+/// first calls and took a core from the call's two threads (Bolt-base, one series: up to 0.27 CPU s inside one 0.15 s
+/// call, which then took 0.39 s; 0.33–0.39 CPU s of recompiles over ten calls, 0.09–0.17 with the attribute).
+/// </para>
 /// </remarks>
 internal sealed class KernelBackend : IInferenceBackend
 {
@@ -96,6 +105,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// <summary>Number of threads the work is split over: libtorch's thread count when the call began.</summary>
     public int Parts => workers.Parts;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Linear(Linear layer, Tensor input, bool relu = false)
     {
         var weight = layer.weight!;
@@ -110,6 +120,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// come through, <see cref="ComposedWeight"/>), else in a call that composes chains (<see cref="ForBatch"/>) one made
     /// for the call; otherwise two products.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor LinearChain(Linear first, Linear second, Tensor input, ComposedWeight? kept = null)
     {
         if (!Accepts(input, first.weight!) || !Composable(first, second))
@@ -157,9 +168,11 @@ internal sealed class KernelBackend : IInferenceBackend
     /// chunk): a copy per layer kept for the call (ab9d861) held every decoder layer's pair at once, 2·d² floats per
     /// layer, ≈ 54 MiB more at the peak for Bolt-base's 12 layers.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Tensor First, Tensor Second) Float32Weights(Linear first, Linear second) =>
         (Widened(first.weight!, ref widenedFirst), Widened(second.weight!, ref widenedSecond));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Widened(Tensor weight, ref Tensor? buffer)
     {
         if (weight.dtype == ScalarType.Float32)
@@ -174,9 +187,11 @@ internal sealed class KernelBackend : IInferenceBackend
         return buffer;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Product(Tensor input, Tensor weight) =>
         Accepts(input, weight) ? Multiply(input, weight, null, relu: false) : InLibtorch(() => LibtorchBackend.Instance.Product(input, weight));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor ReluFeedForward(Linear wi, Linear wo, Tensor input, Dropout dropout)
     {
         if (dropout.training || wi.training || !Accepts(input, wi.weight!) || !IsKernelWeight(wo.weight!)
@@ -190,6 +205,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// The kept buffer for <c>relu(input · wiᵀ)</c>, shaped as that product, or null for a new one (a call that reuses no
     /// freed buffers, <see cref="ForBatch"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor? FeedForwardBuffer(Tensor input, Tensor weight)
     {
         if (!reusesFreedBuffers || weight.dtype != ScalarType.Float32)
@@ -210,6 +226,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>T5's RMS norm (<see cref="RowKernels.RmsNorm"/>) of float32 (…, d) with a float32 weight (d), rows split over the threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe Tensor RmsNorm(Tensor hidden, Tensor weight, double eps)
     {
         if (hidden.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32 || !weight.is_contiguous())
@@ -223,7 +240,7 @@ internal sealed class KernelBackend : IInferenceBackend
         fixed (byte* y = output.bytes)
         {
             var (xAddress, wAddress, yAddress) = ((nint)x, (nint)w, (nint)y);
-            ForEachBlock(rows, Math.Max(1, rows / (8 * workers.Parts)), (first, end) => RowKernels.RmsNorm((float*)xAddress,
+            ForEachBlock(rows, Math.Max(1, rows / (8 * workers.Parts)), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) => RowKernels.RmsNorm((float*)xAddress,
                 (float*)wAddress, (float*)yAddress, width, (float)eps, first, end));
         }
         return output;
@@ -235,6 +252,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// <see cref="AttentionKernels.OneQuery"/> per row, the pairs split over the threads, heads merged as they are written. In a generation call several queries over the same keys (the samples
     /// of a series over its encoder states, every step) multiply with that pair's keys packed at first use instead.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias, Dropout dropout)
     {
         if (dropout.training || !CanAttend(queries, keys, values) || bias is { } b0 && b0.dtype != ScalarType.Float32)
@@ -251,7 +269,7 @@ internal sealed class KernelBackend : IInferenceBackend
         var pairs = batch * heads;
         var packedPairs = queryLength > 1 ? packedWeights?.KeysAndValues(keys, k, v, batch, heads, keyLength, size, valueSize) : null;
         var taken = new WorkCounter();
-        workers.ForEachPart((part, parts) =>
+        workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (part, parts) =>
         {
             var inPanels = packedPairs is null && queryLength >= AttentionKernels.PanelQueryMinimum;
             fixed (float* scores = Scratch(inPanels ? AttentionKernels.PanelScratchFloats(queryLength, keyLength, size, valueSize)
@@ -276,6 +294,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary><c>sublayerOutput += hidden</c> in place for float32 tensors of the same shape, split over the threads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe Tensor AddResidual(Tensor hidden, Tensor sublayerOutput)
     {
         if (is_grad_enabled() || hidden.dtype != ScalarType.Float32 || sublayerOutput.dtype != ScalarType.Float32
@@ -287,7 +306,7 @@ internal sealed class KernelBackend : IInferenceBackend
         fixed (byte* a = contiguous.bytes)
         {
             var (tAddress, aAddress) = ((nint)t, (nint)a);
-            ForEachBlock(count, Math.Max(16, count / (8 * workers.Parts) / 16 * 16), (first, end) =>
+            ForEachBlock(count, Math.Max(16, count / (8 * workers.Parts) / 16 * 16), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
                 RowKernels.AddInPlace((float*)tAddress, (float*)aAddress, first, end));
         }
         return sublayerOutput;
@@ -310,6 +329,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// → (…, out).
     /// </summary>
     /// <param name="into">A contiguous float32 tensor of the output's shape to write to (float32 weights only), else a new one.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu, Tensor? into = null)
     {
         if (weight.dtype == ScalarType.BFloat16)
@@ -333,7 +353,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 if (firstUse)
                 {
                     // Each thread packs the panels it multiplies with (a panel must be whole before anyone reads it).
-                    workers.ForEachPart((part, parts) =>
+                    workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (part, parts) =>
                     {
                         var (first, end) = (panels.PanelCount * part / parts, panels.PanelCount * (part + 1) / parts);
                         panels.Pack(first, end);
@@ -346,7 +366,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 // nothing to pack: a decoder step makes ≈ 60 of these joins, each a fraction of a millisecond.
                 var packedSchedule = panelSchedule;
                 packedSchedule.Reset(panels.PanelCount, rows);
-                workers.ForEachPart((_, parts) =>
+                workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, parts) =>
                 {
                     var work = new PackedPanelWork(panels, (float*)xAddress, (float*)yAddress, (float*)bAddress, relu, parts);
                     packedSchedule.Run(ref work, openBlocksToJoin: 1);
@@ -358,7 +378,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 // Groups of four features in blocks to whichever thread is free: with fixed halves the helper thread
                 // waited for the calling thread's half in 4 % of a two-thread Chronos-Bolt call (its decoder step).
                 var groups = (outFeatures + 3) / 4;
-                ForEachBlock(groups, Math.Max(1, groups / (8 * workers.Parts)), (first, end) => DotKernels.Multiply((float*)xAddress, rows,
+                ForEachBlock(groups, Math.Max(1, groups / (8 * workers.Parts)), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) => DotKernels.Multiply((float*)xAddress, rows,
                     inFeatures, (float*)wAddress, (int)Math.Min(outFeatures, first * 4), (int)Math.Min(outFeatures, end * 4),
                     (float*)yAddress, outFeatures, bAddress == 0 ? null : (float*)bAddress, relu));
                 return output;
@@ -366,7 +386,7 @@ internal sealed class KernelBackend : IInferenceBackend
             var panelCount = (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width;
             var schedule = panelSchedule;
             schedule.Reset(panelCount, rows);
-            workers.ForEachPart((_, parts) =>
+            workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, parts) =>
             {
                 // Panels handed out one at a time to whichever thread is free (a panel's outputs are the same chains of
                 // FMAs on any thread): on a shared machine the two threads rarely run at the same speed, and with halves
@@ -396,6 +416,7 @@ internal sealed class KernelBackend : IInferenceBackend
         private float* prefetch;
         private long prefetchFloats;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void BeginPanel(int panel, bool whole)
         {
             PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
@@ -404,6 +425,7 @@ internal sealed class KernelBackend : IInferenceBackend
             prefetchFloats = whole ? (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures : 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
         {
             var from = PrefetchFrom(prefetch, prefetchFloats, block, inFeatures, out var floats);
@@ -414,6 +436,7 @@ internal sealed class KernelBackend : IInferenceBackend
         /// The part of a panel's prefetch range left to row block <paramref name="block"/>: each block before it brought in
         /// 16·<paramref name="inFeatures"/> floats (its four passes of the panel kernels, 4·inFeatures each); null past its end.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float* PrefetchFrom(float* prefetch, long prefetchFloats, int block, long inFeatures, out long floats)
         {
             var skipped = block * 16L * inFeatures;
@@ -434,6 +457,7 @@ internal sealed class KernelBackend : IInferenceBackend
         private float* prefetch;
         private long prefetchFloats;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void BeginPanel(int panel, bool whole)
         {
             var next = panel + parts;
@@ -441,6 +465,7 @@ internal sealed class KernelBackend : IInferenceBackend
             prefetchFloats = prefetch is null ? 0 : (long)panels.InFeatures * PanelKernels.Width;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void MultiplyRows(int panel, int block, int firstRow, int endRow)
         {
             var from = PanelByPanelWork.PrefetchFrom(prefetch, prefetchFloats, block, panels.InFeatures, out var floats);
@@ -471,7 +496,7 @@ internal sealed class KernelBackend : IInferenceBackend
             int* nextPanel = stackalloc int[1];
             *nextPanel = 0;
             var (xAddress, wAddress, yAddress, bAddress, counter) = ((nint)x, (nint)w, (nint)y, (nint)bb, (nint)nextPanel);
-            workers.ForEachPart((_, _) => Bf16Kernels.Linear((float*)xAddress, rows, (ushort*)wAddress, outFeatures,
+            workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, _) => Bf16Kernels.Linear((float*)xAddress, rows, (ushort*)wAddress, outFeatures,
                 inFeatures, (float*)yAddress, (float*)bAddress, relu, 0, panelCount, (int*)counter));
         }
         return output;
@@ -481,10 +506,11 @@ internal sealed class KernelBackend : IInferenceBackend
     /// Calls <paramref name="work"/>(first, end) for the blocks of <paramref name="blockSize"/> (the last one shorter)
     /// that make up 0 … <paramref name="count"/>−1, each block on whichever thread is free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForEachBlock(long count, long blockSize, Action<long, long> work)
     {
         var taken = new WorkCounter();
-        workers.ForEachPart((_, _) =>
+        workers.ForEachPart([MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, _) =>
         {
             for (long block = taken.Next(); block * blockSize < count; block = taken.Next())
                 work(block * blockSize, Math.Min(count, (block + 1) * blockSize));
@@ -492,6 +518,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>A libtorch operation with the call's threads (libtorch is single-threaded between the kernels' jobs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor InLibtorch(Func<Tensor> operation)
     {
         if (workers.Parts == 1)
@@ -508,6 +535,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>float32 input without autograd and a <see cref="IsKernelWeight"/> weight of matching width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Accepts(Tensor input, Tensor weight) =>
         input.dtype == ScalarType.Float32 && IsKernelWeight(weight) && input.shape[^1] == weight.shape[1] && !is_grad_enabled();
 
@@ -515,6 +543,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// A weight the kernels read in place: 2-D, contiguous (as nn.Linear keeps it), float32 — or bfloat16 where the
     /// native bfloat16 kernels run (<see cref="Bf16Kernels.IsSupported"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsKernelWeight(Tensor weight) =>
         (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && Bf16Kernels.IsSupported)
         && weight.dim() == 2 && weight.is_contiguous();
@@ -523,10 +552,12 @@ internal sealed class KernelBackend : IInferenceBackend
     /// Float32 tensors whose last dimension is contiguous (as the projections and caches are): the kernels read them in
     /// place, without autograd.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool CanAttend(Tensor queries, Tensor keys, Tensor values) =>
         !is_grad_enabled() && new[] { queries, keys, values }.All(t => t.dtype == ScalarType.Float32 && t.dim() == 4 && t.stride(-1) == 1);
 
     /// <summary>This thread's panel buffer (pinned, with room to align its start to 64 bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] PanelBuffer(long floats)
     {
         if (panelBuffer is null || panelBuffer.Length < floats + 16)
@@ -535,6 +566,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>Per-thread scratch of at least <paramref name="count"/> floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] Scratch(long count)
     {
         if (scratchBuffer is null || scratchBuffer.Length < count)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Chronos.Kernels;
@@ -19,6 +20,7 @@ internal static unsafe class AttentionKernels
     /// <c>keys + j·keyStride</c>, value j at <c>values + j·valueStride</c>, bias j at <c>bias[j·biasStride]</c>
     /// (<paramref name="bias"/> may be null). <paramref name="scores"/> holds <paramref name="length"/> floats of scratch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void OneQuery(float* query, float* keys, long keyStride, float* values, long valueStride,
         float* bias, long biasStride, int length, int size, float* context, float* scores)
     {
@@ -33,6 +35,7 @@ internal static unsafe class AttentionKernels
     /// <see cref="OneQuery"/>: queries q (B, h, Lq, d), keys k and values v (B, h, Lk, ·), an optional bias b expanded
     /// to (B, h, Lq, Lk), and the heads merged into o (B, Lq, h·dv). <paramref name="scores"/> holds Lk floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AttendPairs(StridedTensor q, StridedTensor k, StridedTensor v, StridedTensor? b, StridedTensor o,
         long heads, int queryLength, int keyLength, int size, int valueSize, long firstPair, long endPair, float* scores)
     {
@@ -50,6 +53,7 @@ internal static unsafe class AttentionKernels
     public const int PanelQueryMinimum = 8;
 
     /// <summary>Floats of scratch <see cref="AttendPairsInPanels"/> needs per thread (scores, packed keys, alignment).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long PanelScratchFloats(int queryLength, int keyLength, int size, int valueSize) =>
         (long)queryLength * keyLength + PanelFloats(keyLength, size) + PanelFloats(valueSize, keyLength) + 32;
 
@@ -64,6 +68,7 @@ internal static unsafe class AttentionKernels
     /// <param name="scratch">
     /// <see cref="PanelScratchFloats"/> floats.
     /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AttendPairsInPanels(StridedTensor q, StridedTensor k, StridedTensor v, StridedTensor? b, StridedTensor o,
         long heads, int queryLength, int keyLength, int size, int valueSize, long firstPair, long endPair, float* scratch)
     {
@@ -108,6 +113,7 @@ internal static unsafe class AttentionKernels
     }
 
     /// <summary>Floats of the panels of an out × in matrix (whole panels of 32 output features).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long PanelFloats(int outFeatures, int inFeatures) =>
         (long)(outFeatures + PanelKernels.Width - 1) / PanelKernels.Width * PanelKernels.Width * inFeatures;
 
@@ -115,6 +121,7 @@ internal static unsafe class AttentionKernels
     /// values ← softmax(values) in place: exp(x − max) / Σ exp(x − max), as torch.softmax in float32 (masked entries
     /// at finfo.min become exactly 0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(float* values, int count)
     {
         if (WideVectors)
@@ -124,6 +131,7 @@ internal static unsafe class AttentionKernels
     }
 
     /// <summary>values[j] += bias[j·stride] for j &lt; count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddBias(float* values, float* bias, long stride, int count)
     {
         if (WideVectors)

@@ -23,6 +23,7 @@ internal static unsafe class DotKernels
     /// then <c>max(0, y + bias)</c> as asked: four features at a time (<see cref="IDotBlocks.FourFeatures"/>), their
     /// weights kept in the caches while every row passes, the next four features' weights fetched meanwhile.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(float* x, int rows, int k, float* w, int firstFeature, int endFeature, float* y, long yStride,
         float* bias, bool relu)
     {

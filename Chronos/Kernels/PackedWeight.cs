@@ -202,6 +202,7 @@ internal sealed unsafe class PackedWeight
     /// <paramref name="panel"/> alone, bringing <paramref name="prefetchFloats"/> floats from <paramref name="prefetch"/>
     /// into the L2 cache meanwhile (4·<see cref="InFeatures"/> per pass of <see cref="RowsPerPass"/> rows).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Multiply(float* x, long xStride, int firstRow, int endRow, float* y, long yStride, int panel, float* bias,
         bool relu, float* prefetch, long prefetchFloats) =>
         MultiplyPanel(x + firstRow * xStride, xStride, endRow - firstRow, InFeatures, panels + panel * panelOffset, panelRowStride,
@@ -251,6 +252,7 @@ internal sealed unsafe class PackedWeight
     /// Every pass of <see cref="RowsPerPass"/> rows it fetches 4·inFeatures floats of <paramref name="prefetch"/> (<paramref name="prefetchFloats"/> in
     /// all) into the L2 cache: the weights to be packed next.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyPanelRows(float* x, int firstRow, int endRow, float* panelBuffer, int outFeatures, int inFeatures,
         float* y, float* bias, bool relu, int panel, float* prefetch, long prefetchFloats)
     {
@@ -296,6 +298,7 @@ internal sealed unsafe class PackedWeight
     public static int RowsPerPass => Vector512.IsHardwareAccelerated ? PanelKernels.RowsPerPass : PanelKernels256.RowsPerPass;
 
     /// <summary><see cref="MultiplyPanel"/> with the AVX-512 kernels (<paramref name="scratch"/>: ten rows of 32 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPanel512(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
         float* y, long yStride, int width, float* bias, bool relu, float* prefetch, long prefetchFloats, float* scratch)
     {
@@ -336,6 +339,7 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary><see cref="MultiplyPanel"/> with the AVX2 + FMA kernels (<paramref name="scratch"/>: at least six rows of 32 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyPanel256(float* x, long xStride, int rows, int k, float* panel, long panelRowStride,
         float* y, long yStride, int width, float* bias, bool relu, float* prefetch, long prefetchFloats, float* scratch)
     {
@@ -390,6 +394,7 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>The first <paramref name="width"/> columns of <paramref name="count"/> scratch rows (32 floats each) to y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyColumns(float* scratch, int count, int width, float* y, long yStride)
     {
         for (var r = 0; r < count; r++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Chronos.Kernels;
@@ -17,6 +18,7 @@ internal static unsafe class RowKernels
     /// <c>y = (x · 1/√(mean(x²) + eps)) · weight</c> in float32, in the reference's order of the two products, in one
     /// pass instead of libtorch's five element-wise operations and their two activation-sized temporaries.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* weight, float* y, int width, float eps, long firstRow, long endRow)
     {
         if (WideVectors)
@@ -26,6 +28,7 @@ internal static unsafe class RowKernels
     }
 
     /// <summary>values[j] = max(0, values[j] + bias[j]) (either part optional) for j &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasRelu(float* values, int width, float* bias, bool relu)
     {
         if (WideVectors)
@@ -35,6 +38,7 @@ internal static unsafe class RowKernels
     }
 
     /// <summary>target[i] += addend[i] for first ≤ i &lt; end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInPlace(float* target, float* addend, long first, long end)
     {
         if (WideVectors)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,7 @@ internal readonly unsafe struct StridedTensor
     private readonly float* data;
     private readonly long[] strides;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StridedTensor(Tensor tensor)
     {
         if (tensor.dtype != ScalarType.Float32 || tensor.device_type != DeviceType.CPU || tensor.dim() > 4)
@@ -25,8 +27,10 @@ internal readonly unsafe struct StridedTensor
     }
 
     /// <summary>Stride of dimension <paramref name="dimension"/> of the four (left-padded) dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Stride(int dimension) => strides[dimension];
 
     /// <summary>Address of element [a, b, c, 0] (the last dimension starts there).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* At(long a, long b, long c) => data + a * strides[0] + b * strides[1] + c * strides[2];
 }

@@ -19,6 +19,7 @@ internal sealed class LoraLayer(Linear layer, Parameter a, Parameter b, double s
     public Parameter A { get; } = a;
     public Parameter B { get; } = b;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LoraLayer? Find(Linear layer) => Attached.TryGetValue(layer, out var lora) ? lora : null;
 
     public void Attach() => Attached.AddOrUpdate(Layer, this);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Kernels;
 
 namespace Forecast.Chronos.Parallelism;
@@ -32,6 +33,7 @@ internal sealed class PanelRowSchedule
     private int blocks;
 
     /// <summary>Starts handing out the work of a product of <paramref name="panelCount"/> panels and <paramref name="rows"/> rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Reset(int panelCount, int rows)
     {
         if (takenBlocks.Length < panelCount * Spacing)
@@ -49,6 +51,7 @@ internal sealed class PanelRowSchedule
     /// <paramref name="openBlocksToJoin"/> are open (joining costs packing the panel again where it is packed per use).
     /// Every row block of every panel is multiplied once by exactly one thread.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TWork>(ref TWork work, int openBlocksToJoin) where TWork : struct, IPanelRowWork
     {
         for (var panel = takenPanels.Next(); panel < panelCount; panel = takenPanels.Next())
@@ -65,6 +68,7 @@ internal sealed class PanelRowSchedule
     }
 
     /// <summary>Takes blocks of <paramref name="panel"/>'s rows until none is left; the last block runs to the last row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeBlocks<TWork>(ref TWork work, int panel) where TWork : struct, IPanelRowWork
     {
         for (var block = Interlocked.Increment(ref takenBlocks[panel * Spacing]) - 1; block < blocks;

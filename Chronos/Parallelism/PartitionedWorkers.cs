@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using static TorchSharp.torch;
 
@@ -50,6 +51,7 @@ internal sealed class PartitionedWorkers : IDisposable
     public int Parts { get; }
 
     /// <summary>Calls <paramref name="work"/>(part) for every part at once and returns when all are done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(Action<int> work)
     {
         job = work;
@@ -100,6 +102,7 @@ internal sealed class PartitionedWorkers : IDisposable
     }
 
     /// <summary>Polls for a new generation, then blocks; returns the generation to run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int AwaitNextJob(int part, int seen)
     {
         var deadline = Stopwatch.GetTimestamp() + PollTime;

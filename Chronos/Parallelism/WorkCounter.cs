@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Forecast.Chronos.Parallelism;
 
 /// <summary>
@@ -9,6 +10,7 @@ internal sealed class WorkCounter
     private int next = -1;
 
     /// <summary>The next number nobody has taken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Next() => Interlocked.Increment(ref next);
 
     /// <summary>Starts again from 0 (before the threads of the next job start taking).</summary>

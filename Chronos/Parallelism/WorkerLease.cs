@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using static TorchSharp.torch;
 
 namespace Forecast.Chronos.Parallelism;
@@ -44,6 +45,7 @@ internal sealed class WorkerLease : IDisposable
     }
 
     /// <summary>Calls <paramref name="work"/>(part, parts) for every part at once, part 0 on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ForEachPart(Action<int, int> work)
     {
         if (workers is null)

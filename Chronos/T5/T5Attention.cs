@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,18 +58,22 @@ internal sealed class T5Attention : nn.Module
     }
 
     /// <summary>Projects (B, L, d) to keys or values (B, h, L, d_kv).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor ProjectKeys(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(k, hidden));
 
     /// <inheritdoc cref="ProjectKeys"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor ProjectValues(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(v, hidden));
 
     /// <summary>Projects (B, L, d) to queries (B, h, L, d_kv).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor ProjectQueries(Tensor hidden, IInferenceBackend backend) => SplitHeads(backend.Linear(q, hidden));
 
     /// <summary>
     /// Attention of queries (B, h, Lq, k) over keys/values (B, h, Lk, k) with an additive bias broadcastable to
     /// (B, h, Lq, Lk); returns the output projection (B, Lq, d).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? bias, IInferenceBackend backend)
     {
         using var merged = backend.Attend(queries, keys, values, bias, dropout);
@@ -87,6 +92,7 @@ internal sealed class T5Attention : nn.Module
     /// float32 sums of the same bfloat16 weights: nearer the float32 path than projecting the encoder states in
     /// bfloat16 products, and an eighth of the bfloat16 path's arithmetic less.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor AttendThroughWeights(Tensor normed, Tensor encoderHidden, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -102,6 +108,7 @@ internal sealed class T5Attention : nn.Module
     }
 
     /// <summary>Self-attention over the whole sequence (B, L, d) with a precomputed bias (modeling_t5.py: T5Attention.forward).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor SelfAttend(Tensor hidden, Tensor? bias, IInferenceBackend backend)
     {
         // A sequence of one position (Chronos-Bolt's decoder step) attends only to itself: the softmax of a single
@@ -117,6 +124,7 @@ internal sealed class T5Attention : nn.Module
         return result.MoveToOuterDisposeScope();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor SplitHeads(Tensor projected)
     {
         using var _ = projected;

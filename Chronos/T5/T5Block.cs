@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,6 +38,7 @@ internal sealed class T5Block : nn.Module
 
     /// <summary>Encoder block (no cross arguments) or decoder block over a whole sequence.</summary>
     /// <param name="cross">Decoder only: encoder keys, values (B, h, Le, k) and mask bias (B, 1, 1, Le).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, Tensor? bias, IInferenceBackend backend, (Tensor Keys, Tensor Values, Tensor MaskBias)? cross = null)
     {
         using var scope = NewDisposeScope();
@@ -54,6 +56,7 @@ internal sealed class T5Block : nn.Module
     /// Decoder block over one position per encoder row (Chronos-Bolt's decoder step, inference): self-attention of the
     /// position to itself, cross-attention through the weights (<see cref="T5LayerCrossAttention.ForwardOnePosition"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor DecodeOnePosition(Tensor hidden, Tensor? selfBias, Tensor encoderHidden, Tensor crossMaskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -63,6 +66,7 @@ internal sealed class T5Block : nn.Module
     }
 
     /// <summary>One incremental decoder step with the block's cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor selfBias, Tensor crossMaskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();

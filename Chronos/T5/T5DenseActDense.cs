@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,5 +22,6 @@ internal sealed class T5DenseActDense : nn.Module
         RegisterComponents();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, IInferenceBackend backend) => backend.ReluFeedForward(wi, wo, hidden, dropout);
 }

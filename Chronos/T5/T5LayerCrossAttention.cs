@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
@@ -33,6 +34,7 @@ internal sealed class T5LayerCrossAttention : nn.Module
     /// <param name="keys">Encoder keys (B, h, Le, k) from <c>T5Attention.ProjectKeys</c>.</param>
     /// <param name="values">Encoder values (B, h, Le, k).</param>
     /// <param name="maskBias">Additive encoder mask (B, 1, 1, Le).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, Tensor keys, Tensor values, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -47,6 +49,7 @@ internal sealed class T5LayerCrossAttention : nn.Module
     /// <c>x + attn(norm(x), enc)</c> for one decoder position per encoder row (B, 1, d), attending through the key and
     /// value weights instead of projected encoder states (<see cref="T5Attention.AttendThroughWeights"/>; inference).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor ForwardOnePosition(Tensor hidden, Tensor encoderHidden, Tensor maskBias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();

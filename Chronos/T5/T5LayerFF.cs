@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
@@ -21,6 +22,7 @@ internal sealed class T5LayerFF : nn.Module
         RegisterComponents();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.Inference;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -22,5 +23,6 @@ internal sealed class T5LayerNorm : nn.Module
         RegisterComponents();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, IInferenceBackend backend) => backend.RmsNorm(hidden, weight, eps);
 }

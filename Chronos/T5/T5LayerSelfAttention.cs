@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
@@ -23,6 +24,7 @@ internal sealed class T5LayerSelfAttention : nn.Module
     public T5Attention Attention => SelfAttention;
 
     /// <summary><c>x + dropout(attn(norm(x)))</c> over the whole sequence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor forward(Tensor hidden, Tensor? bias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();
@@ -33,6 +35,7 @@ internal sealed class T5LayerSelfAttention : nn.Module
     /// <summary>
     /// One decoding step (N, 1, d): appends this position's key/value to the cache and attends over positions 0…step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Step(Tensor hidden, T5LayerCache cache, Tensor bias, IInferenceBackend backend)
     {
         using var scope = NewDisposeScope();

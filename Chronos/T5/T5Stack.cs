@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Forecast.Chronos.FineTuning;
 using Forecast.Chronos.Inference;
 using TorchSharp.Modules;
@@ -52,6 +53,7 @@ internal sealed class T5Stack : nn.Module
     };
 
     /// <summary>Encoder: (B, L, d) embeddings and (B, L) mask → last hidden state (B, L, d).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask, IInferenceBackend backend)
     {
         RequireRole(decoder: false);
@@ -69,6 +71,7 @@ internal sealed class T5Stack : nn.Module
     /// Decoder over a whole target sequence (teacher forcing, training): (B·G, L, d) embeddings, causal
     /// self-attention, cross-attention to (B, Le, d) encoder states with the (B, Le) encoder mask.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Decode(Tensor inputsEmbeds, Tensor encoderHidden, Tensor encoderMask, IInferenceBackend backend)
     {
         RequireRole(decoder: true);
@@ -125,6 +128,7 @@ internal sealed class T5Stack : nn.Module
     }
 
     /// <summary>One decoder step: (N, 1, d) embeddings of the newest tokens → (N, 1, d) hidden state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Step(Tensor inputsEmbeds, T5DecoderCache cache, IInferenceBackend backend)
     {
         RequireRole(decoder: true);
@@ -142,6 +146,7 @@ internal sealed class T5Stack : nn.Module
     /// Frees a block's input as soon as its output exists (unless it is the caller's tensor or autograd needs it), so
     /// a stack holds one hidden state at a time instead of one per block until the scope ends.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor ReplaceHidden(Tensor previous, Tensor next, Tensor callerInput)
     {
         if (!ReferenceEquals(previous, callerInput) && !is_grad_enabled())

@@ -111,7 +111,11 @@ static void RunCase(BenchCase benchCase)
     var afterModel = CurrentRssMiB();
     if (callPeak)
         File.WriteAllText("/proc/self/clear_refs", "5");
-    using (forecast()) { }                              // warm-up
+    // BENCH_WARMUP: warm-up calls (default 1, as the reference's); more to time the steady state of a process whose JIT
+    // tiers methods up over its first calls (DOTNET_TieredCompilation=1 overrides this bench's runtimeconfig).
+    var warmups = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP"), out var w) ? w : 1;
+    for (var warmup = 0; warmup < warmups; warmup++)
+        using (forecast()) { }
     var times = new List<double>();
     var runs = int.TryParse(Environment.GetEnvironmentVariable("BENCH_RUNS"), out var r) ? r : 3;   // more for profiling
     var cpu = new List<double>();
@@ -134,6 +138,10 @@ static void RunCase(BenchCase benchCase)
     }
     // CPU seconds per call on stderr (development A/B runs on a loaded machine, where wall time says little).
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu s per call: {string.Join(" ", cpu.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))}"));
+    // BENCH_THREAD_CPU=total: the timed calls' CPU by thread in one line (two /proc reads only: per-call reads make the
+    // JIT tier up the bench's own file code during the calls).
+    if (Environment.GetEnvironmentVariable("BENCH_THREAD_CPU") == "total")
+        Console.Error.WriteLine($"timed calls' cpu s by thread: {ThreadTimes.Difference(threadsBefore, ThreadTimes.Snapshot())}");
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall s per call: {string.Join(" ", times.Select(t => t.ToString("F3", CultureInfo.InvariantCulture)))}"));
     if (callPeak)
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
