@@ -289,7 +289,7 @@ internal sealed class KernelBackend : IInferenceBackend
                         AttentionKernels.AttendPairs(q, k, v, b, o, heads, queryLength, keyLength, size, valueSize, first, end, scores);
                 }
             }
-        });
+        }, sharedWork: true);
         return output;
     }
 
@@ -370,7 +370,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 {
                     var work = new PackedPanelWork(panels, (float*)xAddress, (float*)yAddress, (float*)bAddress, relu, parts);
                     packedSchedule.Run(ref work, openBlocksToJoin: 1);
-                });
+                }, sharedWork: true);
                 return output;
             }
             if (rows <= DotRowLimit)
@@ -399,7 +399,7 @@ internal sealed class KernelBackend : IInferenceBackend
                         outFeatures, inFeatures, parts, Aligned(buffer));
                     schedule.Run(ref work, openBlocksToJoin: 2);
                 }
-            });
+            }, sharedWork: true);
         }
         return output;
     }
@@ -514,7 +514,7 @@ internal sealed class KernelBackend : IInferenceBackend
         {
             for (long block = taken.Next(); block * blockSize < count; block = taken.Next())
                 work(block * blockSize, Math.Min(count, (block + 1) * blockSize));
-        });
+        }, sharedWork: true);
     }
 
     /// <summary>A libtorch operation with the call's threads (libtorch is single-threaded between the kernels' jobs).</summary>

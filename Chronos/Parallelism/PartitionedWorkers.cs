@@ -24,6 +24,7 @@ internal sealed class PartitionedWorkers : IDisposable
     private readonly Thread[] helpers;
     private readonly SemaphoreSlim[] wakeUps;
     private readonly int[] sleeping;
+    private readonly int[] claimed;     // per part: the last generation claimed, by its helper to run it or by the caller to skip it
     private readonly Exception?[] failures;
     private readonly CountdownEvent ready;
     private Action<int>? job;
@@ -37,6 +38,7 @@ internal sealed class PartitionedWorkers : IDisposable
         Parts = parts;
         wakeUps = Enumerable.Range(1, parts - 1).Select(_ => new SemaphoreSlim(0)).ToArray();
         sleeping = new int[parts];
+        claimed = new int[parts];
         failures = new Exception?[parts];
         ready = new CountdownEvent(parts - 1);
         helpers = Enumerable.Range(1, parts - 1)
@@ -51,12 +53,19 @@ internal sealed class PartitionedWorkers : IDisposable
     public int Parts { get; }
 
     /// <summary>Calls <paramref name="work"/>(part) for every part at once and returns when all are done.</summary>
+    /// <param name="sharedWork">
+    /// The parts take their work from one pool until it is empty (blocks handed to whichever thread is free), so when
+    /// part 0 returns nothing is left for a part that has not started: such helpers are skipped instead of awaited. A
+    /// helper that is not running — its core taken by another thread, e.g. the runtime's tiered JIT recompiling methods
+    /// during a process's first calls — then no longer holds up every join of the call until it is scheduled again;
+    /// the caller does the work alone meanwhile. A helper that has started is awaited as before.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run(Action<int> work)
+    public void Run(Action<int> work, bool sharedWork = false)
     {
         job = work;
         Volatile.Write(ref pending, Parts - 1);
-        Interlocked.Increment(ref generation);
+        var current = Interlocked.Increment(ref generation);
         for (var part = 1; part < Parts; part++)
             if (Interlocked.CompareExchange(ref sleeping[part], 0, 1) == 1)
                 wakeUps[part - 1].Release();
@@ -68,6 +77,10 @@ internal sealed class PartitionedWorkers : IDisposable
         {
             failures[0] = error;
         }
+        if (sharedWork)
+            for (var part = 1; part < Parts; part++)
+                if (Interlocked.CompareExchange(ref claimed[part], current, current - 1) == current - 1)
+                    Interlocked.Decrement(ref pending);
         var spin = new SpinWait();
         while (Volatile.Read(ref pending) != 0)
             spin.SpinOnce(sleep1Threshold: -1);
@@ -88,6 +101,9 @@ internal sealed class PartitionedWorkers : IDisposable
             seen = AwaitNextJob(part, seen);
             if (stopping)
                 return;
+            // Skipped when the caller claimed this generation first (shared work it finished alone, see Run).
+            if (Interlocked.CompareExchange(ref claimed[part], seen, seen - 1) != seen - 1)
+                continue;
             try
             {
                 using var noGrad = no_grad();

@@ -45,8 +45,9 @@ internal sealed class WorkerLease : IDisposable
     }
 
     /// <summary>Calls <paramref name="work"/>(part, parts) for every part at once, part 0 on the calling thread.</summary>
+    /// <param name="sharedWork">As <see cref="PartitionedWorkers.Run"/>: the parts take work from one pool (a helper not yet started is skipped).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ForEachPart(Action<int, int> work)
+    public void ForEachPart(Action<int, int> work, bool sharedWork = false)
     {
         if (workers is null)
         {
@@ -54,7 +55,7 @@ internal sealed class WorkerLease : IDisposable
             return;
         }
         var parts = workers.Parts;
-        workers.Run(part => work(part, parts));
+        workers.Run(part => work(part, parts), sharedWork);
     }
 
     public void Dispose()

@@ -46,4 +46,29 @@ public class PartitionedWorkersTests
         workers.Run(_ => Interlocked.Increment(ref again));
         again.Should().Be(2);
     }
+
+    [Fact]
+    public void Shared_work_is_done_once_whether_or_not_the_helpers_take_part_and_fixed_parts_still_all_run()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var workers = new PartitionedWorkers(3);
+        for (var call = 0; call < 500; call++)
+        {
+            // A pool of items taken by whichever part is free; a helper that has not started when the caller is done
+            // is skipped, so items must be done exactly once in every case.
+            var done = new int[64];
+            var next = -1;
+            workers.Run(_ =>
+            {
+                for (var item = Interlocked.Increment(ref next); item < done.Length; item = Interlocked.Increment(ref next))
+                    Interlocked.Increment(ref done[item]);
+            }, sharedWork: true);
+            done.Should().AllBeEquivalentTo(1);
+
+            // Fixed parts in between: every part runs once, skipped helpers included.
+            var runs = new int[3];
+            workers.Run(part => Interlocked.Increment(ref runs[part]));
+            runs.Should().AllBeEquivalentTo(1);
+        }
+    }
 }
