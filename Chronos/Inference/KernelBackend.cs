@@ -32,7 +32,8 @@ namespace Forecast.Chronos.Inference;
 /// (<see cref="System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"/>) instead of being tiered up:
 /// under the runtime's default tiered compilation their tier-1 recompiles ran on a background thread during a process's
 /// first calls and took a core from the call's two threads (Bolt-base, one series: up to 0.27 CPU s inside one 0.15 s
-/// call, which then took 0.39 s; 0.33–0.39 CPU s of recompiles over ten calls, 0.09–0.17 with the attribute).
+/// call, which then took 0.39 s; 0.56–0.61 CPU s of recompiles over the ten calls after a warm-up, 0.27–0.30 with the
+/// attribute — the rest is TorchSharp's and the BCL's).
 /// </para>
 /// </remarks>
 internal sealed class KernelBackend : IInferenceBackend
