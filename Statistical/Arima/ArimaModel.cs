@@ -67,6 +67,9 @@ public sealed class ArimaModel : IFittedModel
             refit.AiccValue, refit.Bic, refit._state, false);
     }
 
+    /// <summary>The coefficients in <see cref="Coefficients"/>' order (R's <c>coef()</c>), for a start or a refit.</summary>
+    internal IReadOnlyList<double> CoefficientValues => _coefficients;
+
     /// <summary>Coefficients by R's names: ar1…, ma1…, sar1…, sma1…, then intercept or drift.</summary>
     public IReadOnlyDictionary<string, double> Coefficients => _names.Zip(_coefficients).ToDictionary(p => p.First, p => p.Second);
 

@@ -1,4 +1,3 @@
-using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 

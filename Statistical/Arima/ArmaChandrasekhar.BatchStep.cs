@@ -42,8 +42,8 @@ internal sealed partial class ArmaChandrasekhar
         where TUpdate : struct, ILaneUpdate
     {
         int d = rd - r;
-        if (kBuffer.Length < rd || wBuffer.Length < 3 * rd || phiBuffer.Length < r || deltaBuffer.Length < d || mm.Length < 9)
-            throw new ArgumentException("Lane buffers shorter than the state.");
+        if (r < 1 || kBuffer.Length < rd || wBuffer.Length < 3 * rd || phiBuffer.Length < r || deltaBuffer.Length < d || mm.Length < 9)
+            throw new ArgumentException("No ARMA state, or lane buffers shorter than the state.");
         foreach (int i in deltaIdx)
             if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
         ref var k = ref MemoryMarshal.GetArrayDataReference(kBuffer);

@@ -42,7 +42,9 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
     /// The orders, mean and drift of <paramref name="previous"/>, estimated by exact maximum likelihood starting at its
     /// coefficients — R's <c>Arima(y, order, seasonal, include.drift, init = coef(previous), method = "ML")</c>: a
     /// re-estimation on a stretch of the series close to the one <paramref name="previous"/> was fitted to (the next
-    /// window of a rolling-origin backtest) starts near its optimum, and skips the CSS stage.
+    /// window of a rolling-origin backtest) starts near its optimum, and skips the CSS stage. Unlike R 4.2's arima, which
+    /// applies the inverse parameter transform to a given ML start twice (and fails on some AR(2) starts), the start is
+    /// transformed once, so the optimisation does start at these coefficients.
     /// </summary>
     public static FixedOrderArima StartingFrom(ArimaModel previous)
     {
@@ -52,7 +54,7 @@ public sealed class FixedOrderArima(ArimaOrder order) : IStatisticalModel
             IncludeMean = previous.HasMean,
             IncludeDrift = previous.HasDrift,
             Method = ArimaMethod.Ml,
-            Init = [.. previous.Coefficients.Values],
+            Init = [.. previous.CoefficientValues],
         };
     }
 

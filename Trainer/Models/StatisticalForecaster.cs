@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -31,8 +32,11 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     private bool _reuseForms;
     private bool _keepFits;
     private bool _filter;
-    // Per series id: its latest fit of the chosen form, where the next re-estimation starts (WithFormsChosenOnce's warmStart).
-    private ConcurrentDictionary<string, IFittedModel>? _latest;
+    // Per series id: where re-estimations of its chosen form start (WithFormsChosenOnce's warmStart) — the starts made from
+    // its latest fits (coefficients only, not the fitted models with their states), each with the length of the history
+    // it was fitted to. A history starts from the longest strictly shorter one's, so a history fitted again (a batch
+    // retried series by series) starts where it did the first time, whichever series of the batch had finished.
+    private ConcurrentDictionary<string, WarmStarts>? _latest;
 
     public string Name => name;
 
@@ -156,7 +160,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
             if (WarmStarted(id, first.Form, values, m) is { } warm) return warm;
             try
             {
-                return Latest(id, first.Form.Fit(values, m));
+                return Latest(id, first.Form.Fit(values, m), values.Length);
             }
             catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
             {
@@ -165,7 +169,7 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         }
         var fit = model.Fit(values, m);
         _first.TryAdd(id, new FirstFit(start, StatisticalForms.FixedFormOf(model, fit) ?? model, _keepFits ? fit : null));
-        return Latest(id, fit);
+        return Latest(id, fit, values.Length);
     }
 
     /// <summary>
@@ -175,10 +179,11 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
     /// </summary>
     private IFittedModel? WarmStarted(string id, IStatisticalModel form, double[] values, int m)
     {
-        if (_latest is null || !_latest.TryGetValue(id, out var previous) || StatisticalForms.StartingFrom(form, previous) is not { } warm) return null;
+        if (_latest is null || !_latest.TryGetValue(id, out var starts) || starts.Before(values.Length) is not { } from
+            || StatisticalForms.StartingFrom(form, from) is not { } warm) return null;
         try
         {
-            return Latest(id, warm.Fit(values, m));
+            return Latest(id, warm.Fit(values, m), values.Length);
         }
         catch (Exception e) when (e is UnsuitableSeriesException or ModelFitException or ArgumentException)
         {
@@ -186,11 +191,23 @@ public sealed class StatisticalForecaster(string name, IStatisticalModel model, 
         }
     }
 
-    /// <summary>Remembers <paramref name="fit"/> as the series' latest (when warm starts are on and the form has them).</summary>
-    private IFittedModel Latest(string id, IFittedModel fit)
+    /// <summary>Remembers where a re-estimation after <paramref name="fit"/> starts (when warm starts are on and the form has them).</summary>
+    private IFittedModel Latest(string id, IFittedModel fit, int length)
     {
-        if (_latest is not null && StatisticalForms.StartsFrom(fit)) _latest[id] = fit;
+        if (_latest is not null && StatisticalForms.StartFrom(fit) is { } from)
+            _latest.AddOrUpdate(id, _ => WarmStarts.Empty.With(length, from), (_, starts) => starts.With(length, from));
         return fit;
+    }
+
+    /// <summary>A series' warm starts by the length of the history each was fitted to (a few: a backtest's windows and final fits).</summary>
+    private sealed record WarmStarts(ImmutableSortedDictionary<int, IStatisticalModel> ByLength)
+    {
+        public static readonly WarmStarts Empty = new(ImmutableSortedDictionary<int, IStatisticalModel>.Empty);
+
+        public WarmStarts With(int length, IStatisticalModel from) => new(ByLength.SetItem(length, from));
+
+        /// <summary>The start made from the fit to the longest history shorter than <paramref name="length"/>, or null.</summary>
+        public IStatisticalModel? Before(int length) => ByLength.LastOrDefault(p => p.Key < length).Value;
     }
 
     private sealed record FirstFit(DateTime Start, IStatisticalModel Form, IFittedModel? Fit);

@@ -20,19 +20,22 @@ internal static class StatisticalForms
     };
 
     /// <summary>
-    /// <paramref name="form"/> estimated starting from <paramref name="previous"/>'s optimum (ARIMA:
-    /// <see cref="FixedOrderArima.StartingFrom"/>, R's <c>Arima(y, order, init = coef(previous), method = "ML")</c>);
-    /// null where the form has no warm start (ETS) or <paramref name="previous"/> is not a fit of it.
+    /// Where a later re-estimation of <paramref name="fit"/>'s form starts (ARIMA: <see cref="FixedOrderArima.StartingFrom"/>,
+    /// its orders with its coefficients as the start), or null where the form has no warm start (ETS, Theta).
     /// </summary>
-    public static IStatisticalModel? StartingFrom(IStatisticalModel form, IFittedModel previous) => (form, previous) switch
+    public static IStatisticalModel? StartFrom(IFittedModel fit) => fit is ArimaModel arima ? FixedOrderArima.StartingFrom(arima) : null;
+
+    /// <summary>
+    /// <paramref name="form"/> estimated from the warm start <paramref name="from"/> (<see cref="StartFrom"/>; R's
+    /// <c>Arima(y, order, init = coef(previous), method = "ML")</c>, the start transformed once), or null where
+    /// <paramref name="from"/> is not a start of that form.
+    /// </summary>
+    public static IStatisticalModel? StartingFrom(IStatisticalModel form, IStatisticalModel from) => (form, from) switch
     {
-        (FixedOrderArima arima, ArimaModel fit) when fit.Order == arima.Order && fit.HasMean == arima.IncludeMean && fit.HasDrift == arima.IncludeDrift
-            => FixedOrderArima.StartingFrom(fit),
+        (FixedOrderArima arima, FixedOrderArima start) when start.Order == arima.Order && start.IncludeMean == arima.IncludeMean
+            && start.IncludeDrift == arima.IncludeDrift => start,
         _ => null,
     };
-
-    /// <summary>Whether a later re-estimation can start from <paramref name="fit"/> (<see cref="StartingFrom"/>).</summary>
-    public static bool StartsFrom(IFittedModel fit) => fit is ArimaModel;
 
     /// <summary>
     /// A fitted model applied to other data without estimation (ETS: <see cref="EtsModel.Filter"/>, ARIMA:

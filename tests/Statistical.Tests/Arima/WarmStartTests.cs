@@ -34,7 +34,7 @@ public partial class WarmStartTests
                 IncludeMean = form.IncludeMean,
                 IncludeDrift = form.IncludeDrift,
                 Method = ArimaMethod.Ml,
-                Init = [.. start, .. form.IncludeMean && form.Order.D + form.Order.SeasonalD == 0 ? [double.NaN] : Array.Empty<double>()],
+                Init = start, // R's coefficients, intercept or drift included
             }.Fit(y, data.SeasonLength);
             double scale = Mase.Scale(series.Train, data.SeasonLength);
 

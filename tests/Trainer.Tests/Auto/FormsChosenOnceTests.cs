@@ -111,6 +111,23 @@ public class FormsChosenOnceTests
     }
 
     [Fact]
+    public async Task WithWarmStartsAHistoryFittedAgainStartsWhereItDidTheFirstTime()
+    {
+        // A batch retried series by series (CandidateRunner) fits the same histories again: each must start from the fit to
+        // the series' previous, shorter history, as the first time, not from its own first result, whichever series of the
+        // failed batch had finished.
+        var series = Sample();
+        var forecaster = Forecaster("arima").WithFormsChosenOnce(warmStart: true);
+        await forecaster.ForecastAsync(Cut(series, 0), Request);
+        await forecaster.ForecastAsync(Cut(series, 1), Request);
+        var once = Fits(forecaster);
+        await forecaster.ForecastAsync(Cut(series, 1), Request);
+        var again = Fits(forecaster);
+        foreach (var s in series)
+            (again[s.Id].Form + " " + again[s.Id].Parameters).Should().Be(once[s.Id].Form + " " + once[s.Id].Parameters, "series {0}", s.Id);
+    }
+
+    [Fact]
     public void OnlyACopyThatKeepsItsFirstFitsCanFilter()
     {
         // Refitting (the default) keeps each series' chosen form only, not its fitted model (an ETS fit holds its whole
