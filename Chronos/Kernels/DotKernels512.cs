@@ -14,6 +14,7 @@ namespace Forecast.Chronos.Kernels;
 internal readonly unsafe struct DotKernels512 : IDotBlocks
 {
     /// <summary>Blocks of four rows (<see cref="FourByFour"/>), then one row at a time; the next weights are left to the hardware.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FourFeatures(float* x, int rows, int k, float* w, float* y, long yStride, float* next)
     {
         var row = 0;

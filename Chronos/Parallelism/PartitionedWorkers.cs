@@ -58,7 +58,9 @@ internal sealed class PartitionedWorkers : IDisposable
     /// part 0 returns nothing is left for a part that has not started: such helpers are skipped instead of awaited. A
     /// helper that is not running — its core taken by another thread, e.g. the runtime's tiered JIT recompiling methods
     /// during a process's first calls — then no longer holds up every join of the call until it is scheduled again;
-    /// the caller does the work alone meanwhile. A helper that has started is awaited as before.
+    /// the caller does the work alone meanwhile. A helper that has started is awaited as before. (The panel works'
+    /// prefetch of the next panel guesses panel + parts, which is wrong while the caller works alone: a cache miss, not
+    /// another result.)
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(Action<int> work, bool sharedWork = false)

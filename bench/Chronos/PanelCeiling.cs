@@ -17,24 +17,6 @@ namespace Forecast.Chronos.Bench;
 /// </summary>
 internal static unsafe class PanelCeiling
 {
-    private const int ClockThreadCpuTime = 3;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    private static double ThreadCpuSeconds()
-    {
-        ClockGetTime(ClockThreadCpuTime, out var t);
-        return t.Seconds + t.Nanoseconds * 1e-9;
-    }
-
     public static void Run()
     {
         (int M, int K, int N)[] shapes = [(528, 512, 512), (528, 512, 2048), (528, 2048, 512), (528, 768, 768), (528, 768, 3072), (528, 3072, 768)];
@@ -74,10 +56,10 @@ internal static unsafe class PanelCeiling
             Product(x, m, k, n, w, y, buffer, packed);           // warm-up
             start.SignalAndWait();
             var watch = Stopwatch.StartNew();
-            var cpuStart = ThreadCpuSeconds();
+            var cpuStart = ThreadCpu.Seconds();
             for (var i = 0; i < repeats; i++)
                 Product(x, m, k, n, w, y, buffer, packed);
-            (wall[t], cpu[t]) = (watch.Elapsed.TotalSeconds, ThreadCpuSeconds() - cpuStart);
+            (wall[t], cpu[t]) = (watch.Elapsed.TotalSeconds, ThreadCpu.Seconds() - cpuStart);
             foreach (var block in new[] { x, w, y, buffer, packed })
                 if (block is not null)
                     NativeMemory.AlignedFree(block);

@@ -38,7 +38,7 @@ ours() {  # prints: seconds series/s peak-MiB
     BENCH_THREADS=2 dotnet ../Chronos2/bin/Release/net10.0/Chronos2.Bench.dll --case "$name" \
       | awk -F'|' '{gsub(/ /,""); print $5, $6, $7}'
   else
-    dotnet bin/Release/net10.0/Chronos.Bench.dll --case "$case" | awk -F'|' '{gsub(/ /,""); print $6, $7, $9}'
+    dotnet bin/Release/net10.0/Chronos.Bench.dll --case "$case" | awk -F'|' '{gsub(/ /,""); print $6, $7, $8}'
   fi
 }
 
