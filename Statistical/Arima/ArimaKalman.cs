@@ -632,8 +632,9 @@ internal static partial class ArimaKalman
     /// <summary>
     /// The lanes of <see cref="ConditionalSumOfSquaresBatch"/> when they share their nonzero lags: series and residuals
     /// stored time-major with the lanes side by side, four lanes per vector operation (each lane's multiplications and
-    /// subtractions in the single call's order; no fused multiply-add). A NaN or infinity makes the lane's sum
-    /// non-finite (the caller then redoes it alone, as the single call redoes it).
+    /// subtractions in the single call's order; no fused multiply-add), the AR part of every step computed ahead
+    /// (<see cref="CssArParts"/>), the MA recursion here. A NaN or infinity makes the lane's sum non-finite (the caller
+    /// then redoes it alone, as the single call redoes it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InterleavedCss(double[][] w, double[][] resid, double[][] arCoef, int[] arLag, double[][] maCoef, int[] maLag,
@@ -646,11 +647,12 @@ internal static partial class ArimaKalman
         if (buffers.InterleavedR.Length < n * stride) buffers.InterleavedR = new double[n * stride];
         var iw = buffers.InterleavedW;
         var ir = buffers.InterleavedR;
-        // Every lane of iw is written below, the padding lanes set to zero; ir is read only where written (l − j − 1 ≥
-        // ncond), and its padding lanes compute zeros.
+        // iw holds each lane's AR part (w − Σ c·w[back]) from row ncond on, the padding lanes set to zero; ir is read
+        // only where written (l − j − 1 ≥ ncond), and its padding lanes compute zeros.
         // Row by row (the rows are written in order), four lanes to a vector.
+        var parts = CssArParts(w, arCoef, arLag, ncond, n, buffers);
         var padded = new double[stride][];
-        for (int k = 0; k < stride; k++) padded[k] = k < lanes ? w[k] : buffers.Zeros(n);
+        for (int k = 0; k < stride; k++) padded[k] = k < lanes ? parts[k] : buffers.Zeros(n);
         for (int k0 = 0; k0 < stride; k0 += width)
         {
             var (p0, p1, p2, p3) = (padded[k0], padded[k0 + 1], padded[k0 + 2], padded[k0 + 3]);
@@ -661,21 +663,17 @@ internal static partial class ArimaKalman
             // value is then broadcast to the block's four lanes, one load instead of four.
             if (ReferenceEquals(p0, p1) && ReferenceEquals(p0, p2) && ReferenceEquals(p0, p3))
             {
-                for (int l = 0; l < n; l++)
+                for (int l = ncond; l < n; l++)
                     System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(Unsafe.Add(ref first, l)), ref row, (nuint)(l * stride + k0));
                 continue;
             }
-            for (int l = 0; l < n; l++)
+            for (int l = ncond; l < n; l++)
                 System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(p0[l], p1[l], p2[l], p3[l]), ref row, (nuint)(l * stride + k0));
         }
-        int nar = arLag.Length, nma = maLag.Length;
-        var ac = new double[nar * stride];
+        int nma = maLag.Length;
         var mc = new double[nma * stride];
         for (int k = 0; k < lanes; k++)
-        {
-            for (int t = 0; t < nar; t++) ac[t * stride + k] = arCoef[k][t];
             for (int t = 0; t < nma; t++) mc[t * stride + k] = maCoef[k][t];
-        }
         // Time outermost, the lane blocks inside: each block's step depends on its previous step (the MA terms), so
         // the blocks' chains overlap in the processor.
         int blocks = stride / width;
@@ -683,7 +681,6 @@ internal static partial class ArimaKalman
         totals.Clear();
         ref double w0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(iw);
         ref double r0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ir);
-        ref double a0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ac);
         ref double m0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(mc);
         // The first q steps after the conditioning part take only the MA terms that reach back past it (jmax).
         int warm = Math.Min(n, ncond + q);
@@ -694,12 +691,6 @@ internal static partial class ArimaKalman
             {
                 int k0 = b * width;
                 var tmp = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w0, (nuint)(l * stride + k0));
-                for (int t = 0; t < nar; t++)
-                {
-                    var c = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a0, (nuint)(t * stride + k0));
-                    var x = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w0, (nuint)((l - arLag[t] - 1) * stride + k0));
-                    tmp -= c * x;
-                }
                 for (int t = 0; t < nma; t++)
                 {
                     int j = maLag[t];
@@ -712,98 +703,29 @@ internal static partial class ArimaKalman
                 totals[b] += tmp * tmp;
             }
         }
-        // From then on every term applies. Two blocks at a time run through the rest of the series, each lane with the
-        // same operations in the same order (its sum continuing from the steps above): two independent chains per
+        // From then on every MA term applies. Two blocks at a time run through the rest of the series, each lane with
+        // the same operations in the same order (its sum continuing from the steps above): two independent chains per
         // step, their coefficients and sums kept in registers, operands addressed by each term's distance behind the row.
-        Span<int> arBack = stackalloc int[nar];
         Span<int> maBack = stackalloc int[nma];
-        for (int t = 0; t < nar; t++) arBack[t] = (arLag[t] + 1) * stride;
         for (int t = 0; t < nma; t++) maBack[t] = (maLag[t] + 1) * stride;
-        Span<System.Runtime.Intrinsics.Vector256<double>> coefficients = stackalloc System.Runtime.Intrinsics.Vector256<double>[2 * (nar + nma)];
+        Span<System.Runtime.Intrinsics.Vector256<double>> coefficients = stackalloc System.Runtime.Intrinsics.Vector256<double>[2 * nma];
         for (int b = 0; b < blocks; b += 2)
         {
             bool pair = b + 1 < blocks;
             int k0 = b * width, k1 = pair ? k0 + width : k0;
-            for (int t = 0; t < nar; t++)
-            {
-                coefficients[2 * t] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a0, (nuint)(t * stride + k0));
-                coefficients[2 * t + 1] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref a0, (nuint)(t * stride + k1));
-            }
             for (int t = 0; t < nma; t++)
             {
-                coefficients[2 * (nar + t)] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
-                coefficients[2 * (nar + t) + 1] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k1));
+                coefficients[2 * t] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
+                coefficients[2 * t + 1] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k1));
             }
             var (total0, total1) = (totals[b], pair ? totals[b + 1] : default);
-            CssTail(ref w0, ref r0, warm, n, stride, k0, k1, arBack, maBack, coefficients, ref total0, ref total1);
+            CssTail(ref w0, ref r0, warm, n, stride, k0, k1, maBack, coefficients, ref total0, ref total1);
             totals[b] = total0;
             if (pair) totals[b + 1] = total1;
         }
         var sums = new double[stride];
         for (int b = 0; b < blocks; b++) System.Runtime.Intrinsics.Vector256.CopyTo(totals[b], sums.AsSpan(b * width, width));
         for (int k = 0; k < lanes; k++) ssq[k] = sums[k];
-    }
-
-    /// <summary>
-    /// The steps <paramref name="from"/> to <paramref name="n"/> − 1 of two lane blocks of <see cref="InterleavedCss"/>
-    /// (columns <paramref name="k0"/> and <paramref name="k1"/>; the same block twice when alone, its second result
-    /// unused), every AR and MA term applying: tmp = w − Σ c·w[back] − Σ c·e[back] in the terms' order, e = tmp, sum += tmp².
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CssTail(ref double w0, ref double r0, int from, int n, int stride, int k0, int k1, ReadOnlySpan<int> arBack,
-        ReadOnlySpan<int> maBack, ReadOnlySpan<System.Runtime.Intrinsics.Vector256<double>> coefficients,
-        ref System.Runtime.Intrinsics.Vector256<double> total0, ref System.Runtime.Intrinsics.Vector256<double> total1)
-    {
-        int nar = arBack.Length, nma = maBack.Length;
-        ref int ar0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(arBack);
-        ref int ma0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(maBack);
-        ref var c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(coefficients);
-        ref var cm = ref System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * nar);
-        var s0 = total0;
-        var s1 = total1;
-        // The lag-one MA term (the first MA term when present) takes the previous step's residuals from registers
-        // (previous0/1), not back from the residual rows just stored: the same values, without a store and reload on
-        // each block's chain of dependent steps.
-        bool lagOne = nma > 0 && maBack[0] == stride && from < n;
-        int firstMa = lagOne ? 1 : 0;
-        var previous0 = lagOne ? System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Add(ref r0, (from - 1) * stride + k0)) : default;
-        var previous1 = lagOne ? System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Add(ref r0, (from - 1) * stride + k1)) : default;
-        for (int l = from; l < n; l++)
-        {
-            ref double w = ref System.Runtime.CompilerServices.Unsafe.Add(ref w0, l * stride);
-            ref double r = ref System.Runtime.CompilerServices.Unsafe.Add(ref r0, l * stride);
-            ref double wa = ref System.Runtime.CompilerServices.Unsafe.Add(ref w, k0);
-            ref double wb = ref System.Runtime.CompilerServices.Unsafe.Add(ref w, k1);
-            ref double ra = ref System.Runtime.CompilerServices.Unsafe.Add(ref r, k0);
-            ref double rb = ref System.Runtime.CompilerServices.Unsafe.Add(ref r, k1);
-            var tmp0 = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wa);
-            var tmp1 = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wb);
-            for (int t = 0; t < nar; t++)
-            {
-                int back = System.Runtime.CompilerServices.Unsafe.Add(ref ar0, t);
-                tmp0 -= System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * t) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref wa, back));
-                tmp1 -= System.Runtime.CompilerServices.Unsafe.Add(ref c0, 2 * t + 1) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref wb, back));
-            }
-            if (lagOne)
-            {
-                tmp0 -= cm * previous0;
-                tmp1 -= System.Runtime.CompilerServices.Unsafe.Add(ref cm, 1) * previous1;
-            }
-            for (int t = firstMa; t < nma; t++)
-            {
-                int back = System.Runtime.CompilerServices.Unsafe.Add(ref ma0, t);
-                tmp0 -= System.Runtime.CompilerServices.Unsafe.Add(ref cm, 2 * t) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref ra, back));
-                tmp1 -= System.Runtime.CompilerServices.Unsafe.Add(ref cm, 2 * t + 1) * System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.Subtract(ref rb, back));
-            }
-            System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp0, ref ra);
-            System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp1, ref rb);
-            previous0 = tmp0;
-            previous1 = tmp1;
-            s0 += tmp0 * tmp0;
-            s1 += tmp1 * tmp1;
-        }
-        total0 = s0;
-        total1 = s1;
     }
 
     /// <summary>
@@ -970,6 +892,7 @@ internal static partial class ArimaKalman
         public double[] Packed = [], Rbar = [], Thetab = [], Xnext = [], Xrow = [], Css = [], CssResiduals = [];
         public readonly List<double[]> Lanes = [];
         public double[] InterleavedW = [], InterleavedR = [];
+        public readonly List<double[]> ArParts = [];
         private double[] _zeros = [];
 
         /// <summary>At least <paramref name="length"/> zeros (never written).</summary>
