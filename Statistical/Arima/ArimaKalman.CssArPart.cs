@@ -44,23 +44,23 @@ internal static partial class ArimaKalman
         if (w.Length < n || part.Length < n || coefficients.Length != lags.Length) throw new ArgumentException("The AR part's buffers are shorter than the series.");
         for (int t = 0; t < lags.Length; t++)
             if (from - lags[t] - 1 < 0) throw new ArgumentException("The AR terms reach before the series' start.");
-        int nar = lags.Length;
+        // Term by term over the whole range (each element still takes its terms in order): a streaming loop per term
+        // instead of a loop over the terms inside each vector step.
+        int width = Vector256<double>.Count;
         ref double w0 = ref MemoryMarshal.GetArrayDataReference(w);
         ref double u0 = ref MemoryMarshal.GetArrayDataReference(part);
-        int l = from;
-        int width = Vector256<double>.Count;
-        for (; l + width <= n; l += width)
+        for (int t = 0; t < lags.Length; t++)
         {
-            var tmp = Vector256.LoadUnsafe(ref w0, (nuint)l);
-            for (int t = 0; t < nar; t++)
-                tmp -= Vector256.Create(coefficients[t]) * Vector256.LoadUnsafe(ref w0, (nuint)(l - lags[t] - 1));
-            tmp.StoreUnsafe(ref u0, (nuint)l);
-        }
-        for (; l < n; l++)
-        {
-            double tmp = w[l];
-            for (int t = 0; t < nar; t++) tmp -= coefficients[t] * w[l - lags[t] - 1];
-            part[l] = tmp;
+            // The first term reads the series itself, the later ones the part so far.
+            ref double source = ref t == 0 ? ref w0 : ref u0;
+            double c = coefficients[t];
+            var cv = Vector256.Create(c);
+            int back = lags[t] + 1;
+            int l = from;
+            for (; l + width <= n; l += width)
+                (Vector256.LoadUnsafe(ref source, (nuint)l) - cv * Vector256.LoadUnsafe(ref w0, (nuint)(l - back))).StoreUnsafe(ref u0, (nuint)l);
+            for (; l < n; l++)
+                Unsafe.Add(ref u0, l) = Unsafe.Add(ref source, l) - c * Unsafe.Add(ref w0, l - back);
         }
     }
 }

@@ -447,11 +447,7 @@ internal static partial class ArimaKalman
         if (buffers.Css.Length < n) buffers.Css = new double[n];
         var w = buffers.Css;
         y.CopyTo(w);
-        for (int i = 0; i < arma.D; i++)
-            for (int l = n - 1; l > 0; l--) w[l] -= w[l - 1];
-        int ns = arma.Period;
-        for (int i = 0; i < arma.SeasonalD; i++)
-            for (int l = n - 1; l >= ns; l--) w[l] -= w[l - ns];
+        Difference(w.AsSpan(0, n), arma.D, arma.SeasonalD, arma.Period);
         if (residuals is null && buffers.CssResiduals.Length < n) buffers.CssResiduals = new double[n];
         var resid = residuals ?? buffers.CssResiduals;
         if (residuals is not null)
@@ -552,11 +548,7 @@ internal static partial class ArimaKalman
                 var wk = buffers.Lanes[2 * k];
                 if (wk.Length < n) buffers.Lanes[2 * k] = wk = new double[n];
                 ys[k].AsSpan().CopyTo(wk);
-                for (int i = 0; i < arma.D; i++)
-                    for (int l = n - 1; l > 0; l--) wk[l] -= wk[l - 1];
-                int ns = arma.Period;
-                for (int i = 0; i < arma.SeasonalD; i++)
-                    for (int l = n - 1; l >= ns; l--) wk[l] -= wk[l - ns];
+                Difference(wk.AsSpan(0, n), arma.D, arma.SeasonalD, arma.Period);
                 w[k] = wk;
             }
             var rk = buffers.Lanes[2 * k + 1];
@@ -667,8 +659,7 @@ internal static partial class ArimaKalman
                     System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(Unsafe.Add(ref first, l)), ref row, (nuint)(l * stride + k0));
                 continue;
             }
-            for (int l = ncond; l < n; l++)
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(p0[l], p1[l], p2[l], p3[l]), ref row, (nuint)(l * stride + k0));
+            Interleave4(p0, p1, p2, p3, ncond, n, iw, stride, k0);
         }
         int nma = maLag.Length;
         var mc = new double[nma * stride];
