@@ -15,8 +15,9 @@ namespace Forecast.Chronos.Inference;
 /// (<see cref="PackedWeight.MultiplyPanelRows"/>, <see cref="PanelRowSchedule"/>) with bias and relu
 /// applied as outputs are written, T5's RMS norm and residual sums (<see cref="RowKernels"/>) and attention
 /// (<see cref="AttentionKernels"/>, heads merged as they are written); bfloat16 weights through <see cref="Bf16Kernels"/>
-/// where they run. What the kernels do not cover — bfloat16 weights without them, dropout in training mode, other
-/// dtypes — runs in libtorch with the call's threads.
+/// where they run, elsewhere widened to float32 as their panels are packed (batch calls). What the kernels do not
+/// cover — bfloat16 weights in generation calls without the native kernels, bfloat16 biases, dropout in training mode,
+/// other dtypes — runs in libtorch with the call's threads.
 /// </summary>
 /// <remarks>
 /// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 110–180 GFLOP/s on two
@@ -66,7 +67,7 @@ internal sealed class KernelBackend : IInferenceBackend
     /// <summary>
     /// True where the kernels run in hardware: AVX-512, or AVX2 with FMA (<see cref="PackedWeight.IsSupported"/>). The
     /// native bfloat16 kernels need AVX512_BF16 besides (<see cref="Bf16Kernels.IsSupported"/>); without it bfloat16
-    /// products stay in libtorch.
+    /// weights are widened to float32 as they are packed (batch calls) or stay in libtorch (generation calls).
     /// </summary>
     public static bool IsSupported => PackedWeight.IsSupported;
 
@@ -142,7 +143,7 @@ internal sealed class KernelBackend : IInferenceBackend
     }
 
     /// <summary>Two float32 bias-free linear layers of matching widths, neither training nor carrying LoRA.</summary>
-    private static bool Composable(Linear first, Linear second) =>
+    private bool Composable(Linear first, Linear second) =>
         first.bias is null && second.bias is null && !first.training && !second.training
         && first.weight!.dtype == ScalarType.Float32 && second.weight!.dtype == ScalarType.Float32
         && IsKernelWeight(second.weight!) && second.weight!.shape[1] == first.weight!.shape[0]
@@ -333,8 +334,11 @@ internal sealed class KernelBackend : IInferenceBackend
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe Tensor Multiply(Tensor input, Tensor weight, Tensor? bias, bool relu, Tensor? into = null)
     {
-        if (weight.dtype == ScalarType.BFloat16)
+        if (weight.dtype == ScalarType.BFloat16 && Bf16Kernels.IsSupported)
             return MultiplyBf16(input, weight, bias, relu);
+        // Without the native bfloat16 kernels a bfloat16 weight is widened panel by panel as it is packed
+        // (PackedWeight.PackPanelBf16): the float32 kernels' arithmetic on the same weights.
+        var widens = weight.dtype == ScalarType.BFloat16;
         var (outFeatures, inFeatures) = ((int)weight.shape[0], (int)weight.shape[1]);
         var rows = (int)(input.NumberOfElements / inFeatures);
         var shape = input.shape.ToArray();
@@ -374,7 +378,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 }, sharedWork: true);
                 return output;
             }
-            if (rows <= DotRowLimit)
+            if (rows <= DotRowLimit && !widens)
             {
                 // Groups of four features in blocks to whichever thread is free: with fixed halves the helper thread
                 // waited for the calling thread's half in 4 % of a two-thread Chronos-Bolt call (its decoder step).
@@ -397,7 +401,7 @@ internal sealed class KernelBackend : IInferenceBackend
                 fixed (float* buffer = PanelBuffer((long)inFeatures * PanelKernels.Width))
                 {
                     var work = new PanelByPanelWork((float*)xAddress, (float*)wAddress, (float*)yAddress, (float*)bAddress, relu,
-                        outFeatures, inFeatures, parts, Aligned(buffer));
+                        outFeatures, inFeatures, parts, Aligned(buffer), widens);
                     schedule.Run(ref work, openBlocksToJoin: 2);
                 }
             }, sharedWork: true);
@@ -411,8 +415,9 @@ internal sealed class KernelBackend : IInferenceBackend
     /// thread probably takes next come into the L2 cache (spread over the blocks, 16·inFeatures floats each: four
     /// passes of the panel kernels, <see cref="PackedWeight.RowsPerPass"/> rows each).
     /// </summary>
+    /// <param name="bfloat16">The weight's elements are bfloat16 (<paramref name="w"/> points at them), widened as they are packed.</param>
     private unsafe struct PanelByPanelWork(float* x, float* w, float* y, float* bias, bool relu, int outFeatures, int inFeatures,
-        int parts, float* panelBuffer) : IPanelRowWork
+        int parts, float* panelBuffer, bool bfloat16 = false) : IPanelRowWork
     {
         private float* prefetch;
         private long prefetchFloats;
@@ -420,10 +425,19 @@ internal sealed class KernelBackend : IInferenceBackend
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void BeginPanel(int panel, bool whole)
         {
-            PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
             var next = Math.Min((long)(panel + parts) * PanelKernels.Width, outFeatures);
+            var weights = (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures;
+            if (bfloat16)
+            {
+                PackedWeight.PackPanelBf16((ushort*)w, inFeatures, outFeatures, inFeatures, panel, panelBuffer);
+                // The prefetch range is counted in floats: the next panel's bfloat16 weights fill half as many.
+                prefetch = whole ? (float*)((ushort*)w + next * inFeatures) : null;
+                prefetchFloats = whole ? (weights + 1) / 2 : 0;
+                return;
+            }
+            PackedWeight.PackPanel(w, inFeatures, 1, outFeatures, inFeatures, panel, panelBuffer);
             prefetch = whole ? w + next * inFeatures : null;
-            prefetchFloats = whole ? (Math.Min(outFeatures, next + PanelKernels.Width) - next) * inFeatures : 0;
+            prefetchFloats = whole ? weights : 0;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -537,16 +551,18 @@ internal sealed class KernelBackend : IInferenceBackend
 
     /// <summary>float32 input without autograd and a <see cref="IsKernelWeight"/> weight of matching width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Accepts(Tensor input, Tensor weight) =>
+    private bool Accepts(Tensor input, Tensor weight) =>
         input.dtype == ScalarType.Float32 && IsKernelWeight(weight) && input.shape[^1] == weight.shape[1] && !is_grad_enabled();
 
     /// <summary>
-    /// A weight the kernels read in place: 2-D, contiguous (as nn.Linear keeps it), float32 — or bfloat16 where the
-    /// native bfloat16 kernels run (<see cref="Bf16Kernels.IsSupported"/>).
+    /// A weight the kernels read in place: 2-D, contiguous (as nn.Linear keeps it), float32 — or bfloat16, through the
+    /// native bfloat16 kernels where they run (<see cref="Bf16Kernels.IsSupported"/>), else widened as its panels are
+    /// packed in a batch call (a generation call packs its weights whole, in float32 only: there bfloat16 stays with
+    /// libtorch).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool IsKernelWeight(Tensor weight) =>
-        (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && Bf16Kernels.IsSupported)
+    private bool IsKernelWeight(Tensor weight) =>
+        (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && (Bf16Kernels.IsSupported || packedWeights is null))
         && weight.dim() == 2 && weight.is_contiguous();
 
     /// <summary>

@@ -137,20 +137,60 @@ internal sealed unsafe class PackedWeight
     }
 
     /// <summary>
+    /// <see cref="PackPanel"/> for a contiguous bfloat16 weight (rows <paramref name="rowStride"/> elements apart), each
+    /// weight widened to the float32 of the same value as it is written (a bfloat16 is the upper half of that float32's
+    /// bits): the products then run the float32 panel kernels on the bfloat16 weights, where no bfloat16 arithmetic is
+    /// in hardware (AVX2 without AVX512_BF16), reading half the bytes of a float32 weight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackPanelBf16(ushort* source, long rowStride, int outFeatures, int inFeatures, int panel, float* destination)
+    {
+        const int width = PanelKernels.Width;
+        var k = inFeatures;
+        var features = Math.Min(width, outFeatures - panel * width);
+        var first = source + (long)panel * width * rowStride;
+        if (features < width)
+            new Span<float>(destination, k * width).Clear();
+        var blocked = Avx2.IsSupported ? features / 8 * 8 : 0;
+        var blockedK = k / 8 * 8;
+        for (var j = 0; j < blocked; j += 8)
+            for (var i = 0; i < blockedK; i += 8)
+            {
+                var row = first + j * rowStride + i;
+                Transpose8x8(Widen(row), Widen(row + rowStride), Widen(row + 2 * rowStride), Widen(row + 3 * rowStride),
+                    Widen(row + 4 * rowStride), Widen(row + 5 * rowStride), Widen(row + 6 * rowStride), Widen(row + 7 * rowStride),
+                    destination + (long)i * width + j, width);
+            }
+        for (var j = 0; j < features; j++)
+        {
+            var row = first + j * rowStride;
+            var column = destination + j;
+            for (var i = j < blocked ? blockedK : 0; i < k; i++)
+                column[(long)i * width] = BitConverter.Int32BitsToSingle(row[i] << 16);
+        }
+    }
+
+    /// <summary>Eight bfloat16 values as the float32s they are (zero-extended, shifted into the upper half).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Widen(ushort* values) =>
+        Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(values), 16).AsSingle();
+
+    /// <summary>
     /// destination[c·destinationStride + r] = source[r·sourceStride + c] for an 8 × 8 block (unpack, shuffle and
     /// 128-bit permute: the textbook AVX transpose).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* source, long sourceStride, float* destination, long destinationStride)
+    private static void Transpose8x8(float* source, long sourceStride, float* destination, long destinationStride) =>
+        Transpose8x8(Avx.LoadVector256(source), Avx.LoadVector256(source + sourceStride),
+            Avx.LoadVector256(source + 2 * sourceStride), Avx.LoadVector256(source + 3 * sourceStride),
+            Avx.LoadVector256(source + 4 * sourceStride), Avx.LoadVector256(source + 5 * sourceStride),
+            Avx.LoadVector256(source + 6 * sourceStride), Avx.LoadVector256(source + 7 * sourceStride), destination, destinationStride);
+
+    /// <summary>Eight rows in registers written as eight columns (the shuffles of <see cref="Transpose8x8(float*, long, float*, long)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* destination, long destinationStride)
     {
-        var r0 = Avx.LoadVector256(source);
-        var r1 = Avx.LoadVector256(source + sourceStride);
-        var r2 = Avx.LoadVector256(source + 2 * sourceStride);
-        var r3 = Avx.LoadVector256(source + 3 * sourceStride);
-        var r4 = Avx.LoadVector256(source + 4 * sourceStride);
-        var r5 = Avx.LoadVector256(source + 5 * sourceStride);
-        var r6 = Avx.LoadVector256(source + 6 * sourceStride);
-        var r7 = Avx.LoadVector256(source + 7 * sourceStride);
         var t0 = Avx.UnpackLow(r0, r1);
         var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3);

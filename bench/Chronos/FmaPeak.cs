@@ -10,7 +10,9 @@ namespace Forecast.Chronos.Bench;
 /// in registers, on 256-bit and on 128-bit vectors, in GFLOP per CPU second (the process's CPU time, so other work on
 /// the machine does not count). Where both widths give the same rate the FP units are 128 bits wide and split each
 /// 256-bit FMA in two (AMD Zen 1; the "AMD EPYC" model some hypervisors expose may hide which core runs underneath):
-/// then a core does 16 float32 FLOP per cycle.
+/// then a core does 16 float32 FLOP per cycle. Then both cores at once: the same 256-bit chains on two threads started
+/// together, in GFLOP per wall second summed over the threads — the machine's ceiling for a call that keeps both cores
+/// busy, against which a call's FLOP count bounds its wall time (a hypervisor that takes cycles from a core shows here).
 /// </summary>
 internal static class FmaPeak
 {
@@ -27,7 +29,40 @@ internal static class FmaPeak
         var narrow = Measure(wide: false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"one thread, 12 FMA chains: 256-bit {wide:F1} GFLOP/cpu-s, 128-bit {narrow:F1} GFLOP/cpu-s (256-bit ÷ 128-bit {wide / narrow:F2})"));
+        for (var round = 1; round <= 3; round++)
+            Console.WriteLine(TwoThreads());
     }
+
+    /// <summary>Both cores at once, each thread its own chains, started by one barrier.</summary>
+    private static string TwoThreads()
+    {
+        const int threads = 2;
+        var (wall, cpu) = (new double[threads], new double[threads]);
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var seed = sink + 0.9999f;
+            _ = WideChains(Vector256.Create(seed), Vector256.Create(1e-7f), Iterations / 10);   // this thread's warm-up
+            start.SignalAndWait();
+            var watch = Stopwatch.StartNew();
+            var cpuStart = ThreadCpu.Seconds();
+            var sum = WideChains(Vector256.Create(seed), Vector256.Create(1e-7f), Iterations).ToScalar();
+            (wall[t], cpu[t]) = (watch.Elapsed.TotalSeconds, ThreadCpu.Seconds() - cpuStart);
+            Interlocked.Exchange(ref sinks[t], sum);
+        })).ToArray();
+        foreach (var worker in workers)
+            worker.Start();
+        foreach (var worker in workers)
+            worker.Join();
+        var flops = 12.0 * 2 * Vector256<float>.Count * Iterations;
+        var perWall = Enumerable.Range(0, threads).Select(t => flops / wall[t] / 1e9).ToArray();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"two threads at once, 256-bit: {perWall[0]:F1} + {perWall[1]:F1} = {perWall.Sum():F1} GFLOP per wall second "
+            + $"({flops / cpu[0] / 1e9:F1} and {flops / cpu[1] / 1e9:F1} GFLOP/cpu-s)");
+    }
+
+    /// <summary>The two threads' sums, kept so that the JIT cannot drop them.</summary>
+    private static readonly float[] sinks = new float[2];
 
     private static double Measure(bool wide)
     {

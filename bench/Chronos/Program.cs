@@ -22,7 +22,7 @@ BenchCase[] cases =
     new("probe-t5", "probe", 1, "float32"),
     new("gemm", "linear() GFLOP/s at Bolt's shapes", 0, "float32"),
     new("panel-ceiling", "the panel kernel on one and two cores at Bolt's chunk shapes", 0, "float32"),
-    new("fma-peak", "one thread's float32 FMA rate, 256-bit and 128-bit vectors", 0, "float32"),
+    new("fma-peak", "the float32 FMA rate of one thread (256-bit and 128-bit vectors) and of both cores at once", 0, "float32"),
     new("dot-ceiling", "the dot kernels on one thread at one Bolt-base series' shapes, weights hot and cold", 0, "float32"),
     new("bolt-bf16-accuracy", "Bolt-small bf16 vs fp32 quantiles", 256, "bfloat16"),
 ];

@@ -36,7 +36,7 @@ public class InferenceOptionsTests
     [Theory]
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, false, true)]
     [InlineData(ChronosBackend.Auto, false, ScalarType.Float32, false, false)]      // neither AVX-512 nor AVX2 + FMA
-    [InlineData(ChronosBackend.Auto, true, ScalarType.BFloat16, false, false)]      // no native bfloat16 kernels: libtorch
+    [InlineData(ChronosBackend.Auto, true, ScalarType.BFloat16, false, true)]       // native bfloat16 kernels, or widened weights
     [InlineData(ChronosBackend.Auto, true, ScalarType.Float32, true, false)]        // autograd (training)
     [InlineData(ChronosBackend.Libtorch, true, ScalarType.Float32, false, false)]
     [InlineData(ChronosBackend.Kernels, true, ScalarType.BFloat16, false, true)]

@@ -190,6 +190,31 @@ public class KernelBackendTests
         trained.allclose(evaluated).Should().BeFalse("dropout in training mode drops attention weights, as libtorch does");
     }
 
+    // Without the native bfloat16 kernels (AVX2) a bias-free bfloat16 layer runs the float32 panel kernels on its weights
+    // widened as they are packed, at every row count (the dot kernels read float32 weights in place, so few rows take
+    // the panels too): the float32 product of the same weights, as libtorch computes it on the widened weight.
+    [WidenedBf16Theory]
+    [InlineData(1)]
+    [InlineData(20)]
+    [InlineData(131)]
+    public void Bfloat16_weights_without_native_kernels_multiply_as_float32_products_of_the_widened_weights(int rows)
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(12);
+        var input = randn([rows, 72], generator: generator);
+        using var layer = Layer(72, 70, bias: false, generator);     // 70: a partial last panel; 72: a k tail past the 8 × 8 blocks
+        layer.to(ScalarType.BFloat16);
+        var widened = layer.weight!.to_type(ScalarType.Float32);
+        using var kernels = KernelBackend.ForBatch();
+
+        var result = kernels.Linear(layer, input, relu: true);
+
+        result.dtype.Should().Be(ScalarType.Float32);
+        TensorAssert.Close(result, input.matmul(widened.t()).relu(), "relu(x·W'ᵀ), W' the widened bfloat16 weight", rtol: 1e-5, atol: 1e-5);
+    }
+
     // Panels and their row blocks go to whichever thread is free (blocks of `PanelRowSchedule.BlockRows` rows — four passes of the widest panel kernel — the last one longer): the same
     // chains of FMAs whichever thread computes an output, so the result has the same bits as on one thread.
     [KernelsTheory]

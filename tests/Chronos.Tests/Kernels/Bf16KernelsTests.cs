@@ -103,11 +103,11 @@ public class Bf16KernelsTests
     }
 
     [Fact]
-    public void Under_auto_bfloat16_weights_take_the_kernels_only_where_the_native_bfloat16_kernels_run()
+    public void Under_auto_bfloat16_weights_take_the_kernels_wherever_the_kernels_run()
     {
-        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false, bfloat16KernelsSupported: true).Should().BeTrue();
-        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false, bfloat16KernelsSupported: false).Should().BeFalse();
-        InferenceCall.UsesKernels(ChronosBackend.Libtorch, true, ScalarType.BFloat16, false, bfloat16KernelsSupported: true).Should().BeFalse();
+        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false).Should().BeTrue();
+        InferenceCall.UsesKernels(ChronosBackend.Auto, false, ScalarType.BFloat16, false).Should().BeFalse();
+        InferenceCall.UsesKernels(ChronosBackend.Libtorch, true, ScalarType.BFloat16, false).Should().BeFalse();
     }
 
     private static Linear Layer(int inFeatures, int outFeatures, Generator generator)

@@ -129,6 +129,33 @@ public class PackedWeightTests
             }
     }
 
+    // A bfloat16 is the upper half of the float32 of the same value: its panel, widened as it is packed, is the float32
+    // panel of the widened weight bit for bit (8 × 8 blocks, the k tail and a partial last panel).
+    [Theory]
+    [InlineData(70, 45)]
+    [InlineData(64, 64)]
+    [InlineData(9, 7)]
+    public unsafe void A_bfloat16_panel_is_the_float32_panel_of_its_widened_weight(int outFeatures, int inFeatures)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var weight = randn([outFeatures, inFeatures], generator: new TorchSharp.torch.Generator(3)).to_type(ScalarType.BFloat16);
+        var widened = weight.to_type(ScalarType.Float32).contiguous();
+        var panelFloats = inFeatures * PanelKernels.Width;
+        var fromBfloat16 = new float[panelFloats];
+        var fromFloat32 = new float[panelFloats];
+        fixed (byte* w = weight.bytes)
+        fixed (byte* f = widened.bytes)
+        fixed (float* a = fromBfloat16)
+        fixed (float* b = fromFloat32)
+            for (var panel = 0; panel < (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width; panel++)
+            {
+                PackedWeight.PackPanelBf16((ushort*)w, inFeatures, outFeatures, inFeatures, panel, a);
+                PackedWeight.PackPanel((float*)f, inFeatures, 1, outFeatures, inFeatures, panel, b);
+                fromBfloat16.Should().Equal(fromFloat32, $"panel {panel} of a {outFeatures} × {inFeatures} weight");
+            }
+    }
+
     [Fact]
     public void Only_contiguous_two_dimensional_float32_weights_can_be_packed()
     {
