@@ -91,8 +91,13 @@ internal sealed class EtsObjective
 
     public EtsRecursions.OneStep Step => new(_alpha, _beta, _gamma, _phi, _m < 1 ? 1 : _m, false);
 
-    /// <summary>The recursion at the point last prepared as one lane of <see cref="EtsRecursions.RunLanes"/>.</summary>
-    public EtsRecursions.LaneInput LaneInput => new(_state, Step, _error, _trend, _season);
+    /// <summary>The recursion at the point last prepared as the next lane of <paramref name="batch"/>.</summary>
+    public void AddLane(EtsRecursions.LaneBatch batch) =>
+        batch.Add(_state, new(_alpha, _beta, _gamma, _phi), _m < 1 ? 1 : _m, _error, _trend, _season);
+
+    /// <summary>A point of <see cref="PrepareLane"/> (its initial state and parameters) as the next lane of <paramref name="batch"/>.</summary>
+    public void AddLane(EtsRecursions.LaneBatch batch, double[] state, in EtsRecursions.LaneParameters parameters) =>
+        batch.Add(state, parameters, _m < 1 ? 1 : _m, _error, _trend, _season);
 
     /// <summary>
     /// Takes the parameters and initial states of <paramref name="par"/>; false (with the objective's value, +∞) when
@@ -122,15 +127,15 @@ internal sealed class EtsObjective
     }
 
     /// <summary>
-    /// A point's recursion as one lane of <see cref="EtsRecursions.RunLanes"/>, its initial state in
-    /// <paramref name="state"/>, without changing the point this objective last prepared (the root condition decided
-    /// here); false when the point is outside the parameter space (its value is then +∞).
+    /// A point's recursion as one lane of an <see cref="EtsRecursions.LaneBatch"/> (<see cref="AddLane(EtsRecursions.LaneBatch, double[], in EtsRecursions.LaneParameters)"/>),
+    /// its initial state in <paramref name="state"/>, without changing the point this objective last prepared (the
+    /// root condition decided here); false when the point is outside the parameter space (its value is then +∞).
     /// </summary>
-    public bool PrepareLane(ReadOnlySpan<double> par, double[] state, out EtsRecursions.LaneInput input)
+    public bool PrepareLane(ReadOnlySpan<double> par, double[] state, out EtsRecursions.LaneParameters parameters)
     {
         double alpha = _alpha, beta = _beta, gamma = _gamma, phi = _phi;
         var verdict = Examine(par, state, ref alpha, ref beta, ref gamma, ref phi);
-        input = new(state, new(alpha, beta, gamma, phi, _m < 1 ? 1 : _m, false), _error, _trend, _season);
+        parameters = new(alpha, beta, gamma, phi);
         return verdict == EtsParameterSpace.Verdict.Accepted
             || (verdict == EtsParameterSpace.Verdict.Roots && EtsParameterSpace.RootCondition(alpha, _optBeta ? beta : 0, gamma, phi, _m));
     }

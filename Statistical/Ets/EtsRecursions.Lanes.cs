@@ -7,14 +7,25 @@ namespace Forecast.Statistical.Ets;
 
 internal static partial class EtsRecursions
 {
-    /// <summary>How many forms' recursions <see cref="RunLanes"/> takes at once: four vectors of four.</summary>
+    /// <summary>How many forms' recursions a <see cref="LaneBatch"/> takes at once: four vectors of four.</summary>
     public const int MaxLanes = 16;
 
-    /// <summary>Whether <see cref="RunLanes"/> runs on vector hardware (elsewhere the forms pair up in scalar loops).</summary>
+    /// <summary>Whether a <see cref="LaneBatch"/> runs on vector hardware (elsewhere the forms pair up in scalar loops).</summary>
     public static bool VectorLanes => Vector256.IsHardwareAccelerated;
 
-    /// <summary>One form's recursion for <see cref="RunLanes"/>: its initial states, parameters and components.</summary>
-    public readonly record struct LaneInput(double[] Init, OneStep Step, int Error, int Trend, int Season);
+    /// <summary>One lane's smoothing parameters (the initial states and components come with <see cref="LaneBatch.Add"/>).</summary>
+    public readonly record struct LaneParameters(double Alpha, double Beta, double Gamma, double Phi);
+
+    /// <summary>The calling thread's <see cref="LaneBatch"/>, empty (<see cref="LaneBatch.Clear"/>).</summary>
+    public static LaneBatch Batch()
+    {
+        var batch = t_batch ??= new LaneBatch();
+        batch.Clear();
+        return batch;
+    }
+
+    [ThreadStatic]
+    private static LaneBatch? t_batch;
 
     /// <summary>
     /// The likelihood objectives of up to <see cref="MaxLanes"/> forms of one series (no multiplicative trend, seasonal
@@ -25,99 +36,134 @@ internal static partial class EtsRecursions
     /// by selection, never by arithmetic, so each result is its single run's to the bit. A vector computes only the
     /// variants its own lanes need (no divisions where none of its lanes has a multiplicative error or season), so the
     /// caller gains by putting forms of the same kind into the same vector (four consecutive lanes).
+    /// Each <see cref="Add"/> writes its lane straight into the loop's arrays (kept per thread, reused by every pass):
+    /// a pass of a short series is a few hundred cycles of loop, and copying each lane's inputs through a structure
+    /// holding an array reference (a write barrier and a block copy per lane) cost a tenth of a yearly fit.
     /// </summary>
-    public static void RunLanes(ReadOnlySpan<double> y, ReadOnlySpan<LaneInput> lanes, Span<double> results)
+    public sealed class LaneBatch
     {
-        int count = lanes.Length;
-        if (count < 1 || count > MaxLanes) throw new ArgumentOutOfRangeException(nameof(lanes));
-        int m = 1;
-        bool anySeason = false;
-        foreach (var lane in lanes)
+        // Row r of lane k at r·MaxLanes + k: level, growth, α, β/α, γ, φ, then the component masks (additive trend,
+        // additive season, multiplicative season, multiplicative error).
+        private readonly double[] _buffer = new double[MaxLanes * 10];
+        // Vector v's seasonal states at v·96 + 4j + slot (j < m).
+        private readonly double[] _ring = new double[MaxLanes * 24];
+        private readonly int[] _kinds = new int[4];
+        private readonly bool[] _seasonal = new bool[MaxLanes];
+        private readonly bool[] _multError = new bool[MaxLanes];
+        private readonly double[] _sums = new double[MaxLanes];
+        private readonly double[] _products = new double[MaxLanes];
+        private readonly long[] _exponents = new long[MaxLanes];
+        private int _m = 1;
+        private bool _anySeason;
+
+        /// <summary>How many lanes are in the batch.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Empties the batch.</summary>
+        public void Clear()
         {
-            if (lane.Trend == Mult) throw new ArgumentException("A multiplicative trend cannot share a vector.", nameof(lanes));
-            if (lane.Season != None)
-            {
-                if (anySeason && lane.Step.M != m) throw new ArgumentException("Seasonal lanes differ in period.", nameof(lanes));
-                m = lane.Step.M;
-                anySeason = true;
-            }
+            Count = 0;
+            _m = 1;
+            _anySeason = false;
+            Array.Clear(_kinds);
         }
 
-        // Lane k of vector v is form 4v + k; lanes beyond the forms repeat the vector's first form and are discarded.
-        int vectors = (count + 3) / 4;
-        var scratch = t_scratch ??= new LaneScratch();
-        Span<double> buffer = scratch.Buffer;
-        Span<double> ringBuffer = scratch.Ring;
-        if (anySeason)
+        /// <summary>
+        /// Adds one form's recursion as the next lane: its initial states (level, growth if trended, then the seasonal
+        /// states, the newest first), parameters, period <paramref name="m"/> and components.
+        /// </summary>
+        public void Add(ReadOnlySpan<double> init, in LaneParameters p, int m, int error, int trend, int season)
         {
-            for (int v = 0; v < vectors; v++) ringBuffer.Slice(v * 4 * 24, 4 * m).Clear();
-        }
-        Span<int> kinds = scratch.Kinds;
-        kinds.Clear();
-        for (int k = 0; k < 4 * vectors; k++)
-        {
-            var lane = lanes[k < count ? k : k & ~3];
-            var p = lane.Step;
-            bool trended = lane.Trend != None;
-            buffer[k] = lane.Init[0];
-            buffer[MaxLanes + k] = trended ? lane.Init[1] : 0;
+            int k = Count;
+            if (k >= MaxLanes) throw new InvalidOperationException("A lane batch holds at most " + MaxLanes + " lanes.");
+            if (trend == Mult) throw new ArgumentException("A multiplicative trend cannot share a vector.", nameof(trend));
+            if (season != None)
+            {
+                if (_anySeason && m != _m) throw new ArgumentException("Seasonal lanes differ in period.", nameof(m));
+                _m = m;
+                _anySeason = true;
+            }
+            var buffer = _buffer;
+            bool trended = trend != None;
+            buffer[k] = init[0];
+            buffer[MaxLanes + k] = trended ? init[1] : 0;
             buffer[2 * MaxLanes + k] = p.Alpha;
             buffer[3 * MaxLanes + k] = p.Beta / p.Alpha;
             buffer[4 * MaxLanes + k] = p.Gamma;
             buffer[5 * MaxLanes + k] = p.Phi;
-            buffer[6 * MaxLanes + k] = Mask(lane.Trend == Add);
-            buffer[7 * MaxLanes + k] = Mask(lane.Season == Add);
-            buffer[8 * MaxLanes + k] = Mask(lane.Season == Mult);
-            buffer[9 * MaxLanes + k] = Mask(lane.Error == Mult);
+            buffer[6 * MaxLanes + k] = Mask(trend == EtsRecursions.Add);
+            buffer[7 * MaxLanes + k] = Mask(season == EtsRecursions.Add);
+            buffer[8 * MaxLanes + k] = Mask(season == Mult);
+            buffer[9 * MaxLanes + k] = Mask(error == Mult);
             int v = k / 4, slot = k % 4;
-            if (lane.Season != None)
+            _seasonal[k] = season != None;
+            _multError[k] = error == Mult;
+            if (season != None)
             {
-                for (int j = 0; j < m; j++) ringBuffer[v * 4 * 24 + 4 * j + slot] = lane.Init[(trended ? 1 : 0) + j + 1];
-                kinds[v] |= lane.Season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind;
+                var ring = _ring;
+                for (int j = 0; j < m; j++) ring[v * 4 * 24 + 4 * j + slot] = init[(trended ? 1 : 0) + j + 1];
+                _kinds[v] |= season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind;
             }
-            if (lane.Error == Mult) kinds[v] |= MultErrorKind;
-        }
-        Span<double> sums = scratch.Sums, products = scratch.Products;
-        Span<long> exponents = scratch.Exponents;
-        // The loop's accumulators start here (the loop keeps them in these arrays).
-        sums.Clear();
-        products.Fill(1.0);
-        exponents.Clear();
-        var state = new LoopState(buffer, ringBuffer, kinds, m, sums, products, exponents);
-        switch (vectors, anySeason)
-        {
-            case (1, false): Loop<No, One>(y, ref state); break;
-            case (2, false): Loop<No, Two>(y, ref state); break;
-            case (3, false): Loop<No, Three>(y, ref state); break;
-            case (4, false): Loop<No, Four>(y, ref state); break;
-            case (1, true): Loop<Yes, One>(y, ref state); break;
-            case (2, true): Loop<Yes, Two>(y, ref state); break;
-            case (3, true): Loop<Yes, Three>(y, ref state); break;
-            default: Loop<Yes, Four>(y, ref state); break;
+            if (error == Mult) _kinds[v] |= MultErrorKind;
+            Count = k + 1;
         }
 
-        for (int k = 0; k < count; k++)
+        /// <summary>Runs the batch's lanes over <paramref name="y"/>: results[k] the objective of lane k.</summary>
+        public void Run(ReadOnlySpan<double> y, Span<double> results)
         {
-            // Likelihood<TE>: n·log(Σe²), plus 2·Σlog|ŷ| for multiplicative errors.
-            double lik = y.Length * Math.Log(sums[k]);
-            if (lanes[k].Error == Mult) lik += 2 * (Math.Log(products[k]) + exponents[k] * Ln2);
-            results[k] = lik;
+            int count = Count;
+            if (count < 1) throw new InvalidOperationException("The lane batch is empty.");
+            int m = _anySeason ? _m : 1;
+            // Lane k of vector v is form 4v + k; lanes beyond the forms repeat the vector's first form and are discarded.
+            int vectors = (count + 3) / 4;
+            var buffer = _buffer;
+            var ring = _ring;
+            for (int k = count; k < 4 * vectors; k++)
+            {
+                int first = k & ~3;
+                for (int row = 0; row < 10; row++) buffer[row * MaxLanes + k] = buffer[row * MaxLanes + first];
+                _seasonal[k] = _seasonal[first];
+            }
+            if (_anySeason)
+            {
+                // A lane without a season reads zeros where the seasonal states would be (discarded by its selections).
+                for (int k = 0; k < 4 * vectors; k++)
+                {
+                    int v = k / 4, slot = k % 4;
+                    if (k >= count && _seasonal[k])
+                        for (int j = 0; j < m; j++) ring[v * 4 * 24 + 4 * j + slot] = ring[v * 4 * 24 + 4 * j];
+                    else if (!_seasonal[k])
+                        for (int j = 0; j < m; j++) ring[v * 4 * 24 + 4 * j + slot] = 0;
+                }
+            }
+            Span<double> sums = _sums, products = _products;
+            Span<long> exponents = _exponents;
+            // The loop's accumulators start here (the loop keeps them in these arrays).
+            sums.Clear();
+            products.Fill(1.0);
+            exponents.Clear();
+            var state = new LoopState(buffer, ring, _kinds, m, sums, products, exponents);
+            switch (vectors, _anySeason)
+            {
+                case (1, false): Loop<No, One>(y, ref state); break;
+                case (2, false): Loop<No, Two>(y, ref state); break;
+                case (3, false): Loop<No, Three>(y, ref state); break;
+                case (4, false): Loop<No, Four>(y, ref state); break;
+                case (1, true): Loop<Yes, One>(y, ref state); break;
+                case (2, true): Loop<Yes, Two>(y, ref state); break;
+                case (3, true): Loop<Yes, Three>(y, ref state); break;
+                default: Loop<Yes, Four>(y, ref state); break;
+            }
+
+            for (int k = 0; k < count; k++)
+            {
+                // Likelihood<TE>: n·log(Σe²), plus 2·Σlog|ŷ| for multiplicative errors.
+                double lik = y.Length * Math.Log(sums[k]);
+                if (_multError[k]) lik += 2 * (Math.Log(products[k]) + exponents[k] * Ln2);
+                results[k] = lik;
+            }
         }
     }
-
-    /// <summary>The per-call arrays of <see cref="RunLanes"/>, kept per thread (stack arrays would be cleared at every call).</summary>
-    private sealed class LaneScratch
-    {
-        public readonly double[] Buffer = new double[MaxLanes * 10];
-        public readonly double[] Ring = new double[MaxLanes * 24];
-        public readonly int[] Kinds = new int[4];
-        public readonly double[] Sums = new double[MaxLanes];
-        public readonly double[] Products = new double[MaxLanes];
-        public readonly long[] Exponents = new long[MaxLanes];
-    }
-
-    [ThreadStatic]
-    private static LaneScratch? t_scratch;
 
     private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4;
 

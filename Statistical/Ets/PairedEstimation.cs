@@ -49,7 +49,7 @@ internal static class PairedEstimation
         /// <summary>Whether the point needs a lane (inside the parameter space), and its lane's input.</summary>
         public bool[] Recurse { get; } = new bool[Capacity];
 
-        public EtsRecursions.LaneInput[] Inputs { get; } = new EtsRecursions.LaneInput[Capacity];
+        public EtsRecursions.LaneParameters[] Parameters { get; } = new EtsRecursions.LaneParameters[Capacity];
 
         /// <summary>How many points this pass holds (0 once the search has been advanced past the pass).</summary>
         public int Count { get; set; }
@@ -135,7 +135,6 @@ internal static class PairedEstimation
             }
         }
 
-        var inputs = new EtsRecursions.LaneInput[EtsRecursions.MaxLanes];
         var lanes = new List<LaneJob>();
         var values = new double[EtsRecursions.MaxLanes];
         var ready = new List<Job>();
@@ -193,7 +192,7 @@ internal static class PairedEstimation
                 if (job.Objective.Pairable) grouped.Add(job);
                 else job.Search.Report(job.Objective.Finish(job.Objective.Recurse()));
             }
-            if (vectorLanes && EtsRecursions.VectorLanes) RunVectors(y, grouped, lanes, inputs, values);
+            if (vectorLanes && EtsRecursions.VectorLanes) RunVectors(y, grouped, lanes, values);
             else RunScalars(y, grouped);
 
             foreach (var job in ready)
@@ -211,7 +210,7 @@ internal static class PairedEstimation
     /// vertices nmmin will ask for, or the points a reflection may be followed by (the likeliest first) — so that a
     /// Nelder-Mead iteration often takes one pass instead of two, and a simplex's vertices fewer passes than one each.
     /// </summary>
-    private static void RunVectors(double[] y, List<Job> grouped, List<LaneJob> lanes, EtsRecursions.LaneInput[] inputs, double[] values)
+    private static void RunVectors(double[] y, List<Job> grouped, List<LaneJob> lanes, double[] values)
     {
         // Forms of a kind side by side, so that a vector's four lanes need the same variants of the step (a vector whose
         // lanes have no multiplicative season or error skips those divisions). Insertion sort: stable, and a handful of forms.
@@ -247,7 +246,7 @@ internal static class PairedEstimation
             for (int k = 0; k < count; k++)
             {
                 next.Values[k] = double.PositiveInfinity;
-                next.Recurse[k] = objective.PrepareLane(prepared[k], next.State(k), out next.Inputs[k]);
+                next.Recurse[k] = objective.PrepareLane(prepared[k], next.State(k), out next.Parameters[k]);
                 if (!next.Recurse[k]) continue;
                 lanes.Add(new(job, k));
             }
@@ -264,12 +263,14 @@ internal static class PairedEstimation
                 lanes[start].Job.Search.Report(a.Finish(a.Recurse()));
                 continue;
             }
+            var batch = EtsRecursions.Batch();
             for (int k = 0; k < count; k++)
             {
                 var (job, slot) = lanes[start + k];
-                inputs[k] = slot < 0 ? job.Objective.LaneInput : job.Ahead!.Inputs[slot];
+                if (slot < 0) job.Objective.AddLane(batch);
+                else job.Objective.AddLane(batch, job.Ahead!.State(slot), job.Ahead.Parameters[slot]);
             }
-            EtsRecursions.RunLanes(y, inputs.AsSpan(0, count), values);
+            batch.Run(y, values);
             for (int k = 0; k < count; k++)
             {
                 var (job, slot) = lanes[start + k];
