@@ -39,6 +39,10 @@ internal static partial class EtsRecursions
         Span<double> olds = stackalloc double[24];
         Span<double> f = stackalloc double[30];
         Span<double> denom = stackalloc double[30];
+        // forecast's damping sums φ* for the nmse horizons depend on φ alone: made once here instead of at every step
+        // (they were two Math.Pow calls a step), the same calls in the same order, so the same values.
+        Span<double> phistars = stackalloc double[30];
+        DampingSums(phi, phistars[..nmse]);
         double l = x[0], b = trend > None ? x[1] : 0;
         int head = 0;
         if (season > None)
@@ -55,11 +59,8 @@ internal static partial class EtsRecursions
 
         for (int i = 0; i < n; i++)
         {
-            if (season > None)
-            {
-                for (int j = 0; j < m; j++) olds[j] = ring[(head + j) % m];
-            }
-            Forecast(l, b, olds, m, trend, season, phi, f, nmse);
+            if (season > None) Unroll(ring, head, m, olds);
+            Forecast(l, b, olds, m, trend, season, phistars, f, nmse);
             if (Math.Abs(f[0] - NotAvailable) < Tol) return NotAvailable;
 
             if (error == Add) e[i] = y[i] - f[0];
@@ -78,10 +79,7 @@ internal static partial class EtsRecursions
 
             x[nstates * (i + 1)] = l;
             if (trend > None) x[nstates * (i + 1) + 1] = b;
-            if (season > None)
-            {
-                for (int j = 0; j < m; j++) x[nstates * (i + 1) + first + j] = ring[(head + j) % m];
-            }
+            if (season > None) Unroll(ring, head, m, x.Slice(nstates * (i + 1) + first, m));
             lik += e[i] * e[i];
             lik2 += Math.Log(Math.Abs(f[0]));
         }
@@ -90,12 +88,43 @@ internal static partial class EtsRecursions
         return lik;
     }
 
+    /// <summary>The ring's seasonal states from the newest (at <paramref name="head"/>) to the oldest into <paramref name="olds"/>.</summary>
+    private static void Unroll(ReadOnlySpan<double> ring, int head, int m, Span<double> olds)
+    {
+        // ring[(head + j) % m] without a division per state.
+        ring[head..m].CopyTo(olds);
+        ring[..head].CopyTo(olds[(m - head)..]);
+    }
+
+    /// <summary>forecast's φ* for horizons 1..h: φ, then φ* + φ^(i+1) (φ* + 1 when φ is 1 within 1e-10).</summary>
+    private static void DampingSums(double phi, Span<double> phistars)
+    {
+        double phistar = phi;
+        for (int i = 0; i < phistars.Length; i++)
+        {
+            phistars[i] = phistar;
+            if (i < phistars.Length - 1)
+            {
+                if (Math.Abs(phi - 1.0) < Tol) phistar = phistar + 1.0;
+                else phistar = phistar + Math.Pow(phi, i + 1);
+            }
+        }
+    }
+
     /// <summary>forecast: h point forecasts from level l, growth b and seasonal states s (s[m−1] is the oldest).</summary>
     public static void Forecast(double l, double b, ReadOnlySpan<double> s, int m, int trend, int season, double phi, Span<double> f, int h)
     {
-        double phistar = phi;
+        Span<double> phistars = h <= 64 ? stackalloc double[h] : new double[h];
+        DampingSums(phi, phistars);
+        Forecast(l, b, s, m, trend, season, phistars, f, h);
+    }
+
+    /// <summary><see cref="Forecast(double, double, ReadOnlySpan{double}, int, int, int, double, Span{double}, int)"/> with φ* made (<see cref="DampingSums"/>).</summary>
+    private static void Forecast(double l, double b, ReadOnlySpan<double> s, int m, int trend, int season, ReadOnlySpan<double> phistars, Span<double> f, int h)
+    {
         for (int i = 0; i < h; i++)
         {
+            double phistar = phistars[i];
             if (trend == None) f[i] = l;
             else if (trend == Add) f[i] = l + phistar * b;
             else if (b < 0) f[i] = NotAvailable;
@@ -104,11 +133,6 @@ internal static partial class EtsRecursions
             while (j < 0) j += m;
             if (season == Add) f[i] = f[i] + s[j];
             else if (season == Mult) f[i] = f[i] * s[j];
-            if (i < h - 1)
-            {
-                if (Math.Abs(phi - 1.0) < Tol) phistar = phistar + 1.0;
-                else phistar = phistar + Math.Pow(phi, i + 1);
-            }
         }
     }
 }
