@@ -117,7 +117,11 @@ internal static class EtsEstimation
         amseMean /= amse.Length;
 
         // ets(): sigma2 = sum(residuals^2) / (n - np), np counting the smoothing parameters and initial states.
-        double sigma2 = AccurateSum.Sum(e.Where(v => !double.IsNaN(v)).Select(v => v * v).ToArray()) / (n - np);
+        var squares = new double[n];
+        int count = 0;
+        foreach (double v in e)
+            if (!double.IsNaN(v)) squares[count++] = v * v;
+        double sigma2 = AccurateSum.Sum(squares.AsSpan(0, count)) / (n - np);
 
         var final = states.AsSpan(p * n, p).ToArray();
         return new EtsModel(form, new EtsParameters(alpha, betaOut, gammaOut, phiOut), init, final, y, e, sigma2,
