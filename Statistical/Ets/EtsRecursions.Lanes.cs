@@ -245,6 +245,7 @@ internal static partial class EtsRecursions
         Vector256<double> BetaOverAlpha, Vector256<double> Gamma, Vector256<double> Phi, Vector256<double> AddTrend,
         Vector256<double> AddSeason, Vector256<double> MultSeason, Vector256<double> MultError)
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes Load(ReadOnlySpan<double> buffer, int offset)
         {
             return new(At(buffer, 0, offset), At(buffer, 1, offset), At(buffer, 2, offset), At(buffer, 3, offset), At(buffer, 4, offset),
