@@ -142,10 +142,15 @@ internal sealed class KernelBackend : IInferenceBackend
             _ = kept.For(first, second, rows, () => Compose(first, second));
     }
 
-    /// <summary>Two float32 bias-free linear layers of matching widths, neither training nor carrying LoRA.</summary>
+    /// <summary>
+    /// Two bias-free linear layers of matching widths, neither training nor carrying LoRA: float32, or bfloat16 where
+    /// bfloat16 weights are widened (<see cref="Compose"/> then multiplies the widened weights in float32, as the two
+    /// products would; with the native bfloat16 kernels two bfloat16 products stay, as autocast computes them).
+    /// </summary>
     private bool Composable(Linear first, Linear second) =>
         first.bias is null && second.bias is null && !first.training && !second.training
-        && first.weight!.dtype == ScalarType.Float32 && second.weight!.dtype == ScalarType.Float32
+        && (first.weight!.dtype == ScalarType.Float32 && second.weight!.dtype == ScalarType.Float32
+            || first.weight!.dtype == ScalarType.BFloat16 && second.weight!.dtype == ScalarType.BFloat16 && !Bf16Kernels.IsSupported)
         && IsKernelWeight(second.weight!) && second.weight!.shape[1] == first.weight!.shape[0]
         && LoraLayer.Find(first) is null && LoraLayer.Find(second) is null;
 
@@ -155,8 +160,10 @@ internal sealed class KernelBackend : IInferenceBackend
     /// </summary>
     private Tensor Compose(Linear first, Linear second)
     {
-        using var firstTransposed = first.weight!.t().contiguous();
-        return Multiply(second.weight!, firstTransposed, null, relu: false);
+        // float32 (bfloat16 weights widened first): the composed weight is float32 either way.
+        using var firstTransposed = first.weight!.t().to_type(ScalarType.Float32).contiguous();
+        using var secondWeight = second.weight!.to_type(ScalarType.Float32);
+        return Multiply(secondWeight, firstTransposed, null, relu: false);
     }
 
     private Tensor TwoProducts(Linear first, Linear second, Tensor input)

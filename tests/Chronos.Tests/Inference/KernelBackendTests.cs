@@ -215,6 +215,33 @@ public class KernelBackendTests
         TensorAssert.Close(result, input.matmul(widened.t()).relu(), "relu(x·W'ᵀ), W' the widened bfloat16 weight", rtol: 1e-5, atol: 1e-5);
     }
 
+    // Chronos-2's group attention o(v(x)) with bfloat16 weights where they are widened: one product through the float32
+    // composition of the widened weights, kept between calls as for float32 weights.
+    [WidenedBf16Theory]
+    [InlineData(20)]
+    [InlineData(140)]
+    public void A_bfloat16_linear_chain_multiplies_by_the_composition_of_the_widened_weights(int rows)
+    {
+        TorchRuntime.SetThreads(2);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var generator = new Generator(14);
+        using var first = Layer(64, 96, bias: false, generator);
+        using var second = Layer(96, 64, bias: false, generator);
+        first.to(ScalarType.BFloat16);
+        second.to(ScalarType.BFloat16);
+        var (w1, w2) = (first.weight!.to_type(ScalarType.Float32), second.weight!.to_type(ScalarType.Float32));
+        var input = randn([rows, 64], generator: generator);
+        using var kept = new ComposedWeight();
+        using var kernels = KernelBackend.ForBatch();
+
+        var result = kernels.LinearChain(first, second, input, kept);
+
+        result.dtype.Should().Be(ScalarType.Float32);
+        TensorAssert.Close(result, input.matmul(w1.t()).matmul(w2.t()), "x·W₁'ᵀ·W₂'ᵀ, W' the widened weights", rtol: 1e-4, atol: 1e-4);
+        kept.IsKept.Should().Be(TensorVersion.IsAvailable && rows >= ComposedWeight.RowsToCompose(64));
+    }
+
     // Panels and their row blocks go to whichever thread is free (blocks of `PanelRowSchedule.BlockRows` rows — four passes of the widest panel kernel — the last one longer): the same
     // chains of FMAs whichever thread computes an output, so the result has the same bits as on one thread.
     [KernelsTheory]
