@@ -124,4 +124,62 @@ internal static partial class ArimaKalman
         total0 = s0;
         total1 = s1;
     }
+
+    /// <summary>
+    /// <see cref="CssTail"/> for three lane blocks side by side (columns <paramref name="k0"/>, + 4, + 8): three
+    /// independent chains per step, where a pair and a block run alone would take two passes of the recursion's chain
+    /// of dependent steps. <paramref name="coefficients"/> holds each term's three blocks side by side,
+    /// <paramref name="totals"/> the three blocks' sums so far.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CssTailThree(ref double u0, ref double r0, int from, int n, int stride, int k0,
+        ReadOnlySpan<int> maBack, ReadOnlySpan<Vector256<double>> coefficients, Span<Vector256<double>> totals)
+    {
+        int nma = maBack.Length;
+        if (nma < 1 || from < 1 || from >= n || coefficients.Length < 3 * nma || totals.Length < 3 || k0 + 12 > stride)
+            throw new ArgumentException("Three blocks need an MA term, a step before the first and their coefficients.");
+        foreach (int back in maBack)
+            if (back < stride || from * stride - back < 0) throw new ArgumentException("An MA term reaches before the series' start.");
+        int k1 = k0 + 4, k2 = k0 + 8;
+        bool lagOne = maBack[0] == stride;
+        int firstMa = lagOne ? 1 : 0;
+        ref int ma0 = ref MemoryMarshal.GetReference(maBack);
+        ref var cm = ref MemoryMarshal.GetReference(coefficients);
+        var (s0, s1, s2) = (totals[0], totals[1], totals[2]);
+        var previous0 = Vector256.LoadUnsafe(ref r0, (nuint)((from - 1) * stride + k0));
+        var previous1 = Vector256.LoadUnsafe(ref r0, (nuint)((from - 1) * stride + k1));
+        var previous2 = Vector256.LoadUnsafe(ref r0, (nuint)((from - 1) * stride + k2));
+        var (c0, c1, c2) = lagOne ? (cm, Unsafe.Add(ref cm, 1), Unsafe.Add(ref cm, 2)) : default;
+        for (int l = from; l < n; l++)
+        {
+            nuint a = (nuint)(l * stride + k0);
+            var tmp0 = Vector256.LoadUnsafe(ref u0, a);
+            var tmp1 = Vector256.LoadUnsafe(ref u0, a + 4);
+            var tmp2 = Vector256.LoadUnsafe(ref u0, a + 8);
+            if (lagOne)
+            {
+                tmp0 -= c0 * previous0;
+                tmp1 -= c1 * previous1;
+                tmp2 -= c2 * previous2;
+            }
+            for (int t = firstMa; t < nma; t++)
+            {
+                nuint back = a - (nuint)Unsafe.Add(ref ma0, t);
+                ref var ct = ref Unsafe.Add(ref cm, 3 * t);
+                tmp0 -= ct * Vector256.LoadUnsafe(ref r0, back);
+                tmp1 -= Unsafe.Add(ref ct, 1) * Vector256.LoadUnsafe(ref r0, back + 4);
+                tmp2 -= Unsafe.Add(ref ct, 2) * Vector256.LoadUnsafe(ref r0, back + 8);
+            }
+            tmp0.StoreUnsafe(ref r0, a);
+            tmp1.StoreUnsafe(ref r0, a + 4);
+            tmp2.StoreUnsafe(ref r0, a + 8);
+            previous0 = tmp0;
+            previous1 = tmp1;
+            previous2 = tmp2;
+            s0 += tmp0 * tmp0;
+            s1 += tmp1 * tmp1;
+            s2 += tmp2 * tmp2;
+        }
+        (totals[0], totals[1], totals[2]) = (s0, s1, s2);
+    }
 }

@@ -694,14 +694,24 @@ internal static partial class ArimaKalman
                 totals[b] += tmp * tmp;
             }
         }
-        // From then on every MA term applies. Two blocks at a time run through the rest of the series, each lane with
-        // the same operations in the same order (its sum continuing from the steps above): two independent chains per
-        // step, their coefficients and sums kept in registers, operands addressed by each term's distance behind the row.
+        // From then on every MA term applies. Two blocks at a time run through the rest of the series (three when three
+        // are left), each lane with the same operations in the same order (its sum continuing from the steps above):
+        // independent chains per step, their coefficients and sums kept in registers, operands addressed by each term's
+        // distance behind the row.
         Span<int> maBack = stackalloc int[nma];
         for (int t = 0; t < nma; t++) maBack[t] = (maLag[t] + 1) * stride;
-        Span<System.Runtime.Intrinsics.Vector256<double>> coefficients = stackalloc System.Runtime.Intrinsics.Vector256<double>[2 * nma];
-        for (int b = 0; b < blocks; b += 2)
+        Span<System.Runtime.Intrinsics.Vector256<double>> coefficients = stackalloc System.Runtime.Intrinsics.Vector256<double>[3 * nma];
+        for (int b = 0; b < blocks;)
         {
+            if (blocks - b == 3 && nma > 0 && warm < n)
+            {
+                for (int t = 0; t < nma; t++)
+                    for (int j = 0; j < 3; j++)
+                        coefficients[3 * t + j] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + (b + j) * width));
+                CssTailThree(ref w0, ref r0, warm, n, stride, b * width, maBack, coefficients[..(3 * nma)], totals.Slice(b, 3));
+                b += 3;
+                continue;
+            }
             bool pair = b + 1 < blocks;
             int k0 = b * width, k1 = pair ? k0 + width : k0;
             for (int t = 0; t < nma; t++)
@@ -710,9 +720,10 @@ internal static partial class ArimaKalman
                 coefficients[2 * t + 1] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k1));
             }
             var (total0, total1) = (totals[b], pair ? totals[b + 1] : default);
-            CssTail(ref w0, ref r0, warm, n, stride, k0, k1, maBack, coefficients, ref total0, ref total1);
+            CssTail(ref w0, ref r0, warm, n, stride, k0, k1, maBack, coefficients[..(2 * nma)], ref total0, ref total1);
             totals[b] = total0;
             if (pair) totals[b + 1] = total1;
+            b += 2;
         }
         var sums = new double[stride];
         for (int b = 0; b < blocks; b++) System.Runtime.Intrinsics.Vector256.CopyTo(totals[b], sums.AsSpan(b * width, width));
