@@ -116,52 +116,8 @@ internal static partial class ArimaKalman
 
                 var next = buffers[spare];
                 var before = buffers[prev];
-                bool fixedPoint = history >= 1, cycle = history >= 2;
-                double change = 0, scale = 0;
-                int width = System.Numerics.Vector<double>.Count;
-                var gainVector = new System.Numerics.Vector<double>(gain);
-                var changeVector = System.Numerics.Vector<double>.Zero;
-                var scaleVector = System.Numerics.Vector<double>.Zero;
-                for (int j = 0; j < rd; j++)
-                {
-                    double mj = mv[j];
-                    int col = j * rd;
-                    var mjVector = new System.Numerics.Vector<double>(mj);
-                    int i = 0;
-                    for (; i <= rd - width; i += width)
-                    {
-                        var predicted = new System.Numerics.Vector<double>(pnew, col + i);
-                        // R: Pnew[i,j] - M[i] * M[j] / gain, lane by lane.
-                        var value = predicted - new System.Numerics.Vector<double>(mv, i) * mjVector / gainVector;
-                        var old = new System.Numerics.Vector<double>(pm, col + i);
-                        if (!System.Numerics.Vector.EqualsAll(value, old))
-                        {
-                            fixedPoint = false;
-                            changeVector = System.Numerics.Vector.Max(changeVector, System.Numerics.Vector.Abs(value - old));
-                        }
-                        if (cycle && !System.Numerics.Vector.EqualsAll(value, new System.Numerics.Vector<double>(before, col + i))) cycle = false;
-                        scaleVector = System.Numerics.Vector.Max(scaleVector, System.Numerics.Vector.Abs(predicted));
-                        value.CopyTo(next, col + i);
-                    }
-                    for (; i < rd; i++)
-                    {
-                        double value = pnew[i + col] - mv[i] * mj / gain;
-                        double old = pm[i + col];
-                        if (value != old)
-                        {
-                            fixedPoint = false;
-                            change = Math.Max(change, Math.Abs(value - old));
-                        }
-                        if (value != before[i + col]) cycle = false;
-                        scale = Math.Max(scale, Math.Abs(pnew[i + col]));
-                        next[i + col] = value;
-                    }
-                }
-                for (int lane = 0; lane < width; lane++)
-                {
-                    change = Math.Max(change, changeVector[lane]);
-                    scale = Math.Max(scale, scaleVector[lane]);
-                }
+                var (same, cycle, change, scale) = UpdateCovariance(pnew, mv, gain, pm, before, next, rd, history >= 2);
+                bool fixedPoint = history >= 1 && same;
                 (prev, cur, spare) = (cur, spare, prev);
                 if (!fixedPoint && !cycle && history >= 1 && change <= 1e-14 * scale) fixedPoint = true;
                 if (fixedPoint || cycle)
