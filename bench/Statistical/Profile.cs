@@ -20,7 +20,10 @@ internal static class Profile
         var chosen = ids is not null ? [.. ids.Select(id => data.Series.Single(s => s.Id == id))] : Speed.Pick(data.Series, seriesCount);
         // --drop k: the series without its last k training points (an earlier backtest window, as model: auto fits it).
         var picked = chosen.Select(s => s.Context(data.MaxContext)[..^drop]).ToList();
-        IStatisticalModel model = method == "ets" ? new AutoEts { MaxDegreeOfParallelism = parallel } : new AutoArima { MaxDegreeOfParallelism = parallel };
+        // "arima:p,d,q,P,D,Q": one fixed order re-estimated (R's Arima(y, order, seasonal)), as model: auto's later windows do.
+        IStatisticalModel model = method == "ets" ? new AutoEts { MaxDegreeOfParallelism = parallel }
+            : method.StartsWith("arima:", StringComparison.Ordinal) ? FixedOrder(method["arima:".Length..], data.SeasonLength)
+            : new AutoArima { MaxDegreeOfParallelism = parallel };
         foreach (var y in picked) model.Fit(y, data.SeasonLength);
         double cpu = Speed.ProcessCpuSeconds();
         var watch = Stopwatch.StartNew();
@@ -44,5 +47,11 @@ internal static class Profile
         if (fits > 0)
             Console.WriteLine(FormattableString.Invariant(
             $"{dataset} {method}: {fits} fits, {watch.Elapsed.TotalMilliseconds / fits:F3} ms/fit wall, {(Speed.ProcessCpuSeconds() - cpu) * 1e3 / fits:F3} ms/fit CPU, fastest pass {fastest / picked.Count:F3} ms/fit wall, {(GC.GetAllocatedBytesForCurrentThread() - allocated) / fits / 1024.0:F1} KiB allocated/fit, lengths {string.Join(' ', picked.Select(p => p.Length))}"));
+    }
+
+    private static FixedOrderArima FixedOrder(string orders, int period)
+    {
+        var o = orders.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return new FixedOrderArima(new ArimaOrder(o[0], o[1], o[2], o[3], o[4], o[5], period)) { IncludeMean = o[1] + o[4] == 0 };
     }
 }
