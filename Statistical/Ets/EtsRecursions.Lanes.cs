@@ -105,6 +105,7 @@ internal static partial class EtsRecursions
                 _kinds[v] |= season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind;
             }
             if (error == Mult) _kinds[v] |= MultErrorKind;
+            _kinds[v] |= trended ? TrendKind : FlatKind;
             Count = k + 1;
         }
 
@@ -165,7 +166,7 @@ internal static partial class EtsRecursions
         }
     }
 
-    private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4;
+    private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4, TrendKind = 8, FlatKind = 16;
 
     private struct Yes;
     private struct No;
@@ -245,7 +246,6 @@ internal static partial class EtsRecursions
         Vector256<double> BetaOverAlpha, Vector256<double> Gamma, Vector256<double> Phi, Vector256<double> AddTrend,
         Vector256<double> AddSeason, Vector256<double> MultSeason, Vector256<double> MultError)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes Load(ReadOnlySpan<double> buffer, int offset)
         {
             return new(At(buffer, 0, offset), At(buffer, 1, offset), At(buffer, 2, offset), At(buffer, 3, offset), At(buffer, 4, offset),
@@ -268,9 +268,12 @@ internal static partial class EtsRecursions
     {
         var oldl = level;
         var oldb = growth;
-        // forecast() with h = 1 and update()'s q: l + φb with an additive trend, l without.
-        var phib = p.Phi * oldb;
-        var q = LaneMask.Select(p.AddTrend, oldl + phib, oldl);
+        // forecast() with h = 1 and update()'s q: l + φb with an additive trend, l without. A vector whose lanes all
+        // have a trend, or none has, takes its variant without the selection (two steps fewer on the chain of
+        // dependent operations; the same values).
+        bool trend = (kind & TrendKind) != 0, flat = (kind & FlatKind) != 0;
+        var phib = trend ? p.Phi * oldb : Vector256<double>.Zero;
+        var q = !trend ? oldl : flat ? LaneMask.Select(p.AddTrend, oldl + phib, oldl) : oldl + phib;
         var f = q;
         var pp = yi;
         var sOld = Vector256<double>.Zero;
@@ -295,8 +298,12 @@ internal static partial class EtsRecursions
         }
         var l = q + p.Alpha * (pp - q);
         level = l;
-        var r = l - oldl;
-        growth = LaneMask.Select(p.AddTrend, phib + p.BetaOverAlpha * (r - phib), oldb);
+        if (trend)
+        {
+            var r = l - oldl;
+            var trended = phib + p.BetaOverAlpha * (r - phib);
+            growth = flat ? LaneMask.Select(p.AddTrend, trended, oldb) : trended;
+        }
         if (seasonal)
         {
             var t = yi - q;

@@ -282,13 +282,13 @@ internal static class PairedEstimation
         }
     }
 
-    /// <summary>Multiplicative seasons first, then seasonal forms with multiplicative and with additive errors, then the non-seasonal ones likewise.</summary>
-    private static int Kind(EtsForm form) => form.Season switch
-    {
-        EtsComponent.Multiplicative => 0,
-        EtsComponent.Additive => form.Error == EtsComponent.Multiplicative ? 1 : 2,
-        _ => form.Error == EtsComponent.Multiplicative ? 3 : 4,
-    };
+    /// <summary>
+    /// Multiplicative seasons first, then additive ones, then none; within each, forms without a trend before those
+    /// with one (a vector whose lanes agree on the trend skips its selection), and multiplicative errors before additive.
+    /// </summary>
+    private static int Kind(EtsForm form) =>
+        4 * form.Season switch { EtsComponent.Multiplicative => 0, EtsComponent.Additive => 1, _ => 2 }
+        + 2 * (form.Trend != EtsComponent.None ? 1 : 0) + (form.Error == EtsComponent.Multiplicative ? 0 : 1);
 
     /// <summary>The recursions three at a time in scalar loops, then two, then alone.</summary>
     private static void RunScalars(double[] y, List<Job> grouped)
