@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Forecast.Statistical.Numerics;
 
@@ -45,6 +46,7 @@ internal static class EtsParameterSpace
     /// parameter sets together (<see cref="RootConditions"/>): the conditions are independent, so their order does not
     /// change the verdict.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Verdict CheckDeferred(EtsBounds bounds, double[] lower, double[] upper, double alpha, double beta, double gamma,
         double phi, bool hasBeta, bool hasGamma, bool hasPhi, int m)
     {
@@ -60,6 +62,7 @@ internal static class EtsParameterSpace
     }
 
     /// <summary>check_params' "usual" box: lower ≤ α ≤ upper, β ≤ α, γ ≤ 1 − α, φ in its range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Usual(double[] lower, double[] upper, double alpha, double beta, double gamma, double phi, bool hasBeta,
         bool hasGamma, bool hasPhi)
     {
@@ -78,6 +81,7 @@ internal static class EtsParameterSpace
     /// admissible's conditions before the characteristic equation's roots: false or true where they decide, null where
     /// the root condition (<see cref="RootCondition"/>, seasonal forms with m &gt; 1) remains.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool? LinearConditions(double alpha, double beta, double gamma, double phi, bool hasBeta, bool hasGamma, int m)
     {
         if (phi < 0 || phi > 1 + 1e-8) return false;

@@ -239,6 +239,7 @@ internal static partial class EtsRecursions
     private static ref Vector256<T> Accumulator<T>(Span<T> lanes, int offset) where T : struct =>
         ref Unsafe.As<T, Vector256<T>>(ref MemoryMarshal.GetReference(lanes.Slice(offset, Vector256<T>.Count)));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Mask(bool on) => on ? BitConverter.Int64BitsToDouble(-1L) : 0.0;
 
     /// <summary>Four lanes' start, parameters and component masks (all bits set where the lane has the component).</summary>
