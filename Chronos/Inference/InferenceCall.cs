@@ -32,7 +32,8 @@ internal sealed class InferenceCall : IDisposable
     public static InferenceCall Begin(ChronosInferenceOptions options, ScalarType linearDType, bool reuseFreedBuffers = false)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var usesKernels = UsesKernels(options.Backend, KernelBackend.IsSupported, linearDType, is_grad_enabled());
+        var usesKernels = UsesKernels(options.Backend, KernelBackend.IsSupported, linearDType, is_grad_enabled(),
+            Bf16Kernels.IsSupported || Bf16Kernels.WidensWeights);
         if (options.TuneNativeAllocator)
             NativeAllocator.Tune();
         return new InferenceCall(options, usesKernels, reuseFreedBuffers ? FreedBufferReuse.Begin() : null);
@@ -41,12 +42,15 @@ internal sealed class InferenceCall : IDisposable
     /// <summary>
     /// The decision of <see cref="Begin"/>: libtorch when asked, or with autograd on (training needs its graph);
     /// the kernels when forced (on a CPU with AVX-512 or AVX2 + FMA, else <see cref="NotSupportedException"/>), or under
-    /// <see cref="ChronosBackend.Auto"/> for float32 or bfloat16 linear weights on a CPU with AVX-512 or AVX2 + FMA: bfloat16
-    /// products run the native bfloat16 kernels where they are built, loadable and in hardware (AVX512_BF16), and
-    /// elsewhere the float32 kernels on weights widened as they are packed. (libtorch's own bfloat16 products on an
-    /// AVX2 CPU, which has no bfloat16 arithmetic, made a one-series Chronos-2 call 6.5 times slower than float32.)
+    /// <see cref="ChronosBackend.Auto"/> for float32 linear weights on a CPU with AVX-512 or AVX2 + FMA, and for bfloat16
+    /// ones where the kernels take them (<paramref name="bfloat16Taken"/>): through the native bfloat16 kernels (built,
+    /// loadable, AVX512_BF16), or widened as they are packed where the CPU has no bfloat16 arithmetic at all
+    /// (<see cref="Bf16Kernels.WidensWeights"/>: libtorch's own bfloat16 products on an AVX2 CPU made a one-series
+    /// Chronos-2 call 6.5 times slower than float32). A CPU with bfloat16 arithmetic but without the native kernels keeps
+    /// libtorch under Auto, whose products reach that arithmetic.
     /// </summary>
-    internal static bool UsesKernels(ChronosBackend backend, bool kernelsSupported, ScalarType linearDType, bool gradEnabled) =>
+    internal static bool UsesKernels(ChronosBackend backend, bool kernelsSupported, ScalarType linearDType, bool gradEnabled,
+        bool bfloat16Taken = true) =>
         backend switch
         {
             ChronosBackend.Libtorch => false,
@@ -54,7 +58,8 @@ internal sealed class InferenceCall : IDisposable
                 $"The Chronos backend is set to kernels ({nameof(ChronosInferenceOptions)}.{nameof(ChronosInferenceOptions.Backend)} or "
                 + $"{ChronosInferenceOptions.BackendVariable}), but this CPU has neither AVX-512 nor AVX2 with FMA; use auto or libtorch."),
             ChronosBackend.Kernels => !gradEnabled,
-            _ => kernelsSupported && !gradEnabled && (linearDType == ScalarType.Float32 || linearDType == ScalarType.BFloat16),
+            _ => kernelsSupported && !gradEnabled
+                && (linearDType == ScalarType.Float32 || linearDType == ScalarType.BFloat16 && bfloat16Taken),
         };
 
     /// <summary>

@@ -15,9 +15,9 @@ namespace Forecast.Chronos.Inference;
 /// (<see cref="PackedWeight.MultiplyPanelRows"/>, <see cref="PanelRowSchedule"/>) with bias and relu
 /// applied as outputs are written, T5's RMS norm and residual sums (<see cref="RowKernels"/>) and attention
 /// (<see cref="AttentionKernels"/>, heads merged as they are written); bfloat16 weights through <see cref="Bf16Kernels"/>
-/// where they run, elsewhere widened to float32 as their panels are packed (batch calls). What the kernels do not
-/// cover — bfloat16 weights in generation calls without the native kernels, bfloat16 biases, dropout in training mode,
-/// other dtypes — runs in libtorch with the call's threads.
+/// where they run, elsewhere widened to float32 as their panels are packed (<see cref="Bf16Kernels.WidensWeights"/>).
+/// What the kernels do not cover — bfloat16 on a CPU with bfloat16 arithmetic but without the native kernels, bfloat16
+/// biases, dropout in training mode, other dtypes — runs in libtorch with the call's threads.
 /// </summary>
 /// <remarks>
 /// Why not libtorch's sgemm: on this AMD EPYC (Zen 5) it runs MKL's AVX2 code path, which reached 110–180 GFLOP/s on two
@@ -66,8 +66,8 @@ internal sealed class KernelBackend : IInferenceBackend
 
     /// <summary>
     /// True where the kernels run in hardware: AVX-512, or AVX2 with FMA (<see cref="PackedWeight.IsSupported"/>). The
-    /// native bfloat16 kernels need AVX512_BF16 besides (<see cref="Bf16Kernels.IsSupported"/>); without it bfloat16
-    /// weights are widened to float32 as they are packed (batch calls) or stay in libtorch (generation calls).
+    /// native bfloat16 kernels need AVX512_BF16 besides (<see cref="Bf16Kernels.IsSupported"/>); without them bfloat16
+    /// weights are widened to float32 as they are packed (<see cref="Bf16Kernels.WidensWeights"/>).
     /// </summary>
     public static bool IsSupported => PackedWeight.IsSupported;
 
@@ -150,7 +150,7 @@ internal sealed class KernelBackend : IInferenceBackend
     private bool Composable(Linear first, Linear second) =>
         first.bias is null && second.bias is null && !first.training && !second.training
         && (first.weight!.dtype == ScalarType.Float32 && second.weight!.dtype == ScalarType.Float32
-            || first.weight!.dtype == ScalarType.BFloat16 && second.weight!.dtype == ScalarType.BFloat16 && !Bf16Kernels.IsSupported)
+            || first.weight!.dtype == ScalarType.BFloat16 && second.weight!.dtype == ScalarType.BFloat16 && Bf16Kernels.WidensWeights)
         && IsKernelWeight(second.weight!) && second.weight!.shape[1] == first.weight!.shape[0]
         && LoraLayer.Find(first) is null && LoraLayer.Find(second) is null;
 
@@ -160,8 +160,11 @@ internal sealed class KernelBackend : IInferenceBackend
     /// </summary>
     private Tensor Compose(Linear first, Linear second)
     {
-        // float32 (bfloat16 weights widened first): the composed weight is float32 either way.
-        using var firstTransposed = first.weight!.t().to_type(ScalarType.Float32).contiguous();
+        // float32 (bfloat16 weights widened first): the composed weight is float32 either way. Every temporary is
+        // disposed here: a call's preparation composes outside any dispose scope.
+        using var firstWeight = first.weight!.to_type(ScalarType.Float32);
+        using var transposed = firstWeight.t();
+        using var firstTransposed = transposed.contiguous();
         using var secondWeight = second.weight!.to_type(ScalarType.Float32);
         return Multiply(secondWeight, firstTransposed, null, relu: false);
     }
@@ -217,7 +220,7 @@ internal sealed class KernelBackend : IInferenceBackend
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor? FeedForwardBuffer(Tensor input, Tensor weight)
     {
-        if (!reusesFreedBuffers || weight.dtype != ScalarType.Float32)
+        if (!reusesFreedBuffers || weight.dtype != ScalarType.Float32 && !(weight.dtype == ScalarType.BFloat16 && Bf16Kernels.WidensWeights))
             return null;
         var elements = input.NumberOfElements / weight.shape[1] * weight.shape[0];
         if (elements * sizeof(float) > FreedBufferReuse.HeapBlockLimit)
@@ -343,7 +346,7 @@ internal sealed class KernelBackend : IInferenceBackend
     {
         if (weight.dtype == ScalarType.BFloat16 && Bf16Kernels.IsSupported)
             return MultiplyBf16(input, weight, bias, relu);
-        // Without the native bfloat16 kernels a bfloat16 weight is widened panel by panel as it is packed
+        // Otherwise (Bf16Kernels.WidensWeights) a bfloat16 weight is widened panel by panel as it is packed
         // (PackedWeight.PackPanelBf16): the float32 kernels' arithmetic on the same weights.
         var widens = weight.dtype == ScalarType.BFloat16;
         var (outFeatures, inFeatures) = ((int)weight.shape[0], (int)weight.shape[1]);
@@ -564,12 +567,11 @@ internal sealed class KernelBackend : IInferenceBackend
     /// <summary>
     /// A weight the kernels read in place: 2-D, contiguous (as nn.Linear keeps it), float32 — or bfloat16, through the
     /// native bfloat16 kernels where they run (<see cref="Bf16Kernels.IsSupported"/>), else widened as its panels are
-    /// packed in a batch call (a generation call packs its weights whole, in float32 only: there bfloat16 stays with
-    /// libtorch).
+    /// packed (<see cref="Bf16Kernels.WidensWeights"/>), panel by panel in a batch call and whole in a generation call.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool IsKernelWeight(Tensor weight) =>
-        (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && (Bf16Kernels.IsSupported || packedWeights is null))
+    private static bool IsKernelWeight(Tensor weight) =>
+        (weight.dtype == ScalarType.Float32 || weight.dtype == ScalarType.BFloat16 && (Bf16Kernels.IsSupported || Bf16Kernels.WidensWeights))
         && weight.dim() == 2 && weight.is_contiguous();
 
     /// <summary>

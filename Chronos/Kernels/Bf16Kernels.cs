@@ -12,7 +12,8 @@ namespace Forecast.Chronos.Kernels;
 /// </summary>
 /// <remarks>
 /// Where the library was not built (no g++), does not load, or the CPU lacks AVX512_BF16, <see cref="IsSupported"/> is
-/// false and bfloat16 products stay in libtorch (oneDNN). Measured on Chronos-Bolt's shapes (528 rows, one thread,
+/// false: bfloat16 weights are then widened to float32 for the float32 kernels (<see cref="WidensWeights"/>), or stay in
+/// libtorch (oneDNN) on a CPU whose bfloat16 arithmetic only oneDNN can reach. Measured on Chronos-Bolt's shapes (528 rows, one thread,
 /// weights packed per 32-feature panel as they are used): 191–212 GFLOP/s against 95–104 for the same loop in float32
 /// FMAs. A product's panels go to whichever thread is free (a shared counter), as the float32 kernels' panels do.
 /// </remarks>
@@ -28,6 +29,24 @@ internal static unsafe class Bf16Kernels
 
     /// <summary>True when the native library loaded and the CPU has AVX512F and AVX512_BF16.</summary>
     public static bool IsSupported => LinearEntry != null;
+
+    /// <summary>
+    /// True where the kernels take bfloat16 weights by widening them to float32 as they pack them: neither these native
+    /// kernels nor bfloat16 arithmetic in hardware (AVX512_BF16, CPUID leaf 7 subleaf 1 EAX bit 5; AMX-BF16, leaf 7
+    /// EDX bit 22) — an AVX2 CPU, where libtorch's own bfloat16 products made a one-series Chronos-2 call 6.5 times
+    /// slower than float32. A CPU with such hardware but without this library keeps libtorch's (oneDNN's) products.
+    /// </summary>
+    public static bool WidensWeights { get; } = !IsSupported && !Bfloat16InHardware();
+
+    private static bool Bfloat16InHardware()
+    {
+        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
+            return false;
+        var (leaf7Eax, _, _, leaf7Edx) = X86Base.CpuId(7, 0);
+        var avx512Bf16 = leaf7Eax >= 1 && (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0;
+        var amxBf16 = (leaf7Edx & (1 << 22)) != 0;
+        return avx512Bf16 || amxBf16;
+    }
 
     /// <summary>
     /// <c>y = x·wᵀ (+ bias)</c>, then relu when asked, for output panels <paramref name="firstPanel"/> …

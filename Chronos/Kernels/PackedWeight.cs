@@ -24,6 +24,7 @@ internal sealed unsafe class PackedWeight
 {
     private readonly Tensor? owner;
     private readonly float* source;
+    private readonly bool bfloat16Source;   // source points at bfloat16 elements (contiguous rows)
     private readonly long rowStride;
     private readonly long columnStride;
     private readonly float* panels;
@@ -32,12 +33,16 @@ internal sealed unsafe class PackedWeight
 
     /// <summary>
     /// Takes room in <paramref name="arena"/> for the panels of <paramref name="weight"/> (outFeatures, inFeatures)
-    /// float32, contiguous; they are filled by <see cref="Pack"/>, panel range by panel range, so that several threads
-    /// can share the work. The weight must stay alive and unchanged while this is used.
+    /// float32 — or bfloat16, widened to float32 as it is packed (<see cref="PackPanelBf16"/>) —, contiguous; they are
+    /// filled by <see cref="Pack"/>, panel range by panel range, so that several threads can share the work. The weight
+    /// must stay alive and unchanged while this is used.
     /// </summary>
     public PackedWeight(Tensor weight, PanelArena arena)
-        : this(DataOf(weight), (int)weight.shape[0], (int)weight.shape[1], weight.shape[1], 1, arena) =>
+        : this(DataOf(weight), (int)weight.shape[0], (int)weight.shape[1], weight.shape[1], 1, arena)
+    {
         owner = weight;
+        bfloat16Source = weight.dtype == ScalarType.BFloat16;
+    }
 
     /// <summary>
     /// As above for a matrix W[n, k] = <paramref name="data"/>[n·rowStride + k·columnStride] (e.g. the keys of one
@@ -101,7 +106,10 @@ internal sealed unsafe class PackedWeight
         if (IsView)
             return;
         for (var panel = firstPanel; panel < endPanel; panel++)
-            PackPanel(source, rowStride, columnStride, OutFeatures, InFeatures, panel, panels + panel * panelOffset);
+            if (bfloat16Source)
+                PackPanelBf16((ushort*)source, rowStride, OutFeatures, InFeatures, panel, panels + panel * panelOffset);
+            else
+                PackPanel(source, rowStride, columnStride, OutFeatures, InFeatures, panel, panels + panel * panelOffset);
     }
 
     /// <summary>
@@ -441,12 +449,12 @@ internal sealed unsafe class PackedWeight
             new ReadOnlySpan<float>(scratch + r * PanelKernels.Width, width).CopyTo(new Span<float>(y + r * yStride, width));
     }
 
-    /// <summary>The address of a contiguous 2-D float32 tensor's data (it does not move: libtorch memory).</summary>
+    /// <summary>The address of a contiguous 2-D float32 or bfloat16 tensor's data (it does not move: libtorch memory).</summary>
     private static float* DataOf(Tensor weight)
     {
-        if (weight.dim() != 2 || weight.dtype != ScalarType.Float32 || !weight.is_contiguous())
+        if (weight.dim() != 2 || weight.dtype is not (ScalarType.Float32 or ScalarType.BFloat16) || !weight.is_contiguous())
             throw new ArgumentException(
-                $"A packed weight is a contiguous 2-D float32 matrix, not {weight.dtype} {string.Join('×', weight.shape)}.", nameof(weight));
+                $"A packed weight is a contiguous 2-D float32 or bfloat16 matrix, not {weight.dtype} {string.Join('×', weight.shape)}.", nameof(weight));
         fixed (byte* data = weight.bytes)
             return (float*)data;
     }

@@ -4,7 +4,7 @@
 // products to a float32 accumulator: 32 multiply-adds per instruction against 16 for a float32 FMA, at the same rate
 // (measured here: 229 against 115 GFLOP/s per core in a register-only loop, and 191-212 against 95-104 GFLOP/s per core
 // for Chronos-Bolt's product shapes with per-panel packing). Built by the project's own build with g++
-// (build/Forecast.Chronos.Bf16.targets); where it is missing or the CPU lacks AVX512_BF16 the products stay in libtorch.
+// (build/Forecast.Chronos.Bf16.targets); where it is missing or the CPU lacks AVX512_BF16 the weights are widened for the float32 kernels (C#).
 //
 // Arithmetic, as torch.autocast on CPU (oneDNN's bfloat16 products): the float32 input rows are rounded to bfloat16
 // (round to nearest even), weights are bfloat16, every product of two bfloat16 values is exact in float32 and is added

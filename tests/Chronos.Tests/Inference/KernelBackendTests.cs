@@ -203,16 +203,20 @@ public class KernelBackendTests
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var generator = new Generator(12);
-        var input = randn([rows, 72], generator: generator);
-        using var layer = Layer(72, 70, bias: false, generator);     // 70: a partial last panel; 72: a k tail past the 8 × 8 blocks
+        var input = randn([rows, 75], generator: generator);
+        using var layer = Layer(75, 70, bias: false, generator);     // 70: a partial last panel; 75: a k tail past the 8 × 8 blocks
         layer.to(ScalarType.BFloat16);
         var widened = layer.weight!.to_type(ScalarType.Float32);
-        using var kernels = KernelBackend.ForBatch();
+        var expected = input.matmul(widened.t()).relu();
+        using var batch = KernelBackend.ForBatch();
+        using var generation = KernelBackend.ForGeneration(null);      // weights packed whole, widened as they are packed
 
-        var result = kernels.Linear(layer, input, relu: true);
-
-        result.dtype.Should().Be(ScalarType.Float32);
-        TensorAssert.Close(result, input.matmul(widened.t()).relu(), "relu(x·W'ᵀ), W' the widened bfloat16 weight", rtol: 1e-5, atol: 1e-5);
+        foreach (var (kernels, call) in new[] { (batch, "batch"), (generation, "generation") })
+        {
+            var result = kernels.Linear(layer, input, relu: true);
+            result.dtype.Should().Be(ScalarType.Float32);
+            TensorAssert.Close(result, expected, $"relu(x·W'ᵀ), W' the widened bfloat16 weight ({call} call)", rtol: 1e-5, atol: 1e-5);
+        }
     }
 
     // Chronos-2's group attention o(v(x)) with bfloat16 weights where they are widened: one product through the float32

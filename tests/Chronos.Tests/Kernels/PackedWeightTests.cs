@@ -129,45 +129,65 @@ public class PackedWeightTests
             }
     }
 
-    // A bfloat16 is the upper half of the float32 of the same value: its panel, widened as it is packed, is the float32
-    // panel of the widened weight bit for bit (8 × 8 blocks, the k tail and a partial last panel).
+    // A bfloat16 is the upper half of the float32 of the same value: panel p of a weight widened as it is packed holds
+    // panel[k·32 + j] = W'[32p + j, k] (W' the weight in float32, as libtorch converts it), zero past the last feature —
+    // over 8 × 8 blocks, k tails, and partial last panels with and without whole blocks.
     [Theory]
     [InlineData(70, 45)]
     [InlineData(64, 64)]
+    [InlineData(45, 20)]
     [InlineData(9, 7)]
-    public unsafe void A_bfloat16_panel_is_the_float32_panel_of_its_widened_weight(int outFeatures, int inFeatures)
+    public unsafe void A_bfloat16_panel_holds_the_widened_weights_in_panel_order(int outFeatures, int inFeatures)
     {
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
-        var weight = randn([outFeatures, inFeatures], generator: new TorchSharp.torch.Generator(3)).to_type(ScalarType.BFloat16);
-        var widened = weight.to_type(ScalarType.Float32).contiguous();
-        var panelFloats = inFeatures * PanelKernels.Width;
-        var fromBfloat16 = new float[panelFloats];
-        var fromFloat32 = new float[panelFloats];
+        var weight = randn([outFeatures, inFeatures], generator: new Generator(3)).to_type(ScalarType.BFloat16);
+        var widened = weight.to_type(ScalarType.Float32).data<float>().ToArray();
+        var packed = new float[inFeatures * PanelKernels.Width];
         fixed (byte* w = weight.bytes)
-        fixed (byte* f = widened.bytes)
-        fixed (float* a = fromBfloat16)
-        fixed (float* b = fromFloat32)
+        fixed (float* destination = packed)
             for (var panel = 0; panel < (outFeatures + PanelKernels.Width - 1) / PanelKernels.Width; panel++)
             {
-                PackedWeight.PackPanelBf16((ushort*)w, inFeatures, outFeatures, inFeatures, panel, a);
-                PackedWeight.PackPanel((float*)f, inFeatures, 1, outFeatures, inFeatures, panel, b);
-                fromBfloat16.Should().Equal(fromFloat32, $"panel {panel} of a {outFeatures} × {inFeatures} weight");
+                PackedWeight.PackPanelBf16((ushort*)w, inFeatures, outFeatures, inFeatures, panel, destination);
+                for (var k = 0; k < inFeatures; k++)
+                    for (var j = 0; j < PanelKernels.Width; j++)
+                    {
+                        var feature = panel * PanelKernels.Width + j;
+                        var expected = feature < outFeatures ? widened[feature * inFeatures + k] : 0f;
+                        packed[k * PanelKernels.Width + j].Should().Be(expected, $"panel {panel}, k {k}, j {j}");
+                    }
             }
     }
 
+    // A bfloat16 weight packed whole (a generation call's packed weights) multiplies as its widened float32 weight.
+    [KernelsFact]
+    public void A_packed_bfloat16_weight_multiplies_as_its_widened_weight()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(4);
+        var weight = randn([70, 75], generator: generator).to_type(ScalarType.BFloat16);
+        var input = randn([20, 75], generator: generator);
+        using var arena = new PanelArena();
+        var packed = new PackedWeight(weight, arena);
+        packed.Pack(0, packed.PanelCount);
+
+        TensorAssert.Close(Multiply(packed, input, 0, packed.PanelCount), input.matmul(weight.to_type(ScalarType.Float32).t()),
+            "x·W'ᵀ, W' the widened weight", rtol: 1e-5, atol: 1e-5);
+    }
+
     [Fact]
-    public void Only_contiguous_two_dimensional_float32_weights_can_be_packed()
+    public void Only_contiguous_two_dimensional_float32_or_bfloat16_weights_can_be_packed()
     {
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
 
         using var arena = new PanelArena();
-        var bfloat16 = () => new PackedWeight(zeros(4, 4, dtype: ScalarType.BFloat16), arena);
+        var float16 = () => new PackedWeight(zeros(4, 4, dtype: ScalarType.Float16), arena);
         var transposed = () => new PackedWeight(zeros(4, 6).t(), arena);
 
-        bfloat16.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
-        transposed.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32*");
+        float16.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32 or bfloat16*");
+        transposed.Should().Throw<ArgumentException>().WithMessage("*contiguous 2-D float32 or bfloat16*");
     }
 
     private static unsafe Tensor Multiply(PackedWeight packed, Tensor input, int firstPanel, int endPanel)

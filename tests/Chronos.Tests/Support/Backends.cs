@@ -15,7 +15,7 @@ internal static class Backends
     /// <summary>Why the native bfloat16 kernels' tests skip here, or null where they run.</summary>
     public static string? NoBf16Kernels => Bf16Kernels.IsSupported ? null
         : $"the native bfloat16 kernels do not run here ({Bf16Kernels.LibraryFile} not built — no g++ — or this CPU has no "
-          + "AVX512_BF16): bfloat16 weights are widened for the float32 kernels instead, so the native kernels' tests cannot run.";
+          + "AVX512_BF16): bfloat16 weights are widened for the float32 kernels or stay in libtorch, so the native kernels' tests cannot run.";
 
     /// <summary>Skip reason for <paramref name="backend"/> on this CPU, or null.</summary>
     public static string? SkipReason(ChronosBackend backend) =>
@@ -102,12 +102,13 @@ public sealed class Bf16TheoryAttribute : TheoryAttribute
 }
 
 /// <summary>
-/// A theory of the kernels' widened bfloat16 products (float32 kernels on bfloat16 weights): needs the kernels and runs
-/// where the native bfloat16 kernels do not (there they take bfloat16 weights instead); skipped, saying why, elsewhere.
+/// A theory of the kernels' widened bfloat16 products (float32 kernels on bfloat16 weights): needs the kernels and a CPU
+/// without bfloat16 arithmetic (<see cref="Bf16Kernels.WidensWeights"/>); skipped, saying why, elsewhere.
 /// </summary>
 public sealed class WidenedBf16TheoryAttribute : TheoryAttribute
 {
     public WidenedBf16TheoryAttribute() =>
         Skip = Backends.SkipReason(ChronosBackend.Kernels)
-            ?? (Backends.NoBf16Kernels is null ? "the native bfloat16 kernels run on this CPU and take bfloat16 weights themselves" : null);
+            ?? (Bf16Kernels.WidensWeights ? null
+                : "this CPU has bfloat16 arithmetic (or the native bfloat16 kernels run): bfloat16 weights are not widened here");
 }
