@@ -103,9 +103,11 @@ public class Bf16KernelsTests
     }
 
     [Fact]
-    public void Under_auto_bfloat16_weights_take_the_kernels_wherever_the_kernels_run()
+    public void Under_auto_bfloat16_weights_take_the_kernels_wherever_the_kernels_take_them()
     {
-        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false).Should().BeTrue();
+        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false, bfloat16Taken: true).Should().BeTrue();
+        InferenceCall.UsesKernels(ChronosBackend.Auto, true, ScalarType.BFloat16, false, bfloat16Taken: false).Should()
+            .BeFalse("a CPU with bfloat16 arithmetic but without the native kernels keeps libtorch's products");
         InferenceCall.UsesKernels(ChronosBackend.Auto, false, ScalarType.BFloat16, false).Should().BeFalse();
         InferenceCall.UsesKernels(ChronosBackend.Libtorch, true, ScalarType.BFloat16, false).Should().BeFalse();
     }
