@@ -27,8 +27,10 @@ internal static partial class ArimaKalman
         ref double w0 = ref MemoryMarshal.GetReference(w);
         int width = Vector256<double>.Count;
         int l = w.Length - width;
-        for (; l >= lag; l -= width)
-            (Vector256.LoadUnsafe(ref w0, (nuint)l) - Vector256.LoadUnsafe(ref w0, (nuint)(l - lag))).StoreUnsafe(ref w0, (nuint)l);
+        // Where 256-bit vectors are emulated (e.g. Arm64) the scalar loop below does every element, as before.
+        if (Vector256.IsHardwareAccelerated)
+            for (; l >= lag; l -= width)
+                (Vector256.LoadUnsafe(ref w0, (nuint)l) - Vector256.LoadUnsafe(ref w0, (nuint)(l - lag))).StoreUnsafe(ref w0, (nuint)l);
         for (int j = l + width - 1; j >= lag; j--) Unsafe.Add(ref w0, j) -= Unsafe.Add(ref w0, j - lag);
     }
 }
