@@ -60,7 +60,7 @@ public sealed record AutoSettings(
     public const QuantileChoice DefaultQuantiles = QuantileChoice.Wql;
     public const bool DefaultRefit = true;
     public const QuantileCalibration DefaultCalibration = QuantileCalibration.Scale;
-    public const bool DefaultWarmStart = false;
+    public const bool DefaultWarmStart = true;
 
     public static readonly IReadOnlyList<EnsembleKind> DefaultEnsembles = [EnsembleKind.Mean, EnsembleKind.Median, EnsembleKind.Greedy];
 }

@@ -122,7 +122,7 @@ public class AutoTrainerTests
     }
 
     [Fact]
-    public void WarmStartIsOffUnlessTheConfigTurnsItOn()
+    public void WarmStartIsOnUnlessTheConfigTurnsItOff()
     {
         static object? WarmStart(params string[] overrides)
         {
@@ -131,8 +131,8 @@ public class AutoTrainerTests
             return section["warm_start"];
         }
 
-        WarmStart().Should().Be(false);
-        WarmStart("model.auto.warm_start=true").Should().Be(true);
+        WarmStart().Should().Be(true);
+        WarmStart("model.auto.warm_start=false").Should().Be(false);
     }
 
     [Fact]
