@@ -1,3 +1,4 @@
+using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -74,14 +75,27 @@ internal sealed partial class ArmaChandrasekhar
         var sumlogV = Vector256<double>.Zero;
         var nuV = Vector256<long>.Zero;
         var logFV = Vector256<double>.Zero;
+        // The step's state update reads and writes the lanes' buffers through references, without bounds checks (they
+        // were most of its instructions): every index below stays within the lengths checked here.
+        int p = model.Phi.Length;
+        if (r < 1 || p > r || a.Length < rd || k.Length < rd || phiPad.Length < r || deltaV.Length < d || logArgs.Length < n
+            || y1.Length < n || y2.Length < n || y3.Length < n)
+            throw new ArgumentException("The lanes' buffers are shorter than the state or the series.");
+        foreach (int i in deltaIdx)
+            if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
+        ref var aRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(a);
+        ref var kRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(k);
+        ref var phiRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(phiPad);
+        ref var deltaRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(deltaV);
+        ref var diffRef = ref Unsafe.Add(ref aRef, r);
         for (int t = 0; t < n; t++)
         {
-            var v = Vector256.Create(y0[t], y1[t], y2[t], y3[t]) - a[0];
-            foreach (int i in deltaIdx) v -= deltaV[i] * a[r + i];
+            var v = Vector256.Create(y0[t], Unsafe.Add(ref y1[0], t), Unsafe.Add(ref y2[0], t), Unsafe.Add(ref y3[0], t)) - aRef;
+            foreach (int i in deltaIdx) v -= Unsafe.Add(ref deltaRef, i) * Unsafe.Add(ref diffRef, i);
             // The sums of the lanes whose F is below 1e4, each added as the single call adds it (an excluded lane keeps its sums).
             var included = Vector256.LessThan(f, limit);
             var terms = v * v / f;
-            ssqV = Vector256.ConditionalSelect(included, ssqV + terms, ssqV);
+            ssqV = LaneMask.Select(included, ssqV + terms, ssqV);
             nuV -= included.AsInt64();
             if (anyMoving)
             {
@@ -91,20 +105,20 @@ internal sealed partial class ArmaChandrasekhar
             }
             else
             {
-                sumlogV = Vector256.ConditionalSelect(included, sumlogV + logFV, sumlogV);
+                sumlogV = LaneMask.Select(included, sumlogV + logFV, sumlogV);
             }
             // a ← T a + K v / F.
             var scale = v / f;
-            var a0 = a[0];
+            var a0 = aRef;
             var diffState = a0;
-            foreach (int i in deltaIdx) diffState += deltaV[i] * a[r + i];
-            for (int i = 0; i < r - 1; i++) a[i] = a[i + 1] + k[i] * scale;
-            a[r - 1] = k[r - 1] * scale;
-            for (int i = 0; i < model.Phi.Length; i++) a[i] += phiPad[i] * a0;
+            foreach (int i in deltaIdx) diffState += Unsafe.Add(ref deltaRef, i) * Unsafe.Add(ref diffRef, i);
+            for (int i = 0; i < r - 1; i++) Unsafe.Add(ref aRef, i) = Unsafe.Add(ref aRef, i + 1) + Unsafe.Add(ref kRef, i) * scale;
+            Unsafe.Add(ref aRef, r - 1) = Unsafe.Add(ref kRef, r - 1) * scale;
+            for (int i = 0; i < p; i++) Unsafe.Add(ref aRef, i) += Unsafe.Add(ref phiRef, i) * a0;
             if (d > 0)
             {
-                for (int i = rd - 1; i > r; i--) a[i] = a[i - 1] + k[i] * scale;
-                a[r] = diffState + k[r] * scale;
+                for (int i = rd - 1; i > r; i--) Unsafe.Add(ref aRef, i) = Unsafe.Add(ref aRef, i - 1) + Unsafe.Add(ref kRef, i) * scale;
+                diffRef = diffState + Unsafe.Add(ref kRef, r) * scale;
             }
             if (!anyMoving) continue;
 
