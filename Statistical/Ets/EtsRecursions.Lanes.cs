@@ -102,9 +102,10 @@ internal static partial class EtsRecursions
             {
                 var ring = _ring;
                 for (int j = 0; j < m; j++) ring[v * 4 * 24 + 4 * j + slot] = init[(trended ? 1 : 0) + j + 1];
-                _kinds[v] |= season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind;
+                _kinds[v] |= season == Mult ? SeasonalKind | MultSeasonKind : SeasonalKind | AddSeasonKind;
             }
-            if (error == Mult) _kinds[v] |= MultErrorKind;
+            else _kinds[v] |= NoSeasonKind;
+            _kinds[v] |= error == Mult ? MultErrorKind : AddErrorKind;
             _kinds[v] |= trended ? TrendKind : FlatKind;
             Count = k + 1;
         }
@@ -166,7 +167,10 @@ internal static partial class EtsRecursions
         }
     }
 
+    // What a vector's lanes have: a flag is set when at least one lane has it (so a vector whose lanes all have a
+    // multiplicative season has MultSeasonKind without AddSeasonKind and NoSeasonKind).
     private const int SeasonalKind = 1, MultSeasonKind = 2, MultErrorKind = 4, TrendKind = 8, FlatKind = 16;
+    private const int AddSeasonKind = 32, NoSeasonKind = 64, AddErrorKind = 128;
 
     private struct Yes;
     private struct No;
@@ -280,16 +284,33 @@ internal static partial class EtsRecursions
         var sOld = Vector256<double>.Zero;
         bool seasonal = typeof(TSeason) == typeof(Yes) && (kind & SeasonalKind) != 0;
         bool multSeason = seasonal && (kind & MultSeasonKind) != 0;
+        // A vector whose lanes all have the same season, or the same error, takes its variant without the selections
+        // (the same values: a selection by a mask set in every lane is its first operand).
+        bool onlyMultSeason = multSeason && (kind & (AddSeasonKind | NoSeasonKind)) == 0;
+        bool onlyAddSeason = seasonal && (kind & (MultSeasonKind | NoSeasonKind)) == 0;
         if (seasonal)
         {
-            sOld = Vector256.Create(ring.Slice(4 * oldest, 4));
+            sOld = Accumulator(ring, 4 * oldest);
             var ppAdd = yi - sOld;
             if (multSeason)
             {
-                f = LaneMask.Select(p.AddSeason, q + sOld, LaneMask.Select(p.MultSeason, q * sOld, q));
                 var ppMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(sOld), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / sOld);
-                pp = LaneMask.Select(p.AddSeason, ppAdd, LaneMask.Select(p.MultSeason, ppMult, yi));
+                if (onlyMultSeason)
+                {
+                    f = q * sOld;
+                    pp = ppMult;
+                }
+                else
+                {
+                    f = LaneMask.Select(p.AddSeason, q + sOld, LaneMask.Select(p.MultSeason, q * sOld, q));
+                    pp = LaneMask.Select(p.AddSeason, ppAdd, LaneMask.Select(p.MultSeason, ppMult, yi));
+                }
+            }
+            else if (onlyAddSeason)
+            {
+                f = q + sOld;
+                pp = ppAdd;
             }
             else
             {
@@ -312,12 +333,18 @@ internal static partial class EtsRecursions
             {
                 var tMult = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(q), Vector256.Create(Tol)),
                     Vector256.Create(HugeN), yi / q);
-                t = LaneMask.Select(p.MultSeason, tMult, t);
+                t = onlyMultSeason ? tMult : LaneMask.Select(p.MultSeason, tMult, t);
             }
-            (sOld + p.Gamma * (t - sOld)).CopyTo(ring.Slice(4 * oldest, 4));
+            Accumulator(ring, 4 * oldest) = sOld + p.Gamma * (t - sOld);
         }
         var d = yi - f;
-        if ((kind & MultErrorKind) != 0)
+        if ((kind & MultErrorKind) != 0 && (kind & AddErrorKind) == 0)
+        {
+            var e = d / f;
+            lik += e * e;
+            product *= Vector256.Abs(f);
+        }
+        else if ((kind & MultErrorKind) != 0)
         {
             var e = LaneMask.Select(p.MultError, d / f, d);
             lik += e * e;
