@@ -10,7 +10,7 @@ internal static partial class ArimaKalman
     /// ARIMA_Like's covariance update, P[i, j] = Pnew[i, j] − M[i] M[j] / gain (R's operations, lane by lane), into
     /// <paramref name="next"/>, with <see cref="Likelihood"/>'s steady-state tests: whether P equals
     /// <paramref name="pm"/> (and <paramref name="before"/> when <paramref name="cycle"/>), the largest |P − pm| over
-    /// the 4-element blocks that changed, and the largest |Pnew|.
+    /// every element (unchanged ones add +0), and the largest |Pnew|.
     /// </summary>
     /// <remarks>
     /// The maxima are taken with vmaxpd (one instruction on the loop-carried chain instead of IEEE maximum's blend
@@ -90,6 +90,7 @@ internal static partial class ArimaKalman
         }
         return (same, cycle, change, scale);
     }
+
     /// <summary>
     /// <see cref="UpdateCovariance"/>'s tests over its vector rows (0 .. <paramref name="blocked"/>) from the stored P,
     /// element by element as R compares them, merged with the other rows' (<paramref name="same"/>,

@@ -119,7 +119,9 @@ internal static partial class ArimaKalman
                 var (same, cycle, change, scale) = UpdateCovariance(pnew, mv, gain, pm, before, next, rd, history >= 2);
                 bool fixedPoint = history >= 1 && same;
                 (prev, cur, spare) = (cur, spare, prev);
-                if (!fixedPoint && !cycle && history >= 1 && change <= 1e-14 * scale) fixedPoint = true;
+                // The steady-state shortcut is ours (R's filter updates P on every step), so it must not fire where |Pnew| is
+                // infinite: any finite change is below 1e-14·∞.
+                if (!fixedPoint && !cycle && history >= 1 && double.IsFinite(scale) && change <= 1e-14 * scale) fixedPoint = true;
                 if (fixedPoint || cycle)
                 {
                     // The next step repeats step l-1 (2-cycle) or step l (fixed point); then they alternate.

@@ -1,5 +1,6 @@
 using Forecast.Statistical.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Forecast.Statistical.Arima;
@@ -79,18 +80,22 @@ internal sealed partial class ArmaChandrasekhar
         // were most of its instructions): every index below stays within the lengths checked here.
         int p = model.Phi.Length;
         if (r < 1 || p > r || a.Length < rd || k.Length < rd || phiPad.Length < r || deltaV.Length < d || logArgs.Length < n
-            || y1.Length < n || y2.Length < n || y3.Length < n)
+            || y0.Length < n || y1.Length < n || y2.Length < n || y3.Length < n)
             throw new ArgumentException("The lanes' buffers are shorter than the state or the series.");
         foreach (int i in deltaIdx)
             if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
-        ref var aRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(a);
-        ref var kRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(k);
-        ref var phiRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(phiPad);
-        ref var deltaRef = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(deltaV);
+        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var kRef = ref MemoryMarshal.GetArrayDataReference(k);
+        ref var phiRef = ref MemoryMarshal.GetArrayDataReference(phiPad);
+        ref var deltaRef = ref MemoryMarshal.GetArrayDataReference(deltaV);
         ref var diffRef = ref Unsafe.Add(ref aRef, r);
+        ref var y0Ref = ref MemoryMarshal.GetArrayDataReference(y0);
+        ref var y1Ref = ref MemoryMarshal.GetArrayDataReference(y1);
+        ref var y2Ref = ref MemoryMarshal.GetArrayDataReference(y2);
+        ref var y3Ref = ref MemoryMarshal.GetArrayDataReference(y3);
         for (int t = 0; t < n; t++)
         {
-            var v = Vector256.Create(y0[t], Unsafe.Add(ref y1[0], t), Unsafe.Add(ref y2[0], t), Unsafe.Add(ref y3[0], t)) - aRef;
+            var v = Vector256.Create(Unsafe.Add(ref y0Ref, t), Unsafe.Add(ref y1Ref, t), Unsafe.Add(ref y2Ref, t), Unsafe.Add(ref y3Ref, t)) - aRef;
             foreach (int i in deltaIdx) v -= Unsafe.Add(ref deltaRef, i) * Unsafe.Add(ref diffRef, i);
             // The sums of the lanes whose F is below 1e4, each added as the single call adds it (an excluded lane keeps its sums).
             var included = Vector256.LessThan(f, limit);
