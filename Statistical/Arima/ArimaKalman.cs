@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Forecast.Statistical.Arima;
 
 /// <summary>
@@ -241,12 +244,12 @@ internal static partial class ArimaKalman
     private static void CopyShort(ReadOnlySpan<double> source, Span<double> target)
     {
         if (target.Length < source.Length) throw new ArgumentException("The target is shorter than the source.");
-        ref double from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
-        ref double to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+        ref double from = ref MemoryMarshal.GetReference(source);
+        ref double to = ref MemoryMarshal.GetReference(target);
         int n = source.Length, i = 0;
-        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
             for (; i <= n - 4; i += 4)
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref from, (nuint)i), ref to, (nuint)i);
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref from, (nuint)i), ref to, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
     }
 
@@ -443,7 +446,7 @@ internal static partial class ArimaKalman
         // series, so it is computed ahead, four steps per vector operation (CssArPart: the same multiplications and
         // subtractions, so the same bits), and the loop below carries only the MA recursion's chain.
         ReadOnlySpan<double> arPart = w;
-        if (nar > 0 && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (nar > 0 && Vector256.IsHardwareAccelerated)
         {
             if (buffers.CssArPart.Length < n) buffers.CssArPart = new double[n];
             if (buffers.CssArLags.Length != nar) (buffers.CssArLags, buffers.CssArCoefficients) = (new int[nar], new double[nar]);
@@ -551,7 +554,7 @@ internal static partial class ArimaKalman
         bool sameLags = true;
         for (int k = 1; k < lanes && sameLags; k++)
             sameLags = arLag[k].AsSpan().SequenceEqual(arLag[0]) && maLag[k].AsSpan().SequenceEqual(maLag[0]);
-        if (sameLags && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        if (sameLags && Vector256.IsHardwareAccelerated)
         {
             InterleavedCss(w, resid, arCoef, arLag[0], maCoef, maLag[0], n, q, ncond, ssq, buffers);
             for (int k = 0; k < lanes; k++)
@@ -621,7 +624,7 @@ internal static partial class ArimaKalman
         int n, int q, int ncond, double[] ssq, Q0Buffers buffers)
     {
         int lanes = w.Length;
-        int width = System.Runtime.Intrinsics.Vector256<double>.Count;
+        int width = Vector256<double>.Count;
         int stride = (lanes + width - 1) / width * width;
         if (buffers.InterleavedW.Length < n * stride) buffers.InterleavedW = new double[n * stride];
         if (buffers.InterleavedR.Length < n * stride) buffers.InterleavedR = new double[n * stride];
@@ -637,14 +640,14 @@ internal static partial class ArimaKalman
         {
             var (p0, p1, p2, p3) = (padded[k0], padded[k0 + 1], padded[k0 + 2], padded[k0 + 3]);
             if (p0.Length < n || p1.Length < n || p2.Length < n || p3.Length < n) throw new ArgumentException("The lanes are shorter than the series.");
-            ref double row = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(iw);
-            ref double first = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(p0);
+            ref double row = ref MemoryMarshal.GetArrayDataReference(iw);
+            ref double first = ref MemoryMarshal.GetArrayDataReference(p0);
             // A gradient's lanes mostly share one series (the ARMA coefficients move, the regression does not): its
             // value is then broadcast to the block's four lanes, one load instead of four.
             if (ReferenceEquals(p0, p1) && ReferenceEquals(p0, p2) && ReferenceEquals(p0, p3))
             {
                 for (int l = ncond; l < n; l++)
-                    System.Runtime.Intrinsics.Vector256.StoreUnsafe(System.Runtime.Intrinsics.Vector256.Create(Unsafe.Add(ref first, l)), ref row, (nuint)(l * stride + k0));
+                    Vector256.StoreUnsafe(Vector256.Create(Unsafe.Add(ref first, l)), ref row, (nuint)(l * stride + k0));
                 continue;
             }
             Interleave4(p0, p1, p2, p3, ncond, n, iw, stride, k0);
@@ -656,11 +659,11 @@ internal static partial class ArimaKalman
         // Time outermost, the lane blocks inside: each block's step depends on its previous step (the MA terms), so
         // the blocks' chains overlap in the processor.
         int blocks = stride / width;
-        Span<System.Runtime.Intrinsics.Vector256<double>> totals = stackalloc System.Runtime.Intrinsics.Vector256<double>[blocks];
+        Span<Vector256<double>> totals = stackalloc Vector256<double>[blocks];
         totals.Clear();
-        ref double w0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(iw);
-        ref double r0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(ir);
-        ref double m0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(mc);
+        ref double w0 = ref MemoryMarshal.GetArrayDataReference(iw);
+        ref double r0 = ref MemoryMarshal.GetArrayDataReference(ir);
+        ref double m0 = ref MemoryMarshal.GetArrayDataReference(mc);
         // The first q steps after the conditioning part take only the MA terms that reach back past it (jmax).
         int warm = Math.Min(n, ncond + q);
         for (int l = ncond; l < warm; l++)
@@ -669,16 +672,16 @@ internal static partial class ArimaKalman
             for (int b = 0; b < blocks; b++)
             {
                 int k0 = b * width;
-                var tmp = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref w0, (nuint)(l * stride + k0));
+                var tmp = Vector256.LoadUnsafe(ref w0, (nuint)(l * stride + k0));
                 for (int t = 0; t < nma; t++)
                 {
                     int j = maLag[t];
                     if (j >= jmax) break;
-                    var c = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
-                    var e = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref r0, (nuint)((l - j - 1) * stride + k0));
+                    var c = Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
+                    var e = Vector256.LoadUnsafe(ref r0, (nuint)((l - j - 1) * stride + k0));
                     tmp -= c * e;
                 }
-                System.Runtime.Intrinsics.Vector256.StoreUnsafe(tmp, ref r0, (nuint)(l * stride + k0));
+                Vector256.StoreUnsafe(tmp, ref r0, (nuint)(l * stride + k0));
                 totals[b] += tmp * tmp;
             }
         }
@@ -688,14 +691,14 @@ internal static partial class ArimaKalman
         // distance behind the row.
         Span<int> maBack = stackalloc int[nma];
         for (int t = 0; t < nma; t++) maBack[t] = (maLag[t] + 1) * stride;
-        Span<System.Runtime.Intrinsics.Vector256<double>> coefficients = stackalloc System.Runtime.Intrinsics.Vector256<double>[3 * nma];
+        Span<Vector256<double>> coefficients = stackalloc Vector256<double>[3 * nma];
         for (int b = 0; b < blocks;)
         {
             if (blocks - b == 3 && nma > 0 && warm < n)
             {
                 for (int t = 0; t < nma; t++)
                     for (int j = 0; j < 3; j++)
-                        coefficients[3 * t + j] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + (b + j) * width));
+                        coefficients[3 * t + j] = Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + (b + j) * width));
                 CssTailThree(ref w0, ref r0, warm, n, stride, b * width, maBack, coefficients[..(3 * nma)], totals.Slice(b, 3));
                 b += 3;
                 continue;
@@ -704,8 +707,8 @@ internal static partial class ArimaKalman
             int k0 = b * width, k1 = pair ? k0 + width : k0;
             for (int t = 0; t < nma; t++)
             {
-                coefficients[2 * t] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
-                coefficients[2 * t + 1] = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k1));
+                coefficients[2 * t] = Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k0));
+                coefficients[2 * t + 1] = Vector256.LoadUnsafe(ref m0, (nuint)(t * stride + k1));
             }
             var (total0, total1) = (totals[b], pair ? totals[b + 1] : default);
             CssTail(ref w0, ref r0, warm, n, stride, k0, k1, maBack, coefficients[..(2 * nma)], ref total0, ref total1);
@@ -714,7 +717,7 @@ internal static partial class ArimaKalman
             b += 2;
         }
         var sums = new double[stride];
-        for (int b = 0; b < blocks; b++) System.Runtime.Intrinsics.Vector256.CopyTo(totals[b], sums.AsSpan(b * width, width));
+        for (int b = 0; b < blocks; b++) Vector256.CopyTo(totals[b], sums.AsSpan(b * width, width));
         for (int k = 0; k < lanes; k++) ssq[k] = sums[k];
     }
 

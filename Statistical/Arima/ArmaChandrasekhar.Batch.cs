@@ -82,8 +82,7 @@ internal sealed partial class ArmaChandrasekhar
         if (r < 1 || p > r || a.Length < rd || k.Length < rd || phiPad.Length < r || deltaV.Length < d || logArgs.Length < n
             || y0.Length < n || y1.Length < n || y2.Length < n || y3.Length < n)
             throw new ArgumentException("The lanes' buffers are shorter than the state or the series.");
-        foreach (int i in deltaIdx)
-            if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
+        CheckDifferencingIndices(deltaIdx, d);
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var kRef = ref MemoryMarshal.GetArrayDataReference(k);
         ref var phiRef = ref MemoryMarshal.GetArrayDataReference(phiPad);

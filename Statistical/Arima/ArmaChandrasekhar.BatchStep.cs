@@ -29,6 +29,16 @@ internal sealed partial class ArmaChandrasekhar
     }
 
     /// <summary>
+    /// Throws unless every differencing index is below <paramref name="d"/>: the lane loops read the differenced states
+    /// through references at these indices, without bounds checks.
+    /// </summary>
+    private static void CheckDifferencingIndices(int[] deltaIdx, int d)
+    {
+        foreach (int i in deltaIdx)
+            if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
+    }
+
+    /// <summary>
     /// The moving part of one <see cref="Likelihood4"/> step (F, M, K and W; the single call's <see cref="StepRank3"/> or
     /// <see cref="StepRank1"/> and the M and F updates before it, lane-wise, the same operations in the same order):
     /// returns the new F. Instantiated for <see cref="EveryLane"/> — the common case, where a select by the all-set
@@ -44,8 +54,7 @@ internal sealed partial class ArmaChandrasekhar
         int d = rd - r;
         if (r < 1 || kBuffer.Length < rd || wBuffer.Length < 3 * rd || phiBuffer.Length < r || deltaBuffer.Length < d || mm.Length < 9)
             throw new ArgumentException("No ARMA state, or lane buffers shorter than the state.");
-        foreach (int i in deltaIdx)
-            if ((uint)i >= (uint)d) throw new ArgumentException("A differencing index outside the state.");
+        CheckDifferencingIndices(deltaIdx, d);
         ref var k = ref MemoryMarshal.GetArrayDataReference(kBuffer);
         ref var w0 = ref MemoryMarshal.GetArrayDataReference(wBuffer);
         ref var ph = ref MemoryMarshal.GetArrayDataReference(phiBuffer);
